@@ -1,0 +1,37 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+import { cn } from '@/lib/utils';
+
+const LINKS = [
+  { href: '/generator', label: 'Generator' },
+  { href: '/validator', label: 'Validator' },
+  { href: '/history', label: 'History' },
+  { href: '/catalog', label: 'Catalog' },
+];
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-wrap items-center gap-1">
+      {LINKS.map((link) => {
+        const active = pathname === link.href || pathname.startsWith(link.href + '/');
+        return (
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={active ? 'page' : undefined}
+            className={cn(
+              'rounded-md px-3 py-1.5 text-sm font-medium transition-colors',
+              active ? 'bg-primary/10 text-primary' : 'text-muted-foreground hover:bg-accent hover:text-foreground',
+            )}
+          >
+            {link.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,82 @@
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadConfig, normaliseHost } from './index';
+
+describe('loadConfig', () => {
+  it('runs in local mode with an embedded store when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('local');
+    expect(config.store.kind).toBe('pglite');
+    expect(config.local.dataDir).toBe(path.resolve('./data'));
+    expect(config.local.stateDir).toBe(path.resolve('./data/.dqx'));
+    expect(config.port).toBe(3000);
+    expect(config.llm.baseUrl).toBeUndefined();
+  });
+
+  it('switches to databricks mode when the Apps runtime variables are present', () => {
+    const config = loadConfig({
+      DATABRICKS_APP_NAME: 'dqx',
+      DATABRICKS_HOST: 'adb-123.azuredatabricks.net/',
+      DATABRICKS_APP_PORT: '8000',
+    });
+    expect(config.mode).toBe('databricks');
+    expect(config.databricks.host).toBe('https://adb-123.azuredatabricks.net');
+    expect(config.port).toBe(8000);
+  });
+
+  it('lets DQX_MODE win over detection', () => {
+    const config = loadConfig({ DQX_MODE: 'local', DATABRICKS_APP_NAME: 'dqx', DATABRICKS_HOST: 'h' });
+    expect(config.mode).toBe('local');
+  });
+
+  it('names the variable of an invalid value', () => {
+    expect(() => loadConfig({ DQX_MODE: 'cloud' })).toThrowError(/DQX_MODE: expected 'local' or 'databricks'/);
+    expect(() => loadConfig({ DQX_PREVIEW_ROWS: 'lots' })).toThrowError(/DQX_PREVIEW_ROWS: expected a whole number/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrowError(/DATABASE_URL: expected a postgres/);
+    expect(() => loadConfig({ DQX_LLM_BASE_URL: 'localhost:8080' })).toThrowError(/DQX_LLM_BASE_URL/);
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ DQX_MODE: 'x', DQX_LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['DQX_LOG_LEVEL', 'DQX_MODE']);
+    }
+  });
+
+  it('picks the store from the Postgres settings', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).store.kind).toBe('postgres');
+    expect(loadConfig({ PGHOST: 'localhost', PGPASSWORD: 'x' }).store.kind).toBe('postgres');
+    const lakebase = loadConfig({
+      DQX_MODE: 'databricks',
+      DATABRICKS_HOST: 'h',
+      DATABRICKS_CLIENT_ID: 'id',
+      DATABRICKS_CLIENT_SECRET: 's',
+      PGHOST: 'instance.database.cloud.databricks.com',
+      PGUSER: 'id',
+    });
+    expect(lakebase.store.kind).toBe('lakebase');
+  });
+
+  it('refuses a Lakebase store without service-principal credentials', () => {
+    expect(() =>
+      loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'h', DQX_STORE: 'lakebase', PGHOST: 'x' }),
+    ).toThrowError(/DATABRICKS_CLIENT_ID/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DQX_MODE: '', DATABASE_URL: '  ' }).store.kind).toBe('pglite');
+  });
+});
+
+describe('normaliseHost', () => {
+  it('adds a scheme and drops trailing slashes', () => {
+    expect(normaliseHost('example.com/')).toBe('https://example.com');
+    expect(normaliseHost('http://localhost:8080')).toBe('http://localhost:8080');
+    expect(normaliseHost(undefined)).toBeUndefined();
+  });
+});

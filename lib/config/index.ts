@@ -1,0 +1,277 @@
+/**
+ * Every setting of the application, parsed once with zod. This module is the only reader of
+ * `process.env`; everything else asks `getConfig()`.
+ *
+ * Defaults make local mode work with no settings at all. An invalid value stops start-up with a
+ * message that names the variable and says what was expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export type Env = Record<string, string | undefined>;
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: `expected a whole number between ${min} and ${max}` })
+      .int({ error: `expected a whole number between ${min} and ${max}` })
+      .min(min, { error: `expected a whole number between ${min} and ${max}` })
+      .max(max, { error: `expected a whole number between ${min} and ${max}` })
+      .default(fallback),
+  );
+
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+
+const url = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .url({ error: 'expected a URL such as https://host:port/path' })
+    .refine((v) => /^https?:\/\//.test(v), { error: 'expected an http:// or https:// URL' })
+    .optional(),
+);
+
+/** Raw environment schema: one key per variable, so an error names the variable. */
+const EnvSchema = z.object({
+  DQX_MODE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['local', 'databricks'], { error: "expected 'local' or 'databricks'" }).optional(),
+  ),
+  DQX_LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
+  ),
+  DQX_LOCAL_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DQX_STATE_DIR: optionalString,
+  DQX_LOCAL_USER: optionalString,
+  DQX_PREVIEW_ROWS: intInRange(1, 1000, 50),
+  DQX_SAMPLE_CATALOG: booleanFlag(true),
+  DQX_SAMPLE_BIG_ROWS: intInRange(1000, 50_000_000, 1_000_000),
+  DQX_CATALOG_CACHE_SECONDS: intInRange(0, 86_400, 60),
+
+  // Databricks Apps runtime (injected by the platform).
+  DATABRICKS_APP_NAME: optionalString,
+  DATABRICKS_APP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  DATABRICKS_HOST: optionalString,
+  DATABRICKS_WORKSPACE_ID: optionalString,
+  DATABRICKS_CLIENT_ID: optionalString,
+  DATABRICKS_CLIENT_SECRET: optionalString,
+  // Resources bound to the app.
+  DATABRICKS_WAREHOUSE_ID: optionalString,
+  DQX_GENERATION_JOB_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'expected a numeric job id' }).optional()),
+  DQX_VALIDATION_JOB_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'expected a numeric job id' }).optional()),
+  DQX_RESULTS_VOLUME: optionalString,
+
+  // Rule store.
+  DQX_STORE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['pglite', 'postgres', 'lakebase'], { error: "expected 'pglite', 'postgres' or 'lakebase'" }).optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), { error: 'expected a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
+  PGHOST: optionalString,
+  PGPORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  PGDATABASE: optionalString,
+  PGUSER: optionalString,
+  PGPASSWORD: optionalString,
+  PGSSLMODE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+  ),
+  DQX_STORE_POOL_MAX: intInRange(1, 100, 10),
+  DQX_STORE_SCHEMA: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).default('public'),
+  ),
+
+  // Language model (OpenAI-compatible chat completions).
+  DQX_LLM_BASE_URL: url,
+  DQX_LLM_MODEL: optionalString,
+  DQX_LLM_API_KEY: optionalString,
+  DQX_LLM_TIMEOUT_SECONDS: intInRange(1, 600, 120),
+  DQX_SERVING_ENDPOINT: optionalString,
+});
+
+type RawEnv = z.infer<typeof EnvSchema>;
+
+export type Mode = 'local' | 'databricks';
+export type StoreKind = 'pglite' | 'postgres' | 'lakebase';
+
+export interface AppConfig {
+  mode: Mode;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  port: number;
+  local: {
+    dataDir: string;
+    stateDir: string;
+    user: string | undefined;
+    sampleCatalog: boolean;
+    sampleBigRows: number;
+  };
+  catalog: { previewRows: number; cacheSeconds: number };
+  databricks: {
+    appName: string | undefined;
+    host: string | undefined;
+    workspaceId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    warehouseId: string | undefined;
+    generationJobId: string | undefined;
+    validationJobId: string | undefined;
+    resultsVolume: string | undefined;
+    servingEndpoint: string | undefined;
+  };
+  store: {
+    kind: StoreKind;
+    pgliteDir: string;
+    url: string | undefined;
+    host: string | undefined;
+    port: number | undefined;
+    database: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    sslMode: RawEnv['PGSSLMODE'];
+    poolMax: number;
+    schema: string;
+  };
+  llm: {
+    baseUrl: string | undefined;
+    model: string | undefined;
+    apiKey: string | undefined;
+    timeoutSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** `https://host/` or `host` -> `https://host`. */
+export function normaliseHost(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const withScheme = /^https?:\/\//i.test(host) ? host : `https://${host}`;
+  return withScheme.replace(/\/+$/, '');
+}
+
+/** Parse an environment into the application configuration. Pure: pass any object. */
+export function loadConfig(env: Env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+
+  const appsRuntime = Boolean(e.DATABRICKS_APP_NAME && e.DATABRICKS_HOST);
+  const mode: Mode = e.DQX_MODE ?? (appsRuntime ? 'databricks' : 'local');
+
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.DQX_LOCAL_DATA_DIR);
+  const stateDir = path.resolve(/*turbopackIgnore: true*/ e.DQX_STATE_DIR ?? path.join(dataDir, '.dqx'));
+
+  const hasPgSettings = Boolean(e.DATABASE_URL || e.PGHOST);
+  const storeKind: StoreKind =
+    e.DQX_STORE ?? (hasPgSettings ? (mode === 'databricks' && !e.PGPASSWORD && !e.DATABASE_URL ? 'lakebase' : 'postgres') : 'pglite');
+
+  if (storeKind === 'postgres' && !hasPgSettings) {
+    problems.push({ variable: 'DQX_STORE', message: "'postgres' needs DATABASE_URL or PGHOST" });
+  }
+  if (storeKind === 'lakebase') {
+    if (!e.PGHOST) problems.push({ variable: 'PGHOST', message: 'the Lakebase store needs the database host' });
+    if (!e.DATABRICKS_CLIENT_ID || !e.DATABRICKS_CLIENT_SECRET) {
+      problems.push({
+        variable: 'DATABRICKS_CLIENT_ID',
+        message: "the Lakebase store connects as the app's service principal and needs its client id and secret",
+      });
+    }
+    if (!e.DATABRICKS_HOST) problems.push({ variable: 'DATABRICKS_HOST', message: 'the Lakebase store needs the workspace host' });
+  }
+  if (mode === 'databricks' && !e.DATABRICKS_HOST) {
+    problems.push({ variable: 'DATABRICKS_HOST', message: 'databricks mode needs the workspace URL' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode,
+    logLevel: e.DQX_LOG_LEVEL,
+    port: e.DATABRICKS_APP_PORT ?? 3000,
+    local: {
+      dataDir,
+      stateDir,
+      user: e.DQX_LOCAL_USER,
+      sampleCatalog: e.DQX_SAMPLE_CATALOG,
+      sampleBigRows: e.DQX_SAMPLE_BIG_ROWS,
+    },
+    catalog: { previewRows: e.DQX_PREVIEW_ROWS, cacheSeconds: e.DQX_CATALOG_CACHE_SECONDS },
+    databricks: {
+      appName: e.DATABRICKS_APP_NAME,
+      host: normaliseHost(e.DATABRICKS_HOST),
+      workspaceId: e.DATABRICKS_WORKSPACE_ID,
+      clientId: e.DATABRICKS_CLIENT_ID,
+      clientSecret: e.DATABRICKS_CLIENT_SECRET,
+      warehouseId: e.DATABRICKS_WAREHOUSE_ID,
+      generationJobId: e.DQX_GENERATION_JOB_ID,
+      validationJobId: e.DQX_VALIDATION_JOB_ID,
+      resultsVolume: e.DQX_RESULTS_VOLUME,
+      servingEndpoint: e.DQX_SERVING_ENDPOINT,
+    },
+    store: {
+      kind: storeKind,
+      pgliteDir: path.join(/*turbopackIgnore: true*/ stateDir, 'store'),
+      url: e.DATABASE_URL,
+      host: e.PGHOST,
+      port: e.PGPORT,
+      database: e.PGDATABASE,
+      user: e.PGUSER,
+      password: e.PGPASSWORD,
+      sslMode: e.PGSSLMODE,
+      poolMax: e.DQX_STORE_POOL_MAX,
+      schema: e.DQX_STORE_SCHEMA,
+    },
+    llm: {
+      baseUrl: e.DQX_LLM_BASE_URL,
+      model: e.DQX_LLM_MODEL,
+      apiKey: e.DQX_LLM_API_KEY,
+      timeoutSeconds: e.DQX_LLM_TIMEOUT_SECONDS,
+    },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The configuration of this process, parsed on first use. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** Tests only: forget the parsed configuration so the next call reads the environment again. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * The Warehouse port: everything the application asks of a SQL warehouse. The DuckDB adapter
+ * (local mode) and the Databricks SQL adapter (databricks mode, on behalf of the caller) implement it.
+ *
+ * Column types are reported as Spark SQL type strings (`string`, `int`, `bigint`, `decimal(10,2)`,
+ * `double`, `boolean`, `date`, `timestamp`, `array<string>`, `struct<a:int,b:string>`, `map<string,int>`),
+ * the type system of DQX, whatever the engine underneath.
+ */
+import type { Dialect } from '@/lib/sql/quote';
+
+export interface TableRef {
+  catalog: string;
+  schema: string;
+  table: string;
+}
+
+export interface CatalogInfo {
+  name: string;
+  comment: string | null;
+}
+
+export interface SchemaInfo {
+  catalog: string;
+  name: string;
+  comment: string | null;
+}
+
+export interface TableInfo extends TableRef {
+  fullName: string;
+  kind: 'table' | 'view' | 'file';
+  comment: string | null;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Spark SQL type string, lower case. */
+  type: string;
+  /** The engine's own type name, for display. */
+  nativeType: string;
+  nullable: boolean;
+  comment: string | null;
+  position: number;
+}
+
+export interface TableDescription extends TableInfo {
+  columns: ColumnInfo[];
+  /** Exact row count when cheap to know, else null. */
+  rowCount: number | null;
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+/** Values as the driver returns them, converted to JSON-safe forms (bigint -> string, dates -> ISO text). */
+export type Cell = string | number | boolean | null | Cell[] | { [key: string]: Cell };
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: Cell[][];
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Stop reading after this many rows (the query itself should also LIMIT). */
+  maxRows?: number;
+}
+
+export interface Warehouse {
+  readonly dialect: Dialect;
+  listCatalogs(): Promise<CatalogInfo[]>;
+  listSchemas(catalog: string): Promise<SchemaInfo[]>;
+  listTables(catalog: string, schema: string): Promise<TableInfo[]>;
+  /** Tables whose catalog, schema or table name contains every term of `query` (case-insensitive). */
+  searchTables(query: string, limit: number): Promise<TableInfo[]>;
+  /** Null when the table does not exist (or the caller cannot see it). */
+  describeTable(ref: TableRef): Promise<TableDescription | null>;
+  sampleRows(ref: TableRef, limit: number): Promise<QueryResult>;
+  /** Run SQL produced by this application's compilers. Never user text. */
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /** A cheap liveness probe. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and WebAssembly drivers must be loaded by Node at run time, not bundled.
+  serverExternalPackages: ['@duckdb/node-api', '@electric-sql/pglite', '@databricks/sql', 'pg', 'kysely-pglite-dialect'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typedRoutes: false,
+  experimental: {
+    serverActions: {
+      // Behind the Databricks Apps proxy the Origin is the app's public host.
+      allowedOrigins: ['*.databricksapps.com', '*.azure.databricksapps.com', '*.gcp.databricksapps.com'],
+    },
+  },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
