@@ -1,6 +1,13 @@
-/** Reading and writing DQX checks files (YAML or JSON): a list of checks in the metadata form. */
-import YAML from 'yaml';
-
+/**
+ * Reading and writing DQX checks files (YAML or JSON): a list of checks in the metadata form.
+ *
+ * Reading follows DQX's `load_checks_from_local_file`: YAML through PyYAML's `safe_load` rules and
+ * JSON through Python's `json` rules (so `yes`, `010`, `2.0` or `2024-01-01` mean what they mean to
+ * DQX), and DQX's `{"__decimal__": "..."}` markers stand for Decimals. Writing produces text that
+ * DQX reads back to the same checks, so export then import is identical in meaning.
+ */
+import { JsonTextError, parsePythonJson, stringifyPythonJson } from './checks-json';
+import { YamlTextError, parsePyYaml, stringifyPyYaml } from './checks-yaml';
 import type { ChecksFormat, DqxCheck } from './model';
 
 export class ChecksFormatError extends Error {
@@ -29,34 +36,41 @@ export function parseChecksText(text: string, format?: ChecksFormat): { checks: 
   let data: unknown;
   if (kind === 'json') {
     try {
-      data = JSON.parse(text);
+      data = text.trim() === '' ? null : parsePythonJson(text);
     } catch (error) {
-      throw new ChecksFormatError(`Not valid JSON: ${(error as Error).message}`);
+      if (error instanceof JsonTextError) {
+        throw new ChecksFormatError(`Not valid JSON: ${error.message}`, error.line, error.column);
+      }
+      throw error;
     }
   } else {
-    const doc = YAML.parseDocument(text, { uniqueKeys: false });
-    if (doc.errors.length > 0) {
-      const first = doc.errors[0]!;
-      const pos = first.linePos?.[0];
-      throw new ChecksFormatError(`Not valid YAML: ${first.message.split('\n')[0]}`, pos?.line, pos?.col);
+    try {
+      data = parsePyYaml(text);
+    } catch (error) {
+      if (error instanceof YamlTextError) {
+        const message = error.message.startsWith('Not valid YAML')
+          ? error.message
+          : `Not valid YAML: ${error.message}`;
+        throw new ChecksFormatError(message, error.line, error.column);
+      }
+      throw error;
     }
-    data = doc.toJS();
   }
-  if (data === null || data === undefined) return { checks: [] };
-  if (!Array.isArray(data) && typeof data === 'object' && Array.isArray((data as { checks?: unknown }).checks)) {
+  // DQX: `yaml.safe_load(f) or []` / `json.load(f) or []`
+  if (data === null || data === undefined || data === false || data === 0 || data === '')
+    return { checks: [] };
+  if (
+    !Array.isArray(data) &&
+    typeof data === 'object' &&
+    Array.isArray((data as { checks?: unknown }).checks)
+  ) {
     data = (data as { checks: unknown[] }).checks;
   }
   if (!Array.isArray(data)) throw new ChecksFormatError('A checks file must contain a list of checks.');
   return { checks: data };
 }
 
-/** Write checks as DQX YAML or JSON. Key order follows DQX's own files. */
-export function serializeChecks(checks: DqxCheck[], format: ChecksFormat): string {
-  const ordered = checks.map(orderKeys);
-  if (format === 'json') return JSON.stringify(ordered, null, 2) + '\n';
-  return YAML.stringify(ordered, { lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
-}
-
+/** The check as DQX would write it: known keys only, in the order of DQX's own examples. */
 function orderKeys(check: DqxCheck): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (check.name !== undefined) out.name = check.name;
@@ -69,4 +83,11 @@ function orderKeys(check: DqxCheck): Record<string, unknown> {
   if (check.message_expr !== undefined) out.message_expr = check.message_expr;
   if (check.user_metadata !== undefined) out.user_metadata = check.user_metadata;
   return out;
+}
+
+/** Write checks as DQX YAML or JSON, readable by DQX and by `parseChecksText` with the same meaning. */
+export function serializeChecks(checks: DqxCheck[], format: ChecksFormat): string {
+  const ordered = checks.map(orderKeys);
+  if (format === 'json') return stringifyPythonJson(ordered) + '\n';
+  return stringifyPyYaml(ordered);
 }

@@ -15,6 +15,16 @@ export type {
   TableSchema,
   ChecksFormat,
 } from './model';
+export { dqxCheckSchema, dqxChecksSchema, toDqxCheck, toDqxChecks, criticalitySchema } from './model';
 export { ChecksFormatError, parseChecksText, serializeChecks } from './checks-file';
-export { validateChecks } from './validate';
-export { expandChecks, ruleFingerprint, ruleSetFingerprint } from './fingerprint';
+export { validateChecks, normalizeCheck, type ValidateOptions, type DetailedRuleIssue } from './validate';
+export {
+  expandChecks,
+  ruleFingerprint,
+  ruleSetFingerprint,
+  storedRuleFingerprint,
+  type ExpandOptions,
+} from './fingerprint';
+export { getCheck, listChecks, CHECKS } from './catalog';
+export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
+export { pyRepr, pyKind, isMarker, type PyMarker } from './py-values';

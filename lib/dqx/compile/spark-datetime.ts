@@ -1,0 +1,165 @@
+/**
+ * Spark date/time parsing reproduced in DuckDB SQL: `to_date(x)`, `try_to_timestamp(x)` (Spark's
+ * lenient string-to-timestamp cast) and `try_to_timestamp(x, pattern)` with a Spark datetime
+ * pattern (translated to a strict shape check plus `try_strptime`).
+ */
+import { quoteString } from '@/lib/sql/quote';
+
+import type { SparkType } from '../spark-types';
+import { bindOnce } from './spark-string';
+
+const TS_SHAPE =
+  '^\\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:(?:[ T]([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]{0,9}))?)?)?)?(?:\\s*(?:Z|UTC|GMT|[+-][0-9]{1,2}(?::?[0-9]{2})?))?)?)?)?\\s*$';
+
+const DATE_SHAPE = '^\\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:[ T].*)?)?)?\\s*$';
+
+const group = (s: string, pattern: string, i: number) =>
+  `regexp_extract(${s}, ${quoteString('duckdb', pattern)}, ${i})`;
+const intOr = (g: string, dflt: number) =>
+  `(CASE WHEN ${g} = '' THEN ${dflt} ELSE CAST(${g} AS INTEGER) END)`;
+
+/** Spark `to_date(x)` in DuckDB, by the Spark type of x. */
+export function duckToDate(expr: string, type: SparkType | null): string {
+  if (type?.kind === 'date') return expr;
+  if (type?.kind === 'timestamp' || type?.kind === 'timestamp_ntz') return `CAST(${expr} AS DATE)`;
+  const s = '__td';
+  const body =
+    `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', DATE_SHAPE)}) THEN ` +
+    `try(make_date(${intOr(group(s, DATE_SHAPE, 1), 1)}, ${intOr(group(s, DATE_SHAPE, 2), 1)}, ${intOr(group(s, DATE_SHAPE, 3), 1)})) END`;
+  return bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
+}
+
+/** Spark `try_to_timestamp(x)` (no pattern) in DuckDB: NULL when Spark's cast would fail. */
+export function duckTryToTimestamp(expr: string, type: SparkType | null): string {
+  if (type?.kind === 'date' || type?.kind === 'timestamp' || type?.kind === 'timestamp_ntz')
+    return `CAST(${expr} AS TIMESTAMP)`;
+  const s = '__tt';
+  const g = (i: number) => group(s, TS_SHAPE, i);
+  const seconds = `(${intOr(g(6), 0)} + CASE WHEN ${g(7)} = '' THEN 0 ELSE CAST(('0.' || ${g(7)}) AS DOUBLE) END)`;
+  const body =
+    `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', TS_SHAPE)}) THEN ` +
+    `try(make_timestamp(${intOr(g(1), 1)}, ${intOr(g(2), 1)}, ${intOr(g(3), 1)}, ${intOr(g(4), 0)}, ${intOr(g(5), 0)}, ${seconds})) END`;
+  return bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
+}
+
+interface PatternTranslation {
+  strptime: string;
+  regex: string;
+}
+
+/**
+ * Translate a Spark datetime pattern into a strptime format and a regex for the exact shape
+ * Spark's parser accepts (field widths). Null when the pattern uses letters this translation does
+ * not cover.
+ */
+export function sparkPatternToDuck(pattern: string): PatternTranslation | null {
+  let strptime = '';
+  let regex = '^';
+  let i = 0;
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  while (i < pattern.length) {
+    const ch = pattern[i]!;
+    if (ch === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      if (end < 0) return null;
+      const literal = end === i + 1 ? "'" : pattern.slice(i + 1, end);
+      strptime += literal.replaceAll('%', '%%');
+      regex += esc(literal);
+      i = end + 1;
+      continue;
+    }
+    if (!/[A-Za-z]/.test(ch)) {
+      strptime += ch === '%' ? '%%' : ch;
+      regex += esc(ch);
+      i++;
+      continue;
+    }
+    let n = 1;
+    while (pattern[i + n] === ch) n++;
+    i += n;
+    switch (ch) {
+      case 'y':
+      case 'u':
+        if (n === 2) {
+          strptime += '%y';
+          regex += '[0-9]{2}';
+        } else {
+          strptime += '%Y';
+          regex += n === 4 ? '[0-9]{4}' : `[0-9]{${n},}`;
+        }
+        break;
+      case 'M':
+      case 'L':
+        if (n === 1) {
+          strptime += '%m';
+          regex += '[0-9]{1,2}';
+        } else if (n === 2) {
+          strptime += '%m';
+          regex += '[0-9]{2}';
+        } else if (n === 3) {
+          strptime += '%b';
+          regex += '[A-Za-z]{3}';
+        } else {
+          strptime += '%B';
+          regex += '[A-Za-z]+';
+        }
+        break;
+      case 'd':
+        strptime += '%d';
+        regex += n === 1 ? '[0-9]{1,2}' : '[0-9]{2}';
+        break;
+      case 'D':
+        strptime += '%j';
+        regex += n === 1 ? '[0-9]{1,3}' : `[0-9]{${n},3}`;
+        break;
+      case 'H':
+        strptime += '%H';
+        regex += n === 1 ? '[0-9]{1,2}' : '[0-9]{2}';
+        break;
+      case 'h':
+        strptime += '%I';
+        regex += n === 1 ? '[0-9]{1,2}' : '[0-9]{2}';
+        break;
+      case 'm':
+        strptime += '%M';
+        regex += n === 1 ? '[0-9]{1,2}' : '[0-9]{2}';
+        break;
+      case 's':
+        strptime += '%S';
+        regex += n === 1 ? '[0-9]{1,2}' : '[0-9]{2}';
+        break;
+      case 'S':
+        if (n > 9) return null;
+        strptime += n <= 3 ? '%g' : n <= 6 ? '%f' : '%n';
+        regex += `[0-9]{${n}}`;
+        if (n !== 3 && n !== 6 && n !== 9) return null;
+        break;
+      case 'a':
+        strptime += '%p';
+        regex += '(?:AM|PM|am|pm)';
+        break;
+      case 'E':
+        strptime += n >= 4 ? '%A' : '%a';
+        regex += '[A-Za-z]+';
+        break;
+      case 'X':
+      case 'x':
+      case 'Z':
+        strptime += '%z';
+        regex += '(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)';
+        break;
+      default:
+        return null;
+    }
+  }
+  return { strptime, regex: regex + '$' };
+}
+
+/** Spark `try_to_timestamp(x, pattern)` in DuckDB; null when the pattern cannot be translated. */
+export function duckTryToTimestampWithPattern(expr: string, pattern: string): string | null {
+  const t = sparkPatternToDuck(pattern);
+  if (!t) return null;
+  const s = '__tf';
+  const body = `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', t.regex)}) THEN try_strptime(${s}, ${quoteString('duckdb', t.strptime)}) END`;
+  return bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
+}
