@@ -3,7 +3,7 @@
  * invalid ones back once with their errors, and drop (and report) what still fails. Nothing the
  * model says reaches a saved rule set without passing the engine's validation.
  */
-import { validateChecks, type DqxCheck, type RuleIssue, type TableSchema } from '@/lib/dqx';
+import { ruleFingerprint, validateChecks, type DqxCheck, type RuleIssue, type TableSchema } from '@/lib/dqx';
 import { AppError } from '@/lib/errors';
 
 import type { ChatMessage, ChatModel } from './client';
@@ -30,6 +30,14 @@ export function ruleErrorsAgainst(table: TableSchema): Validate {
     const result = validateChecks([rule], { table });
     return result.errors.map((issue: RuleIssue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message));
   };
+}
+
+/** What a rule is about (function and column), to tell which invalid rule a repaired one replaces. */
+function targetOf(rule: unknown): string {
+  const check = (rule as { check?: { function?: unknown; arguments?: Record<string, unknown> } } | null)?.check;
+  const args = check?.arguments ?? {};
+  const column = args.column ?? args.col_name ?? args.columns ?? args.col_names ?? null;
+  return `${String(check?.function)}:${JSON.stringify(column)}`;
 }
 
 async function askForArray(model: ChatModel, messages: ChatMessage[], signal?: AbortSignal) {
@@ -68,20 +76,39 @@ export async function generateRulesWithModel(
       [...messages, { role: 'assistant', content: first.reply }, repairMessage(invalid)],
       options.signal,
     );
-    invalid.forEach((problem, i) => {
-      const candidate = second.array?.[i];
-      if (candidate === null || candidate === undefined) {
-        dropped.push({ rule: problem.rule, errors: problem.errors });
-        return;
+    const seen = new Set(accepted.map((rule) => ruleFingerprint(rule)));
+    const acceptRepair = (candidate: unknown): boolean => {
+      if (candidate === null || candidate === undefined || validate(candidate).length > 0) return false;
+      const fingerprint = ruleFingerprint(candidate as DqxCheck);
+      if (seen.has(fingerprint)) return false;
+      seen.add(fingerprint);
+      accepted.push(candidate as DqxCheck);
+      repaired++;
+      return true;
+    };
+    const answer = second.array ?? [];
+    if (answer.length === invalid.length) {
+      // The model answered as asked: one element per invalid rule, in order.
+      invalid.forEach((problem, i) => {
+        const candidate = answer[i];
+        if (acceptRepair(candidate)) return;
+        const errors = candidate === null || candidate === undefined ? problem.errors : validate(candidate);
+        dropped.push({
+          rule: candidate ?? problem.rule,
+          errors: errors.length > 0 ? errors : ['The corrected rule repeats a rule that was already accepted.'],
+        });
+      });
+    } else {
+      // It answered with something else (often the whole list again): keep new valid rules only,
+      // and report every rule that asked for repair and did not come back fixed.
+      const fixedTargets = new Set<string>();
+      for (const candidate of answer) {
+        if (acceptRepair(candidate)) fixedTargets.add(targetOf(candidate));
       }
-      const errors = validate(candidate);
-      if (errors.length === 0) {
-        accepted.push(candidate as DqxCheck);
-        repaired++;
-      } else {
-        dropped.push({ rule: candidate, errors });
+      for (const problem of invalid) {
+        if (!fixedTargets.has(targetOf(problem.rule))) dropped.push({ rule: problem.rule, errors: problem.errors });
       }
-    });
+    }
   }
   return { rules: accepted, dropped, repaired, model: model.model };
 }
