@@ -18,7 +18,7 @@ const CONTRACT_DIR = path.resolve(__dirname, '..', '..', 'notebooks', 'contract'
 describe('exported JSON Schema files', () => {
   it('are up to date with lib/jobs/contract.ts (run `npm run jobs:contract` after a change)', () => {
     const expected = contractJsonSchemas();
-    const committed = readdirSync(CONTRACT_DIR).filter((f) => f.endsWith('.schema.json')).sort();
+    const committed = readdirSync(CONTRACT_DIR).filter((f) => f.endsWith('.json')).sort();
     expect(committed).toEqual(Object.keys(expected).sort());
     for (const [file, schema] of Object.entries(expected)) {
       expect(readFileSync(path.join(CONTRACT_DIR, file), 'utf8'), file).toBe(contractSchemaFileText(schema));

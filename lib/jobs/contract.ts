@@ -451,7 +451,7 @@ export type JobOutput = z.infer<typeof JobOutputSchema>;
 // JSON Schema export
 // ---------------------------------------------------------------------------------------------
 
-/** The JSON Schema files committed under notebooks/contract, by file name. */
+/** The files committed under notebooks/contract (JSON Schemas and the constants), by file name. */
 export function contractJsonSchemas(): Record<string, unknown> {
   const convert = (schema: z.ZodType, id: string) => ({
     $id: `https://dqx-data-quality-manager.local/contract/v${JOB_CONTRACT_VERSION}/${id}`,
@@ -462,6 +462,14 @@ export function contractJsonSchemas(): Record<string, unknown> {
     'validation-parameters.schema.json': convert(ValidationJobParametersSchema, 'validation-parameters.schema.json'),
     'profile-options.schema.json': convert(ProfileOptionsSchema, 'profile-options.schema.json'),
     'job-output.schema.json': convert(JobOutputSchema, 'job-output.schema.json'),
+    'constants.json': {
+      contract_version: JOB_CONTRACT_VERSION,
+      inline_output_limit_bytes: INLINE_OUTPUT_LIMIT_BYTES,
+      inline_rules_limit_bytes: INLINE_RULES_LIMIT_BYTES,
+      task_keys: JOB_TASK_KEYS,
+      error_marker: JOB_ERROR_MARKER,
+      parameter_names: JOB_PARAMETER_NAMES,
+    },
   };
 }
 
