@@ -272,7 +272,8 @@ export function encodeJobParameters(
   }
   return ValidationJobParametersSchema.parse({
     ...base,
-    rules: options.rulesPath ? '' : rulesJson(parsed.rules),
+    // the rules as the caller gave them (validation must not reorder or drop their keys)
+    rules: options.rulesPath ? '' : rulesJson((request as ValidationJobRequest).rules),
     rules_path: options.rulesPath ?? '',
     row_limit: parsed.rowLimit === null ? '' : String(parsed.rowLimit),
     failing_rows_sample: String(parsed.failingRowsSample),

@@ -23,6 +23,8 @@ from dqx_jobs.volumes import VolumeFiles
 FIXTURES = NOTEBOOKS.parent / "tests" / "fixtures" / "jobs"
 RECORD = os.environ.get("DQX_RECORD_FIXTURES") == "1"
 
+# Encoded as the app encodes them (compact JSON, keys in this order), so the app-side tests can
+# send the very same job parameters and get these recordings back from the fake Jobs API.
 RULES = [
     {"name": "customer_present", "criticality": "error", "check": {"function": "is_not_null", "arguments": {"column": "customer"}}},
     {"name": "known_status", "criticality": "warn", "check": {"function": "is_in_list", "arguments": {"column": "status", "allowed": ["'new'", "'shipped'"]}}},
@@ -105,7 +107,7 @@ def test_generate_rules_notebook_exits_with_the_output(spark, monkeypatch):
 
 
 def test_validate_rules_notebook_exits_with_the_output(spark, monkeypatch):
-    params = validation_params(json.dumps(RULES), run_id="fixture-validation", failing_rows_sample="3")
+    params = validation_params(json.dumps(RULES, separators=(",", ":")), run_id="fixture-validation", failing_rows_sample="3")
     notebook = run_notebook("validate_rules", spark, params, monkeypatch)
     output = json.loads(notebook["exit"])
     assert output["ok"] and schema_errors(OUTPUT_SCHEMA_FILE, output) == []
@@ -114,7 +116,7 @@ def test_validate_rules_notebook_exits_with_the_output(spark, monkeypatch):
 
 def test_validate_rules_notebook_fails_the_run_on_invalid_rules(spark, monkeypatch):
     bad = [{"criticality": "error", "check": {"function": "is_not_nul", "arguments": {"column": "customer"}}}]
-    params = validation_params(json.dumps(bad), run_id="fixture-invalid-rules")
+    params = validation_params(json.dumps(bad, separators=(",", ":")), run_id="fixture-invalid-rules")
     notebook = run_notebook("validate_rules", spark, params, monkeypatch)
     assert "raised" in notebook, "a failure must end the run FAILED, not SUCCESS"
     envelope = _envelope(notebook)
@@ -134,7 +136,7 @@ def test_generate_rules_notebook_fails_the_run_on_a_missing_table(spark, monkeyp
 def test_validate_rules_notebook_returns_a_pointer_for_a_large_output(spark, monkeypatch, tmp_path):
     monkeypatch.setitem(constants(), "inline_output_limit_bytes", 2_000)  # make the real output "large"
     params = validation_params(
-        json.dumps(RULES), run_id="fixture-large-output", failing_rows_sample="20", results_volume="/Volumes/main/dqx/job_results"
+        json.dumps(RULES, separators=(",", ":")), run_id="fixture-large-output", failing_rows_sample="20", results_volume="/Volumes/main/dqx/job_results"
     )
     notebook = run_notebook("validate_rules", spark, params, monkeypatch, volumes_root=tmp_path)
     pointer = json.loads(notebook["exit"])
