@@ -12,9 +12,16 @@
 
 # COMMAND ----------
 
-from databricks.sdk import WorkspaceClient
+import os
+import sys
 
-from dqx_jobs import finish, read_widgets, run_generation
+# The dqx_jobs package and contract/ sit next to this notebook (the bundle syncs them together).
+if os.getcwd() not in sys.path:
+    sys.path.insert(0, os.getcwd())
+
+from databricks.sdk import WorkspaceClient  # noqa: E402
+
+from dqx_jobs import finish, read_widgets, run_generation  # noqa: E402
 
 # COMMAND ----------
 

@@ -254,3 +254,56 @@ describe('DatabricksJobRunner against the Jobs API 2.2 stand-in', () => {
     expect(logged.join('')).not.toContain('not-a-real-token-123');
   });
 });
+
+describe('outputs the adapter must not trust', () => {
+  const pointerFor = (runId: string, outputPath: string) =>
+    JSON.stringify({ contract_version: 1, run_id: runId, kind: 'validation', ok: true, output_path: outputPath, output_bytes: 10, output_sha256: 'a'.repeat(64) });
+
+  it('refuses a pointer to any file but the one its run may write, without fetching it', async () => {
+    const r = runner({ resultsVolume: '/Volumes/main/dqx/job_results' });
+    const handle = await r.start({ kind: 'validation', runId: 'hostile-pointer', table, rules: RULES });
+    const id = Number(handle.externalRunId);
+    workspace.setOutput(id, { notebook_output: { result: pointerFor('hostile-pointer', '/Volumes/main/hr/salaries/export.json'), truncated: false } });
+    workspace.finish(id);
+    const before = workspace.requests.length;
+    expect(await r.output(handle)).toMatchObject({ ok: false, error: { type: 'contract_violation' } });
+    expect(workspace.requests.slice(before).some((q) => q.path.startsWith('/api/2.0/fs/files'))).toBe(false);
+  });
+
+  it("refuses another run's output and an output of another contract version", async () => {
+    const r = runner();
+    const handle = await r.start({ kind: 'validation', runId: 'mixed-up', table, rules: RULES });
+    const id = Number(handle.externalRunId);
+    const other = JSON.parse(JSON.parse(readFileSync(path.join(FIXTURES, 'validation-success.json'), 'utf8')).notebook.exit) as Record<string, unknown>;
+    workspace.setOutput(id, { notebook_output: { result: JSON.stringify(other), truncated: false } });
+    workspace.finish(id);
+    expect(await r.output(handle)).toMatchObject({ ok: false, error: { type: 'contract_violation', cause: 'The job returned the output of another run.' } });
+    workspace.setOutput(id, { notebook_output: { result: JSON.stringify({ ...other, run_id: 'mixed-up', contract_version: 2 }), truncated: false } });
+    expect(await r.output(handle)).toMatchObject({ ok: false, error: { type: 'contract_violation', cause: expect.stringContaining('version 2') } });
+  });
+
+  it('reports an unhandled notebook exception with its first line and keeps the trace', async () => {
+    const r = runner();
+    const handle = await r.start({ kind: 'validation', runId: 'unhandled', table, rules: RULES });
+    const id = Number(handle.externalRunId);
+    workspace.setOutput(id, { error: 'ModuleNotFoundError: No module named dqx_jobs\nmore', error_trace: 'Traceback (most recent call last): ...' });
+    workspace.finish(id);
+    const outcome = await r.output(handle);
+    expect(outcome).toMatchObject({ ok: false, error: { type: 'job_failed', cause: 'The job failed: ModuleNotFoundError: No module named dqx_jobs' }, trace: 'Traceback (most recent call last): ...' });
+  });
+});
+
+describe('helpers', () => {
+  it('normalises the results volume from either form the platform may inject', async () => {
+    const { normaliseVolume, filesApiPath, parseRaisedFailure } = await import('./databricks-job-runner');
+    expect(normaliseVolume('main.dqx.job_results')).toBe('/Volumes/main/dqx/job_results');
+    expect(normaliseVolume('/Volumes/main/dqx/job_results/')).toBe('/Volumes/main/dqx/job_results');
+    expect(normaliseVolume('/Volumes/main/../x')).toBeUndefined();
+    expect(normaliseVolume('main.dqx')).toBeUndefined();
+    expect(filesApiPath('/Volumes/c/s/v/runs/a b#1/x.json')).toBe('/api/2.0/fs/files/Volumes/c/s/v/runs/a%20b%231/x.json');
+    const envelope = { contract_version: 1, run_id: 'r', kind: 'validation', ok: false, error: { type: 't', cause: 'c } {', hint: 'h' } };
+    expect(parseRaisedFailure(`JobFailed: DQX_JOB_ERROR:${JSON.stringify(envelope)}`)).toEqual(envelope);
+    expect(parseRaisedFailure(`DQX_JOB_ERROR:${JSON.stringify(envelope)}\n  at line 3 }`)).toEqual(envelope);
+    expect(parseRaisedFailure('ValueError: nope')).toBeUndefined();
+  });
+});

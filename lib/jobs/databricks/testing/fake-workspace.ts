@@ -101,6 +101,12 @@ export class FakeWorkspace {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Replaces what get-output returns for a run (tests of hostile or broken outputs). */
+  setOutput(runId: number, output: Record<string, unknown>): void {
+    const run = this.runs.get(runId);
+    if (run) run.output = output;
+  }
+
   /** Moves a run straight to its end (tests that do not care about the intermediate states). */
   finish(runId: number): void {
     const run = this.runs.get(runId);
