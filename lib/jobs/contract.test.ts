@@ -91,3 +91,29 @@ describe('JobOutputSchema', () => {
     expect(JobOutputSchema.safeParse({ ...failure, contract_version: 2 }).success).toBe(false);
   });
 });
+
+describe('recorded notebook outputs (tests/fixtures/jobs, produced on local Spark)', () => {
+  const dir = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
+  const recordings = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, JSON.parse(readFileSync(path.join(dir, f), 'utf8'))] as const);
+
+  it('exist for success, failure and large output', () => {
+    expect(recordings.map(([f]) => f).sort()).toEqual([
+      'generation-success.json',
+      'generation-table-not-found.json',
+      'validation-invalid-rules.json',
+      'validation-large-output.json',
+      'validation-success.json',
+    ]);
+  });
+
+  it.each(recordings)('%s matches the contract on both sides', (_file, recording) => {
+    const paramsSchema = recording.kind === 'generation' ? GenerationJobParametersSchema : ValidationJobParametersSchema;
+    expect(paramsSchema.safeParse(recording.job_parameters).success).toBe(true);
+    const text: string = 'exit' in recording.notebook ? recording.notebook.exit : recording.notebook.raised.message.split('DQX_JOB_ERROR:')[1];
+    const output = JobOutputSchema.parse(JSON.parse(text));
+    expect(output.run_id).toBe(recording.job_parameters.run_id);
+    for (const file of Object.values(recording.volume_files as Record<string, string>)) JobOutputSchema.parse(JSON.parse(file));
+  });
+});
