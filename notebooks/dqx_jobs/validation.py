@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections import Counter
 from typing import Any
 
@@ -42,6 +43,36 @@ def load_rules(params: ValidationParams, volumes: VolumeFiles) -> list[dict[str,
     if not isinstance(rules, list) or not rules or not all(isinstance(r, dict) for r in rules):
         raise JobFailure("invalid_rules", "The rule set must be a non-empty list of DQX checks.", "Add at least one rule.")
     return rules
+
+
+_SUBQUERY = re.compile(r"\bselect\b", re.IGNORECASE)
+# Checks that run a query of their own: they could read any table the job's identity can read.
+_QUERY_CHECKS = {"sql_query"}
+
+
+def refuse_table_reading_rules(rules: list[dict[str, Any]]) -> None:
+    """The job runs as its own identity, not the user's. The app checks the user's access to the
+    table and to tables named in rule arguments (foreign_key, compare_datasets) before starting
+    it, but it cannot see which tables free SQL text would read. Such rules run on the fast path,
+    as the user, instead."""
+    problems = []
+    for index, rule in enumerate(rules):
+        check = rule.get("check") or {}
+        function = str(check.get("function", ""))
+        label = rule.get("name") or f"rule {index + 1} ({function})"
+        if function in _QUERY_CHECKS:
+            problems.append(f"{label} runs its own SQL query")
+            continue
+        arguments = check.get("arguments") or {}
+        texts = [rule.get("filter"), rule.get("message_expr"), *(v for v in arguments.values() if isinstance(v, str))]
+        if any(isinstance(t, str) and _SUBQUERY.search(t) for t in texts):
+            problems.append(f"{label} contains a subquery")
+    if problems:
+        raise JobFailure(
+            "table_reading_rule",
+            "The job cannot run rules that read other tables through SQL: " + "; ".join(problems[:10]),
+            "Validate these rules on the warehouse (the default fast path), where they run with your own permissions.",
+        )
 
 
 def _check_rules(rules: list[dict[str, Any]]) -> list[Any]:
@@ -106,6 +137,7 @@ def validate(params: ValidationParams, spark: Any, ws: Any, identity_hint: str, 
     from pyspark.sql import functions as F
 
     rules = load_rules(params, volumes)
+    refuse_table_reading_rules(rules)
     dq_rules = _check_rules(rules)
 
     try:

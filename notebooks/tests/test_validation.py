@@ -129,3 +129,19 @@ def test_rules_can_come_from_a_volume_file(spark, ws, tmp_path):
     )
     assert output["ok"], output
     assert output["result"]["rules"][0]["failed_rows"] == NULL_CUSTOMERS
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"criticality": "error", "check": {"function": "sql_query", "arguments": {"query": "SELECT * FROM hr.salaries", "merge_columns": ["id"], "condition_column": "c"}}},
+        {"criticality": "error", "check": {"function": "sql_expression", "arguments": {"expression": "amount < (SELECT max(pay) FROM hr.salaries)"}}},
+        {"criticality": "error", "filter": "customer IN (select name from hr.people)", "check": {"function": "is_not_null", "arguments": {"column": "amount"}}},
+    ],
+)
+def test_rules_reading_other_tables_through_sql_are_refused(spark, ws, rule):
+    """The job's identity is not the user's: free SQL could read what the user may not."""
+    output = run_validation(spark, ws, validation_params(json.dumps([rule])))
+    assert output["ok"] is False
+    assert output["error"]["type"] == "table_reading_rule"
+    assert "fast path" in output["error"]["hint"]
