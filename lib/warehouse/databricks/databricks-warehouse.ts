@@ -27,7 +27,7 @@ import type {
 import { toCell } from './cells';
 import { ConnectionPool } from './connections';
 import { defaultClientFactory, driverLogger, type ClientFactory, type DriverClient, type DriverOperation } from './driver';
-import { classify, mapError, QueryAbortedError, scrub } from './errors';
+import { classify, describeError, mapError, QueryAbortedError, scrub } from './errors';
 import { isHiveCatalog, searchTerms, statements, type Statement } from './statements';
 import { sparkTypeFromDescribe, sparkTypeFromThrift, type DescribeJsonType } from './types';
 
@@ -139,7 +139,12 @@ export class DatabricksWarehouse implements Warehouse {
       if (isAppError(error)) throw error;
       if (classify(error) === 'unauthorized') await this.pool.evict(this.key);
       const mapped = mapError(error, this.token, this.timeoutSeconds);
-      log.warn('warehouse statement failed', { statement: statement.id, error: mapped.message, ms: Date.now() - started });
+      log.warn('warehouse statement failed', {
+        statement: statement.id,
+        error: mapped.message,
+        driverError: describeError(error, this.token),
+        ms: Date.now() - started,
+      });
       throw mapped;
     } finally {
       signal?.removeEventListener('abort', onAbort);

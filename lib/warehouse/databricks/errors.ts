@@ -72,6 +72,12 @@ export function classify(error: unknown): ErrorKind {
   return 'sql';
 }
 
+/** What the driver said, on one line, without the token: for the operator's log. */
+export function describeError(error: unknown, token: string | undefined): string {
+  const name = error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : 'Error';
+  return `${name}: ${scrub(firstLine(errorText(error)), token)}`;
+}
+
 /** The error to throw for a failed warehouse call. */
 export function mapError(error: unknown, token: string | undefined, timeoutSeconds: number): Error {
   const kind = classify(error);
