@@ -73,6 +73,9 @@ const EnvSchema = z.object({
   DQX_GENERATION_JOB_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'expected a numeric job id' }).optional()),
   DQX_VALIDATION_JOB_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'expected a numeric job id' }).optional()),
   DQX_RESULTS_VOLUME: optionalString,
+  DQX_WAREHOUSE_QUERY_TIMEOUT_SECONDS: intInRange(5, 172_800, 300),
+  DQX_WAREHOUSE_IDLE_SECONDS: intInRange(10, 3_600, 300),
+  DQX_JOBS_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 30),
 
   // Rule store.
   DQX_STORE: z.preprocess(
@@ -126,6 +129,10 @@ export interface AppConfig {
     sampleBigRows: number;
   };
   catalog: { previewRows: number; cacheSeconds: number };
+  /** Databricks SQL warehouse: statement timeout, and how long an unused per-user connection is kept. */
+  warehouse: { queryTimeoutSeconds: number; idleSeconds: number };
+  /** Jobs API calls (not the runs themselves, whose timeouts are set on the jobs). */
+  jobs: { requestTimeoutSeconds: number };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -229,6 +236,8 @@ export function loadConfig(env: Env): AppConfig {
       sampleBigRows: e.DQX_SAMPLE_BIG_ROWS,
     },
     catalog: { previewRows: e.DQX_PREVIEW_ROWS, cacheSeconds: e.DQX_CATALOG_CACHE_SECONDS },
+    warehouse: { queryTimeoutSeconds: e.DQX_WAREHOUSE_QUERY_TIMEOUT_SECONDS, idleSeconds: e.DQX_WAREHOUSE_IDLE_SECONDS },
+    jobs: { requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS },
     databricks: {
       appName: e.DATABRICKS_APP_NAME,
       host: normaliseHost(e.DATABRICKS_HOST),

@@ -1,0 +1,318 @@
+/**
+ * A local stand-in for the Databricks workspace endpoints the job runner uses, speaking the
+ * documented protocol: OAuth M2M token (`POST /oidc/v1/token`), Jobs API 2.2 (`run-now`,
+ * `runs/get`, `runs/get-output`, `runs/cancel`) and the Files API (`/api/2.0/fs/files/...`).
+ * Errors are `{ error_code, message }` with the documented status codes.
+ *
+ * What a run returns comes from recordings of the real notebooks on local Spark
+ * (`tests/fixtures/jobs/*.json`): a run-now whose job_parameters equal a recording's plays that
+ * recording, so the app's encoding of a request is checked against what the notebooks received.
+ * Test support only; never imported by the application.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recording {
+  description: string;
+  kind: 'generation' | 'validation';
+  job_parameters: Record<string, string>;
+  notebook: { exit: string } | { raised: { class: string; message: string } };
+  volume_files: Record<string, string>;
+}
+
+export interface FakeJob {
+  jobId: string;
+  taskKey: string;
+  /** Declared job-level parameters; run-now with any other name is refused. */
+  parameters: string[];
+}
+
+/** One step of a run's life: the legacy `state` and the 2.2 `status`. */
+export interface RunStep {
+  life: string;
+  result?: string;
+  v2: string;
+  code?: string;
+  message?: string;
+}
+
+export const NORMAL_LIFE: RunStep[] = [
+  { life: 'QUEUED', v2: 'QUEUED' },
+  { life: 'PENDING', v2: 'PENDING' },
+  { life: 'RUNNING', v2: 'RUNNING' },
+  { life: 'TERMINATING', v2: 'TERMINATING' },
+];
+
+interface FakeRun {
+  runId: number;
+  taskRunId: number;
+  job: FakeJob;
+  parameters: Record<string, string>;
+  recording: Recording | undefined;
+  steps: RunStep[];
+  final: RunStep;
+  position: number;
+  startTime: number;
+  /** get-output of the task as the API would return it once terminal. */
+  output: Record<string, unknown>;
+  /** Set to answer this run's get-output with a truncated notebook result. */
+  truncate?: boolean;
+}
+
+export interface FakeWorkspaceOptions {
+  clientId: string;
+  clientSecret: string;
+  jobs: FakeJob[];
+  recordings: Recording[];
+}
+
+export class FakeWorkspace {
+  readonly requests: { method: string; path: string; authorization: string | undefined; body: string }[] = [];
+  readonly files = new Map<string, Buffer>();
+  readonly runs = new Map<number, FakeRun>();
+  readonly issuedTokens: string[] = [];
+  private readonly idempotency = new Map<string, number>();
+  private nextRunId = 9_007_199_254_740_000; // above 2^53: ids must be handled as exact integers
+  private server: Server | undefined;
+  /** Life cycle of the next started run (then reset to NORMAL_LIFE). */
+  nextLife: { steps: RunStep[]; final?: RunStep } | undefined;
+  /** Answer the next N API calls with 503 TEMPORARILY_UNAVAILABLE. */
+  failNext = 0;
+  url = '';
+
+  constructor(private readonly options: FakeWorkspaceOptions) {
+    for (const recording of options.recordings) {
+      for (const [path, text] of Object.entries(recording.volume_files)) this.files.set(path, Buffer.from(text, 'utf8'));
+    }
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((error: unknown) => {
+        this.send(res, 500, { error_code: 'INTERNAL_ERROR', message: String(error) });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Replaces what get-output returns for a run (tests of hostile or broken outputs). */
+  setOutput(runId: number, output: Record<string, unknown>): void {
+    const run = this.runs.get(runId);
+    if (run) run.output = output;
+  }
+
+  /** Moves a run straight to its end (tests that do not care about the intermediate states). */
+  finish(runId: number): void {
+    const run = this.runs.get(runId);
+    if (run) run.position = run.steps.length;
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(text);
+  }
+
+  private async body(req: IncomingMessage): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const raw = await this.body(req);
+    this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization, body: raw.toString('utf8') });
+
+    if (req.method === 'POST' && url.pathname === '/oidc/v1/token') return this.token(req, raw, res);
+
+    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+    if (!bearer || !this.issuedTokens.includes(bearer)) {
+      return this.send(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
+    }
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      return this.send(res, 503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The service is temporarily unavailable.' });
+    }
+
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/run-now') return this.runNow(raw, res);
+    if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get') return this.getRun(url, res);
+    if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get-output') return this.getOutput(url, res);
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/runs/cancel') return this.cancel(raw, res);
+    if (url.pathname.startsWith('/api/2.0/fs/files/')) return this.fileCall(req.method ?? '', url, raw, res);
+    return this.send(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${url.pathname}'` });
+  }
+
+  private token(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const expected = 'Basic ' + Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
+    const form = new URLSearchParams(raw.toString('utf8'));
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
+      return this.send(res, 400, { error: 'invalid_request', error_description: 'form body expected' });
+    }
+    if (req.headers.authorization !== expected) {
+      return this.send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== 'all-apis') {
+      return this.send(res, 400, { error: 'invalid_request', error_description: 'unsupported grant or scope' });
+    }
+    const token = `fake-sp-token-${this.issuedTokens.length + 1}-${Math.random().toString(36).slice(2)}`;
+    this.issuedTokens.push(token);
+    this.send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: 'all-apis' });
+  }
+
+  private runNow(raw: Buffer, res: ServerResponse): void {
+    // job_id may exceed 2^53: read it from the text, as the service does
+    const jobIdText = /"job_id"\s*:\s*(\d+)/.exec(raw.toString('utf8'))?.[1];
+    const body = JSON.parse(raw.toString('utf8')) as { job_parameters?: Record<string, unknown>; idempotency_token?: string; notebook_params?: unknown };
+    const job = this.options.jobs.find((j) => j.jobId === jobIdText);
+    if (!job) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${jobIdText} does not exist.` });
+    if (body.notebook_params !== undefined) {
+      return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'notebook_params cannot be used with job parameters.' });
+    }
+    if (body.idempotency_token && body.idempotency_token.length > 64) {
+      return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'idempotency_token must be at most 64 characters.' });
+    }
+    const params = body.job_parameters ?? {};
+    for (const [name, value] of Object.entries(params)) {
+      if (!job.parameters.includes(name)) {
+        return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job parameter '${name}' is not defined for job ${job.jobId}.` });
+      }
+      if (typeof value !== 'string') {
+        return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job parameter '${name}' must be a string.` });
+      }
+    }
+    if (body.idempotency_token && this.idempotency.has(body.idempotency_token)) {
+      const existing = this.idempotency.get(body.idempotency_token)!;
+      return this.send(res, 200, `{"run_id":${existing},"number_in_job":${existing}}`);
+    }
+    const parameters = params as Record<string, string>;
+    const recording = this.options.recordings.find(
+      (r) => JSON.stringify(sortKeys(r.job_parameters)) === JSON.stringify(sortKeys(parameters)),
+    );
+    const runId = this.nextRunId++;
+    const taskRunId = this.nextRunId++;
+    const life = this.nextLife;
+    this.nextLife = undefined;
+    const succeeded = recording && 'exit' in recording.notebook;
+    const final: RunStep =
+      life?.final ??
+      (succeeded
+        ? { life: 'TERMINATED', result: 'SUCCESS', v2: 'TERMINATED', code: 'SUCCESS', message: '' }
+        : { life: 'TERMINATED', result: 'FAILED', v2: 'TERMINATED', code: 'RUN_EXECUTION_ERROR', message: 'Task generate_rules failed with message: Workload failed, see run output for details.' });
+    const output: Record<string, unknown> = {};
+    if (recording && 'exit' in recording.notebook) output.notebook_output = { result: recording.notebook.exit, truncated: false };
+    if (recording && 'raised' in recording.notebook) {
+      output.error = `${recording.notebook.raised.class}: ${recording.notebook.raised.message}`;
+      output.error_trace = `---------------------------------------------------------------------------\n${recording.notebook.raised.class}                                 Traceback (most recent call last)\nFile <command-1>, line 3\n----> 3 finish(output, dbutils, results_volume=parameters.get("results_volume"))\n${recording.notebook.raised.class}: ${recording.notebook.raised.message}`;
+    }
+    if (!recording) {
+      output.error = 'NameError: no recording matches these job parameters';
+      output.error_trace = 'NameError: no recording matches these job parameters';
+    }
+    this.runs.set(runId, { runId, taskRunId, job, parameters, recording, steps: life?.steps ?? NORMAL_LIFE, final, position: 0, startTime: Date.now(), output });
+    if (body.idempotency_token) this.idempotency.set(body.idempotency_token, runId);
+    this.send(res, 200, `{"run_id":${runId},"number_in_job":${runId}}`);
+  }
+
+  private current(run: FakeRun): { step: RunStep; terminal: boolean } {
+    if (run.position < run.steps.length) return { step: run.steps[run.position]!, terminal: false };
+    return { step: run.final, terminal: true };
+  }
+
+  private runJson(run: FakeRun, advance: boolean): string {
+    const { step, terminal } = this.current(run);
+    if (advance && !terminal) run.position += 1;
+    const state = { life_cycle_state: step.life, ...(step.result ? { result_state: step.result } : {}), state_message: step.message ?? '', user_cancelled_or_timedout: false };
+    const status = {
+      state: step.v2,
+      ...(step.code ? { termination_details: { code: step.code, type: step.code === 'SUCCESS' ? 'SUCCESS' : 'CLIENT_ERROR', message: step.message ?? '' } } : {}),
+      ...(step.v2 === 'QUEUED' ? { queue_details: { code: 'ACTIVE_RUNS_LIMIT_REACHED', message: 'The run is queued because the workspace has reached its active runs limit.' } } : {}),
+    };
+    const task = { run_id: `@@${run.taskRunId}@@`, task_key: run.job.taskKey, state, status, start_time: run.startTime, end_time: terminal ? run.startTime + 60_000 : 0, attempt_number: 0 };
+    const body = {
+      job_id: `@@${run.job.jobId}@@`,
+      run_id: `@@${run.runId}@@`,
+      number_in_job: `@@${run.runId}@@`,
+      state,
+      status,
+      tasks: [task],
+      job_parameters: Object.entries(run.parameters).map(([name, value]) => ({ name, value, default: '' })),
+      start_time: run.startTime,
+      end_time: terminal ? run.startTime + 60_000 : 0,
+      run_page_url: `${this.url}/jobs/${run.job.jobId}/runs/${run.runId}`,
+      run_type: 'JOB_RUN',
+      format: 'MULTI_TASK',
+    };
+    // 64-bit ids are JSON numbers on the wire
+    return JSON.stringify(body).replace(/"@@(\d+)@@"/g, '$1');
+  }
+
+  private getRun(url: URL, res: ServerResponse): void {
+    const run = this.runs.get(Number(url.searchParams.get('run_id')));
+    if (!run) return this.send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Run does not exist.' });
+    this.send(res, 200, this.runJson(run, true));
+  }
+
+  private getOutput(url: URL, res: ServerResponse): void {
+    const id = Number(url.searchParams.get('run_id'));
+    if (this.runs.has(id)) {
+      return this.send(res, 400, {
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.',
+      });
+    }
+    const run = [...this.runs.values()].find((r) => r.taskRunId === id);
+    if (!run) return this.send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Run does not exist.' });
+    const { terminal, step } = this.current(run);
+    const neverRan = step.life === 'SKIPPED' || step.code === 'SKIPPED' || step.code === 'USER_CANCELED';
+    const output: Record<string, unknown> = !terminal || neverRan ? {} : { ...run.output };
+    if (run.truncate && output.notebook_output) {
+      const result = (output.notebook_output as { result: string }).result;
+      output.notebook_output = { result: result.slice(0, Math.floor(result.length / 2)), truncated: true };
+    }
+    const metadata = JSON.parse(this.runJson(run, false).replace(/"run_id":(\d{16,})/g, '"run_id":"$1"')) as Record<string, unknown>;
+    this.send(res, 200, JSON.stringify({ ...output, metadata }).replace(/"run_id":"(\d+)"/g, '"run_id":$1'));
+  }
+
+  private cancel(raw: Buffer, res: ServerResponse): void {
+    const id = Number(/"run_id"\s*:\s*(\d+)/.exec(raw.toString('utf8'))?.[1]);
+    const run = this.runs.get(id);
+    if (!run) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Run ${id} does not exist.` });
+    if (!this.current(run).terminal) {
+      run.steps = [{ life: 'TERMINATING', v2: 'TERMINATING' }];
+      run.position = 0;
+      run.final = { life: 'TERMINATED', result: 'CANCELED', v2: 'TERMINATED', code: 'USER_CANCELED', message: 'Run was canceled by the user.' };
+    }
+    this.send(res, 200, {});
+  }
+
+  private fileCall(method: string, url: URL, raw: Buffer, res: ServerResponse): void {
+    const path = decodeURIComponent(url.pathname.slice('/api/2.0/fs/files'.length));
+    if (!path.startsWith('/Volumes/')) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Path must be under /Volumes.' });
+    if (method === 'GET') {
+      const data = this.files.get(path);
+      if (!data) return this.send(res, 404, { error_code: 'NOT_FOUND', message: 'The file being accessed is not found.' });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) });
+      return void res.end(data);
+    }
+    if (method === 'PUT') {
+      if (this.files.has(path) && url.searchParams.get('overwrite') !== 'true') {
+        return this.send(res, 409, { error_code: 'ALREADY_EXISTS', message: 'The file being created already exists.' });
+      }
+      this.files.set(path, raw);
+      res.writeHead(204);
+      return void res.end();
+    }
+    this.send(res, 405, { error_code: 'METHOD_NOT_ALLOWED', message: method });
+  }
+}
+
+function sortKeys(value: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+}

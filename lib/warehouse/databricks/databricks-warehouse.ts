@@ -1,0 +1,245 @@
+/**
+ * The Warehouse port on a Databricks SQL warehouse, ON BEHALF OF THE CALLER: every statement
+ * runs with the caller's own OAuth token (the Apps proxy's `x-forwarded-access-token`), so Unity
+ * Catalog permissions, row filters and column masks apply to them. There is no fallback identity.
+ *
+ * One connection per caller token (see connections.ts); a session per operation, always closed;
+ * a statement timeout set on the session (`STATEMENT_TIMEOUT`, which warehouses honour); an
+ * AbortSignal cancels the running operation on the warehouse.
+ */
+import type { Caller } from '@/lib/auth/caller';
+import type { AppConfig } from '@/lib/config';
+import { AppError, isAppError, unauthorized } from '@/lib/errors';
+import { log } from '@/lib/log';
+
+import type {
+  CatalogInfo,
+  Cell,
+  ColumnInfo,
+  QueryOptions,
+  QueryResult,
+  SchemaInfo,
+  TableDescription,
+  TableInfo,
+  TableRef,
+  Warehouse,
+} from '../port';
+import { toCell } from './cells';
+import { ConnectionPool } from './connections';
+import { defaultClientFactory, driverLogger, type ClientFactory, type DriverClient, type DriverOperation } from './driver';
+import { classify, describeError, mapError, QueryAbortedError, scrub } from './errors';
+import { isHiveCatalog, searchTerms, statements, type Statement } from './statements';
+import { sparkTypeFromDescribe, sparkTypeFromThrift, type DescribeJsonType } from './types';
+
+const CHUNK_ROWS = 10_000;
+/** Hard cap on rows read by `query()` when the caller gives none (compiled SQL LIMITs its own output). */
+const DEFAULT_MAX_ROWS = 100_000;
+
+let sharedPool: ConnectionPool | undefined;
+function defaultPool(idleSeconds: number): ConnectionPool {
+  sharedPool ??= new ConnectionPool(idleSeconds * 1000);
+  return sharedPool;
+}
+
+export interface DatabricksWarehouseDeps {
+  clientFactory?: ClientFactory;
+  pool?: ConnectionPool;
+}
+
+interface Rows {
+  columns: { name: string; type: string }[];
+  rows: Record<string, unknown>[];
+}
+
+/** `https://host/` -> `host` (the driver wants the bare host name). */
+export function bareHost(host: string): string {
+  return host.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+}
+
+export class DatabricksWarehouse implements Warehouse {
+  readonly dialect = 'databricks' as const;
+  private readonly token: string;
+  private readonly host: string;
+  private readonly path: string;
+  private readonly timeoutSeconds: number;
+  private readonly clientFactory: ClientFactory;
+  private readonly pool: ConnectionPool;
+
+  constructor(caller: Caller, config: AppConfig, deps: DatabricksWarehouseDeps = {}) {
+    const token = caller.token?.reveal();
+    if (!token) throw unauthorized();
+    if (!config.databricks.host) throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so the SQL warehouse cannot be reached.');
+    if (!config.databricks.warehouseId || !/^[A-Za-z0-9]+$/.test(config.databricks.warehouseId)) {
+      throw new AppError('unavailable', 'No SQL warehouse is bound to the app (DATABRICKS_WAREHOUSE_ID). Deploy the bundle, which binds it.');
+    }
+    this.token = token;
+    this.host = bareHost(config.databricks.host);
+    this.path = `/sql/1.0/warehouses/${config.databricks.warehouseId}`;
+    this.timeoutSeconds = config.warehouse.queryTimeoutSeconds;
+    this.clientFactory = deps.clientFactory ?? defaultClientFactory;
+    this.pool = deps.pool ?? defaultPool(config.warehouse.idleSeconds);
+  }
+
+  private get key(): string {
+    return ConnectionPool.key(this.host, this.path, this.token);
+  }
+
+  private async client(): Promise<DriverClient> {
+    return this.pool.acquire(this.key, async () => {
+      const client = this.clientFactory(driverLogger((text) => scrub(text, this.token)));
+      await client.connect({
+        host: this.host,
+        path: this.path,
+        token: this.token,
+        userAgentEntry: 'dqx-data-quality-manager',
+        // The driver shares one telemetry exporter per host across clients: with per-user tokens,
+        // one user's events could be sent with another user's credentials. Off.
+        telemetryEnabled: false,
+        preserveBigNumericPrecision: true,
+        socketTimeout: (this.timeoutSeconds + 60) * 1000,
+        retryMaxAttempts: 3,
+      });
+      return client;
+    });
+  }
+
+  /** Runs one statement in its own session and returns its columns and rows. */
+  private async run(statement: Statement, options: QueryOptions = {}): Promise<Rows> {
+    const { signal } = options;
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    if (signal?.aborted) throw new QueryAbortedError();
+    const started = Date.now();
+    let operation: DriverOperation | undefined;
+    let session: Awaited<ReturnType<DriverClient['openSession']>> | undefined;
+    const onAbort = () => void operation?.cancel().catch(() => undefined);
+    try {
+      const client = await this.client();
+      session = await client.openSession({ configuration: { STATEMENT_TIMEOUT: String(this.timeoutSeconds) } });
+      operation = await session.executeStatement(statement.sql, {
+        runAsync: true,
+        ...(Object.keys(statement.params).length > 0 ? { namedParameters: statement.params } : {}),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const schema = await operation.getSchema();
+      const columns = [...(schema?.columns ?? [])]
+        .sort((a, b) => a.position - b.position)
+        .map((c) => ({ name: c.columnName, type: sparkTypeFromThrift(c.typeDesc?.types) }));
+      const rows: Record<string, unknown>[] = [];
+      while (rows.length < maxRows) {
+        if (signal?.aborted) throw new QueryAbortedError();
+        const chunk = (await operation.fetchChunk({ maxRows: Math.min(CHUNK_ROWS, maxRows - rows.length) })) as Record<string, unknown>[];
+        rows.push(...chunk.slice(0, maxRows - rows.length));
+        if (!(await operation.hasMoreRows())) break;
+      }
+      if (signal?.aborted) throw new QueryAbortedError();
+      log.debug('warehouse statement', { statement: statement.id, rows: rows.length, ms: Date.now() - started });
+      return { columns, rows };
+    } catch (error) {
+      if (signal?.aborted || error instanceof QueryAbortedError) throw new QueryAbortedError();
+      if (isAppError(error)) throw error;
+      if (classify(error) === 'unauthorized') await this.pool.evict(this.key);
+      const mapped = mapError(error, this.token, this.timeoutSeconds);
+      log.warn('warehouse statement failed', {
+        statement: statement.id,
+        error: mapped.message,
+        driverError: describeError(error, this.token),
+        ms: Date.now() - started,
+      });
+      throw mapped;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await operation?.close().catch(() => undefined);
+      await session?.close().catch(() => undefined);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run(statements.ping());
+  }
+
+  async listCatalogs(): Promise<CatalogInfo[]> {
+    const { rows } = await this.run(statements.listCatalogs());
+    return rows.map((r) => ({ name: String(r.catalog ?? Object.values(r)[0]), comment: null }));
+  }
+
+  async listSchemas(catalog: string): Promise<SchemaInfo[]> {
+    const { rows } = await this.run(statements.listSchemas(catalog));
+    return rows
+      .map((r) => String(r.databaseName ?? r.namespace ?? Object.values(r)[0]))
+      .map((name) => ({ catalog, name, comment: null }));
+  }
+
+  async listTables(catalog: string, schema: string): Promise<TableInfo[]> {
+    if (isHiveCatalog(catalog)) {
+      const { rows } = await this.run(statements.showTables(catalog, schema));
+      return rows
+        .filter((r) => r.isTemporary !== true)
+        .map((r) => tableInfo(catalog, schema, String(r.tableName), null, null));
+    }
+    const { rows } = await this.run(statements.listTables(catalog, schema));
+    return rows.map((r) => tableInfo(catalog, schema, String(r.table_name), asText(r.table_type), asText(r.comment)));
+  }
+
+  async searchTables(query: string, limit: number): Promise<TableInfo[]> {
+    const terms = searchTerms(query);
+    if (terms.length === 0) return [];
+    const { rows } = await this.run(statements.searchTables(terms, Math.max(1, Math.min(1000, Math.trunc(limit)))));
+    return rows.map((r) => tableInfo(String(r.table_catalog), String(r.table_schema), String(r.table_name), asText(r.table_type), asText(r.comment)));
+  }
+
+  async describeTable(ref: TableRef): Promise<TableDescription | null> {
+    let rows: Rows;
+    try {
+      rows = await this.run(statements.describeTable(ref));
+    } catch (error) {
+      // A table the caller cannot see is, for them, a table that does not exist.
+      if (isAppError(error) && (error.code === 'not_found' || error.code === 'forbidden')) return null;
+      throw error;
+    }
+    const first = rows.rows[0];
+    const text = first ? (first.json_metadata ?? Object.values(first)[0]) : undefined;
+    if (typeof text !== 'string') return null;
+    const meta = JSON.parse(text) as {
+      type?: string;
+      comment?: string;
+      columns?: { name: string; type: DescribeJsonType; nullable?: boolean; comment?: string }[];
+      statistics?: { num_rows?: number };
+    };
+    const columns: ColumnInfo[] = (meta.columns ?? []).map((c, i) => {
+      const type = sparkTypeFromDescribe(c.type);
+      return { name: c.name, type, nativeType: type, nullable: c.nullable !== false, comment: c.comment ?? null, position: i };
+    });
+    const rowCount = typeof meta.statistics?.num_rows === 'number' ? meta.statistics.num_rows : null;
+    return { ...tableInfo(ref.catalog, ref.schema, ref.table, meta.type ?? null, meta.comment ?? null), columns, rowCount };
+  }
+
+  async sampleRows(ref: TableRef, limit: number, options: QueryOptions = {}): Promise<QueryResult> {
+    return toResult(await this.run(statements.sampleRows(ref, Math.max(1, Math.min(100_000, Math.trunc(limit)))), options));
+  }
+
+  /** SQL compiled by this application (lib/dqx); never user text. */
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    return toResult(await this.run({ id: 'query', sql, params: {} }, options));
+  }
+}
+
+function asText(value: unknown): string | null {
+  return value === null || value === undefined || value === '' ? null : String(value);
+}
+
+function tableInfo(catalog: string, schema: string, table: string, type: string | null, comment: string | null): TableInfo {
+  const kind: TableInfo['kind'] = type && /VIEW/i.test(type) ? 'view' : 'table';
+  return { catalog, schema, table, fullName: `${catalog}.${schema}.${table}`, kind, comment };
+}
+
+function toResult({ columns, rows }: Rows): QueryResult {
+  return {
+    columns,
+    rows: rows.map((row) => columns.map((c): Cell => toCell(row[c.name], c.type))),
+  };
+}
+
+/** The warehouse of this caller; the lead wires it into `getWarehouse(caller)` for databricks mode. */
+export function createDatabricksWarehouse(caller: Caller, config: AppConfig, deps: DatabricksWarehouseDeps = {}): Warehouse {
+  return new DatabricksWarehouse(caller, config, deps);
+}

@@ -1,0 +1,107 @@
+/**
+ * Every statement the Databricks warehouse adapter sends, built from validated parts only:
+ * identifiers through `quoteIdent`/`quoteQualified` (dialect 'databricks'), values as bound named
+ * parameters (`:name`), and the few integers (LIMIT) checked to be whole numbers in range. No user
+ * text is ever formatted into SQL.
+ *
+ * `scripts/export-warehouse-statements.ts` writes a sample of each (with hostile names) to
+ * statements.json, which the notebook test suite executes on local Spark to prove the SQL is valid.
+ */
+import { quoteIdent, quoteQualified } from '@/lib/sql/quote';
+
+import type { TableRef } from '../port';
+
+export interface Statement {
+  /** Stable id, for tests and logs. */
+  id: string;
+  sql: string;
+  /** Bound with `:name` markers; every value a string. */
+  params: Record<string, string>;
+}
+
+/** Catalogs whose tables live in the legacy Hive metastore, which has no information_schema. */
+export function isHiveCatalog(catalog: string): boolean {
+  const lower = catalog.toLowerCase();
+  return lower === 'hive_metastore' || lower === 'spark_catalog';
+}
+
+function wholeNumber(value: number, min: number, max: number, what: string): string {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${what} must be a whole number from ${min} to ${max}`);
+  return String(value);
+}
+
+export const MAX_SEARCH_TERMS = 8;
+
+/** Lower-cased, de-duplicated search terms (whitespace separated), at most MAX_SEARCH_TERMS of 100 characters. */
+export function searchTerms(query: string): string[] {
+  const terms = query
+    .toLowerCase()
+    .split(/\s+/)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0)
+    .map((t) => t.slice(0, 100));
+  return [...new Set(terms)].slice(0, MAX_SEARCH_TERMS);
+}
+
+export const statements = {
+  ping(): Statement {
+    return { id: 'ping', sql: 'SELECT 1 AS ok', params: {} };
+  },
+
+  listCatalogs(): Statement {
+    return { id: 'list-catalogs', sql: 'SHOW CATALOGS', params: {} };
+  },
+
+  listSchemas(catalog: string): Statement {
+    return { id: 'list-schemas', sql: `SHOW SCHEMAS IN ${quoteIdent('databricks', catalog)}`, params: {} };
+  },
+
+  /** Unity Catalog: names, kinds and comments of the tables the caller can see. */
+  listTables(catalog: string, schema: string): Statement {
+    return {
+      id: 'list-tables',
+      sql:
+        `SELECT table_name, table_type, comment FROM ${quoteIdent('databricks', catalog)}.information_schema.tables ` +
+        'WHERE table_schema = :schema ORDER BY table_name',
+      params: { schema },
+    };
+  },
+
+  /** Hive metastore catalogs (no information_schema). */
+  showTables(catalog: string, schema: string): Statement {
+    return { id: 'show-tables', sql: `SHOW TABLES IN ${quoteQualified('databricks', [catalog, schema])}`, params: {} };
+  },
+
+  /** Every term must occur in the catalog, schema or table name (case-insensitive), across catalogs. */
+  searchTables(terms: string[], limit: number): Statement {
+    const params: Record<string, string> = {};
+    const conditions = terms.map((term, i) => {
+      params[`t${i}`] = term;
+      return `(contains(lower(table_catalog), :t${i}) OR contains(lower(table_schema), :t${i}) OR contains(lower(table_name), :t${i}))`;
+    });
+    return {
+      id: 'search-tables',
+      sql:
+        'SELECT table_catalog, table_schema, table_name, table_type, comment FROM system.information_schema.tables ' +
+        `WHERE table_schema <> 'information_schema'${conditions.map((c) => ` AND ${c}`).join('')} ` +
+        `ORDER BY table_catalog, table_schema, table_name LIMIT ${wholeNumber(limit, 1, 1000, 'limit')}`,
+      params,
+    };
+  },
+
+  describeTable(ref: TableRef): Statement {
+    return {
+      id: 'describe-table',
+      sql: `DESCRIBE TABLE EXTENDED ${quoteQualified('databricks', [ref.catalog, ref.schema, ref.table])} AS JSON`,
+      params: {},
+    };
+  },
+
+  sampleRows(ref: TableRef, limit: number): Statement {
+    return {
+      id: 'sample-rows',
+      sql: `SELECT * FROM ${quoteQualified('databricks', [ref.catalog, ref.schema, ref.table])} LIMIT ${wholeNumber(limit, 1, 100_000, 'limit')}`,
+      params: {},
+    };
+  },
+};
