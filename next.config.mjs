@@ -3,6 +3,9 @@ const nextConfig = {
   // Native and WebAssembly drivers must be loaded by Node at run time, not bundled.
   serverExternalPackages: ['@duckdb/node-api', '@electric-sql/pglite', '@databricks/sql', 'pg', 'kysely-pglite-dialect'],
   poweredByHeader: false,
+  // The production build type-checks the app only: tests and tools import devDependencies, which a
+  // deployment need not install. `npm run typecheck` still checks everything.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
   reactStrictMode: true,
   typedRoutes: false,
   experimental: {
