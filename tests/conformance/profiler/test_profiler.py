@@ -1,0 +1,35 @@
+"""Profiler conformance on real DQX and local Spark.
+
+For every vector:
+- DQX (DQProfiler.profile on the full data, DQGenerator.generate_dq_rules) still produces exactly
+  the recorded summary statistics, profiles and rules;
+- our databricks-dialect profile SQL, executed on the same Spark session and decoded by our
+  TypeScript code, gives the same statistics, profiles and rules.
+"""
+
+import pytest
+
+from profiler_dqx import load_vectors, run_dqx
+
+VECTORS = load_vectors()
+NAMES = [v["name"] for v in VECTORS]
+
+
+def test_enough_vectors():
+    assert len(VECTORS) >= 40
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dqx_matches_recording(spark, vectors, name):
+    vector = vectors[name]
+    assert "expected" in vector, f"{name}: not recorded (run record.py)"
+    fresh = run_dqx(spark, vector)
+    recorded = dict(vector["expected"])
+    fresh.pop("recorded_with")
+    recorded.pop("recorded_with")
+    assert fresh == recorded
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_our_databricks_sql_on_spark(our_spark_diffs, name):
+    assert our_spark_diffs[name] == []
