@@ -370,7 +370,7 @@ function columnMetrics(m: FieldMeasures): ColumnSummaryStats {
 }
 
 /** The profiles and summary statistics DQX builds from these measures. */
-export function buildProfiles(measures: FieldMeasures[], o: ProfileOptions): ProfileResult {
+export function buildProfiles(measures: FieldMeasures[], o: ProfileOptions): Omit<ProfileResult, 'sampling'> {
   const rowsProfiled = measures[0]?.count ?? 0;
   const summaryStats: Record<string, ColumnSummaryStats> = {};
   // DQX starts from df.summary() (top-level numeric/string columns), then adds every field.

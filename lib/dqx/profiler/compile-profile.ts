@@ -24,7 +24,7 @@ import {
   type ProfiledField,
   type SparkType,
 } from './spark-type';
-import type { ProfileResult } from './types';
+import type { ProfileResult, SamplingPlan } from './types';
 
 /**
  * Which rows are profiled.
@@ -45,18 +45,6 @@ export interface CompileProfileInput {
   sampleSeed?: number;
   /** Top-level columns to profile (DQX's `columns` argument); all when omitted. */
   columns?: string[];
-}
-
-/** How the profiled rows were chosen, in words a user can check. */
-export interface SamplingPlan {
-  kind: 'dqx' | 'rows' | 'all';
-  filter: string | null;
-  /** Bernoulli fraction applied (null: none). */
-  fraction: number | null;
-  seed: number | null;
-  /** Maximum rows kept (null: no limit). */
-  limit: number | null;
-  description: string;
 }
 
 export interface CompiledProfile {
@@ -306,13 +294,13 @@ export function compileProfile(schema: TableSchema, source: string, input: Compi
     }
 
     // is_in: distinct (trimmed) values, only when there are fewer than max_in_count of them.
-    if (supportsDistinctValues(t)) {
+    if (supportsDistinctValues(t) && o.max_in_count > 1) {
       const limit = o.max_in_count;
       if (firstOccurrenceOrder) {
         hidden('vl', q.collectList(valueExpr));
         derived(0, 'values', 'vals', `CASE WHEN ${p}nd < ${limit} THEN ${q.toTextArray(q.distinctInOrder(p + 'vl'))} END`);
       } else {
-        agg('values', 'vals', `CASE WHEN count(DISTINCT ${valueExpr}) < ${limit} THEN ${q.toTextArray(q.collectSet(valueExpr))} END`);
+        agg('values', 'vals', `CASE WHEN count(DISTINCT ${valueExpr}) < ${limit} THEN ${q.toTextArray(q.fewDistinct(valueExpr, limit - 1))} END`);
       }
     }
 
@@ -357,7 +345,7 @@ export function compileProfile(schema: TableSchema, source: string, input: Compi
         bucketOrder: !firstOccurrenceOrder,
         shufflePartitions: SPARK_SHUFFLE_PARTITIONS,
       });
-      return buildProfiles(measures, o);
+      return { ...buildProfiles(measures, o), sampling };
     },
   };
 }

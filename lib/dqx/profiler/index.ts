@@ -8,7 +8,6 @@ export {
   type CompileProfileInput,
   type CompiledProfile,
   type SampleRows,
-  type SamplingPlan,
 } from './compile-profile';
 export type { ResultRow } from './decode-profile';
 export { UnsafeFilterError } from './filter-guard';
@@ -20,5 +19,5 @@ export {
   type ProfileOptionsInput,
 } from './options';
 export { flattenFields, parseSparkType, SparkTypeError, type ProfiledField, type SparkType } from './spark-type';
-export type { ColumnSummaryStats, DqProfile, EvidenceValue, ProfileEvidence, ProfileResult } from './types';
+export type { ColumnSummaryStats, DqProfile, EvidenceValue, ProfileEvidence, ProfileResult, SamplingPlan } from './types';
 export { pyStr as formatDqxValue, toNumber as dqxValueToNumber, type DqxValue } from './values';

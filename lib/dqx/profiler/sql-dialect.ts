@@ -15,6 +15,11 @@ export interface ProfileSql {
   collectList(e: string): string;
   /** Distinct non-null values, in no particular order. */
   collectSet(e: string): string;
+  /**
+   * All distinct non-null values when there are at most k of them (callers gate on the exact
+   * distinct count), without materialising every distinct value of a high-cardinality column.
+   */
+  fewDistinct(e: string, k: number): string;
   /** Distinct values of a list in order of first occurrence. */
   distinctInOrder(list: string): string;
   /** `percentile_approx(e, [0.25, 0.5, 0.75])` (DuckDB: exact `quantile_disc`, the same rank rule). */
@@ -42,6 +47,8 @@ const duckdb: ProfileSql = {
   tryToDouble: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   collectList: (e) => `list(${e}) FILTER (WHERE ${e} IS NOT NULL)`,
   collectSet: (e) => `list(DISTINCT ${e}) FILTER (WHERE ${e} IS NOT NULL)`,
+  // Space-saving sketch: exact while the distinct values fit in its capacity (>= k).
+  fewDistinct: (e, k) => `approx_top_k(${e}, ${k})`,
   distinctInOrder: (l) =>
     `list_transform(list_sort(list_transform(list_distinct(${l}), v -> {'p': list_position(${l}, v), 'v': v})), e -> e.v)`,
   quartiles: (e) => `quantile_disc(${e}, [0.25, 0.5, 0.75])`,
@@ -52,7 +59,10 @@ const duckdb: ProfileSql = {
   listStddevLikeSpark: (l) =>
     `CASE WHEN len(${l}) >= 2 THEN sqrt(list_reduce(list_transform(${l}, x -> {'n': CAST(1 AS DOUBLE), 'a': x, 'm': CAST(0 AS DOUBLE)}), ` +
     `(s, e) -> {'n': s.n + 1, 'a': s.a + (e.a - s.a) / (s.n + 1), 'm': s.m + (e.a - s.a) * ((e.a - s.a) - (e.a - s.a) / (s.n + 1))}).m / CAST(len(${l}) - 1 AS DOUBLE)) END`,
-  stddev: (e) => `stddev_samp(${e})`,
+  // DuckDB's stddev_samp raises on non-finite input where Spark's returns NaN.
+  stddev: (e) =>
+    `CASE WHEN count(${e}) < 2 THEN NULL WHEN count_if(NOT isfinite(${e})) > 0 THEN CAST('NaN' AS DOUBLE) ` +
+    `ELSE stddev_samp(CASE WHEN isfinite(${e}) THEN ${e} END) END`,
   avg: (e) => `avg(${e})`,
   sum: (e) => `sum(${e})`,
   daysSinceEpoch: (e) => `date_diff('day', DATE '1970-01-01', ${e})`,
@@ -69,6 +79,7 @@ const databricks: ProfileSql = {
   tryToDouble: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   collectList: (e) => `collect_list(${e})`,
   collectSet: (e) => `collect_set(${e})`,
+  fewDistinct: (e) => `collect_set(${e})`,
   distinctInOrder: (l) => `array_distinct(${l})`,
   quartiles: (e) => `percentile_approx(${e}, array(0.25D, 0.5D, 0.75D), 10000)`,
   listPercentile: (l, q) => `try_element_at(array_sort(${l}), CAST(greatest(ceil(${q}D * size(${l})), 1) AS INT))`,

@@ -34,9 +34,23 @@ export interface DqProfile {
 /** `summary_stats[column]`: DQX's keys and Python-typed values. */
 export type ColumnSummaryStats = Record<string, DqxValue>;
 
+/** How the profiled rows were chosen, in words a user can check. */
+export interface SamplingPlan {
+  kind: 'dqx' | 'rows' | 'all';
+  filter: string | null;
+  /** Bernoulli fraction applied (null: none). */
+  fraction: number | null;
+  seed: number | null;
+  /** Maximum rows kept (null: no limit). */
+  limit: number | null;
+  description: string;
+}
+
 export interface ProfileResult {
   /** Rows the profile was built from: the sample actually read, never an estimate. */
   rowsProfiled: number;
+  /** How those rows were chosen. */
+  sampling: SamplingPlan;
   /** DQX's `summary_stats`: one entry per profiled field (struct fields as `parent.child`). */
   summaryStats: Record<string, ColumnSummaryStats>;
   /** DQX's profiles in DQX's order (per field: null_or_empty, is_in, min_max, has_no_outliers). */

@@ -96,3 +96,50 @@ export function compareWithDqx(vector: ProfilerVector, actual: ProfileResult, ru
   }
   return diffs;
 }
+
+/** Counts that do not depend on row order or float rounding: checked for every sampling mode. */
+const COUNT_STATS = ['count', 'count_null', 'count_non_null', 'count_distinct', 'empty_count'];
+
+export type SamplingVariant = 'all' | 'rows50' | 'half';
+
+/** The other sampling modes on the same data: they must read the rows they claim and decode cleanly. */
+export const SAMPLING_VARIANTS: Record<SamplingVariant, { sampleRows?: number | 'all'; sampleSeed?: number; options?: Record<string, unknown> }> = {
+  all: { sampleRows: 'all' },
+  rows50: { sampleRows: 50, sampleSeed: 1 },
+  half: { options: { sample_fraction: 0.5, sample_seed: 7, limit: null } },
+};
+
+export function compareVariant(vector: ProfilerVector, variant: SamplingVariant, actual: ProfileResult): string[] {
+  const expected = vector.expected;
+  if (!expected) return ['not recorded'];
+  const diffs: string[] = [];
+  const total = expected.rows_profiled;
+  const claimed = actual.rowsProfiled;
+  const statsCount = (col: string) => {
+    const c = actual.summaryStats[col]?.count;
+    return c && typeof c === 'object' && c.type === 'int' ? Number(c.value) : null;
+  };
+  for (const col of Object.keys(actual.summaryStats)) {
+    if (claimed > 0 && statsCount(col) !== claimed) diffs.push(`${variant}: summary_stats[${col}].count ${statsCount(col)} != rowsProfiled ${claimed}`);
+  }
+  if (variant === 'all') {
+    if (claimed !== total) diffs.push(`all: rowsProfiled ${claimed} != ${total}`);
+    for (const [col, stats] of Object.entries(expected.summary_stats)) {
+      for (const key of COUNT_STATS) {
+        if (!(key in stats)) continue;
+        if (!isDeepStrictEqual(actual.summaryStats[col]?.[key], stats[key])) {
+          diffs.push(`all: summary_stats[${col}].${key}: ${show(actual.summaryStats[col]?.[key])} != ${show(stats[key])}`);
+        }
+      }
+    }
+    const names = (ps: { name: string; column: string }[]) => ps.map((p) => `${p.column}:${p.name}`);
+    if (!isDeepStrictEqual(names(actual.profiles), names(expected.profiles))) {
+      diffs.push(`all: profiles ${show(names(actual.profiles))} != ${show(names(expected.profiles))}`);
+    }
+  } else if (variant === 'rows50') {
+    if (claimed !== Math.min(50, total)) diffs.push(`rows50: rowsProfiled ${claimed} != ${Math.min(50, total)}`);
+  } else if (claimed > total) {
+    diffs.push(`half: rowsProfiled ${claimed} > ${total}`);
+  }
+  return diffs;
+}

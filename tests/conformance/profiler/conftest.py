@@ -24,6 +24,13 @@ def run_harness(*args: str) -> None:
 def spark():
     session = spark_session()
     session.sparkContext.setLogLevel("ERROR")
+    # getOrCreate may return a session another conftest built: the recordings assume these settings.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.shuffle.partitions", "200")
+    assert session.sparkContext.defaultParallelism == 1, (
+        "the profiler vectors were recorded on local[1] (one input partition decides DQX's value order "
+        "and float summation order); create the shared SparkSession with master local[1]"
+    )
     return session
 
 
@@ -46,8 +53,9 @@ def our_spark_diffs(spark, vectors, our_sql, tmp_path_factory):
     for name, vector in vectors.items():
         entry = our_sql[name]
         dataframe_of(spark, vector).createOrReplaceTempView(entry["table"])
-        result = spark.sql(entry["sql"]).collect()
-        rows[name] = [r.asDict(recursive=True) for r in result]
+        rows[name] = [r.asDict(recursive=True) for r in spark.sql(entry["sql"]).collect()]
+        for variant, sql in entry["variants"].items():
+            rows[f"{name}::{variant}"] = [r.asDict(recursive=True) for r in spark.sql(sql).collect()]
     work = tmp_path_factory.mktemp("profiler-rows")
     (work / "rows.json").write_text(json.dumps(rows))
     run_harness("compare", str(work / "rows.json"), str(work / "diffs.json"))

@@ -10,7 +10,7 @@ import { generateRules } from '@/lib/dqx/generator';
 import { compileProfile, EXACT_REPLAY_MAX_ROWS } from '@/lib/dqx/profiler';
 import { quoteIdent } from '@/lib/sql/quote';
 
-import { compareWithDqx } from './compare';
+import { compareVariant, compareWithDqx, SAMPLING_VARIANTS, type SamplingVariant } from './compare';
 import { loadVectorTable } from './duckdb-table';
 import { loadVectors, tableNameOf } from './vectors';
 
@@ -47,6 +47,16 @@ describe('profiler conformance on DuckDB', () => {
     const exact = compiled.sampling.limit !== null && compiled.sampling.limit <= EXACT_REPLAY_MAX_ROWS;
     const diffs = compareWithDqx(vector, result, rules, { relaxStddev: !exact });
     expect(diffs).toEqual([]);
+    for (const [variant, v] of Object.entries(SAMPLING_VARIANTS) as [SamplingVariant, (typeof SAMPLING_VARIANTS)[SamplingVariant]][]) {
+      const other = compileProfile({ columns: vector.columns }, quoteIdent('duckdb', table), {
+        dialect: 'duckdb',
+        options: { ...vector.options, ...v.options },
+        sampleRows: v.sampleRows,
+        sampleSeed: v.sampleSeed,
+      });
+      const rows = (await conn.runAndReadAll(other.sql)).getRowObjectsJS() as Record<string, unknown>[];
+      expect(compareVariant(vector, variant, other.decode(rows))).toEqual([]);
+    }
     await conn.run(`DROP TABLE ${quoteIdent('duckdb', table)}`);
   });
 });

@@ -33,3 +33,11 @@ def test_dqx_matches_recording(spark, vectors, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_our_databricks_sql_on_spark(our_spark_diffs, name):
     assert our_spark_diffs[name] == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("variant", ["all", "rows50", "half"])
+def test_our_sampling_modes_on_spark(our_spark_diffs, name, variant):
+    """Whole table, a seeded 50-row sample and a seeded 50% Bernoulli sample: the SQL runs on Spark,
+    reads the rows it claims, and on the whole table gives DQX's counts and profile kinds."""
+    assert our_spark_diffs[f"{name}::{variant}"] == []
