@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBIN=$(scripts/conformance-env.sh)
-PYBIN=$(realpath "$PYBIN")
+PYBIN="$PWD/$PYBIN"
 cd tests/conformance/profiler
 "$PYBIN" make_vectors.py
 exec "$PYBIN" record.py "$@"

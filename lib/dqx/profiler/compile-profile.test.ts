@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdent } from '@/lib/sql/quote';
 
 import { compileProfile } from './compile-profile';
+import { rowsToObjects } from './decode-profile';
 import { UnsafeFilterError } from './filter-guard';
 
 const schema = {
@@ -87,6 +88,16 @@ describe('compileProfile on DuckDB', () => {
     // Without a LIMIT, values come in Spark's shuffle-partition order (see no_limit_bucket_order vector).
     const values = result.profiles.find((p) => p.column === 'info.y' && p.name === 'is_in')?.parameters?.in as string[];
     expect([...values].sort()).toEqual(['k0', 'k1', 'k2', 'k3']);
+  });
+
+  it('decodes a column-list result (the Warehouse port shape) like row objects', async () => {
+    const compiled = compileProfile(schema, source, { dialect: 'duckdb', sampleRows: 'all' });
+    const reader = await conn.runAndReadAll(compiled.sql);
+    const asList = { columns: reader.columnNames().map((name) => ({ name })), rows: reader.getRowsJson() as unknown[][] };
+    const fromList = compiled.decode(rowsToObjects(asList));
+    const fromObjects = compiled.decode(reader.getRowObjectsJS() as Record<string, unknown>[]);
+    expect(fromList).toEqual(fromObjects);
+    expect(fromList.rowsProfiled).toBe(5000);
   });
 
   it('reads the source once', () => {

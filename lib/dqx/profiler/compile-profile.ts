@@ -16,6 +16,7 @@ import {
   flattenFields,
   inSparkSummary,
   isGeospatial,
+  isIntegral,
   isNumeric,
   isText,
   isTimestamp,
@@ -309,7 +310,9 @@ export function compileProfile(schema: TableSchema, source: string, input: Compi
     if (field.topLevel && isNumeric(t) && hasNoOutliersEnabled(field.name, o)) {
       hidden('ol', q.collectList(present));
       derived(0, null, 'med', q.listPercentile(p + 'ol', 0.5));
-      derived(1, null, 'mad', q.listPercentile(q.listAbsDeviation(p + 'ol', p + 'med', floating), 0.5));
+      // DQX subtracts a Python-literal median: floats in double, integers as int/bigint literals.
+      const as = floating ? 'DOUBLE' : isIntegral(t) ? 'BIGINT' : null;
+      derived(1, null, 'mad', q.listPercentile(q.listAbsDeviation(p + 'ol', p + 'med', as), 0.5));
       const three5 = q.doubleLiteral(3.5);
       derived(2, null, 'lo', `${q.toDouble(p + 'med')} - ${three5} * ${q.toDouble(p + 'mad')}`);
       derived(2, null, 'hi', `${q.toDouble(p + 'med')} + ${three5} * ${q.toDouble(p + 'mad')}`);

@@ -23,6 +23,11 @@ import {
 /** One result row, keyed by column name, values as a driver returns them. */
 export type ResultRow = Record<string, unknown>;
 
+/** Rows of a column-list result (the Warehouse port's `QueryResult`) as objects for `decode`. */
+export function rowsToObjects(result: { columns: { name: string }[]; rows: unknown[][] }): ResultRow[] {
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])));
+}
+
 export interface FieldMeasures {
   field: ProfiledField;
   /** Rows in the sample (DQX's `count`: every row, nulls included). */

@@ -9,7 +9,7 @@ export {
   type CompiledProfile,
   type SampleRows,
 } from './compile-profile';
-export type { ResultRow } from './decode-profile';
+export { rowsToObjects, type ResultRow } from './decode-profile';
 export { UnsafeFilterError } from './filter-guard';
 export {
   DEFAULT_PROFILE_OPTIONS,

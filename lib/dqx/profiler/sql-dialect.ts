@@ -26,7 +26,8 @@ export interface ProfileSql {
   quartiles(e: string): string;
   /** The element of rank max(ceil(q * n), 1) of a list of n values (Spark's exact-mode percentile). */
   listPercentile(list: string, q: number): string;
-  listAbsDeviation(list: string, center: string, asDouble: boolean): string;
+  /** |v - center| per value: in double for float columns, in bigint for integral ones (no overflow), else native. */
+  listAbsDeviation(list: string, center: string, as: 'DOUBLE' | 'BIGINT' | null): string;
   listCountOutside(list: string, lo: string, hi: string): string;
   /** Spark's stddev_samp, by replaying its update formula over a list in scan order (DuckDB only). */
   listStddevLikeSpark(list: string): string;
@@ -53,8 +54,8 @@ const duckdb: ProfileSql = {
     `list_transform(list_sort(list_transform(list_distinct(${l}), v -> {'p': list_position(${l}, v), 'v': v})), e -> e.v)`,
   quartiles: (e) => `quantile_disc(${e}, [0.25, 0.5, 0.75])`,
   listPercentile: (l, q) => `list_extract(list_sort(${l}), CAST(greatest(ceil(${q} * len(${l})), 1) AS BIGINT))`,
-  listAbsDeviation: (l, c, asDouble) =>
-    asDouble ? `list_transform(${l}, v -> abs(CAST(v AS DOUBLE) - CAST(${c} AS DOUBLE)))` : `list_transform(${l}, v -> abs(v - ${c}))`,
+  listAbsDeviation: (l, c, as) =>
+    as ? `list_transform(${l}, v -> abs(CAST(v AS ${as}) - CAST(${c} AS ${as})))` : `list_transform(${l}, v -> abs(v - ${c}))`,
   listCountOutside: (l, lo, hi) => `len(list_filter(${l}, v -> CAST(v AS DOUBLE) < ${lo} OR CAST(v AS DOUBLE) > ${hi}))`,
   listStddevLikeSpark: (l) =>
     `CASE WHEN len(${l}) >= 2 THEN sqrt(list_reduce(list_transform(${l}, x -> {'n': CAST(1 AS DOUBLE), 'a': x, 'm': CAST(0 AS DOUBLE)}), ` +
@@ -83,8 +84,8 @@ const databricks: ProfileSql = {
   distinctInOrder: (l) => `array_distinct(${l})`,
   quartiles: (e) => `percentile_approx(${e}, array(0.25D, 0.5D, 0.75D), 10000)`,
   listPercentile: (l, q) => `try_element_at(array_sort(${l}), CAST(greatest(ceil(${q}D * size(${l})), 1) AS INT))`,
-  listAbsDeviation: (l, c, asDouble) =>
-    asDouble ? `transform(${l}, v -> abs(CAST(v AS DOUBLE) - CAST(${c} AS DOUBLE)))` : `transform(${l}, v -> abs(v - ${c}))`,
+  listAbsDeviation: (l, c, as) =>
+    as ? `transform(${l}, v -> abs(CAST(v AS ${as}) - CAST(${c} AS ${as})))` : `transform(${l}, v -> abs(v - ${c}))`,
   listCountOutside: (l, lo, hi) => `size(filter(${l}, v -> CAST(v AS DOUBLE) < ${lo} OR CAST(v AS DOUBLE) > ${hi}))`,
   listStddevLikeSpark: (l) => {
     throw new Error(`not needed on Databricks (stddev_samp is Spark's own): ${l}`);

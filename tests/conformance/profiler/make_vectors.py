@@ -650,6 +650,18 @@ def gen_dates_only():
     )
 
 
+def gen_has_no_outliers_extremes():
+    r = random.Random(41)
+    rows = [[r.choice([-128, 127, 0, 1, -1, 2]), r.randint(-(2**62), 2**62)] for _ in range(120)]
+    vector(
+        "has_no_outliers_integer_extremes",
+        "MAD of tinyint values at both ends of the type (deviations beyond 127) and of bigint values near 2^62",
+        [("tiny", "tinyint"), ("huge", "bigint")],
+        [[a, str(b)] for a, b in rows],
+        opts(has_no_outliers=True, outliers_ratio=0.5),
+    )
+
+
 GENERATORS = [v for k, v in sorted(globals().items()) if k.startswith("gen_")]
 
 
