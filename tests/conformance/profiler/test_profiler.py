@@ -19,6 +19,17 @@ def test_enough_vectors():
     assert len(VECTORS) >= 40
 
 
+def test_vector_inputs_come_from_make_vectors():
+    """Inputs are generated, outputs recorded: a hand-edited vector fails here."""
+    import make_vectors  # pylint: disable=import-outside-toplevel
+
+    generated = {v["name"]: v for v in make_vectors.build()}
+    assert sorted(generated) == sorted(NAMES)
+    for vector in VECTORS:
+        inputs = {k: vector[k] for k in ("name", "description", "columns", "rows", "options", "criticality")}
+        assert inputs == generated[vector["name"]], vector["name"]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_dqx_matches_recording(spark, vectors, name):
     vector = vectors[name]
