@@ -28,3 +28,24 @@ export {
 export { getCheck, listChecks, CHECKS } from './catalog';
 export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
 export { pyRepr, pyKind, isMarker, type PyMarker } from './py-values';
+
+// Profiler and generator (DQX's DQProfiler and DQGenerator.generate_dq_rules).
+export {
+  compileProfile,
+  rowsToObjects,
+  parseProfileOptions,
+  profileOptionsSchema,
+  DEFAULT_PROFILE_OPTIONS,
+  UnsafeFilterError,
+  formatDqxValue,
+  type CompiledProfile,
+  type SampleRows,
+  type ProfileOptions,
+  type ProfileOptionsInput,
+  type ProfileResult,
+  type ProfileEvidence,
+  type DqProfile,
+  type ColumnSummaryStats,
+  type SamplingPlan,
+} from './profiler';
+export { generateRules, toDqxJson, type GeneratedRule, type RuleEvidence } from './generator';
