@@ -14,7 +14,6 @@ import type { TableRef } from './port';
 export const MAX_NAME_LENGTH = 255;
 
 // Characters Unity Catalog does not allow in a name, plus the back-quote that only wraps a part.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[.\/\s`\u0000-\u001f\u007f]/u;
 
 export type NameKind = 'catalog' | 'schema' | 'table';
