@@ -16,6 +16,7 @@ import {
   DuckDBUnionValue,
 } from '@duckdb/node-api';
 
+import { cellToText } from '../cells';
 import type { Cell } from '../port';
 
 /** The Spark SQL type string for a DuckDB type, lower case (`decimal(12,2)`, `array<string>`, ...). */
@@ -199,14 +200,3 @@ const CONVERTERS: Record<DuckDBTypeId, DuckDBValueConverter<Cell> | undefined> =
 
 /** Converts a DuckDB value of a given type to a JSON-safe cell. */
 export const toCell: DuckDBValueConverter<Cell> = createDuckDBValueConverter(CONVERTERS);
-
-/**
- * The display text of a cell, as a preview shows it: null stays null, strings as they are, nested
- * values as JSON.
- */
-export function cellToText(cell: Cell): string | null {
-  if (cell === null) return null;
-  if (typeof cell === 'string') return cell;
-  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
-  return JSON.stringify(cell);
-}
