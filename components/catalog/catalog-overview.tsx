@@ -1,0 +1,35 @@
+import Link from 'next/link';
+
+import { getCaller } from '@/lib/auth';
+import { listCatalogs } from '@/lib/services/catalog';
+
+/** What there is to browse, shown before a table is chosen. */
+export async function CatalogOverview({ basePath }: { basePath: string }) {
+  const catalogs = await listCatalogs(await getCaller());
+  const example = catalogs.some((c) => c.name === 'samples') ? 'samples.web.reviews' : null;
+  return (
+    <div className="space-y-3 text-sm">
+      {catalogs.length === 0 ? (
+        <p className="text-muted-foreground">No catalogs are available to you.</p>
+      ) : (
+        <ul className="grid gap-2 sm:grid-cols-2">
+          {catalogs.map((catalog) => (
+            <li key={catalog.name} className="rounded-md border p-3">
+              <p className="font-mono font-medium">{catalog.name}</p>
+              {catalog.comment && <p className="text-muted-foreground mt-1">{catalog.comment}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {example && (
+        <p className="text-muted-foreground">
+          For example, open{' '}
+          <Link className="text-primary font-mono underline-offset-2 hover:underline" href={`${basePath}?table=${example}`}>
+            {example}
+          </Link>
+          .
+        </p>
+      )}
+    </div>
+  );
+}
