@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2];
-if (!dir || path.resolve(dir) === path.resolve('.') || path.resolve(dir) === path.parse(path.resolve(dir)).root) {
+if (
+  !dir ||
+  path.resolve(dir) === path.resolve('.') ||
+  path.resolve(dir) === path.parse(path.resolve(dir)).root
+) {
   console.error('usage: node scripts/reset-dir.mjs <folder inside the project>');
   process.exit(2);
 }

@@ -2,6 +2,12 @@
 
 import { RouteError } from '@/components/shell/route-error';
 
-export default function CatalogError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function CatalogError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return <RouteError error={error} reset={reset} what="The catalog" />;
 }

@@ -6,14 +6,20 @@ import { TableView } from '@/components/catalog/table-view';
 
 export const metadata = { title: 'Generator' };
 
-export default async function GeneratorPage({ searchParams }: { searchParams: Promise<{ table?: string | string[] }> }) {
+export default async function GeneratorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ table?: string | string[] }>;
+}) {
   const { table } = await searchParams;
   const name = typeof table === 'string' && table.trim() ? table.trim() : null;
   return (
     <section className="space-y-8">
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold">Generator</h1>
-        <p className="text-muted-foreground">Generate DQX data-quality rules for a table from its profile and your requirements.</p>
+        <p className="text-muted-foreground">
+          Generate DQX data-quality rules for a table from its profile and your requirements.
+        </p>
       </div>
       <section aria-labelledby="step-table" className="space-y-4">
         <h2 id="step-table" className="text-lg font-medium">

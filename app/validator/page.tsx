@@ -2,7 +2,11 @@ import { TablePicker } from '@/components/catalog/table-picker';
 
 export const metadata = { title: 'Validator' };
 
-export default async function ValidatorPage({ searchParams }: { searchParams: Promise<{ table?: string | string[] }> }) {
+export default async function ValidatorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ table?: string | string[] }>;
+}) {
   const { table } = await searchParams;
   const name = typeof table === 'string' && table.trim() ? table.trim() : null;
   return (

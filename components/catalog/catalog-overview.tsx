@@ -24,7 +24,10 @@ export async function CatalogOverview({ basePath }: { basePath: string }) {
       {example && (
         <p className="text-muted-foreground">
           For example, open{' '}
-          <Link className="text-primary font-mono underline-offset-2 hover:underline" href={`${basePath}?table=${example}`}>
+          <Link
+            className="text-primary font-mono underline-offset-2 hover:underline"
+            href={`${basePath}?table=${example}`}
+          >
             {example}
           </Link>
           .

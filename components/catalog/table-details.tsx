@@ -28,8 +28,10 @@ export function TableSummary({ table }: { table: TableDescription }) {
       </div>
       {table.comment && <p className="text-muted-foreground text-sm">{table.comment}</p>}
       <p className="text-sm" data-testid="table-stats">
-        {table.rowCount === null ? 'Row count unknown' : `${fmt(table.rowCount)} row${table.rowCount === 1 ? '' : 's'}`} ·{' '}
-        {table.columns.length} column{table.columns.length === 1 ? '' : 's'}
+        {table.rowCount === null
+          ? 'Row count unknown'
+          : `${fmt(table.rowCount)} row${table.rowCount === 1 ? '' : 's'}`}{' '}
+        · {table.columns.length} column{table.columns.length === 1 ? '' : 's'}
       </p>
     </div>
   );
@@ -55,13 +57,17 @@ export function ColumnList({ table }: { table: TableDescription }) {
           <TableBody>
             {table.columns.map((column) => (
               <TableRow key={column.name}>
-                <TableCell className="text-muted-foreground text-right tabular-nums">{column.position}</TableCell>
+                <TableCell className="text-muted-foreground text-right tabular-nums">
+                  {column.position}
+                </TableCell>
                 <TableCell className="font-mono text-xs">{column.name}</TableCell>
                 <TableCell className="font-mono text-xs" title={`Engine type: ${column.nativeType}`}>
                   {column.type}
                 </TableCell>
                 <TableCell>{column.nullable ? 'yes' : 'no'}</TableCell>
-                <TableCell className="text-muted-foreground min-w-48 whitespace-normal">{column.comment ?? ''}</TableCell>
+                <TableCell className="text-muted-foreground min-w-48 whitespace-normal">
+                  {column.comment ?? ''}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -79,10 +85,13 @@ export function SamplePreview({ sample }: { sample: TableSample }) {
   return (
     <section aria-labelledby="sample-heading" className="space-y-2">
       <h3 id="sample-heading" className="font-medium">
-        Sample rows <span className="text-muted-foreground text-sm font-normal">(first {sample.rows.length})</span>
+        Sample rows{' '}
+        <span className="text-muted-foreground text-sm font-normal">(first {sample.rows.length})</span>
       </h3>
       {sample.truncated && (
-        <p className="text-muted-foreground text-xs">Very long values are cut in this preview; the table holds them in full.</p>
+        <p className="text-muted-foreground text-xs">
+          Very long values are cut in this preview; the table holds them in full.
+        </p>
       )}
       {sample.rows.length === 0 ? (
         <p className="text-muted-foreground text-sm">The table has no rows.</p>
@@ -94,7 +103,9 @@ export function SamplePreview({ sample }: { sample: TableSample }) {
                 {sample.columns.map((column) => (
                   <TableHead key={column.name} className="align-bottom">
                     <span className="block font-mono text-xs">{column.name}</span>
-                    <span className="text-muted-foreground block font-mono text-[11px] font-normal">{column.type}</span>
+                    <span className="text-muted-foreground block font-mono text-[11px] font-normal">
+                      {column.type}
+                    </span>
                   </TableHead>
                 ))}
               </TableRow>
@@ -103,7 +114,11 @@ export function SamplePreview({ sample }: { sample: TableSample }) {
               {sample.rows.map((row, r) => (
                 <TableRow key={r}>
                   {row.map((value, c) => (
-                    <TableCell key={c} className="max-w-72 truncate font-mono text-xs" title={value ?? 'NULL'}>
+                    <TableCell
+                      key={c}
+                      className="max-w-72 truncate font-mono text-xs"
+                      title={value ?? 'NULL'}
+                    >
                       {value === null ? <NullMarker /> : value}
                     </TableCell>
                   ))}

@@ -20,7 +20,10 @@ type SearchState =
 async function fetchTables(query: string, signal: AbortSignal): Promise<TableInfo[]> {
   const url = `/api/v1/tables?q=${encodeURIComponent(query)}&limit=${RESULT_LIMIT}`;
   const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  const body = (await res.json().catch(() => null)) as { tables?: TableInfo[]; error?: { message?: string } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    tables?: TableInfo[];
+    error?: { message?: string };
+  } | null;
   if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
   return body?.tables ?? [];
 }
@@ -115,7 +118,7 @@ export function TablePicker({
   );
 
   const tables = state.kind === 'done' ? state.tables : [];
-  const showList = open && (state.kind !== 'idle');
+  const showList = open && state.kind !== 'idle';
 
   function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
     switch (event.key) {
@@ -163,7 +166,8 @@ export function TablePicker({
 
   let status = '';
   if (state.kind === 'loading') status = 'Searching…';
-  else if (state.kind === 'error') status = `The search failed: ${state.message} Try again, or reload the page.`;
+  else if (state.kind === 'error')
+    status = `The search failed: ${state.message} Try again, or reload the page.`;
   else if (state.kind === 'done') {
     status =
       state.tables.length === 0
@@ -181,7 +185,10 @@ export function TablePicker({
         {label}
       </label>
       <div className="relative">
-        <Search aria-hidden className="text-muted-foreground pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2" />
+        <Search
+          aria-hidden
+          className="text-muted-foreground pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2"
+        />
         <Input
           id={inputId}
           role="combobox"
@@ -214,7 +221,10 @@ export function TablePicker({
           onKeyDown={onKeyDown}
         />
         {state.kind === 'loading' && (
-          <Loader2 aria-hidden className="text-muted-foreground absolute top-1/2 right-2.5 size-4 -translate-y-1/2 animate-spin" />
+          <Loader2
+            aria-hidden
+            className="text-muted-foreground absolute top-1/2 right-2.5 size-4 -translate-y-1/2 animate-spin"
+          />
         )}
       </div>
       <p id={statusId} role="status" aria-live="polite" className="sr-only">
@@ -222,7 +232,12 @@ export function TablePicker({
       </p>
       {showList && (
         <div className="bg-popover text-popover-foreground absolute z-20 mt-1 w-full overflow-hidden rounded-md border shadow-md">
-          <ul id={listId} role="listbox" aria-label="Matching tables" className="max-h-80 overflow-y-auto py-1">
+          <ul
+            id={listId}
+            role="listbox"
+            aria-label="Matching tables"
+            className="max-h-80 overflow-y-auto py-1"
+          >
             {tables.map((table, i) => (
               <li
                 key={table.fullName}
@@ -246,7 +261,9 @@ export function TablePicker({
                     </span>
                     <span className="font-medium">{table.table}</span>
                   </span>
-                  {table.comment && <span className="text-muted-foreground block truncate text-xs">{table.comment}</span>}
+                  {table.comment && (
+                    <span className="text-muted-foreground block truncate text-xs">{table.comment}</span>
+                  )}
                 </span>
               </li>
             ))}

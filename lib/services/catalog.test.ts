@@ -11,7 +11,14 @@ import type { Warehouse } from '@/lib/warehouse/port';
 
 import { createCatalogService, MAX_CELL_CHARS, type CatalogService } from './catalog';
 
-const ada: Caller = { id: 'ada', displayName: 'Ada', email: undefined, mode: 'local', requestId: undefined, token: undefined };
+const ada: Caller = {
+  id: 'ada',
+  displayName: 'Ada',
+  email: undefined,
+  mode: 'local',
+  requestId: undefined,
+  token: undefined,
+};
 const bob: Caller = { ...ada, id: 'bob', displayName: 'Bob' };
 
 let root: string;
@@ -49,7 +56,10 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'dqx-catalog-'));
   dataDir = path.join(root, 'data');
   fs.mkdirSync(dataDir);
-  fs.writeFileSync(path.join(dataDir, 'long_text.csv'), `id,text\n1,${'x'.repeat(MAX_CELL_CHARS + 500)}\n2,\n`);
+  fs.writeFileSync(
+    path.join(dataDir, 'long_text.csv'),
+    `id,text\n1,${'x'.repeat(MAX_CELL_CHARS + 500)}\n2,\n`,
+  );
   duck = createDuckDbWarehouse({
     dataDir,
     stateDir: path.join(dataDir, '.dqx'),
@@ -69,13 +79,23 @@ beforeEach(() => {
   calls = {};
   clock = 1_000_000;
   const wh = counting(duck);
-  service = createCatalogService({ warehouseFor: () => wh, cacheSeconds: 60, previewRows: 7, now: () => clock });
+  service = createCatalogService({
+    warehouseFor: () => wh,
+    cacheSeconds: 60,
+    previewRows: 7,
+    now: () => clock,
+  });
 });
 
 describe('listings', () => {
   it('lists catalogs, schemas and tables', async () => {
     expect((await service.listCatalogs(ada)).map((c) => c.name)).toEqual(['local', 'samples']);
-    expect((await service.listSchemas(ada, 'samples')).map((s) => s.name)).toEqual(['hr', 'iot', 'sales', 'web']);
+    expect((await service.listSchemas(ada, 'samples')).map((s) => s.name)).toEqual([
+      'hr',
+      'iot',
+      'sales',
+      'web',
+    ]);
     expect((await service.listTables(ada, 'samples', 'iot')).map((t) => t.fullName)).toEqual([
       'samples.iot.devices',
       'samples.iot.sensor_readings',
@@ -84,7 +104,10 @@ describe('listings', () => {
   });
 
   it('answers 404 for unknown catalogs and schemas, 400 for invalid names', async () => {
-    expect(await refusal(service.listSchemas(ada, 'nope'))).toMatchObject({ status: 404, message: expect.stringContaining("'nope'") });
+    expect(await refusal(service.listSchemas(ada, 'nope'))).toMatchObject({
+      status: 404,
+      message: expect.stringContaining("'nope'"),
+    });
     expect(await refusal(service.listTables(ada, 'samples', 'nope'))).toMatchObject({ status: 404 });
     expect(await refusal(service.listTables(ada, 'nope', 'sales'))).toMatchObject({ status: 404 });
     expect(await refusal(service.listSchemas(ada, 'a.b'))).toMatchObject({ status: 400 });
@@ -107,7 +130,11 @@ describe('listings', () => {
   });
 
   it('shares one load between concurrent callers of the same listing', async () => {
-    await Promise.all([service.searchTables(ada, 'order'), service.searchTables(ada, 'order'), service.searchTables(ada, ' ORDER ')]);
+    await Promise.all([
+      service.searchTables(ada, 'order'),
+      service.searchTables(ada, 'order'),
+      service.searchTables(ada, ' ORDER '),
+    ]);
     expect(calls.searchTables).toBe(1);
   });
 
@@ -146,7 +173,9 @@ describe('search', () => {
   });
 
   it('finds tables by part of the name', async () => {
-    expect((await service.searchTables(ada, 'sensor', 5)).map((t) => t.fullName)).toEqual(['samples.iot.sensor_readings']);
+    expect((await service.searchTables(ada, 'sensor', 5)).map((t) => t.fullName)).toEqual([
+      'samples.iot.sensor_readings',
+    ]);
   });
 });
 
@@ -154,7 +183,9 @@ describe('describe and sample', () => {
   it('describes a table and answers 404 for an unknown one', async () => {
     const t = await service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'orders' });
     expect(t.rowCount).toBe(1000);
-    expect(await refusal(service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'nope' }))).toMatchObject({
+    expect(
+      await refusal(service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'nope' })),
+    ).toMatchObject({
       status: 404,
       message: "Table 'samples.sales.nope' was not found, or you do not have access to it.",
     });
@@ -164,11 +195,16 @@ describe('describe and sample', () => {
     const sample = await service.sampleTable(ada, { catalog: 'samples', schema: 'web', table: 'reviews' });
     expect(sample.limit).toBe(7); // the configured preview size
     expect(sample.rows).toHaveLength(7);
-    for (const row of sample.rows) for (const value of row) expect(value === null || typeof value === 'string').toBe(true);
+    for (const row of sample.rows)
+      for (const value of row) expect(value === null || typeof value === 'string').toBe(true);
     const body = sample.columns.findIndex((c) => c.name === 'body');
     expect(sample.rows[1]![body]).toBe('<script>alert(1)</script>');
 
-    const customers = await service.sampleTable(ada, { catalog: 'samples', schema: 'sales', table: 'customers' }, 3);
+    const customers = await service.sampleTable(
+      ada,
+      { catalog: 'samples', schema: 'sales', table: 'customers' },
+      3,
+    );
     const col = (name: string) => customers.columns.findIndex((c) => c.name === name);
     expect(customers.rows[0]![col('full_name')]).toBeNull();
     expect(JSON.parse(customers.rows[0]![col('address')]!)).toHaveProperty('city');
@@ -176,7 +212,11 @@ describe('describe and sample', () => {
   });
 
   it('cuts very long values and says so', async () => {
-    const sample = await service.sampleTable(ada, { catalog: 'local', schema: 'default', table: 'long_text' });
+    const sample = await service.sampleTable(ada, {
+      catalog: 'local',
+      schema: 'default',
+      table: 'long_text',
+    });
     expect(sample.truncated).toBe(true);
     expect(sample.rows[0]![1]).toHaveLength(MAX_CELL_CHARS + 1);
     expect(sample.rows[1]![1]).toBeNull();

@@ -101,24 +101,36 @@ export function createCatalogService(options: CatalogServiceOptions) {
     const schemas = await listSchemas(caller, catalog);
     const found = schemas.find((s) => sameName(s.name, schemaName));
     if (!found) {
-      throw notFound(`Schema '${schemaName}' was not found in catalog '${parseCatalogName(catalog)}', or you do not have access to it.`);
+      throw notFound(
+        `Schema '${schemaName}' was not found in catalog '${parseCatalogName(catalog)}', or you do not have access to it.`,
+      );
     }
-    return cached(caller, `tables\u0000${found.catalog}\u0000${found.name}`, (wh) => wh.listTables(found.catalog, found.name));
+    return cached(caller, `tables\u0000${found.catalog}\u0000${found.name}`, (wh) =>
+      wh.listTables(found.catalog, found.name),
+    );
   }
 
-  async function searchTables(caller: Caller, query: string, limit: number = SEARCH_LIMIT.default): Promise<TableInfo[]> {
-    if (query.length > SEARCH_QUERY_MAX_LENGTH) throw badRequest(`The search text is longer than ${SEARCH_QUERY_MAX_LENGTH} characters.`);
+  async function searchTables(
+    caller: Caller,
+    query: string,
+    limit: number = SEARCH_LIMIT.default,
+  ): Promise<TableInfo[]> {
+    if (query.length > SEARCH_QUERY_MAX_LENGTH)
+      throw badRequest(`The search text is longer than ${SEARCH_QUERY_MAX_LENGTH} characters.`);
     if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT.max) {
       throw badRequest(`limit: expected a whole number between 1 and ${SEARCH_LIMIT.max}`);
     }
     const normalised = query.trim().replace(/\s+/g, ' ').toLowerCase();
-    return cached(caller, `search\u0000${limit}\u0000${normalised}`, (wh) => wh.searchTables(normalised, limit));
+    return cached(caller, `search\u0000${limit}\u0000${normalised}`, (wh) =>
+      wh.searchTables(normalised, limit),
+    );
   }
 
   async function describeTable(caller: Caller, ref: TableRef): Promise<TableDescription> {
     const key = `describe\u0000${formatTableName(ref).toLowerCase()}`;
     const table = await cached(caller, key, (wh) => wh.describeTable(ref));
-    if (!table) throw notFound(`Table '${formatTableName(ref)}' was not found, or you do not have access to it.`);
+    if (!table)
+      throw notFound(`Table '${formatTableName(ref)}' was not found, or you do not have access to it.`);
     return table;
   }
 

@@ -50,7 +50,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 const warehouse: Check = async (headers) => {
   const config = getConfig();
   if (config.mode === 'databricks') {
-    if (!config.databricks.warehouseId) return { status: 'not_configured', message: 'DATABRICKS_WAREHOUSE_ID is not set.' };
+    if (!config.databricks.warehouseId)
+      return { status: 'not_configured', message: 'DATABRICKS_WAREHOUSE_ID is not set.' };
     // The warehouse is only ever used with a user's own token: without a signed-in user there is
     // nothing to check with.
     if (!headers.get('x-forwarded-access-token')) {

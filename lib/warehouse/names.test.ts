@@ -17,7 +17,11 @@ function refusal(fn: () => unknown): AppError {
 
 describe('parseTableName', () => {
   it('splits a three-part name', () => {
-    expect(parseTableName('samples.sales.orders')).toEqual({ catalog: 'samples', schema: 'sales', table: 'orders' });
+    expect(parseTableName('samples.sales.orders')).toEqual({
+      catalog: 'samples',
+      schema: 'sales',
+      table: 'orders',
+    });
   });
 
   it('accepts names Unity Catalog accepts, and back-quoted parts', () => {
@@ -26,12 +30,18 @@ describe('parseTableName', () => {
       schema: 'Sales_2024',
       table: 'ordres_été',
     });
-    expect(parseTableName('`my-catalog`.sales.`orders`')).toEqual({ catalog: 'my-catalog', schema: 'sales', table: 'orders' });
+    expect(parseTableName('`my-catalog`.sales.`orders`')).toEqual({
+      catalog: 'my-catalog',
+      schema: 'sales',
+      table: 'orders',
+    });
     expect(formatTableName(parseTableName('a.b.c'))).toBe('a.b.c');
   });
 
   it('says how many parts it expected', () => {
-    expect(refusal(() => parseTableName('sales.orders')).message).toMatch(/expected catalog\.schema\.table .* got 2/);
+    expect(refusal(() => parseTableName('sales.orders')).message).toMatch(
+      /expected catalog\.schema\.table .* got 2/,
+    );
     expect(refusal(() => parseTableName('a.b.c.d')).message).toMatch(/got 4/);
   });
 
@@ -41,9 +51,15 @@ describe('parseTableName', () => {
   });
 
   it('refuses illegal characters', () => {
-    expect(refusal(() => parseTableName('samples.sales.or ders')).message).toMatch(/table name contains white space/);
-    expect(refusal(() => parseTableName('samples.sa/les.orders')).message).toMatch(/schema name contains a slash/);
-    expect(refusal(() => parseTableName('samples.sales.x`; DROP TABLE y')).message).toMatch(/back-quote|white space/);
+    expect(refusal(() => parseTableName('samples.sales.or ders')).message).toMatch(
+      /table name contains white space/,
+    );
+    expect(refusal(() => parseTableName('samples.sa/les.orders')).message).toMatch(
+      /schema name contains a slash/,
+    );
+    expect(refusal(() => parseTableName('samples.sales.x`; DROP TABLE y')).message).toMatch(
+      /back-quote|white space/,
+    );
     expect(refusal(() => parseTableName('samples.sales.a\u0000b')).message).toMatch(/control character/);
   });
 

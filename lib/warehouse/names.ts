@@ -26,7 +26,15 @@ export function nameProblem(part: string, kind: NameKind): string | null {
   if (bad) {
     const ch = bad[0];
     const shown =
-      ch === '.' ? 'a period' : ch === '/' ? 'a slash' : ch === '`' ? 'a back-quote' : /\s/u.test(ch) ? 'white space' : 'a control character';
+      ch === '.'
+        ? 'a period'
+        : ch === '/'
+          ? 'a slash'
+          : ch === '`'
+            ? 'a back-quote'
+            : /\s/u.test(ch)
+              ? 'white space'
+              : 'a control character';
     return `the ${kind} name contains ${shown}`;
   }
   return null;
@@ -58,7 +66,11 @@ function splitName(text: string, kinds: readonly NameKind[]): string[] {
   parts.forEach((part, i) => {
     const problem = nameProblem(part, kinds[i]!);
     if (problem) {
-      throw badRequest(`Invalid name '${shortForm(text)}': ${problem}.`, { name: text, expected, part: kinds[i] });
+      throw badRequest(`Invalid name '${shortForm(text)}': ${problem}.`, {
+        name: text,
+        expected,
+        part: kinds[i],
+      });
     }
   });
   return parts;
@@ -66,7 +78,11 @@ function splitName(text: string, kinds: readonly NameKind[]): string[] {
 
 /** `catalog.schema.table` -> a table reference, or a 400 AppError that says what is wrong. */
 export function parseTableName(text: string): TableRef {
-  const [catalog, schema, table] = splitName(text, ['catalog', 'schema', 'table']) as [string, string, string];
+  const [catalog, schema, table] = splitName(text, ['catalog', 'schema', 'table']) as [
+    string,
+    string,
+    string,
+  ];
   return { catalog, schema, table };
 }
 

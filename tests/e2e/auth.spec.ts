@@ -6,7 +6,9 @@ test.describe('databricks mode without a user token', () => {
   test('refuses an API route with 401 and a JSON error', async ({ request }) => {
     const res = await request.get(`${databricksBaseUrl}/api/v1/catalogs`);
     expect(res.status()).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringContaining('Sign-in required') } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unauthorized', message: expect.stringContaining('Sign-in required') },
+    });
 
     const sample = await request.get(`${databricksBaseUrl}/api/v1/tables/samples.web.reviews/sample`);
     expect(sample.status()).toBe(401);

@@ -3,7 +3,9 @@ import { expect, test } from '@playwright/test';
 import { CatalogPage } from './pages/catalog-page';
 
 test.describe('catalog browsing (local mode)', () => {
-  test('finds a sample table by part of its name and shows its preview, script-like values as text', async ({ page }) => {
+  test('finds a sample table by part of its name and shows its preview, script-like values as text', async ({
+    page,
+  }) => {
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -53,6 +55,8 @@ test.describe('catalog browsing (local mode)', () => {
       "Table 'samples.sales.nope' was not found",
     );
     await page.goto('/catalog?table=just-one-part');
-    await expect(page.getByRole('alert').filter({ hasText: 'Not a table name' })).toContainText('expected catalog.schema.table');
+    await expect(page.getByRole('alert').filter({ hasText: 'Not a table name' })).toContainText(
+      'expected catalog.schema.table',
+    );
   });
 });

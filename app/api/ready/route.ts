@@ -10,5 +10,8 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(req: NextRequest) {
   const readiness = await checkReadiness(req.headers);
-  return NextResponse.json(readiness, { status: readiness.ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return NextResponse.json(readiness, {
+    status: readiness.ready ? 200 : 503,
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }

@@ -34,7 +34,8 @@ async function body(res: Response): Promise<Record<string, unknown>> {
 }
 
 function useEnv(env: Record<string, string | undefined>) {
-  for (const key of Object.keys(process.env)) if (key.startsWith('DQX_') || key.startsWith('DATABRICKS_')) delete process.env[key];
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('DQX_') || key.startsWith('DATABRICKS_')) delete process.env[key];
   Object.assign(process.env, env);
   resetConfigForTests();
   resetLocalWarehouseForTests();
@@ -76,7 +77,12 @@ describe('local mode', () => {
   it('GET /api/v1/catalogs/{catalog}/schemas: 200, 404, 400', async () => {
     const ok = await schemas(req('/api/v1/catalogs/samples/schemas'), ctx({ catalog: 'samples' }));
     expect(ok.status).toBe(200);
-    expect(((await body(ok)).schemas as { name: string }[]).map((s) => s.name)).toEqual(['hr', 'iot', 'sales', 'web']);
+    expect(((await body(ok)).schemas as { name: string }[]).map((s) => s.name)).toEqual([
+      'hr',
+      'iot',
+      'sales',
+      'web',
+    ]);
 
     const missing = await schemas(req('/api/v1/catalogs/nope/schemas'), ctx({ catalog: 'nope' }));
     expect(missing.status).toBe(404);
@@ -86,18 +92,26 @@ describe('local mode', () => {
 
     const invalid = await schemas(req('/api/v1/catalogs/a%20b/schemas'), ctx({ catalog: 'a b' }));
     expect(invalid.status).toBe(400);
-    expect(await body(invalid)).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('white space') } });
+    expect(await body(invalid)).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringContaining('white space') },
+    });
   });
 
   it('GET /api/v1/catalogs/{catalog}/schemas/{schema}/tables: 200 and 404', async () => {
-    const ok = await tables(req('/api/v1/catalogs/samples/schemas/web/tables'), ctx({ catalog: 'samples', schema: 'web' }));
+    const ok = await tables(
+      req('/api/v1/catalogs/samples/schemas/web/tables'),
+      ctx({ catalog: 'samples', schema: 'web' }),
+    );
     expect(ok.status).toBe(200);
     expect(((await body(ok)).tables as { fullName: string }[]).map((t) => t.fullName)).toEqual([
       'samples.web.campaigns',
       'samples.web.events',
       'samples.web.reviews',
     ]);
-    const missing = await tables(req('/api/v1/catalogs/samples/schemas/nope/tables'), ctx({ catalog: 'samples', schema: 'nope' }));
+    const missing = await tables(
+      req('/api/v1/catalogs/samples/schemas/nope/tables'),
+      ctx({ catalog: 'samples', schema: 'nope' }),
+    );
     expect(missing.status).toBe(404);
     expect(await body(missing)).toMatchObject({ error: { code: 'not_found' } });
   });
@@ -113,13 +127,19 @@ describe('local mode', () => {
       const bad = await search(req(`/api/v1/tables?q=x&limit=${limit}`), ctx({}));
       expect(bad.status, limit).toBe(400);
       expect(await body(bad)).toMatchObject({
-        error: { code: 'bad_request', details: { issues: [{ path: 'limit', message: expect.stringContaining('between 1 and 100') }] } },
+        error: {
+          code: 'bad_request',
+          details: { issues: [{ path: 'limit', message: expect.stringContaining('between 1 and 100') }] },
+        },
       });
     }
   });
 
   it('GET /api/v1/tables/{name} describes a table: 200, 400, 404', async () => {
-    const ok = await describeTable(req('/api/v1/tables/samples.sales.orders'), ctx({ name: 'samples.sales.orders' }));
+    const ok = await describeTable(
+      req('/api/v1/tables/samples.sales.orders'),
+      ctx({ name: 'samples.sales.orders' }),
+    );
     expect(ok.status).toBe(200);
     const json = await body(ok);
     expect(json).toMatchObject({ fullName: 'samples.sales.orders', rowCount: 1000, kind: 'table' });
@@ -131,22 +151,36 @@ describe('local mode', () => {
 
     const twoParts = await describeTable(req('/api/v1/tables/samples.sales'), ctx({ name: 'samples.sales' }));
     expect(twoParts.status).toBe(400);
-    expect(await body(twoParts)).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('catalog.schema.table') } });
+    expect(await body(twoParts)).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringContaining('catalog.schema.table') },
+    });
 
     const injection = await describeTable(req('/x'), ctx({ name: 'samples.sales.orders;DROP' }));
     expect(injection.status).toBe(404); // a valid-looking name that does not exist; never executed as SQL
     const quote = await describeTable(req('/x'), ctx({ name: 'samples.sales.`orders`"' }));
     expect(quote.status).toBe(400);
 
-    const missing = await describeTable(req('/api/v1/tables/samples.sales.nope'), ctx({ name: 'samples.sales.nope' }));
+    const missing = await describeTable(
+      req('/api/v1/tables/samples.sales.nope'),
+      ctx({ name: 'samples.sales.nope' }),
+    );
     expect(missing.status).toBe(404);
-    expect(await body(missing)).toMatchObject({ error: { code: 'not_found', message: expect.stringContaining('samples.sales.nope') } });
+    expect(await body(missing)).toMatchObject({
+      error: { code: 'not_found', message: expect.stringContaining('samples.sales.nope') },
+    });
   });
 
   it('GET /api/v1/tables/{name}/sample returns text values: 200, 400, 404', async () => {
-    const ok = await sample(req('/api/v1/tables/samples.web.reviews/sample?limit=2'), ctx({ name: 'samples.web.reviews' }));
+    const ok = await sample(
+      req('/api/v1/tables/samples.web.reviews/sample?limit=2'),
+      ctx({ name: 'samples.web.reviews' }),
+    );
     expect(ok.status).toBe(200);
-    const json = (await body(ok)) as { rows: (string | null)[][]; columns: { name: string }[]; limit: number };
+    const json = (await body(ok)) as {
+      rows: (string | null)[][];
+      columns: { name: string }[];
+      limit: number;
+    };
     expect(json.limit).toBe(2);
     expect(json.rows).toHaveLength(2);
     expect(json.rows[1]![json.columns.findIndex((c) => c.name === 'body')]).toBe('<script>alert(1)</script>');
@@ -178,7 +212,11 @@ describe('local mode', () => {
 
 describe('databricks mode', () => {
   beforeAll(() => {
-    useEnv({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://example.cloud.databricks.com', DQX_LOG_LEVEL: 'error' });
+    useEnv({
+      DQX_MODE: 'databricks',
+      DATABRICKS_HOST: 'https://example.cloud.databricks.com',
+      DQX_LOG_LEVEL: 'error',
+    });
   });
 
   it('refuses every catalog route without a user token (401)', async () => {
@@ -199,7 +237,10 @@ describe('databricks mode', () => {
 
   it('answers 503, not a fallback identity, while the Databricks adapter is missing', async () => {
     const res = await catalogs(
-      req('/api/v1/catalogs', { 'x-forwarded-access-token': 'secret-user-token', 'x-forwarded-email': 'a@example.com' }),
+      req('/api/v1/catalogs', {
+        'x-forwarded-access-token': 'secret-user-token',
+        'x-forwarded-email': 'a@example.com',
+      }),
       ctx({}),
     );
     expect(res.status).toBe(503);
@@ -213,7 +254,9 @@ describe('databricks mode', () => {
     expect(json).toMatchObject({
       ready: true,
       mode: 'databricks',
-      dependencies: expect.arrayContaining([expect.objectContaining({ name: 'warehouse', status: 'not_configured' })]),
+      dependencies: expect.arrayContaining([
+        expect.objectContaining({ name: 'warehouse', status: 'not_configured' }),
+      ]),
     });
     expect(JSON.stringify(json)).not.toContain('example.cloud.databricks.com');
   });

@@ -74,7 +74,11 @@ export class DuckDbEngine {
           );
         }
         if (built.built) {
-          log.info('sample catalog built', { file: built.file, millis: built.millis, bigRows: sampleBigRows });
+          log.info('sample catalog built', {
+            file: built.file,
+            millis: built.millis,
+            bigRows: sampleBigRows,
+          });
         }
         await conn.run(
           `ATTACH ${quoteString('duckdb', built.file)} AS ${quoteIdent('duckdb', SAMPLE_CATALOG_NAME)} (READ_ONLY)`,

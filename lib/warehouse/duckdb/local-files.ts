@@ -208,7 +208,8 @@ export class LocalCatalog {
       const k = key(file.schema, file.table);
       seen.add(k);
       const known = this.#entries.get(k);
-      if (known && known.file === file.file && known.mtimeMs === file.mtimeMs && known.size === file.size) continue;
+      if (known && known.file === file.file && known.mtimeMs === file.mtimeMs && known.size === file.size)
+        continue;
       changed = true;
       const view = quoteQualified('duckdb', [LOCAL_CATALOG, file.schema, file.table]);
       let error: string | null = null;
@@ -227,16 +228,16 @@ export class LocalCatalog {
       if (seen.has(k)) continue;
       changed = true;
       this.#entries.delete(k);
-      await run(`DROP VIEW IF EXISTS ${quoteQualified('duckdb', [LOCAL_CATALOG, entry.schema, entry.table])}`).catch(
-        () => undefined,
-      );
+      await run(
+        `DROP VIEW IF EXISTS ${quoteQualified('duckdb', [LOCAL_CATALOG, entry.schema, entry.table])}`,
+      ).catch(() => undefined);
     }
     const schemasNow = new Set(this.schemas());
     for (const schema of schemasBefore) {
       if (!schemasNow.has(schema) && schema !== 'main') {
-        await run(`DROP SCHEMA IF EXISTS ${quoteIdent('duckdb', LOCAL_CATALOG)}.${quoteIdent('duckdb', schema)} CASCADE`).catch(
-          () => undefined,
-        );
+        await run(
+          `DROP SCHEMA IF EXISTS ${quoteIdent('duckdb', LOCAL_CATALOG)}.${quoteIdent('duckdb', schema)} CASCADE`,
+        ).catch(() => undefined);
       }
     }
     if (changed) this.#version++;

@@ -121,7 +121,9 @@ const list: DuckDBValueConverter<Cell> = (value, type, convert) => {
     (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) &&
     (type.typeId === DuckDBTypeId.LIST || type.typeId === DuckDBTypeId.ARRAY)
   ) {
-    return value.items.map((item) => (item === null ? null : (convert(item, type.valueType, convert) ?? null)));
+    return value.items.map((item) =>
+      item === null ? null : (convert(item, type.valueType, convert) ?? null),
+    );
   }
   return String(value);
 };
@@ -131,7 +133,8 @@ const struct: DuckDBValueConverter<Cell> = (value, type, convert) => {
   const out: { [key: string]: Cell } = {};
   type.entryNames.forEach((name, i) => {
     const entry = value.entries[name];
-    out[name] = entry === null || entry === undefined ? null : (convert(entry, type.entryTypes[i]!, convert) ?? null);
+    out[name] =
+      entry === null || entry === undefined ? null : (convert(entry, type.entryTypes[i]!, convert) ?? null);
   });
   return out;
 };
@@ -141,7 +144,8 @@ const map: DuckDBValueConverter<Cell> = (value, type, convert) => {
   if (!(value instanceof DuckDBMapValue) || type.typeId !== DuckDBTypeId.MAP) return String(value);
   const out: { [key: string]: Cell } = {};
   for (const entry of value.entries) {
-    const key = entry.key === null ? 'null' : cellToText(convert(entry.key, type.keyType, convert) ?? null) ?? 'null';
+    const key =
+      entry.key === null ? 'null' : (cellToText(convert(entry.key, type.keyType, convert) ?? null) ?? 'null');
     out[key] = entry.value === null ? null : (convert(entry.value, type.valueType, convert) ?? null);
   }
   return out;

@@ -56,7 +56,11 @@ describe('catalogs, schemas and tables', () => {
 
   it('lists tables with comments', async () => {
     const tables = await wh.listTables('samples', 'sales');
-    expect(tables.map((t) => t.fullName)).toEqual(['samples.sales.customers', 'samples.sales.orders', 'samples.sales.products']);
+    expect(tables.map((t) => t.fullName)).toEqual([
+      'samples.sales.customers',
+      'samples.sales.orders',
+      'samples.sales.products',
+    ]);
     expect(tables[1]).toMatchObject({ kind: 'table', comment: expect.stringMatching(/one row per order/) });
   });
 });
@@ -84,7 +88,9 @@ describe('describeTable', () => {
   it('returns null for an unknown table and 404 for its sample', async () => {
     expect(await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'nope' })).toBeNull();
     expect(await wh.describeTable({ catalog: 'nope', schema: 'sales', table: 'orders' })).toBeNull();
-    await expect(wh.sampleRows({ catalog: 'samples', schema: 'sales', table: 'nope' }, 5)).rejects.toMatchObject({
+    await expect(
+      wh.sampleRows({ catalog: 'samples', schema: 'sales', table: 'nope' }, 5),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
   });
@@ -152,7 +158,9 @@ describe('query and values', () => {
   });
 
   it('quotes identifiers, so odd names work and cannot inject SQL', async () => {
-    await wh.query(`ATTACH ':memory:' AS odd; CREATE SCHEMA odd."we""ird"; CREATE TABLE odd."we""ird"."x; DROP TABLE y" (v INT); INSERT INTO odd."we""ird"."x; DROP TABLE y" VALUES (7)`);
+    await wh.query(
+      `ATTACH ':memory:' AS odd; CREATE SCHEMA odd."we""ird"; CREATE TABLE odd."we""ird"."x; DROP TABLE y" (v INT); INSERT INTO odd."we""ird"."x; DROP TABLE y" VALUES (7)`,
+    );
     const ref = { catalog: 'odd', schema: 'we"ird', table: 'x; DROP TABLE y' };
     expect((await wh.describeTable(ref))?.rowCount).toBe(1);
     expect((await wh.sampleRows(ref, 10)).rows).toEqual([[7]]);
@@ -165,7 +173,9 @@ describe('search', () => {
     const found = await wh.searchTables('revi', 10);
     expect(found[0]?.fullName).toBe('samples.web.reviews');
     expect((await wh.searchTables('SALES ord', 10)).map((t) => t.fullName)).toEqual(['samples.sales.orders']);
-    expect((await wh.searchTables('sales.cust', 10)).map((t) => t.fullName)).toEqual(['samples.sales.customers']);
+    expect((await wh.searchTables('sales.cust', 10)).map((t) => t.fullName)).toEqual([
+      'samples.sales.customers',
+    ]);
     expect(await wh.searchTables('no-such-table-anywhere', 10)).toEqual([]);
   });
 
@@ -176,7 +186,10 @@ describe('search', () => {
   });
 
   it('stays usable with thousands of tables', async () => {
-    const ddl = Array.from({ length: 5000 }, (_, i) => `CREATE TABLE big.main.t_${String(i).padStart(4, '0')} (id INT);`);
+    const ddl = Array.from(
+      { length: 5000 },
+      (_, i) => `CREATE TABLE big.main.t_${String(i).padStart(4, '0')} (id INT);`,
+    );
     await wh.query(`ATTACH ':memory:' AS big; ${ddl.join('\n')}`);
     try {
       expect(await wh.listTables('big', 'main')).toHaveLength(5000);
@@ -198,7 +211,11 @@ describe('local files', () => {
     expect((await wh.listTables('local', 'default')).map((t) => t.table)).toEqual(['people']);
     const finance = await wh.listTables('local', 'finance');
     expect(finance).toEqual([
-      expect.objectContaining({ fullName: 'local.finance.q1_budget_final', kind: 'file', comment: 'File finance/Q1 Budget (final).json' }),
+      expect.objectContaining({
+        fullName: 'local.finance.q1_budget_final',
+        kind: 'file',
+        comment: 'File finance/Q1 Budget (final).json',
+      }),
     ]);
     const people = await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' });
     expect(people?.columns.map((c) => [c.name, c.type])).toEqual([
@@ -225,9 +242,13 @@ describe('local files', () => {
     // Parquet, in a new folder, written by DuckDB itself.
     fs.mkdirSync(path.join(dataDir, 'lake'));
     const parquet = path.join(dataDir, 'lake', 'metrics.parquet');
-    await wh.query(`COPY (SELECT range AS n, range * 1.5 AS v FROM range(4)) TO '${parquet}' (FORMAT parquet)`);
+    await wh.query(
+      `COPY (SELECT range AS n, range * 1.5 AS v FROM range(4)) TO '${parquet}' (FORMAT parquet)`,
+    );
     expect((await wh.listTables('local', 'lake')).map((t) => t.table)).toEqual(['metrics']);
-    expect((await wh.describeTable({ catalog: 'local', schema: 'lake', table: 'metrics' }))?.rowCount).toBe(4);
+    expect((await wh.describeTable({ catalog: 'local', schema: 'lake', table: 'metrics' }))?.rowCount).toBe(
+      4,
+    );
 
     fs.rmSync(path.join(dataDir, 'late_arrival.ndjson'));
     expect((await wh.searchTables('late', 5)).map((t) => t.fullName)).toEqual([]);
@@ -237,20 +258,31 @@ describe('local files', () => {
   it('reports a file it cannot read with a clear error instead of failing', async () => {
     fs.writeFileSync(path.join(dataDir, 'broken.parquet'), 'this is not parquet');
     const listed = await wh.listTables('local', 'default');
-    expect(listed.find((t) => t.table === 'broken')?.comment).toMatch(/^Cannot be read: The file broken\.parquet cannot be read/);
+    expect(listed.find((t) => t.table === 'broken')?.comment).toMatch(
+      /^Cannot be read: The file broken\.parquet cannot be read/,
+    );
     const attempt = wh.describeTable({ catalog: 'local', schema: 'default', table: 'broken' });
     await expect(attempt).rejects.toBeInstanceOf(AppError);
-    await expect(attempt).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('broken.parquet') });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('broken.parquet'),
+    });
     expect((await wh.listCatalogs()).map((c) => c.name)).toContain('local'); // still working
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(2);
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+      2,
+    );
 
     // A file that breaks after it was read fine is reported the same way.
     const later = path.join(dataDir, 'later.csv');
     fs.writeFileSync(later, 'a,b\n1,2\n');
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'later' }))?.rowCount).toBe(1);
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'later' }))?.rowCount).toBe(
+      1,
+    );
     fs.rmSync(later);
     fs.mkdirSync(later); // same name, now unreadable, before a rescan noticed
-    await expect(wh.sampleRows({ catalog: 'local', schema: 'default', table: 'later' }, 5)).rejects.toMatchObject({
+    await expect(
+      wh.sampleRows({ catalog: 'local', schema: 'default', table: 'later' }, 5),
+    ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('later.csv'),
     });

@@ -20,7 +20,12 @@ import type {
   TableRef,
   Warehouse,
 } from '../port';
-import { SAMPLE_CATALOG_COMMENT, SAMPLE_CATALOG_NAME, SAMPLE_SCHEMAS, SAMPLE_TABLES } from '../sample-catalog/tables';
+import {
+  SAMPLE_CATALOG_COMMENT,
+  SAMPLE_CATALOG_NAME,
+  SAMPLE_SCHEMAS,
+  SAMPLE_TABLES,
+} from '../sample-catalog/tables';
 
 import { DuckDbEngine, type DuckDbOptions } from './engine';
 import { LOCAL_CATALOG, describeReadError, type LocalEntry } from './local-files';
@@ -182,7 +187,8 @@ export class DuckDbWarehouse implements Warehouse {
     const max = Math.max(1, Math.min(limit, 1000));
     const full = `lower(r.catalog || '.' || r."schema" || '.' || r.name)`;
     const params: DuckDBValue[] = terms;
-    const each = (f: (p: string) => string, joiner: string) => terms.map((_, i) => f(`$${i + 1}`)).join(joiner);
+    const each = (f: (p: string) => string, joiner: string) =>
+      terms.map((_, i) => f(`$${i + 1}`)).join(joiner);
     // Same ranking as searchRank(), in SQL, so the LIMIT keeps the best matches.
     const rankSql = terms.length
       ? `CASE WHEN ${each((p) => `lower(r.name) = ${p}`, ' OR ')} THEN 0
@@ -260,10 +266,9 @@ export class DuckDbWarehouse implements Warehouse {
           [table.catalog, table.schema, table.table],
         );
         const byName = new Map(
-          (meta.getRowObjectsJS() as { name: string; comment: string | null; nullable: boolean }[]).map((m) => [
-            m.name,
-            m,
-          ]),
+          (meta.getRowObjectsJS() as { name: string; comment: string | null; nullable: boolean }[]).map(
+            (m) => [m.name, m],
+          ),
         );
         const sample =
           table.catalog === SAMPLE_CATALOG_NAME
@@ -306,12 +311,16 @@ export class DuckDbWarehouse implements Warehouse {
           options.maxRows === undefined
             ? await conn.runAndReadAll(sql)
             : await conn.streamAndReadUntil(sql, options.maxRows);
-        const columns = reader.columnNames().map((name, i) => ({ name, type: sparkType(reader.columnType(i)) }));
+        const columns = reader
+          .columnNames()
+          .map((name, i) => ({ name, type: sparkType(reader.columnType(i)) }));
         let rows = reader.convertRows(toCell);
-        if (options.maxRows !== undefined && rows.length > options.maxRows) rows = rows.slice(0, options.maxRows);
+        if (options.maxRows !== undefined && rows.length > options.maxRows)
+          rows = rows.slice(0, options.maxRows);
         return { columns, rows };
       } catch (error) {
-        if (options.signal?.aborted) throw new AppError('unavailable', 'The query was cancelled.', { cause: error });
+        if (options.signal?.aborted)
+          throw new AppError('unavailable', 'The query was cancelled.', { cause: error });
         throw error;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);

@@ -26,7 +26,11 @@ const MACROS = [
 ];
 
 /** Creates every schema and table of the catalog in the attached database `alias`. */
-export async function generateSampleCatalog(conn: DuckDBConnection, alias: string, bigRows: number): Promise<void> {
+export async function generateSampleCatalog(
+  conn: DuckDBConnection,
+  alias: string,
+  bigRows: number,
+): Promise<void> {
   for (const sql of MACROS) await conn.run(sql);
   for (const schema of SAMPLE_SCHEMAS) {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified('duckdb', [alias, schema.name])}`);
@@ -38,7 +42,9 @@ export async function generateSampleCatalog(conn: DuckDBConnection, alias: strin
     await conn.run(`INSERT INTO ${name} ${table.select(table.rows(bigRows))}`);
     await conn.run(`COMMENT ON TABLE ${name} IS ${quoteString('duckdb', table.comment)}`);
     for (const column of table.columns) {
-      await conn.run(`COMMENT ON COLUMN ${name}.${q(column.name)} IS ${quoteString('duckdb', column.comment)}`);
+      await conn.run(
+        `COMMENT ON COLUMN ${name}.${q(column.name)} IS ${quoteString('duckdb', column.comment)}`,
+      );
     }
   }
 }

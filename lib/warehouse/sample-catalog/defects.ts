@@ -65,7 +65,8 @@ const EMAIL = String.raw`[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const invalidEmail = (column: string) =>
   `${column} IS NOT NULL AND NOT (regexp_full_match(${column}, ${sqlString(EMAIL)}) AND length(${column}) <= 254 AND length(split_part(${column}, '@', 1)) <= 64)`;
-const invalidIp = (column: string) => `${column} IS NOT NULL AND NOT regexp_full_match(${column}, ${sqlString(IPV4)})`;
+const invalidIp = (column: string) =>
+  `${column} IS NOT NULL AND NOT regexp_full_match(${column}, ${sqlString(IPV4)})`;
 /** A tag-like `<...>` sequence; regular text in the catalog never contains `<`. */
 export const HTML_TAG_REGEX = '<[A-Za-z/!][^>]*>';
 
@@ -82,9 +83,11 @@ export const DEFECT = {
     table: 'sales.customers',
     column: 'customer_id',
     kind: 'duplicate_key',
-    description: '12 customer ids appear twice (with different names and e-mails); every row of a duplicated id is counted',
+    description:
+      '12 customer ids appear twice (with different names and e-mails); every row of a duplicated id is counted',
     count: 24,
-    where: 'customer_id IN (SELECT customer_id FROM samples.sales.customers GROUP BY customer_id HAVING count(*) > 1)',
+    where:
+      'customer_id IN (SELECT customer_id FROM samples.sales.customers GROUP BY customer_id HAVING count(*) > 1)',
     check: { function: 'is_unique', arguments: { columns: ['customer_id'] } },
   }),
   customers_full_name_null: d({
@@ -173,7 +176,8 @@ export const DEFECT = {
     table: 'sales.products',
     column: 'attributes',
     kind: 'malformed_json',
-    description: 'JSON text that does not parse (missing brace, unquoted keys, single quotes, truncated, plain text)',
+    description:
+      'JSON text that does not parse (missing brace, unquoted keys, single quotes, truncated, plain text)',
     count: 9,
     where: 'attributes IS NOT NULL AND NOT json_valid(attributes)',
     check: { function: 'is_valid_json', arguments: { column: 'attributes' } },
@@ -185,10 +189,15 @@ export const DEFECT = {
     kind: 'orphan_reference',
     description: 'order of a customer that does not exist in `sales.customers`',
     count: 37,
-    where: 'customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM samples.sales.customers c WHERE c.customer_id = t.customer_id)',
+    where:
+      'customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM samples.sales.customers c WHERE c.customer_id = t.customer_id)',
     check: {
       function: 'foreign_key',
-      arguments: { columns: ['customer_id'], ref_columns: ['customer_id'], ref_table: 'samples.sales.customers' },
+      arguments: {
+        columns: ['customer_id'],
+        ref_columns: ['customer_id'],
+        ref_table: 'samples.sales.customers',
+      },
     },
   }),
   orders_order_ts_future: d({
@@ -278,10 +287,15 @@ export const DEFECT = {
     kind: 'orphan_reference',
     description: 'review of a product that does not exist in `sales.products`',
     count: 5,
-    where: 'product_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM samples.sales.products p WHERE p.product_id = t.product_id)',
+    where:
+      'product_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM samples.sales.products p WHERE p.product_id = t.product_id)',
     check: {
       function: 'foreign_key',
-      arguments: { columns: ['product_id'], ref_columns: ['product_id'], ref_table: 'samples.sales.products' },
+      arguments: {
+        columns: ['product_id'],
+        ref_columns: ['product_id'],
+        ref_table: 'samples.sales.products',
+      },
     },
   }),
   reviews_rating_range: d({

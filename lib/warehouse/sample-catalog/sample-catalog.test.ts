@@ -28,7 +28,9 @@ async function build(alias: string, bigRows: number) {
 
 /** A fingerprint of a table's full contents, in row order. */
 async function fingerprint(alias: string, schema: string, table: string): Promise<string> {
-  return String(await scalar(`SELECT md5(string_agg(CAST(t AS VARCHAR), chr(10))) FROM ${alias}.${schema}.${table} t`));
+  return String(
+    await scalar(`SELECT md5(string_agg(CAST(t AS VARCHAR), chr(10))) FROM ${alias}.${schema}.${table} t`),
+  );
 }
 
 beforeAll(async () => {
@@ -64,10 +66,24 @@ describe('sample catalog', () => {
     expect(new Set(SAMPLE_TABLES.map((t) => t.schema)).size).toBeGreaterThanOrEqual(3);
     expect(SAMPLE_TABLES.length).toBeGreaterThanOrEqual(8);
     for (const t of SAMPLE_TABLES) {
-      expect(Number(await scalar(`SELECT count(*) FROM samples.${t.schema}.${t.name}`)), t.name).toBe(t.rows(2500));
+      expect(Number(await scalar(`SELECT count(*) FROM samples.${t.schema}.${t.name}`)), t.name).toBe(
+        t.rows(2500),
+      );
     }
     const types = new Set(SAMPLE_TABLES.flatMap((t) => t.columns.map((c) => c.type.replace(/[<(].*/, ''))));
-    for (const needed of ['string', 'int', 'bigint', 'decimal', 'double', 'boolean', 'date', 'timestamp', 'array', 'struct', 'map']) {
+    for (const needed of [
+      'string',
+      'int',
+      'bigint',
+      'decimal',
+      'double',
+      'boolean',
+      'date',
+      'timestamp',
+      'array',
+      'struct',
+      'map',
+    ]) {
       expect(types, needed).toContain(needed);
     }
   });
@@ -75,7 +91,9 @@ describe('sample catalog', () => {
   it('plants every defect with its exact count', async () => {
     for (const d of DEFECTS) {
       const [schema, table] = d.table.split('.');
-      const found = Number(await scalar(`SELECT count(*) FROM samples.${schema}.${table} AS t WHERE ${d.where}`));
+      const found = Number(
+        await scalar(`SELECT count(*) FROM samples.${schema}.${table} AS t WHERE ${d.where}`),
+      );
       expect(found, d.id).toBe(d.count);
     }
   });
@@ -106,7 +124,9 @@ describe('sample catalog', () => {
     // table, after the first two were written into the temporary file.
     await expect(ensureSampleCatalogFile(conn, { stateDir, bigRows: 0 })).rejects.toThrow();
     expect(fs.readdirSync(stateDir)).toEqual([]);
-    const attached = await conn.runAndReadAll("SELECT database_name FROM duckdb_databases() WHERE database_name LIKE 'samples_build%'");
+    const attached = await conn.runAndReadAll(
+      "SELECT database_name FROM duckdb_databases() WHERE database_name LIKE 'samples_build%'",
+    );
     expect(attached.getRows()).toEqual([]);
   });
 });
@@ -133,7 +153,9 @@ describe('docs/sample-data.md', () => {
       const defect = DEFECTS.find((d) => d.id === id);
       expect(defect, id).toBeDefined();
       const [schema, name] = table.split('.');
-      const found = Number(await scalar(`SELECT count(*) FROM samples.${schema}.${name} AS t WHERE ${defect!.where}`));
+      const found = Number(
+        await scalar(`SELECT count(*) FROM samples.${schema}.${name} AS t WHERE ${defect!.where}`),
+      );
       expect(found, id).toBe(count);
     }
   });

@@ -54,17 +54,29 @@ export const SAMPLE_SCHEMAS: { name: string; comment: string }[] = [
  * multiplier for all, two salts would only shift the same order and the bands would coincide.
  */
 const PRIMES = [
-  2147483647n, 2147483629n, 2147483587n, 2147483579n, 2147483563n, 2147483549n,
-  2147483543n, 2147483497n, 2147483489n, 2147483477n, 2147483423n, 2147483399n,
+  2147483647n,
+  2147483629n,
+  2147483587n,
+  2147483579n,
+  2147483563n,
+  2147483549n,
+  2147483543n,
+  2147483497n,
+  2147483489n,
+  2147483477n,
+  2147483423n,
+  2147483399n,
 ] as const;
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const list = (items: readonly (string | number)[]) =>
   `[${items.map((v) => (typeof v === 'number' ? String(v) : lit(v))).join(', ')}]`;
 /** A value from `items` chosen by hash. */
-const pick = (items: readonly (string | number)[], salt: number) => `(${list(items)})[1 + h(i, ${salt}) % ${items.length}]`;
+const pick = (items: readonly (string | number)[], salt: number) =>
+  `(${list(items)})[1 + h(i, ${salt}) % ${items.length}]`;
 /** A value from `items` chosen by an index expression. */
-const nth = (items: readonly (string | number)[], index: string) => `(${list(items)})[1 + (${index}) % ${items.length}]`;
+const nth = (items: readonly (string | number)[], index: string) =>
+  `(${list(items)})[1 + (${index}) % ${items.length}]`;
 
 function mod(a: bigint, n: bigint): bigint {
   return ((a % n) + n) % n;
@@ -97,7 +109,10 @@ function bands(rankSql: string, ids: DefectId[]): Band[] {
   let start = 0;
   return ids.map((id) => {
     const count = DEFECT[id].count;
-    const band = { when: `(${rankSql} >= ${start} AND ${rankSql} < ${start + count})`, index: `(${rankSql} - ${start})` };
+    const band = {
+      when: `(${rankSql} >= ${start} AND ${rankSql} < ${start + count})`,
+      index: `(${rankSql} - ${start})`,
+    };
     start += count;
     return band;
   });
@@ -117,18 +132,114 @@ const timestampUpToLatest = (from: string, salt: number) =>
 // Vocabulary (ASCII only, no '<', so regular values never look like a defect)
 
 const FIRST = [
-  'Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim',
-  'Hedy', 'John', 'Katherine', 'Dennis', 'Sophie', 'Niklaus', 'Anita', 'Guido', 'Lena', 'Mateo', 'Yuki', 'Amara',
-  'Omar', 'Ingrid', 'Chen', 'Priya', 'Lucas', 'Fatima', 'Noah', 'Elena',
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'John',
+  'Katherine',
+  'Dennis',
+  'Sophie',
+  'Niklaus',
+  'Anita',
+  'Guido',
+  'Lena',
+  'Mateo',
+  'Yuki',
+  'Amara',
+  'Omar',
+  'Ingrid',
+  'Chen',
+  'Priya',
+  'Lucas',
+  'Fatima',
+  'Noah',
+  'Elena',
 ];
 const LAST = [
-  'Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson',
-  'Perlman', 'Berners', 'Lamarr', 'McCarthy', 'Johnson', 'Ritchie', 'Wilson', 'Wirth', 'Borg', 'Rossum', 'Meyer',
-  'Garcia', 'Tanaka', 'Okafor', 'Haddad', 'Larsen', 'Wei', 'Sharma', 'Silva', 'Khan', 'Novak', 'Rossi',
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Perlman',
+  'Berners',
+  'Lamarr',
+  'McCarthy',
+  'Johnson',
+  'Ritchie',
+  'Wilson',
+  'Wirth',
+  'Borg',
+  'Rossum',
+  'Meyer',
+  'Garcia',
+  'Tanaka',
+  'Okafor',
+  'Haddad',
+  'Larsen',
+  'Wei',
+  'Sharma',
+  'Silva',
+  'Khan',
+  'Novak',
+  'Rossi',
 ];
-const COUNTRIES = ['DE', 'FR', 'GB', 'US', 'NL', 'ES', 'IT', 'SE', 'PL', 'BE', 'CH', 'AT', 'DK', 'IE', 'PT', 'CA'];
-const CITIES = ['Berlin', 'Paris', 'London', 'Boston', 'Utrecht', 'Madrid', 'Milan', 'Malmo', 'Krakow', 'Ghent', 'Basel', 'Graz'];
-const STREETS = ['Main Street', 'Station Road', 'Park Lane', 'Mill Way', 'Church Street', 'Harbour Road', 'Elm Avenue'];
+const COUNTRIES = [
+  'DE',
+  'FR',
+  'GB',
+  'US',
+  'NL',
+  'ES',
+  'IT',
+  'SE',
+  'PL',
+  'BE',
+  'CH',
+  'AT',
+  'DK',
+  'IE',
+  'PT',
+  'CA',
+];
+const CITIES = [
+  'Berlin',
+  'Paris',
+  'London',
+  'Boston',
+  'Utrecht',
+  'Madrid',
+  'Milan',
+  'Malmo',
+  'Krakow',
+  'Ghent',
+  'Basel',
+  'Graz',
+];
+const STREETS = [
+  'Main Street',
+  'Station Road',
+  'Park Lane',
+  'Mill Way',
+  'Church Street',
+  'Harbour Road',
+  'Elm Avenue',
+];
 const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example.de'];
 const CUSTOMER_NOTES = [
   'Prefers contact by e-mail',
@@ -174,7 +285,18 @@ const MALFORMED_JSON = [
   '{"color": "red"}}',
   'undefined',
 ];
-const ADJECTIVES = ['Compact', 'Classic', 'Smart', 'Wooden', 'Solar', 'Foldable', 'Wireless', 'Ceramic', 'Steel', 'Cosy'];
+const ADJECTIVES = [
+  'Compact',
+  'Classic',
+  'Smart',
+  'Wooden',
+  'Solar',
+  'Foldable',
+  'Wireless',
+  'Ceramic',
+  'Steel',
+  'Cosy',
+];
 const NOUNS = ['Lamp', 'Chair', 'Kettle', 'Speaker', 'Backpack', 'Desk', 'Blanket', 'Mug', 'Clock', 'Shelf'];
 const CATEGORIES = ['home', 'kitchen', 'office', 'outdoor', 'electronics'];
 const COLORS = ['red', 'blue', 'green', 'black', 'white', 'oak'];
@@ -401,7 +523,11 @@ export const SAMPLE_TABLES: SampleTable[] = [
       { name: 'full_name', type: 'string', comment: 'First and last name.' },
       { name: 'email', type: 'string', comment: 'Contact e-mail address.' },
       { name: 'country_code', type: 'string', comment: 'ISO 3166-1 alpha-2 country code, upper case.' },
-      { name: 'address', type: 'struct<street:string,postal_code:string,city:string>', comment: 'Postal address.' },
+      {
+        name: 'address',
+        type: 'struct<street:string,postal_code:string,city:string>',
+        comment: 'Postal address.',
+      },
       { name: 'signup_date', type: 'date', comment: 'Day the customer signed up.' },
       { name: 'segment', type: 'string', comment: 'consumer, small_business or enterprise.' },
       { name: 'is_active', type: 'boolean', comment: 'Whether the account is active.' },
@@ -445,7 +571,11 @@ export const SAMPLE_TABLES: SampleTable[] = [
       { name: 'discount_pct', type: 'double', comment: 'Discount in percent, 0 to 100.' },
       { name: 'currency', type: 'string', comment: 'ISO 4217 currency code.' },
       { name: 'channel', type: 'string', comment: 'Sales channel.' },
-      { name: 'shipping', type: 'struct<method:string,cost:decimal(8,2)>', comment: 'Shipping method and cost.' },
+      {
+        name: 'shipping',
+        type: 'struct<method:string,cost:decimal(8,2)>',
+        comment: 'Shipping method and cost.',
+      },
       { name: 'item_skus', type: 'array<string>', comment: 'SKUs of the ordered products.' },
       { name: 'is_gift', type: 'boolean', comment: 'Gift wrapping requested.' },
     ],
@@ -530,7 +660,11 @@ export const SAMPLE_TABLES: SampleTable[] = [
       { name: 'reading_id', type: 'bigint', comment: 'Reading key.' },
       { name: 'device_id', type: 'string', comment: 'The device (iot.devices.device_id).' },
       { name: 'reading_ts', type: 'timestamp', comment: 'When the reading was taken.' },
-      { name: 'temperature_c', type: 'double', comment: 'Temperature in degrees Celsius, plausible from -50 to 60.' },
+      {
+        name: 'temperature_c',
+        type: 'double',
+        comment: 'Temperature in degrees Celsius, plausible from -50 to 60.',
+      },
       { name: 'humidity_pct', type: 'double', comment: 'Relative humidity in percent.' },
       { name: 'battery_v', type: 'decimal(4,2)', comment: 'Battery voltage.' },
       { name: 'location', type: 'struct<lat:double,lon:double>', comment: 'Position of the device.' },
