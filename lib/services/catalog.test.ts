@@ -150,6 +150,17 @@ describe('listings', () => {
     }
   });
 
+  it('does not remember that a table was missing', async () => {
+    const ref = { catalog: 'local', schema: 'default', table: 'just_added' };
+    await expect(service.describeTable(ada, ref)).rejects.toMatchObject({ code: 'not_found' });
+    fs.writeFileSync(path.join(dataDir, 'just_added.csv'), 'a\n1\n');
+    try {
+      expect((await service.describeTable(ada, ref)).rowCount).toBe(1);
+    } finally {
+      fs.rmSync(path.join(dataDir, 'just_added.csv'));
+    }
+  });
+
   it('does not cache failures', async () => {
     let fail = true;
     const flaky: Warehouse = new Proxy(duck, {

@@ -60,7 +60,12 @@ export function createCatalogService(options: CatalogServiceOptions) {
   const now = options.now ?? Date.now;
 
   /** The value for `key`, from the cache when fresh, else loaded (one load shared by concurrent callers). */
-  async function cached<T>(caller: Caller, key: string, load: (wh: Warehouse) => Promise<T>): Promise<T> {
+  async function cached<T>(
+    caller: Caller,
+    key: string,
+    load: (wh: Warehouse) => Promise<T>,
+    keep: (value: T) => boolean = () => true,
+  ): Promise<T> {
     const wh = options.warehouseFor(caller);
     if (options.cacheSeconds <= 0) return load(wh);
     const version = (await wh.listingVersion?.()) ?? '';
@@ -70,9 +75,15 @@ export function createCatalogService(options: CatalogServiceOptions) {
 
     const value = load(wh);
     cache.set(fullKey, { expires: now() + options.cacheSeconds * 1000, version, value });
-    value.catch(() => {
-      if (cache.get(fullKey)?.value === value) cache.delete(fullKey);
-    });
+    // Failures, and answers not worth keeping (a table that does not exist yet), are not cached.
+    value.then(
+      (v) => {
+        if (!keep(v) && cache.get(fullKey)?.value === value) cache.delete(fullKey);
+      },
+      () => {
+        if (cache.get(fullKey)?.value === value) cache.delete(fullKey);
+      },
+    );
     if (cache.size > MAX_CACHE_ENTRIES) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
@@ -128,7 +139,12 @@ export function createCatalogService(options: CatalogServiceOptions) {
 
   async function describeTable(caller: Caller, ref: TableRef): Promise<TableDescription> {
     const key = `describe\u0000${formatTableName(ref).toLowerCase()}`;
-    const table = await cached(caller, key, (wh) => wh.describeTable(ref));
+    const table = await cached(
+      caller,
+      key,
+      (wh) => wh.describeTable(ref),
+      (found) => found !== null,
+    );
     if (!table)
       throw notFound(`Table '${formatTableName(ref)}' was not found, or you do not have access to it.`);
     return table;

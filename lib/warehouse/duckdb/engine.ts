@@ -4,6 +4,7 @@
  * folder's files. Created lazily on first use; if start-up fails, the next call tries again.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
@@ -58,7 +59,8 @@ export class DuckDbEngine {
 
   async #start(): Promise<DuckDBInstance> {
     const { dataDir, stateDir, sampleCatalog, sampleBigRows } = this.options;
-    const instance = await DuckDBInstance.create(':memory:');
+    // Spill files of large queries go to the state folder, not to the working directory.
+    const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(stateDir, 'tmp') });
     const conn = await instance.connect();
     try {
       await conn.run(`ATTACH ':memory:' AS ${quoteIdent('duckdb', LOCAL_CATALOG)}`);

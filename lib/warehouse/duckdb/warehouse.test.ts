@@ -23,6 +23,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dataDir, 'finance', 'Q1 Budget (final).json'), '[{"dept":"it","amount":12.5}]');
   fs.writeFileSync(path.join(dataDir, '.hidden', 'secret.csv'), 'a\n1\n');
   fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'not a table');
+  fs.writeFileSync(path.join(dataDir, 'finance', "O'Brien's ledger.csv"), 'x\n1\n');
   wh = createDuckDbWarehouse({
     dataDir,
     stateDir: path.join(dataDir, '.dqx'),
@@ -211,12 +212,17 @@ describe('local files', () => {
     expect((await wh.listTables('local', 'default')).map((t) => t.table)).toEqual(['people']);
     const finance = await wh.listTables('local', 'finance');
     expect(finance).toEqual([
+      expect.objectContaining({ fullName: 'local.finance.o_brien_s_ledger', kind: 'file' }),
       expect.objectContaining({
         fullName: 'local.finance.q1_budget_final',
         kind: 'file',
         comment: 'File finance/Q1 Budget (final).json',
       }),
     ]);
+    // A quote in the file name is quoted in SQL, not pasted.
+    expect(
+      (await wh.describeTable({ catalog: 'local', schema: 'finance', table: 'o_brien_s_ledger' }))?.rowCount,
+    ).toBe(1);
     const people = await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' });
     expect(people?.columns.map((c) => [c.name, c.type])).toEqual([
       ['id', 'bigint'],
