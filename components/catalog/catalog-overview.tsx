@@ -1,11 +1,26 @@
 import Link from 'next/link';
 
 import { getCaller } from '@/lib/auth';
+import { isAppError } from '@/lib/errors';
 import { listCatalogs } from '@/lib/services/catalog';
+import type { CatalogInfo } from '@/lib/warehouse/port';
+
+import { TableMessage } from './table-view';
 
 /** What there is to browse, shown before a table is chosen. */
 export async function CatalogOverview({ basePath }: { basePath: string }) {
-  const catalogs = await listCatalogs(await getCaller());
+  let catalogs: CatalogInfo[];
+  try {
+    catalogs = await listCatalogs(await getCaller());
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return (
+      <TableMessage title="The catalogs cannot be listed">
+        <p>{error.message}</p>
+        <p>Try again in a moment; if it keeps failing, check the warehouse (/api/ready).</p>
+      </TableMessage>
+    );
+  }
   const example = catalogs.some((c) => c.name === 'samples') ? 'samples.web.reviews' : null;
   return (
     <div className="space-y-3 text-sm">
