@@ -1,14 +1,13 @@
 import { defineConfig, devices } from '@playwright/test';
 
+import { databricksPort, e2eDataDir as e2eData, localPort } from './tests/e2e/support/servers';
+
 /**
  * End-to-end tests drive the real app in the system Chromium (browsers cannot be downloaded here).
  * The app under test runs in local mode on a throw-away data folder; a second server runs in
  * databricks mode to prove that requests without a user token are refused.
  */
 const chromiumPath = process.env.DQX_CHROMIUM_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const localPort = Number(process.env.E2E_PORT ?? 3100);
-const databricksPort = localPort + 1;
-const e2eData = process.env.E2E_DATA_DIR ?? '.data/e2e';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -37,7 +36,8 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: [
     {
-      command: `npx next start -H 127.0.0.1 -p ${localPort}`,
+      // Each run starts from an empty state folder, so the sample catalog is built afresh.
+      command: `node scripts/reset-dir.mjs ${e2eData}/local && npx next start -H 127.0.0.1 -p ${localPort}`,
       url: `http://127.0.0.1:${localPort}/api/health`,
       timeout: 300_000,
       reuseExistingServer: false,
@@ -46,10 +46,12 @@ export default defineConfig({
         DQX_LOCAL_DATA_DIR: `${e2eData}/local/data`,
         DQX_STATE_DIR: `${e2eData}/local/state`,
         DQX_LOCAL_USER: 'e2e-user',
+        // A smaller big table keeps the first start quick; every planted defect is still there.
+        DQX_SAMPLE_BIG_ROWS: '50000',
       },
     },
     {
-      command: `npx next start -H 127.0.0.1 -p ${databricksPort}`,
+      command: `node scripts/reset-dir.mjs ${e2eData}/databricks && npx next start -H 127.0.0.1 -p ${databricksPort}`,
       url: `http://127.0.0.1:${databricksPort}/api/health`,
       timeout: 300_000,
       reuseExistingServer: false,

@@ -1,10 +1,43 @@
+import { Suspense } from 'react';
+
+import { TableDetailsSkeleton } from '@/components/catalog/table-details';
+import { TablePicker } from '@/components/catalog/table-picker';
+import { TableView } from '@/components/catalog/table-view';
+
 export const metadata = { title: 'Generator' };
 
-export default function GeneratorPage() {
+export default async function GeneratorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ table?: string | string[] }>;
+}) {
+  const { table } = await searchParams;
+  const name = typeof table === 'string' && table.trim() ? table.trim() : null;
   return (
-    <section className="space-y-2">
-      <h1 className="text-2xl font-semibold">Generator</h1>
-      <p className="text-muted-foreground">This page is being built.</p>
+    <section className="space-y-8">
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold">Generator</h1>
+        <p className="text-muted-foreground">
+          Generate DQX data-quality rules for a table from its profile and your requirements.
+        </p>
+      </div>
+      <section aria-labelledby="step-table" className="space-y-4">
+        <h2 id="step-table" className="text-lg font-medium">
+          1. Choose a table
+        </h2>
+        <TablePicker selected={name} autoFocus={!name} />
+        {name && (
+          <Suspense key={name} fallback={<TableDetailsSkeleton />}>
+            <TableView name={name} showColumns={false} />
+          </Suspense>
+        )}
+      </section>
+      <section aria-labelledby="step-rules" className="space-y-2">
+        <h2 id="step-rules" className="text-lg font-medium">
+          2. Generate rules
+        </h2>
+        <p className="text-muted-foreground">This step is being built.</p>
+      </section>
     </section>
   );
 }

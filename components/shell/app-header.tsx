@@ -13,12 +13,14 @@ export function AppHeader({ userName, modeLabel }: { userName: string; modeLabel
           <span className="bg-primary text-primary-foreground rounded px-1.5 py-0.5 text-xs font-bold">DQX</span>
           <span className="hidden sm:inline">Data Quality Manager</span>
         </Link>
-        <NavLinks />
-        <div className="ml-auto flex items-center gap-2">
+        <div className="order-last w-full overflow-x-auto sm:order-none sm:w-auto">
+          <NavLinks />
+        </div>
+        <div className="ml-auto flex min-w-0 items-center gap-2">
           <Badge variant="outline" title="Where this app runs" data-testid="mode-badge">
             {modeLabel}
           </Badge>
-          <span className="text-muted-foreground max-w-48 truncate text-sm" data-testid="caller-name" title={userName}>
+          <span className="text-muted-foreground max-w-32 truncate text-sm sm:max-w-48" data-testid="caller-name" title={userName}>
             {userName}
           </span>
           <ThemeToggle />

@@ -15,7 +15,7 @@ const LINKS = [
 export function NavLinks() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-wrap items-center gap-1">
+    <nav aria-label="Main" className="flex items-center gap-1">
       {LINKS.map((link) => {
         const active = pathname === link.href || pathname.startsWith(link.href + '/');
         return (
@@ -24,7 +24,7 @@ export function NavLinks() {
             href={link.href}
             aria-current={active ? 'page' : undefined}
             className={cn(
-              'rounded-md px-3 py-1.5 text-sm font-medium transition-colors',
+              'rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap transition-colors',
               active ? 'bg-primary/10 text-primary' : 'text-muted-foreground hover:bg-accent hover:text-foreground',
             )}
           >

@@ -114,6 +114,9 @@ const EnvSchema = z.object({
 
 type RawEnv = z.infer<typeof EnvSchema>;
 
+/** Every environment variable the application reads (the documentation is checked against it). */
+export const SETTING_NAMES = Object.keys(EnvSchema.shape) as (keyof RawEnv)[];
+
 export type Mode = 'local' | 'databricks';
 export type StoreKind = 'pglite' | 'postgres' | 'lakebase';
 

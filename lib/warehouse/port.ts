@@ -81,4 +81,10 @@ export interface Warehouse {
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
   /** A cheap liveness probe. */
   ping(): Promise<void>;
+  /**
+   * Optional: a token that changes whenever the set of catalogs, schemas or tables may have
+   * changed (the local adapter's data folder gained a file, say). Caches of listings compare it and
+   * reload on a change; adapters that cannot know leave it out and listings live for the cache TTL.
+   */
+  listingVersion?(): Promise<string>;
 }

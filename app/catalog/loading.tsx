@@ -1,0 +1,5 @@
+import { TableDetailsSkeleton } from '@/components/catalog/table-details';
+
+export default function Loading() {
+  return <TableDetailsSkeleton />;
+}
