@@ -4,3 +4,4 @@ export { storeHealth, type StoreHealth } from './health';
 export { openStore, type Store, type StoreOptions } from './client';
 export { migrateStore, pendingMigrations, MigrationError } from './migrate';
 export type * from './types';
+export { isUniqueViolation, isForeignKeyViolation } from './errors';
