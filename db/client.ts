@@ -94,8 +94,9 @@ export function poolConfig(config: AppConfig, options: StoreOptions = {}): pg.Po
       // The Postgres role of the app's service principal is named after its client id.
       user: store.user ?? config.databricks.clientId,
       password,
-      // Lakebase accepts TLS connections only; verification follows PGSSLMODE (default `require`).
-      ssl: sslOption(store.sslMode === 'verify-ca' || store.sslMode === 'verify-full' ? store.sslMode : 'require'),
+      // Lakebase accepts TLS connections only: PGSSLMODE defaults to `require` (what the platform
+      // injects); `verify-full` also checks the certificate. (`disable` is for local stand-ins.)
+      ssl: sslOption(store.sslMode ?? 'require'),
     };
   }
   if (store.url) {

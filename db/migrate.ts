@@ -24,7 +24,7 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Kysely<any>): Migrator {
+function migrator(db: Kysely<Database>): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

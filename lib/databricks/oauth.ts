@@ -114,9 +114,12 @@ export class ServicePrincipalTokenProvider {
     }
     if (!response.ok) {
       const reason = typeof body.error === 'string' ? ` (${body.error.slice(0, 100)})` : '';
+      const refused = response.status === 400 || response.status === 401 || response.status === 403;
       throw unavailable(
-        `The OAuth token endpoint of ${host} refused the app's service principal: HTTP ${response.status}${reason}. ` +
-          'Check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET.',
+        refused
+          ? `The OAuth token endpoint of ${host} refused the app's service principal: HTTP ${response.status}${reason}. ` +
+              'Check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET.'
+          : `The OAuth token endpoint of ${host} answered HTTP ${response.status}${reason}; try again shortly.`,
       );
     }
     const accessToken = body.access_token;

@@ -265,7 +265,7 @@ export interface RunCompletion {
   message?: string;
 }
 
-const rate = (failing: number, total: number) => (total <= 0 ? 1 : Math.min(1, Math.max(0, 1 - failing / total)));
+const rate = (failing: number, total: number) => (total <= 0 ? 1 : Math.min(1, Math.max(0, (total - failing) / total)));
 
 /** Finish a run with its summary and per-rule results, in one transaction. 409 if already finished. */
 export async function completeRun(runId: string, completion: RunCompletion, deps?: Pick<StoreDeps, 'db'>): Promise<RunDetail> {
