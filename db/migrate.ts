@@ -24,12 +24,14 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Kysely<Database>): Migrator {
+function migrator(db: Kysely<Database>, schema: string): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Always explicit: otherwise Kysely takes a migration table of the same name in any schema.
+    migrationTableSchema: schema,
   });
 }
 
@@ -46,7 +48,7 @@ export interface MigrateOutcome {
  */
 export async function migrateStore(db: Kysely<Database>, schema = 'public'): Promise<MigrateOutcome> {
   if (schema !== 'public') await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-  const { error, results = [] } = await migrator(db).migrateToLatest();
+  const { error, results = [] } = await migrator(db, schema).migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     throw new MigrationError(
@@ -61,8 +63,8 @@ export async function migrateStore(db: Kysely<Database>, schema = 'public'): Pro
 }
 
 /** Names of migrations not applied yet (without applying them). */
-export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const infos = await migrator(db).getMigrations();
+export async function pendingMigrations(db: Kysely<Database>, schema = 'public'): Promise<string[]> {
+  const infos = await migrator(db, schema).getMigrations();
   return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 

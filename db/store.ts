@@ -32,7 +32,7 @@ async function prepare(store: Store, config: AppConfig): Promise<void> {
     }
     return;
   }
-  const pending = await pendingMigrations(store.db);
+  const pending = await pendingMigrations(store.db, config.store.schema);
   if (pending.length > 0) {
     throw unavailable(
       `The rule store's schema is not up to date (${pending.length} pending migration(s)); run \`npm run db:migrate\` before starting the app.`,
