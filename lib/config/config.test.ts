@@ -68,6 +68,14 @@ describe('loadConfig', () => {
     ).toThrowError(/DATABRICKS_CLIENT_ID/);
   });
 
+  it('migrates the store on start in local mode only, unless told otherwise', () => {
+    expect(loadConfig({}).store).toMatchObject({ migrateOnStart: true, maxLifetimeSeconds: 600, statementTimeoutMs: 30_000 });
+    const databricks = { DQX_MODE: 'databricks', DATABRICKS_HOST: 'h', DATABASE_URL: 'postgres://u@h/db' };
+    expect(loadConfig(databricks).store.migrateOnStart).toBe(false);
+    expect(loadConfig({ ...databricks, DQX_STORE_MIGRATE_ON_START: 'true' }).store.migrateOnStart).toBe(true);
+    expect(() => loadConfig({ DQX_STORE_MIGRATE_ON_START: 'sometimes' })).toThrowError(/DQX_STORE_MIGRATE_ON_START/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DQX_MODE: '', DATABASE_URL: '  ' }).store.kind).toBe('pglite');
   });

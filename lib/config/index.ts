@@ -103,6 +103,16 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).default('public'),
   ),
+  DQX_STORE_MIGRATE_ON_START: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
+  ),
+  DQX_STORE_MAX_LIFETIME_SECONDS: intInRange(0, 259_200, 600),
+  DQX_STORE_STATEMENT_TIMEOUT_MS: intInRange(0, 3_600_000, 30_000),
+  DQX_STORE_CONNECT_TIMEOUT_MS: intInRange(100, 600_000, 10_000),
 
   // Language model (OpenAI-compatible chat completions).
   DQX_LLM_BASE_URL: url,
@@ -160,6 +170,13 @@ export interface AppConfig {
     sslMode: RawEnv['PGSSLMODE'];
     poolMax: number;
     schema: string;
+    /** Apply pending migrations on first use of the store (default: on in local mode, off in databricks mode). */
+    migrateOnStart: boolean;
+    /** A pooled connection is closed after this many seconds (0 = never); new ones log in with a fresh token. */
+    maxLifetimeSeconds: number;
+    /** Server-side statement_timeout for the app's queries (0 = none). */
+    statementTimeoutMs: number;
+    connectTimeoutMs: number;
   };
   llm: {
     baseUrl: string | undefined;
@@ -265,6 +282,10 @@ export function loadConfig(env: Env): AppConfig {
       sslMode: e.PGSSLMODE,
       poolMax: e.DQX_STORE_POOL_MAX,
       schema: e.DQX_STORE_SCHEMA,
+      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? mode === 'local',
+      maxLifetimeSeconds: e.DQX_STORE_MAX_LIFETIME_SECONDS,
+      statementTimeoutMs: e.DQX_STORE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: e.DQX_STORE_CONNECT_TIMEOUT_MS,
     },
     llm: {
       baseUrl: e.DQX_LLM_BASE_URL,

@@ -1,0 +1,150 @@
+/**
+ * The rule store's Kysely client, over one of three back-ends chosen by configuration:
+ *
+ * - `pglite`: embedded Postgres (WebAssembly) persisted under `config.store.pgliteDir`; the default,
+ *   so local mode needs no server. One instance per process.
+ * - `postgres`: any Postgres server through a `pg` pool, from DATABASE_URL or the PG* settings.
+ * - `lakebase`: the same `pg` pool, connecting as the app's service principal with a fresh OAuth
+ *   token as the password of every new connection, TLS required, and a bounded connection lifetime.
+ *
+ * `db/` is the only code that talks to Postgres.
+ */
+import { mkdirSync } from 'node:fs';
+
+import { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+
+import type { AppConfig, StoreKind } from '@/lib/config';
+import { getServicePrincipalTokenProvider } from '@/lib/databricks/oauth';
+import { log } from '@/lib/log';
+
+import type { Database } from './types';
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** Close the pool or the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Supplies the password of each new connection (the Lakebase OAuth token). */
+export type PasswordSource = () => Promise<string>;
+
+export interface StoreOptions {
+  /** Overrides the Lakebase token source (tests, or a provider shared with the jobs code). */
+  password?: PasswordSource;
+  /** PGlite only: a data directory other than the configured one, or `memory://` for none. */
+  pgliteDataDir?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schemaOf(store: AppConfig['store']): string {
+  if (!SCHEMA_NAME.test(store.schema)) throw new Error(`Invalid store schema name: ${store.schema}`);
+  return store.schema;
+}
+
+/** bigint (int8) columns, counts and sums, as JavaScript numbers: row counts stay far below 2^53. */
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * libpq's meaning of PGSSLMODE mapped onto node-pg: `require` encrypts without verifying the
+ * certificate, `verify-ca` verifies the chain, `verify-full` also the host name. node-pg cannot
+ * negotiate, so `allow` and `prefer` connect without TLS.
+ */
+export function sslOption(mode: AppConfig['store']['sslMode']): pg.PoolConfig['ssl'] {
+  switch (mode) {
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+    default:
+      return false;
+  }
+}
+
+/** pg pool settings for the `postgres` and `lakebase` kinds. Exported for tests. */
+export function poolConfig(config: AppConfig, options: StoreOptions = {}): pg.PoolConfig {
+  const store = config.store;
+  const common: pg.PoolConfig = {
+    max: store.poolMax,
+    maxLifetimeSeconds: store.maxLifetimeSeconds,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: store.connectTimeoutMs,
+    application_name: 'dqx-data-quality-manager',
+    types: pgTypes,
+  };
+  if (store.kind === 'lakebase') {
+    const password = options.password ?? (() => getServicePrincipalTokenProvider(config).getToken());
+    return {
+      ...common,
+      host: store.host,
+      port: store.port ?? 5432,
+      database: store.database ?? 'databricks_postgres',
+      // The Postgres role of the app's service principal is named after its client id.
+      user: store.user ?? config.databricks.clientId,
+      password,
+      // Lakebase accepts TLS connections only: PGSSLMODE defaults to `require` (what the platform
+      // injects); `verify-full` also checks the certificate. (`disable` is for local stand-ins.)
+      ssl: sslOption(store.sslMode ?? 'require'),
+    };
+  }
+  if (store.url) {
+    // Settings inside the URL (sslmode included) win over the PG* variables.
+    return { ...common, connectionString: store.url, ...(store.sslMode ? { ssl: sslOption(store.sslMode) } : {}) };
+  }
+  return {
+    ...common,
+    host: store.host,
+    port: store.port,
+    database: store.database,
+    user: store.user,
+    password: options.password ?? store.password,
+    ssl: sslOption(store.sslMode),
+  };
+}
+
+function sessionSetup(config: AppConfig): (connection: DatabaseConnection) => Promise<void> {
+  const schema = schemaOf(config.store);
+  const timeout = config.store.statementTimeoutMs;
+  return async (connection) => {
+    await connection.executeQuery(CompiledQuery.raw(`SET search_path TO "${schema}"`));
+    await connection.executeQuery(CompiledQuery.raw(`SET statement_timeout = ${Math.trunc(timeout)}`));
+  };
+}
+
+function openPool(config: AppConfig, options: StoreOptions): Store {
+  const pool = new pg.Pool(poolConfig(config, options));
+  // An idle connection that breaks (server restart, network) must not crash the process.
+  pool.on('error', (error) => log.warn('rule store connection lost', { error }));
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool, onCreateConnection: sessionSetup(config) }),
+  });
+  return { kind: config.store.kind, db, close: () => db.destroy() };
+}
+
+function openPglite(config: AppConfig, options: StoreOptions): Store {
+  const dataDir = options.pgliteDataDir ?? config.store.pgliteDir;
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  const schema = schemaOf(config.store);
+  // One session: set it up once, before Kysely's first query (PGlite queues queries in order).
+  void pglite.exec(`SET search_path TO "${schema}"`).catch((error) => log.warn('rule store session setup failed', { error }));
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { kind: 'pglite', db, close: () => db.destroy() };
+}
+
+/** A new client for the configured store. Most code wants `getStore()` instead. */
+export function openStore(config: AppConfig, options: StoreOptions = {}): Store {
+  return config.store.kind === 'pglite' ? openPglite(config, options) : openPool(config, options);
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Listed statically (not read from the folder at run time) so the
+ * migrations are bundled with the Next.js server and run the same from tsx and vitest.
+ * A new migration is a new file here, named `<timestamp>_<verb_noun>.ts`, and one line below.
+ */
+import type { Migration } from 'kysely';
+
+import * as upgradeRulesEvents from './20261127000100_upgrade_rules_events';
+import * as createRuns from './20261127000200_create_runs';
+
+export const migrations: Record<string, Migration> = {
+  '20261127000100_upgrade_rules_events': upgradeRulesEvents,
+  '20261127000200_create_runs': createRuns,
+};

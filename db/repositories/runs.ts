@@ -1,0 +1,236 @@
+/**
+ * Runs (`dq_runs`) and their per-rule results (`dq_run_rule_results`). Status changes are
+ * conditional updates (`WHERE status IN …`), so a finished run cannot be changed again and two
+ * writers cannot both finish the same run: the loser gets `undefined`.
+ */
+import { sql } from 'kysely';
+
+import type { NewRun, Run, RunError, RunKind, RunProgressStep, RunRuleResult, RunStatus, RunSummary } from '../types';
+
+import type { Db } from './rule-sets';
+
+const UNFINISHED: RunStatus[] = ['queued', 'running'];
+
+export async function insertRun(db: Db, values: NewRun): Promise<Run> {
+  return db.insertInto('dq_runs').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findRun(db: Db, id: string): Promise<Run | undefined> {
+  return db.selectFrom('dq_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface ProgressUpdate {
+  percent?: number;
+  message?: string | null;
+  steps?: RunProgressStep[];
+}
+
+/** queued -> running. Undefined when the run is not queued. */
+export async function markRunRunning(db: Db, id: string, progress: ProgressUpdate = {}): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({
+      status: 'running',
+      started_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+      ...progressColumns(progress),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+function progressColumns(progress: ProgressUpdate) {
+  return {
+    ...(progress.percent === undefined ? {} : { progress_percent: Math.round(progress.percent) }),
+    ...(progress.message === undefined ? {} : { progress_message: progress.message }),
+    ...(progress.steps === undefined ? {} : { progress_steps: JSON.stringify(progress.steps) }),
+  };
+}
+
+/** Progress of an unfinished run. Undefined when the run is finished (or unknown). */
+export async function updateRunProgress(db: Db, id: string, progress: ProgressUpdate): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({ updated_at: sql<Date>`now()`, ...progressColumns(progress) })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setRunExternalId(db: Db, id: string, externalId: string): Promise<void> {
+  await db.updateTable('dq_runs').set({ external_id: externalId, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/** Ask an unfinished run to stop; the runner sees `cancel_requested`. Undefined when finished. */
+export async function requestRunCancel(db: Db, id: string, by: string): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({
+      cancel_requested: true,
+      cancel_requested_at: sql<Date>`coalesce(cancel_requested_at, now())`,
+      cancel_requested_by: sql<string>`coalesce(cancel_requested_by, ${by})`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface RunOutcome {
+  status: Extract<RunStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  summary?: RunSummary | null;
+  error?: RunError | null;
+  output?: unknown;
+  progressMessage?: string | null;
+}
+
+/** running/queued -> a final status. Undefined when the run was already finished. */
+export async function finishRun(db: Db, id: string, outcome: RunOutcome): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({
+      status: outcome.status,
+      finished_at: sql<Date>`now()`,
+      started_at: sql<Date>`coalesce(started_at, now())`,
+      updated_at: sql<Date>`now()`,
+      ...(outcome.status === 'succeeded' ? { progress_percent: 100 } : {}),
+      ...(outcome.progressMessage === undefined ? {} : { progress_message: outcome.progressMessage }),
+      summary: outcome.summary ? JSON.stringify(outcome.summary) : null,
+      error: outcome.error ? JSON.stringify(outcome.error) : null,
+      ...(outcome.output === undefined ? {} : { output: JSON.stringify(outcome.output) }),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export type NewRuleResult = Omit<RunRuleResult, 'run_id'>;
+
+export async function insertRuleResults(db: Db, runId: string, results: NewRuleResult[]): Promise<void> {
+  // Bounded batches: Postgres allows at most 65535 bound parameters per statement.
+  for (let i = 0; i < results.length; i += 1000) {
+    await db
+      .insertInto('dq_run_rule_results')
+      .values(results.slice(i, i + 1000).map((r) => ({ ...r, run_id: runId })))
+      .execute();
+  }
+}
+
+export async function ruleResultsOfRun(db: Db, runId: string): Promise<RunRuleResult[]> {
+  return db.selectFrom('dq_run_rule_results').selectAll().where('run_id', '=', runId).orderBy('rule_index').execute();
+}
+
+/** Runs of a table, newest first, without their output. */
+export async function listRunsOfTable(
+  db: Db,
+  tableName: string,
+  options: { kind?: RunKind; limit: number; offset: number },
+): Promise<{ items: Omit<Run, 'output'>[]; total: number }> {
+  let base = db.selectFrom('dq_runs').where('table_name', '=', tableName);
+  if (options.kind) base = base.where('kind', '=', options.kind);
+  const [items, total] = await Promise.all([
+    base
+      .select([
+        'id',
+        'kind',
+        'table_name',
+        'status',
+        'progress_percent',
+        'progress_message',
+        'progress_steps',
+        'started_by',
+        'created_at',
+        'started_at',
+        'finished_at',
+        'updated_at',
+        'engine',
+        'rule_set_version',
+        'rule_set_fingerprint',
+        'parameters',
+        'summary',
+        'error',
+        'external_id',
+        'cancel_requested',
+        'cancel_requested_at',
+        'cancel_requested_by',
+      ])
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export interface PassRatePoint {
+  run_id: string;
+  finished_at: Date;
+  rule_set_version: number | null;
+  pass_rate: number;
+}
+
+/** Pass rate of the table's succeeded validation runs, oldest first (the last `limit` of them). */
+export async function tablePassRates(db: Db, tableName: string, limit: number): Promise<PassRatePoint[]> {
+  const rows = await db
+    .selectFrom('dq_runs')
+    .select([
+      'id as run_id',
+      'finished_at',
+      'rule_set_version',
+      sql<number>`(summary ->> 'pass_rate')::double precision`.as('pass_rate'),
+    ])
+    .where('table_name', '=', tableName)
+    .where('kind', '=', 'validation')
+    .where('status', '=', 'succeeded')
+    .where(sql<boolean>`summary ? 'pass_rate'`)
+    .orderBy('finished_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse().map((r) => ({ ...r, finished_at: r.finished_at as Date }));
+}
+
+export interface RulePassRatePoint extends PassRatePoint {
+  rule_name: string;
+  rule_fingerprint: string;
+  function: string;
+  criticality: 'error' | 'warn';
+  rows_evaluated: number;
+  failing_rows: number;
+}
+
+/** Per-rule pass rates over the table's succeeded validation runs, oldest first. */
+export async function rulePassRates(
+  db: Db,
+  tableName: string,
+  filter: { ruleName?: string; fingerprint?: string; limit: number },
+): Promise<RulePassRatePoint[]> {
+  let query = db
+    .selectFrom('dq_run_rule_results as rr')
+    .innerJoin('dq_runs as r', 'r.id', 'rr.run_id')
+    .select([
+      'r.id as run_id',
+      'r.finished_at',
+      'r.rule_set_version',
+      'rr.pass_rate',
+      'rr.rule_name',
+      'rr.rule_fingerprint',
+      'rr.function',
+      'rr.criticality',
+      'rr.rows_evaluated',
+      'rr.failing_rows',
+    ])
+    .where('r.table_name', '=', tableName)
+    .where('r.kind', '=', 'validation')
+    .where('r.status', '=', 'succeeded');
+  if (filter.ruleName !== undefined) query = query.where('rr.rule_name', '=', filter.ruleName);
+  if (filter.fingerprint !== undefined) query = query.where('rr.rule_fingerprint', '=', filter.fingerprint);
+  const rows = await query.orderBy('r.finished_at', 'desc').orderBy('rr.rule_index').limit(filter.limit).execute();
+  return rows.reverse().map((r) => ({ ...r, finished_at: r.finished_at as Date }));
+}

@@ -1,0 +1,143 @@
+/**
+ * Table types of the rule store, written once to match `db/migrations` (the migrations are the
+ * source of truth; a change there needs the same change here).
+ *
+ * JSONB columns are read as parsed values and written as JSON text (`JSON.stringify`), because the
+ * `pg` driver would otherwise send a JavaScript array as a Postgres array.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamptz: read as a Date, written as a Date or ISO text, defaulted by the database. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+/** One version of a table's rule set (the original application's table, upgraded). */
+export interface RulesEventTable {
+  id: Generated<string>;
+  /** Normalised lower-case three-part name `catalog.schema.table`. */
+  table_name: string;
+  version: number;
+  /** DQX checks in the metadata form, as saved. */
+  rules: Json<unknown>;
+  user_prompt: string | null;
+  ai_summary: NullableJson<unknown>;
+  created_at: Timestamp;
+  created_by: string;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  metadata: NullableJson<Record<string, unknown>>;
+  /** Null only for upgraded rows whose rules are not valid DQX checks. */
+  rule_set_fingerprint: string | null;
+  activated_at: NullableTimestamp;
+  activated_by: string | null;
+}
+
+/** One row per table that has rule sets: the lock and version counter of that table. */
+export interface RuleSetTable {
+  table_name: string;
+  last_version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ActivationAction = 'save' | 'activate' | 'upgrade';
+
+/** Every change of a table's active version: who, when, from which version to which. */
+export interface RuleActivationTable {
+  id: Generated<string>;
+  table_name: string;
+  version: number;
+  previous_version: number | null;
+  action: ActivationAction;
+  activated_by: string;
+  activated_at: Timestamp;
+}
+
+export type RunKind = 'generation' | 'validation';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunEngine = 'local' | 'warehouse' | 'job';
+
+export interface RunProgressStep {
+  key: string;
+  label: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+}
+
+export interface RunSummary {
+  total_rows: number;
+  valid_rows: number;
+  /** Rows with at least one error-level failure. */
+  error_rows: number;
+  /** Rows with warnings but no error. */
+  warning_rows: number;
+  /** valid_rows / total_rows, between 0 and 1 (1 for an empty table). */
+  pass_rate: number;
+  [extra: string]: unknown;
+}
+
+export interface RunError {
+  code: string;
+  /** What went wrong, safe to show. */
+  message: string;
+  /** What the user can do about it. */
+  action?: string;
+}
+
+export interface RunTable {
+  id: Generated<string>;
+  kind: RunKind;
+  table_name: string;
+  status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
+  progress_percent: ColumnType<number, number | undefined, number>;
+  progress_message: string | null;
+  progress_steps: ColumnType<RunProgressStep[], string | undefined, string>;
+  started_by: string;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+  engine: RunEngine;
+  rule_set_version: number | null;
+  rule_set_fingerprint: string | null;
+  parameters: ColumnType<Record<string, unknown>, string | undefined, string>;
+  summary: NullableJson<RunSummary>;
+  error: NullableJson<RunError>;
+  /** What the run produced for the UI (generated rules, failing-row samples); bounded by the service. */
+  output: NullableJson<unknown>;
+  /** The Jobs API run id of a job run. */
+  external_id: string | null;
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  cancel_requested_at: NullableTimestamp;
+  cancel_requested_by: string | null;
+}
+
+export interface RunRuleResultTable {
+  run_id: string;
+  /** Position of the rule after for_each_column expansion. */
+  rule_index: number;
+  rule_name: string;
+  rule_fingerprint: string;
+  function: string;
+  criticality: 'error' | 'warn';
+  rows_evaluated: number;
+  failing_rows: number;
+  /** 1 - failing_rows / rows_evaluated (1 when nothing was evaluated). */
+  pass_rate: number;
+}
+
+export interface Database {
+  dq_rules_events: RulesEventTable;
+  dq_rule_sets: RuleSetTable;
+  dq_rule_activations: RuleActivationTable;
+  dq_runs: RunTable;
+  dq_run_rule_results: RunRuleResultTable;
+}
+
+export type RulesEvent = Selectable<RulesEventTable>;
+export type NewRulesEvent = Insertable<RulesEventTable>;
+export type RuleActivation = Selectable<RuleActivationTable>;
+export type Run = Selectable<RunTable>;
+export type NewRun = Insertable<RunTable>;
+export type RunUpdate = Updateable<RunTable>;
+export type RunRuleResult = Selectable<RunRuleResultTable>;

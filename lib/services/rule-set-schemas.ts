@@ -1,0 +1,71 @@
+/**
+ * Input schemas of the rule-set and run features, shared by the route handlers under
+ * /api/v1/rule-sets and the server actions. Field names are snake_case, like the stored columns,
+ * the original application's API and the DQX checks format.
+ */
+import { z } from 'zod';
+
+const JSON_LIMIT = 200_000;
+
+const boundedJson = (what: string) =>
+  z.unknown().refine((v) => v === undefined || JSON.stringify(v).length <= JSON_LIMIT, {
+    error: `${what} must be at most ${JSON_LIMIT} characters of JSON`,
+  });
+
+/** Body of "save a rule set as a new version". The rules are validated by the DQX engine afterwards. */
+export const SaveRuleSetBody = z.strictObject({
+  rules: z.array(z.unknown(), { error: 'rules must be a list of DQX checks' }).max(5000, { error: 'at most 5000 rules' }),
+  user_prompt: z.string().max(20_000, { error: 'user_prompt must be at most 20000 characters' }).nullish(),
+  ai_summary: boundedJson('ai_summary').optional(),
+  metadata: z
+    .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+    .refine((m) => !('legacy' in m), { error: 'metadata.legacy is reserved for rows upgraded from the original application' })
+    .refine((m) => JSON.stringify(m).length <= JSON_LIMIT, { error: `metadata must be at most ${JSON_LIMIT} characters of JSON` })
+    .optional(),
+});
+export type SaveRuleSetInput = z.infer<typeof SaveRuleSetBody>;
+
+/** A positive version number, from a path segment or a query parameter. */
+export const VersionNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, { error: 'expected a version number (1, 2, 3, …)' })
+  .transform(Number);
+
+export const TableParam = z.string().min(1).max(800);
+
+const page = z
+  .string()
+  .regex(/^[1-9]\d{0,6}$/, { error: 'expected a page number (1, 2, 3, …)' })
+  .transform(Number)
+  .optional()
+  .default(1);
+const pageSize = z
+  .string()
+  .regex(/^\d{1,3}$/, { error: 'expected a whole number between 1 and 100' })
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 100, { error: 'expected a whole number between 1 and 100' })
+  .optional()
+  .default(20);
+
+export const PageQuery = z.object({ page, page_size: pageSize });
+export type PageInput = z.infer<typeof PageQuery>;
+
+export const VersionQuery = z.object({ format: z.enum(['yaml', 'json'], { error: "format must be 'yaml' or 'json'" }).optional() });
+
+export const DiffQuery = z.object({ from: VersionNumber, to: VersionNumber });
+
+export const RunsQuery = z.object({
+  page,
+  page_size: pageSize,
+  kind: z.enum(['generation', 'validation'], { error: "kind must be 'generation' or 'validation'" }).optional(),
+  /** When given, the per-rule pass-rate history of this rule (by name) instead of the run list. */
+  rule: z.string().min(1).max(500).optional(),
+});
+
+export const RunId = z.uuid({ error: 'expected a run id (a UUID)' });
+
+/** Content types accepted as a raw DQX checks file in "save a new version". */
+export const CHECKS_FILE_TYPES = {
+  yaml: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
+  json: ['application/json'],
+} as const;

@@ -1,0 +1,311 @@
+/**
+ * Runs: generation and validation work recorded in the rule store, with status, progress, summary
+ * metrics and per-rule results (pass-rate history per table and per rule).
+ *
+ * Two kinds of functions:
+ * - caller functions (create, read, list, cancel, history): each checks that the caller can read the
+ *   run's table. A run id is never a capability: reading a run checks access again.
+ * - runner functions (`markRunStarted`, `reportRunProgress`, `completeRun`, `isRunCancelRequested`):
+ *   called by the job runners for a run that `createRun` admitted after its access check; they
+ *   take the run id only and must never be reachable with an id from a request.
+ */
+import 'server-only';
+
+import type { Caller } from '@/lib/auth/caller';
+import { badRequest, conflict, notFound } from '@/lib/errors';
+import { isForeignKeyViolation, type Run, type RunEngine, type RunError, type RunKind, type RunProgressStep, type RunRuleResult, type RunSummary } from '@/db';
+import * as ruleSetRepo from '@/db/repositories/rule-sets';
+import * as repo from '@/db/repositories/runs';
+
+import { RunId, type PageInput } from './rule-set-schemas';
+import { resolveDeps, type StoreDeps } from './store-deps';
+
+export interface RunDto {
+  id: string;
+  kind: RunKind;
+  table_name: string;
+  status: Run['status'];
+  progress: { percent: number; message: string | null; steps: RunProgressStep[] };
+  started_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  engine: RunEngine;
+  rule_set_version: number | null;
+  rule_set_fingerprint: string | null;
+  parameters: Record<string, unknown>;
+  summary: RunSummary | null;
+  error: RunError | null;
+  external_id: string | null;
+  cancel_requested: boolean;
+  cancel_requested_by: string | null;
+}
+
+export interface RunDetail extends RunDto {
+  output: unknown;
+  rule_results: Omit<RunRuleResult, 'run_id'>[];
+}
+
+export interface RunPage {
+  table_name: string;
+  items: RunDto[];
+  page: number;
+  page_size: number;
+  total: number;
+}
+
+export interface RuleResultInput {
+  rule_name: string;
+  rule_fingerprint: string;
+  function: string;
+  criticality: 'error' | 'warn';
+  rows_evaluated: number;
+  failing_rows: number;
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
+
+function runDto(run: Omit<Run, 'output'>): RunDto {
+  return {
+    id: run.id,
+    kind: run.kind,
+    table_name: run.table_name,
+    status: run.status,
+    progress: { percent: run.progress_percent, message: run.progress_message, steps: run.progress_steps },
+    started_by: run.started_by,
+    created_at: iso(run.created_at),
+    started_at: isoOrNull(run.started_at),
+    finished_at: isoOrNull(run.finished_at),
+    updated_at: iso(run.updated_at),
+    engine: run.engine,
+    rule_set_version: run.rule_set_version,
+    rule_set_fingerprint: run.rule_set_fingerprint,
+    parameters: run.parameters,
+    summary: run.summary,
+    error: run.error,
+    external_id: run.external_id,
+    cancel_requested: run.cancel_requested,
+    cancel_requested_by: run.cancel_requested_by,
+  };
+}
+
+function parseRunId(id: string): string {
+  const parsed = RunId.safeParse(id);
+  if (!parsed.success) throw badRequest(`"${String(id).slice(0, 60)}" is not a run id.`);
+  return parsed.data;
+}
+
+const runNotFound = (id: string) => notFound(`Run ${id} was not found, or you do not have permission to read its table.`);
+
+export interface CreateRunInput {
+  kind: RunKind;
+  table: string;
+  engine: RunEngine;
+  /** The saved version the run uses, if any (a draft has only a fingerprint). */
+  rule_set_version?: number | null;
+  rule_set_fingerprint?: string | null;
+  parameters?: Record<string, unknown>;
+  steps?: RunProgressStep[];
+}
+
+/** Record a new queued run, after checking the caller can read the table. */
+export async function createRun(caller: Caller, input: CreateRunInput, deps?: StoreDeps): Promise<RunDto> {
+  const { db, access } = await resolveDeps(deps);
+  const { name } = await access.assertCanReadTable(caller, input.table);
+  let fingerprint = input.rule_set_fingerprint ?? null;
+  if (input.rule_set_version != null) {
+    const version = await ruleSetRepo.findVersion(db, name, input.rule_set_version);
+    if (!version) throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
+    fingerprint ??= version.rule_set_fingerprint;
+  }
+  try {
+    const run = await repo.insertRun(db, {
+      kind: input.kind,
+      table_name: name,
+      engine: input.engine,
+      started_by: caller.id,
+      rule_set_version: input.rule_set_version ?? null,
+      rule_set_fingerprint: fingerprint,
+      parameters: JSON.stringify(input.parameters ?? {}),
+      progress_steps: JSON.stringify(input.steps ?? []),
+    });
+    return runDto(run);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
+    throw error;
+  }
+}
+
+/** One run with its output and per-rule results. */
+export async function getRun(caller: Caller, runId: string, deps?: StoreDeps): Promise<RunDetail> {
+  const { db, access } = await resolveDeps(deps);
+  const id = parseRunId(runId);
+  const run = await repo.findRun(db, id);
+  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  const results = await repo.ruleResultsOfRun(db, id);
+  return {
+    ...runDto(run),
+    output: run.output,
+    rule_results: results.map(({ run_id: _runId, ...rest }) => rest),
+  };
+}
+
+/** A table's runs, newest first. */
+export async function listRuns(
+  caller: Caller,
+  table: string,
+  query: PageInput & { kind?: RunKind },
+  deps?: StoreDeps,
+): Promise<RunPage> {
+  const { db, access } = await resolveDeps(deps);
+  const { name } = await access.assertCanReadTable(caller, table);
+  const { items, total } = await repo.listRunsOfTable(db, name, {
+    kind: query.kind,
+    limit: query.page_size,
+    offset: (query.page - 1) * query.page_size,
+  });
+  return { table_name: name, items: items.map(runDto), page: query.page, page_size: query.page_size, total };
+}
+
+/** Ask a queued or running run to stop. 409 when it has already finished. */
+export async function requestRunCancel(caller: Caller, runId: string, deps?: StoreDeps): Promise<RunDto> {
+  const { db, access } = await resolveDeps(deps);
+  const id = parseRunId(runId);
+  const run = await repo.findRun(db, id);
+  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  const updated = await repo.requestRunCancel(db, id, caller.id);
+  if (!updated) throw conflict(`Run ${id} has already finished (${run.status}).`, { status: run.status });
+  return runDto(updated);
+}
+
+export interface PassRateHistory {
+  table_name: string;
+  points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number }[];
+}
+
+/** Pass rate of the table's succeeded validation runs over time (oldest first, the last `limit`). */
+export async function tablePassRateHistory(caller: Caller, table: string, limit = 100, deps?: StoreDeps): Promise<PassRateHistory> {
+  const { db, access } = await resolveDeps(deps);
+  const { name } = await access.assertCanReadTable(caller, table);
+  const points = await repo.tablePassRates(db, name, Math.min(Math.max(limit, 1), 1000));
+  return { table_name: name, points: points.map((p) => ({ ...p, finished_at: iso(p.finished_at) })) };
+}
+
+export interface RulePassRateHistory {
+  table_name: string;
+  rule: { name?: string; fingerprint?: string };
+  points: (Omit<repo.RulePassRatePoint, 'finished_at'> & { finished_at: string })[];
+}
+
+/** Pass rate of one rule (by name or fingerprint) over the table's succeeded validation runs. */
+export async function rulePassRateHistory(
+  caller: Caller,
+  table: string,
+  rule: { name?: string; fingerprint?: string },
+  limit = 100,
+  deps?: StoreDeps,
+): Promise<RulePassRateHistory> {
+  if (rule.name === undefined && rule.fingerprint === undefined) throw badRequest('Name the rule (by name or fingerprint).');
+  const { db, access } = await resolveDeps(deps);
+  const { name } = await access.assertCanReadTable(caller, table);
+  const points = await repo.rulePassRates(db, name, {
+    ruleName: rule.name,
+    fingerprint: rule.fingerprint,
+    limit: Math.min(Math.max(limit, 1), 1000),
+  });
+  return { table_name: name, rule, points: points.map((p) => ({ ...p, finished_at: iso(p.finished_at) })) };
+}
+
+// ---- Runner functions (see the module comment) ----
+
+const finishedConflict = (id: string) => conflict(`Run ${id} is not running any more.`);
+
+export async function markRunStarted(runId: string, progress: repo.ProgressUpdate = {}, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto> {
+  const { db } = await resolveDeps(deps);
+  const run = await repo.markRunRunning(db, parseRunId(runId), progress);
+  if (!run) throw finishedConflict(runId);
+  return runDto(run);
+}
+
+/** Record progress; returns whether the caller asked to cancel, so the runner can stop. */
+export async function reportRunProgress(
+  runId: string,
+  progress: repo.ProgressUpdate,
+  deps?: Pick<StoreDeps, 'db'>,
+): Promise<{ cancelRequested: boolean }> {
+  const { db } = await resolveDeps(deps);
+  if (progress.percent !== undefined && !(progress.percent >= 0 && progress.percent <= 100)) {
+    throw badRequest('Progress must be between 0 and 100 percent.');
+  }
+  const run = await repo.updateRunProgress(db, parseRunId(runId), progress);
+  if (!run) throw finishedConflict(runId);
+  return { cancelRequested: run.cancel_requested };
+}
+
+export async function setRunExternalId(runId: string, externalId: string, deps?: Pick<StoreDeps, 'db'>): Promise<void> {
+  const { db } = await resolveDeps(deps);
+  await repo.setRunExternalId(db, parseRunId(runId), externalId);
+}
+
+export async function isRunCancelRequested(runId: string, deps?: Pick<StoreDeps, 'db'>): Promise<boolean> {
+  const { db } = await resolveDeps(deps);
+  const run = await repo.findRun(db, parseRunId(runId));
+  return run?.cancel_requested ?? false;
+}
+
+export interface RunCompletion {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Validation runs: the row counts; pass_rate is computed when omitted. */
+  summary?: { total_rows: number; valid_rows: number; error_rows: number; warning_rows: number; pass_rate?: number; [extra: string]: unknown };
+  rule_results?: RuleResultInput[];
+  error?: RunError;
+  output?: unknown;
+  message?: string;
+}
+
+const rate = (failing: number, total: number) => (total <= 0 ? 1 : Math.min(1, Math.max(0, (total - failing) / total)));
+
+/** Finish a run with its summary and per-rule results, in one transaction. 409 if already finished. */
+export async function completeRun(runId: string, completion: RunCompletion, deps?: Pick<StoreDeps, 'db'>): Promise<RunDetail> {
+  const { db } = await resolveDeps(deps);
+  const id = parseRunId(runId);
+  if (completion.status === 'failed' && !completion.error) {
+    throw badRequest('A failed run needs an error saying what went wrong and what to do.');
+  }
+  for (const r of completion.rule_results ?? []) {
+    if (!(Number.isInteger(r.rows_evaluated) && Number.isInteger(r.failing_rows) && r.failing_rows >= 0 && r.failing_rows <= r.rows_evaluated)) {
+      throw badRequest(`Rule ${r.rule_name}: failing rows must be a whole number between 0 and the rows evaluated.`);
+    }
+  }
+  const summary: RunSummary | null = completion.summary
+    ? {
+        ...completion.summary,
+        pass_rate: completion.summary.pass_rate ?? rate(completion.summary.total_rows - completion.summary.valid_rows, completion.summary.total_rows),
+      }
+    : null;
+  const { run, results } = await db.transaction().execute(async (trx) => {
+    const run = await repo.finishRun(trx, id, {
+      status: completion.status,
+      summary,
+      error: completion.error ?? null,
+      output: completion.output,
+      progressMessage: completion.message,
+    });
+    if (!run) throw finishedConflict(id);
+    const results = (completion.rule_results ?? []).map((r, index) => ({
+      rule_index: index,
+      rule_name: r.rule_name,
+      rule_fingerprint: r.rule_fingerprint,
+      function: r.function,
+      criticality: r.criticality,
+      rows_evaluated: r.rows_evaluated,
+      failing_rows: r.failing_rows,
+      pass_rate: rate(r.failing_rows, r.rows_evaluated),
+    }));
+    await repo.insertRuleResults(trx, id, results);
+    return { run, results };
+  });
+  return { ...runDto(run), output: run.output, rule_results: results };
+}
