@@ -228,6 +228,13 @@ function keyString(key: unknown): string {
   throw new YamlTextError('unhashable mapping key');
 }
 
+/** 1-based line and column of a character offset (errors carry offsets when prettyErrors is off). */
+function linePosition(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.max(0, offset));
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
 /** `yaml.safe_load(text)`. Throws YamlTextError with the position of a syntax error. */
 export function parsePyYaml(text: string): unknown {
   const docs = YAML.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
@@ -237,8 +244,8 @@ export function parsePyYaml(text: string): unknown {
   if (!doc) return null;
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const pos = first.linePos?.[0];
-    throw new YamlTextError(`Not valid YAML: ${first.message.split('\n')[0]}`, pos?.line, pos?.col);
+    const pos = first.linePos?.[0] ?? linePosition(text, first.pos[0]);
+    throw new YamlTextError(`Not valid YAML: ${first.message.split('\n')[0]}`, pos.line, pos.col);
   }
   return convert(doc as Document, doc.contents, new Set());
 }

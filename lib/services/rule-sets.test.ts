@@ -201,7 +201,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
           rules: [
             notNull('id', { name: 'id_present' }),
             { name: 'amount_range', criticality: 'error', check: { function: 'is_in_range', arguments: { column: 'amount', min_limit: 0, max_limit: 500 } } },
-            { name: 'status_known', check: { function: 'is_in_list', arguments: { column: 'status', allowed: ['new', 'paid'] } } },
+            { name: 'status_known', check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'new'", "'paid'"] } } },
           ],
         },
         deps,
