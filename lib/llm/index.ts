@@ -7,6 +7,7 @@
 import 'server-only';
 
 import { getConfig, type AppConfig } from '@/lib/config';
+import { getServicePrincipalTokenProvider } from '@/lib/databricks/oauth';
 
 import { createChatModel, type ChatModel } from './client';
 
@@ -52,7 +53,7 @@ export function getChatModel(options: { servicePrincipalToken?: () => Promise<st
     return createChatModel({
       baseUrl: `${config.databricks.host}/serving-endpoints`,
       model: config.databricks.servingEndpoint,
-      apiKey: options.servicePrincipalToken,
+      apiKey: options.servicePrincipalToken ?? (() => getServicePrincipalTokenProvider(config).getToken()),
       timeoutMs,
     });
   }

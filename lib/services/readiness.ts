@@ -9,6 +9,7 @@ import { callerFromHeaders } from '@/lib/auth/caller';
 import { getConfig, type Mode } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { storeHealth } from '@/db';
 import { getWarehouse } from '@/lib/warehouse';
 
 export type DependencyState = 'ok' | 'failing' | 'skipped' | 'not_configured';
@@ -62,17 +63,25 @@ const warehouse: Check = async (headers) => {
   return { status: 'ok' };
 };
 
-/**
- * One check per dependency. The rule store (db/) and the job runner (lib/jobs) add theirs here when
- * they land; until then they report `not_configured`.
- */
-const CHECKS: Record<string, Check> = {
-  warehouse,
-  // TODO(store): replace with a `SELECT 1` through the store's Kysely client.
-  store: async () => ({ status: 'not_configured', message: 'The rule store is not part of this build yet.' }),
-  // TODO(jobs): replace with the job runner's own check (local runner alive, or Jobs API reachable).
-  jobs: async () => ({ status: 'not_configured', message: 'The job runner is not part of this build yet.' }),
+const store: Check = async () => {
+  const health = await storeHealth();
+  return health.ok ? { status: 'ok' } : { status: 'failing', message: health.message ?? 'The rule store does not answer.' };
 };
+
+const jobs: Check = async () => {
+  const config = getConfig();
+  if (config.mode === 'local') return { status: 'ok', message: 'In-process runner.' };
+  if (!config.databricks.generationJobId || !config.databricks.validationJobId) {
+    return { status: 'not_configured', message: 'DQX_GENERATION_JOB_ID and DQX_VALIDATION_JOB_ID are not set.' };
+  }
+  if (!config.databricks.clientId || !config.databricks.clientSecret) {
+    return { status: 'not_configured', message: "The app's service principal credentials are not set." };
+  }
+  return { status: 'ok' };
+};
+
+/** One check per dependency. */
+const CHECKS: Record<string, Check> = { warehouse, store, jobs };
 
 export async function checkReadiness(headers: HeaderSource): Promise<Readiness> {
   const dependencies = await Promise.all(

@@ -5,8 +5,10 @@
 import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
-import { unauthorized, unavailable } from '@/lib/errors';
+import { getConfig } from '@/lib/config';
+import { unauthorized } from '@/lib/errors';
 
+import { createDatabricksWarehouse } from './databricks';
 import { getLocalWarehouse } from './duckdb';
 import type { Warehouse } from './port';
 
@@ -18,8 +20,7 @@ export function getWarehouse(caller: Caller): Warehouse {
       return getLocalWarehouse();
     case 'databricks':
       if (!caller.token) throw unauthorized();
-      // Seam: the Databricks SQL adapter (lib/warehouse/databricks) plugs in here, built per caller
-      // with the caller's own token.
-      throw unavailable('The Databricks SQL warehouse adapter is not available yet.');
+      // Built per caller, with the caller's own token: Unity Catalog permissions apply to the user.
+      return createDatabricksWarehouse(caller, getConfig());
   }
 }

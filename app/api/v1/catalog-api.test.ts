@@ -202,8 +202,8 @@ describe('local mode', () => {
       mode: 'local',
       dependencies: [
         expect.objectContaining({ name: 'warehouse', status: 'ok' }),
-        expect.objectContaining({ name: 'store', status: 'not_configured' }),
-        expect.objectContaining({ name: 'jobs', status: 'not_configured' }),
+        expect.objectContaining({ name: 'store', status: 'ok' }),
+        expect.objectContaining({ name: 'jobs', status: 'ok' }),
       ],
     });
     expect(JSON.stringify(json)).not.toContain(root); // no paths or settings
