@@ -847,8 +847,13 @@ export const ROW_SQL: Record<string, Builder> = {
     let base: string;
     let presence: string[];
     if (ctx.dialect === 'duckdb') {
-      base = `(NOT ${json.invalid} AND json_type(${c.sql}) = 'OBJECT' AND ${duckJsonFits(c.sql, schema)})`;
       presence = jsonFieldPresence(ctx, schema.fields, c.sql);
+      const missingDuck = presence.length
+        ? `(${presence.map((p) => `NOT coalesce(${p}, FALSE)`).join(' OR ')})`
+        : 'FALSE';
+      // json_type() raises on malformed input: only look inside valid JSON
+      base = `(NOT ${json.invalid} AND CASE WHEN json_valid(${c.sql}) THEN json_type(${c.sql}) = 'OBJECT' AND ${duckJsonFits(c.sql, schema)} AND NOT ${missingDuck} ELSE FALSE END)`;
+      presence = [];
     } else {
       const corrupt = '__dqx_corrupt_record';
       const parsed = `from_json(${c.sql}, ${quoteString('databricks', fromJsonSchema(schema, corrupt))}, map('columnNameOfCorruptRecord', '${corrupt}'))`;
