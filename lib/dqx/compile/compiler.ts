@@ -18,6 +18,7 @@ import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
 import { getCheck } from '../catalog';
 import type { DqxCheck } from '../model';
 import { fragmentReferences } from '../spark-sql';
+import type { SparkType } from '../spark-types';
 import {
   entryType,
   planRuleSet,
@@ -144,6 +145,14 @@ export interface CompiledValidation {
   decode(result: QueryRows): ValidationSummary;
 }
 
+function containsMap(t: SparkType | null): boolean {
+  if (!t) return false;
+  if (t.kind === 'map') return true;
+  if (t.kind === 'array') return containsMap(t.element);
+  if (t.kind === 'struct') return t.fields.some((f) => containsMap(f.type));
+  return false;
+}
+
 const X = (i: number) => `__dqx_x${i}`;
 const F = (i: number) => `__dqx_f${i}`;
 
@@ -162,10 +171,14 @@ function sampleAggregates(plan: Plan, rowStruct: string, limit: number): string[
     const parts: string[] = [];
     for (let b = 0; b < limit; b++) {
       const hit = `${X(i)} AND pmod(__dqx_h, ${limit}) = ${b}`;
-      parts.push(`min_by(CASE WHEN ${hit} THEN ${rowStruct} END, CASE WHEN ${hit} THEN __dqx_h END)`);
-      parts.push(`max_by(CASE WHEN ${hit} THEN ${rowStruct} END, CASE WHEN ${hit} THEN __dqx_h END)`);
+      const h = `CASE WHEN ${hit} THEN __dqx_h END`;
+      parts.push(`min_by(CASE WHEN ${hit} THEN ${rowStruct} END, ${h})`);
+      // the largest-hash row of the bucket, unless it is the same row (one row in the bucket)
+      parts.push(
+        `CASE WHEN min(${h}) <> max(${h}) THEN max_by(CASE WHEN ${hit} THEN ${rowStruct} END, ${h}) END`,
+      );
     }
-    return `slice(array_distinct(array_compact(array(${parts.join(', ')}))), 1, ${limit}) AS __dqx_s${i}`;
+    return `slice(array_compact(array(${parts.join(', ')})), 1, ${limit}) AS __dqx_s${i}`;
   });
 }
 
@@ -192,7 +205,13 @@ export function compileValidation(
     d === 'duckdb'
       ? `struct_pack(${plan.inputColumns.map((c) => `${q(c)} := ${q(c)}`).join(', ')})`
       : `named_struct(${plan.inputColumns.map((c) => `${lit(c)}, ${q(c)}`).join(', ')})`;
-  if (d === 'databricks' && limit > 0) flagCols.push(`xxhash64(${inputCols.join(', ')}) AS __dqx_h`);
+  if (d === 'databricks' && limit > 0) {
+    // xxhash64 refuses maps: hash their JSON form instead
+    const hashArgs = plan.inputColumns.map((c) =>
+      containsMap(plan.resolver.column(c)?.type ?? null) ? `to_json(${q(c)})` : q(c),
+    );
+    flagCols.push(`xxhash64(${hashArgs.join(', ')}) AS __dqx_h`);
+  }
   const flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${source} AS ${SRC}`;
 
   // 2. aggregate: counts and bounded samples
