@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parsePythonJson } from '@/lib/dqx/checks-json';
 import type { DqxCheck, TableSchema } from '@/lib/dqx/model';
 import { isMarker, pyKind } from '@/lib/dqx/py-values';
+import { duckType } from '@/lib/dqx/compile/duck-types';
 import { parseSparkType, type SparkType } from '@/lib/dqx/spark-types';
 import { quoteIdent, quoteString } from '@/lib/sql/quote';
 
@@ -66,46 +67,6 @@ export function vectorTable(v: Vector): TableSchema {
 
 // ---------------------------------------------------------------------------------------------
 // DuckDB tables
-
-export function duckType(t: SparkType): string {
-  switch (t.kind) {
-    case 'string':
-    case 'varchar':
-    case 'char':
-      return 'VARCHAR';
-    case 'tinyint':
-      return 'TINYINT';
-    case 'smallint':
-      return 'SMALLINT';
-    case 'int':
-      return 'INTEGER';
-    case 'bigint':
-      return 'BIGINT';
-    case 'float':
-      return 'FLOAT';
-    case 'double':
-      return 'DOUBLE';
-    case 'decimal':
-      return `DECIMAL(${t.precision},${t.scale})`;
-    case 'boolean':
-      return 'BOOLEAN';
-    case 'date':
-      return 'DATE';
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return 'TIMESTAMP';
-    case 'binary':
-      return 'BLOB';
-    case 'array':
-      return `${duckType(t.element)}[]`;
-    case 'map':
-      return `MAP(${duckType(t.key)}, ${duckType(t.value)})`;
-    case 'struct':
-      return `STRUCT(${t.fields.map((f) => `${quoteIdent('duckdb', f.name)} ${duckType(f.type)}`).join(', ')})`;
-    default:
-      throw new Error(`No DuckDB type for ${JSON.stringify(t)}`);
-  }
-}
 
 export function duckLiteral(value: unknown, t: SparkType): string {
   if (value === null || value === undefined) return `NULL::${duckType(t)}`;

@@ -19,6 +19,7 @@ import { getCheck } from '../catalog';
 import type { DqxCheck } from '../model';
 import { fragmentReferences } from '../spark-sql';
 import type { SparkType } from '../spark-types';
+import { duckType } from './duck-types';
 import {
   entryType,
   planRuleSet,
@@ -145,6 +146,37 @@ export interface CompiledValidation {
   decode(result: QueryRows): ValidationSummary;
 }
 
+const isFloating = (t: SparkType | null) => t?.kind === 'double' || t?.kind === 'float';
+
+/** DuckDB: the row as a struct for to_json, doubles as text so NaN and infinities survive. */
+function duckPayload(plan: Plan): string {
+  const q = (c: string) => quoteIdent('duckdb', c);
+  return `struct_pack(${plan.inputColumns
+    .map((c) =>
+      isFloating(plan.resolver.column(c)?.type ?? null)
+        ? `${q(c)} := CAST(${q(c)} AS VARCHAR)`
+        : `${q(c)} := ${q(c)}`,
+    )
+    .join(', ')})`;
+}
+
+/** DuckDB: the sampled JSON payloads back to typed input columns. */
+function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string {
+  const q = (c: string) => quoteIdent('duckdb', c);
+  const structure: Record<string, string> = {};
+  for (const c of plan.inputColumns) {
+    const t = plan.resolver.column(c)?.type ?? null;
+    structure[c] = isFloating(t) || !t ? 'VARCHAR' : duckType(t);
+  }
+  const parsed = `SELECT ${counts.join(', ')}, __dqx_rule, json_transform(__dqx_row, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
+  const decoded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
+  const retyped = plan.inputColumns.map((c) => {
+    const t = plan.resolver.column(c)?.type ?? null;
+    return isFloating(t) ? `CAST(${q(c)} AS ${t!.kind === 'double' ? 'DOUBLE' : 'FLOAT'}) AS ${q(c)}` : q(c);
+  });
+  return `SELECT ${counts.join(', ')}, __dqx_rule, ${retyped.join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
+}
+
 function containsMap(t: SparkType | null): boolean {
   if (!t) return false;
   if (t.kind === 'map') return true;
@@ -160,9 +192,10 @@ function sampleAggregates(plan: Plan, rowStruct: string, limit: number): string[
   const d = plan.dialect;
   if (limit <= 0) return [];
   if (d === 'duckdb') {
+    // The row travels as one JSON text built once per failing row: DuckDB's top-N aggregates are
+    // fast on strings and slow on structs. Any N failing rows are kept (constant key).
     return plan.rules.map(
-      (_, i) =>
-        `arg_min(CASE WHEN ${X(i)} THEN ${rowStruct} END, CASE WHEN ${X(i)} THEN hash(${rowStruct}) END, ${limit}) AS __dqx_s${i}`,
+      (_, i) => `arg_min(__dqx_p, CASE WHEN ${X(i)} THEN 0 END, ${limit}) AS __dqx_s${i}`,
     );
   }
   // Spark has no bounded top-N aggregate: per rule, the rows with the smallest and the largest
@@ -212,7 +245,13 @@ export function compileValidation(
     );
     flagCols.push(`xxhash64(${hashArgs.join(', ')}) AS __dqx_h`);
   }
-  const flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${source} AS ${SRC}`;
+  let flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${source} AS ${SRC}`;
+  if (d === 'duckdb' && limit > 0 && plan.rules.length > 0) {
+    // the payload of a failing row, built once from the booleans of the scan (a separate level,
+    // so the predicates are not evaluated again)
+    const anyFailing = plan.rules.map((_, i) => X(i)).join(' OR ');
+    flags = `SELECT *, CASE WHEN ${anyFailing} THEN CAST(to_json(${duckPayload(plan)}) AS VARCHAR) END AS __dqx_p\n  FROM (${flags}) AS __dqx_scan`;
+  }
 
   // 2. aggregate: counts and bounded samples
   const errorFlags = plan.rules
@@ -257,7 +296,10 @@ export function compileValidation(
       d === 'duckdb'
         ? `SELECT ${counts.join(', ')}, __u.__dqx_smp.__dqx_rule AS __dqx_rule, __u.__dqx_smp.__dqx_row AS __dqx_row\n  FROM (${agg}) AS __dqx_agg LEFT JOIN LATERAL (SELECT unnest(${all}) AS __dqx_smp) AS __u ON TRUE`
         : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row\n  FROM (SELECT ${counts.join(', ')}, ${all} AS __dqx_all FROM (${agg}) AS __dqx_agg0) AS __dqx_agg\n  LATERAL VIEW OUTER inline(__dqx_all) __dqx_smp AS __dqx_rule, __dqx_row`;
-    const expanded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${exploded}) AS __dqx_x`;
+    const expanded =
+      d === 'duckdb'
+        ? duckDecodedRows(plan, counts, exploded)
+        : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${exploded}) AS __dqx_x`;
     const errors = errorsArray(plan, byCriticality(plan, 'error'));
     const warnings = errorsArray(plan, byCriticality(plan, 'warn'));
     const json = (e: string) => `CASE WHEN __dqx_rule IS NOT NULL THEN to_json(${e}) END`;

@@ -249,6 +249,13 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       [],
     );
   }
+  const internal = inputColumns.filter((c) => c.toLowerCase().startsWith('__dqx_'));
+  if (internal.length) {
+    throw new RuleSetCompileError(
+      `Column names starting with __dqx_ are reserved for the engine: ${internal.join(', ')}.`,
+      [],
+    );
+  }
   const resolver = new TableResolver(options.table);
   const expanded = expandChecks(checks, { sparkFlavor: options.sparkFlavor });
   const ruleSetFingerprint = ruleSetFingerprintOf(expanded);
