@@ -5,7 +5,7 @@
  */
 import type { TableSchema } from './model';
 import { parseColumnRef, unquoteColumnName } from './naming';
-import { fragmentReferences, tokenize } from './spark-sql';
+import { fragmentProblem, fragmentReferences, tokenize } from './spark-sql';
 import { fieldType, parseSparkType, type SparkType } from './spark-types';
 
 export interface ResolvedPath {
@@ -81,6 +81,7 @@ export class TableResolver {
       const c = this.column(unquoted)!;
       return { ok: true, resolved: { path: [c.name], type: c.type } };
     }
+    if (fragmentProblem(column)) return { ok: false, missing: [column] };
     const missing = this.unknownReferences(column);
     if (missing === null) return { ok: false, missing: [column] };
     if (missing.length) return { ok: false, missing };

@@ -614,10 +614,12 @@ function tableIssues(
  * Validate a rule set (raw checks as parsed from YAML/JSON or sent by an editor). `ok` is true when
  * there are no errors; warnings (duplicates, conflicts, job-only checks, portability) do not block.
  */
-export function validateChecks(
-  checks: unknown[],
-  options: ValidateOptions = {},
-): RuleSetValidation & { errors: DetailedRuleIssue[]; warnings: DetailedRuleIssue[] } {
+export interface DetailedValidation extends RuleSetValidation {
+  errors: DetailedRuleIssue[];
+  warnings: DetailedRuleIssue[];
+}
+
+export function validateChecks(checks: unknown[], options: ValidateOptions = {}): DetailedValidation {
   const out = new Collector();
   const resolver = options.table ? new TableResolver(options.table) : null;
   if (!Array.isArray(checks)) {

@@ -14,6 +14,7 @@ import decimal
 import json
 import os
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ RUN_TIME = "2025-01-01T00:00:00"
 RUN_ID = "conformance-run"
 
 os.environ.setdefault("TZ", "UTC")
+# Python UDF workers (DQX's IPv6 checks are pandas UDFs) must use this interpreter, not the system one.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 try:
     time.tzset()
 except AttributeError:  # pragma: no cover - not on Windows

@@ -7,6 +7,7 @@
 import { cleanupAlias, columnNorm, normalizeColStr } from '../naming';
 import { numericValue, pyIsDigit } from '../py-values';
 import { fragmentProblem } from '../spark-sql';
+import { resolveLimit } from '../literals';
 import { parseSchemaDdl, SparkTypeError } from '../spark-types';
 import {
   argOr,
@@ -62,8 +63,8 @@ const limitProblem = (args: Record<string, unknown>, ...names: string[]): Argume
 
 function expressionProblem(field: string, value: unknown): ArgumentProblem[] {
   if (typeof value !== 'string') return [];
-  // digit strings, ISO dates and quoted literals are not parsed as expressions by DQX
-  if (pyIsDigit(value)) return [];
+  // digit strings and ISO dates/timestamps are literals, not expressions, for DQX
+  if (pyIsDigit(value) || resolveLimit(value)?.kind !== 'expr') return [];
   const problem = fragmentProblem(value);
   return problem ? [{ field, message: `'${value}' is not a valid Spark SQL expression: ${problem}` }] : [];
 }

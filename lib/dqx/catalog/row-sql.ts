@@ -25,13 +25,19 @@ type Builder = (ctx: RowSqlContext, args: Record<string, unknown>) => RowCheckSq
 
 const STRING_TYPE: SparkType = { kind: 'string' };
 
+const isStringType = (t: SparkType | null) =>
+  t?.kind === 'string' || t?.kind === 'varchar' || t?.kind === 'char';
+
 /** `'Value ''' || str(x) || ''' in Column ''disp''...` pieces. */
 const valuePrefix = (ctx: RowSqlContext) => ctx.lit("Value '");
 
 /** trim(x) as Spark does (implicit string cast) when trim_strings is set. */
 function maybeTrim(ctx: RowSqlContext, c: ColumnValue, trim: boolean): SqlValue {
   if (!trim) return c;
-  const s = ctx.dialect === 'duckdb' ? `trim(CAST(${c.sql} AS VARCHAR), ' ')` : `trim(${c.sql})`;
+  const s =
+    ctx.dialect === 'duckdb'
+      ? `trim(${isStringType(c.type) ? c.sql : `CAST(${c.sql} AS VARCHAR)`}, ' ')`
+      : `trim(${c.sql})`;
   return { sql: s, type: STRING_TYPE };
 }
 
@@ -191,6 +197,34 @@ function range(inside: boolean): Builder {
   };
 }
 
+/**
+ * DuckDB: the same answer as DQX's string-based count of decimal places, computed without
+ * rendering and regexes where the type allows it: exact decimals and integers compare with their
+ * rounding; doubles count the fraction digits of their shortest representation (which is what
+ * Java prints). Only for a non-negative integer literal limit.
+ */
+function decimalPlacesFastCondition(c: ColumnValue, l: LimitSql): string | null {
+  if (l.lit.kind !== 'int' || l.lit.text.startsWith('-') || !c.type) return null;
+  const limit = l.lit.text;
+  switch (c.type.kind) {
+    case 'decimal':
+    case 'tinyint':
+    case 'smallint':
+    case 'int':
+    case 'bigint':
+      return `(${c.sql} <> round(${c.sql}, ${limit}))`;
+    case 'double':
+    case 'float': {
+      const s = `CAST(abs(${c.sql}) AS VARCHAR)`;
+      const frac = `rtrim(split_part(split_part(${s}, 'e', 1), '.', 2), '0')`;
+      const exp = `coalesce(TRY_CAST(split_part(${s}, 'e', 2) AS INTEGER), 0)`;
+      return `(isnan(${c.sql}) OR isinf(${c.sql}) OR greatest(length(${frac}) - ${exp}, 0) > ${limit})`;
+    }
+    default:
+      return null;
+  }
+}
+
 function toDate(ctx: RowSqlContext, v: SqlValue): string {
   return ctx.dialect === 'duckdb' ? duckToDate(v.sql, v.type) : `to_date(${v.sql})`;
 }
@@ -244,6 +278,18 @@ function stringCase(ctx: RowSqlContext, s: string, kind: string): string {
   }
 }
 
+/**
+ * `x IN (constants)`. DuckDB evaluates a long IN list as a chain of comparisons; a subquery over
+ * the list becomes a hash (mark) join instead, with the same NULL semantics. Spark turns long IN
+ * lists into a hash set by itself.
+ */
+function inConstants(ctx: RowSqlContext, expr: string, values: readonly string[]): string {
+  const items = values.map((x) => ctx.lit(x));
+  if (ctx.dialect === 'duckdb' && items.length > 16)
+    return `((${expr}) IN (SELECT unnest([${items.join(', ')}])))`;
+  return `((${expr}) IN (${items.join(', ')}))`;
+}
+
 function isoCheck(name: string): Builder {
   return (ctx, args) => {
     const standard = ISO_STANDARDS[CHECK_STANDARD[name]!];
@@ -264,7 +310,7 @@ function isoCheck(name: string): Builder {
       list = codes.map((x) => x.toLowerCase());
     }
     return {
-      condition: `NOT ((${compare}) IN (${list.map((x) => ctx.lit(x)).join(', ')}))`,
+      condition: `NOT ${inConstants(ctx, compare, list)}`,
       message: ctx.concat(
         valuePrefix(ctx),
         ctx.str(c),
@@ -674,7 +720,9 @@ export const ROW_SQL: Record<string, Builder> = {
     const trailing = `(length(${integer}) + length(${fraction}) - length(${significand}))`;
     const places = `(CASE WHEN ${significand} = '' THEN 0 ELSE greatest(length(${fraction}) - ${trailing} - ${expValue}, 0) END)`;
     const limitNull = `(${c.sql} IS NOT NULL AND ${l.sql} IS NULL)`;
-    const condition = `(${limitNull} OR NOT ${isNumeric} OR (${places} > ${l.sql}))`;
+    let condition = `(${limitNull} OR NOT ${isNumeric} OR (${places} > ${l.sql}))`;
+    const fast = duck ? decimalPlacesFastCondition(c, l) : null;
+    if (fast) condition = fast;
     const message =
       `CASE WHEN ${limitNull} THEN ${ctx.concat(valuePrefix(ctx), s, ctx.lit(`' in Column '${c.display}' has a null limit`))} ` +
       `WHEN NOT ${isNumeric} THEN ${ctx.concat(valuePrefix(ctx), s, ctx.lit(`' in Column '${c.display}' is not numeric`))} ` +
@@ -705,7 +753,7 @@ export const ROW_SQL: Record<string, Builder> = {
     const caseSensitive = truthy(argOr(args, 'case_sensitive', true));
     const compare = caseSensitive ? c.sql : lower(ctx, c, false);
     const list = caseSensitive ? ISO_3166_2 : ISO_3166_2.map((x) => x.toLowerCase());
-    const invalid = `NOT ((${compare}) IN (${list.map((x) => ctx.lit(x)).join(', ')}))`;
+    const invalid = `NOT ${inConstants(ctx, compare, list)}`;
     if (args.country_column === undefined || args.country_column === null) {
       return {
         condition: invalid,
@@ -847,8 +895,13 @@ export const ROW_SQL: Record<string, Builder> = {
     let base: string;
     let presence: string[];
     if (ctx.dialect === 'duckdb') {
-      base = `(NOT ${json.invalid} AND json_type(${c.sql}) = 'OBJECT' AND ${duckJsonFits(c.sql, schema)})`;
       presence = jsonFieldPresence(ctx, schema.fields, c.sql);
+      const missingDuck = presence.length
+        ? `(${presence.map((p) => `NOT coalesce(${p}, FALSE)`).join(' OR ')})`
+        : 'FALSE';
+      // json_type() raises on malformed input: only look inside valid JSON
+      base = `(NOT ${json.invalid} AND CASE WHEN json_valid(${c.sql}) THEN json_type(${c.sql}) = 'OBJECT' AND ${duckJsonFits(c.sql, schema)} AND NOT ${missingDuck} ELSE FALSE END)`;
+      presence = [];
     } else {
       const corrupt = '__dqx_corrupt_record';
       const parsed = `from_json(${c.sql}, ${quoteString('databricks', fromJsonSchema(schema, corrupt))}, map('columnNameOfCorruptRecord', '${corrupt}'))`;

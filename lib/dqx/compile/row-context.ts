@@ -9,7 +9,7 @@ import { javaRegexToRe2 } from '../java-regex';
 import { literalSparkString, resolveLimit, type LimitValue } from '../literals';
 import { columnDisplay, columnNorm, parseColumnRef, unquoteColumnName } from '../naming';
 import { javaDoubleToString } from '../py-values';
-import { sparkToDuckdb } from '../spark-sql';
+import { fragmentReferences, sparkToDuckdb } from '../spark-sql';
 import type { SparkType } from '../spark-types';
 import type { TableResolver } from '../table-resolver';
 import { DQ_PATTERNS, RE2_PATTERNS, type DqPatternName } from './patterns';
@@ -136,8 +136,64 @@ export function pathSql(dialect: Dialect, path: string[], rootType: SparkType | 
   return sql;
 }
 
+/**
+ * DuckDB runs on the user's machine in local mode: a rule fragment must not read files or run
+ * queries there (a checks file from elsewhere could otherwise show local file contents in
+ * messages). Subqueries and DuckDB's table and file functions are left to a DQX job instead.
+ */
+const DUCKDB_FORBIDDEN_FUNCTIONS = new Set([
+  'read_csv',
+  'read_csv_auto',
+  'read_parquet',
+  'parquet_scan',
+  'read_json',
+  'read_json_auto',
+  'read_json_objects',
+  'read_json_objects_auto',
+  'read_ndjson',
+  'read_ndjson_auto',
+  'read_ndjson_objects',
+  'read_text',
+  'read_blob',
+  'glob',
+  'query',
+  'query_table',
+  'sniff_csv',
+  'parquet_metadata',
+  'parquet_schema',
+  'getenv',
+  'load',
+  'install',
+]);
+
+function duckdbFragmentProblem(text: string): string | null {
+  let refs;
+  try {
+    refs = fragmentReferences(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (refs.hasSubquery) return 'Subqueries in rule expressions are not run on the local DuckDB fast path.';
+  const bad = refs.functions.find(
+    (f) => DUCKDB_FORBIDDEN_FUNCTIONS.has(f) || f.startsWith('duckdb_') || f.startsWith('pragma_'),
+  );
+  return bad ? `The function ${bad}() is not run on the local DuckDB fast path.` : null;
+}
+
 export function createRowContext(dialect: Dialect, resolver: TableResolver): RowSqlContext {
-  const translate = (text: string) => (dialect === 'duckdb' ? sparkToDuckdb(text) : text);
+  const translate = (text: string) => {
+    if (dialect !== 'duckdb') return text;
+    const problem = duckdbFragmentProblem(text);
+    if (problem) throw new UnsupportedInDialect(problem, dialect);
+    try {
+      return sparkToDuckdb(text);
+    } catch (error) {
+      throw new UnsupportedInDialect(
+        `The expression cannot be translated to DuckDB: ${(error as Error).message}`,
+        dialect,
+      );
+    }
+  };
   const ctx: RowSqlContext = {
     dialect,
     column(raw: unknown): ColumnValue {
@@ -205,12 +261,11 @@ export function createRowContext(dialect: Dialect, resolver: TableResolver): Row
       if (dialect === 'databricks') return `(${expr} RLIKE ${quoteString(dialect, DQ_PATTERNS[name])})`;
       const alt = RE2_PATTERNS[name];
       if (!alt) return ctx.rlike(expr, DQ_PATTERNS[name]);
-      const v = '__p';
       const parts = [
-        ...alt.matches.map((m) => `regexp_matches(${v}, ${quoteString(dialect, m)})`),
-        ...alt.conditions.map((c) => c.replaceAll('{v}', v)),
+        ...alt.matches.map((m) => `regexp_matches(${expr}, ${quoteString(dialect, m)})`),
+        ...alt.conditions.map((c) => c.replaceAll('{v}', expr)),
       ];
-      return `list_transform([${expr}], ${v} -> (${parts.join(' AND ')}))[1]`;
+      return `(${parts.join(' AND ')})`;
     },
     expr: (text) => `(${translate(text)})`,
     unsupported(reason: string): never {

@@ -22,24 +22,26 @@ const intOr = (g: string, dflt: number) =>
 export function duckToDate(expr: string, type: SparkType | null): string {
   if (type?.kind === 'date') return expr;
   if (type?.kind === 'timestamp' || type?.kind === 'timestamp_ntz') return `CAST(${expr} AS DATE)`;
-  const s = '__td';
+  const direct = type?.kind === 'string' || type?.kind === 'varchar' || type?.kind === 'char';
+  const s = direct ? expr : '__td';
   const body =
     `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', DATE_SHAPE)}) THEN ` +
     `try(make_date(${intOr(group(s, DATE_SHAPE, 1), 1)}, ${intOr(group(s, DATE_SHAPE, 2), 1)}, ${intOr(group(s, DATE_SHAPE, 3), 1)})) END`;
-  return bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
+  return direct ? body : bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
 }
 
 /** Spark `try_to_timestamp(x)` (no pattern) in DuckDB: NULL when Spark's cast would fail. */
 export function duckTryToTimestamp(expr: string, type: SparkType | null): string {
   if (type?.kind === 'date' || type?.kind === 'timestamp' || type?.kind === 'timestamp_ntz')
     return `CAST(${expr} AS TIMESTAMP)`;
-  const s = '__tt';
+  const direct = type?.kind === 'string' || type?.kind === 'varchar' || type?.kind === 'char';
+  const s = direct ? expr : '__tt';
   const g = (i: number) => group(s, TS_SHAPE, i);
   const seconds = `(${intOr(g(6), 0)} + CASE WHEN ${g(7)} = '' THEN 0 ELSE CAST(('0.' || ${g(7)}) AS DOUBLE) END)`;
   const body =
     `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', TS_SHAPE)}) THEN ` +
     `try(make_timestamp(${intOr(g(1), 1)}, ${intOr(g(2), 1)}, ${intOr(g(3), 1)}, ${intOr(g(4), 0)}, ${intOr(g(5), 0)}, ${seconds})) END`;
-  return bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
+  return direct ? body : bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
 }
 
 interface PatternTranslation {

@@ -48,7 +48,7 @@ export function duckSparkString(expr: string, type: SparkType | null, depth = 0)
     case 'string':
     case 'varchar':
     case 'char':
-      return `CAST(${expr} AS VARCHAR)`;
+      return expr;
     case 'double':
       return duckJavaDouble(expr, false, depth);
     case 'float':

@@ -1,0 +1,181 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+
+import type { DqxCheck, TableSchema } from '../model';
+import { compileApplyChecks, compileValidation, RuleSetCompileError, tablesReadBy } from './compiler';
+
+const table: TableSchema = {
+  columns: [
+    { name: 'id', type: 'int' },
+    { name: 'email', type: 'string' },
+    { name: 'amount', type: 'double' },
+  ],
+};
+
+const rule = (fn: string, args: Record<string, unknown>, extra: Partial<DqxCheck> = {}): DqxCheck => ({
+  check: { function: fn, arguments: args },
+  ...extra,
+});
+
+async function run(sql: string, setup: string) {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(setup);
+  const reader = await conn.runAndReadAll(sql);
+  const out = {
+    columns: reader.columnNames().map((name) => ({ name })),
+    rows: reader.getRowsJson() as unknown[][],
+    objects: reader.getRowObjectsJson(),
+  };
+  conn.closeSync();
+  return out;
+}
+
+const SETUP = `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a@example.com', 10.0), (2, 'not an email', -5.0), (3, NULL, NULL), (4, 'b@example.com', 1e10)) v(id, email, amount)`;
+
+describe('compileApplyChecks', () => {
+  it('adds _errors and _warnings like DQX, NULL when nothing failed', async () => {
+    const compiled = compileApplyChecks(
+      [
+        rule('is_not_null', { column: 'email' }),
+        rule('is_valid_email', { column: 'email' }, { criticality: 'warn' }),
+        rule('is_in_range', { column: 'amount', min_limit: 0, max_limit: 100 }),
+      ],
+      '"t"',
+      { dialect: 'duckdb', table, runTime: '2025-01-01T00:00:00', runId: 'run-1' },
+    );
+    const { objects } = await run(`${compiled.sql} ORDER BY id`, SETUP);
+    expect(objects[0]!._errors).toBeNull();
+    expect(objects[0]!._warnings).toBeNull();
+    const second = objects[1] as {
+      _errors: { name: string; message: string }[];
+      _warnings: { name: string; message: string; run_id: string }[];
+    };
+    expect(second._errors.map((e) => e.message)).toEqual([
+      "Value '-5.0' in Column 'amount' not in range: [0, 100]",
+    ]);
+    expect(second._warnings[0]).toMatchObject({
+      name: 'email_does_not_match_pattern_email_address',
+      run_id: 'run-1',
+    });
+    expect((objects[3] as { _errors: { message: string }[] })._errors[0]!.message).toBe(
+      "Value '1.0E10' in Column 'amount' not in range: [0, 100]",
+    );
+    expect(compiled.rules.map((r) => r.status)).toEqual(['compiled', 'compiled', 'compiled']);
+  });
+
+  it('reports a missing column as DQX does: a skipped entry on every row', async () => {
+    const compiled = compileApplyChecks([rule('is_not_null', { column: 'nope' })], '"t"', {
+      dialect: 'duckdb',
+      table,
+      runId: 'r',
+    });
+    expect(compiled.rules[0]).toMatchObject({
+      status: 'skipped',
+      skipMessage: "Check evaluation skipped due to invalid check columns: ['nope']",
+    });
+    const { objects } = await run(compiled.sql, SETUP);
+    expect(objects.every((o) => (o._errors as { skipped: boolean }[])[0]!.skipped === true)).toBe(true);
+  });
+
+  it('refuses invalid rule sets and reserved columns', () => {
+    expect(() => compileApplyChecks([rule('nope', {})], '"t"', { dialect: 'duckdb', table })).toThrow(
+      RuleSetCompileError,
+    );
+    expect(() =>
+      compileApplyChecks([rule('is_not_null', { column: 'id' })], '"t"', {
+        dialect: 'duckdb',
+        table: { columns: [...table.columns, { name: '_errors', type: 'string' }] },
+      }),
+    ).toThrow('reserved DQX result columns: _errors');
+    expect(() =>
+      compileApplyChecks([rule('is_not_null', { column: 'id' })], '"t"', {
+        dialect: 'duckdb',
+        table: { columns: [...table.columns, { name: '__dqx_x0', type: 'string' }] },
+      }),
+    ).toThrow('reserved for the engine');
+  });
+
+  it('keeps file-reading functions and subqueries off the local DuckDB path', () => {
+    const checks = [
+      rule('is_not_null', { column: 'id' }, { filter: "length(read_text('/etc/passwd')) > 0" }),
+      rule('sql_expression', { expression: 'id IN (SELECT id FROM other)' }),
+      rule('is_not_null', { column: 'id' }, { message_expr: "getenv('HOME')" }),
+    ];
+    const duck = compileApplyChecks(checks, '"t"', { dialect: 'duckdb', table });
+    expect(duck.jobOnly.map((r) => r.reason)).toEqual([
+      'The function read_text() is not run on the local DuckDB fast path.',
+      'Subqueries in rule expressions are not run on the local DuckDB fast path.',
+      'The function getenv() is not run on the local DuckDB fast path.',
+    ]);
+    expect(duck.sql).not.toContain('read_text');
+    // on Databricks the query runs as the user, with their Unity Catalog permissions
+    const spark = compileApplyChecks(checks.slice(0, 2), '`t`', { dialect: 'databricks', table });
+    expect(spark.jobOnly).toEqual([]);
+  });
+
+  it('quotes identifiers and literals for each dialect', () => {
+    const odd: TableSchema = { columns: [{ name: 'we"ird`col', type: 'string' }] };
+    const check = [
+      rule('is_not_null', { column: '`we"ird``col`' }, { name: "it's", filter: "`we\"ird``col` <> 'x'" }),
+    ];
+    const duck = compileApplyChecks(check, '"t"', { dialect: 'duckdb', table: odd }).sql;
+    expect(duck).toContain('"we""ird`col"');
+    expect(duck).toContain("'it''s'");
+    const spark = compileApplyChecks(check, '`t`', { dialect: 'databricks', table: odd }).sql;
+    expect(spark).toContain('`we"ird``col`');
+    expect(spark).toContain("'it\\'s'");
+  });
+});
+
+describe('compileValidation', () => {
+  it('counts rows, failures per rule and keeps bounded samples', async () => {
+    const checks = [
+      rule('is_not_null', { column: 'email' }),
+      rule('is_valid_email', { column: 'email' }, { criticality: 'warn' }),
+      rule('is_in_range', { column: 'amount', min_limit: 0, max_limit: 100 }, { filter: 'id > 1' }),
+    ];
+    const compiled = compileValidation(checks, '"t"', { dialect: 'duckdb', table, sampleLimit: 1 });
+    const result = await run(compiled.sql, SETUP);
+    const summary = compiled.decode(result);
+    expect(summary).toMatchObject({ totalRows: 4, errorRows: 3, warningOnlyRows: 0, validRows: 1 });
+    expect(summary.rules.map((r) => [r.name, r.evaluatedRows, r.failingRows])).toEqual([
+      ['email_is_null', 4, 1],
+      ['amount_not_in_range', 3, 2],
+      ['email_does_not_match_pattern_email_address', 4, 1],
+    ]);
+    expect(summary.samples.filter((s) => s.rule === 1)).toHaveLength(1);
+    const sample = summary.samples.find((s) => s.rule === 2)!;
+    expect(sample.values.email).toBe('not an email');
+    expect(sample.warnings?.[0]?.message).toBe(
+      "Value 'not an email' in Column 'email' does not match pattern 'EMAIL_ADDRESS'",
+    );
+    expect(sample.errors?.[0]?.name).toBe('amount_not_in_range');
+  });
+
+  it('returns one row without samples when asked for none', async () => {
+    const compiled = compileValidation([rule('is_not_null', { column: 'email' })], '"t"', {
+      dialect: 'duckdb',
+      table,
+      sampleLimit: 0,
+    });
+    const result = await run(compiled.sql, SETUP);
+    expect(result.rows).toHaveLength(1);
+    expect(compiled.decode(result).samples).toEqual([]);
+  });
+});
+
+describe('tablesReadBy', () => {
+  it('lists reference tables and subquery tables', () => {
+    expect(
+      tablesReadBy([
+        rule('foreign_key', { columns: ['a'], ref_columns: ['b'], ref_table: 'main.ref.customers' }),
+        rule('is_not_null', { column: 'a' }, { filter: 'a IN (SELECT id FROM main.ref.allowed)' }),
+        rule('sql_expression', {
+          expression: 'EXISTS (SELECT 1 FROM `c`.`s`.`t` x JOIN other.t2 y ON x.id = y.id)',
+        }),
+        rule('is_not_null', { column: 'a' }),
+      ]),
+    ).toEqual(['main.ref.customers', 'main.ref.allowed', 'c.s.t', 'other.t2']);
+  });
+});

@@ -1,0 +1,415 @@
+/**
+ * The two statements the engine compiles a rule set into.
+ *
+ * `compileApplyChecks`: DQX's `apply_checks_by_metadata` as one SELECT: every input column plus
+ * `_errors` and `_warnings` (arrays of DQX's result struct, NULL instead of empty).
+ *
+ * `compileValidation`: one statement that reads the source once and returns the total rows, the
+ * rows with errors and with only warnings, per rule the rows evaluated (after its filter) and the
+ * failing rows, and up to N sample failing rows per rule with their DQX entries. Each rule's
+ * predicate is evaluated once per row (into a boolean), aggregates only count booleans, samples
+ * keep a bounded top-N per rule, and messages are built only for the sampled rows.
+ *
+ * `source` is a quoted table name or a parenthesised subquery built by the caller with
+ * `lib/sql/quote.ts`.
+ */
+import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
+
+import { getCheck } from '../catalog';
+import type { DqxCheck } from '../model';
+import { fragmentReferences } from '../spark-sql';
+import type { SparkType } from '../spark-types';
+import { duckType } from './duck-types';
+import {
+  entryType,
+  planRuleSet,
+  type CompiledRule,
+  type CompileOptions,
+  type Plan,
+  type PlannedRule,
+} from './plan';
+
+export type { CompileOptions, CompiledRule, RuleStatus } from './plan';
+export { RuleSetCompileError } from './plan';
+
+const SRC = '__dqx_src';
+
+function errorsArray(plan: Plan, rules: PlannedRule[]): string {
+  const d = plan.dialect;
+  if (rules.length === 0)
+    return d === 'duckdb' ? `NULL::${entryType(d)}[]` : `CAST(NULL AS ARRAY<${entryType(d)}>)`;
+  const entries = rules.map((r) => `CASE WHEN ${r.flagSql} THEN ${r.entrySql} END`);
+  if (d === 'duckdb') {
+    return `list_transform([list_filter([${entries.join(', ')}], __e -> __e IS NOT NULL)], __l -> CASE WHEN len(__l) > 0 THEN __l END)[1]`;
+  }
+  return `transform(array(array_compact(array(${entries.join(', ')}))), __l -> CASE WHEN size(__l) > 0 THEN __l END)[0]`;
+}
+
+const byCriticality = (plan: Plan, c: 'error' | 'warn') => plan.rules.filter((r) => r.criticality === c);
+
+export interface CompiledApply {
+  sql: string;
+  rules: CompiledRule[];
+  /** Rules not in the SQL: dataset-level and job-only checks, or what the dialect cannot express. */
+  jobOnly: CompiledRule[];
+  ruleSetFingerprint: string;
+  resultColumns: { errors: string; warnings: string };
+}
+
+/** `apply_checks_by_metadata(df, checks)` as one SELECT over `source`. */
+export function compileApplyChecks(
+  checks: DqxCheck[],
+  source: string,
+  options: CompileOptions,
+): CompiledApply {
+  const plan = planRuleSet(checks, options);
+  const d = plan.dialect;
+  const cols = plan.inputColumns.map((c) => quoteIdent(d, c));
+  const sql =
+    `SELECT ${[...cols, `${errorsArray(plan, byCriticality(plan, 'error'))} AS ${quoteIdent(d, plan.resultColumns.errors)}`, `${errorsArray(plan, byCriticality(plan, 'warn'))} AS ${quoteIdent(d, plan.resultColumns.warnings)}`].join(',\n  ')}\n` +
+    `FROM ${source} AS ${SRC}`;
+  return {
+    sql,
+    rules: plan.rules.map(publicRule),
+    jobOnly: plan.jobOnly,
+    ruleSetFingerprint: plan.ruleSetFingerprint,
+    resultColumns: plan.resultColumns,
+  };
+}
+
+function publicRule(r: PlannedRule): CompiledRule {
+  const { flagSql: _f, filterSql: _g, entrySql: _e, ...rest } = r;
+  return rest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation summary
+
+export interface ValidationOptions extends CompileOptions {
+  /** Sample failing rows kept per rule (default 10; 0 for none). */
+  sampleLimit?: number;
+}
+
+export interface RuleSummary extends CompiledRule {
+  /** Rows the rule looked at (after its filter); all rows for skipped rules. */
+  evaluatedRows: number;
+  failingRows: number;
+}
+
+export interface SampleRow {
+  /** Index (in `rules`) of the rule this row was sampled for. */
+  rule: number;
+  /** The row's input values, by column. */
+  values: Record<string, unknown>;
+  /** The row's DQX result entries (all failing rules, not only the sampled one). */
+  errors: SampleEntry[] | null;
+  warnings: SampleEntry[] | null;
+}
+
+export interface SampleEntry {
+  name: string;
+  message: string | null;
+  columns: string[] | null;
+  filter: string | null;
+  function: string;
+  user_metadata: Record<string, string | null>;
+  rule_fingerprint: string;
+  skipped: boolean | null;
+}
+
+export interface ValidationSummary {
+  totalRows: number;
+  /** Rows with at least one error (DQX's invalid rows). */
+  errorRows: number;
+  /** Rows with warnings and no error (valid and invalid at once in DQX's split). */
+  warningOnlyRows: number;
+  /** Rows without errors (DQX's valid rows, warning-only rows included). */
+  validRows: number;
+  rules: RuleSummary[];
+  jobOnly: CompiledRule[];
+  samples: SampleRow[];
+  ruleSetFingerprint: string;
+}
+
+/** What a warehouse returns for the validation statement. */
+export interface QueryRows {
+  columns: { name: string }[];
+  rows: unknown[][];
+}
+
+export interface CompiledValidation {
+  sql: string;
+  rules: CompiledRule[];
+  jobOnly: CompiledRule[];
+  ruleSetFingerprint: string;
+  /** Turn the statement's result into a typed summary. */
+  decode(result: QueryRows): ValidationSummary;
+}
+
+const isFloating = (t: SparkType | null) => t?.kind === 'double' || t?.kind === 'float';
+
+/** DuckDB: the row as a struct for to_json, doubles as text so NaN and infinities survive. */
+function duckPayload(plan: Plan): string {
+  const q = (c: string) => quoteIdent('duckdb', c);
+  return `struct_pack(${plan.inputColumns
+    .map((c) =>
+      isFloating(plan.resolver.column(c)?.type ?? null)
+        ? `${q(c)} := CAST(${q(c)} AS VARCHAR)`
+        : `${q(c)} := ${q(c)}`,
+    )
+    .join(', ')})`;
+}
+
+/** DuckDB: the sampled JSON payloads back to typed input columns. */
+function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string {
+  const q = (c: string) => quoteIdent('duckdb', c);
+  const structure: Record<string, string> = {};
+  for (const c of plan.inputColumns) {
+    const t = plan.resolver.column(c)?.type ?? null;
+    structure[c] = isFloating(t) || !t ? 'VARCHAR' : duckType(t);
+  }
+  const parsed = `SELECT ${counts.join(', ')}, __dqx_rule, json_transform(__dqx_row, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
+  const decoded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
+  const retyped = plan.inputColumns.map((c) => {
+    const t = plan.resolver.column(c)?.type ?? null;
+    return isFloating(t) ? `CAST(${q(c)} AS ${t!.kind === 'double' ? 'DOUBLE' : 'FLOAT'}) AS ${q(c)}` : q(c);
+  });
+  return `SELECT ${counts.join(', ')}, __dqx_rule, ${retyped.join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
+}
+
+function containsMap(t: SparkType | null): boolean {
+  if (!t) return false;
+  if (t.kind === 'map') return true;
+  if (t.kind === 'array') return containsMap(t.element);
+  if (t.kind === 'struct') return t.fields.some((f) => containsMap(f.type));
+  return false;
+}
+
+const X = (i: number) => `__dqx_x${i}`;
+const F = (i: number) => `__dqx_f${i}`;
+
+function sampleAggregates(plan: Plan, rowStruct: string, limit: number): string[] {
+  const d = plan.dialect;
+  if (limit <= 0) return [];
+  if (d === 'duckdb') {
+    // The row travels as one JSON text built once per failing row: DuckDB's top-N aggregates are
+    // fast on strings and slow on structs. Any N failing rows are kept (constant key).
+    return plan.rules.map(
+      (_, i) => `arg_min(__dqx_p, CASE WHEN ${X(i)} THEN 0 END, ${limit}) AS __dqx_s${i}`,
+    );
+  }
+  // Spark has no bounded top-N aggregate: per rule, the rows with the smallest and the largest
+  // hash in each of `limit` hash buckets (at most 2N candidates, kept in memory per aggregate).
+  return plan.rules.map((_, i) => {
+    const parts: string[] = [];
+    for (let b = 0; b < limit; b++) {
+      const hit = `${X(i)} AND pmod(__dqx_h, ${limit}) = ${b}`;
+      const h = `CASE WHEN ${hit} THEN __dqx_h END`;
+      parts.push(`min_by(CASE WHEN ${hit} THEN ${rowStruct} END, ${h})`);
+      // the largest-hash row of the bucket, unless it is the same row (one row in the bucket)
+      parts.push(
+        `CASE WHEN min(${h}) <> max(${h}) THEN max_by(CASE WHEN ${hit} THEN ${rowStruct} END, ${h}) END`,
+      );
+    }
+    return `slice(array_compact(array(${parts.join(', ')})), 1, ${limit}) AS __dqx_s${i}`;
+  });
+}
+
+/** One statement computing the validation summary of `checks` over `source` in a single scan. */
+export function compileValidation(
+  checks: DqxCheck[],
+  source: string,
+  options: ValidationOptions,
+): CompiledValidation {
+  const plan = planRuleSet(checks, options);
+  const d = plan.dialect;
+  const limit = Math.max(0, Math.floor(options.sampleLimit ?? 10));
+  const q = (c: string) => quoteIdent(d, c);
+  const inputCols = plan.inputColumns.map(q);
+  const lit = (s: string) => quoteString(d, s);
+
+  // 1. one pass: input columns plus one boolean per rule (and per filter)
+  const flagCols: string[] = [];
+  plan.rules.forEach((r, i) => {
+    flagCols.push(`${r.flagSql} AS ${X(i)}`);
+    if (r.filterSql) flagCols.push(`coalesce(${r.filterSql}, FALSE) AS ${F(i)}`);
+  });
+  const rowStruct =
+    d === 'duckdb'
+      ? `struct_pack(${plan.inputColumns.map((c) => `${q(c)} := ${q(c)}`).join(', ')})`
+      : `named_struct(${plan.inputColumns.map((c) => `${lit(c)}, ${q(c)}`).join(', ')})`;
+  if (d === 'databricks' && limit > 0) {
+    // xxhash64 refuses maps: hash their JSON form instead
+    const hashArgs = plan.inputColumns.map((c) =>
+      containsMap(plan.resolver.column(c)?.type ?? null) ? `to_json(${q(c)})` : q(c),
+    );
+    flagCols.push(`xxhash64(${hashArgs.join(', ')}) AS __dqx_h`);
+  }
+  let flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${source} AS ${SRC}`;
+  if (d === 'duckdb' && limit > 0 && plan.rules.length > 0) {
+    // the payload of a failing row, built once from the booleans of the scan (a separate level,
+    // so the predicates are not evaluated again)
+    const anyFailing = plan.rules.map((_, i) => X(i)).join(' OR ');
+    flags = `SELECT *, CASE WHEN ${anyFailing} THEN CAST(to_json(${duckPayload(plan)}) AS VARCHAR) END AS __dqx_p\n  FROM (${flags}) AS __dqx_scan`;
+  }
+
+  // 2. aggregate: counts and bounded samples
+  const errorFlags = plan.rules
+    .map((r, i) => (r.criticality === 'error' ? X(i) : null))
+    .filter((x): x is string => x !== null);
+  const warnFlags = plan.rules
+    .map((r, i) => (r.criticality === 'warn' ? X(i) : null))
+    .filter((x): x is string => x !== null);
+  const anyOf = (xs: string[]) => (xs.length ? `(${xs.join(' OR ')})` : 'FALSE');
+  const countIf = (cond: string) =>
+    d === 'duckdb' ? `count(*) FILTER (WHERE ${cond})` : `count_if(${cond})`;
+  const aggregates = [
+    `count(*) AS __dqx_total`,
+    `${countIf(anyOf(errorFlags))} AS __dqx_error_rows`,
+    `${countIf(`NOT ${anyOf(errorFlags)} AND ${anyOf(warnFlags)}`)} AS __dqx_warning_rows`,
+    ...plan.rules.flatMap((r, i) => [
+      `${r.filterSql ? countIf(F(i)) : 'count(*)'} AS __dqx_eval${i}`,
+      `${countIf(X(i))} AS __dqx_fail${i}`,
+    ]),
+    ...sampleAggregates(plan, rowStruct, limit),
+  ];
+  const counts = [
+    '__dqx_total',
+    '__dqx_error_rows',
+    '__dqx_warning_rows',
+    ...plan.rules.flatMap((_, i) => [`__dqx_eval${i}`, `__dqx_fail${i}`]),
+  ];
+  const agg = `SELECT ${aggregates.join(',\n    ')}\n  FROM __dqx_flags`;
+
+  let sql: string;
+  if (limit === 0 || plan.rules.length === 0) {
+    sql = `WITH __dqx_flags AS (\n  ${flags}\n)\n${agg}`;
+  } else {
+    // 3. the sampled rows as rows with the input columns, then their DQX entries
+    const tagged = plan.rules.map((_, i) =>
+      d === 'duckdb'
+        ? `list_transform(coalesce(__dqx_s${i}, []), __r -> struct_pack(__dqx_rule := ${i}, __dqx_row := __r))`
+        : `transform(coalesce(__dqx_s${i}, array()), __r -> named_struct('__dqx_rule', ${i}, '__dqx_row', __r))`,
+    );
+    const all = d === 'duckdb' ? `flatten([${tagged.join(', ')}])` : `flatten(array(${tagged.join(', ')}))`;
+    const exploded =
+      d === 'duckdb'
+        ? `SELECT ${counts.join(', ')}, __u.__dqx_smp.__dqx_rule AS __dqx_rule, __u.__dqx_smp.__dqx_row AS __dqx_row\n  FROM (${agg}) AS __dqx_agg LEFT JOIN LATERAL (SELECT unnest(${all}) AS __dqx_smp) AS __u ON TRUE`
+        : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row\n  FROM (SELECT ${counts.join(', ')}, ${all} AS __dqx_all FROM (${agg}) AS __dqx_agg0) AS __dqx_agg\n  LATERAL VIEW OUTER inline(__dqx_all) __dqx_smp AS __dqx_rule, __dqx_row`;
+    const expanded =
+      d === 'duckdb'
+        ? duckDecodedRows(plan, counts, exploded)
+        : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${exploded}) AS __dqx_x`;
+    const errors = errorsArray(plan, byCriticality(plan, 'error'));
+    const warnings = errorsArray(plan, byCriticality(plan, 'warn'));
+    const json = (e: string) => `CASE WHEN __dqx_rule IS NOT NULL THEN to_json(${e}) END`;
+    sql =
+      `WITH __dqx_flags AS (\n  ${flags}\n)\n` +
+      `SELECT ${[...counts, '__dqx_rule', ...inputCols, `${json(errors)} AS __dqx_errors`, `${json(warnings)} AS __dqx_warnings`].join(',\n  ')}\n` +
+      `FROM (${expanded}) AS __dqx_samples`;
+  }
+
+  const rules = plan.rules.map(publicRule);
+  return {
+    sql,
+    rules,
+    jobOnly: plan.jobOnly,
+    ruleSetFingerprint: plan.ruleSetFingerprint,
+    decode: (result) => decodeValidation(result, plan, rules),
+  };
+}
+
+const toNumber = (v: unknown): number =>
+  typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : ((v as number) ?? 0);
+
+function parseEntries(v: unknown): SampleEntry[] | null {
+  if (v === null || v === undefined) return null;
+  const parsed = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+  if (!Array.isArray(parsed)) return null;
+  return parsed.map((e) => {
+    const entry = e as Record<string, unknown>;
+    return {
+      name: String(entry.name),
+      message: (entry.message as string | null) ?? null,
+      columns: (entry.columns as string[] | null) ?? null,
+      filter: (entry.filter as string | null) ?? null,
+      function: String(entry.function),
+      user_metadata: (entry.user_metadata as Record<string, string | null>) ?? {},
+      rule_fingerprint: String(entry.rule_fingerprint),
+      skipped: (entry.skipped as boolean | null) ?? null,
+    };
+  });
+}
+
+function decodeValidation(result: QueryRows, plan: Plan, rules: CompiledRule[]): ValidationSummary {
+  const idx = new Map(result.columns.map((c, i) => [c.name, i]));
+  const cell = (row: unknown[], name: string) => {
+    const i = idx.get(name);
+    return i === undefined ? undefined : row[i];
+  };
+  const first = result.rows[0];
+  if (!first) throw new Error('The validation statement returned no rows.');
+  const totalRows = toNumber(cell(first, '__dqx_total'));
+  const errorRows = toNumber(cell(first, '__dqx_error_rows'));
+  const warningOnlyRows = toNumber(cell(first, '__dqx_warning_rows'));
+  const samples: SampleRow[] = [];
+  for (const row of result.rows) {
+    const ruleIndex = cell(row, '__dqx_rule');
+    if (ruleIndex === null || ruleIndex === undefined) continue;
+    const values: Record<string, unknown> = {};
+    for (const c of plan.inputColumns) values[c] = cell(row, c);
+    samples.push({
+      rule: toNumber(ruleIndex),
+      values,
+      errors: parseEntries(cell(row, '__dqx_errors')),
+      warnings: parseEntries(cell(row, '__dqx_warnings')),
+    });
+  }
+  return {
+    totalRows,
+    errorRows,
+    warningOnlyRows,
+    validRows: totalRows - errorRows,
+    rules: rules.map((r, i) => ({
+      ...r,
+      evaluatedRows: r.status === 'skipped' ? totalRows : toNumber(cell(first, `__dqx_eval${i}`)),
+      failingRows: toNumber(cell(first, `__dqx_fail${i}`)),
+    })),
+    jobOnly: plan.jobOnly,
+    samples,
+    ruleSetFingerprint: plan.ruleSetFingerprint,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Tables a rule set reads besides the checked table: reference tables of dataset checks
+ * (`ref_table`) and tables in subqueries of filters and SQL expressions. Callers check the
+ * caller's access to each before running anything.
+ */
+export function tablesReadBy(checks: DqxCheck[]): string[] {
+  const out = new Set<string>();
+  const scan = (text: unknown) => {
+    if (typeof text !== 'string') return;
+    try {
+      for (const t of fragmentReferences(text).tables) out.add(t);
+    } catch {
+      // unparsable fragments are reported by validation
+    }
+  };
+  for (const check of checks) {
+    const args = check.check.arguments ?? {};
+    if (typeof args.ref_table === 'string' && args.ref_table) out.add(args.ref_table);
+    scan(check.filter);
+    scan(check.message_expr);
+    for (const [key, value] of Object.entries(args)) {
+      const param = getCheck(check.check.function)?.params.find((p) => p.name === key);
+      if (param?.widget === 'sql' || param?.widget === 'limit' || key === 'expression' || key === 'query')
+        scan(value);
+    }
+  }
+  return [...out];
+}
+
+export type { Dialect };

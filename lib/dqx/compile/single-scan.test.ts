@@ -1,0 +1,212 @@
+/**
+ * A rule set of 25 row-level rules validated on a generated 1,000,000-row DuckDB table in one
+ * statement: DuckDB's plan reads the table once, and the counts agree with hand-written
+ * predicates evaluated independently.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DqxCheck, TableSchema } from '../model';
+import { compileValidation } from './compiler';
+
+const ROWS = 1_000_000;
+
+const table: TableSchema = {
+  name: 'orders',
+  columns: [
+    { name: 'order_id', type: 'bigint' },
+    { name: 'customer', type: 'string' },
+    { name: 'email', type: 'string' },
+    { name: 'amount', type: 'double' },
+    { name: 'quantity', type: 'int' },
+    { name: 'status', type: 'string' },
+    { name: 'country', type: 'string' },
+    { name: 'created_at', type: 'timestamp' },
+    { name: 'ship_date', type: 'date' },
+    { name: 'order_date', type: 'date' },
+    { name: 'ip', type: 'string' },
+    { name: 'sku', type: 'string' },
+    { name: 'discount', type: 'decimal(5,2)' },
+  ],
+};
+
+// deterministic defects: every column has a few percent of bad values
+const CREATE = `
+CREATE TABLE orders AS
+SELECT
+  i AS order_id,
+  CASE WHEN i % 53 = 0 THEN NULL WHEN i % 61 = 0 THEN '' ELSE 'customer ' || (i % 1000) END AS customer,
+  CASE WHEN i % 47 = 0 THEN NULL WHEN i % 43 = 0 THEN 'not-an-email' ELSE 'user' || i || '@example.com' END AS email,
+  CASE WHEN i % 41 = 0 THEN -1.0 * (i % 100) WHEN i % 37 = 0 THEN NULL ELSE (i % 10000) / 7.0 END AS amount,
+  CAST(CASE WHEN i % 31 = 0 THEN 0 ELSE i % 50 END AS INTEGER) AS quantity,
+  CASE i % 29 WHEN 0 THEN 'UNKNOWN' WHEN 1 THEN 'CANCELLED' ELSE 'ACTIVE' END AS status,
+  CASE WHEN i % 23 = 0 THEN 'XX' WHEN i % 19 = 0 THEN 'us' ELSE 'US' END AS country,
+  TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i * 37) AS created_at,
+  DATE '2024-01-01' + CAST(i % 400 AS INTEGER) AS ship_date,
+  DATE '2024-01-01' + CAST(i % 390 AS INTEGER) AS order_date,
+  CASE WHEN i % 17 = 0 THEN '999.1.1.1' ELSE '10.0.' || (i % 256) || '.' || (i % 200) END AS ip,
+  CASE WHEN i % 13 = 0 THEN 'bad sku' ELSE 'SKU-' || lpad(CAST(i % 10000 AS VARCHAR), 4, '0') END AS sku,
+  CAST((i % 120) AS DECIMAL(5,2)) AS discount
+FROM range(${ROWS}) t(i)`;
+
+const c = (fn: string, args: Record<string, unknown>, extra: Partial<DqxCheck> = {}): DqxCheck => ({
+  check: { function: fn, arguments: args },
+  ...extra,
+});
+
+/** 25 mixed rules, each with an independent hand-written predicate for its failing rows. */
+const RULES: [DqxCheck, string][] = [
+  [c('is_not_null', { column: 'customer' }), 'customer IS NULL'],
+  [c('is_not_null', { column: 'email' }), 'email IS NULL'],
+  [c('is_not_null', { column: 'amount' }, { criticality: 'warn' }), 'amount IS NULL'],
+  [c('is_not_empty', { column: 'customer' }), "customer = ''"],
+  [
+    c('is_not_null_and_not_empty', { column: 'customer', trim_strings: true }, { criticality: 'warn' }),
+    "customer IS NULL OR trim(customer) = ''",
+  ],
+  [
+    c('is_in_list', { column: 'status', allowed: ["'ACTIVE'", "'CANCELLED'"] }),
+    "status NOT IN ('ACTIVE', 'CANCELLED')",
+  ],
+  [c('is_in_range', { column: 'amount', min_limit: 0, max_limit: 1000 }), 'amount < 0 OR amount > 1000'],
+  [c('is_not_less_than', { column: 'quantity', limit: 1 }, { criticality: 'warn' }), 'quantity < 1'],
+  [c('is_not_greater_than', { column: 'discount', limit: 100 }), 'discount > 100'],
+  [c('is_valid_email', { column: 'email' }), "email IS NOT NULL AND email NOT LIKE '%@example.com'"],
+  [c('is_valid_ipv4_address', { column: 'ip' }), "ip LIKE '999.%'"],
+  [c('regex_match', { column: 'sku', regex: '^SKU-\\d{4}$' }), "sku = 'bad sku'"],
+  [c('is_valid_country_code', { column: 'country' }), "country IN ('XX', 'us')"],
+  [
+    c('has_valid_string_case', { column: 'country', case: 'upper' }, { criticality: 'warn' }),
+    "country = 'us'",
+  ],
+  // negate: fails when order_date is more than 0 days older than ship_date
+  [
+    c(
+      'is_older_than_col2_for_n_days',
+      { column1: 'order_date', column2: 'ship_date', days: 0, negate: true },
+      { name: 'order_before_ship' },
+    ),
+    'order_date < ship_date',
+  ],
+  [
+    c('sql_expression', { expression: 'quantity * amount < 100000', name: 'order_value' }),
+    'quantity * amount >= 100000',
+  ],
+  [
+    c(
+      'sql_expression',
+      { expression: "status <> 'CANCELLED' OR quantity = 0", name: 'cancelled_empty' },
+      { criticality: 'warn' },
+    ),
+    "status = 'CANCELLED' AND quantity <> 0",
+  ],
+  [c('is_not_in_future', { column: 'created_at' }), 'FALSE'],
+  [
+    c(
+      'is_equal_to',
+      { column: 'quantity', value: 0 },
+      { filter: "status = 'CANCELLED'", criticality: 'warn' },
+    ),
+    "status = 'CANCELLED' AND quantity <> 0",
+  ],
+  [
+    c('is_not_null', { column: 'email' }, { filter: "country = 'US'", name: 'us_email' }),
+    "country = 'US' AND email IS NULL",
+  ],
+  [c('has_num_decimal_places', { column: 'discount', limit: 0 }), 'FALSE'],
+  [c('is_not_in_list', { column: 'country', forbidden: ["'XX'"] }), "country = 'XX'"],
+  [
+    c('is_in_range', { column: 'quantity', min_limit: 0, max_limit: 49 }, { criticality: 'warn' }),
+    'quantity < 0 OR quantity > 49',
+  ],
+  [
+    c('is_not_null_and_is_in_list', { column: 'status', allowed: ["'ACTIVE'"] }, { criticality: 'warn' }),
+    "status <> 'ACTIVE'",
+  ],
+  [
+    c('is_valid_timestamp', { column: 'sku' }, { filter: 'order_id < 1000', name: 'sku_is_no_timestamp' }),
+    'order_id < 1000',
+  ],
+];
+
+let db: DuckDBInstance;
+let conn: DuckDBConnection;
+
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:');
+  conn = await db.connect();
+  await conn.run(CREATE);
+}, 120_000);
+
+afterAll(() => conn?.closeSync());
+
+describe('25 rules on 1,000,000 rows in one statement', () => {
+  const checks = RULES.map(([check]) => check);
+  const compiled = compileValidation(checks, '"orders"', { dialect: 'duckdb', table, sampleLimit: 5 });
+
+  it('reads the table once', async () => {
+    const explain = await conn.runAndReadAll(`EXPLAIN ${compiled.sql}`);
+    const plan = explain
+      .getRowsJson()
+      .map((r) => r.join('\n'))
+      .join('\n');
+    const scans = plan.match(/(?:SEQ_SCAN|TABLE_SCAN|READ_PARQUET)/g) ?? [];
+    expect(scans).toHaveLength(1);
+    expect(plan).toContain('orders');
+  });
+
+  it('counts what the hand-written predicates count', async () => {
+    const result = await conn.runAndReadAll(compiled.sql);
+    const summary = compiled.decode({
+      columns: result.columnNames().map((name) => ({ name })),
+      rows: result.getRowsJson() as unknown[][],
+    });
+    expect(summary.totalRows).toBe(ROWS);
+    expect(summary.rules).toHaveLength(25);
+    expect(summary.jobOnly).toEqual([]);
+
+    const errorPreds = RULES.filter(([check]) => (check.criticality ?? 'error') === 'error').map(
+      ([, p]) => `coalesce(${p}, FALSE)`,
+    );
+    const warnPreds = RULES.filter(([check]) => check.criticality === 'warn').map(
+      ([, p]) => `coalesce(${p}, FALSE)`,
+    );
+    const oracle = await conn.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE ${errorPreds.join(' OR ')}) AS errors,
+              count(*) FILTER (WHERE NOT (${errorPreds.join(' OR ')}) AND (${warnPreds.join(' OR ')})) AS warnings_only,
+              ${RULES.map(([, p], i) => `count(*) FILTER (WHERE coalesce(${p}, FALSE)) AS r${i}`).join(', ')}
+       FROM orders`,
+    );
+    const expected = oracle.getRowObjectsJson()[0]!;
+    expect(summary.errorRows).toBe(Number(expected.errors));
+    expect(summary.warningOnlyRows).toBe(Number(expected.warnings_only));
+    // rules come back errors first, then warnings (DQX's order); match them by name
+    RULES.forEach(([check], i) => {
+      const byFingerprint = summary.rules.filter(
+        (r) =>
+          r.function === check.check.function &&
+          JSON.stringify(r.columns) ===
+            JSON.stringify(check.check.arguments?.column ? [check.check.arguments.column] : null) &&
+          r.filter === (check.filter ?? null) &&
+          r.criticality === (check.criticality ?? 'error'),
+      );
+      expect(byFingerprint.length, `rule ${i}`).toBeGreaterThan(0);
+      expect(
+        byFingerprint.map((r) => r.failingRows),
+        `rule ${i} (${check.check.function})`,
+      ).toContain(Number(expected[`r${i}`]));
+    });
+    const filtered = summary.rules.find((r) => r.name === 'us_email')!;
+    expect(filtered.evaluatedRows).toBeLessThan(ROWS);
+
+    // samples: at most 5 per rule, each a row that fails that rule
+    for (const [i, rule] of summary.rules.entries()) {
+      const samples = summary.samples.filter((s) => s.rule === i);
+      expect(samples.length).toBe(Math.min(5, rule.failingRows));
+      for (const s of samples) {
+        const entries = [...(s.errors ?? []), ...(s.warnings ?? [])];
+        expect(entries.some((e) => e.name === rule.name)).toBe(true);
+      }
+    }
+  });
+});
