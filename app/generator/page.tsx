@@ -1,10 +1,63 @@
+import { Suspense } from 'react';
+
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+
+import { GeneratorRulesSection, GeneratorRulesSkeleton } from './rules-section';
+
 export const metadata = { title: 'Generator' };
 
-export default function GeneratorPage() {
+export default async function GeneratorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ table?: string | string[] }>;
+}) {
+  const { table } = await searchParams;
+  const name = typeof table === 'string' && table.trim() ? table.trim() : null;
   return (
-    <section className="space-y-2">
-      <h1 className="text-2xl font-semibold">Generator</h1>
-      <p className="text-muted-foreground">This page is being built.</p>
+    <section className="space-y-8">
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold">Generator</h1>
+        <p className="text-muted-foreground">
+          Generate DQX data-quality rules for a table from its profile and your requirements.
+        </p>
+      </div>
+      <section aria-labelledby="step-table" className="space-y-4">
+        <h2 id="step-table" className="text-lg font-medium">
+          1. Choose a table
+        </h2>
+        {/* Until the catalog's table picker is on this page: a plain form that puts ?table= in the URL. */}
+        <form method="get" className="flex max-w-xl flex-wrap items-end gap-2">
+          <div className="grid min-w-64 flex-1 gap-1.5">
+            <label htmlFor="generator-table" className="text-sm font-medium">
+              Table name
+            </label>
+            <Input
+              id="generator-table"
+              name="table"
+              defaultValue={name ?? ''}
+              placeholder="catalog.schema.table"
+              className="font-mono"
+              autoFocus={!name}
+            />
+          </div>
+          <Button type="submit" variant="outline">
+            Open
+          </Button>
+        </form>
+      </section>
+      <section aria-labelledby="step-rules" className="space-y-4">
+        <h2 id="step-rules" className="text-lg font-medium">
+          2. Rules
+        </h2>
+        {name ? (
+          <Suspense key={name} fallback={<GeneratorRulesSkeleton />}>
+            <GeneratorRulesSection table={name} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground">Choose a table to write or import rules for it.</p>
+        )}
+      </section>
     </section>
   );
 }
