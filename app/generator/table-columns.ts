@@ -30,7 +30,11 @@ export function splitTableName(name: string): { catalog: string; schema: string;
 export async function describeTableColumns(caller: Caller, name: string): Promise<TableColumnsResult> {
   const ref = splitTableName(name);
   if (!ref) {
-    return { status: 'invalid_name', name, message: `'${name}' is not a table name: expected catalog.schema.table.` };
+    return {
+      status: 'invalid_name',
+      name,
+      message: `'${name}' is not a table name: expected catalog.schema.table.`,
+    };
   }
   try {
     const warehouse = getWarehouse(caller);
@@ -58,6 +62,10 @@ export async function describeTableColumns(caller: Caller, name: string): Promis
       table: name,
       error: error instanceof Error ? error.message : String(error),
     });
-    return { status: 'unavailable', name, message: 'The table could not be described right now; try again later.' };
+    return {
+      status: 'unavailable',
+      name,
+      message: 'The table could not be described right now; try again later.',
+    };
   }
 }

@@ -60,7 +60,9 @@ export function ArgumentField({
   path = `check.arguments.${param.name}`,
 }: ArgumentFieldProps) {
   const controlId = fieldDomId(idPrefix, path);
-  const fieldIssues = issuesAt(issues, path, { exact: param.widget !== 'values' && param.widget !== 'columns' && param.widget !== 'strings' });
+  const fieldIssues = issuesAt(issues, path, {
+    exact: param.widget !== 'values' && param.widget !== 'columns' && param.widget !== 'strings',
+  });
   const itemIssues = (i: number) => issuesAt(issues, `${path}.${i}`);
   const label = <code className="font-mono text-[13px]">{param.name}</code>;
   const description = (
@@ -93,7 +95,9 @@ export function ArgumentField({
                 onChange={(v) => onChange(v === '' ? undefined : v)}
                 options={options}
                 listLabel={`Columns for ${param.name}`}
-                placeholder={columns.length ? 'Choose a column or type an expression' : 'Column name or SQL expression'}
+                placeholder={
+                  columns.length ? 'Choose a column or type an expression' : 'Column name or SQL expression'
+                }
                 invalid={invalid}
                 describedBy={describedBy}
                 disabled={disabled}
@@ -146,7 +150,13 @@ export function ArgumentField({
                   }}
                 />
                 <span className="text-muted-foreground text-xs">
-                  {value === undefined ? `${effective ? 'on' : 'off'} (default)` : typeof value === 'boolean' ? (value ? 'on' : 'off') : `stored as ${JSON.stringify(value)}`}
+                  {value === undefined
+                    ? `${effective ? 'on' : 'off'} (default)`
+                    : typeof value === 'boolean'
+                      ? value
+                        ? 'on'
+                        : 'off'
+                      : `stored as ${JSON.stringify(value)}`}
                 </span>
               </div>
             );
@@ -166,7 +176,8 @@ export function ArgumentField({
                 />
               );
             }
-            const current = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
+            const current =
+              typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
             const known = current === '' || param.choices.includes(current);
             return (
               <NativeSelect
@@ -178,7 +189,9 @@ export function ArgumentField({
                 onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
               >
                 <option value="">
-                  {param.required ? 'Choose…' : `Default${param.default != null ? ` (${String(param.default)})` : ''}`}
+                  {param.required
+                    ? 'Choose…'
+                    : `Default${param.default != null ? ` (${String(param.default)})` : ''}`}
                 </option>
                 {param.choices.map((c) => (
                   <option key={c} value={c}>
@@ -201,6 +214,7 @@ export function ArgumentField({
                 describedBy={describedBy}
                 invalid={invalid}
                 disabled={disabled}
+                unknownColumn={fieldIssues.some((i) => i.code === 'unknown_column')}
               />
             );
           case 'values':

@@ -128,7 +128,11 @@ describe('numbers', () => {
     const rule = {
       check: {
         function: 'is_equal_to',
-        arguments: { column: 'age', value: days.ok ? days.value : null, rel_tolerance: rel.ok ? rel.value : null },
+        arguments: {
+          column: 'age',
+          value: days.ok ? days.value : null,
+          rel_tolerance: rel.ok ? rel.value : null,
+        },
       },
     };
     expect(validateChecks([rule], { table }).errors).toEqual([]);
@@ -136,7 +140,10 @@ describe('numbers', () => {
 });
 
 describe('rule edits', () => {
-  const base: RawRule = { criticality: 'warn', check: { function: 'is_not_null', arguments: { column: 'email' } } };
+  const base: RawRule = {
+    criticality: 'warn',
+    check: { function: 'is_not_null', arguments: { column: 'email' } },
+  };
 
   it('removes an argument when its field is emptied, and the emptied arguments mapping', () => {
     const edited = setArgument(base, 'column', undefined);
@@ -154,7 +161,10 @@ describe('rule edits', () => {
 
   it('moves the column into for_each_column and back', () => {
     const on = enableForEachColumn(base, def('is_not_null'));
-    expect(on).toEqual({ criticality: 'warn', check: { function: 'is_not_null', for_each_column: ['email'] } });
+    expect(on).toEqual({
+      criticality: 'warn',
+      check: { function: 'is_not_null', for_each_column: ['email'] },
+    });
     const two = { ...on, check: { ...(on.check as object), for_each_column: ['email', 'status'] } };
     expect(validateChecks([two], { table }).errors).toEqual([]);
     expect(disableForEachColumn(two, def('is_not_null'))).toEqual(base);
@@ -174,7 +184,10 @@ describe('rule edits', () => {
   it('keeps the arguments the new function takes and names the others when the function changes', () => {
     const inList: RawRule = {
       criticality: 'warn',
-      check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'A'"], case_sensitive: false } },
+      check: {
+        function: 'is_in_list',
+        arguments: { column: 'status', allowed: ["'A'"], case_sensitive: false },
+      },
       filter: 'age > 18',
     };
     const { rule, dropped } = changeFunction(inList, 'is_not_in_list');

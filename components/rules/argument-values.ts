@@ -87,7 +87,7 @@ export const VALUE_KIND_LABELS: Record<ValueKind, string> = {
   number: 'Number',
   date: 'Date',
   timestamp: 'Timestamp',
-  expression: 'Column or SQL expression',
+  expression: 'Column or expression',
   other: 'Other (JSON)',
 };
 
@@ -132,7 +132,8 @@ export function describeValue(value: unknown): ValueDraft | null {
  */
 export function valueFromDraft(draft: ValueDraft, previous?: unknown): ParseResult<unknown> {
   const trimmed = draft.text.trim();
-  if (draft.kind === 'text') return { ok: true, value: draft.text === '' ? undefined : quoteSparkString(draft.text) };
+  if (draft.kind === 'text')
+    return { ok: true, value: draft.text === '' ? undefined : quoteSparkString(draft.text) };
   if (trimmed === '') return { ok: true, value: undefined };
   switch (draft.kind) {
     case 'number':
@@ -224,7 +225,10 @@ export function enableForEachColumn(rule: RawRule, def: CheckDefinition): RawRul
   const key = columnKeyOf(def);
   if (!key || forEachColumnOf(rule)) return rule;
   const current = argumentsOf(rule)[key];
-  const has = key === 'column' ? typeof current === 'string' && current !== '' : Array.isArray(current) && current.length > 0;
+  const has =
+    key === 'column'
+      ? typeof current === 'string' && current !== ''
+      : Array.isArray(current) && current.length > 0;
   const moved = setArgument(rule, key, undefined);
   return setForEachColumn(moved, has ? [current] : []);
 }
@@ -253,14 +257,17 @@ function convertColumnValue(value: unknown, to: 'column' | 'columns'): unknown {
  * `dropped`, so the form can say so.
  */
 export function changeFunction(rule: RawRule, functionName: string): { rule: RawRule; dropped: string[] } {
-  const oldDef = getCheck(typeof checkBlock(rule).function === 'string' ? (checkBlock(rule).function as string) : '');
+  const oldDef = getCheck(
+    typeof checkBlock(rule).function === 'string' ? (checkBlock(rule).function as string) : '',
+  );
   const newDef = getCheck(functionName);
   const oldKey = columnKeyOf(oldDef);
   const newKey = columnKeyOf(newDef);
   const dropped: string[] = [];
   const args = argumentsOf(rule);
   const nextArgs: Record<string, unknown> = {};
-  const accepts = (name: string) => !newDef || newDef.params.some((p) => p.name === name && !p.programmaticOnly);
+  const accepts = (name: string) =>
+    !newDef || newDef.params.some((p) => p.name === name && !p.programmaticOnly);
   for (const [name, value] of Object.entries(args)) {
     if (accepts(name)) nextArgs[name] = value;
     else if (oldKey && newKey && name === oldKey && oldKey !== newKey) {

@@ -4,13 +4,25 @@ import type { TableColumn } from './rule-model';
 import type { SuggestOption } from './suggest-input';
 
 export type TypeFamily =
-  'string' | 'numeric' | 'boolean' | 'date' | 'timestamp' | 'binary' | 'array' | 'map' | 'struct' | 'variant' | 'other';
+  | 'string'
+  | 'numeric'
+  | 'boolean'
+  | 'date'
+  | 'timestamp'
+  | 'binary'
+  | 'array'
+  | 'map'
+  | 'struct'
+  | 'variant'
+  | 'other';
 
 /** The family of a Spark SQL type string, as DQX's checks group them. */
 export function typeFamily(type: string): TypeFamily {
   const t = type.trim().toLowerCase();
   if (/^(string|varchar|char)\b/.test(t)) return 'string';
-  if (/^(tinyint|smallint|int|integer|bigint|long|short|byte|float|double|real|decimal|dec|numeric)\b/.test(t)) {
+  if (
+    /^(tinyint|smallint|int|integer|bigint|long|short|byte|float|double|real|decimal|dec|numeric)\b/.test(t)
+  ) {
     return 'numeric';
   }
   if (t === 'boolean' || t === 'bool') return 'boolean';
@@ -43,5 +55,7 @@ export function columnOptions(columns: readonly TableColumn[], param?: CheckPara
     };
   });
   // columns that fit first, otherwise in table order
-  return [...options.filter((o) => o.fits), ...options.filter((o) => !o.fits)].map(({ fits: _fits, ...o }) => o);
+  return [...options.filter((o) => o.fits), ...options.filter((o) => !o.fits)].map(
+    ({ fits: _fits, ...o }) => o,
+  );
 }

@@ -24,8 +24,14 @@ export { floatValue, isMarker, pyFloatRepr, pyKind, pyRepr } from '@/lib/dqx/py-
 export type { ChecksFormat, Criticality, DqxCheck, TableSchema } from '@/lib/dqx/model';
 export type { DetailedRuleIssue } from '@/lib/dqx/validate';
 
-export type ValidationResult = RuleSetValidation & { errors: DetailedRuleIssue[]; warnings: DetailedRuleIssue[] };
-export type Validator = (checks: unknown[], options: ValidateOptions & { table?: TableSchema }) => ValidationResult;
+export type ValidationResult = RuleSetValidation & {
+  errors: DetailedRuleIssue[];
+  warnings: DetailedRuleIssue[];
+};
+export type Validator = (
+  checks: unknown[],
+  options: ValidateOptions & { table?: TableSchema },
+) => ValidationResult;
 
 let validatorPromise: Promise<Validator> | null = null;
 

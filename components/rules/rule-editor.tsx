@@ -1,6 +1,16 @@
 'use client';
 
-import { CircleAlert, CircleCheck, Download, Loader2, Plus, TriangleAlert, Undo2, Upload, X } from 'lucide-react';
+import {
+  CircleAlert,
+  CircleCheck,
+  Download,
+  Loader2,
+  Plus,
+  TriangleAlert,
+  Undo2,
+  Upload,
+  X,
+} from 'lucide-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -13,7 +23,14 @@ import type { ChecksFormat, TableSchema } from './engine';
 import { RuleForm, type FocusRequest } from './rule-form';
 import { EMPTY_RULE_ISSUES, type EditorIssue } from './rule-issues';
 import { RuleList } from './rule-list';
-import { newRuleKey, rulesOf, summarizeRule, type RawRule, type RuleItem, type TableColumn } from './rule-model';
+import {
+  newRuleKey,
+  rulesOf,
+  summarizeRule,
+  type RawRule,
+  type RuleItem,
+  type TableColumn,
+} from './rule-model';
 import { readRulesFile, RULES_FILE_ACCEPT } from './rules-file';
 import { RulesCodeView } from './rules-code-view';
 import {
@@ -111,7 +128,9 @@ export function RuleEditor({
   const idPrefix = `re${useId().replace(/[^A-Za-z0-9]/g, '')}`;
   const [tab, setTab] = useState<Tab>(initialDraft?.format ?? 'form');
   const [selectedKey, setSelectedKey] = useState<string | null>(value[0]?.key ?? null);
-  const [drafts, setDrafts] = useState<Partial<Record<ChecksFormat, CodeDraft>>>(() => initialDrafts(value, initialDraft));
+  const [drafts, setDrafts] = useState<Partial<Record<ChecksFormat, CodeDraft>>>(() =>
+    initialDrafts(value, initialDraft),
+  );
   const [undo, setUndo] = useState<UndoAction | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
@@ -129,7 +148,10 @@ export function RuleEditor({
   const table = useMemo<TableSchema | undefined>(
     () =>
       columns.length
-        ? { ...(tableName ? { name: tableName } : {}), columns: columns.map((c) => ({ name: c.name, type: c.type })) }
+        ? {
+            ...(tableName ? { name: tableName } : {}),
+            columns: columns.map((c) => ({ name: c.name, type: c.type })),
+          }
         : undefined,
     [columns, tableName],
   );
@@ -178,8 +200,15 @@ export function RuleEditor({
     const i = value.findIndex((x) => x.key === key);
     const source = value[i];
     if (!source) return;
-    const copy: RuleItem = { key: newRuleKey(), rule: structuredClone(source.rule), annotation: { origin: 'manual' } };
-    change([...value.slice(0, i + 1), copy, ...value.slice(i + 1)], `Rule ${i + 1} duplicated as rule ${i + 2}.`);
+    const copy: RuleItem = {
+      key: newRuleKey(),
+      rule: structuredClone(source.rule),
+      annotation: { origin: 'manual' },
+    };
+    change(
+      [...value.slice(0, i + 1), copy, ...value.slice(i + 1)],
+      `Rule ${i + 1} duplicated as rule ${i + 2}.`,
+    );
     setSelectedKey(copy.key);
   };
 
@@ -237,7 +266,13 @@ export function RuleEditor({
     const d = drafts[format];
     const inSync = d ? d.basis === value : false;
     if (d && (inSync || d.problem || d.pending)) {
-      return { text: d.text, problem: d.problem, pending: d.pending, stale: !inSync && !!d.problem, ignored: d.ignored };
+      return {
+        text: d.text,
+        problem: d.problem,
+        pending: d.pending,
+        stale: !inSync && !!d.problem,
+        ignored: d.ignored,
+      };
     }
     const s = serialized(format);
     return 'text' in s
@@ -268,7 +303,10 @@ export function RuleEditor({
       const parsed = parseRulesText(text, format);
       if (parsed.ok) {
         const next = reconcileItems(valueRef.current, parsed.rules, 'manual');
-        setDrafts((prev) => ({ ...prev, [format]: { text, basis: next, problem: null, pending: false, ignored: parsed.ignored } }));
+        setDrafts((prev) => ({
+          ...prev,
+          [format]: { text, basis: next, problem: null, pending: false, ignored: parsed.ignored },
+        }));
         valueRef.current = next;
         onChange(next);
       } else {
@@ -298,7 +336,13 @@ export function RuleEditor({
         const format = read.format;
         setDrafts((prev) => ({
           ...prev,
-          [format]: { text: read.text!, basis: valueRef.current, problem: read.problem, pending: false, ignored: [] },
+          [format]: {
+            text: read.text!,
+            basis: valueRef.current,
+            problem: read.problem,
+            pending: false,
+            ignored: [],
+          },
         }));
         setTab(format);
       }
@@ -315,7 +359,15 @@ export function RuleEditor({
         : null,
     );
     if (read.ignored.length) {
-      setDrafts({ [read.format]: { text: read.text, basis: read.items, problem: null, pending: false, ignored: read.ignored } });
+      setDrafts({
+        [read.format]: {
+          text: read.text,
+          basis: read.items,
+          problem: null,
+          pending: false,
+          ignored: read.ignored,
+        },
+      });
     }
   };
 
@@ -391,10 +443,22 @@ export function RuleEditor({
                 />
               </>
             )}
-            <Button type="button" size="sm" variant="outline" onClick={() => download('yaml')} disabled={!value.length}>
+            <Button
+              type="button"
+              size="sm"
+              variant="outline"
+              onClick={() => download('yaml')}
+              disabled={!value.length}
+            >
               <Download /> YAML
             </Button>
-            <Button type="button" size="sm" variant="outline" onClick={() => download('json')} disabled={!value.length}>
+            <Button
+              type="button"
+              size="sm"
+              variant="outline"
+              onClick={() => download('json')}
+              disabled={!value.length}
+            >
               <Download /> JSON
             </Button>
             {toolbar}
@@ -412,7 +476,10 @@ export function RuleEditor({
                 : 'text-muted-foreground flex items-center gap-1.5'
             }
           >
-            <StatusIcon aria-hidden className={validation.pending && !validation.failure ? 'size-4 animate-spin' : 'size-4'} />
+            <StatusIcon
+              aria-hidden
+              className={validation.pending && !validation.failure ? 'size-4 animate-spin' : 'size-4'}
+            />
             {statusText}
           </p>
           {notice && (
@@ -431,7 +498,10 @@ export function RuleEditor({
         </div>
 
         {undo && (
-          <div role="status" className="bg-muted flex flex-wrap items-center gap-3 rounded-md px-3 py-2 text-sm">
+          <div
+            role="status"
+            className="bg-muted flex flex-wrap items-center gap-3 rounded-md px-3 py-2 text-sm"
+          >
             <span>{undo.message}</span>
             <Button
               type="button"
@@ -474,7 +544,10 @@ export function RuleEditor({
               <TriangleAlert aria-hidden />
               <AlertTitle>The {brokenDraft.toUpperCase()} text has an error and is not applied</AlertTitle>
               <AlertDescription>
-                <p>The form shows the rules as they were before that text. Your text is kept in the {brokenDraft.toUpperCase()} tab.</p>
+                <p>
+                  The form shows the rules as they were before that text. Your text is kept in the{' '}
+                  {brokenDraft.toUpperCase()} tab.
+                </p>
                 <Button type="button" size="sm" variant="outline" onClick={() => setTab(brokenDraft)}>
                   Show the {brokenDraft.toUpperCase()} text
                 </Button>
@@ -502,7 +575,15 @@ export function RuleEditor({
                   items={value}
                   issuesByKey={index.byKey}
                   selectedKey={selected?.key ?? null}
-                  onSelect={(key) => setSelectedKey(key)}
+                  onSelect={(key) => {
+                    setSelectedKey(key);
+                    // Stacked layout (narrow window): bring the form into view.
+                    if (window.matchMedia?.('(max-width: 1023px)').matches) {
+                      requestAnimationFrame(() =>
+                        document.getElementById(`${idPrefix}-form-title`)?.scrollIntoView({ block: 'start' }),
+                      );
+                    }
+                  }}
                   onDuplicate={duplicateRule}
                   onDelete={deleteRule}
                   onMove={moveRule}
@@ -516,7 +597,8 @@ export function RuleEditor({
                   className="bg-card min-w-0 rounded-lg border p-4 lg:sticky lg:top-16 lg:max-h-[calc(100vh-5rem)] lg:overflow-y-auto"
                 >
                   <h2 id={`${idPrefix}-form-title`} className="mb-4 text-base font-semibold break-all">
-                    Rule {selectedIndex + 1}: <span className="font-mono">{summarizeRule(selected.rule).displayName}</span>
+                    Rule {selectedIndex + 1}:{' '}
+                    <span className="font-mono">{summarizeRule(selected.rule).displayName}</span>
                   </h2>
                   <RuleForm
                     key={selected.key}

@@ -97,21 +97,20 @@ export function FieldShell({
 }: FieldShellProps) {
   const descId = `${controlId}-desc`;
   const issuesId = `${controlId}-issues`;
-  const describedBy = [description ? descId : null, issues.length ? issuesId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [description ? descId : null, issues.length ? issuesId : null].filter(Boolean).join(' ') || undefined;
   const invalid = issues.some((i) => i.severity === 'error');
   const labelContent = (
     <>
       {label}
-      {required && (
-        <>
-          <span aria-hidden className="text-destructive">
-            *
-          </span>
-          <span className="sr-only"> (required)</span>
-        </>
-      )}
+      {required && <span className="sr-only"> (required)</span>}
     </>
   );
+  const marker = required ? (
+    <span aria-hidden className="text-destructive -ml-1 text-sm" title="required">
+      *
+    </span>
+  ) : null;
   const body = (
     <>
       {children(describedBy, invalid)}
@@ -127,7 +126,10 @@ export function FieldShell({
     return (
       <fieldset className={cn('grid min-w-0 gap-1.5', className)} aria-describedby={describedBy}>
         <legend className="mb-1.5 flex w-full items-center justify-between gap-2 text-sm font-medium">
-          <span>{labelContent}</span>
+          <span className="flex items-baseline gap-1">
+            <span>{labelContent}</span>
+            {marker}
+          </span>
           {labelAside}
         </legend>
         {body}
@@ -137,9 +139,12 @@ export function FieldShell({
   return (
     <div className={cn('grid min-w-0 gap-1.5', className)}>
       <div className="flex items-center justify-between gap-2">
-        <label htmlFor={controlId} className="text-sm font-medium">
-          {labelContent}
-        </label>
+        <span className="flex items-baseline gap-1">
+          <label htmlFor={controlId} className="text-sm font-medium">
+            {labelContent}
+          </label>
+          {marker}
+        </span>
         {labelAside}
       </div>
       {body}
@@ -193,7 +198,12 @@ export function NumberInput({
         onChange={(e) => {
           const t = e.target.value;
           setText(t);
-          const parsed = t.trim() === '' ? { ok: true as const, value: undefined } : integer ? parseIntegerText(t) : parseNumberText(t);
+          const parsed =
+            t.trim() === ''
+              ? { ok: true as const, value: undefined }
+              : integer
+                ? parseIntegerText(t)
+                : parseNumberText(t);
           const next = parsed.ok ? parsed.value : undefined;
           setError(parsed.ok ? null : parsed.message);
           setSynced(next);
@@ -260,7 +270,7 @@ export function ValueEditor({
   return (
     <div className="grid min-w-0 gap-1">
       <div className="flex min-w-0 flex-wrap gap-2 sm:flex-nowrap">
-        <div className="w-full sm:w-44 sm:shrink-0">
+        <div className="w-full sm:w-48 sm:shrink-0">
           <NativeSelect
             aria-label={`Kind of ${label}`}
             value={draft.kind}
@@ -318,7 +328,8 @@ export function ValueEditor({
           'Not set.'
         ) : (
           <>
-            Stored in the rule as <code className="bg-muted rounded px-1 font-mono break-all">{storedPreview(stored)}</code>
+            Stored in the rule as{' '}
+            <code className="bg-muted rounded px-1 font-mono break-all">{storedPreview(stored)}</code>
             {draft.kind === 'text' && ' (quoted: DQX reads unquoted text as a column or expression)'}
             {draft.kind === 'expression' && ' (a column or SQL expression, not a text value)'}
           </>
@@ -339,6 +350,7 @@ export function LimitInput({
   describedBy,
   invalid,
   disabled,
+  unknownColumn,
 }: {
   id: string;
   label: string;
@@ -349,6 +361,8 @@ export function LimitInput({
   describedBy?: string;
   invalid?: boolean;
   disabled?: boolean;
+  /** The engine says the value names a column the table does not have (maybe meant as text). */
+  unknownColumn?: boolean;
 }) {
   const draftOf = (v: unknown): ValueDraft => describeValue(v) ?? { kind: defaultKind, text: '' };
   const [synced, setSynced] = useState<unknown>(value);
@@ -359,26 +373,42 @@ export function LimitInput({
     setDraft(draftOf(value));
     setError(null);
   }
+  const apply = (d: ValueDraft) => {
+    setDraft(d);
+    const parsed = valueFromDraft(d, value);
+    const next = parsed.ok ? parsed.value : undefined;
+    setError(parsed.ok ? null : parsed.message);
+    setSynced(next);
+    onChange(next);
+  };
   return (
-    <ValueEditor
-      id={id}
-      label={label}
-      draft={draft}
-      stored={value}
-      columnOptions={columnOptions}
-      describedBy={describedBy}
-      invalid={invalid}
-      error={error}
-      disabled={disabled}
-      onDraftChange={(d) => {
-        setDraft(d);
-        const parsed = valueFromDraft(d, value);
-        const next = parsed.ok ? parsed.value : undefined;
-        setError(parsed.ok ? null : parsed.message);
-        setSynced(next);
-        onChange(next);
-      }}
-    />
+    <>
+      <ValueEditor
+        id={id}
+        label={label}
+        draft={draft}
+        stored={value}
+        columnOptions={columnOptions}
+        describedBy={describedBy}
+        invalid={invalid}
+        error={error}
+        disabled={disabled}
+        onDraftChange={apply}
+      />
+      {unknownColumn && draft.kind === 'expression' && /^[\w\s-]+$/.test(draft.text) && (
+        <div>
+          <Button
+            type="button"
+            variant="outline"
+            size="sm"
+            disabled={disabled}
+            onClick={() => apply({ kind: 'text', text: draft.text })}
+          >
+            Use the text &quot;{draft.text}&quot; instead
+          </Button>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -436,7 +466,14 @@ export function ValueListInput({
     return (
       <p className="text-muted-foreground text-xs">
         The rule holds <code className="font-mono">{JSON.stringify(value)}</code>, not a list.{' '}
-        <Button type="button" variant="link" size="sm" className="h-auto p-0" onClick={() => emit([])} disabled={disabled}>
+        <Button
+          type="button"
+          variant="link"
+          size="sm"
+          className="h-auto p-0"
+          onClick={() => emit([])}
+          disabled={disabled}
+        >
           Start a new list
         </Button>
       </p>
@@ -453,7 +490,9 @@ export function ValueListInput({
           const issuesId = `${itemId}-issues`;
           return (
             <li key={i} className="flex min-w-0 items-start gap-2">
-              <span className="text-muted-foreground mt-2 w-5 shrink-0 text-right text-xs tabular-nums">{i + 1}.</span>
+              <span className="text-muted-foreground mt-2 w-5 shrink-0 text-right text-xs tabular-nums">
+                {i + 1}.
+              </span>
               <div className="grid min-w-0 flex-1 gap-1">
                 <ValueEditor
                   id={itemId}
@@ -469,6 +508,23 @@ export function ValueListInput({
                   onDraftChange={(d) => emit(drafts.map((x, j) => (j === i ? d : x)))}
                 />
                 <FieldIssues issues={itemIssues} id={issuesId} />
+                {draft.kind === 'expression' &&
+                  itemIssues.some((x) => x.code === 'unknown_column') &&
+                  /^[\w\s-]+$/.test(draft.text) && (
+                    <div>
+                      <Button
+                        type="button"
+                        variant="outline"
+                        size="sm"
+                        disabled={disabled}
+                        onClick={() =>
+                          emit(drafts.map((x, j) => (j === i ? { kind: 'text', text: draft.text } : x)))
+                        }
+                      >
+                        Use the text &quot;{draft.text}&quot; instead
+                      </Button>
+                    </div>
+                  )}
                 {focusIndex === i && <FocusOnMount targetId={itemId} onDone={() => setFocusIndex(null)} />}
               </div>
               <Button
@@ -550,7 +606,14 @@ export function ChipListInput({
     return (
       <p className="text-muted-foreground text-xs">
         The rule holds <code className="font-mono">{JSON.stringify(value)}</code>, not a list.{' '}
-        <Button type="button" variant="link" size="sm" className="h-auto p-0" onClick={() => onChange(undefined)} disabled={disabled}>
+        <Button
+          type="button"
+          variant="link"
+          size="sm"
+          className="h-auto p-0"
+          onClick={() => onChange(undefined)}
+          disabled={disabled}
+        >
           Clear it
         </Button>
       </p>
@@ -749,7 +812,9 @@ export function KeyValueInput({
                 className="min-w-0 flex-1"
                 value={row.value}
                 disabled={disabled}
-                onChange={(e) => emit(rows.map((r, j) => (j === i ? { key: r.key, value: e.target.value } : r)))}
+                onChange={(e) =>
+                  emit(rows.map((r, j) => (j === i ? { key: r.key, value: e.target.value } : r)))
+                }
               />
               <Button
                 type="button"
@@ -762,12 +827,20 @@ export function KeyValueInput({
                 <X />
               </Button>
             </div>
-            {duplicate && <LocalError id={`${uid}-dup-${i}`} message="This key is used twice; only the first is kept." />}
+            {duplicate && (
+              <LocalError id={`${uid}-dup-${i}`} message="This key is used twice; only the first is kept." />
+            )}
           </div>
         );
       })}
       <div>
-        <Button type="button" variant="outline" size="sm" disabled={disabled} onClick={() => setRows([...rows, { key: '', value: '' }])}>
+        <Button
+          type="button"
+          variant="outline"
+          size="sm"
+          disabled={disabled}
+          onClick={() => setRows([...rows, { key: '', value: '' }])}
+        >
           <Plus /> Add entry
         </Button>
       </div>

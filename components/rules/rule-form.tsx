@@ -37,7 +37,16 @@ import {
 import type { SuggestOption } from './suggest-input';
 import { SuggestInput } from './suggest-input';
 
-const GROUP_ORDER = ['core:row', 'core:dataset', 'geo:row', 'geo:dataset', 'pii:row', 'pii:dataset', 'anomaly:row', 'anomaly:dataset'];
+const GROUP_ORDER = [
+  'core:row',
+  'core:dataset',
+  'geo:row',
+  'geo:dataset',
+  'pii:row',
+  'pii:dataset',
+  'anomaly:row',
+  'anomaly:dataset',
+];
 
 function groupLabel(def: CheckDefinition): string {
   const what =
@@ -76,7 +85,11 @@ export function functionOptions(): SuggestOption[] {
 }
 
 /** The kind a new limit or list value starts as, from the type of the checked column. */
-export function valueKindFor(rule: RawRule, columns: readonly TableColumn[], def: CheckDefinition | undefined): ValueKind {
+export function valueKindFor(
+  rule: RawRule,
+  columns: readonly TableColumn[],
+  def: CheckDefinition | undefined,
+): ValueKind {
   if (def?.name === 'is_data_fresh') return 'timestamp';
   if (def?.name === 'has_num_decimal_places' || def?.name?.startsWith('is_aggr_')) return 'number';
   const column = argumentsOf(rule).column;
@@ -114,7 +127,18 @@ const ORIGIN_LABEL: Record<RuleAnnotation['origin'], string> = {
 
 /** Fields of a rule the form shows; issues elsewhere are listed at the top of the form. */
 function shownField(path: string, def: CheckDefinition | undefined, args: Record<string, unknown>): boolean {
-  if (['check.function', 'criticality', 'name', 'filter', 'message_expr', 'user_metadata'].includes(path)) return true;
+  if (
+    [
+      'check.function',
+      'check.arguments',
+      'criticality',
+      'name',
+      'filter',
+      'message_expr',
+      'user_metadata',
+    ].includes(path)
+  )
+    return true;
   if (path === 'check.for_each_column' || path.startsWith('check.for_each_column.')) return true;
   const m = /^check\.arguments\.([^.]+)/.exec(path);
   if (!m) return false;
@@ -187,18 +211,24 @@ export function RuleForm({
       noValidate
     >
       <fieldset disabled={disabled} className="contents">
-        {annotation && (
+        {annotation && (annotation.origin !== 'manual' || annotation.evidence) && (
           <div className="bg-muted/50 rounded-md border px-3 py-2 text-sm">
             <p className="font-medium">
               {ORIGIN_LABEL[annotation.origin]}
               {annotation.edited ? ', edited since' : ''}
             </p>
-            {annotation.evidence && <p className="text-muted-foreground mt-1 text-xs whitespace-pre-wrap">{annotation.evidence}</p>}
+            {annotation.evidence && (
+              <p className="text-muted-foreground mt-1 text-xs whitespace-pre-wrap">{annotation.evidence}</p>
+            )}
           </div>
         )}
 
         {unplaced.length > 0 && (
-          <div className="grid gap-1 rounded-md border border-dashed px-3 py-2" role="group" aria-label="Problems with this rule">
+          <div
+            className="grid gap-1 rounded-md border border-dashed px-3 py-2"
+            role="group"
+            aria-label="Problems with this rule"
+          >
             {unplaced.map((issue, i) => (
               <IssueText key={`${issue.code}-${i}`} issue={issue} />
             ))}
@@ -262,15 +292,21 @@ export function RuleForm({
                 checked={fec !== null}
                 disabled={disabled}
                 onCheckedChange={(checked) =>
-                  onChange(checked === true ? enableForEachColumn(rule, def) : disableForEachColumn(rule, def))
+                  onChange(
+                    checked === true ? enableForEachColumn(rule, def) : disableForEachColumn(rule, def),
+                  )
                 }
               />
               <div className="grid gap-0.5">
-                <label htmlFor={fieldDomId(idPrefix, 'for_each_column_toggle')} className="text-sm font-medium">
+                <label
+                  htmlFor={fieldDomId(idPrefix, 'for_each_column_toggle')}
+                  className="text-sm font-medium"
+                >
                   Apply to several {columnKey === 'columns' ? 'column sets' : 'columns'} (for_each_column)
                 </label>
                 <p className="text-muted-foreground text-xs">
-                  DQX makes one rule per {columnKey === 'columns' ? 'set of columns' : 'column'}, each with its own default name.
+                  DQX makes one rule per {columnKey === 'columns' ? 'set of columns' : 'column'}, each with
+                  its own default name.
                 </p>
               </div>
             </div>
@@ -295,6 +331,10 @@ export function RuleForm({
             <h3 id={`${idPrefix}-args`} className="text-sm font-semibold">
               Arguments of <code className="font-mono">{def.name}</code>
             </h3>
+            <FieldIssues
+              issues={issuesAt(issues, 'check.arguments', { exact: true })}
+              id={`${idPrefix}-args-issues`}
+            />
             {params.map((param) => (
               <ArgumentField
                 key={param.name}
@@ -361,7 +401,12 @@ export function RuleForm({
             description="error: failing rows are invalid (quarantined by DQX). warn: failing rows are flagged but kept."
           >
             {(describedBy, invalid) => {
-              const c = typeof rule.criticality === 'string' ? rule.criticality : rule.criticality === undefined ? 'error' : JSON.stringify(rule.criticality);
+              const c =
+                typeof rule.criticality === 'string'
+                  ? rule.criticality
+                  : rule.criticality === undefined
+                    ? 'error'
+                    : JSON.stringify(rule.criticality);
               return (
                 <NativeSelect
                   id={fieldDomId(idPrefix, 'criticality')}
@@ -548,11 +593,20 @@ function ForEachColumnField({
                 issuesAtItem={(k) => issuesAt(issues, `${path}.${i}.${k}`)}
                 disabled={disabled}
               />
-              <FieldIssues issues={issuesAt(issues, `${path}.${i}`, { exact: true })} id={`${controlId}-${i}-issues`} />
+              <FieldIssues
+                issues={issuesAt(issues, `${path}.${i}`, { exact: true })}
+                id={`${controlId}-${i}-issues`}
+              />
             </div>
           ))}
           <div>
-            <Button type="button" variant="outline" size="sm" disabled={disabled} onClick={() => onChange([...list, []])}>
+            <Button
+              type="button"
+              variant="outline"
+              size="sm"
+              disabled={disabled}
+              onClick={() => onChange([...list, []])}
+            >
               <Plus /> Add column set
             </Button>
           </div>

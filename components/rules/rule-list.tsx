@@ -95,7 +95,10 @@ export function RuleList({
               <span className="flex min-w-0 items-baseline gap-2">
                 <span className="text-muted-foreground shrink-0 text-xs tabular-nums">{n}.</span>
                 <span
-                  className={cn('min-w-0 font-mono text-sm break-all', s.nameIsDefault && 'text-muted-foreground italic')}
+                  className={cn(
+                    'min-w-0 font-mono text-sm break-all',
+                    s.nameIsDefault && 'text-muted-foreground italic',
+                  )}
                   title={s.nameIsDefault ? 'The name DQX derives (no name set)' : undefined}
                 >
                   {s.displayName}
@@ -143,7 +146,9 @@ export function RuleList({
                 )}
               </span>
               {item.annotation?.evidence && (
-                <span className="text-muted-foreground mt-1 line-clamp-2 block text-xs">{item.annotation.evidence}</span>
+                <span className="text-muted-foreground mt-1 line-clamp-2 block text-xs">
+                  {item.annotation.evidence}
+                </span>
               )}
             </button>
             {!readOnly && (

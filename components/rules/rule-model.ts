@@ -47,7 +47,10 @@ export function newRuleKey(): string {
 }
 
 /** Editor items from plain rules, e.g. a saved version or a generation result. */
-export function toRuleItems(rules: readonly RawRule[], annotations?: readonly (RuleAnnotation | undefined)[]): RuleItem[] {
+export function toRuleItems(
+  rules: readonly RawRule[],
+  annotations?: readonly (RuleAnnotation | undefined)[],
+): RuleItem[] {
   return rules.map((rule, i) => {
     const annotation = annotations?.[i];
     return { key: newRuleKey(), rule, ...(annotation ? { annotation } : {}) };
@@ -62,7 +65,14 @@ export function rulesOf(items: readonly RuleItem[]): RawRule[] {
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export const TOP_LEVEL_KEYS = ['name', 'criticality', 'check', 'filter', 'message_expr', 'user_metadata'] as const;
+export const TOP_LEVEL_KEYS = [
+  'name',
+  'criticality',
+  'check',
+  'filter',
+  'message_expr',
+  'user_metadata',
+] as const;
 export const CHECK_BLOCK_KEYS = ['function', 'for_each_column', 'arguments'] as const;
 
 /** The `check` block of a rule ({} when missing). */

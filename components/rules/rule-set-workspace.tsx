@@ -9,7 +9,14 @@ import type { Dialect } from '@/lib/sql/quote';
 
 import type { ChecksFormat } from './engine';
 import { RuleEditor, type RuleValidationSummary } from './rule-editor';
-import { rulesOf, toRuleItems, type RawRule, type RuleAnnotation, type RuleItem, type TableColumn } from './rule-model';
+import {
+  rulesOf,
+  toRuleItems,
+  type RawRule,
+  type RuleAnnotation,
+  type RuleItem,
+  type TableColumn,
+} from './rule-model';
 import { readRulesFile, RULES_FILE_ACCEPT } from './rules-file';
 
 /**
@@ -43,7 +50,12 @@ export interface RuleSetWorkspaceProps {
   startOptions?: React.ReactNode;
 }
 
-const INITIAL_VALIDATION: RuleValidationSummary = { valid: false, pending: true, errorCount: 0, warningCount: 0 };
+const INITIAL_VALIDATION: RuleValidationSummary = {
+  valid: false,
+  pending: true,
+  errorCount: 0,
+  warningCount: 0,
+};
 
 /**
  * The rule set being worked on for one table: how to start (empty, from a file, or from a seed
@@ -60,7 +72,9 @@ export function RuleSetWorkspace({
   startOptions,
 }: RuleSetWorkspaceProps) {
   const fileInputId = useId();
-  const [items, setItems] = useState<RuleItem[]>(() => (seed ? toRuleItems(seed.rules, seed.annotations) : []));
+  const [items, setItems] = useState<RuleItem[]>(() =>
+    seed ? toRuleItems(seed.rules, seed.annotations) : [],
+  );
   const [started, setStarted] = useState(Boolean(seed));
   const [seedId, setSeedId] = useState(seed?.id ?? null);
   const [initialDraft, setInitialDraft] = useState<{ format: ChecksFormat; text: string } | undefined>();
@@ -110,7 +124,9 @@ export function RuleSetWorkspace({
           <AlertTitle>Columns of {tableName} are not known</AlertTitle>
           <AlertDescription>
             <p>{columnsNotice}</p>
-            <p>You can still write and check rules; column names are not offered or checked against the table.</p>
+            <p>
+              You can still write and check rules; column names are not offered or checked against the table.
+            </p>
           </AlertDescription>
         </Alert>
       )}
@@ -119,7 +135,9 @@ export function RuleSetWorkspace({
         <div className="grid gap-3 sm:grid-cols-2">
           <div className="bg-card grid content-start gap-2 rounded-lg border p-4">
             <h3 className="font-medium">Start from an empty rule set</h3>
-            <p className="text-muted-foreground text-sm">Add rules one by one with a form that knows every DQX check.</p>
+            <p className="text-muted-foreground text-sm">
+              Add rules one by one with a form that knows every DQX check.
+            </p>
             <div>
               <Button type="button" onClick={() => setStarted(true)}>
                 <FilePlus2 /> Start from an empty rule set
@@ -128,7 +146,9 @@ export function RuleSetWorkspace({
           </div>
           <div className="bg-card grid content-start gap-2 rounded-lg border p-4">
             <h3 className="font-medium">Import a DQX YAML or JSON file</h3>
-            <p className="text-muted-foreground text-sm">A checks file as DQX reads it, e.g. from an existing pipeline.</p>
+            <p className="text-muted-foreground text-sm">
+              A checks file as DQX reads it, e.g. from an existing pipeline.
+            </p>
             <label
               htmlFor={fileInputId}
               className="border-input hover:bg-accent focus-within:ring-ring/50 inline-flex h-9 w-fit cursor-pointer items-center gap-2 rounded-md border px-4 text-sm font-medium shadow-xs focus-within:ring-[3px]"
@@ -167,7 +187,9 @@ export function RuleSetWorkspace({
         />
       )}
 
-      {started && actions && <div className="flex flex-wrap items-center gap-2 border-t pt-4">{actions(state)}</div>}
+      {started && actions && (
+        <div className="flex flex-wrap items-center gap-2 border-t pt-4">{actions(state)}</div>
+      )}
     </div>
   );
 }

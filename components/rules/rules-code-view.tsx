@@ -102,7 +102,9 @@ export function RulesCodeView({
           <Alert variant="destructive">
             <CircleAlert aria-hidden />
             <AlertTitle>
-              {problem.line ? `Line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}: ` : ''}
+              {problem.line
+                ? `Line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}: `
+                : ''}
               the text is not applied
             </AlertTitle>
             <AlertDescription>
@@ -110,7 +112,12 @@ export function RulesCodeView({
               <p>The rules stay as they were until the text reads again; nothing you typed is lost.</p>
               <div className="flex flex-wrap gap-2">
                 {problem.line && (
-                  <Button type="button" size="sm" variant="outline" onClick={() => goTo(problem.line, problem.column)}>
+                  <Button
+                    type="button"
+                    size="sm"
+                    variant="outline"
+                    onClick={() => goTo(problem.line, problem.column)}
+                  >
                     Go to line {problem.line}
                   </Button>
                 )}
@@ -138,7 +145,8 @@ export function RulesCodeView({
             <ul className="list-disc pl-4">
               {ignored.map((k, i) => (
                 <li key={i}>
-                  Rule {k.ruleIndex + 1}: <code className="font-mono">{k.path}</code> ({ignoredKeyHint(k.path)})
+                  Rule {k.ruleIndex + 1}: <code className="font-mono">{k.path}</code> (
+                  {ignoredKeyHint(k.path)})
                 </li>
               ))}
             </ul>
@@ -168,7 +176,12 @@ function IssueButtons({
   const Icon = error ? CircleAlert : TriangleAlert;
   return (
     <section aria-label={`${title} in the rules`} className="grid gap-1.5">
-      <h3 className={cn('text-sm font-semibold', error ? 'text-destructive' : 'text-amber-700 dark:text-amber-300')}>
+      <h3
+        className={cn(
+          'text-sm font-semibold',
+          error ? 'text-destructive' : 'text-amber-700 dark:text-amber-300',
+        )}
+      >
         {title} ({issues.length})
       </h3>
       <ul className="grid gap-1">
@@ -182,7 +195,10 @@ function IssueButtons({
             >
               <Icon
                 aria-hidden
-                className={cn('mt-px size-3.5 shrink-0', error ? 'text-destructive' : 'text-amber-600 dark:text-amber-300')}
+                className={cn(
+                  'mt-px size-3.5 shrink-0',
+                  error ? 'text-destructive' : 'text-amber-600 dark:text-amber-300',
+                )}
               />
               <span className="grid gap-0.5">
                 <span className="font-medium">

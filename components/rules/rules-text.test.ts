@@ -112,7 +112,15 @@ describe('matching re-read rules to the editor items', () => {
   const a = { check: { function: 'is_not_null', arguments: { column: 'a' } } };
   const b = { check: { function: 'is_not_null', arguments: { column: 'b' } } };
   const c = { check: { function: 'is_not_null', arguments: { column: 'c' } } };
-  const items: RuleItem[] = toRuleItems([a, b], [{ origin: 'profile', evidence: 'no nulls in 1000 rows' }, undefined]);
+  const items: RuleItem[] = toRuleItems(
+    [a, b],
+    [{ origin: 'profile', evidence: 'no nulls in 1000 rows' }, undefined],
+  );
+
+  it('does not mark hand-written rules as edited', () => {
+    const manual = toRuleItems([a], [{ origin: 'manual' }]);
+    expect(reconcileItems(manual, [b], 'manual')[0]!.annotation).toEqual({ origin: 'manual' });
+  });
 
   it('keeps identity and evidence of unchanged rules, also when reordered', () => {
     const next = reconcileItems(items, [b, a], 'manual');
@@ -124,7 +132,11 @@ describe('matching re-read rules to the editor items', () => {
     const changed = { check: { function: 'is_not_null', arguments: { column: 'a2' } } };
     const next = reconcileItems(items, [changed, b, c], 'imported');
     expect(next[0]!.key).toBe(items[0]!.key);
-    expect(next[0]!.annotation).toEqual({ origin: 'profile', evidence: 'no nulls in 1000 rows', edited: true });
+    expect(next[0]!.annotation).toEqual({
+      origin: 'profile',
+      evidence: 'no nulls in 1000 rows',
+      edited: true,
+    });
     expect(next[1]!.key).toBe(items[1]!.key);
     expect(next[2]!.annotation).toEqual({ origin: 'imported' });
   });
@@ -132,13 +144,19 @@ describe('matching re-read rules to the editor items', () => {
 
 describe('rule summaries for the list', () => {
   it('shows the DQX default name, columns, criticality and where the rule runs', () => {
-    const s = summarizeRule({ criticality: 'warn', check: { function: 'is_not_null', for_each_column: ['a', 'b'] } });
+    const s = summarizeRule({
+      criticality: 'warn',
+      check: { function: 'is_not_null', for_each_column: ['a', 'b'] },
+    });
     expect(s.displayName).toBe('a_is_null (+1 more)');
     expect(s.nameIsDefault).toBe(true);
     expect(s.columns).toEqual(['a', 'b']);
     expect(s.criticality).toBe('warn');
     expect(s.runsIn).toBe('sql');
-    const unique = summarizeRule({ name: 'pk', check: { function: 'is_unique', arguments: { columns: ['id'] } } });
+    const unique = summarizeRule({
+      name: 'pk',
+      check: { function: 'is_unique', arguments: { columns: ['id'] } },
+    });
     expect(unique).toMatchObject({ displayName: 'pk', nameIsDefault: false, runsIn: 'job', columns: ['id'] });
     expect(summarizeRule({ check: { function: '' } }).displayName).toBe('New rule');
   });

@@ -5,7 +5,13 @@
  */
 import { parseAllDocuments } from 'yaml';
 
-import { ChecksFormatError, parseChecksText, serializeChecks, type ChecksFormat, type DqxCheck } from './engine';
+import {
+  ChecksFormatError,
+  parseChecksText,
+  serializeChecks,
+  type ChecksFormat,
+  type DqxCheck,
+} from './engine';
 import {
   CHECK_BLOCK_KEYS,
   isRecord,
@@ -29,7 +35,8 @@ export interface IgnoredKey {
   path: string;
 }
 
-export type ParsedRules = { ok: true; rules: RawRule[]; ignored: IgnoredKey[] } | { ok: false; problem: TextProblem };
+export type ParsedRules =
+  { ok: true; rules: RawRule[]; ignored: IgnoredKey[] } | { ok: false; problem: TextProblem };
 
 /** Where a key DQX ignores was probably meant to go (DQX issue #305: keys inside `check`). */
 export function ignoredKeyHint(path: string): string {
@@ -48,7 +55,8 @@ export function ignoredKeyHint(path: string): string {
  */
 function cleanRule(raw: unknown, index: number): { rule: RawRule; ignored: IgnoredKey[] } | TextProblem {
   const n = index + 1;
-  if (!isRecord(raw)) return { message: `Rule ${n} is not a mapping: each rule needs a 'check' with a 'function'.` };
+  if (!isRecord(raw))
+    return { message: `Rule ${n} is not a mapping: each rule needs a 'check' with a 'function'.` };
   if (!isRecord(raw.check)) {
     return { message: `Rule ${n} has no 'check' mapping (with 'function' and 'arguments').` };
   }
@@ -63,7 +71,8 @@ function cleanRule(raw: unknown, index: number): { rule: RawRule; ignored: Ignor
   }
   const block: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw.check)) {
-    if (!(CHECK_BLOCK_KEYS as readonly string[]).includes(key)) ignored.push({ ruleIndex: index, path: `check.${key}` });
+    if (!(CHECK_BLOCK_KEYS as readonly string[]).includes(key))
+      ignored.push({ ruleIndex: index, path: `check.${key}` });
     else if (value !== null) block[key] = value;
   }
   rule.check = block;
@@ -96,8 +105,7 @@ export function parseRulesText(text: string, format: ChecksFormat): ParsedRules 
     checks = parseChecksText(text, format).checks;
   } catch (error) {
     if (error instanceof ChecksFormatError) {
-      const at =
-        error.line === undefined && format === 'yaml' ? locateYamlError(text) : null;
+      const at = error.line === undefined && format === 'yaml' ? locateYamlError(text) : null;
       if (at) return { ok: false, problem: { message: error.message, ...at } };
       return {
         ok: false,
@@ -142,7 +150,11 @@ const stable = (v: unknown): string => JSON.stringify(v);
  * evidence); a changed rule at the same position keeps the item's key and origin and is marked
  * edited; anything else is new with `origin`.
  */
-export function reconcileItems(previous: readonly RuleItem[], rules: readonly RawRule[], origin: RuleOrigin): RuleItem[] {
+export function reconcileItems(
+  previous: readonly RuleItem[],
+  rules: readonly RawRule[],
+  origin: RuleOrigin,
+): RuleItem[] {
   const used = new Set<number>();
   const result: (RuleItem | null)[] = rules.map(() => null);
   const prevText = previous.map((item) => stable(item.rule));
@@ -163,7 +175,10 @@ export function reconcileItems(previous: readonly RuleItem[], rules: readonly Ra
       return {
         key: same.key,
         rule,
-        annotation: same.annotation ? { ...same.annotation, edited: true } : { origin: 'manual' },
+        annotation:
+          same.annotation && same.annotation.origin !== 'manual'
+            ? { ...same.annotation, edited: true }
+            : (same.annotation ?? { origin: 'manual' }),
       };
     }
     return { key: newRuleKey(), rule, annotation: { origin } };

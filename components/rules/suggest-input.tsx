@@ -170,7 +170,9 @@ export function SuggestInput({
       <span className="flex items-center gap-2">
         <span className="font-mono text-[13px] break-all">{option.label ?? option.value}</span>
         {option.tag && (
-          <span className="text-muted-foreground rounded border px-1 text-[11px] whitespace-nowrap">{option.tag}</span>
+          <span className="text-muted-foreground rounded border px-1 text-[11px] whitespace-nowrap">
+            {option.tag}
+          </span>
         )}
       </span>
       {option.detail && <span className="text-muted-foreground line-clamp-2 text-xs">{option.detail}</span>}

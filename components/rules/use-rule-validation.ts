@@ -40,7 +40,10 @@ export function useRuleValidation(
     loadValidator().then(
       (v) => live && setValidator(() => v),
       (e: unknown) =>
-        live && setLoadFailure(`The rule checker could not be loaded (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`),
+        live &&
+        setLoadFailure(
+          `The rule checker could not be loaded (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`,
+        ),
     );
     return () => {
       live = false;
@@ -51,7 +54,10 @@ export function useRuleValidation(
     if (!validator) return;
     const timer = setTimeout(() => {
       try {
-        const result = validator(rulesOf(items), { ...(table ? { table } : {}), ...(dialect ? { dialect } : {}) });
+        const result = validator(rulesOf(items), {
+          ...(table ? { table } : {}),
+          ...(dialect ? { dialect } : {}),
+        });
         setChecked({ items, result, failure: null });
       } catch (e) {
         setChecked({

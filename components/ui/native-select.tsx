@@ -6,7 +6,10 @@ import { cn } from '@/lib/utils';
 /** A styled native `<select>`: keyboard, screen reader and mobile behaviour come from the browser. */
 function NativeSelect({ className, ...props }: React.ComponentProps<'select'>) {
   return (
-    <div className="group/native-select relative w-full has-[select:disabled]:opacity-50" data-slot="native-select-wrapper">
+    <div
+      className="group/native-select relative w-full has-[select:disabled]:opacity-50"
+      data-slot="native-select-wrapper"
+    >
       <select
         data-slot="native-select"
         className={cn(
