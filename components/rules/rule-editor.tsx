@@ -29,6 +29,7 @@ import {
   summarizeRule,
   type RawRule,
   type RuleItem,
+  type RuleOrigin,
   type TableColumn,
 } from './rule-model';
 import { readRulesFile, RULES_FILE_ACCEPT } from './rules-file';
@@ -136,6 +137,10 @@ export function RuleEditor({
   const [focus, setFocus] = useState<FocusRequest | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const parseTimers = useRef<Partial<Record<ChecksFormat, ReturnType<typeof setTimeout>>>>({});
+  // Rules first read from a file's text (after fixing it here) count as imported.
+  const draftOrigin = useRef<Partial<Record<ChecksFormat, RuleOrigin>>>(
+    initialDraft ? { [initialDraft.format]: 'imported' } : {},
+  );
   const valueRef = useRef(value);
   useEffect(() => {
     valueRef.current = value;
@@ -302,7 +307,8 @@ export function RuleEditor({
     timers[format] = setTimeout(() => {
       const parsed = parseRulesText(text, format);
       if (parsed.ok) {
-        const next = reconcileItems(valueRef.current, parsed.rules, 'manual');
+        const next = reconcileItems(valueRef.current, parsed.rules, draftOrigin.current[format] ?? 'manual');
+        delete draftOrigin.current[format];
         setDrafts((prev) => ({
           ...prev,
           [format]: { text, basis: next, problem: null, pending: false, ignored: parsed.ignored },
@@ -344,6 +350,7 @@ export function RuleEditor({
             ignored: [],
           },
         }));
+        draftOrigin.current[format] = 'imported';
         setTab(format);
       }
       setNotice(`${file.name} could not be read: ${read.problem.message}`);
@@ -377,6 +384,12 @@ export function RuleEditor({
       setNotice(`The rules could not be written as ${format.toUpperCase()}: ${s.error}`);
       return;
     }
+    const broken = (['yaml', 'json'] as const).find((f) => drafts[f]?.problem);
+    setNotice(
+      broken
+        ? `Downloaded the rules as the form shows them; the ${broken.toUpperCase()} text with an error is not in the file.`
+        : null,
+    );
     const blob = new Blob([s.text], { type: format === 'json' ? 'application/json' : 'application/yaml' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
@@ -395,11 +408,12 @@ export function RuleEditor({
   };
 
   // ------------------------------------------------------------------ render
+  // The live region carries results only (not every "checking" flicker while typing).
   const statusText = validation.failure
     ? validation.failure
-    : validation.pending
-      ? `${plural(value.length, 'rule')} · checking…`
-      : `${plural(value.length, 'rule')} · ${index.errorCount ? plural(index.errorCount, 'error') : 'no errors'}${index.warningCount ? ` · ${plural(index.warningCount, 'warning')}` : ''}`;
+    : validation.checkedCount === null
+      ? 'Checking the rules…'
+      : `${plural(validation.checkedCount, 'rule')} · ${index.errorCount ? plural(index.errorCount, 'error') : 'no errors'}${index.warningCount ? ` · ${plural(index.warningCount, 'warning')}` : ''}`;
   const StatusIcon = validation.failure
     ? CircleAlert
     : validation.pending
@@ -470,6 +484,7 @@ export function RuleEditor({
             role="status"
             aria-live="polite"
             data-testid="rule-editor-status"
+            data-pending={validation.pending ? 'true' : 'false'}
             className={
               validation.failure || (!validation.pending && index.errorCount)
                 ? 'text-destructive flex items-center gap-1.5'

@@ -184,7 +184,7 @@ export function SuggestInput({
       <Input
         id={inputId}
         role="combobox"
-        aria-expanded={open}
+        aria-expanded={open && !(mode === 'free' && shown.length === 0)}
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
@@ -219,7 +219,7 @@ export function SuggestInput({
         id={listId}
         role="listbox"
         aria-label={listLabel}
-        hidden={!open}
+        hidden={!open || (mode === 'free' && shown.length === 0)}
         className="bg-popover text-popover-foreground absolute z-30 mt-1 max-h-72 w-full min-w-56 overflow-auto rounded-md border p-1 shadow-md"
       >
         {shown.length === 0 && <div className="text-muted-foreground px-2 py-1.5 text-sm">{emptyText}</div>}

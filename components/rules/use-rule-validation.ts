@@ -19,6 +19,8 @@ export interface RuleValidationState {
   failure: string | null;
   /** No errors in the current rules (false while pending). */
   valid: boolean;
+  /** How many rules the last finished check covered; null before the first check. */
+  checkedCount: number | null;
 }
 
 /** The engine's validation of the rules, run in the browser a moment after each change. */
@@ -73,5 +75,11 @@ export function useRuleValidation(
   const index = useMemo(() => indexIssues(checked?.items ?? [], checked?.result ?? null), [checked]);
   const pending = !loadFailure && (!validator || checked?.items !== items);
   const failure = loadFailure ?? checked?.failure ?? null;
-  return { index, pending, failure, valid: !pending && !failure && index.errorCount === 0 };
+  return {
+    index,
+    pending,
+    failure,
+    valid: !pending && !failure && index.errorCount === 0,
+    checkedCount: checked ? checked.items.length : null,
+  };
 }

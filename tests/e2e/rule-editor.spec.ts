@@ -33,7 +33,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     const editor = new RuleEditorPage(page);
     await editor.openGenerator(TABLE);
     await editor.startEmpty();
-    await expect(editor.status).toHaveText(/0 rules · no errors/);
+    await expect(await editor.checked()).toHaveText(/0 rules · no errors/);
 
     // Add a rule: pick the function by searching, the column from the table's columns.
     await editor.addRule();
@@ -62,7 +62,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await expect(editor.entry(1)).toContainText('status_is_not_in_the_list');
     await expect(editor.entry(1)).toContainText('is_in_list');
     await expect(editor.entry(1)).toContainText('SQL');
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
 
     // The same rule in the YAML view.
     await editor.showTab('YAML');
@@ -78,7 +78,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await expect(editor.codeErrors().first()).toContainText('Rule 1');
     await expect(editor.codeErrors().first()).toContainText('check.arguments.colour');
     await expect(editor.codeErrors().first()).toContainText("Unexpected argument 'colour'");
-    await expect(editor.status).toHaveText(/1 rule · 1 error/);
+    await expect(await editor.checked()).toHaveText(/1 rule · 1 error/);
 
     // Clicking the error opens the field in the form, which shows the same error.
     await editor.codeErrors().first().click();
@@ -91,7 +91,7 @@ test.describe('rule editor (generator page, local mode)', () => {
 
     // Fixed in the form: the error goes, and the YAML follows.
     await editor.form.getByRole('button', { name: 'Remove colour' }).click();
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
     await expect(editor.entry(1)).not.toContainText(/\d+ errors?/);
     await editor.showTab('YAML');
     await expect(editor.code('YAML')).not.toHaveValue(/colour/);
@@ -128,16 +128,16 @@ test.describe('rule editor (generator page, local mode)', () => {
     const column = editor.argument('column');
     await expect(column).toHaveAttribute('aria-invalid', 'true');
     await column.fill('balance');
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
 
     // A number field refuses text, says why, and the engine reports the missing limit.
     const max = editor.form.getByRole('textbox', { name: 'max_limit' });
     await expect(editor.form.getByRole('combobox', { name: 'Kind of max_limit' })).toHaveValue('number');
     await max.fill('a hundred');
     await expect(editor.form.getByText('Enter a number, such as 10, -3 or 2.5.')).toBeVisible();
-    await expect(editor.status).toHaveText(/1 rule · 1 error/);
+    await expect(await editor.checked()).toHaveText(/1 rule · 1 error/);
     await max.fill('250');
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
   });
 
   test('duplicate, delete with undo, and import a file', async ({ page }) => {
@@ -160,9 +160,15 @@ test.describe('rule editor (generator page, local mode)', () => {
 
     await editor.page.getByRole('button', { name: 'Duplicate rule 1' }).click();
     await expect(editor.entries()).toHaveCount(2);
+    // The list works from the keyboard: arrows move between rules, Enter opens one.
+    await editor.entry(2).focus();
+    await editor.entry(2).press('ArrowUp');
+    await expect(editor.entry(1)).toBeFocused();
+    await editor.entry(1).press('Enter');
+    await expect(editor.page.getByRole('heading', { name: /^Rule 1: / })).toBeVisible();
     // identical rules: DQX's duplicate warning, shown as a warning (not an error)
     await expect(editor.entry(2)).toContainText('1 warning');
-    await expect(editor.status).toHaveText(/2 rules · no errors · 1 warning/);
+    await expect(await editor.checked()).toHaveText(/2 rules · no errors · 1 warning/);
 
     await editor.page.getByRole('button', { name: 'Delete rule 2' }).click();
     await expect(editor.entries()).toHaveCount(1);
@@ -171,7 +177,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await expect(editor.entries()).toHaveCount(2);
     await editor.page.getByRole('button', { name: 'Delete rule 2' }).click();
     await expect(editor.entries()).toHaveCount(1);
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
 
     // Importing replaces the rules (undo brings them back); a problem shows at its rule.
     await editor.importFile(
@@ -213,8 +219,37 @@ test.describe('rule editor (generator page, local mode)', () => {
     await expect(editor.form.getByText("'ACTIVE' refers to column 'ACTIVE'")).toBeVisible();
 
     await editor.form.getByRole('button', { name: 'Use the text "ACTIVE" instead' }).click();
-    await expect(editor.status).toHaveText(/1 rule · no errors/);
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
     await editor.showTab('JSON');
     await expect(editor.code('JSON')).toHaveValue(/"'ACTIVE'",\s+"'CLOSED'"/);
+  });
+
+  test('a table that cannot be described still gets an editor, without column checks', async ({ page }) => {
+    const editor = new RuleEditorPage(page);
+    await editor.openGenerator('local.rule_editor.missing_table');
+    await expect(page.getByText('Columns of local.rule_editor.missing_table are not known')).toBeVisible();
+    await editor.startEmpty();
+    await editor.addRule();
+    await editor.functionPicker.press('ArrowDown');
+    await editor.functionPicker.fill('not null');
+    await editor.functionPicker.press('Enter');
+    await expect(editor.functionPicker).toHaveValue('is_not_null');
+    await editor.argument('column').fill('anything');
+    await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
+  });
+
+  test('list and form stack in a narrow window', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const editor = new RuleEditorPage(page);
+    await editor.openGenerator(TABLE);
+    await editor.importAtStart(
+      'one.yaml',
+      '- check:\n    function: is_not_null\n    arguments: {column: email}\n',
+    );
+    await expect(editor.entries()).toHaveCount(1);
+    const list = await editor.list.boundingBox();
+    const form = await editor.form.boundingBox();
+    expect(list && form && form.y >= list.y + list.height).toBe(true);
+    expect(form && form.x + form.width <= 390).toBe(true);
   });
 });

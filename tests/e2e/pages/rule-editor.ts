@@ -48,6 +48,12 @@ export class RuleEditorPage {
     return this.editor.getByRole('tab', { name: new RegExp(`^${name}`) });
   }
 
+  /** Waits for the live check of the current rules, then returns the status line. */
+  async checked(): Promise<Locator> {
+    await expect(this.status).toHaveAttribute('data-pending', 'false');
+    return this.status;
+  }
+
   async showTab(name: 'Form' | 'YAML' | 'JSON') {
     await this.tab(name).click();
     await expect(this.tab(name)).toHaveAttribute('aria-selected', 'true');
