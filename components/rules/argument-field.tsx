@@ -18,7 +18,7 @@ import {
   NumberInput,
   ValueListInput,
 } from './rule-fields';
-import { fieldDomId, issuesAt, type RuleIssues } from './rule-issues';
+import { fieldDomId, issuesAt, type EditorIssue, type RuleIssues } from './rule-issues';
 import type { TableColumn } from './rule-model';
 import { SuggestInput } from './suggest-input';
 
@@ -73,7 +73,25 @@ export function ArgumentField({
   const options = param.refersToColumn ? columnOptions(columns, param) : [];
   const group = param.widget === 'values' || param.widget === 'columns' || param.widget === 'strings';
   // list items carry their own issues; the shell shows only those about the list itself
-  const shellIssues = group ? issuesAt(issues, path, { exact: true }) : fieldIssues;
+  const ownIssues = group ? issuesAt(issues, path, { exact: true }) : fieldIssues;
+  // DQX reports an empty `arguments` block once for the rule; each required field says it too.
+  const noArguments = issuesAt(issues, 'check.arguments', { exact: true }).some(
+    (i) => i.code === 'no_arguments',
+  );
+  const shellIssues: EditorIssue[] =
+    noArguments && param.required && value === undefined && ownIssues.length === 0
+      ? [
+          {
+            severity: 'error',
+            ruleIndex: null,
+            ruleKey: null,
+            field: path,
+            code: 'missing_argument',
+            message: `Required: ${param.name} has no default.`,
+            detail: '',
+          },
+        ]
+      : ownIssues;
 
   return (
     <FieldShell

@@ -168,7 +168,7 @@ export function RuleForm({
   readOnly?: boolean;
   onChange: (rule: RawRule) => void;
   focus: FocusRequest | null;
-  onNotice: (message: string) => void;
+  onNotice: (message: string | null) => void;
 }) {
   const fn = functionOf(rule);
   const fnId = fieldDomId(idPrefix, 'check.function');
@@ -278,7 +278,9 @@ export function RuleForm({
                 if (name === fn) return;
                 const { rule: next, dropped } = changeFunction(rule, name);
                 onChange(next);
-                if (dropped.length) onNotice(`Removed what ${name} does not take: ${dropped.join(', ')}.`);
+                onNotice(
+                  dropped.length ? `Removed what ${name} does not take: ${dropped.join(', ')}.` : null,
+                );
               }}
             />
           )}
