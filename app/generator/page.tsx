@@ -4,6 +4,8 @@ import { TableDetailsSkeleton } from '@/components/catalog/table-details';
 import { TablePicker } from '@/components/catalog/table-picker';
 import { TableView } from '@/components/catalog/table-view';
 
+import { GeneratorRulesSection, GeneratorRulesSkeleton } from './rules-section';
+
 export const metadata = { title: 'Generator' };
 
 export default async function GeneratorPage({
@@ -32,11 +34,17 @@ export default async function GeneratorPage({
           </Suspense>
         )}
       </section>
-      <section aria-labelledby="step-rules" className="space-y-2">
+      <section aria-labelledby="step-rules" className="space-y-4">
         <h2 id="step-rules" className="text-lg font-medium">
-          2. Generate rules
+          2. Rules
         </h2>
-        <p className="text-muted-foreground">This step is being built.</p>
+        {name ? (
+          <Suspense key={name} fallback={<GeneratorRulesSkeleton />}>
+            <GeneratorRulesSection table={name} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground">Choose a table to write or import rules for it.</p>
+        )}
       </section>
     </section>
   );
