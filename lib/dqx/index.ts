@@ -25,9 +25,7 @@ export {
   storedRuleFingerprint,
   type ExpandOptions,
 } from './fingerprint';
-export { getCheck, listChecks, CHECKS } from './catalog';
-export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
-export { pyRepr, pyKind, isMarker, type PyMarker } from './py-values';
+// Compiler: DQX's apply_checks as SQL, and the single-scan validation statement.
 export {
   compileApplyChecks,
   compileValidation,
@@ -46,3 +44,6 @@ export {
   type RuleStatus,
 } from './compile/compiler';
 export { parseSparkType, simpleString, type SparkType } from './spark-types';
+export { getCheck, listChecks, CHECKS } from './catalog';
+export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
+export { pyRepr, pyKind, isMarker, type PyMarker } from './py-values';
