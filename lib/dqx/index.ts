@@ -25,6 +25,25 @@ export {
   storedRuleFingerprint,
   type ExpandOptions,
 } from './fingerprint';
+// Compiler: DQX's apply_checks as SQL, and the single-scan validation statement.
+export {
+  compileApplyChecks,
+  compileValidation,
+  tablesReadBy,
+  RuleSetCompileError,
+  type CompileOptions,
+  type CompiledRule,
+  type CompiledApply,
+  type CompiledValidation,
+  type ValidationOptions,
+  type ValidationSummary,
+  type RuleSummary,
+  type SampleRow,
+  type SampleEntry,
+  type QueryRows,
+  type RuleStatus,
+} from './compile/compiler';
+export { parseSparkType, simpleString, type SparkType } from './spark-types';
 export { getCheck, listChecks, CHECKS } from './catalog';
 export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
 export { pyRepr, pyKind, isMarker, type PyMarker } from './py-values';

@@ -151,20 +151,48 @@ export const JOB_ONLY_CHECKS: CheckDefinition[] = [
   geo('is_ogc_valid', 'is_not_valid_geometry', 'Is not a valid geometry (OGC).', [CONVERT]),
   geo('is_non_empty_geometry', 'is_empty_geometry', 'Is an empty geometry.', [CONVERT]),
   geo('is_not_null_island', 'contains_null_island', 'Contains a null island (POINT(0 0)).', [CONVERT]),
-  geo('has_dimension', 'does_not_have_required_geo_dimension', 'Does not have the required dimension.', [
-    req('dimension', 'int', 'Required geometry dimension.', { widget: 'integer' }),
-    CONVERT,
-  ]),
-  geo('has_x_coordinate_between', 'has_x_coordinates_outside_range', 'Has x coordinates outside the range.', [
-    req('min_value', 'float', 'Minimum x.', { widget: 'number' }),
-    req('max_value', 'float', 'Maximum x.', { widget: 'number' }),
-    CONVERT,
-  ]),
-  geo('has_y_coordinate_between', 'has_y_coordinates_outside_range', 'Has y coordinates outside the range.', [
-    req('min_value', 'float', 'Minimum y.', { widget: 'number' }),
-    req('max_value', 'float', 'Maximum y.', { widget: 'number' }),
-    CONVERT,
-  ]),
+  geo(
+    'has_dimension',
+    'does_not_have_required_geo_dimension',
+    'Does not have the required dimension.',
+    [req('dimension', 'int', 'Required geometry dimension.', { widget: 'integer' }), CONVERT],
+    '17.1',
+    { example: { function: 'has_dimension', arguments: { column: 'geom', dimension: 2 } } },
+  ),
+  geo(
+    'has_x_coordinate_between',
+    'has_x_coordinates_outside_range',
+    'Has x coordinates outside the range.',
+    [
+      req('min_value', 'float', 'Minimum x.', { widget: 'number' }),
+      req('max_value', 'float', 'Maximum x.', { widget: 'number' }),
+      CONVERT,
+    ],
+    '17.1',
+    {
+      example: {
+        function: 'has_x_coordinate_between',
+        arguments: { column: 'geom', min_value: -90, max_value: 90 },
+      },
+    },
+  ),
+  geo(
+    'has_y_coordinate_between',
+    'has_y_coordinates_outside_range',
+    'Has y coordinates outside the range.',
+    [
+      req('min_value', 'float', 'Minimum y.', { widget: 'number' }),
+      req('max_value', 'float', 'Maximum y.', { widget: 'number' }),
+      CONVERT,
+    ],
+    '17.1',
+    {
+      example: {
+        function: 'has_y_coordinate_between',
+        arguments: { column: 'geom', min_value: -90, max_value: 90 },
+      },
+    },
+  ),
   compare('is_area_equal_to', 'area', 'not_equal_to'),
   compare('is_area_not_equal_to', 'area', 'equal_to'),
   compare('is_area_not_greater_than', 'area', 'greater_than'),
@@ -202,6 +230,10 @@ export const JOB_ONLY_CHECKS: CheckDefinition[] = [
     ],
     '17.1',
     {
+      example: {
+        function: 'is_geo_within_distance',
+        arguments: { column: 'geom', reference_geometry: 'POINT(0 0)', distance: 1000 },
+      },
       argumentProblems: (args) => {
         const d = args.distance;
         const bad = () => [

@@ -332,7 +332,7 @@ function ipv4InCidr(ctx: RowSqlContext, s: string, cidr: string): string {
     const parts = [0, 1, 2, 3].map(
       (i) => `lpad(conv(split(${ipMatch}, ${quoteString('databricks', '\\.')})[${i}], 10, 2), 8, '0')`,
     );
-    return `(rpad(substring(concat(${parts.join(', ')}), 1, ${prefix}), 32, '0') <> '${net}')`;
+    return `(rpad(substring(concat(${parts.join(', ')}), 1, ${prefix}), 32, '0') <> ${ctx.lit(net)})`;
   }
   const value = `((TRY_CAST(string_split(${s}, '.')[1] AS BIGINT) << 24) | (TRY_CAST(string_split(${s}, '.')[2] AS BIGINT) << 16) | (TRY_CAST(string_split(${s}, '.')[3] AS BIGINT) << 8) | TRY_CAST(string_split(${s}, '.')[4] AS BIGINT))`;
   const netValue = parseInt(net, 2);
@@ -383,7 +383,7 @@ function ipv6InCidr(ctx: RowSqlContext, hex: string, cidr: string): string {
   const full = Math.floor(prefix / 4);
   const rem = prefix % 4;
   const parts: string[] = [];
-  if (full > 0) parts.push(`substring(${hex}, 1, ${full}) = '${netHex.slice(0, full)}'`);
+  if (full > 0) parts.push(`substring(${hex}, 1, ${full}) = ${ctx.lit(netHex.slice(0, full))}`);
   if (rem > 0) {
     const nibble = parseInt(netHex[full]!, 16);
     const mask = 0xf & ~((1 << (4 - rem)) - 1);
@@ -394,8 +394,34 @@ function ipv6InCidr(ctx: RowSqlContext, hex: string, cidr: string): string {
   return parts.length ? `(${parts.join(' AND ')})` : 'TRUE';
 }
 
+/**
+ * DuckDB: the text of the first JSON value of x, as Spark's parser reads it (Spark ignores text
+ * after a complete first object or array: '{} x' is valid). NULL when there is none. The prefix
+ * search runs only for values DuckDB rejects as a whole, up to 2000 characters.
+ */
+function duckFirstJson(x: string): string {
+  return (
+    `(CASE WHEN json_valid(${x}) THEN ${x} ` +
+    `WHEN regexp_matches(${x}, '^\\s*[\\[{]') AND length(${x}) <= 2000 THEN ` +
+    `substr(${x}, 1, list_position(list_transform(range(2, length(${x}) + 1), __p -> json_valid(substr(${x}, 1, __p))), TRUE) + 1) END)`
+  );
+}
+
+/**
+ * Spark's `try_parse_json(x) IS NOT NULL`. In DuckDB: the first JSON value exists and is free of
+ * what Spark's parser refuses and DuckDB's accepts (NaN/Infinity tokens, trailing commas,
+ * repeated top-level keys).
+ */
 function tryParseJsonValid(ctx: RowSqlContext, v: SqlValue): string {
-  return ctx.dialect === 'duckdb' ? `json_valid(${v.sql})` : `(try_parse_json(${v.sql}) IS NOT NULL)`;
+  if (ctx.dialect !== 'duckdb') return `(try_parse_json(${v.sql}) IS NOT NULL)`;
+  const j = duckFirstJson(v.sql);
+  const stripped = `regexp_replace(${j}, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g')`;
+  return (
+    `(CASE WHEN ${j} IS NOT NULL THEN ` +
+    `NOT regexp_matches(${stripped}, '(?:^|[\\[,:])\\s*[-+]?(?:NaN|Infinity)\\s*(?:$|[\\],}])') ` +
+    `AND NOT regexp_matches(${stripped}, ',\\s*[\\]}]') ` +
+    `AND (json_type(${j}) <> 'OBJECT' OR len(json_keys(${j})) = len(list_distinct(json_keys(${j})))) ELSE FALSE END)`
+  );
 }
 
 /** `is_valid_json` on the column DQX names by `columnText` (a display string or a norm). */
@@ -868,7 +894,8 @@ export const ROW_SQL: Record<string, Builder> = {
     );
     let whenValid: string;
     if (ctx.dialect === 'duckdb') {
-      const objKeys = `(CASE WHEN json_type(${c.sql}) = 'OBJECT' THEN json_keys(${c.sql}) END)`;
+      const first = duckFirstJson(c.sql);
+      const objKeys = `(CASE WHEN ${first} IS NOT NULL AND json_type(${first}) = 'OBJECT' THEN json_keys(${first}) END)`;
       const required = `[${distinct.map((k) => ctx.lit(k)).join(', ')}]`;
       whenValid = requireAll
         ? `list_has_all(${objKeys}, ${required})`
@@ -895,12 +922,13 @@ export const ROW_SQL: Record<string, Builder> = {
     let base: string;
     let presence: string[];
     if (ctx.dialect === 'duckdb') {
-      presence = jsonFieldPresence(ctx, schema.fields, c.sql);
+      const first = duckFirstJson(c.sql);
+      presence = jsonFieldPresence(ctx, schema.fields, first);
       const missingDuck = presence.length
         ? `(${presence.map((p) => `NOT coalesce(${p}, FALSE)`).join(' OR ')})`
         : 'FALSE';
       // json_type() raises on malformed input: only look inside valid JSON
-      base = `(NOT ${json.invalid} AND CASE WHEN json_valid(${c.sql}) THEN json_type(${c.sql}) = 'OBJECT' AND ${duckJsonFits(c.sql, schema)} AND NOT ${missingDuck} ELSE FALSE END)`;
+      base = `(NOT ${json.invalid} AND CASE WHEN ${first} IS NOT NULL THEN json_type(${first}) = 'OBJECT' AND ${duckJsonFits(first, schema)} AND NOT ${missingDuck} ELSE FALSE END)`;
       presence = [];
     } else {
       const corrupt = '__dqx_corrupt_record';

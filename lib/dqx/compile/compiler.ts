@@ -23,6 +23,7 @@ import { duckType } from './duck-types';
 import {
   entryType,
   planRuleSet,
+  sourceRelation,
   type CompiledRule,
   type CompileOptions,
   type Plan,
@@ -67,7 +68,7 @@ export function compileApplyChecks(
   const cols = plan.inputColumns.map((c) => quoteIdent(d, c));
   const sql =
     `SELECT ${[...cols, `${errorsArray(plan, byCriticality(plan, 'error'))} AS ${quoteIdent(d, plan.resultColumns.errors)}`, `${errorsArray(plan, byCriticality(plan, 'warn'))} AS ${quoteIdent(d, plan.resultColumns.warnings)}`].join(',\n  ')}\n` +
-    `FROM ${source} AS ${SRC}`;
+    `FROM ${sourceRelation(plan, source, SRC)}`;
   return {
     sql,
     rules: plan.rules.map(publicRule),
@@ -245,7 +246,7 @@ export function compileValidation(
     );
     flagCols.push(`xxhash64(${hashArgs.join(', ')}) AS __dqx_h`);
   }
-  let flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${source} AS ${SRC}`;
+  let flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
   if (d === 'duckdb' && limit > 0 && plan.rules.length > 0) {
     // the payload of a failing row, built once from the booleans of the scan (a separate level,
     // so the predicates are not evaluated again)

@@ -74,8 +74,25 @@ export interface PlannedRule extends CompiledRule {
   entrySql: string;
 }
 
+/**
+ * What a dataset-level rule adds to the scan (part 2 of the engine): window expressions computed
+ * over the source rows (`is_unique`, `is_aggr_*` with `group_by`), or a LEFT JOIN to a grouped
+ * subquery over the same source or a reference table (`foreign_key`, `compare_datasets`). The
+ * columns it adds are then visible to the rule's condition and message like input columns, so
+ * failures are attributed to rows exactly as for row rules, and the statement keeps one scan of
+ * the source wherever the check allows it.
+ */
+export interface DatasetContribution {
+  /** `<expression> AS <internal column>` items evaluated with the source row (window functions). */
+  columns: string[];
+  /** `LEFT JOIN (<subquery>) AS <alias> ON ...` clauses appended after the source. */
+  joins: string[];
+}
+
 export interface Plan {
   dialect: Dialect;
+  /** Additions to the scan made by dataset-level rules (none yet: they run in a DQX job). */
+  contributions: DatasetContribution[];
   rules: PlannedRule[];
   /** Rules of the set that run in a DQX job instead. */
   jobOnly: CompiledRule[];
@@ -343,7 +360,27 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       throw error;
     }
   }
-  return { dialect, rules, jobOnly, ruleSetFingerprint, resultColumns, inputColumns, resolver };
+  return {
+    dialect,
+    contributions: [],
+    rules,
+    jobOnly,
+    ruleSetFingerprint,
+    resultColumns,
+    inputColumns,
+    resolver,
+  };
+}
+
+/**
+ * The FROM clause of both statements: the source, plus what dataset rules add. Contributed columns
+ * are computed in a projection over the source so row rules can read them like input columns.
+ */
+export function sourceRelation(plan: Plan, source: string, alias: string): string {
+  const columns = plan.contributions.flatMap((c) => c.columns);
+  const joins = plan.contributions.flatMap((c) => c.joins);
+  if (columns.length === 0 && joins.length === 0) return `${source} AS ${alias}`;
+  return `(SELECT ${alias}.*, ${columns.join(', ')} FROM ${source} AS ${alias} ${joins.join(' ')}) AS ${alias}`;
 }
 
 function ruleSetFingerprintOf(rules: ExpandedRule[]): string {

@@ -8,8 +8,18 @@ import { quoteString } from '@/lib/sql/quote';
 import type { SparkType } from '../spark-types';
 import { bindOnce } from './spark-string';
 
+const ZONE =
+  '(?:Z|UTC|UT|GMT|[+-][0-9]{1,2}(?::?[0-9]{2}(?::?[0-9]{2})?)?|(?:UTC|GMT|UT)[+-][0-9]{1,2}(?::?[0-9]{2})?|[A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)';
+
+/** Spark's string-to-timestamp forms: a date (year of 4+ digits, optional sign), then an optional time and zone. */
 const TS_SHAPE =
-  '^\\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:(?:[ T]([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]{0,9}))?)?)?)?(?:\\s*(?:Z|UTC|GMT|[+-][0-9]{1,2}(?::?[0-9]{2})?))?)?)?)?\\s*$';
+  '^\\s*([+-]?[0-9]{4,7})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:(?:[ T]([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]*))?)?)?)?(?:\\s*' +
+  ZONE +
+  ')?)?)?)?\\s*$';
+
+/** A time alone (Spark takes today's date): `[T]hh:mm[:ss[.f]][zone]`. */
+const TIME_SHAPE =
+  '^\\s*T?([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]*))?)?\\s*(?:' + ZONE + ')?\\s*$';
 
 const DATE_SHAPE = '^\\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:[ T].*)?)?)?\\s*$';
 
@@ -37,10 +47,16 @@ export function duckTryToTimestamp(expr: string, type: SparkType | null): string
   const direct = type?.kind === 'string' || type?.kind === 'varchar' || type?.kind === 'char';
   const s = direct ? expr : '__tt';
   const g = (i: number) => group(s, TS_SHAPE, i);
-  const seconds = `(${intOr(g(6), 0)} + CASE WHEN ${g(7)} = '' THEN 0 ELSE CAST(('0.' || ${g(7)}) AS DOUBLE) END)`;
+  const t = (i: number) => group(s, TIME_SHAPE, i);
+  const fraction = (f: string) =>
+    `CASE WHEN ${f} = '' THEN 0 ELSE CAST(('0.' || substr(${f}, 1, 6)) AS DOUBLE) END`;
+  // validity only: the year maps onto 2000-2399, which has the same leap years (400-year cycle)
+  const year = `2000 + ((CAST(${g(1)} AS BIGINT) % 400) + 400) % 400`;
   const body =
     `CASE WHEN regexp_matches(${s}, ${quoteString('duckdb', TS_SHAPE)}) THEN ` +
-    `try(make_timestamp(${intOr(g(1), 1)}, ${intOr(g(2), 1)}, ${intOr(g(3), 1)}, ${intOr(g(4), 0)}, ${intOr(g(5), 0)}, ${seconds})) END`;
+    `try(make_timestamp(${year}, ${intOr(g(2), 1)}, ${intOr(g(3), 1)}, ${intOr(g(4), 0)}, ${intOr(g(5), 0)}, ${intOr(g(6), 0)} + ${fraction(g(7))})) ` +
+    `WHEN regexp_matches(${s}, ${quoteString('duckdb', TIME_SHAPE)}) THEN ` +
+    `try(make_timestamp(2000, 1, 1, ${intOr(t(1), 0)}, ${intOr(t(2), 0)}, ${intOr(t(3), 0)} + ${fraction(t(4))})) END`;
   return direct ? body : bindOnce(`CAST(${expr} AS VARCHAR)`, s, body);
 }
 

@@ -4,6 +4,8 @@
  * trailing zeros trimmed, arrays as `[a, null]`, maps as `{k -> v}`, structs as `{a, null}`.
  * DQX builds its messages from these renderings.
  */
+import { quoteString } from '@/lib/sql/quote';
+
 import type { SparkType } from '../spark-types';
 
 /** A DuckDB lambda that binds `expr` once: `list_transform([expr], name -> body)[1]`. */
@@ -76,7 +78,7 @@ export function duckSparkString(expr: string, type: SparkType | null, depth = 0)
       const v = `__s${depth}`;
       const parts = type.fields.map(
         (f) =>
-          `coalesce(${duckSparkString(`struct_extract(${v}, '${f.name.replaceAll("'", "''")}')`, f.type, depth + 1)}, 'null')`,
+          `coalesce(${duckSparkString(`struct_extract(${v}, ${quoteString('duckdb', f.name)})`, f.type, depth + 1)}, 'null')`,
       );
       return bindOnce(
         expr,
