@@ -12,7 +12,13 @@ if [ ! -f "$STAMP" ]; then
   echo "conformance: creating $VENV (pyspark + databricks-labs-dqx, a few minutes the first time)" >&2
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ" -c "$LOCK" >&2
+  LOG=$(mktemp)
+  if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ" -c "$LOCK" >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    rm -f "$LOG"
+    exit 1
+  fi
+  rm -f "$LOG"
   touch "$STAMP"
 fi
 if ! command -v java >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ Usage (from the repository root, with the conformance venv):
 
 import sys
 
-from make_vectors import vector_text
+from make_profiler_vectors import vector_text
 from profiler_dqx import VECTOR_DIR, load_vectors, run_dqx, spark_session
 
 

@@ -13,7 +13,7 @@ export interface ProfilerVector {
   name: string;
   description: string;
   columns: { name: string; type: string }[];
-  /** Rows as arrays in column order (see make_vectors.py for the value encodings). */
+  /** Rows as arrays in column order (see make_profiler_vectors.py for the value encodings). */
   rows: unknown[][];
   /** DQX profiler options, as passed to DQProfiler.profile (full data: fraction 1.0, limit >= rows or none). */
   options: Record<string, unknown>;

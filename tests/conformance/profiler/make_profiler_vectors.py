@@ -10,7 +10,7 @@ Row value encodings (JSON), by Spark type:
   timestamp (UTC instant) / timestamp_ntz: "YYYY-MM-DD HH:MM:SS[.ffffff]"; binary: base64 string;
   array: list; map: object; struct: object keyed by field name.
 
-Usage: python make_vectors.py [--check]   (--check: fail if any vector input would change)
+Usage: python make_profiler_vectors.py [--check]   (--check: fail if any vector input would change)
 """
 
 import base64
@@ -707,7 +707,7 @@ def main() -> int:
         if not check:
             path.write_text(vector_text(v))
     if check and changed:
-        print("vector inputs differ from make_vectors.py:", ", ".join(changed))
+        print("vector inputs differ from make_profiler_vectors.py:", ", ".join(changed))
         return 1
     print(f"{len(VECTORS)} vectors; changed: {', '.join(changed) or 'none'}")
     return 0
