@@ -189,7 +189,12 @@ export class LocalRunner {
       if (this.holds(run.id)) continue;
       const claimed = await claimStaleRun(run.id, before, this.#deps);
       if (!claimed) continue;
-      const task = (await this.#options.adopt?.(claimed)) ?? null;
+      let task: RunTask | null = null;
+      try {
+        task = (await this.#options.adopt?.(claimed)) ?? null;
+      } catch (error) {
+        log.warn('could not take over an abandoned run; failing it', { runId: run.id, error });
+      }
       if (task && !this.#stopped) {
         adopted.push(run.id);
         this.#adoptRunning(task);
