@@ -287,3 +287,18 @@ describe('LocalRunner', () => {
     expect(done).toMatchObject({ status: 'succeeded', output: { adopted: true } });
   });
 });
+
+describe('start-up recovery (instrumentation)', () => {
+  it('fails in-app runs left unfinished, and leaves job runs to be taken over', async () => {
+    const { failAbandonedRuns } = await import('./recovery');
+    const orphan = await newRun();
+    await markRunStarted(orphan.id, { percent: 10 }, deps);
+    const job = await createRun(alice, { kind: 'validation', table: TABLE, engine: 'job' }, deps);
+    await new Promise((res) => setTimeout(res, 20));
+    const failed = await failAbandonedRuns(store.db, new Date());
+    expect(failed).toContain(orphan.id);
+    expect(failed).not.toContain(job.id);
+    expect(await getRun(alice, orphan.id, deps)).toMatchObject({ status: 'failed', error: { code: 'interrupted', action: 'Start it again.' } });
+    expect((await getRun(alice, job.id, deps)).status).toBe('queued');
+  });
+});
