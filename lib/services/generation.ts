@@ -278,7 +278,7 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
   );
 
   const params = { tableName: readable.name, ref: readable.ref, request, options, sampleRows: input.sampleRows, criticality };
-  d.runner.enqueue(
+  (await d.runner()).enqueue(
     asJob
       ? generationJobTask(run.id, params, d, null)
       : {

@@ -39,7 +39,8 @@ export interface ResolvedRunDeps {
   db: Kysely<Database>;
   access: TableAccess;
   warehouseOf: (caller: Caller) => Warehouse;
-  runner: LocalRunner;
+  /** The in-process runner (the process's one unless injected), started on first use. */
+  runner: () => Promise<LocalRunner>;
   jobRunner: () => JobRunner;
   chatModel: ChatModel | null;
   modelStatus: ModelStatus;
@@ -73,7 +74,7 @@ export async function resolveRunDeps(deps: RunDeps = {}): Promise<ResolvedRunDep
     db,
     access,
     warehouseOf: deps.warehouseOf ?? getWarehouse,
-    runner: deps.runner ?? (await getRunRunner()),
+    runner: deps.runner ? async () => deps.runner! : getRunRunner,
     jobRunner: deps.jobRunner ?? defaultJobRunner,
     chatModel,
     modelStatus: status,

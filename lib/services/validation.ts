@@ -41,7 +41,7 @@ import type { Cell, ColumnInfo, TableDescription, TableRef, Warehouse } from '@/
 
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
-import type { FailingRowsInput, ReportFormat, StartValidationInput } from './validation-schemas';
+import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
 
 export type { StartValidationInput } from './validation-schemas';
 
@@ -319,7 +319,7 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
     d,
   );
   const params: ValidationParams = { tableName: readable.name, ref: readable.ref, checks, version, fingerprint, sampleRows, sampleLimit };
-  d.runner.enqueue(
+  (await d.runner()).enqueue(
     asJob
       ? validationJobTask(run.id, params, d, null)
       : { runId: run.id, lane: 'work', steps, execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse') },
@@ -684,6 +684,9 @@ export async function getFailingRows(
   input: FailingRowsInput,
   deps?: RunDeps,
 ): Promise<FailingRowsPage> {
+  if (!(Number.isInteger(input.page) && input.page >= 1 && Number.isInteger(input.pageSize) && input.pageSize >= 1 && input.pageSize <= FAILING_ROWS_PAGE_MAX)) {
+    throw badRequest(`page must be a whole number from 1, and page_size a whole number from 1 to ${FAILING_ROWS_PAGE_MAX}.`);
+  }
   const d = await resolveRunDeps(deps);
   const run = await getRun(caller, runId, d);
   validationRunOrRefuse(run);
@@ -705,7 +708,7 @@ export async function getFailingRows(
   const keys = keyColumns(checks, columns);
   const shown = displayColumns(columns, keys);
   const params = run.parameters as { sample_rows?: number | null };
-  const sampleRows = typeof params.sample_rows === 'number' ? params.sample_rows : null;
+  const sampleRows = typeof params.sample_rows === 'number' && Number.isInteger(params.sample_rows) && params.sample_rows > 0 ? params.sample_rows : null;
   const source = sourceSql(wh.dialect, readable.description, sampleRows === null ? null : { rows: sampleRows, columns, keys });
   const applied = compileApplyChecks(
     selected.map((r) => r.check),
