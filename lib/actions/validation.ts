@@ -36,7 +36,7 @@ export async function startValidationAction(input: z.input<typeof StartValidatio
 }
 
 export async function startDryRunAction(input: z.input<typeof StartValidationBody>): Promise<ActionResult<{ run: RunDto }>> {
-  const withSample = input && typeof input === 'object' ? { sample_rows: DEFAULT_DRY_RUN_ROWS, ...input } : input;
+  const withSample = input && typeof input === 'object' ? { ...input, sample_rows: input.sample_rows ?? DEFAULT_DRY_RUN_ROWS } : input;
   return runAction(StartValidationBody, withSample, async (caller, parsed) => ({ run: await startValidation(caller, parsed) }), {
     message: (data) => `Dry run started on the first ${data.run.parameters.sample_rows as number} rows.`,
   });
