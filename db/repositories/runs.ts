@@ -199,6 +199,9 @@ export async function listRunsOfTable(
   return { items, total: Number(total.n) };
 }
 
+/** Dry runs validate a sample of the table with draft rules: they are kept, but are not the table's pass-rate history. */
+const notDryRun = (parameters: ReturnType<typeof sql.ref>) => sql<boolean>`coalesce((${parameters} ->> 'dry_run')::boolean, false) = false`;
+
 export interface PassRatePoint {
   run_id: string;
   finished_at: Date;
@@ -219,6 +222,7 @@ export async function tablePassRates(db: Db, tableName: string, limit: number): 
     .where('table_name', '=', tableName)
     .where('kind', '=', 'validation')
     .where('status', '=', 'succeeded')
+    .where(notDryRun(sql.ref('parameters')))
     .where(sql<boolean>`summary ? 'pass_rate'`)
     .orderBy('finished_at', 'desc')
     .limit(limit)
@@ -258,7 +262,8 @@ export async function rulePassRates(
     ])
     .where('r.table_name', '=', tableName)
     .where('r.kind', '=', 'validation')
-    .where('r.status', '=', 'succeeded');
+    .where('r.status', '=', 'succeeded')
+    .where(notDryRun(sql.ref('r.parameters')));
   if (filter.ruleName !== undefined) query = query.where('rr.rule_name', '=', filter.ruleName);
   if (filter.fingerprint !== undefined) query = query.where('rr.rule_fingerprint', '=', filter.fingerprint);
   const rows = await query.orderBy('r.finished_at', 'desc').orderBy('rr.rule_index').limit(filter.limit).execute();

@@ -185,7 +185,7 @@ export interface PassRateHistory {
   points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number }[];
 }
 
-/** Pass rate of the table's succeeded validation runs over time (oldest first, the last `limit`). */
+/** Pass rate of the table's succeeded validation runs over time, dry runs excluded (oldest first, the last `limit`). */
 export async function tablePassRateHistory(caller: Caller, table: string, limit = 100, deps?: StoreDeps): Promise<PassRateHistory> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
@@ -199,7 +199,7 @@ export interface RulePassRateHistory {
   points: (Omit<repo.RulePassRatePoint, 'finished_at'> & { finished_at: string })[];
 }
 
-/** Pass rate of one rule (by name or fingerprint) over the table's succeeded validation runs. */
+/** Pass rate of one rule (by name or fingerprint) over the table's succeeded validation runs, dry runs excluded. */
 export async function rulePassRateHistory(
   caller: Caller,
   table: string,
