@@ -1,6 +1,7 @@
 /**
  * Runs once when the server starts. In local mode it opens the embedded warehouse straight away,
- * so the sample catalog is built (a few seconds, first start only) before anyone opens a page.
+ * so the sample catalog is built (a few seconds, first start only) before anyone opens a page. In
+ * every mode it fails the runs a previous process left unfinished ("interrupted by a restart").
  */
 export async function register() {
   // NEXT_RUNTIME is set by Next.js itself; the literal check lets the edge bundle drop the import.
@@ -8,4 +9,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { warmUpLocalWarehouse } = await import('@/lib/warehouse/duckdb/warm-up');
   warmUpLocalWarehouse();
+  const { recoverAtStartup } = await import('@/lib/jobs/local/recovery');
+  void recoverAtStartup();
 }

@@ -109,6 +109,36 @@ export async function finishRun(db: Db, id: string, outcome: RunOutcome): Promis
     .executeTakeFirst();
 }
 
+/**
+ * Unfinished runs whose runner stopped reporting: not updated since `before` (a runner updates its
+ * runs while it holds them, queued or running). Oldest first.
+ */
+export async function listStaleRuns(db: Db, before: Date, limit = 100): Promise<Run[]> {
+  return db
+    .selectFrom('dq_runs')
+    .selectAll()
+    .where('status', 'in', UNFINISHED)
+    .where('updated_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Take over a stale run (see listStaleRuns): touch it, unless someone else touched it since
+ * `before`. Only one of several processes doing this at once gets the run.
+ */
+export async function claimStaleRun(db: Db, id: string, before: Date): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({ updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .where('updated_at', '<', before)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export type NewRuleResult = Omit<RunRuleResult, 'run_id'>;
 
 export async function insertRuleResults(db: Db, runId: string, results: NewRuleResult[]): Promise<void> {
@@ -169,6 +199,9 @@ export async function listRunsOfTable(
   return { items, total: Number(total.n) };
 }
 
+/** Dry runs validate a sample of the table with draft rules: they are kept, but are not the table's pass-rate history. */
+const notDryRun = (parameters: ReturnType<typeof sql.ref>) => sql<boolean>`coalesce((${parameters} ->> 'dry_run')::boolean, false) = false`;
+
 export interface PassRatePoint {
   run_id: string;
   finished_at: Date;
@@ -189,6 +222,7 @@ export async function tablePassRates(db: Db, tableName: string, limit: number): 
     .where('table_name', '=', tableName)
     .where('kind', '=', 'validation')
     .where('status', '=', 'succeeded')
+    .where(notDryRun(sql.ref('parameters')))
     .where(sql<boolean>`summary ? 'pass_rate'`)
     .orderBy('finished_at', 'desc')
     .limit(limit)
@@ -228,7 +262,8 @@ export async function rulePassRates(
     ])
     .where('r.table_name', '=', tableName)
     .where('r.kind', '=', 'validation')
-    .where('r.status', '=', 'succeeded');
+    .where('r.status', '=', 'succeeded')
+    .where(notDryRun(sql.ref('r.parameters')));
   if (filter.ruleName !== undefined) query = query.where('rr.rule_name', '=', filter.ruleName);
   if (filter.fingerprint !== undefined) query = query.where('rr.rule_fingerprint', '=', filter.fingerprint);
   const rows = await query.orderBy('r.finished_at', 'desc').orderBy('rr.rule_index').limit(filter.limit).execute();

@@ -185,7 +185,7 @@ export interface PassRateHistory {
   points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number }[];
 }
 
-/** Pass rate of the table's succeeded validation runs over time (oldest first, the last `limit`). */
+/** Pass rate of the table's succeeded validation runs over time, dry runs excluded (oldest first, the last `limit`). */
 export async function tablePassRateHistory(caller: Caller, table: string, limit = 100, deps?: StoreDeps): Promise<PassRateHistory> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
@@ -199,7 +199,7 @@ export interface RulePassRateHistory {
   points: (Omit<repo.RulePassRatePoint, 'finished_at'> & { finished_at: string })[];
 }
 
-/** Pass rate of one rule (by name or fingerprint) over the table's succeeded validation runs. */
+/** Pass rate of one rule (by name or fingerprint) over the table's succeeded validation runs, dry runs excluded. */
 export async function rulePassRateHistory(
   caller: Caller,
   table: string,
@@ -308,4 +308,17 @@ export async function completeRun(runId: string, completion: RunCompletion, deps
     return { run, results };
   });
   return { ...runDto(run), output: run.output, rule_results: results };
+}
+
+/** Unfinished runs not updated since `before`: their runner stopped (see the local runner's recovery). */
+export async function listStaleRuns(before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto[]> {
+  const { db } = await resolveDeps(deps);
+  return (await repo.listStaleRuns(db, before)).map(runDto);
+}
+
+/** Take over a stale run; undefined when another process touched or finished it first. */
+export async function claimStaleRun(runId: string, before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto | undefined> {
+  const { db } = await resolveDeps(deps);
+  const run = await repo.claimStaleRun(db, parseRunId(runId), before);
+  return run ? runDto(run) : undefined;
 }

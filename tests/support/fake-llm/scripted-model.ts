@@ -16,7 +16,7 @@ function section(text: string, heading: string): string | undefined {
   const start = text.indexOf(heading);
   if (start === -1) return undefined;
   const rest = text.slice(start + heading.length);
-  const end = rest.search(/\n\n[A-Z][A-Za-z ]+(\(|:)/);
+  const end = rest.search(/\n\n[A-Z][A-Za-z0-9 ]+(\(|:)/);
   return (end === -1 ? rest : rest.slice(0, end)).trim();
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, built from OPERATIONS (./operations.ts): request schemas as
+ * the handlers parse them (the input side of the same zod schemas), response schemas as the
+ * services answer, every error status with the one error body.
+ */
+import { z } from 'zod';
+
+import { ErrorBody } from './response-schemas';
+import { OPERATIONS, type NamedSchema, type Operation } from './operations';
+
+export const API_TITLE = 'DQX Data Quality Manager API';
+export const API_VERSION = '1.0.0';
+
+type JsonSchema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const list = (x: NamedSchema | NamedSchema[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const oneOrMany = (x: NamedSchema | NamedSchema[]) => {
+  const items = list(x);
+  return items.length === 1 ? ref(items[0]!.name) : { oneOf: items.map((s) => ref(s.name)) };
+};
+
+function clean(schema: JsonSchema): JsonSchema {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const inputs = z.registry<{ id: string }>();
+  const outputs = z.registry<{ id: string }>();
+  const seen = new Map<string, z.ZodType>();
+  const add = (registry: typeof inputs, named: NamedSchema) => {
+    const existing = seen.get(named.name);
+    if (existing && existing !== named.schema) throw new Error(`Two schemas are named ${named.name}`);
+    if (existing) return;
+    seen.set(named.name, named.schema);
+    registry.add(named.schema, { id: named.name });
+  };
+  add(outputs, { name: 'ErrorBody', schema: ErrorBody });
+  for (const op of OPERATIONS) {
+    for (const named of list(op.body?.json)) add(inputs, named);
+    for (const response of op.responses) for (const named of list(response.json)) add(outputs, named);
+  }
+  const options = { target: 'draft-2020-12' as const, uri: (id: string) => `#/components/schemas/${id}`, unrepresentable: 'any' as const };
+  const converted = {
+    ...(z.toJSONSchema(inputs, { ...options, io: 'input' }).schemas as Record<string, JsonSchema>),
+    ...(z.toJSONSchema(outputs, { ...options, io: 'output' }).schemas as Record<string, JsonSchema>),
+  };
+  return Object.fromEntries(
+    Object.keys(converted)
+      .sort()
+      .map((name) => [name, clean(converted[name]!)]),
+  );
+}
+
+function queryParameters(schema: z.ZodType): JsonSchema[] {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+function operationObject(op: Operation): JsonSchema {
+  const parameters = [
+    ...(op.pathParams ?? []).map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' } })),
+    ...(op.query ? queryParameters(op.query) : []),
+  ];
+  const responses: Record<string, JsonSchema> = {};
+  for (const r of op.responses) {
+    const content: Record<string, JsonSchema> = {};
+    if (r.json) content['application/json'] = { schema: oneOrMany(r.json) };
+    for (const [type, other] of Object.entries(r.other ?? {})) content[type] = { schema: { ...other.schema, description: other.description } };
+    responses[String(r.status)] = {
+      description: r.description,
+      ...(r.headers
+        ? { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) }
+        : {}),
+      content,
+    };
+  }
+  for (const [status, description] of Object.entries(op.errors).sort(([a], [b]) => Number(a) - Number(b))) {
+    responses[status] = { description, content: { 'application/json': { schema: ref('ErrorBody') } } };
+  }
+  let requestBody: JsonSchema | undefined;
+  if (op.body) {
+    const content: Record<string, JsonSchema> = {};
+    if (op.body.json) content['application/json'] = { schema: oneOrMany(op.body.json) };
+    for (const [type, other] of Object.entries(op.body.other ?? {})) content[type] = { schema: { ...other.schema, description: other.description } };
+    requestBody = { required: true, description: op.body.description, content };
+  }
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+let cached: JsonSchema | undefined;
+
+/** The OpenAPI 3.1 document (built once per process). */
+export function openApiDocument(): JsonSchema {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const op of OPERATIONS) {
+    (paths[op.path] ??= {})[op.method] = operationObject(op);
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description:
+        'Generate, validate and version DQX data-quality rules for Unity Catalog tables. In databricks mode every request carries the user’s token (the Databricks Apps proxy adds it); each call acts as that user, and a table the user cannot read is answered with 404. Errors are `{error: {code, message, details?}}` with the status code.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: [
+      { name: 'Catalog', description: 'Browse catalogs, schemas and tables as the caller sees them.' },
+      { name: 'Rule sets', description: 'Versions of each table’s DQX rules: save, import, export, diff, activate (rollback).' },
+      { name: 'Runs', description: 'Generation and validation runs (background work with progress), failing rows, reports, AI analysis.' },
+      { name: 'Meta', description: 'This document.' },
+    ],
+    paths,
+    components: { schemas: componentSchemas() },
+  };
+  return cached;
+}

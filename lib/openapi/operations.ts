@@ -1,0 +1,381 @@
+/**
+ * Every /api/v1 operation as implemented: path, method, parameters, body and each status it can
+ * answer, with the zod schemas the route handlers parse with and the DTO schemas they answer with.
+ * `document.ts` turns this list into the OpenAPI document; a test checks the list against the route
+ * files and validates real responses against it.
+ */
+import { z } from 'zod';
+
+import { sampleTableInput, searchTablesInput } from '@/lib/services/catalog-schemas';
+import { AnalyzeRulesBody } from '@/lib/services/analysis-schemas';
+import { StartGenerationBody } from '@/lib/services/generation-schemas';
+import { DiffQuery, PageQuery, RunsQuery, SaveRuleSetBody, VersionQuery } from '@/lib/services/rule-set-schemas';
+import { FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
+
+import * as R from './response-schemas';
+
+export type ErrorStatus = 400 | 401 | 404 | 409 | 503 | 500;
+
+export interface NamedSchema {
+  /** Name in `components.schemas`. */
+  name: string;
+  schema: z.ZodType;
+}
+
+export interface ResponseSpec {
+  status: 200 | 201 | 202;
+  description: string;
+  /** JSON bodies (application/json), by name. */
+  json?: NamedSchema | NamedSchema[];
+  /** Other content types of the same response (downloads), with a JSON Schema of their own. */
+  other?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  headers?: Record<string, string>;
+}
+
+export interface Operation {
+  method: 'get' | 'post';
+  /** OpenAPI path, e.g. `/api/v1/runs/{id}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  pathParams?: { name: string; description: string }[];
+  /** The zod schema of the query string (its input side is documented). */
+  query?: z.ZodType;
+  body?: {
+    description: string;
+    json?: NamedSchema | NamedSchema[];
+    other?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  };
+  responses: ResponseSpec[];
+  /** Error statuses the route can answer, each with the error body. */
+  errors: Partial<Record<ErrorStatus, string>>;
+}
+
+const TABLE_PARAM = { name: 'table', description: 'The table, `catalog.schema.table` (percent-encoded).' };
+const RUN_PARAM = { name: 'id', description: 'The run id (a UUID).' };
+const VERSION_PARAM = { name: 'version', description: 'A version number (1, 2, 3, …).' };
+
+const E = {
+  bad: 'The input is not valid: `details.issues` names each field.',
+  auth: 'Databricks mode: the request carries no user token.',
+  unavailable: 'A dependency (warehouse, rule store, jobs, language model) is not available; the message says which.',
+  internal: 'An unexpected error; it was logged with the request id.',
+  tableNotFound: 'The table does not exist, or the caller cannot read it (both answered alike).',
+  runNotFound: 'The run does not exist, or the caller cannot read its table.',
+};
+
+const base = { 401: E.auth, 500: E.internal } as const;
+
+const yamlText = { type: 'string', description: 'A DQX checks file in YAML.' };
+const csvText = { type: 'string', description: 'CSV, one row per rule: rule_name, function, criticality, columns, filter, status, rows_evaluated, failing_rows, pass_rate, message.' };
+
+const LOCATION = 'Where the created resource (or the run to poll) is.';
+const DISPOSITION = 'attachment; filename="…"';
+
+const ChecksFileBody = z.array(z.unknown()).describe('A DQX checks file in JSON: a list of checks.');
+const ChecksObjectBody = z.object({ checks: z.array(z.unknown()) }).describe('A DQX checks file in JSON: {checks: [...]}.');
+
+export const OPERATIONS: Operation[] = [
+  // ---- Catalog ----
+  {
+    method: 'get',
+    path: '/api/v1/catalogs',
+    operationId: 'listCatalogs',
+    tag: 'Catalog',
+    summary: 'The catalogs the caller can see.',
+    responses: [{ status: 200, description: 'Catalogs.', json: { name: 'CatalogList', schema: R.CatalogList } }],
+    errors: { ...base, 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/catalogs/{catalog}/schemas',
+    operationId: 'listSchemas',
+    tag: 'Catalog',
+    summary: 'The schemas of a catalog.',
+    pathParams: [{ name: 'catalog', description: 'Catalog name.' }],
+    responses: [{ status: 200, description: 'Schemas.', json: { name: 'SchemaList', schema: R.SchemaList } }],
+    errors: { ...base, 400: 'Not a valid catalog name.', 404: 'No such catalog (or not visible to the caller).', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/catalogs/{catalog}/schemas/{schema}/tables',
+    operationId: 'listTables',
+    tag: 'Catalog',
+    summary: 'The tables and views of a schema.',
+    pathParams: [
+      { name: 'catalog', description: 'Catalog name.' },
+      { name: 'schema', description: 'Schema name.' },
+    ],
+    responses: [{ status: 200, description: 'Tables.', json: { name: 'TableList', schema: R.TableList } }],
+    errors: { ...base, 400: 'Not a valid name.', 404: 'No such catalog or schema.', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tables',
+    operationId: 'searchTables',
+    tag: 'Catalog',
+    summary: 'Tables whose `catalog.schema.table` contains every word of `q`, best matches first.',
+    query: searchTablesInput,
+    responses: [{ status: 200, description: 'Matching tables.', json: { name: 'TableSearch', schema: R.TableSearch } }],
+    errors: { ...base, 400: E.bad, 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tables/{name}',
+    operationId: 'describeTable',
+    tag: 'Catalog',
+    summary: 'A table’s columns (Spark types, comments) and row count.',
+    pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
+    responses: [{ status: 200, description: 'The table.', json: { name: 'TableDescription', schema: R.TableDescription } }],
+    errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 409: 'A local file that cannot be read (the message names it).', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tables/{name}/sample',
+    operationId: 'sampleTable',
+    tag: 'Catalog',
+    summary: 'The first rows of a table, every value as display text.',
+    pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
+    query: sampleTableInput,
+    responses: [{ status: 200, description: 'Sample rows.', json: { name: 'TableSample', schema: R.TableSample } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 409: 'A local file that cannot be read.', 503: E.unavailable },
+  },
+
+  // ---- Rule sets ----
+  {
+    method: 'get',
+    path: '/api/v1/rule-sets',
+    operationId: 'listRuleSets',
+    tag: 'Rule sets',
+    summary: 'The tables with rule sets that the caller can read, with the active version and the last validation run.',
+    responses: [{ status: 200, description: 'Rule sets.', json: { name: 'RuleSetList', schema: R.RuleSetList } }],
+    errors: { ...base, 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rule-sets/{table}/versions',
+    operationId: 'listRuleSetVersions',
+    tag: 'Rule sets',
+    summary: 'A table’s versions, newest first, with the latest changes of the active version.',
+    pathParams: [TABLE_PARAM],
+    query: PageQuery,
+    responses: [{ status: 200, description: 'One page of versions.', json: { name: 'RuleSetHistory', schema: R.RuleSetHistory } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: E.unavailable },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/rule-sets/{table}/versions',
+    operationId: 'saveRuleSetVersion',
+    tag: 'Rule sets',
+    summary: 'Save rules as the next version; it becomes the active version.',
+    description:
+      'Send `application/json` with `{rules, user_prompt?, ai_summary?, metadata?}`, or a DQX checks file as the body (YAML, or JSON holding a list or `{checks: [...]}`). The rules are validated against the table first.',
+    pathParams: [TABLE_PARAM],
+    body: {
+      description: 'The rules.',
+      json: [
+        { name: 'SaveRuleSetBody', schema: SaveRuleSetBody },
+        { name: 'ChecksFileBody', schema: ChecksFileBody },
+        { name: 'ChecksObjectBody', schema: ChecksObjectBody },
+      ],
+      other: {
+        'application/yaml': { description: 'A DQX checks file (also `application/x-yaml`, `text/yaml`, `text/x-yaml`).', schema: yamlText },
+        'application/x-yaml': { description: 'A DQX checks file.', schema: yamlText },
+        'text/yaml': { description: 'A DQX checks file.', schema: yamlText },
+        'text/x-yaml': { description: 'A DQX checks file.', schema: yamlText },
+      },
+    },
+    responses: [
+      {
+        status: 201,
+        description: 'The new, active version, with the previous active version and non-blocking warnings.',
+        json: { name: 'SavedRuleSetVersion', schema: R.SavedRuleSetVersion },
+        headers: { Location: LOCATION },
+      },
+    ],
+    errors: {
+      ...base,
+      400: 'Bad body, unsupported content type, unreadable checks file (with its line), or rules that do not validate (`details.errors`, `details.warnings`).',
+      404: E.tableNotFound,
+      409: 'Another change of the table’s versions happened at the same time.',
+      503: E.unavailable,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rule-sets/{table}/versions/{version}',
+    operationId: 'getRuleSetVersion',
+    tag: 'Rule sets',
+    summary: 'One version with its rules, or (with `format`) the version as a DQX checks file download.',
+    pathParams: [TABLE_PARAM, VERSION_PARAM],
+    query: VersionQuery,
+    responses: [
+      {
+        status: 200,
+        description: 'Without `format`: the version (JSON). With `format=json|yaml`: the checks file, `Content-Disposition: attachment`.',
+        json: [
+          { name: 'RuleSetVersion', schema: R.RuleSetVersion },
+          { name: 'ChecksFile', schema: R.ChecksFile },
+        ],
+        other: { 'application/yaml': { description: 'The checks file in YAML (`format=yaml`).', schema: yamlText } },
+        headers: { 'Content-Disposition': `With format: ${DISPOSITION}` },
+      },
+    ],
+    errors: {
+      ...base,
+      400: E.bad,
+      404: 'The table or the version does not exist, or the caller cannot read the table.',
+      409: 'An upgraded version whose rules are not a list of checks cannot be exported.',
+      503: E.unavailable,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/rule-sets/{table}/versions/{version}/activate',
+    operationId: 'activateRuleSetVersion',
+    tag: 'Rule sets',
+    summary: 'Make a version the active one (rollback), recorded with the caller and the time.',
+    pathParams: [TABLE_PARAM, VERSION_PARAM],
+    responses: [{ status: 200, description: 'The activation.', json: { name: 'Activated', schema: R.Activated } }],
+    errors: { ...base, 400: E.bad, 404: 'The table, its rule set or the version does not exist.', 409: 'The version is already active, or another change happened at the same time.', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rule-sets/{table}/diff',
+    operationId: 'diffRuleSetVersions',
+    tag: 'Rule sets',
+    summary: 'Rules added, removed and changed (with the fields that changed) between two versions.',
+    pathParams: [TABLE_PARAM],
+    query: DiffQuery,
+    responses: [{ status: 200, description: 'The difference.', json: { name: 'RuleSetDiff', schema: R.RuleSetDiff } }],
+    errors: { ...base, 400: E.bad, 404: 'The table or a version does not exist.', 409: 'A version holds rules that are not valid DQX checks.', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rule-sets/{table}/runs',
+    operationId: 'listTableRuns',
+    tag: 'Runs',
+    summary: 'A table’s runs, newest first; with `rule`, that rule’s pass rate over the last `page_size` succeeded validation runs, oldest first.',
+    pathParams: [TABLE_PARAM],
+    query: RunsQuery,
+    responses: [
+      {
+        status: 200,
+        description: 'A page of runs, or a rule’s pass-rate history.',
+        json: [
+          { name: 'RunPage', schema: R.RunPage },
+          { name: 'RulePassRateHistory', schema: R.RulePassRateHistory },
+        ],
+      },
+    ],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: E.unavailable },
+  },
+
+  // ---- Runs ----
+  {
+    method: 'post',
+    path: '/api/v1/generations',
+    operationId: 'startGeneration',
+    tag: 'Runs',
+    summary: 'Start generating rules for a table: profile, derive DQX rules, and ask the language model when one is configured.',
+    description: 'The run executes in the background; poll `GET /api/v1/runs/{id}` (the `Location` header). Its output lists the rules with their origin and evidence, the rows profiled and the column profiles.',
+    body: { description: 'What to generate.', json: { name: 'StartGenerationBody', schema: StartGenerationBody } },
+    responses: [{ status: 202, description: 'The queued run.', json: { name: 'Run', schema: R.Run }, headers: { Location: LOCATION } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: E.unavailable },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/validations',
+    operationId: 'startValidation',
+    tag: 'Runs',
+    summary: 'Start validating a saved version (default: the active one) or draft rules, on the whole table or on its first rows (a dry run).',
+    description:
+      'The caller must be able to read the table and every table the rules refer to. The run executes in the background; poll `GET /api/v1/runs/{id}` (the `Location` header).',
+    body: { description: 'What to validate.', json: { name: 'StartValidationBody', schema: StartValidationBody } },
+    responses: [{ status: 202, description: 'The queued run.', json: { name: 'Run', schema: R.Run }, headers: { Location: LOCATION } }],
+    errors: {
+      ...base,
+      400: 'Bad input, or draft rules that do not validate (`details.errors`).',
+      404: 'The table, a table a rule refers to, the version or any saved rule set does not exist (or the caller cannot read it).',
+      409: 'A version saved by the original application whose rules are not a list of checks.',
+      503: E.unavailable,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/runs/{id}',
+    operationId: 'getRun',
+    tag: 'Runs',
+    summary: 'A run: status, progress (steps, percentage, message), times, error (cause and what to do), summary, per-rule results and output.',
+    pathParams: [RUN_PARAM],
+    responses: [{ status: 200, description: 'The run.', json: { name: 'RunDetail', schema: R.RunDetail } }],
+    errors: { ...base, 400: 'Not a run id.', 404: E.runNotFound, 503: E.unavailable },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/runs/{id}/cancel',
+    operationId: 'cancelRun',
+    tag: 'Runs',
+    summary: 'Ask a queued or running run to stop; it ends as `cancelled` shortly.',
+    pathParams: [RUN_PARAM],
+    responses: [{ status: 202, description: 'The run, with `cancel_requested: true`.', json: { name: 'Run', schema: R.Run } }],
+    errors: { ...base, 400: 'Not a run id.', 404: E.runNotFound, 409: 'The run has already finished.', 503: E.unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/runs/{id}/failing-rows',
+    operationId: 'getFailingRows',
+    tag: 'Runs',
+    summary: 'Every failing row of one rule of a validation run, a page at a time, read from the table now (key columns first, stable order).',
+    pathParams: [RUN_PARAM],
+    query: FailingRowsQuery,
+    responses: [{ status: 200, description: 'One page of failing rows and the total.', json: { name: 'FailingRowsPage', schema: R.FailingRowsPage } }],
+    errors: {
+      ...base,
+      400: 'Bad query, or not a validation run.',
+      404: 'The run or the rule does not exist, or the caller cannot read the table.',
+      409: 'The rule runs only in a DQX job, or the run’s rules are no longer available.',
+      503: E.unavailable,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/runs/{id}/report',
+    operationId: 'getValidationReport',
+    tag: 'Runs',
+    summary: 'The report of a succeeded validation run as a download: JSON (summary and per-rule results) or CSV (one row per rule).',
+    pathParams: [RUN_PARAM],
+    query: ReportQuery,
+    responses: [
+      {
+        status: 200,
+        description: 'The report, `Content-Disposition: attachment`. CSV cells are quoted and text that a spreadsheet would run as a formula starts with a quote mark.',
+        json: { name: 'ValidationReport', schema: R.ValidationReport },
+        other: { 'text/csv': { description: 'One row per rule.', schema: csvText } },
+        headers: { 'Content-Disposition': DISPOSITION },
+      },
+    ],
+    errors: { ...base, 400: 'Bad query, or not a validation run.', 404: E.runNotFound, 409: 'The run has not succeeded (no results yet).', 503: E.unavailable },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/analyses',
+    operationId: 'analyzeRules',
+    tag: 'Runs',
+    summary: 'The language model’s analysis of a rule set: summary, an explanation per rule, coverage, recommendations and a score (save it as `ai_summary`).',
+    body: { description: 'The rules to analyse.', json: { name: 'AnalyzeRulesBody', schema: AnalyzeRulesBody } },
+    responses: [{ status: 200, description: 'The analysis.', json: { name: 'RuleAnalysis', schema: R.RuleAnalysis } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: 'No language model is configured, or it failed or answered in the wrong form.' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'Meta',
+    summary: 'This document.',
+    responses: [{ status: 200, description: 'The OpenAPI 3.1 document.', json: { name: 'OpenApiDocument', schema: R.OpenApiDocumentBody } }],
+    errors: { ...base },
+  },
+];

@@ -1,0 +1,419 @@
+/**
+ * What every /api/v1 route answers, as zod schemas: the source of the OpenAPI document's response
+ * schemas. They mirror the services' DTOs; the API tests validate real responses against the
+ * document, so a DTO that drifts from its schema fails a test.
+ */
+import { z } from 'zod';
+
+const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp');
+const nullableString = z.string().nullable();
+
+// ---- Errors ----
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unavailable', 'internal']),
+      message: z.string().describe('What went wrong, safe to show.'),
+      details: z
+        .unknown()
+        .optional()
+        .describe('400: `issues` [{path, message}] for bad input, `errors`/`warnings` (rule issues) for rules that do not validate.'),
+      requestId: z.string().optional(),
+    }),
+  })
+  .describe('Every error: a status code and this body, never a 200 that carries an error.');
+
+// ---- Catalog ----
+
+const CatalogInfo = z.object({ name: z.string(), comment: nullableString });
+const SchemaInfo = z.object({ catalog: z.string(), name: z.string(), comment: nullableString });
+const TableInfo = z.object({
+  catalog: z.string(),
+  schema: z.string(),
+  table: z.string(),
+  fullName: z.string(),
+  kind: z.enum(['table', 'view', 'file']),
+  comment: nullableString,
+});
+const ColumnInfo = z.object({
+  name: z.string(),
+  type: z.string().describe('Spark SQL type, lower case.'),
+  nativeType: z.string(),
+  nullable: z.boolean(),
+  comment: nullableString,
+  position: z.int(),
+});
+
+export const CatalogList = z.object({ catalogs: z.array(CatalogInfo) });
+export const SchemaList = z.object({ schemas: z.array(SchemaInfo) });
+export const TableList = z.object({ tables: z.array(TableInfo) });
+export const TableSearch = z.object({ query: z.string(), tables: z.array(TableInfo) });
+export const TableDescription = TableInfo.extend({
+  columns: z.array(ColumnInfo),
+  rowCount: z.int().nullable(),
+});
+export const TableSample = z.object({
+  table: z.string(),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  rows: z.array(z.array(nullableString)).describe('Every value as display text; SQL NULL as null.'),
+  limit: z.int(),
+  truncated: z.boolean(),
+});
+
+// ---- Rules ----
+
+const DqxCheck = z
+  .object({
+    criticality: z.enum(['error', 'warn']).optional(),
+    check: z.looseObject({
+      function: z.string(),
+      arguments: z.record(z.string(), z.unknown()).optional(),
+      for_each_column: z.array(z.union([z.string(), z.array(z.string())])).optional(),
+    }),
+    name: z.string().optional(),
+    filter: z.string().optional(),
+    user_metadata: z.record(z.string(), z.unknown()).optional(),
+    message_expr: z.string().optional(),
+  })
+  .loose()
+  .describe('A DQX check in metadata form.');
+
+const RuleIssue = z.looseObject({
+  severity: z.enum(['error', 'warning']),
+  ruleIndex: z.int().nullable(),
+  ruleName: nullableString,
+  field: nullableString,
+  code: z.string(),
+  message: z.string(),
+});
+
+// ---- Rule sets ----
+
+const VersionSummaryShape = {
+  id: z.string(),
+  table_name: z.string(),
+  version: z.int(),
+  created_at: timestamp,
+  created_by: z.string(),
+  is_active: z.boolean(),
+  activated_at: timestamp.nullable(),
+  activated_by: nullableString,
+  user_prompt: nullableString,
+  rule_set_fingerprint: nullableString,
+  rule_count: z.int().nullable(),
+};
+const VersionSummary = z.object(VersionSummaryShape);
+
+export const RuleSetVersion = z.object({
+  ...VersionSummaryShape,
+  rules: z.unknown().describe('The DQX checks as saved (a list; versions from the original application may hold other JSON).'),
+  ai_summary: z.unknown().describe('The AI analysis saved with the version, or null.'),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const SavedRuleSetVersion = RuleSetVersion.extend({
+  previous_active_version: z.int().nullable(),
+  warnings: z.array(RuleIssue),
+});
+
+export const RuleSetHistory = z.object({
+  table_name: z.string(),
+  active_version: z.int().nullable(),
+  items: z.array(VersionSummary),
+  page: z.int(),
+  page_size: z.int(),
+  total: z.int(),
+  activations: z.array(
+    z.object({
+      version: z.int(),
+      previous_version: z.int().nullable(),
+      action: z.enum(['save', 'activate', 'upgrade']),
+      activated_by: z.string(),
+      activated_at: timestamp,
+    }),
+  ),
+});
+
+export const RuleSetList = z.object({
+  items: z.array(
+    z.object({
+      table_name: z.string(),
+      active_version: z.int().nullable(),
+      latest_version: z.int(),
+      rule_count: z.int().nullable(),
+      rule_set_fingerprint: nullableString,
+      activated_at: timestamp.nullable(),
+      activated_by: nullableString,
+      updated_at: timestamp,
+      last_run: z
+        .object({
+          id: z.string(),
+          status: z.string(),
+          created_at: timestamp,
+          finished_at: timestamp.nullable(),
+          pass_rate: z.number().nullable(),
+        })
+        .nullable(),
+    }),
+  ),
+});
+
+const DiffRule = z.object({
+  name: z.string(),
+  fingerprint: z.string(),
+  criticality: z.string(),
+  function: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  filter: nullableString,
+  check: DqxCheck,
+});
+
+export const RuleSetDiff = z.object({
+  table_name: z.string(),
+  from: z.object({ version: z.int(), rule_set_fingerprint: nullableString }),
+  to: z.object({ version: z.int(), rule_set_fingerprint: nullableString }),
+  added: z.array(DiffRule),
+  removed: z.array(DiffRule),
+  changed: z.array(z.object({ name: z.string(), from: DiffRule, to: DiffRule, changed_fields: z.array(z.string()) })),
+  unchanged: z.int(),
+});
+
+export const Activated = z.object({
+  table_name: z.string(),
+  version: z.int(),
+  previous_version: z.int().nullable(),
+  activated_by: z.string(),
+  activated_at: timestamp,
+});
+
+export const ChecksFile = z.array(DqxCheck).describe('The version as a DQX checks file (JSON).');
+
+// ---- Runs ----
+
+const RunSummary = z
+  .looseObject({
+    total_rows: z.int(),
+    valid_rows: z.int(),
+    error_rows: z.int(),
+    warning_rows: z.int(),
+    pass_rate: z.number().min(0).max(1),
+  })
+  .describe('Validation runs: row counts; pass_rate = valid_rows / total_rows (1 for an empty table). Extra keys: rules_total, rules_failed, rules_warning, rules_skipped, rules_not_evaluated, dry_run.');
+
+const RunShape = {
+  id: z.uuid(),
+  kind: z.enum(['generation', 'validation']),
+  table_name: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.object({
+    percent: z.int().min(0).max(100),
+    message: nullableString,
+    steps: z.array(
+      z.object({ key: z.string(), label: z.string(), status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']) }),
+    ),
+  }),
+  started_by: z.string(),
+  created_at: timestamp,
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+  updated_at: timestamp,
+  engine: z.enum(['local', 'warehouse', 'job']),
+  rule_set_version: z.int().nullable(),
+  rule_set_fingerprint: nullableString,
+  parameters: z.record(z.string(), z.unknown()).describe('What the run was asked to do.'),
+  summary: RunSummary.nullable(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string().describe('What went wrong.'),
+      action: z.string().optional().describe('What to do about it.'),
+    })
+    .nullable(),
+  external_id: nullableString.describe('The Databricks job run id of a job run.'),
+  cancel_requested: z.boolean(),
+  cancel_requested_by: nullableString,
+};
+
+export const Run = z.object(RunShape);
+
+const Evidence = z.record(z.string(), z.unknown());
+
+export const GenerationOutput = z
+  .object({
+    table_name: z.string(),
+    request: z.string(),
+    rules: z.array(
+      z.object({
+        check: DqxCheck,
+        origin: z.enum(['profile', 'model']),
+        evidence: Evidence.describe('Profile rules: the statistics behind the rule; model rules: {model}.'),
+      }),
+    ),
+    dropped_model_rules: z.array(z.object({ rule: z.unknown(), reason: z.enum(['invalid', 'duplicate']), errors: z.array(z.string()) })),
+    model: z.object({ configured: z.boolean(), name: nullableString, reason: nullableString, repaired: z.int() }),
+    rows_profiled: z.int().min(0).describe('Rows the profile was computed over.'),
+    sampling: z.object({
+      kind: z.enum(['dqx', 'rows', 'all']),
+      filter: nullableString,
+      fraction: z.number().nullable(),
+      seed: z.int().nullable(),
+      limit: z.int().nullable(),
+      description: z.string(),
+    }),
+    profiles: z.array(
+      z.object({
+        name: z.string(),
+        column: z.string(),
+        description: nullableString,
+        parameters: z.record(z.string(), z.unknown()).nullable(),
+        filter: nullableString,
+        evidence: Evidence.optional(),
+      }),
+    ),
+    summary_stats: z.record(z.string(), z.record(z.string(), z.unknown())),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), comment: nullableString })),
+    validation: z.object({ errors: z.array(RuleIssue), warnings: z.array(RuleIssue) }),
+    criticality: z.enum(['error', 'warn']),
+    engine: z.enum(['local', 'warehouse', 'job']),
+    generated_at: timestamp,
+  })
+  .describe('The output of a succeeded generation run.');
+
+export const ValidationOutput = z
+  .object({
+    table_name: z.string(),
+    rule_set_version: z.int().nullable(),
+    rule_set_fingerprint: z.string(),
+    dry_run: z.boolean(),
+    sample_rows: z.int().nullable(),
+    sample_limit: z.int(),
+    columns: z.array(z.object({ name: z.string(), type: z.string() })).describe('Columns of the sample rows, key columns first.'),
+    key_columns: z.array(z.string()),
+    rules: z.array(
+      z.object({
+        index: z.int(),
+        name: z.string(),
+        function: z.string(),
+        criticality: z.enum(['error', 'warn']),
+        columns: z.array(z.string()).nullable(),
+        filter: nullableString,
+        fingerprint: z.string(),
+        status: z.enum(['passed', 'failed', 'warning', 'skipped', 'not_evaluated']),
+        rows_evaluated: z.int().nullable(),
+        failing_rows: z.int().nullable(),
+        pass_rate: z.number().nullable(),
+        message: nullableString,
+        samples: z.array(z.object({ values: z.array(z.unknown()), message: nullableString, failed_rules: z.array(z.string()) })),
+      }),
+    ),
+    engine: z.enum(['local', 'warehouse', 'job']),
+    validated_at: timestamp,
+  })
+  .describe('The output of a succeeded validation run.');
+
+export const RunDetail = z.object({
+  ...RunShape,
+  output: z
+    .union([GenerationOutput, ValidationOutput, z.null()])
+    .describe('What the run produced (null until it succeeds).'),
+  rule_results: z.array(
+    z.object({
+      rule_index: z.int(),
+      rule_name: z.string(),
+      rule_fingerprint: z.string(),
+      function: z.string(),
+      criticality: z.enum(['error', 'warn']),
+      rows_evaluated: z.int(),
+      failing_rows: z.int(),
+      pass_rate: z.number(),
+    }),
+  ),
+});
+
+export const RunPage = z.object({
+  table_name: z.string(),
+  items: z.array(Run),
+  page: z.int(),
+  page_size: z.int(),
+  total: z.int(),
+});
+
+export const RulePassRateHistory = z.object({
+  table_name: z.string(),
+  rule: z.object({ name: z.string().optional(), fingerprint: z.string().optional() }),
+  points: z.array(
+    z.object({
+      run_id: z.string(),
+      finished_at: timestamp,
+      rule_set_version: z.int().nullable(),
+      pass_rate: z.number(),
+      rule_name: z.string(),
+      rule_fingerprint: z.string(),
+      function: z.string(),
+      criticality: z.enum(['error', 'warn']),
+      rows_evaluated: z.int(),
+      failing_rows: z.int(),
+    }),
+  ),
+});
+
+export const FailingRowsPage = z.object({
+  run_id: z.string(),
+  table_name: z.string(),
+  rule: z.object({
+    name: z.string(),
+    function: z.string(),
+    criticality: z.enum(['error', 'warn']),
+    columns: z.array(z.string()).nullable(),
+    filter: nullableString,
+  }),
+  key_columns: z.array(z.string()),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  rows: z.array(z.object({ values: z.array(z.unknown()).describe('Aligned with columns.'), messages: z.array(z.string()) })),
+  page: z.int(),
+  page_size: z.int(),
+  total: z.int().describe('Every failing row of the rule.'),
+  dry_run: z.boolean(),
+});
+
+export const ValidationReport = z.object({
+  report: z.literal('dqx-validation'),
+  run_id: z.string(),
+  table_name: z.string(),
+  rule_set_version: z.int().nullable(),
+  rule_set_fingerprint: nullableString,
+  dry_run: z.boolean(),
+  sample_rows: z.int().nullable(),
+  engine: z.enum(['local', 'warehouse', 'job']),
+  started_by: z.string(),
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+  summary: RunSummary.nullable(),
+  rules: z.array(
+    z.object({
+      name: z.string(),
+      function: z.string(),
+      criticality: z.enum(['error', 'warn']),
+      columns: z.array(z.string()).nullable(),
+      filter: nullableString,
+      status: z.enum(['passed', 'failed', 'warning', 'skipped', 'not_evaluated']),
+      rows_evaluated: z.int().nullable(),
+      failing_rows: z.int().nullable(),
+      pass_rate: z.number().nullable(),
+      message: nullableString,
+    }),
+  ),
+});
+
+export const RuleAnalysis = z.object({
+  summary: z.string(),
+  rule_analysis: z.array(z.object({ rule: z.string(), explanation: z.string(), importance: z.enum(['high', 'medium', 'low']) })),
+  coverage_assessment: z.string(),
+  recommendations: z.array(z.string()),
+  overall_quality_score: z.int().min(0).max(10),
+  model: z.string(),
+  generated_at: timestamp,
+});
+
+export const OpenApiDocumentBody = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });

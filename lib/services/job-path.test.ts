@@ -1,0 +1,189 @@
+/**
+ * Databricks mode, job path: the services start the Databricks job through the JobRunner port,
+ * follow it, and store the job's result like the SQL path's. The port is played by an in-memory
+ * runner that answers with outputs recorded from the real notebooks on local Spark
+ * (tests/fixtures/jobs), so the mapping is checked against what DQX really returns.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { pgliteTestStore, type TestStore } from '@/db/testing/test-stores';
+import { expandChecks, type DqxCheck } from '@/lib/dqx';
+import { JOB_ERROR_MARKER, JobOutputSchema, type JobRequest } from '@/lib/jobs/contract';
+import { LocalRunner } from '@/lib/jobs/local/local-runner';
+import type { JobHandle, JobOutcome, JobRunner, JobState } from '@/lib/jobs/port';
+import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
+import { waitForRun } from '@/tests/support/run-fixture';
+
+import { tableAccessVia } from './access';
+import { startGeneration, type GenerationOutput } from './generation';
+import type { RunDeps } from './run-deps';
+import { requestRunCancel } from './runs';
+import { startValidation, type ValidationOutput } from './validation';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
+const recording = (name: string) =>
+  JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as {
+    job_parameters: Record<string, string>;
+    notebook: { exit?: string; raised?: { message: string } };
+  };
+
+function outcomeOf(name: string): JobOutcome {
+  const r = recording(name);
+  if (r.notebook.exit) {
+    const out = JobOutputSchema.parse(JSON.parse(r.notebook.exit));
+    if (!('result' in out)) throw new Error('not an inline result');
+    return out.kind === 'generation' ? { ok: true, kind: 'generation', result: out.result as never } : { ok: true, kind: 'validation', result: out.result as never };
+  }
+  const raised = JSON.parse(r.notebook.raised!.message.slice(JOB_ERROR_MARKER.length)) as { kind: 'validation'; error: { type: string; cause: string; hint: string } };
+  return { ok: false, kind: raised.kind, error: raised.error, trace: null };
+}
+
+/** The JobRunner port in memory: runs go queued -> running -> succeeded and answer a recorded outcome. */
+class RecordedJobs implements JobRunner {
+  readonly kind = 'databricks' as const;
+  readonly started: JobRequest[] = [];
+  readonly cancelled: string[] = [];
+  readonly #runs = new Map<string, { polls: number; outcome: JobOutcome; held: boolean }>();
+  next: { outcome: JobOutcome; held?: boolean } | null = null;
+
+  async start(request: JobRequest): Promise<JobHandle> {
+    this.started.push(request);
+    const id = String(1000 + this.started.length);
+    this.#runs.set(id, { polls: 0, outcome: this.next!.outcome, held: this.next!.held ?? false });
+    return { runner: 'databricks', kind: request.kind, appRunId: request.runId, externalRunId: id, url: null };
+  }
+  async status(handle: JobHandle) {
+    const run = this.#runs.get(handle.externalRunId)!;
+    run.polls++;
+    const state: JobState = this.cancelled.includes(handle.externalRunId) ? 'canceled' : run.held || run.polls < 3 ? (run.polls === 1 ? 'queued' : 'running') : 'succeeded';
+    const terminal = ['succeeded', 'canceled'].includes(state);
+    return { state, terminal, message: null, startedAt: null, endedAt: null, url: null, platformState: state.toUpperCase() };
+  }
+  async cancel(handle: JobHandle) {
+    this.cancelled.push(handle.externalRunId);
+  }
+  async output(handle: JobHandle): Promise<JobOutcome> {
+    return this.#runs.get(handle.externalRunId)!.outcome;
+  }
+}
+
+const alice = testCaller('alice@example.com');
+const TABLE = 'spark_catalog.dqx_test.orders';
+const RULES = JSON.parse(recording('validation-success').job_parameters.rules!) as DqxCheck[];
+
+let store: TestStore;
+let jobs: RecordedJobs;
+let runner: LocalRunner;
+let deps: RunDeps;
+
+beforeAll(async () => {
+  store = await pgliteTestStore();
+  const catalog = new InMemoryCatalog([
+    {
+      name: TABLE,
+      columns: [
+        { name: 'order_id', type: 'int' },
+        { name: 'customer', type: 'string' },
+        { name: 'status', type: 'string' },
+        { name: 'quantity', type: 'int' },
+        { name: 'amount', type: 'decimal(10,2)' },
+        { name: 'ordered_on', type: 'date' },
+      ],
+    },
+  ]);
+  jobs = new RecordedJobs();
+  runner = new LocalRunner({ db: store.db, concurrency: 1, pollMs: 20 });
+  deps = {
+    db: store.db,
+    access: tableAccessVia((c) => catalog.warehouseFor(c)),
+    warehouseOf: (c) => catalog.warehouseFor(c),
+    runner,
+    mode: 'databricks',
+    jobRunner: () => jobs,
+    jobPollMs: 5,
+    chatModel: null,
+  };
+});
+afterAll(async () => {
+  await runner?.stop();
+  await store?.close();
+});
+
+describe('the job path (databricks mode)', () => {
+  it('validates with DQX in a job and stores its result like the SQL path does', async () => {
+    jobs.next = { outcome: outcomeOf('validation-success') };
+    const run = await startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 }, deps);
+    expect(run.engine).toBe('job');
+    const done = await waitForRun(alice, run.id, deps);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('succeeded');
+    expect(done.external_id).toBe(String(1000 + jobs.started.length));
+    expect(jobs.started.at(-1)).toMatchObject({ kind: 'validation', runId: run.id, table: { catalog: 'spark_catalog', schema: 'dqx_test', table: 'orders' }, rules: RULES, rowLimit: null });
+
+    expect(done.summary).toMatchObject({ total_rows: 200, valid_rows: 189, error_rows: 11, warning_rows: 7, pass_rate: 0.945, dry_run: false });
+    const expanded = expandChecks(RULES);
+    expect(done.rule_results.map((r) => [r.rule_name, r.failing_rows, r.rows_evaluated, r.rule_fingerprint])).toEqual([
+      ['customer_present', 8, 200, expanded[0]!.fingerprint],
+      ['known_status', 7, 200, expanded[1]!.fingerprint],
+      ['new_qty_in_range', 3, 94, expanded[2]!.fingerprint],
+    ]);
+    const out = done.output as ValidationOutput;
+    expect(out.engine).toBe('job');
+    expect(out.rules.map((r) => [r.name, r.status])).toEqual([
+      ['customer_present', 'failed'],
+      ['known_status', 'warning'],
+      ['new_qty_in_range', 'failed'],
+    ]);
+    const sample = out.rules.find((r) => r.name === 'customer_present')!.samples[0]!;
+    expect(sample.message).toBe("Column 'customer' value is null");
+    expect(sample.values[out.columns.findIndex((c) => c.name === 'customer')]).toBeNull();
+    expect(out.key_columns).toEqual(['order_id']);
+  });
+
+  it('sends rule sets with job-only checks to the job even when not asked to', async () => {
+    jobs.next = { outcome: outcomeOf('validation-success'), held: true };
+    const unique: DqxCheck = { criticality: 'error', check: { function: 'is_unique', arguments: { columns: ['order_id'] } } };
+    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, unique] }, deps);
+    expect(run.engine).toBe('job');
+    // the job keeps running; cancelling the run cancels the job
+    for (let i = 0; jobs.started.at(-1)?.runId !== run.id; i++) {
+      if (i > 500) throw new Error('the job was never started');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await requestRunCancel(alice, run.id, deps);
+    const done = await waitForRun(alice, run.id, deps);
+    expect(done.status).toBe('cancelled');
+    expect(jobs.cancelled).toContain(done.external_id);
+  });
+
+  it('reports a job that failed with the notebook’s cause and hint', async () => {
+    jobs.next = { outcome: outcomeOf('validation-invalid-rules') };
+    const run = await startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps);
+    const done = await waitForRun(alice, run.id, deps);
+    expect(done.status).toBe('failed');
+    expect(done.error).toEqual({
+      code: 'invalid_rules',
+      message: expect.stringMatching(/is_not_nul/),
+      action: 'Fix the rules in the editor (it runs the same checks) and validate again.',
+    });
+  });
+
+  it('generates with DQX in a job: its profile rules, the rows it profiled', async () => {
+    jobs.next = { outcome: outcomeOf('generation-success') };
+    const run = await startGeneration(alice, { table: TABLE, request: 'order ids are unique', sampleRows: 150, runAsJob: true }, deps);
+    expect(run.engine).toBe('job');
+    const done = await waitForRun(alice, run.id, deps);
+    expect(done.error).toBeNull();
+    expect(jobs.started.at(-1)).toMatchObject({ kind: 'generation', userPrompt: 'order ids are unique', sampleLimit: 150, sampleFraction: 1, aiAssisted: false });
+    const out = done.output as GenerationOutput;
+    expect(out.rows_profiled).toBe(150);
+    expect(out.engine).toBe('job');
+    expect(out.rules.length).toBeGreaterThan(0);
+    expect(out.rules.every((r) => r.origin === 'profile' && 'source' in r.evidence)).toBe(true);
+    expect(out.validation.errors).toEqual([]);
+    expect(out.sampling.description).toMatch(/150 rows/);
+  });
+});

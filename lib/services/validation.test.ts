@@ -1,0 +1,364 @@
+/**
+ * Validation end to end on the sample catalog (real DuckDB, real PGlite, the in-process runner):
+ * the planted defects are counted exactly, dry runs, failing rows on demand, reports, access,
+ * cancel and failures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DqxCheck } from '@/lib/dqx';
+import { AppError } from '@/lib/errors';
+import { DEFECTS, type PlantedDefect } from '@/lib/warehouse/sample-catalog/defects';
+import { SAMPLE_TABLES } from '@/lib/warehouse/sample-catalog/tables';
+import type { Warehouse } from '@/lib/warehouse/port';
+import { testCaller } from '@/tests/support/in-memory-warehouse';
+import { openRunFixture, waitForRun, type RunFixture } from '@/tests/support/run-fixture';
+
+import { saveRuleSet } from './rule-sets';
+import { getRun, listRuns, requestRunCancel } from './runs';
+import { csvCell, getFailingRows, startValidation, validationReport, type ValidationOutput, type ValidationRunSummary } from './validation';
+
+const alice = testCaller('alice@example.com');
+const bob = testCaller('bob@example.com');
+const ORDERS = 'samples.sales.orders';
+const BIG_ROWS = 1000;
+
+async function appError(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
+}
+
+/**
+ * A defect's DQX check as a rule. DQX 0.17 reads the entries of `allowed` like limits (a bare
+ * string names a column), so the literal values of is_in_list are quoted here as DQX needs them.
+ */
+function defectRule(defect: PlantedDefect): DqxCheck {
+  const args = { ...defect.check.arguments };
+  if (defect.check.function === 'is_in_list' && Array.isArray(args.allowed)) {
+    args.allowed = args.allowed.map((v) => (typeof v === 'string' && !v.startsWith("'") ? `'${v}'` : v));
+  }
+  return { name: defect.id, criticality: 'error', check: { function: defect.check.function, arguments: args } };
+}
+
+/** Lets a test make the validation statement slow (a real endless DuckDB query) or fail (a real DuckDB error). */
+let mode: 'normal' | 'endless' | 'broken' = 'normal';
+const ENDLESS_SQL = 'SELECT count(*) AS n FROM range(1000000000000) t(x) WHERE (x * 7919) % 104729 = 3';
+function steerable(base: Warehouse): Warehouse {
+  return {
+    ...base,
+    dialect: base.dialect,
+    listCatalogs: () => base.listCatalogs(),
+    listSchemas: (c) => base.listSchemas(c),
+    listTables: (c, s) => base.listTables(c, s),
+    searchTables: (q, l) => base.searchTables(q, l),
+    describeTable: (r) => base.describeTable(r),
+    sampleRows: (r, l) => base.sampleRows(r, l),
+    ping: () => base.ping(),
+    query: (sql, options) => {
+      if (sql.includes('__dqx_flags') && mode === 'endless') return base.query(ENDLESS_SQL, options);
+      if (sql.includes('__dqx_flags') && mode === 'broken') return base.query('SELECT * FROM samples.sales.orders_that_were_dropped', options);
+      return base.query(sql, options);
+    },
+  };
+}
+
+let fx: RunFixture;
+beforeAll(async () => {
+  fx = await openRunFixture({ bigRows: BIG_ROWS, warehouse: steerable });
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+async function validate(input: Parameters<typeof startValidation>[1], caller = alice) {
+  const run = await startValidation(caller, input, fx.deps);
+  expect(run).toMatchObject({ status: 'queued', kind: 'validation', started_by: caller.id });
+  const done = await waitForRun(caller, run.id, fx.deps);
+  expect(done.error).toBeNull();
+  expect(done.status).toBe('succeeded');
+  return { run: done, out: done.output as ValidationOutput, summary: done.summary as ValidationRunSummary };
+}
+
+describe('the planted defects of the sample catalog', () => {
+  const tables = [...new Set(DEFECTS.map((d) => d.table))];
+
+  it.each(tables)('are counted exactly in samples.%s, rule by rule', async (table) => {
+    const defects = DEFECTS.filter((d) => d.table === table);
+    const { run, out, summary } = await validate({ table: `samples.${table}`, rules: defects.map(defectRule), sampleLimit: 3 });
+    const def = SAMPLE_TABLES.find((t) => `${t.schema}.${t.name}` === table)!;
+    expect(summary.total_rows).toBe(def.rows(BIG_ROWS));
+
+    const evaluated: PlantedDefect[] = [];
+    for (const defect of defects) {
+      const rule = out.rules.find((r) => r.name === defect.id);
+      expect(rule, defect.id).toBeDefined();
+      if (rule!.status === 'not_evaluated') {
+        // dataset-level checks (is_unique, foreign_key) run in a DQX job until the engine has their SQL
+        expect(rule!.message).toMatch(/job/);
+        expect(['is_unique', 'foreign_key']).toContain(defect.check.function);
+        continue;
+      }
+      evaluated.push(defect);
+      expect([defect.id, rule!.failing_rows]).toEqual([defect.id, defect.count]);
+      expect(rule!.status).toBe(defect.count > 0 ? 'failed' : 'passed');
+      expect(rule!.rows_evaluated).toBe(summary.total_rows);
+      expect(rule!.pass_rate).toBeCloseTo((summary.total_rows - defect.count) / summary.total_rows, 10);
+      // sample failing rows, with this rule's DQX message
+      expect(rule!.samples).toHaveLength(Math.min(3, defect.count));
+      for (const sample of rule!.samples) {
+        expect(sample.message).toEqual(expect.any(String));
+        expect(sample.failed_rules).toContain(defect.id);
+        expect(sample.values).toHaveLength(out.columns.length);
+      }
+      // stored per rule NAME, for the pass-rate history
+      expect(run.rule_results.find((r) => r.rule_name === defect.id)).toMatchObject({ failing_rows: defect.count, rows_evaluated: summary.total_rows });
+    }
+    expect(evaluated.length).toBeGreaterThan(0);
+
+    // rows with at least one error: the union of the defects' rows, counted by DuckDB directly
+    const union = evaluated.map((d) => `coalesce((${d.where}), FALSE)`).join(' OR ');
+    const direct = await fx.warehouse.query(`SELECT count(*) FILTER (WHERE ${union}) FROM samples.${table} AS t`);
+    expect(summary.error_rows).toBe(Number(direct.rows[0]![0]));
+    expect(summary.valid_rows).toBe(summary.total_rows - summary.error_rows);
+    expect(summary.warning_rows).toBe(0);
+    expect(summary.pass_rate).toBeCloseTo(summary.valid_rows / summary.total_rows, 10);
+  });
+});
+
+describe('validation runs', () => {
+  it('validates the active version by default, a chosen version, and refuses a table without rules', async () => {
+    const none = await appError(startValidation(alice, { table: 'samples.web.campaigns' }, fx.deps));
+    expect(none.code).toBe('not_found');
+    expect(none.message).toMatch(/no saved rule set yet/);
+
+    await saveRuleSet(alice, ORDERS, { rules: [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'amount' } } }] }, fx.deps);
+    await saveRuleSet(
+      alice,
+      ORDERS,
+      { rules: [{ criticality: 'warn', name: 'quantity_range', check: { function: 'is_in_range', arguments: { column: 'quantity', min_limit: 1, max_limit: 100 } } }] },
+      fx.deps,
+    );
+    const active = await validate({ table: ORDERS });
+    expect(active.run.rule_set_version).toBe(2);
+    expect(active.out.rules.map((r) => [r.name, r.status, r.failing_rows])).toEqual([['quantity_range', 'warning', 14]]);
+    expect(active.summary).toMatchObject({ error_rows: 0, warning_rows: 14, valid_rows: BIG_ROWS, pass_rate: 1 });
+
+    const first = await validate({ table: ORDERS, version: 1 });
+    expect(first.run.rule_set_version).toBe(1);
+    expect(first.out.rules.map((r) => [r.name, r.failing_rows])).toEqual([['amount_is_null', 17]]);
+    expect(first.summary).toMatchObject({ error_rows: 17, valid_rows: BIG_ROWS - 17 });
+
+    const missing = await appError(startValidation(alice, { table: ORDERS, version: 99 }, fx.deps));
+    expect(missing.code).toBe('not_found');
+  });
+
+  it('refuses draft rules that do not validate, with the errors at the rule and field', async () => {
+    const error = await appError(
+      startValidation(alice, { table: ORDERS, rules: [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'no_such_column' } } }] }, fx.deps),
+    );
+    expect(error.code).toBe('bad_request');
+    expect((error.details as { errors: { ruleIndex: number; field: string }[] }).errors[0]).toMatchObject({ ruleIndex: 0, field: expect.stringContaining('column') });
+  });
+
+  it('runs a dry run on the first rows only, and keeps it as a run marked dry_run', async () => {
+    const rules = [{ criticality: 'error', name: 'amount_present', check: { function: 'is_not_null', arguments: { column: 'amount' } } }];
+    const { run, out, summary } = await validate({ table: ORDERS, rules, sampleRows: 200 });
+    expect(summary).toMatchObject({ total_rows: 200, dry_run: true });
+    expect(out).toMatchObject({ dry_run: true, sample_rows: 200 });
+    expect(run.parameters).toMatchObject({ dry_run: true, sample_rows: 200, draft: true, rules });
+    expect(run.rule_set_version).toBeNull();
+    expect(run.rule_set_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // the first 200 rows by key: as many failing rows as DuckDB finds there
+    const direct = await fx.warehouse.query(
+      'SELECT count(*) FILTER (WHERE amount IS NULL) FROM (SELECT * FROM samples.sales.orders ORDER BY order_id, customer_id LIMIT 200)',
+    );
+    expect(out.rules[0]!.failing_rows).toBe(Number(direct.rows[0]![0]));
+    const listed = await listRuns(alice, ORDERS, { page: 1, page_size: 100, kind: 'validation' }, fx.deps);
+    expect(listed.items.some((r) => r.id === run.id && r.parameters.dry_run === true)).toBe(true);
+  });
+
+  it('cancels a long validation: the warehouse query is interrupted and the run ends cancelled', async () => {
+    mode = 'endless';
+    try {
+      const run = await startValidation(alice, { table: ORDERS, rules: [defectRule(DEFECTS.find((d) => d.id === 'orders_amount_null')!)] }, fx.deps);
+      for (let i = 0; (await getRun(alice, run.id, fx.deps)).progress.steps.find((s) => s.key === 'scan')?.status !== 'running'; i++) {
+        if (i > 2000) throw new Error('never started scanning');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      await requestRunCancel(alice, run.id, fx.deps);
+      const done = await waitForRun(alice, run.id, fx.deps, 15_000);
+      expect(done.status).toBe('cancelled');
+      expect(done.summary).toBeNull();
+    } finally {
+      mode = 'normal';
+    }
+  });
+
+  it('records a failed run with the cause and what to do', async () => {
+    mode = 'broken';
+    try {
+      const run = await startValidation(alice, { table: ORDERS, rules: [defectRule(DEFECTS.find((d) => d.id === 'orders_amount_null')!)] }, fx.deps);
+      const done = await waitForRun(alice, run.id, fx.deps);
+      expect(done.status).toBe('failed');
+      expect(done.error).toEqual({
+        code: 'warehouse_error',
+        message: expect.stringMatching(/^The warehouse could not run the query: Catalog Error: .*orders_that_were_dropped/),
+        action: expect.stringMatching(/correct them in the editor and run again/),
+      });
+      expect(done.progress.steps.find((s) => s.key === 'scan')?.status).toBe('failed');
+    } finally {
+      mode = 'normal';
+    }
+  });
+});
+
+describe('failing rows on demand', () => {
+  let runId: string;
+  const rules: DqxCheck[] = [
+    { criticality: 'error', name: 'amount_present', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+    { criticality: 'warn', name: 'quantity_range', check: { function: 'is_in_range', arguments: { column: 'quantity', min_limit: 1, max_limit: 100 } } },
+  ];
+  beforeAll(async () => {
+    runId = (await validate({ table: ORDERS, rules, sampleLimit: 2 })).run.id;
+  });
+
+  it('returns every failing row of a rule exactly once across stable pages, key columns first, with its message', async () => {
+    const expected = await fx.warehouse.query('SELECT order_id FROM samples.sales.orders WHERE amount IS NULL ORDER BY order_id');
+    const expectedIds = expected.rows.map((r) => Number(r[0]));
+    expect(expectedIds).toHaveLength(17);
+
+    const seen: number[] = [];
+    for (let page = 1; page <= 5; page++) {
+      const result = await getFailingRows(alice, runId, { rule: 'amount_present', page, pageSize: 4 }, fx.deps);
+      expect(result).toMatchObject({ total: 17, page, page_size: 4, key_columns: ['order_id', 'customer_id'], dry_run: false });
+      expect(result.columns.slice(0, 2).map((c) => c.name)).toEqual(['order_id', 'customer_id']);
+      expect(result.rule).toMatchObject({ name: 'amount_present', function: 'is_not_null', criticality: 'error' });
+      const amount = result.columns.findIndex((c) => c.name === 'amount');
+      for (const row of result.rows) {
+        expect(row.values[amount]).toBeNull();
+        expect(row.messages).toEqual(["Column 'amount' value is null"]);
+        seen.push(Number(row.values[0]));
+      }
+      expect(result.rows).toHaveLength(page < 5 ? 4 : 1);
+    }
+    expect(seen).toEqual(expectedIds);
+    // the same page twice is the same rows
+    const again = await getFailingRows(alice, runId, { rule: 'amount_present', page: 2, pageSize: 4 }, fx.deps);
+    expect(again.rows.map((r) => Number(r.values[0]))).toEqual(seen.slice(4, 8));
+    // past the end: no rows, the same total
+    const beyond = await getFailingRows(alice, runId, { rule: 'amount_present', page: 9, pageSize: 4 }, fx.deps);
+    expect(beyond).toMatchObject({ total: 17, rows: [] });
+  });
+
+  it('reads warn rules too, and refuses unknown rules and other callers', async () => {
+    const warn = await getFailingRows(alice, runId, { rule: 'quantity_range', page: 1, pageSize: 100 }, fx.deps);
+    expect(warn.total).toBe(14);
+    expect(warn.rows).toHaveLength(14);
+    expect(warn.rows[0]!.messages[0]).toMatch(/quantity/);
+
+    const unknown = await appError(getFailingRows(alice, runId, { rule: 'nope', page: 1, pageSize: 10 }, fx.deps));
+    expect(unknown.code).toBe('not_found');
+    fx.hide((caller, table) => caller === bob.id && table === ORDERS);
+    try {
+      expect((await appError(getFailingRows(bob, runId, { rule: 'amount_present', page: 1, pageSize: 10 }, fx.deps))).code).toBe('not_found');
+      expect((await appError(validationReport(bob, runId, 'csv', fx.deps))).code).toBe('not_found');
+      expect((await appError(getRun(bob, runId, fx.deps))).code).toBe('not_found');
+    } finally {
+      fx.hide(() => false);
+    }
+  });
+
+  it('keeps to the sample of a dry run', async () => {
+    const dry = await validate({ table: ORDERS, rules, sampleRows: 300 });
+    const page = await getFailingRows(alice, dry.run.id, { rule: 'amount_present', page: 1, pageSize: 500 }, fx.deps);
+    expect(page.dry_run).toBe(true);
+    expect(page.total).toBe(dry.out.rules[0]!.failing_rows);
+    expect(page.rows).toHaveLength(page.total);
+  });
+});
+
+describe('access', () => {
+  it('answers 404 to a caller who cannot read the table, or a table a rule refers to', async () => {
+    fx.hide((caller, table) => (caller === bob.id && table === ORDERS) || (caller === bob.id && table === 'samples.sales.customers'));
+    try {
+      const rules = [defectRule(DEFECTS.find((d) => d.id === 'orders_amount_null')!)];
+      expect((await appError(startValidation(bob, { table: ORDERS, rules }, fx.deps))).code).toBe('not_found');
+
+      // bob can read the reviews, but a rule of his reads the customers table
+      const fk: DqxCheck = {
+        criticality: 'error',
+        check: { function: 'foreign_key', arguments: { columns: ['customer_id'], ref_columns: ['customer_id'], ref_table: 'samples.sales.customers' } },
+      };
+      const refused = await appError(startValidation(bob, { table: 'samples.web.events', rules: [fk] }, fx.deps));
+      expect(refused.code).toBe('not_found');
+      expect(refused.message).toMatch(/refers to table samples\.sales\.customers/);
+      // alice can
+      const allowed = await startValidation(alice, { table: 'samples.web.events', rules: [fk] }, fx.deps);
+      expect(allowed.status).toBe('queued');
+      await waitForRun(alice, allowed.id, fx.deps);
+    } finally {
+      fx.hide(() => false);
+    }
+  });
+});
+
+describe('reports', () => {
+  it('downloads a finished run as JSON and as CSV that a spreadsheet cannot run as formulas', async () => {
+    const rules: DqxCheck[] = [
+      { criticality: 'error', name: '=HYPERLINK("http://x","click")', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+      {
+        criticality: 'warn',
+        name: 'quantity, in "range"',
+        filter: "status <> 'cancelled'",
+        check: { function: 'is_in_range', arguments: { column: 'quantity', min_limit: 1, max_limit: 100 } },
+      },
+    ];
+    const { run, summary } = await validate({ table: ORDERS, rules });
+
+    const csv = await validationReport(alice, run.id, 'csv', fx.deps);
+    expect(csv.content_type).toBe('text/csv; charset=utf-8');
+    expect(csv.filename).toMatch(/^dqx_validation_samples_sales_orders_[0-9a-f]{8}\.csv$/);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"",""click"")","is_not_null","error","amount",,"failed",${BIG_ROWS},17,${(BIG_ROWS - 17) / BIG_ROWS},`);
+    expect(lines[2]!.startsWith('"quantity, in ""range""","is_in_range","warn","quantity","status <> \'cancelled\'","warning",')).toBe(true);
+
+    const json = await validationReport(alice, run.id, 'json', fx.deps);
+    const report = JSON.parse(json.body) as { summary: ValidationRunSummary; rules: { name: string; failing_rows: number }[]; table_name: string };
+    expect(report.table_name).toBe(ORDERS);
+    expect(report.summary).toEqual(summary);
+    expect(report.rules.map((r) => [r.name, r.failing_rows])).toEqual([
+      ['=HYPERLINK("http://x","click")', 17],
+      ['quantity, in "range"', expect.any(Number)],
+    ]);
+  });
+
+  it('quotes every text cell and neutralises formula prefixes', () => {
+    expect(csvCell('plain')).toBe('"plain"');
+    expect(csvCell('+1')).toBe(`"'+1"`);
+    expect(csvCell('-2')).toBe(`"'-2"`);
+    expect(csvCell('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
+    expect(csvCell('\tx')).toBe(`"'\tx"`);
+    expect(csvCell('a\nb')).toBe('"a\nb"');
+    expect(csvCell(-2)).toBe('-2');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('has nothing to report while a run has not succeeded', async () => {
+    mode = 'broken';
+    try {
+      const run = await startValidation(alice, { table: ORDERS, rules: [defectRule(DEFECTS.find((d) => d.id === 'orders_amount_null')!)] }, fx.deps);
+      await waitForRun(alice, run.id, fx.deps);
+      const error = await appError(validationReport(alice, run.id, 'json', fx.deps));
+      expect(error.code).toBe('conflict');
+    } finally {
+      mode = 'normal';
+    }
+  });
+});
