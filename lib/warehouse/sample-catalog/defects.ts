@@ -218,7 +218,7 @@ export const DEFECT = {
     description: `status outside ${ORDER_STATUSES.join(', ')} (\`unknown\`, \`PAID\`)`,
     count: 6,
     where: `status NOT IN (${ORDER_STATUSES.map(sqlString).join(', ')})`,
-    check: { function: 'is_in_list', arguments: { column: 'status', allowed: [...ORDER_STATUSES] } },
+    check: { function: 'is_in_list', arguments: { column: 'status', allowed: ORDER_STATUSES.map(sqlString) } },
   }),
   orders_quantity_range: d({
     id: 'orders_quantity_range',

@@ -13,7 +13,7 @@
 import { DEFECT, LATEST_VALID_DATE, ORDER_STATUSES, type DefectId } from './defects';
 
 /** Bump when the generated data changes: the catalog file is rebuilt on the next start. */
-export const SAMPLE_CATALOG_VERSION = 1;
+export const SAMPLE_CATALOG_VERSION = 2;
 export const SAMPLE_CATALOG_NAME = 'samples';
 export const SAMPLE_CATALOG_COMMENT =
   'Generated sample data with known, documented defects (see docs/sample-data.md). Read-only.';
@@ -282,7 +282,7 @@ const MALFORMED_JSON = [
   'color=red;size=M',
   '{"color": "red" "size": "M"}',
   '[1, 2',
-  '{"color": "red"}}',
+  '{"color": red}',
   'undefined',
 ];
 const ADJECTIVES = [
