@@ -109,6 +109,36 @@ export async function finishRun(db: Db, id: string, outcome: RunOutcome): Promis
     .executeTakeFirst();
 }
 
+/**
+ * Unfinished runs whose runner stopped reporting: not updated since `before` (a runner updates its
+ * runs while it holds them, queued or running). Oldest first.
+ */
+export async function listStaleRuns(db: Db, before: Date, limit = 100): Promise<Run[]> {
+  return db
+    .selectFrom('dq_runs')
+    .selectAll()
+    .where('status', 'in', UNFINISHED)
+    .where('updated_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Take over a stale run (see listStaleRuns): touch it, unless someone else touched it since
+ * `before`. Only one of several processes doing this at once gets the run.
+ */
+export async function claimStaleRun(db: Db, id: string, before: Date): Promise<Run | undefined> {
+  return db
+    .updateTable('dq_runs')
+    .set({ updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .where('updated_at', '<', before)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export type NewRuleResult = Omit<RunRuleResult, 'run_id'>;
 
 export async function insertRuleResults(db: Db, runId: string, results: NewRuleResult[]): Promise<void> {

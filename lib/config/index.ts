@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   DQX_WAREHOUSE_QUERY_TIMEOUT_SECONDS: intInRange(5, 172_800, 300),
   DQX_WAREHOUSE_IDLE_SECONDS: intInRange(10, 3_600, 300),
   DQX_JOBS_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 30),
+  DQX_RUNNER_CONCURRENCY: intInRange(1, 8, 2),
+  DQX_JOB_POLL_SECONDS: intInRange(1, 300, 5),
 
   // Rule store.
   DQX_STORE: z.preprocess(
@@ -144,8 +146,11 @@ export interface AppConfig {
   catalog: { previewRows: number; cacheSeconds: number };
   /** Databricks SQL warehouse: statement timeout, and how long an unused per-user connection is kept. */
   warehouse: { queryTimeoutSeconds: number; idleSeconds: number };
-  /** Jobs API calls (not the runs themselves, whose timeouts are set on the jobs). */
-  jobs: { requestTimeoutSeconds: number };
+  /**
+   * Jobs API calls (not the runs themselves, whose timeouts are set on the jobs); runs executed in
+   * the app's process at once (`runnerConcurrency`); how often a Databricks job run is polled.
+   */
+  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -257,7 +262,11 @@ export function loadConfig(env: Env): AppConfig {
     },
     catalog: { previewRows: e.DQX_PREVIEW_ROWS, cacheSeconds: e.DQX_CATALOG_CACHE_SECONDS },
     warehouse: { queryTimeoutSeconds: e.DQX_WAREHOUSE_QUERY_TIMEOUT_SECONDS, idleSeconds: e.DQX_WAREHOUSE_IDLE_SECONDS },
-    jobs: { requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS },
+    jobs: {
+      requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS,
+      runnerConcurrency: e.DQX_RUNNER_CONCURRENCY,
+      pollSeconds: e.DQX_JOB_POLL_SECONDS,
+    },
     databricks: {
       appName: e.DATABRICKS_APP_NAME,
       host: normaliseHost(e.DATABRICKS_HOST),

@@ -309,3 +309,16 @@ export async function completeRun(runId: string, completion: RunCompletion, deps
   });
   return { ...runDto(run), output: run.output, rule_results: results };
 }
+
+/** Unfinished runs not updated since `before`: their runner stopped (see the local runner's recovery). */
+export async function listStaleRuns(before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto[]> {
+  const { db } = await resolveDeps(deps);
+  return (await repo.listStaleRuns(db, before)).map(runDto);
+}
+
+/** Take over a stale run; undefined when another process touched or finished it first. */
+export async function claimStaleRun(runId: string, before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto | undefined> {
+  const { db } = await resolveDeps(deps);
+  const run = await repo.claimStaleRun(db, parseRunId(runId), before);
+  return run ? runDto(run) : undefined;
+}

@@ -1,0 +1,56 @@
+'use server';
+/**
+ * Server actions of the validator. Every action returns `ActionResult<T>` (see ./action-result.ts):
+ * `{ ok: true, data }` or `{ ok: false, message, code, fieldErrors? }`.
+ *
+ * startValidationAction(input: z.input<typeof StartValidationBody>)
+ *   input: { table, version? | rules?, sample_rows?, sample_limit?, run_as_job? }
+ *          version omitted and no rules: the table's active version.
+ *   data:  { run: RunDto }  poll with getRunAction; a succeeded run has `summary`
+ *          (ValidationRunSummary: total_rows, valid_rows, error_rows, warning_rows, pass_rate,
+ *          rules_*), `rule_results` (per rule name) and `output` (ValidationOutput: rules with
+ *          status, counts, pass rate and sample failing rows with messages; columns key-first).
+ *
+ * startDryRunAction(input: same as above; sample_rows defaults to 10000)
+ *   A validation of the first rows only (the rule editor's "dry run"), kept as a run marked dry_run.
+ *
+ * getFailingRowsAction(input: { run_id, rule, page?, page_size? })
+ *   data: FailingRowsPage (lib/services/validation.ts): every failing row of one rule, a page at a
+ *         time, read from the table now: { columns (key columns first), key_columns, rows: [{values,
+ *         messages}], page, page_size, total, rule }.
+ */
+import { z } from 'zod';
+
+import { RunId } from '@/lib/services/rule-set-schemas';
+import type { RunDto } from '@/lib/services/runs';
+import { getFailingRows, startValidation, type FailingRowsPage } from '@/lib/services/validation';
+import { DEFAULT_DRY_RUN_ROWS, FAILING_ROWS_PAGE_MAX, StartValidationBody } from '@/lib/services/validation-schemas';
+
+import { runAction, type ActionResult } from './action-result';
+
+export async function startValidationAction(input: z.input<typeof StartValidationBody>): Promise<ActionResult<{ run: RunDto }>> {
+  return runAction(StartValidationBody, input, async (caller, parsed) => ({ run: await startValidation(caller, parsed) }), {
+    revalidate: ['/history'],
+    message: () => 'Validation started. You can leave this page; the run goes on.',
+  });
+}
+
+export async function startDryRunAction(input: z.input<typeof StartValidationBody>): Promise<ActionResult<{ run: RunDto }>> {
+  const withSample = input && typeof input === 'object' ? { sample_rows: DEFAULT_DRY_RUN_ROWS, ...input } : input;
+  return runAction(StartValidationBody, withSample, async (caller, parsed) => ({ run: await startValidation(caller, parsed) }), {
+    message: (data) => `Dry run started on the first ${data.run.parameters.sample_rows as number} rows.`,
+  });
+}
+
+const FailingRowsAction = z
+  .strictObject({
+    run_id: RunId,
+    rule: z.string().min(1, { error: 'choose a rule' }).max(500),
+    page: z.int().min(1).max(10_000_000).default(1),
+    page_size: z.int().min(1).max(FAILING_ROWS_PAGE_MAX).default(50),
+  })
+  .transform((v) => ({ runId: v.run_id, rule: v.rule, page: v.page, pageSize: v.page_size }));
+
+export async function getFailingRowsAction(input: z.input<typeof FailingRowsAction>): Promise<ActionResult<FailingRowsPage>> {
+  return runAction(FailingRowsAction, input, (caller, parsed) => getFailingRows(caller, parsed.runId, parsed));
+}

@@ -1,0 +1,846 @@
+/**
+ * Validation as a run: a saved version (the active one by default) or a draft rule set, over the
+ * whole table or a sample (a dry run), compiled into ONE statement that reads the table once and
+ * returns the total, valid, error and warning-only rows, per rule (by rule NAME, after
+ * for_each_column expansion) the rows evaluated and failing, and a bounded sample of failing rows
+ * with their DQX messages. Every run is kept (dry runs too, marked `dry_run`).
+ *
+ * Beyond the sample, every failing row of one rule can be read on demand (`getFailingRows`), paged
+ * and fetched from the table when asked, never stored. Reports download as JSON or CSV.
+ *
+ * Access: the caller must be able to read the table and every table the rules refer to, proved with
+ * the caller's own warehouse before anything starts (a Databricks job runs as the app's service
+ * principal). Reading a run, its failing rows or its report checks access again.
+ */
+import 'server-only';
+
+import type { Caller } from '@/lib/auth/caller';
+import * as ruleSetRepo from '@/db/repositories/rule-sets';
+import {
+  compileApplyChecks,
+  compileValidation,
+  expandChecks,
+  ruleSetFingerprint,
+  RuleSetCompileError,
+  tablesReadBy,
+  validateChecks,
+  type DqxCheck,
+  type RuleIssue,
+  type SampleEntry,
+  type TableSchema,
+  type ValidationSummary,
+} from '@/lib/dqx';
+import { AppError, badRequest, conflict, isAppError, notFound } from '@/lib/errors';
+import type { ValidationResult } from '@/lib/jobs/contract';
+import { trackJob } from '@/lib/jobs/local/job-tracking';
+import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
+import { RunFailure } from '@/lib/jobs/local/run-failure';
+import type { JobHandle } from '@/lib/jobs/port';
+import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
+import type { Cell, ColumnInfo, TableDescription, TableRef, Warehouse } from '@/lib/warehouse/port';
+
+import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
+import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
+import type { FailingRowsInput, ReportFormat, StartValidationInput } from './validation-schemas';
+
+export type { StartValidationInput } from './validation-schemas';
+
+export type ValidationRuleStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'not_evaluated';
+
+export interface FailingRowSample {
+  /** The row's values, aligned with `ValidationOutput.columns` (key columns first). */
+  values: Cell[];
+  /** This rule's DQX message for the row. */
+  message: string | null;
+  /** Names of every rule the row fails (this one included). */
+  failed_rules: string[];
+}
+
+export interface ValidationRuleOut {
+  /** Position after for_each_column expansion (the rule list's order). */
+  index: number;
+  name: string;
+  function: string;
+  criticality: 'error' | 'warn';
+  columns: string[] | null;
+  filter: string | null;
+  fingerprint: string;
+  /**
+   * passed / failed (error rule) / warning (warn rule with failing rows) / skipped (DQX could not
+   * evaluate it: every row carries the skip message) / not_evaluated (runs only in a DQX job).
+   */
+  status: ValidationRuleStatus;
+  /** Rows the rule looked at (after its filter); null when not evaluated. */
+  rows_evaluated: number | null;
+  failing_rows: number | null;
+  /** (rows_evaluated - failing_rows) / rows_evaluated; 1 when nothing was evaluated; null when not evaluated. */
+  pass_rate: number | null;
+  /** Why the rule was skipped or not evaluated. */
+  message: string | null;
+  samples: FailingRowSample[];
+}
+
+/** What a succeeded validation run stores as its output (`getRun(...).output`). */
+export interface ValidationOutput {
+  table_name: string;
+  rule_set_version: number | null;
+  rule_set_fingerprint: string;
+  dry_run: boolean;
+  /** Rows validated in a dry run; null for the whole table. */
+  sample_rows: number | null;
+  sample_limit: number;
+  /** Columns of the sample rows, key columns first. */
+  columns: { name: string; type: string }[];
+  key_columns: string[];
+  rules: ValidationRuleOut[];
+  engine: 'local' | 'warehouse' | 'job';
+  validated_at: string;
+}
+
+export type ValidationRunSummary = {
+  total_rows: number;
+  /** Rows without errors (DQX's valid rows; warning-only rows included). */
+  valid_rows: number;
+  error_rows: number;
+  /** Rows with warnings and no error. */
+  warning_rows: number;
+  pass_rate: number;
+  rules_total: number;
+  rules_failed: number;
+  rules_warning: number;
+  rules_skipped: number;
+  rules_not_evaluated: number;
+  dry_run: boolean;
+};
+
+const LOCAL_STEPS: StepSpec[] = [
+  { key: 'describe', label: 'Read the table’s columns', weight: 1 },
+  { key: 'scan', label: 'Evaluate every rule in one scan', weight: 12 },
+  { key: 'results', label: 'Record the results', weight: 1 },
+];
+
+const JOB_STEPS: StepSpec[] = [
+  { key: 'start_job', label: 'Start the Databricks job', weight: 1 },
+  { key: 'wait_job', label: 'Validate with DQX in the job', weight: 12 },
+  { key: 'results', label: 'Record the results', weight: 1 },
+];
+
+const schemaOf = (name: string, columns: { name: string; type: string }[]): TableSchema => ({
+  name,
+  columns: columns.map((c) => ({ name: c.name, type: c.type })),
+});
+
+function describeIssue(issue: RuleIssue): string {
+  const where = issue.ruleIndex === null ? 'Rule set' : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
+  return `${where}: ${issue.message}`;
+}
+
+function refuseInvalid(errors: RuleIssue[], warnings: RuleIssue[]): void {
+  if (errors.length === 0) return;
+  const shown = errors.slice(0, 3).map(describeIssue).join('; ');
+  const more = errors.length > 3 ? `; and ${errors.length - 3} more` : '';
+  throw badRequest(`The rules do not validate (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown}${more}.`, {
+    errors,
+    warnings,
+  });
+}
+
+// ---- Key columns and ordering ----
+
+const UNORDERABLE = /(^|<|,|:)\s*(map|variant|geometry|geography)\b/i;
+
+/** Whether the dialect can sort by a column of this Spark type (maps and variants it cannot). */
+const orderable = (type: string) => !UNORDERABLE.test(type);
+
+/**
+ * The columns that identify a row, for ordering failing rows and showing them first: the columns of
+ * an `is_unique` rule if there is one, else the columns named `id`, `*_id` or `*_key`, else all.
+ */
+export function keyColumns(checks: DqxCheck[], columns: { name: string; type: string }[]): string[] {
+  const names = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
+  let expanded: ReturnType<typeof expandChecks> = [];
+  try {
+    expanded = expandChecks(checks);
+  } catch {
+    expanded = [];
+  }
+  for (const rule of expanded) {
+    if (rule.function !== 'is_unique') continue;
+    const cols = rule.arguments.columns;
+    if (!Array.isArray(cols) || cols.length === 0) continue;
+    const resolved = cols.map((c) => (typeof c === 'string' ? names.get(c.toLowerCase()) : undefined));
+    if (resolved.every((c): c is string => c !== undefined)) return [...new Set(resolved)];
+  }
+  const ids = columns.filter((c) => /^(id|.*_id|.*_key)$/i.test(c.name)).map((c) => c.name);
+  return ids.length > 0 ? ids : columns.map((c) => c.name);
+}
+
+/** Column order for rows shown to users: key columns first, then the others as in the table. */
+function displayColumns(columns: { name: string; type: string }[], keys: string[]) {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const first = keys.map((k) => byName.get(k)).filter((c): c is { name: string; type: string } => c !== undefined);
+  return [...first, ...columns.filter((c) => !keys.includes(c.name))].map((c) => ({ name: c.name, type: c.type }));
+}
+
+/** ORDER BY over key columns, then every other orderable column: a stable order for paging. */
+function orderBy(dialect: Dialect, columns: { name: string; type: string }[], keys: string[]): string {
+  const ordered = displayColumns(columns, keys).filter((c) => orderable(c.type));
+  return ordered.length ? `ORDER BY ${ordered.map((c) => quoteIdent(dialect, c.name)).join(', ')}` : '';
+}
+
+/** The table, or for a dry run its first `sampleRows` rows in key order (the same rows every time). */
+function sourceSql(
+  dialect: Dialect,
+  table: { catalog: string; schema: string; table: string },
+  sample: { rows: number; columns: { name: string; type: string }[]; keys: string[] } | null,
+): string {
+  const quoted = quoteQualified(dialect, [table.catalog, table.schema, table.table]);
+  if (!sample) return quoted;
+  return `(SELECT * FROM ${quoted} ${orderBy(dialect, sample.columns, sample.keys)} LIMIT ${Math.floor(sample.rows)})`;
+}
+
+// ---- Starting a validation ----
+
+interface ValidationParams {
+  tableName: string;
+  ref: TableRef;
+  checks: DqxCheck[];
+  version: number | null;
+  fingerprint: string;
+  sampleRows: number | null;
+  sampleLimit: number;
+}
+
+async function rulesToRun(
+  caller: Caller,
+  d: ResolvedRunDeps,
+  tableName: string,
+  schema: TableSchema,
+  input: StartValidationInput,
+): Promise<{ checks: DqxCheck[]; version: number | null }> {
+  if (input.rules !== undefined) {
+    if (input.version !== undefined) throw badRequest('Give either a version or draft rules, not both.');
+    const validation = validateChecks(input.rules, { table: schema });
+    refuseInvalid(validation.errors, validation.warnings);
+    return { checks: input.rules as DqxCheck[], version: null };
+  }
+  const row =
+    input.version !== undefined
+      ? await ruleSetRepo.findVersion(d.db, tableName, input.version)
+      : await ruleSetRepo.findActiveVersion(d.db, tableName);
+  if (!row) {
+    throw notFound(
+      input.version !== undefined
+        ? `Version ${input.version} of the rule set of ${tableName} does not exist.`
+        : `${tableName} has no saved rule set yet: generate rules and save them first, or validate a draft.`,
+    );
+  }
+  if (!Array.isArray(row.rules)) {
+    throw conflict(`Version ${row.version} of ${tableName} was saved by the original application in a form that is not a list of DQX checks.`);
+  }
+  void caller;
+  return { checks: row.rules as DqxCheck[], version: row.version };
+}
+
+/** Every table a rule reads (reference tables, subqueries) must be readable by the caller too. */
+async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps, checks: DqxCheck[], tableName: string) {
+  for (const name of tablesReadBy(checks)) {
+    try {
+      const readable = await d.access.assertCanReadTable(caller, name);
+      if (readable.name === tableName) continue;
+    } catch (error) {
+      if (isAppError(error) && (error.code === 'not_found' || error.code === 'bad_request')) {
+        throw new AppError(
+          error.code,
+          error.code === 'not_found'
+            ? `A rule refers to table ${name}, which was not found or which you do not have permission to read.`
+            : `A rule refers to table "${name}", which is not a full table name (catalog.schema.table): ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Start validating a saved version (default: the active one) or a draft rule set on `input.table`,
+ * or only on its first `sampleRows` rows (a dry run). 404 when the caller cannot read the table or a
+ * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
+ */
+export async function startValidation(caller: Caller, input: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+  const d = await resolveRunDeps(deps);
+  const readable = await d.access.assertCanReadTable(caller, input.table);
+  const schema = schemaOf(readable.name, readable.description.columns);
+  const { checks, version } = await rulesToRun(caller, d, readable.name, schema, input);
+  await assertCanReadReferencedTables(caller, d, checks, readable.name);
+
+  const sampleLimit = input.sampleLimit ?? 10;
+  const sampleRows = input.sampleRows ?? null;
+  const wh = d.warehouseOf(caller);
+  let jobOnly: number;
+  try {
+    // Compiled now so that a rule set DQX would refuse is a 400, not a failed run.
+    jobOnly = compileValidation(checks, quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
+      dialect: wh.dialect,
+      table: schema,
+      sampleLimit,
+    }).jobOnly.length;
+  } catch (error) {
+    if (error instanceof RuleSetCompileError) throw badRequest(error.message, { errors: error.issues });
+    throw error;
+  }
+  if (input.runAsJob && d.mode !== 'databricks') {
+    throw badRequest('Running as a Databricks job needs databricks mode; in local mode validation runs in the app.');
+  }
+  const asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
+  const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
+  const fingerprint = ruleSetFingerprint(checks);
+  const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
+  const run = await createRun(
+    caller,
+    {
+      kind: 'validation',
+      table: readable.name,
+      engine,
+      rule_set_version: version,
+      rule_set_fingerprint: fingerprint,
+      parameters: {
+        version,
+        draft: version === null,
+        // a draft is kept with the run, so its failing rows and report can be read later
+        ...(version === null ? { rules: checks } : {}),
+        dry_run: sampleRows !== null,
+        sample_rows: sampleRows,
+        sample_limit: sampleLimit,
+        run_as_job: asJob,
+      },
+      steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
+    },
+    d,
+  );
+  const params: ValidationParams = { tableName: readable.name, ref: readable.ref, checks, version, fingerprint, sampleRows, sampleLimit };
+  d.runner.enqueue(
+    asJob
+      ? validationJobTask(run.id, params, d, null)
+      : { runId: run.id, lane: 'work', steps, execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse') },
+  );
+  return run;
+}
+
+// ---- Results ----
+
+function statusOf(criticality: 'error' | 'warn', failing: number): ValidationRuleStatus {
+  if (failing === 0) return 'passed';
+  return criticality === 'error' ? 'failed' : 'warning';
+}
+
+const rate = (failing: number, evaluated: number) => (evaluated <= 0 ? 1 : Math.min(1, Math.max(0, (evaluated - failing) / evaluated)));
+
+function summaryOf(
+  counts: { total: number; valid: number; error: number; warning: number },
+  rules: ValidationRuleOut[],
+  dryRun: boolean,
+): ValidationRunSummary {
+  return {
+    total_rows: counts.total,
+    valid_rows: counts.valid,
+    error_rows: counts.error,
+    warning_rows: counts.warning,
+    pass_rate: rate(counts.total - counts.valid, counts.total),
+    rules_total: rules.length,
+    rules_failed: rules.filter((r) => r.status === 'failed').length,
+    rules_warning: rules.filter((r) => r.status === 'warning').length,
+    rules_skipped: rules.filter((r) => r.status === 'skipped').length,
+    rules_not_evaluated: rules.filter((r) => r.status === 'not_evaluated').length,
+    dry_run: dryRun,
+  };
+}
+
+function ruleResults(rules: ValidationRuleOut[]): RuleResultInput[] {
+  return rules
+    .filter((r) => r.rows_evaluated !== null && r.failing_rows !== null)
+    .map((r) => ({
+      rule_name: r.name,
+      rule_fingerprint: r.fingerprint,
+      function: r.function,
+      criticality: r.criticality,
+      rows_evaluated: r.rows_evaluated!,
+      failing_rows: Math.min(r.failing_rows!, r.rows_evaluated!),
+    }));
+}
+
+function sampleOf(
+  values: Record<string, unknown>,
+  entries: { name: string; message: string | null; rule_fingerprint?: string | null }[],
+  rule: { name: string; fingerprint: string },
+  columns: { name: string }[],
+): FailingRowSample {
+  const own = entries.find((e) => e.name === rule.name && (!e.rule_fingerprint || e.rule_fingerprint === rule.fingerprint)) ?? entries.find((e) => e.name === rule.name);
+  return {
+    values: columns.map((c) => (values[c.name] ?? null) as Cell),
+    message: own?.message ?? null,
+    failed_rules: [...new Set(entries.map((e) => e.name))],
+  };
+}
+
+/** The compiled summary as the run's output, summary and per-rule results. */
+export function validationOutcome(
+  summary: ValidationSummary,
+  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+  columns: { name: string; type: string }[],
+  engine: ValidationOutput['engine'],
+): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
+  const keys = keyColumns(p.checks, columns);
+  const shown = displayColumns(columns, keys);
+  const evaluated = summary.rules.map((r, i) => ({ rule: r, position: i }));
+  const rules: ValidationRuleOut[] = [
+    ...evaluated.map(({ rule, position }) => {
+      const samples = summary.samples
+        .filter((s) => s.rule === position)
+        .map((s) => sampleOf(s.values, [...(s.errors ?? []), ...(s.warnings ?? [])] as SampleEntry[], rule, shown));
+      const skipped = rule.status === 'skipped';
+      return {
+        index: rule.index,
+        name: rule.name,
+        function: rule.function,
+        criticality: rule.criticality,
+        columns: rule.columns,
+        filter: rule.filter,
+        fingerprint: rule.fingerprint,
+        status: skipped ? ('skipped' as const) : statusOf(rule.criticality, rule.failingRows),
+        rows_evaluated: rule.evaluatedRows,
+        failing_rows: rule.failingRows,
+        pass_rate: rate(rule.failingRows, rule.evaluatedRows),
+        message: skipped ? (rule.skipMessage ?? 'DQX skipped this rule.') : null,
+        samples,
+      };
+    }),
+    ...summary.jobOnly.map((rule) => ({
+      index: rule.index,
+      name: rule.name,
+      function: rule.function,
+      criticality: rule.criticality,
+      columns: rule.columns,
+      filter: rule.filter,
+      fingerprint: rule.fingerprint,
+      status: 'not_evaluated' as const,
+      rows_evaluated: null,
+      failing_rows: null,
+      pass_rate: null,
+      message: `Not evaluated here: ${rule.reason ?? 'the check runs only in a DQX job.'}`,
+      samples: [],
+    })),
+  ].sort((a, b) => a.index - b.index);
+
+  const dryRun = p.sampleRows !== null;
+  const runSummary = summaryOf(
+    { total: summary.totalRows, valid: summary.validRows, error: summary.errorRows, warning: summary.warningOnlyRows },
+    rules,
+    dryRun,
+  );
+  const output: ValidationOutput = {
+    table_name: p.tableName,
+    rule_set_version: p.version,
+    rule_set_fingerprint: p.fingerprint,
+    dry_run: dryRun,
+    sample_rows: p.sampleRows,
+    sample_limit: p.sampleLimit,
+    columns: shown,
+    key_columns: keys,
+    rules,
+    engine,
+    validated_at: new Date().toISOString(),
+  };
+  const failing = runSummary.rules_failed + runSummary.rules_warning;
+  return {
+    output,
+    summary: runSummary,
+    rule_results: ruleResults(rules),
+    message: `${dryRun ? 'Dry run: ' : ''}${runSummary.total_rows} rows, ${runSummary.error_rows} with errors, ${runSummary.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
+  };
+}
+
+async function describeOrFail(wh: Warehouse, ref: TableRef, tableName: string): Promise<TableDescription> {
+  const found = await wh.describeTable(ref);
+  if (!found) throw notFound(`Table ${tableName} was not found, or you do not have permission to read it any more.`);
+  return found;
+}
+
+async function validateLocally(
+  ctx: RunContext,
+  caller: Caller,
+  p: ValidationParams,
+  d: ResolvedRunDeps,
+  engine: 'local' | 'warehouse',
+): Promise<RunSuccess> {
+  const wh = d.warehouseOf(caller);
+  const description = await ctx.step('describe', () => describeOrFail(wh, p.ref, p.tableName));
+  const columns = description.columns.map((c) => ({ name: c.name, type: c.type }));
+  const schema = schemaOf(p.tableName, columns);
+  const keys = keyColumns(p.checks, columns);
+  const source = sourceSql(wh.dialect, description, p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys });
+
+  const summary = await ctx.step(
+    'scan',
+    async () => {
+      let compiled;
+      try {
+        compiled = compileValidation(p.checks, source, { dialect: wh.dialect, table: schema, sampleLimit: p.sampleLimit });
+      } catch (error) {
+        if (error instanceof RuleSetCompileError) {
+          throw new RunFailure({ code: 'invalid_rules', message: error.message, action: 'Correct the rules in the editor and run again.' });
+        }
+        throw error;
+      }
+      const result = await wh.query(compiled.sql, { signal: ctx.signal });
+      return compiled.decode(result);
+    },
+    p.sampleRows === null ? 'Evaluating every rule in one scan of the table…' : `Evaluating every rule on ${p.sampleRows} rows…`,
+  );
+  return ctx.step('results', async () => validationOutcome(summary, p, columns, engine));
+}
+
+// ---- Job path (databricks mode) ----
+
+/** The validation job's result as the same outcome the SQL path stores. */
+export function validationOutcomeFromJob(
+  result: ValidationResult,
+  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
+  let expanded: ReturnType<typeof expandChecks> = [];
+  try {
+    expanded = expandChecks(p.checks);
+  } catch {
+    expanded = [];
+  }
+  const columns = result.failing_rows.columns;
+  const keys = keyColumns(p.checks, columns);
+  const shown = displayColumns(columns, keys);
+  const used = new Set<number>();
+  const rules: ValidationRuleOut[] = result.rules.map((r, position) => {
+    let index = expanded.findIndex((e, i) => !used.has(i) && e.name === r.name && e.function === r.function);
+    if (index < 0) index = expanded.findIndex((e, i) => !used.has(i) && e.name === r.name);
+    if (index >= 0) used.add(index);
+    const fingerprint = index >= 0 ? expanded[index]!.fingerprint : `job:${r.name}`;
+    const rowsEvaluated = r.rows_evaluated;
+    const samples = result.failing_rows.rows
+      .filter((row) => [...row.errors, ...row.warnings].some((e) => e.name === r.name))
+      .slice(0, p.sampleLimit)
+      .map((row) => sampleOf(row.values, [...row.errors, ...row.warnings], { name: r.name, fingerprint }, shown));
+    return {
+      index: index >= 0 ? index : expanded.length + position,
+      name: r.name,
+      function: r.function,
+      criticality: r.criticality,
+      columns: r.columns,
+      filter: r.filter,
+      fingerprint,
+      status: r.skipped ? 'skipped' : rowsEvaluated === null ? 'not_evaluated' : statusOf(r.criticality, r.failed_rows),
+      rows_evaluated: rowsEvaluated,
+      failing_rows: rowsEvaluated === null ? null : r.failed_rows,
+      pass_rate: rowsEvaluated === null ? null : rate(r.failed_rows, rowsEvaluated),
+      message: r.skipped ? 'DQX skipped this rule (see the failing rows for its message).' : null,
+      samples,
+    };
+  });
+  rules.sort((a, b) => a.index - b.index);
+  const dryRun = p.sampleRows !== null;
+  const runSummary = summaryOf(
+    { total: result.total_rows, valid: result.valid_rows, error: result.error_rows, warning: result.warning_rows },
+    rules,
+    dryRun,
+  );
+  return {
+    output: {
+      table_name: p.tableName,
+      rule_set_version: p.version,
+      rule_set_fingerprint: p.fingerprint,
+      dry_run: dryRun,
+      sample_rows: p.sampleRows,
+      sample_limit: p.sampleLimit,
+      columns: shown,
+      key_columns: keys,
+      rules,
+      engine: 'job',
+      validated_at: result.validated_at,
+    },
+    summary: runSummary,
+    rule_results: ruleResults(rules),
+    message: `${dryRun ? 'Dry run: ' : ''}validated ${result.total_rows} rows with DQX in a Databricks job.`,
+  };
+}
+
+function validationJobTask(runId: string, p: ValidationParams, d: ResolvedRunDeps, existing: JobHandle | null): RunTask {
+  return {
+    runId,
+    lane: 'wait',
+    steps: existing ? JOB_STEPS.map((s) => (s.key === 'start_job' ? { ...s, done: true } : s)) : JOB_STEPS,
+    async execute(ctx) {
+      const jobRunner = d.jobRunner();
+      const handle =
+        existing ??
+        (await ctx.step('start_job', async () => {
+          const started = await jobRunner.start(
+            {
+              kind: 'validation',
+              runId,
+              table: p.ref,
+              rules: p.checks as never,
+              rowLimit: p.sampleRows,
+              failingRowsSample: Math.min(1000, Math.max(p.sampleLimit * 5, p.sampleLimit)),
+            },
+            { signal: ctx.signal },
+          );
+          await setRunExternalId(runId, started.externalRunId, d);
+          return started;
+        }));
+      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
+      if (!outcome.ok) {
+        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
+      }
+      if (outcome.kind !== 'validation') throw new Error('The job returned a generation result for a validation run.');
+      return ctx.step('results', async () => validationOutcomeFromJob(outcome.result, p));
+    },
+  };
+}
+
+/** The rules a validation run used: its saved version, or the draft kept in its parameters. */
+async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'table_name' | 'rule_set_version' | 'parameters' | 'id'>): Promise<DqxCheck[]> {
+  if (run.rule_set_version !== null) {
+    const row = await ruleSetRepo.findVersion(d.db, run.table_name, run.rule_set_version);
+    if (!row || !Array.isArray(row.rules)) throw conflict(`The rules of run ${run.id} are no longer available.`);
+    return row.rules as DqxCheck[];
+  }
+  const rules = run.parameters.rules;
+  if (!Array.isArray(rules)) throw conflict(`Run ${run.id} did not keep its rules.`);
+  return rules as DqxCheck[];
+}
+
+/** A validation job run left by a previous process: follow the job again (see run-runner.ts). */
+export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<RunTask | null> {
+  if (!run.external_id) return null;
+  const d = await resolveRunDeps(deps);
+  const checks = await rulesOfRun(d, run);
+  const [catalog = '', schema = '', table = ''] = run.table_name.split('.');
+  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number };
+  const handle: JobHandle = { runner: 'databricks', kind: 'validation', appRunId: run.id, externalRunId: run.external_id, url: null };
+  return validationJobTask(
+    run.id,
+    {
+      tableName: run.table_name,
+      ref: { catalog, schema, table },
+      checks,
+      version: run.rule_set_version,
+      fingerprint: run.rule_set_fingerprint ?? ruleSetFingerprint(checks),
+      sampleRows: params.sample_rows ?? null,
+      sampleLimit: params.sample_limit ?? 10,
+    },
+    d,
+    handle,
+  );
+}
+
+// ---- Failing rows on demand ----
+
+export interface FailingRowsPage {
+  run_id: string;
+  table_name: string;
+  rule: { name: string; function: string; criticality: 'error' | 'warn'; columns: string[] | null; filter: string | null };
+  /** The columns that identify a row; they come first in `columns`. */
+  key_columns: string[];
+  columns: { name: string; type: string }[];
+  /** Each failing row: its values aligned with `columns`, and the rule's message(s) for it. */
+  rows: { values: Cell[]; messages: string[] }[];
+  page: number;
+  page_size: number;
+  /** Every failing row of the rule (over the run's sample, for a dry run). */
+  total: number;
+  dry_run: boolean;
+}
+
+function validationRunOrRefuse(run: RunDetail): void {
+  if (run.kind !== 'validation') throw badRequest(`Run ${run.id} is a ${run.kind} run; failing rows and reports belong to validation runs.`);
+}
+
+function parseEntries(text: unknown): { name: string; message: string | null }[] {
+  if (text === null || text === undefined) return [];
+  try {
+    const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : text;
+    return Array.isArray(parsed) ? (parsed as { name: string; message: string | null }[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every failing row of one rule of a validation run, a page at a time, read from the table now (not
+ * stored): the run's rules (its version, or the draft it kept), that rule alone applied to the table
+ * (or the run's sample, for a dry run), ordered by the table's key columns then every other column,
+ * so pages are stable and together hold each failing row exactly once. Access is checked again.
+ */
+export async function getFailingRows(
+  caller: Caller,
+  runId: string,
+  input: FailingRowsInput,
+  deps?: RunDeps,
+): Promise<FailingRowsPage> {
+  const d = await resolveRunDeps(deps);
+  const run = await getRun(caller, runId, d);
+  validationRunOrRefuse(run);
+  const checks = await rulesOfRun(d, run);
+  const readable = await d.access.assertCanReadTable(caller, run.table_name);
+  const wh = d.warehouseOf(caller);
+  const columns: { name: string; type: string }[] = readable.description.columns.map((c: ColumnInfo) => ({ name: c.name, type: c.type }));
+  const schema = schemaOf(run.table_name, columns);
+
+  let expanded;
+  try {
+    expanded = expandChecks(checks);
+  } catch {
+    throw conflict(`The rules of run ${run.id} are not valid DQX checks any more.`);
+  }
+  const selected = expanded.filter((r) => r.name === input.rule);
+  if (selected.length === 0) throw notFound(`Run ${run.id} has no rule named "${input.rule.slice(0, 200)}".`);
+
+  const keys = keyColumns(checks, columns);
+  const shown = displayColumns(columns, keys);
+  const params = run.parameters as { sample_rows?: number | null };
+  const sampleRows = typeof params.sample_rows === 'number' ? params.sample_rows : null;
+  const source = sourceSql(wh.dialect, readable.description, sampleRows === null ? null : { rows: sampleRows, columns, keys });
+  const applied = compileApplyChecks(
+    selected.map((r) => r.check),
+    source,
+    { dialect: wh.dialect, table: schema },
+  );
+  if (applied.rules.length === 0) {
+    const reason = applied.jobOnly[0]?.reason ?? 'it runs only in a DQX job';
+    throw conflict(`The failing rows of ${input.rule} cannot be listed here: ${reason}`);
+  }
+  const q = (name: string) => quoteIdent(wh.dialect, name);
+  const appliedSql = applied.sql;
+  const errorsCol = q(applied.resultColumns.errors);
+  const warningsCol = q(applied.resultColumns.warnings);
+  const failing = `FROM (${appliedSql}) AS __dqx_applied WHERE ${errorsCol} IS NOT NULL OR ${warningsCol} IS NOT NULL`;
+  const asText = (expr: string) => (wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
+
+  const offset = (input.page - 1) * input.pageSize;
+  const [count, page] = await Promise.all([
+    wh.query(`SELECT count(*) AS n ${failing}`),
+    wh.query(
+      `SELECT ${shown.map((c) => q(c.name)).join(', ')}, ${asText(errorsCol)} AS __dqx_e, ${asText(warningsCol)} AS __dqx_w ${failing} ${orderBy(wh.dialect, columns, keys)} LIMIT ${input.pageSize} OFFSET ${offset}`,
+      { maxRows: input.pageSize },
+    ),
+  ]);
+  const total = Number(count.rows[0]?.[0] ?? 0);
+  const rule = selected[0]!;
+  return {
+    run_id: run.id,
+    table_name: run.table_name,
+    rule: { name: rule.name, function: rule.function, criticality: rule.criticality, columns: rule.columns, filter: rule.filter },
+    key_columns: keys,
+    columns: shown,
+    rows: page.rows.map((row) => {
+      const entries = [...parseEntries(row[shown.length]), ...parseEntries(row[shown.length + 1])];
+      return {
+        values: row.slice(0, shown.length),
+        messages: entries.filter((e) => e.name === input.rule).map((e) => e.message ?? ''),
+      };
+    }),
+    page: input.page,
+    page_size: input.pageSize,
+    total,
+    dry_run: sampleRows !== null,
+  };
+}
+
+// ---- Reports ----
+
+export interface ValidationReport {
+  filename: string;
+  content_type: string;
+  body: string;
+}
+
+/** A spreadsheet cell: quoted, and text that a spreadsheet would run as a formula made inert. */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${inert.replaceAll('"', '""')}"`;
+}
+
+const REPORT_COLUMNS = [
+  'rule_name',
+  'function',
+  'criticality',
+  'columns',
+  'filter',
+  'status',
+  'rows_evaluated',
+  'failing_rows',
+  'pass_rate',
+  'message',
+] as const;
+
+/**
+ * The report of a finished validation run: JSON (run, summary and per-rule results) or CSV (one
+ * row per rule). 409 while the run has no results.
+ */
+export async function validationReport(caller: Caller, runId: string, format: ReportFormat, deps?: RunDeps): Promise<ValidationReport> {
+  const d = await resolveRunDeps(deps);
+  const run = await getRun(caller, runId, d);
+  validationRunOrRefuse(run);
+  if (run.status !== 'succeeded') {
+    throw conflict(`Run ${run.id} has no results to report: it is ${run.status}.`, { status: run.status });
+  }
+  const output = run.output as ValidationOutput | null;
+  const rules = output?.rules ?? [];
+  const base = `dqx_validation_${run.table_name.replace(/[^a-z0-9_-]+/gi, '_')}_${run.id.slice(0, 8)}`;
+  if (format === 'csv') {
+    const lines = [REPORT_COLUMNS.join(',')];
+    for (const r of rules) {
+      lines.push(
+        [
+          csvCell(r.name),
+          csvCell(r.function),
+          csvCell(r.criticality),
+          csvCell(r.columns ? r.columns.join(', ') : null),
+          csvCell(r.filter),
+          csvCell(r.status),
+          csvCell(r.rows_evaluated),
+          csvCell(r.failing_rows),
+          csvCell(r.pass_rate),
+          csvCell(r.message),
+        ].join(','),
+      );
+    }
+    return { filename: `${base}.csv`, content_type: 'text/csv; charset=utf-8', body: lines.join('\r\n') + '\r\n' };
+  }
+  const report = {
+    report: 'dqx-validation',
+    run_id: run.id,
+    table_name: run.table_name,
+    rule_set_version: run.rule_set_version,
+    rule_set_fingerprint: run.rule_set_fingerprint,
+    dry_run: output?.dry_run ?? false,
+    sample_rows: output?.sample_rows ?? null,
+    engine: run.engine,
+    started_by: run.started_by,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    summary: run.summary,
+    rules: rules.map((r) => ({
+      name: r.name,
+      function: r.function,
+      criticality: r.criticality,
+      columns: r.columns,
+      filter: r.filter,
+      status: r.status,
+      rows_evaluated: r.rows_evaluated,
+      failing_rows: r.failing_rows,
+      pass_rate: r.pass_rate,
+      message: r.message,
+    })),
+  };
+  return { filename: `${base}.json`, content_type: 'application/json; charset=utf-8', body: JSON.stringify(report, null, 2) + '\n' };
+}
