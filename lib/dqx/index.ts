@@ -68,21 +68,3 @@ export {
   type SamplingPlan,
 } from './profiler';
 export { generateRules, toDqxJson, type GeneratedRule, type RuleEvidence } from './generator';
-
-// Compiler (SQL for apply_checks and the single-scan validation summary).
-export {
-  compileApplyChecks,
-  compileValidation,
-  tablesReadBy,
-  RuleSetCompileError,
-  type CompiledApply,
-  type CompiledValidation,
-  type CompiledRule,
-  type CompileOptions,
-  type RuleStatus,
-  type RuleSummary,
-  type SampleEntry,
-  type SampleRow,
-  type ValidationOptions,
-  type ValidationSummary,
-} from './compile/compiler';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { profileOptionsSchema } from '@/lib/dqx';
+import { profileOptionsSchema, type ProfileOptionsInput } from '@/lib/dqx';
 
 import { RunId, SaveRuleSetBody } from './rule-set-schemas';
 
@@ -59,7 +59,16 @@ export const StartGenerationBody = z
     runAsJob: b.run_as_job,
   }));
 
-export type StartGenerationInput = z.output<typeof StartGenerationBody>;
+/** The generation service's input (what StartGenerationBody parses into). */
+export interface StartGenerationInput {
+  table: string;
+  request?: string;
+  /** Omitted: DQX's default sampling; a number: that many rows; 'all': the whole table. */
+  sampleRows?: 'all' | number;
+  profileOptions?: ProfileOptionsInput;
+  criticality?: 'error' | 'warn';
+  runAsJob?: boolean;
+}
 
 /**
  * Save the generator's rules as a new version. With `generation_run_id`, the version's metadata

@@ -56,7 +56,19 @@ export const StartValidationBody = z
     runAsJob: b.run_as_job,
   }));
 
-export type StartValidationInput = z.output<typeof StartValidationBody>;
+/** The validation service's input (what StartValidationBody parses into). */
+export interface StartValidationInput {
+  table: string;
+  /** A saved version; default: the active one (unless `rules` is given). */
+  version?: number;
+  /** A draft rule set instead of a saved version. */
+  rules?: unknown[];
+  /** A dry run on this many rows. */
+  sampleRows?: number;
+  /** Failing rows kept per rule in the output (default 10). */
+  sampleLimit?: number;
+  runAsJob?: boolean;
+}
 
 const wholeQuery = (what: string, min: number, max: number) =>
   z
@@ -77,7 +89,11 @@ export const FailingRowsQuery = z
   })
   .transform((q) => ({ rule: q.rule, page: q.page, pageSize: q.page_size }));
 
-export type FailingRowsInput = z.output<typeof FailingRowsQuery>;
+export interface FailingRowsInput {
+  rule: string;
+  page: number;
+  pageSize: number;
+}
 
 export const ReportQuery = z.object({
   format: z
