@@ -82,6 +82,13 @@ export function GenerationSummary({ output, rowCount }: { output: GenerationOutp
         </Alert>
       )}
 
+      {output.model.configured && !output.model.reason && fromModel === 0 && output.dropped_model_rules.length === 0 && (
+        <p className="text-muted-foreground">
+          The language model proposed no rules beyond the profile’s for this request. Name the columns or the kind of problem you care
+          about and generate again.
+        </p>
+      )}
+
       {invalid.length > 0 && (
         <Alert variant="warning">
           <TriangleAlert aria-hidden />

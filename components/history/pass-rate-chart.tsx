@@ -54,7 +54,7 @@ export function PassRateChart({
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
 
   return (
-    <figure className="grid gap-2">
+    <figure className="grid max-w-3xl gap-2">
       <figcaption className="text-sm">
         <span className="font-medium">{title}</span>
         <span className="text-muted-foreground">
