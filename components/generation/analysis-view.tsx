@@ -60,9 +60,9 @@ export function AnalysisView({ analysis, headingLevel = 3 }: { analysis: Analysi
       </div>
       {analysis.summary && <p className="whitespace-pre-wrap">{analysis.summary}</p>}
       {analysis.rules.length > 0 && (
-        <>
-          <H className="font-medium">Rule by rule</H>
-          <ul className="grid gap-1.5">
+        <details open={analysis.rules.length <= 8}>
+          <summary className="cursor-pointer font-medium">Rule by rule ({analysis.rules.length})</summary>
+          <ul className="mt-2 grid gap-1.5">
             {analysis.rules.map((r, i) => (
               <li key={i} className="grid gap-0.5">
                 <span>
@@ -73,7 +73,7 @@ export function AnalysisView({ analysis, headingLevel = 3 }: { analysis: Analysi
               </li>
             ))}
           </ul>
-        </>
+        </details>
       )}
       {analysis.coverage && (
         <>

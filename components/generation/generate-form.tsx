@@ -147,7 +147,7 @@ export function GenerateForm({
           <button
             key={example}
             type="button"
-            className="hover:bg-accent focus-visible:ring-ring/50 rounded-full border px-2 py-0.5 text-left outline-none focus-visible:ring-[3px]"
+            className="hover:bg-accent focus-visible:ring-ring/50 rounded-md border px-2 py-0.5 text-left outline-none focus-visible:ring-[3px]"
             onClick={() => {
               setRequest(example);
               onRequestChange?.(example);

@@ -41,7 +41,7 @@ export function ActivateVersion({ table, version, activeVersion }: { table: stri
         ref={dialog}
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-desc`}
-        className="bg-background text-foreground m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border p-5 shadow-lg backdrop:bg-black/50"
+        className="bg-background text-foreground m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border p-5 text-left whitespace-normal shadow-lg backdrop:bg-black/50"
         onClose={() => setError(null)}
       >
         <h2 id={`${id}-title`} className="text-lg font-semibold">

@@ -74,7 +74,13 @@ export function PassRateChart({
           ))}
           {points.map((p, i) =>
             i % labelEvery === 0 || i === points.length - 1 ? (
-              <text key={p.run_id} x={x(i)} y={H - 10} textAnchor="middle" className="fill-muted-foreground text-[11px]">
+              <text
+                key={p.run_id}
+                x={x(i)}
+                y={H - 10}
+                textAnchor={points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}
+                className="fill-muted-foreground text-[11px]"
+              >
                 {shortDate(p.finished_at)}
               </text>
             ) : null,

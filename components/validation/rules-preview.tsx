@@ -27,12 +27,12 @@ export function RulesPreview({ rules, caption }: { rules: unknown; caption: stri
             return (
               <TableRow key={i}>
                 <TableCell className="text-muted-foreground text-right tabular-nums">{i + 1}</TableCell>
-                <TableCell className="max-w-80 font-mono text-xs whitespace-normal break-all">
+                <TableCell className="font-mono text-xs">
                   {s.displayName}
                   {s.filter && <span className="text-muted-foreground block">where {s.filter}</span>}
                 </TableCell>
                 <TableCell className="font-mono text-xs">{s.functionName || '–'}</TableCell>
-                <TableCell className="max-w-64 font-mono text-xs whitespace-normal break-all">
+                <TableCell className="font-mono text-xs">
                   {s.forEach ? 'each of ' : ''}
                   {s.columns.join(', ') || '–'}
                 </TableCell>
