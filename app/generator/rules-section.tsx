@@ -1,4 +1,5 @@
 import { GeneratorWorkspace } from '@/components/generation/generator-workspace';
+import { storeHealth } from '@/db';
 import { getCaller } from '@/lib/auth';
 import { getConfig } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
@@ -19,6 +20,7 @@ export async function GeneratorRulesSection({ table, runId }: { table: string; r
   const described = await describeTableColumns(caller, table);
   const ok = described.status === 'ok';
   const status = modelStatus(config);
+  const store = await storeHealth(3_000);
 
   let initialRun: RunDetail | null = null;
   if (runId && RunId.safeParse(runId).success) {
@@ -40,6 +42,7 @@ export async function GeneratorRulesSection({ table, runId }: { table: string; r
       model={{ configured: status.configured, name: status.model, reason: status.reason }}
       mode={config.mode}
       initialRun={initialRun}
+      store={{ ok: store.ok, kind: store.store, message: store.message ?? null }}
     />
   );
 }

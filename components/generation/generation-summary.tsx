@@ -1,10 +1,15 @@
-import { Info, TriangleAlert } from 'lucide-react';
+'use client';
+
+import { Download, Info, TriangleAlert } from 'lucide-react';
 
 import { formatCount, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { GenerationOutput } from '@/lib/services/generation';
+
+import { saveFile } from '@/components/validation/report-download';
 
 import { dqxValueText, parametersText } from './evidence';
 
@@ -40,7 +45,23 @@ export function GenerationSummary({ output, rowCount }: { output: GenerationOutp
 
   return (
     <div className="bg-card grid gap-3 rounded-lg border p-4 text-sm" data-testid="generation-summary">
-      <h3 className="text-base font-medium">Generated rules</h3>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 className="text-base font-medium">Generated rules</h3>
+        <Button
+          type="button"
+          size="sm"
+          variant="outline"
+          onClick={() =>
+            saveFile(
+              `dq_generation_${output.table_name.replace(/[^a-z0-9_-]+/gi, '_')}_${output.generated_at.slice(0, 10)}.json`,
+              'application/json',
+              JSON.stringify(output, null, 2) + '\n',
+            )
+          }
+        >
+          <Download /> Whole result (JSON)
+        </Button>
+      </div>
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[auto_1fr]">
         <dt className="text-muted-foreground">Rules</dt>
         <dd>

@@ -8,6 +8,7 @@ import type { RuleItem, TableColumn } from '@/components/rules/rule-model';
 import { externalIssuesFromFieldErrors, type ExternalIssue } from '@/components/rules/rule-issues';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { formatCount, formatRate, isTerminal, plural } from '@/components/runs/format';
+import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
 import { useUrlState } from '@/components/runs/url-state';
 import { useRun } from '@/components/runs/use-run';
@@ -31,6 +32,7 @@ import { GenerateForm, type ModelInfo } from './generate-form';
 import { GenerationSummary } from './generation-summary';
 
 const NO_ISSUES: readonly ExternalIssue[] = [];
+const STORE_LABEL = { pglite: 'embedded Postgres', postgres: 'Postgres', lakebase: 'Lakebase' } as const;
 const DRY_RUN_SIZES = [1_000, 10_000, 100_000] as const;
 
 type Analysis =
@@ -61,6 +63,7 @@ export function GeneratorWorkspace({
   model,
   mode,
   initialRun,
+  store,
 }: {
   table: string;
   columns: TableColumn[];
@@ -70,6 +73,8 @@ export function GeneratorWorkspace({
   model: ModelInfo;
   mode: 'local' | 'databricks';
   initialRun: RunDetail | null;
+  /** Whether the rule store answers (checked when the page loaded): saving needs it. */
+  store: { ok: boolean; kind: 'pglite' | 'postgres' | 'lakebase'; message: string | null };
 }) {
   const id = useId();
   const url = useUrlState();
@@ -223,11 +228,17 @@ export function GeneratorWorkspace({
         <Button type="button" size="sm" onClick={() => void saveVersion()} disabled={Boolean(saveBlock) || save.status === 'saving'}>
           {save.status === 'saving' ? <Loader2 className="animate-spin" /> : <Save />} Save as new version
         </Button>
-        {(saveBlock || !model.configured) && (
-          <p className="text-muted-foreground basis-full text-xs">
-            {[saveBlock, model.configured ? null : 'AI analysis is off: no language model is configured.'].filter(Boolean).join(' ')}
-          </p>
-        )}
+        <p className="text-muted-foreground basis-full text-xs" data-testid="store-status">
+          {[
+            saveBlock,
+            model.configured ? null : 'AI analysis is off: no language model is configured.',
+            store.ok
+              ? `Versions are saved in the rule store (${STORE_LABEL[store.kind]}).`
+              : `The rule store does not answer (${store.message ?? 'no reason given'}); saving will fail until it is back. Reload the page to check again.`,
+          ]
+            .filter(Boolean)
+            .join(' ')}
+        </p>
       </>
     );
   };
@@ -446,6 +457,10 @@ export function GeneratorWorkspace({
             <p>
               {save.message ?? `Version ${save.saved.version} of ${save.saved.table_name} is now active.`}
               {save.saved.warnings.length > 0 ? ` The engine noted ${plural(save.saved.warnings.length, 'warning')}.` : ''}
+            </p>
+            <p className="text-xs">
+              Saved <LocalTime iso={save.saved.created_at} withSeconds /> by {save.saved.created_by} · id{' '}
+              <code className="break-all">{save.saved.id}</code>
             </p>
             <p className="flex flex-wrap gap-x-4 gap-y-1">
               <Link className="text-primary underline" href={`/history?table=${encodeURIComponent(save.saved.table_name)}&version=${save.saved.version}`}>

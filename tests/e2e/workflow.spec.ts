@@ -40,6 +40,14 @@ test('generate, edit, dry run, analyse, save, validate, see the history, compare
   await expect(generator.ruleItem('quantity_isnt_in_range')).toContainText('DQX profile “min_max” of column quantity');
   await expect(generator.ruleItem('amount_is_null')).toContainText('profile');
 
+  // The whole generation result downloads as JSON (as the original's "Download Rules JSON" did).
+  const resultDownload = page.waitForEvent('download');
+  await generator.summary.getByRole('button', { name: 'Whole result (JSON)' }).click();
+  const result = JSON.parse(fs.readFileSync((await (await resultDownload).path())!, 'utf8')) as { rows_profiled: number; rules: unknown[] };
+  expect(result.rows_profiled).toBe(e2eBigRows);
+  await expect(editor.entries()).toHaveCount(result.rules.length);
+  await expect(page.getByTestId('store-status')).toContainText('Versions are saved in the rule store');
+
   // The column profiles are there, collapsed.
   await generator.summary.getByText(/^Column profiles/).click();
   await expect(generator.summary.getByRole('table', { name: 'Column profiles' }).getByRole('row', { name: /min_max quantity/ })).toBeVisible();
