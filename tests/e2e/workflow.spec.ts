@@ -142,10 +142,21 @@ test('generate, edit, dry run, analyse, save, validate, see the history, compare
   await expect(history.versionRow(1)).toContainText('Ids are required; amounts must never be negative.');
   await expect(history.chart).toContainText('1 run; latest');
   await expect(history.runs.getByRole('row')).toHaveCount(3);
+  // The pass rate of one rule over the runs (dry runs on samples are left out).
+  await page.getByRole('combobox', { name: 'Show the pass rate of' }).selectOption('quantity_isnt_in_range');
+  await expect(page).toHaveURL(/[?&]rule=quantity_isnt_in_range/);
+  const ruleRate = (1 - DEFECT.orders_quantity_range.count / e2eBigRows) * 100;
+  await expect(history.chart).toContainText(`Rule quantity_isnt_in_range · 1 run; latest ${Number(ruleRate.toFixed(2))}%`);
+  await history.chart.getByText('Show the numbers as a table').click();
+  await expect(history.chart.getByRole('table')).toContainText(`${DEFECT.orders_quantity_range.count} of ${fmt(e2eBigRows)}`);
+
   await history.runs.getByRole('link', { name: /^Open/ }).first().click();
   await expect(page).toHaveURL(runUrl.replace(/&rule=.*$/, ''));
   await validator.waitForResults();
-  await history.goto(TABLE);
+  // /history/<table> is an alias of /history?table=<table>.
+  await page.goto(`/history/${TABLE}`);
+  await expect(page).toHaveURL(`/history?table=${TABLE}`);
+  await expect(history.versions).toBeVisible();
 
   // Version 1 in full: its rules, YAML and the AI summary saved with it.
   await history.versionRow(1).getByRole('link', { name: 'View version 1' }).click();
