@@ -102,7 +102,7 @@ export function GenerateForm({
   return (
     <form action={formAction} aria-label="Generate rules" className="grid gap-4" noValidate>
       {!model.configured && (
-        <Alert>
+        <Alert role="note">
           <Info aria-hidden />
           <AlertTitle>Rules will come from the data profile only</AlertTitle>
           <AlertDescription>

@@ -65,7 +65,8 @@ export function GenerationSummary({ output, rowCount }: { output: GenerationOutp
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[auto_1fr]">
         <dt className="text-muted-foreground">Rules</dt>
         <dd>
-          {plural(output.rules.length, 'rule')}: {fromProfile} from the profile, {fromModel} from the language model
+          {plural(output.rules.length, 'rule')}
+          {output.model.configured ? `: ${fromProfile} from the profile, ${fromModel} from the language model` : ', all from the profile'}
         </dd>
         <dt className="text-muted-foreground">Rows actually profiled</dt>
         <dd data-testid="rows-profiled">
@@ -88,7 +89,7 @@ export function GenerationSummary({ output, rowCount }: { output: GenerationOutp
       </dl>
 
       {output.model.reason && (
-        <Alert>
+        <Alert role="note">
           <Info aria-hidden />
           <AlertTitle>{output.model.configured ? 'No rules from the language model' : 'Rules come from the profile only'}</AlertTitle>
           <AlertDescription>
