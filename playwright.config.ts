@@ -1,11 +1,20 @@
 import { defineConfig, devices } from '@playwright/test';
 
-import { databricksPort, e2eDataDir as e2eData, localPort } from './tests/e2e/support/servers';
+import {
+  databricksPort,
+  e2eBigRows,
+  e2eDataDir as e2eData,
+  fakeLlmModel,
+  fakeLlmPort,
+  localPort,
+} from './tests/e2e/support/servers';
 
 /**
  * End-to-end tests drive the real app in the system Chromium (browsers cannot be downloaded here).
  * The app under test runs in local mode on a throw-away data folder; a second server runs in
- * databricks mode to prove that requests without a user token are refused.
+ * databricks mode to prove that requests without a user token are refused. The local app talks to a
+ * language-model stand-in (an OpenAI-compatible server with a scripted model) for generation and
+ * AI analysis.
  */
 const chromiumPath = process.env.DQX_CHROMIUM_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -36,6 +45,12 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: [
     {
+      command: `npx tsx tests/support/fake-llm/cli.ts --port ${fakeLlmPort}`,
+      url: `http://127.0.0.1:${fakeLlmPort}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+    {
       // Each run starts from an empty state folder, so the sample catalog is built afresh.
       command: `node scripts/reset-dir.mjs ${e2eData}/local && npx next start -H 127.0.0.1 -p ${localPort}`,
       url: `http://127.0.0.1:${localPort}/api/health`,
@@ -47,7 +62,9 @@ export default defineConfig({
         DQX_STATE_DIR: `${e2eData}/local/state`,
         DQX_LOCAL_USER: 'e2e-user',
         // A smaller big table keeps the first start quick; every planted defect is still there.
-        DQX_SAMPLE_BIG_ROWS: '50000',
+        DQX_SAMPLE_BIG_ROWS: String(e2eBigRows),
+        DQX_LLM_BASE_URL: `http://127.0.0.1:${fakeLlmPort}/v1`,
+        DQX_LLM_MODEL: fakeLlmModel,
       },
     },
     {

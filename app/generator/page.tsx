@@ -11,10 +11,11 @@ export const metadata = { title: 'Generator' };
 export default async function GeneratorPage({
   searchParams,
 }: {
-  searchParams: Promise<{ table?: string | string[] }>;
+  searchParams: Promise<{ table?: string | string[]; run?: string | string[] }>;
 }) {
-  const { table } = await searchParams;
+  const { table, run } = await searchParams;
   const name = typeof table === 'string' && table.trim() ? table.trim() : null;
+  const runId = typeof run === 'string' && run.trim() ? run.trim() : null;
   return (
     <section className="space-y-8">
       <div className="space-y-1">
@@ -36,14 +37,14 @@ export default async function GeneratorPage({
       </section>
       <section aria-labelledby="step-rules" className="space-y-4">
         <h2 id="step-rules" className="text-lg font-medium">
-          2. Rules
+          2. Generate, review and save rules
         </h2>
         {name ? (
           <Suspense key={name} fallback={<GeneratorRulesSkeleton />}>
-            <GeneratorRulesSection table={name} />
+            <GeneratorRulesSection table={name} runId={runId} />
           </Suspense>
         ) : (
-          <p className="text-muted-foreground">Choose a table to write or import rules for it.</p>
+          <p className="text-muted-foreground">Choose a table to generate, write or import rules for it.</p>
         )}
       </section>
     </section>

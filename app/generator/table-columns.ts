@@ -9,7 +9,7 @@ import { getWarehouse } from '@/lib/warehouse';
 
 /** What the rule editor needs to know of the table, or why it cannot know it. */
 export type TableColumnsResult =
-  | { status: 'ok'; name: string; columns: TableColumn[]; dialect: Dialect }
+  | { status: 'ok'; name: string; columns: TableColumn[]; dialect: Dialect; rowCount: number | null }
   | { status: 'invalid_name' | 'not_found' | 'forbidden' | 'unavailable'; name: string; message: string };
 
 const PART = /^[^.\s`]{1,255}$/;
@@ -46,6 +46,7 @@ export async function describeTableColumns(caller: Caller, name: string): Promis
       status: 'ok',
       name: described.fullName || name,
       dialect: warehouse.dialect,
+      rowCount: described.rowCount,
       columns: described.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
     };
   } catch (error) {

@@ -21,7 +21,7 @@ import type { Dialect } from '@/lib/sql/quote';
 import { blankRule } from './argument-values';
 import type { ChecksFormat, TableSchema } from './engine';
 import { RuleForm, type FocusRequest } from './rule-form';
-import { EMPTY_RULE_ISSUES, type EditorIssue } from './rule-issues';
+import { EMPTY_RULE_ISSUES, withExternalIssues, type EditorIssue, type ExternalIssue } from './rule-issues';
 import { RuleList } from './rule-list';
 import {
   newRuleKey,
@@ -84,7 +84,14 @@ export interface RuleEditorProps {
   initialDraft?: { format: ChecksFormat; text: string };
   /** Extra buttons in the editor's toolbar. */
   toolbar?: React.ReactNode;
+  /**
+   * Problems found elsewhere (the server refused a save or a run), shown as errors at their rule and
+   * field like the engine's own. The owner clears them when the rules change.
+   */
+  externalIssues?: readonly ExternalIssue[];
 }
+
+const NO_EXTERNAL_ISSUES: readonly ExternalIssue[] = [];
 
 function writeRules(items: readonly RuleItem[], format: ChecksFormat): { text: string } | { error: string } {
   try {
@@ -125,6 +132,7 @@ export function RuleEditor({
   onValidationChange,
   initialDraft,
   toolbar,
+  externalIssues = NO_EXTERNAL_ISSUES,
 }: RuleEditorProps) {
   const idPrefix = `re${useId().replace(/[^A-Za-z0-9]/g, '')}`;
   const [tab, setTab] = useState<Tab>(initialDraft?.format ?? 'form');
@@ -161,16 +169,26 @@ export function RuleEditor({
     [columns, tableName],
   );
   const validation = useRuleValidation(value, table, dialect);
-  const { index } = validation;
+  const index = useMemo(
+    () => withExternalIssues(validation.index, value, externalIssues),
+    [validation.index, value, externalIssues],
+  );
 
   useEffect(() => {
     onValidationChange?.({
-      valid: validation.valid,
+      valid: validation.valid && externalIssues.length === 0,
       pending: validation.pending,
       errorCount: index.errorCount,
       warningCount: index.warningCount,
     });
-  }, [onValidationChange, validation.valid, validation.pending, index.errorCount, index.warningCount]);
+  }, [
+    onValidationChange,
+    validation.valid,
+    validation.pending,
+    index.errorCount,
+    index.warningCount,
+    externalIssues.length,
+  ]);
 
   const selectedIndex = Math.max(
     0,

@@ -91,3 +91,64 @@ export function focusCandidates(prefix: string, path: string | null): string[] {
   for (let n = parts.length; n > 0; n--) ids.push(fieldDomId(prefix, parts.slice(0, n).join('.')));
   return ids;
 }
+
+/** A problem reported from elsewhere (the server refusing a save or a run), by rule position and field. */
+export interface ExternalIssue {
+  /** 0-based position of the rule; null for the whole set. */
+  ruleIndex: number | null;
+  /** Dotted path inside the rule, or null for the whole rule. */
+  field: string | null;
+  message: string;
+}
+
+/**
+ * Field errors of an action result (`rules.<index>.<field>`, `rules.<index>`, `rules`) as issues
+ * for the editor; other keys are ignored (they are about the request, not the rules).
+ */
+export function externalIssuesFromFieldErrors(fieldErrors: Record<string, string[]> | undefined): ExternalIssue[] {
+  const issues: ExternalIssue[] = [];
+  for (const [key, messages] of Object.entries(fieldErrors ?? {})) {
+    const m = /^rules(?:\.(\d+)(?:\.(.+))?)?$/.exec(key);
+    if (!m) continue;
+    const ruleIndex = m[1] === undefined ? null : Number(m[1]);
+    for (const message of messages) issues.push({ ruleIndex, field: m[2] ?? null, message });
+  }
+  return issues;
+}
+
+/** The engine's issues plus external ones (as errors), placed at their rule and field. */
+export function withExternalIssues(index: IssueIndex, items: readonly RuleItem[], extra: readonly ExternalIssue[]): IssueIndex {
+  if (extra.length === 0) return index;
+  const byKey = new Map<string, RuleIssues>();
+  for (const [key, issues] of index.byKey) byKey.set(key, { errors: [...issues.errors], warnings: [...issues.warnings] });
+  const setLevel: RuleIssues = { errors: [...index.setLevel.errors], warnings: [...index.setLevel.warnings] };
+  const added: EditorIssue[] = [];
+  for (const e of extra) {
+    const item = e.ruleIndex === null ? undefined : items[e.ruleIndex];
+    const issue: EditorIssue = {
+      severity: 'error',
+      ruleIndex: item ? e.ruleIndex : null,
+      ruleKey: item?.key ?? null,
+      field: item ? e.field : null,
+      code: 'server',
+      message: e.message,
+      detail: e.message,
+    };
+    added.push(issue);
+    let bucket = setLevel;
+    if (item) {
+      bucket = byKey.get(item.key) ?? { errors: [], warnings: [] };
+      byKey.set(item.key, bucket);
+    }
+    bucket.errors.push(issue);
+  }
+  const errors = index.all.filter((i) => i.severity === 'error');
+  const warnings = index.all.filter((i) => i.severity === 'warning');
+  return {
+    byKey,
+    setLevel,
+    errorCount: index.errorCount + added.length,
+    warningCount: index.warningCount,
+    all: [...errors, ...added, ...warnings],
+  };
+}

@@ -9,6 +9,7 @@ import type { Dialect } from '@/lib/sql/quote';
 
 import type { ChecksFormat } from './engine';
 import { RuleEditor, type RuleValidationSummary } from './rule-editor';
+import type { ExternalIssue } from './rule-issues';
 import {
   rulesOf,
   toRuleItems,
@@ -34,6 +35,8 @@ export interface RuleSetState {
   items: RuleItem[];
   rules: RawRule[];
   validation: RuleValidationSummary;
+  /** The editor is open (the user started empty, imported, or a seed arrived). */
+  started: boolean;
 }
 
 export interface RuleSetWorkspaceProps {
@@ -48,6 +51,8 @@ export interface RuleSetWorkspaceProps {
   actions?: (state: RuleSetState) => React.ReactNode;
   /** More ways to start shown next to "empty" and "import" (e.g. the generation form). */
   startOptions?: React.ReactNode;
+  /** Problems the server reported for these rules (see RuleEditor); cleared by the owner on change. */
+  externalIssues?: readonly ExternalIssue[];
 }
 
 const INITIAL_VALIDATION: RuleValidationSummary = {
@@ -70,6 +75,7 @@ export function RuleSetWorkspace({
   onRulesChange,
   actions,
   startOptions,
+  externalIssues,
 }: RuleSetWorkspaceProps) {
   const fileInputId = useId();
   const [items, setItems] = useState<RuleItem[]>(() =>
@@ -91,10 +97,10 @@ export function RuleSetWorkspace({
     setEditorKey((k) => k + 1);
   }
 
-  const state: RuleSetState = { items, rules: rulesOf(items), validation };
+  const state: RuleSetState = { items, rules: rulesOf(items), validation, started };
   useEffect(() => {
-    onRulesChange?.({ items, rules: rulesOf(items), validation });
-  }, [onRulesChange, items, validation]);
+    onRulesChange?.({ items, rules: rulesOf(items), validation, started });
+  }, [onRulesChange, items, validation, started]);
 
   const onValidationChange = useCallback((v: RuleValidationSummary) => setValidation(v), []);
 
@@ -184,6 +190,7 @@ export function RuleSetWorkspace({
           dialect={dialect}
           initialDraft={initialDraft}
           onValidationChange={onValidationChange}
+          externalIssues={externalIssues}
         />
       )}
 

@@ -23,7 +23,7 @@ import { z } from 'zod';
 
 import { RunId } from '@/lib/services/rule-set-schemas';
 import type { RunDto } from '@/lib/services/runs';
-import { getFailingRows, startValidation, type FailingRowsPage } from '@/lib/services/validation';
+import { getFailingRows, startValidation, validationReport, type FailingRowsPage, type ValidationReport } from '@/lib/services/validation';
 import { DEFAULT_DRY_RUN_ROWS, FAILING_ROWS_PAGE_MAX, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import { runAction, type ActionResult } from './action-result';
@@ -53,4 +53,13 @@ const FailingRowsAction = z
 
 export async function getFailingRowsAction(input: z.input<typeof FailingRowsAction>): Promise<ActionResult<FailingRowsPage>> {
   return runAction(FailingRowsAction, input, (caller, parsed) => getFailingRows(caller, parsed.runId, parsed));
+}
+
+const ReportAction = z.strictObject({
+  run_id: RunId,
+  format: z.enum(['json', 'csv'], { error: "format must be 'json' or 'csv'" }).default('json'),
+});
+
+export async function getValidationReportAction(input: z.input<typeof ReportAction>): Promise<ActionResult<ValidationReport>> {
+  return runAction(ReportAction, input, (caller, { run_id, format }) => validationReport(caller, run_id, format));
 }

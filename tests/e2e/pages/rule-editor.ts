@@ -18,7 +18,7 @@ export class RuleEditorPage {
 
   async openGenerator(table: string) {
     await this.page.goto(`/generator?table=${encodeURIComponent(table)}`);
-    await expect(this.page.getByRole('heading', { name: '2. Rules' })).toBeVisible();
+    await expect(this.page.getByRole('heading', { name: '2. Generate, review and save rules' })).toBeVisible();
   }
 
   async startEmpty() {

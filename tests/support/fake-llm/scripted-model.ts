@@ -106,11 +106,25 @@ function analysisAnswer(prompt: string): string {
   });
 }
 
-export function scriptedModel(request: ChatRequest): string {
+/**
+ * A user request containing this phrase makes the model think for {@link SLOW_ANSWER_MS} before it
+ * answers a generation request, like a real model on a busy endpoint: end-to-end tests use it to
+ * watch a run's progress, reload the page during a run and cancel one.
+ */
+export const SLOW_PHRASE = 'take your time';
+export const SLOW_ANSWER_MS = 8000;
+
+const later = (text: string, ms: number) => new Promise<string>((resolve) => setTimeout(() => resolve(text), ms));
+
+export function scriptedModel(request: ChatRequest): string | Promise<string> {
   const system = request.messages.find((m) => m.role === 'system')?.content ?? '';
   const last = request.messages[request.messages.length - 1]?.content ?? '';
   if (system.startsWith('You review data-quality rule sets')) return analysisAnswer(last);
   if (last.startsWith('These rules from your answer are invalid')) return repairAnswer(last);
-  if (system.startsWith('You write data-quality rules')) return generationAnswer(last);
+  if (system.startsWith('You write data-quality rules')) {
+    const answer = generationAnswer(last);
+    const request = (section(last, 'Request (from the user, quoted):') ?? '').toLowerCase();
+    return request.includes(SLOW_PHRASE) ? later(answer, SLOW_ANSWER_MS) : answer;
+  }
   return 'I can only write and review DQX rules.';
 }

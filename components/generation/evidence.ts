@@ -1,0 +1,66 @@
+/**
+ * Generation results as text for the page: the evidence behind each generated rule, DQX's typed
+ * values (profiles, statistics), and the seed the rule editor is given.
+ */
+import type { RawRule, RuleAnnotation } from '@/components/rules/rule-model';
+import type { GeneratedRuleOut, GenerationOutput } from '@/lib/services/generation';
+
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+
+/** A DQX value (plain JSON, or `{type, value}` for ints, floats, decimals, dates) as text. */
+export function dqxValueText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(dqxValueText).join(', ')}]`;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return NUMBER.format(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'object' && 'type' in value && 'value' in value) {
+    const v = (value as { type: string; value: unknown }).value;
+    if ((value as { type: string }).type === 'float' && typeof v === 'number') return NUMBER.format(v);
+    return String(v);
+  }
+  return JSON.stringify(value);
+}
+
+/** `{min: 1, max: 100}` as `min 1, max 100`. */
+export function parametersText(parameters: Record<string, unknown> | null | undefined): string {
+  if (!parameters) return '–';
+  const entries = Object.entries(parameters);
+  if (entries.length === 0) return '–';
+  return entries.map(([k, v]) => `${k} ${dqxValueText(v)}`).join(', ');
+}
+
+const STAT_LABEL: Record<string, string> = {
+  null_count: 'null values',
+  null_ratio: 'share of nulls',
+  empty_count: 'empty values',
+  distinct_count: 'distinct values',
+  count: 'rows',
+  min: 'smallest value',
+  max: 'largest value',
+};
+
+/** Why a generated rule is there, in a sentence or two (shown with the rule in the editor). */
+export function evidenceText(evidence: GeneratedRuleOut['evidence']): string {
+  if ('model' in evidence) return `Proposed by the language model (${evidence.model}) for your request, and checked by the rule engine.`;
+  if ('source' in evidence) return 'Derived by DQX’s own profiler and generator in a Databricks job.';
+  const parts = [`DQX profile “${evidence.profile}” of column ${evidence.column}`];
+  if (evidence.statistic) {
+    parts[0] += `: ${STAT_LABEL[evidence.statistic] ?? evidence.statistic} = ${dqxValueText(evidence.value)}`;
+  }
+  if (evidence.parameters && Object.keys(evidence.parameters).length) parts.push(`Parameters: ${parametersText(evidence.parameters)}`);
+  const thresholds = Object.entries(evidence.thresholds ?? {});
+  if (thresholds.length) parts.push(`Compared with ${thresholds.map(([k, v]) => `${k} = ${String(v)}`).join(', ')}`);
+  if (evidence.rowsProfiled !== null) parts.push(`Computed over ${NUMBER.format(evidence.rowsProfiled)} profiled rows`);
+  if (evidence.description) parts.push(evidence.description);
+  return parts.join('. ') + '.';
+}
+
+/** The generated rules for the rule editor: each rule with its origin and evidence. */
+export function generationSeed(runId: string, output: GenerationOutput): { id: string; rules: RawRule[]; annotations: RuleAnnotation[] } {
+  return {
+    id: runId,
+    rules: output.rules.map((r) => r.check as unknown as RawRule),
+    annotations: output.rules.map((r) => ({ origin: r.origin, evidence: evidenceText(r.evidence) })),
+  };
+}

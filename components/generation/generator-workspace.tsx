@@ -1,0 +1,493 @@
+'use client';
+
+import { BrainCircuit, CircleAlert, CircleCheck, FlaskConical, Loader2, Save, Sparkles, X } from 'lucide-react';
+import Link from 'next/link';
+import { useCallback, useId, useMemo, useState } from 'react';
+
+import type { RuleItem, TableColumn } from '@/components/rules/rule-model';
+import { externalIssuesFromFieldErrors, type ExternalIssue } from '@/components/rules/rule-issues';
+import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
+import { formatCount, formatRate, isTerminal, plural } from '@/components/runs/format';
+import { LocalTime } from '@/components/runs/local-time';
+import { RunProgress } from '@/components/runs/run-progress';
+import { useUrlState } from '@/components/runs/url-state';
+import { useRun } from '@/components/runs/use-run';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { NativeSelect } from '@/components/ui/native-select';
+import { ValidationResults, type FailingRowsSelection } from '@/components/validation/validation-results';
+import { analyzeRulesAction } from '@/lib/actions/analysis';
+import { saveGeneratedRuleSetAction } from '@/lib/actions/generation';
+import { startDryRunAction } from '@/lib/actions/validation';
+import type { RuleAnalysis } from '@/lib/services/analysis';
+import type { GenerationOutput } from '@/lib/services/generation';
+import type { SavedRuleSetVersion } from '@/lib/services/rule-sets';
+import type { RunDetail } from '@/lib/services/runs';
+import type { ValidationRunSummary } from '@/lib/services/validation';
+import type { Dialect } from '@/lib/sql/quote';
+
+import { AnalysisView, readAnalysis } from './analysis-view';
+import { generationSeed } from './evidence';
+import { GenerateForm, type ModelInfo } from './generate-form';
+import { GenerationSummary } from './generation-summary';
+
+const NO_ISSUES: readonly ExternalIssue[] = [];
+const STORE_LABEL = { pglite: 'embedded Postgres', postgres: 'Postgres', lakebase: 'Lakebase' } as const;
+const DRY_RUN_SIZES = [1_000, 10_000, 100_000] as const;
+
+type Analysis =
+  | { status: 'idle' }
+  | { status: 'loading'; rulesJson: string }
+  | { status: 'done'; rulesJson: string; data: RuleAnalysis }
+  | { status: 'error'; message: string };
+
+type SaveState =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'saved'; saved: SavedRuleSetVersion; message: string | null }
+  | { status: 'error'; message: string };
+
+const rulesKey = (state: RuleSetState | null) => JSON.stringify(state?.rules ?? []);
+
+/**
+ * The Generator's step 2: generate rules (a background run whose id is in the URL, so a reload or
+ * a later visit resumes it), review and edit them with their origin and evidence, try them on a
+ * sample (dry run), have them analysed by the language model, and save them as a new version.
+ */
+export function GeneratorWorkspace({
+  table,
+  columns,
+  dialect,
+  columnsNotice,
+  rowCount,
+  model,
+  mode,
+  initialRun,
+  store,
+}: {
+  table: string;
+  columns: TableColumn[];
+  dialect?: Dialect;
+  columnsNotice: string | null;
+  rowCount: number | null;
+  model: ModelInfo;
+  mode: 'local' | 'databricks';
+  initialRun: RunDetail | null;
+  /** Whether the rule store answers (checked when the page loaded): saving needs it. */
+  store: { ok: boolean; kind: 'pglite' | 'postgres' | 'lakebase'; message: string | null };
+}) {
+  const id = useId();
+  const url = useUrlState();
+  const runId = url.params.get('run');
+  const generation = useRun(runId, initialRun);
+  const run = generation.run;
+  const runActive = run !== null && !isTerminal(run.status);
+  const wrongTable = run !== null && run.table_name.toLowerCase() !== table.toLowerCase();
+  const wrongKind = run !== null && run.kind !== 'generation';
+  const output = run && run.status === 'succeeded' && !wrongTable && !wrongKind ? (run.output as GenerationOutput | null) : null;
+  const seed = useMemo(() => (run && output ? generationSeed(run.id, output) : null), [run, output]);
+
+  const [request, setRequest] = useState<string>(() => {
+    const r = initialRun?.parameters?.request;
+    return typeof r === 'string' ? r : '';
+  });
+  const [showForm, setShowForm] = useState(false);
+  const [rules, setRules] = useState<RuleSetState | null>(null);
+  const onRulesChange = useCallback((state: RuleSetState) => setRules(state), []);
+
+  // Problems the server found in the rules, shown in the editor until the rules change.
+  const [serverIssues, setServerIssues] = useState<{ items: RuleItem[] | null; list: ExternalIssue[] }>({ items: null, list: [] });
+  const externalIssues = rules && serverIssues.items === rules.items ? serverIssues.list : NO_ISSUES;
+  const reportIssues = (fieldErrors: Record<string, string[]> | undefined) => {
+    const list = externalIssuesFromFieldErrors(fieldErrors);
+    setServerIssues({ items: rules?.items ?? null, list });
+    return list.length;
+  };
+
+  // Dry run
+  const [dryRows, setDryRows] = useState<number>(10_000);
+  const [dry, setDry] = useState<{ runId: string | null; rulesJson: string; error: string | null; starting: boolean }>({
+    runId: null,
+    rulesJson: '',
+    error: null,
+    starting: false,
+  });
+  const dryRun = useRun(dry.runId);
+  const [drySelection, setDrySelection] = useState<FailingRowsSelection | null>(null);
+
+  const [analysis, setAnalysis] = useState<Analysis>({ status: 'idle' });
+  const [save, setSave] = useState<SaveState>({ status: 'idle' });
+
+  const startedRun = (newRunId: string) => {
+    url.set({ run: newRunId }, { push: true });
+    setShowForm(false);
+  };
+
+  const currentKey = rulesKey(rules);
+  const promptForSave = output ? output.request : request;
+
+  const startDryRun = async () => {
+    if (!rules) return;
+    setDry({ runId: null, rulesJson: currentKey, error: null, starting: true });
+    setDrySelection(null);
+    const result = await startDryRunAction({ table, rules: rules.rules, sample_rows: dryRows }).catch(() => ({
+      ok: false as const,
+      message: 'The server could not be reached. Try again.',
+      fieldErrors: undefined,
+    }));
+    if (!result.ok) {
+      const placed = reportIssues(result.fieldErrors);
+      setDry({
+        runId: null,
+        rulesJson: currentKey,
+        starting: false,
+        error: placed ? `${result.message} The problems are marked at the rules in the editor.` : result.message,
+      });
+      return;
+    }
+    setDry({ runId: result.data.run.id, rulesJson: currentKey, error: null, starting: false });
+  };
+
+  const analyze = async () => {
+    if (!rules) return;
+    setAnalysis({ status: 'loading', rulesJson: currentKey });
+    const result = await analyzeRulesAction({ table, request: promptForSave, rules: rules.rules }).catch(() => ({
+      ok: false as const,
+      message: 'The server could not be reached. Try again.',
+    }));
+    setAnalysis(result.ok ? { status: 'done', rulesJson: currentKey, data: result.data } : { status: 'error', message: result.message });
+  };
+
+  const analysisCurrent = analysis.status === 'done' && analysis.rulesJson === currentKey ? analysis.data : null;
+  const dryRunSummary = dryRun.run?.status === 'succeeded' && dry.rulesJson === currentKey ? (dryRun.run.summary as ValidationRunSummary | null) : null;
+
+  const saveVersion = async () => {
+    if (!rules) return;
+    setSave({ status: 'saving' });
+    const result = await saveGeneratedRuleSetAction({
+      table,
+      rules: rules.rules,
+      user_prompt: promptForSave || null,
+      ...(analysisCurrent ? { ai_summary: analysisCurrent } : {}),
+      metadata: {
+        rule_origins: rules.items.map((i) => (i.annotation ? `${i.annotation.origin}${i.annotation.edited ? ' (edited)' : ''}` : 'manual')),
+        ...(dryRunSummary && dryRun.run
+          ? { dry_run: { run_id: dryRun.run.id, sample_rows: dryRun.run.parameters.sample_rows, pass_rate: dryRunSummary.pass_rate } }
+          : {}),
+      },
+      ...(output && run ? { generation_run_id: run.id } : {}),
+    }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
+    if (!result.ok) {
+      const placed = reportIssues(result.fieldErrors);
+      setSave({ status: 'error', message: placed ? `${result.message} The problems are marked at the rules in the editor.` : result.message });
+      return;
+    }
+    setSave({ status: 'saved', saved: result.data, message: result.message ?? null });
+  };
+
+  const blockReason = (state: RuleSetState, what: string): string | null => {
+    if (state.items.length === 0) return `Add at least one rule to ${what}.`;
+    if (state.validation.pending) return 'Checking the rules…';
+    if (state.validation.errorCount > 0) return `Fix ${plural(state.validation.errorCount, 'error')} in the rules to ${what}.`;
+    return null;
+  };
+
+  const actions = (state: RuleSetState) => {
+    const dryBlock = blockReason(state, 'try them');
+    const saveBlock = blockReason(state, 'save them');
+    const dryActive = dry.starting || (dryRun.run !== null && !isTerminal(dryRun.run.status));
+    return (
+      <>
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={`${id}-dry-rows`} className="text-sm">
+            Dry run on
+          </label>
+          <div className="w-36">
+            <NativeSelect id={`${id}-dry-rows`} value={dryRows} onChange={(e) => setDryRows(Number(e.target.value))} className="h-8">
+              {DRY_RUN_SIZES.filter((n) => rowCount === null || n <= rowCount || n === DRY_RUN_SIZES[0]).map((n) => (
+                <option key={n} value={n}>
+                  first {formatCount(n)} rows
+                </option>
+              ))}
+            </NativeSelect>
+          </div>
+          <Button type="button" size="sm" variant="outline" onClick={() => void startDryRun()} disabled={Boolean(dryBlock) || dryActive}>
+            {dryActive ? <Loader2 className="animate-spin" /> : <FlaskConical />} Dry run
+          </Button>
+        </div>
+        <Button
+          type="button"
+          size="sm"
+          variant="outline"
+          onClick={() => void analyze()}
+          disabled={!model.configured || state.items.length === 0 || analysis.status === 'loading'}
+          title={model.configured ? undefined : 'AI analysis needs a language model; none is configured.'}
+        >
+          {analysis.status === 'loading' ? <Loader2 className="animate-spin" /> : <BrainCircuit />} Analyze with AI
+        </Button>
+        <Button type="button" size="sm" onClick={() => void saveVersion()} disabled={Boolean(saveBlock) || save.status === 'saving'}>
+          {save.status === 'saving' ? <Loader2 className="animate-spin" /> : <Save />} Save as new version
+        </Button>
+        <p className="text-muted-foreground basis-full text-xs" data-testid="store-status">
+          {[
+            saveBlock,
+            model.configured ? null : 'AI analysis is off: no language model is configured.',
+            store.ok
+              ? `Versions are saved in the rule store (${STORE_LABEL[store.kind]}).`
+              : `The rule store does not answer (${store.message ?? 'no reason given'}); saving will fail until it is back. Reload the page to check again.`,
+          ]
+            .filter(Boolean)
+            .join(' ')}
+        </p>
+      </>
+    );
+  };
+
+  const generateCard = (
+    <div className="bg-card grid content-start gap-3 rounded-lg border p-4 sm:order-first sm:col-span-2">
+      <h3 className="flex items-center gap-2 font-medium">
+        <Sparkles aria-hidden className="size-4" /> Generate rules from the data{model.configured ? ' and your request' : ''}
+      </h3>
+      <GenerateForm
+        table={table}
+        rowCount={rowCount}
+        model={model}
+        mode={mode}
+        initialRequest={request}
+        onRequestChange={setRequest}
+        disabledReason={runActive ? 'A generation is running (see above); wait for it or cancel it.' : null}
+        onStarted={startedRun}
+      />
+    </div>
+  );
+
+  return (
+    <div className="grid gap-6">
+      {(runId || generation.error) && (
+        <section aria-label="Generation" className="grid gap-3">
+          {generation.error && (
+            <Alert variant="destructive">
+              <CircleAlert aria-hidden />
+              <AlertTitle>This generation cannot be shown</AlertTitle>
+              <AlertDescription>
+                <p>{generation.error}</p>
+                <Button type="button" size="sm" variant="outline" onClick={() => url.set({ run: null })}>
+                  Start a new generation
+                </Button>
+              </AlertDescription>
+            </Alert>
+          )}
+          {runId && !run && !generation.error && (
+            <p role="status" className="text-muted-foreground flex items-center gap-2 text-sm">
+              <Loader2 aria-hidden className="size-4 animate-spin" /> Loading the generation run…
+            </p>
+          )}
+          {run && (wrongTable || wrongKind) && (
+            <Alert variant="warning">
+              <CircleAlert aria-hidden />
+              <AlertTitle>This run is not a generation for {table}</AlertTitle>
+              <AlertDescription>
+                <p>
+                  Run {run.id} is a {run.kind} run for {run.table_name}.{' '}
+                  {run.kind === 'generation' && (
+                    <Link className="underline" href={`/generator?table=${encodeURIComponent(run.table_name)}&run=${run.id}`}>
+                      Open it with its table
+                    </Link>
+                  )}
+                </p>
+              </AlertDescription>
+            </Alert>
+          )}
+          {run && !wrongTable && !wrongKind && (
+            <RunProgress
+              run={run}
+              what="Generation"
+              retrying={generation.retrying}
+              onCancelled={generation.refresh}
+              onRetry={() => {
+                url.set({ run: null }, { push: true });
+                setShowForm(true);
+              }}
+            />
+          )}
+          {output && <GenerationSummary output={output} rowCount={rowCount} />}
+          {rules?.started && !runActive && (
+            <div className="grid gap-3">
+              {showForm ? (
+                <div className="bg-card grid gap-3 rounded-lg border p-4">
+                  <div className="flex items-center justify-between gap-2">
+                    <h3 className="font-medium">Generate new rules</h3>
+                    <Button type="button" size="icon" variant="ghost" aria-label="Close the generation form" onClick={() => setShowForm(false)}>
+                      <X />
+                    </Button>
+                  </div>
+                  <p className="text-muted-foreground text-sm">The result replaces the rules in the editor below.</p>
+                  <GenerateForm
+                    table={table}
+                    rowCount={rowCount}
+                    model={model}
+                    mode={mode}
+                    initialRequest={request}
+                    onRequestChange={setRequest}
+                    onStarted={startedRun}
+                  />
+                </div>
+              ) : (
+                <div>
+                  <Button type="button" variant="outline" size="sm" onClick={() => setShowForm(true)}>
+                    <Sparkles /> Generate new rules
+                  </Button>
+                </div>
+              )}
+            </div>
+          )}
+        </section>
+      )}
+
+      <RuleSetWorkspace
+        tableName={table}
+        columns={columns}
+        dialect={dialect}
+        columnsNotice={columnsNotice}
+        seed={seed}
+        onRulesChange={onRulesChange}
+        externalIssues={externalIssues}
+        actions={actions}
+        startOptions={generateCard}
+      />
+
+      {!runId && rules?.started && !showForm && (
+        <div>
+          <Button type="button" variant="outline" size="sm" onClick={() => setShowForm(true)}>
+            <Sparkles /> Generate rules instead
+          </Button>
+        </div>
+      )}
+      {!runId && rules?.started && showForm && (
+        <div className="bg-card grid gap-3 rounded-lg border p-4">
+          <h3 className="font-medium">Generate rules</h3>
+          <p className="text-muted-foreground text-sm">The result replaces the rules in the editor.</p>
+          <GenerateForm
+            table={table}
+            rowCount={rowCount}
+            model={model}
+            mode={mode}
+            initialRequest={request}
+            onRequestChange={setRequest}
+            onStarted={startedRun}
+          />
+        </div>
+      )}
+
+      {(dry.runId || dry.error || dry.starting) && (
+        <section aria-labelledby={`${id}-dry-heading`} className="grid gap-3">
+          <h3 id={`${id}-dry-heading`} className="text-base font-medium">
+            Dry run
+          </h3>
+          {dry.error && (
+            <p role="alert" className="text-destructive text-sm">
+              The dry run could not start: {dry.error}
+            </p>
+          )}
+          {dry.starting && (
+            <p role="status" className="text-muted-foreground flex items-center gap-2 text-sm">
+              <Loader2 aria-hidden className="size-4 animate-spin" /> Starting the dry run…
+            </p>
+          )}
+          {dryRun.error && (
+            <p role="alert" className="text-destructive text-sm">
+              {dryRun.error}
+            </p>
+          )}
+          {dryRun.run && dryRun.run.status !== 'succeeded' && (
+            <RunProgress run={dryRun.run} what="Dry run" retrying={dryRun.retrying} onCancelled={dryRun.refresh} onRetry={() => void startDryRun()} />
+          )}
+          {dryRun.run?.status === 'succeeded' && (
+            <>
+              {dry.rulesJson !== currentKey && (
+                <p role="status" className="text-sm text-amber-700 dark:text-amber-300">
+                  The rules changed since this dry run; run it again to see their effect.
+                </p>
+              )}
+              <ValidationResults run={dryRun.run} selection={drySelection} onSelect={setDrySelection} showReport={false} />
+            </>
+          )}
+        </section>
+      )}
+
+      {analysis.status !== 'idle' && (
+        <section aria-labelledby={`${id}-ai-heading`} className="bg-card grid gap-3 rounded-lg border p-4">
+          <h3 id={`${id}-ai-heading`} className="flex items-center gap-2 text-base font-medium">
+            <BrainCircuit aria-hidden className="size-4" /> AI analysis
+          </h3>
+          {analysis.status === 'loading' && (
+            <p role="status" className="text-muted-foreground flex items-center gap-2 text-sm">
+              <Loader2 aria-hidden className="size-4 animate-spin" /> The language model is reading the rules…
+            </p>
+          )}
+          {analysis.status === 'error' && (
+            <p role="alert" className="text-destructive text-sm">
+              The analysis failed: {analysis.message}
+            </p>
+          )}
+          {analysis.status === 'done' && (
+            <>
+              {analysis.rulesJson !== currentKey && (
+                <p role="status" className="text-sm text-amber-700 dark:text-amber-300">
+                  The rules changed since this analysis, so it will not be saved with the version; analyse them again.
+                </p>
+              )}
+              {(() => {
+                const shape = readAnalysis(analysis.data);
+                return shape ? <AnalysisView analysis={shape} headingLevel={4} /> : <p className="text-sm">The model returned no analysis.</p>;
+              })()}
+              {analysis.rulesJson === currentKey && (
+                <p className="text-muted-foreground text-xs">This analysis is saved with the version (as its AI summary).</p>
+              )}
+            </>
+          )}
+        </section>
+      )}
+
+      {save.status === 'saved' && (
+        <Alert role="status">
+          <CircleCheck aria-hidden />
+          <AlertTitle>Saved as version {save.saved.version}</AlertTitle>
+          <AlertDescription>
+            <p>
+              {save.message ?? `Version ${save.saved.version} of ${save.saved.table_name} is now active.`}
+              {save.saved.warnings.length > 0 ? ` The engine noted ${plural(save.saved.warnings.length, 'warning')}.` : ''}
+            </p>
+            <p className="text-xs">
+              Saved <LocalTime iso={save.saved.created_at} withSeconds /> by {save.saved.created_by} · id{' '}
+              <code className="break-all">{save.saved.id}</code>
+            </p>
+            <p className="flex flex-wrap gap-x-4 gap-y-1">
+              <Link className="text-primary underline" href={`/history?table=${encodeURIComponent(save.saved.table_name)}&version=${save.saved.version}`}>
+                See the history of {save.saved.table_name}
+              </Link>
+              <Link className="text-primary underline" href={`/validator?table=${encodeURIComponent(save.saved.table_name)}&version=${save.saved.version}`}>
+                Validate version {save.saved.version}
+              </Link>
+            </p>
+          </AlertDescription>
+        </Alert>
+      )}
+      {save.status === 'error' && (
+        <Alert variant="destructive">
+          <CircleAlert aria-hidden />
+          <AlertTitle>The rules were not saved</AlertTitle>
+          <AlertDescription>
+            <p>{save.message}</p>
+          </AlertDescription>
+        </Alert>
+      )}
+      {dryRunSummary && save.status !== 'saved' && (
+        <p className="text-muted-foreground text-xs">
+          The dry run’s pass rate ({formatRate(dryRunSummary.pass_rate)} on the first {formatCount(Number(dryRun.run?.parameters.sample_rows ?? 0))} rows) is noted with the version when you
+          save.
+        </p>
+      )}
+    </div>
+  );
+}

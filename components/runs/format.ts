@@ -1,0 +1,65 @@
+/**
+ * Formatting and timing helpers of the run views: durations, percentages, counts, and the
+ * polling schedule. Pure functions (tested in format.test.ts).
+ */
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Runs per page in the lists of runs. */
+export const RUNS_PAGE_SIZE = 10;
+
+export const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+/** 12,345 */
+export const formatCount = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : NUMBER.format(n));
+
+/** A rate between 0 and 1 as a percentage with up to two decimals: 99.95%, 100%, 0%. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '–';
+  const pct = rate * 100;
+  // Never round a rate that is not perfect up to 100%, nor a non-zero one down to 0%.
+  let text = (Math.round(pct * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
+  if (text === '100' && rate < 1) text = '99.99';
+  if (text === '0' && rate > 0) text = '0.01';
+  return `${text}%`;
+}
+
+/** Elapsed time as people read it: under 1 s, 4 s, 1 min 05 s, 2 h 03 min. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  if (ms < 1000) return 'under 1 s';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** Time spent by a run so far (or in total, once finished); null before it started. */
+export function elapsedMs(
+  run: { started_at: string | null; finished_at: string | null; created_at: string },
+  now: number,
+): number | null {
+  const start = run.started_at ?? null;
+  if (!start) return null;
+  const end = run.finished_at ? Date.parse(run.finished_at) : now;
+  return Math.max(0, end - Date.parse(start));
+}
+
+/**
+ * How long to wait before the next poll of a run: quick at first (runs in local mode take
+ * seconds), then slower while nothing changes, up to 5 s. `attempt` counts polls since the run last
+ * changed (or failed to answer).
+ */
+export function pollDelay(attempt: number): number {
+  const base = 700 * Math.pow(1.5, Math.max(0, attempt));
+  return Math.round(Math.min(5000, base));
+}
+
+/** `1 rule`, `2 rules` */
+export const plural = (n: number, word: string, many = `${word}s`) => `${formatCount(n)} ${n === 1 ? word : many}`;

@@ -1,0 +1,26 @@
+import { Ban, CircleCheck, CircleX, Clock, Loader2 } from 'lucide-react';
+
+import { Badge } from '@/components/ui/badge';
+
+import type { RunStatus } from './format';
+
+const STATUS: Record<RunStatus, { label: string; variant: 'secondary' | 'success' | 'destructive' | 'outline'; Icon: typeof Clock }> = {
+  queued: { label: 'Queued', variant: 'secondary', Icon: Clock },
+  running: { label: 'Running', variant: 'secondary', Icon: Loader2 },
+  succeeded: { label: 'Succeeded', variant: 'success', Icon: CircleCheck },
+  failed: { label: 'Failed', variant: 'destructive', Icon: CircleX },
+  cancelled: { label: 'Cancelled', variant: 'outline', Icon: Ban },
+};
+
+/** A run's status as an icon and a word (never colour alone). */
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  const s = STATUS[status] ?? STATUS.queued;
+  return (
+    <Badge variant={s.variant} data-status={status}>
+      <s.Icon aria-hidden className={status === 'running' ? 'animate-spin' : undefined} />
+      {s.label}
+    </Badge>
+  );
+}
+
+export const runStatusLabel = (status: RunStatus) => (STATUS[status] ?? STATUS.queued).label;
