@@ -17,7 +17,7 @@ import { parseChecksText, serializeChecks } from '../lib/dqx/checks-file';
 import { compileApplyChecks, compileValidation } from '../lib/dqx/compile/compiler';
 import { randomRuleSet, seededRandom } from '../lib/dqx/test-support/random-rules';
 import { quoteIdent } from '../lib/sql/quote';
-import { loadVectors, vectorTable } from '../tests/conformance/vectors';
+import { loadVectors, vectorReferenceTables, vectorTable } from '../tests/conformance/vectors';
 
 const out = process.argv[2] ?? path.join(tmpdir(), 'engine-output.json');
 const source = quoteIdent('databricks', '__dqx_vector');
@@ -25,7 +25,12 @@ const run = { runTime: '2025-01-01T00:00:00', runId: 'conformance-run', sparkFla
 
 const vectors: Record<string, unknown> = {};
 for (const v of loadVectors()) {
-  const options = { dialect: 'databricks' as const, table: vectorTable(v), ...run };
+  const options = {
+    dialect: 'databricks' as const,
+    table: vectorTable(v),
+    referenceTables: vectorReferenceTables(v),
+    ...run,
+  };
   const apply = compileApplyChecks(v.checks, source, options);
   const validation = compileValidation(v.checks, source, { ...options, sampleLimit: 3 });
   vectors[v.name] = {

@@ -157,7 +157,9 @@ describe('rule summaries for the list', () => {
       name: 'pk',
       check: { function: 'is_unique', arguments: { columns: ['id'] } },
     });
-    expect(unique).toMatchObject({ displayName: 'pk', nameIsDefault: false, runsIn: 'job', columns: ['id'] });
+    expect(unique).toMatchObject({ displayName: 'pk', nameIsDefault: false, runsIn: 'sql', columns: ['id'] });
+    const geo = summarizeRule({ check: { function: 'is_latitude', arguments: { column: 'lat' } } });
+    expect(geo.runsIn).toBe('job');
     expect(summarizeRule({ check: { function: '' } }).displayName).toBe('New rule');
   });
 });

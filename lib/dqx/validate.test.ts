@@ -158,7 +158,11 @@ describe('table-aware validation', () => {
 
   it('warns that job-only checks do not run on the fast path', () => {
     const result = validateChecks(
-      [rule('is_latitude', { column: 'amount' }), rule('is_unique', { columns: ['order_id'] })],
+      [
+        rule('is_latitude', { column: 'amount' }),
+        rule('is_in_distribution', { column: 'status', distribution: { A: 0.5, B: 0.5 }, distance: 0.1 }),
+        rule('is_unique', { columns: ['order_id'] }),
+      ],
       { table },
     );
     expect(result.ok).toBe(true);

@@ -141,6 +141,17 @@ def _parse_value(value: Any, spark_type) -> Any:
     return value
 
 
+def register_ref_tables(spark, vector: dict) -> dict:
+    """The vector's reference tables as temp views named as the rules name them (``ref_table``);
+    returns them as DataFrames too (``ref_dfs``)."""
+    out = {}
+    for name, table in (vector.get("ref_tables") or {}).items():
+        df = input_dataframe(spark, table)
+        df.createOrReplaceTempView(name)
+        out[name] = df
+    return out
+
+
 def input_dataframe(spark, vector: dict):
     from pyspark.sql import types as T
 
@@ -259,9 +270,10 @@ def run_dqx(spark, engine, vector: dict) -> tuple[list[dict], float, float]:
 
     df = input_dataframe(spark, vector)
     df = df.withColumn("__row_idx", F.monotonically_increasing_id())
+    ref_dfs = register_ref_tables(spark, vector)
     checks = ChecksNormalizer.denormalize(from_model(vector["checks"]))
     start = time.time()
-    result = engine.apply_checks_by_metadata(df, checks)
+    result = engine.apply_checks_by_metadata(df, checks, ref_dfs=ref_dfs or None)
     rows = result_rows(result)
     end = time.time()
     return rows, start, end

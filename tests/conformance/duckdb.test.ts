@@ -19,6 +19,8 @@ import {
   splitCounts,
   vectorTable,
   duckCreateTable,
+  duckCreateReferenceTables,
+  vectorReferenceTables,
   type ResultRow,
 } from './vectors';
 
@@ -47,9 +49,11 @@ describe('conformance vectors on DuckDB', () => {
     it(v.name, async () => {
       const table = `v${n}`;
       await conn.run(duckCreateTable(v, table));
+      for (const statement of duckCreateReferenceTables(v)) await conn.run(statement);
       const compiled = compileApplyChecks(v.checks, quoteIdent('duckdb', table), {
         dialect: 'duckdb',
         table: vectorTable(v),
+        referenceTables: vectorReferenceTables(v),
         ...RUN,
       });
       const start = Date.now() / 1000;
@@ -86,6 +90,7 @@ describe('conformance vectors on DuckDB', () => {
       const validation = compileValidation(v.checks, quoteIdent('duckdb', table), {
         dialect: 'duckdb',
         table: vectorTable(v),
+        referenceTables: vectorReferenceTables(v),
         ...RUN,
         sampleLimit: 3,
       });

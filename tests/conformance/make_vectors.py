@@ -9,6 +9,7 @@ stores what it returns. A vector whose inputs did not change keeps its recorded 
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -649,6 +650,12 @@ vector("for-each-struct-fields", "collections", [check("is_not_null", for_each_c
 vector("expression-column", "numbers", [check("is_not_less_than", {"column": "id - 5", "limit": 0}), check("is_not_null", {"column": "nullif(i, 0)"}, criticality="warn")])
 
 
+# --- dataset-level checks: each dataset_vectors_*.py module adds the vectors of one check family
+# (tables of their own, and reference tables under "ref_tables": {name: {columns, rows}}).
+for _module in sorted(p.stem for p in HERE.glob("dataset_vectors_*.py")):
+    importlib.import_module(_module).add(vector=vector, check=check, diff=diff, tables=TABLES)
+
+
 def main() -> None:
     VECTORS.mkdir(exist_ok=True)
     names = set()
@@ -659,7 +666,7 @@ def main() -> None:
         path = VECTORS / f"{v['name']}.json"
         if path.exists():
             old = json.loads(path.read_text(encoding="utf-8"))
-            inputs = ("columns", "rows", "checks", "now_offsets")
+            inputs = ("columns", "rows", "checks", "now_offsets", "ref_tables")
             if "expected" in old and all(old.get(k) == v.get(k) for k in inputs):
                 v = {**v, "expected": old["expected"]}
         path.write_text(json.dumps(v, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -18,6 +18,7 @@ def _view(spark, vector):
 
     df = h.input_dataframe(spark, vector).withColumn("__row_idx", F.monotonically_increasing_id())
     df.createOrReplaceTempView("__dqx_vector")
+    h.register_ref_tables(spark, vector)
 
 
 @pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.stem)

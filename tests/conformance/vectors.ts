@@ -43,6 +43,8 @@ export interface Vector {
   rows: unknown[][];
   checks: DqxCheck[];
   now_offsets?: number[];
+  /** Reference tables of dataset checks (`ref_table`), by the name the rules use. */
+  ref_tables?: Record<string, { columns: { name: string; type: string }[]; rows: unknown[][] }>;
   known_differences?: { duckdb?: KnownDifference[] };
   expected?: {
     rows: ResultRow[];
@@ -58,6 +60,13 @@ export function loadVectors(): Vector[] {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => parsePythonJson(readFileSync(path.join(VECTORS_DIR, f), 'utf8')) as Vector);
+}
+
+/** The reference tables' columns, for CompileOptions.referenceTables. */
+export function vectorReferenceTables(v: Vector): Record<string, TableSchema> {
+  return Object.fromEntries(
+    Object.entries(v.ref_tables ?? {}).map(([name, t]) => [name, { name, columns: t.columns }]),
+  );
 }
 
 /** The table as the compiler sees it (with the row index the harness adds). */
@@ -110,13 +119,28 @@ export function duckLiteral(value: unknown, t: SparkType): string {
 }
 
 /** CREATE TABLE ... AS SELECT over the vector's rows (plus the row index). */
-export function duckCreateTable(v: Vector, tableName: string): string {
+export function duckCreateTable(
+  v: Pick<Vector, 'columns' | 'rows'>,
+  tableName: string,
+  withRowIndex = true,
+): string {
   const types = v.columns.map((c) => parseSparkType(c.type));
+  const q = (name: string) => quoteIdent('duckdb', name);
+  if (v.rows.length === 0) {
+    const cols = v.columns.map((c, i) => `${q(c.name)} ${duckType(types[i]!)}`);
+    if (withRowIndex) cols.push(`${ROW_INDEX} BIGINT`);
+    return `CREATE OR REPLACE TABLE ${q(tableName)} (${cols.join(', ')})`;
+  }
   const selects = v.rows.map(
     (row, r) =>
-      `SELECT ${[...row.map((cell, i) => `${duckLiteral(cell, types[i]!)} AS ${quoteIdent('duckdb', v.columns[i]!.name)}`), `CAST(${r} AS BIGINT) AS ${ROW_INDEX}`].join(', ')}`,
+      `SELECT ${[...row.map((cell, i) => `${duckLiteral(cell, types[i]!)} AS ${q(v.columns[i]!.name)}`), ...(withRowIndex ? [`CAST(${r} AS BIGINT) AS ${ROW_INDEX}`] : [])].join(', ')}`,
   );
-  return `CREATE TABLE ${quoteIdent('duckdb', tableName)} AS ${selects.join('\nUNION ALL\n')}`;
+  return `CREATE OR REPLACE TABLE ${q(tableName)} AS ${selects.join('\nUNION ALL\n')}`;
+}
+
+/** CREATE TABLE statements of the vector's reference tables. */
+export function duckCreateReferenceTables(v: Vector): string[] {
+  return Object.entries(v.ref_tables ?? {}).map(([name, t]) => duckCreateTable(t, name, false));
 }
 
 // ---------------------------------------------------------------------------------------------

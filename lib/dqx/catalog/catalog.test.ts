@@ -46,11 +46,14 @@ describe('check catalog', () => {
     expect(new Set(CHECKS.map((c) => c.name)).size).toBe(CHECKS.length);
   });
 
-  it('compiles every core row check on the fast path; everything else is job-only', () => {
+  it('compiles every core row check and the dataset checks with SQL on the fast path; everything else is job-only', () => {
     for (const c of CHECKS) {
       if (c.level === 'row' && c.module === 'core') {
         expect(c.runsIn, c.name).toBe('sql');
         expect(c.sql, c.name).toBeTypeOf('function');
+      } else if (c.datasetSql) {
+        expect(c.level, c.name).toBe('dataset');
+        expect(c.runsIn, c.name).toBe('sql');
       } else {
         expect(c.runsIn, c.name).toBe('job');
         expect(c.jobOnlyReason, c.name).toBeTruthy();

@@ -1,15 +1,17 @@
 /**
  * DQX 0.17.0's dataset-level checks (`check_funcs.py`): the 14 of the reference plus
  * `is_in_distribution`. They are recognised, validated and named here; their SQL (grouped
- * subqueries or window expressions joined to the single scan) is added by part 2 of the engine, so
- * until then they run in a DQX job.
+ * subqueries or window expressions joined to the single scan) lives in `dataset-sql/`. A check
+ * without SQL there (`is_in_distribution`) runs in a DQX job.
  */
 import { cleanupAlias, columnDisplay, columnNorm, normalizeColStr } from '../naming';
 import { numericValue } from '../py-values';
 import { argOr, colName, COLUMN_ANNOTATION, columnParam, opt, req, truthy } from './helpers';
+import { DATASET_SQL } from './dataset-sql';
+import { keyRendering } from './dataset-checks-keys';
 import type { CheckDefinition } from './types';
 
-const PENDING = 'Dataset-level checks are evaluated by DQX in a job until their SQL form is added.';
+const PENDING = 'This dataset-level check is evaluated by DQX in a job.';
 const ROW_FILTER = opt(
   'row_filter',
   'str | None',
@@ -20,20 +22,13 @@ const ROW_FILTER = opt(
 const COLUMNS_ANNOTATION = 'list[str | pyspark.sql.column.Column]';
 const AGGR_LIMIT = 'int | float | decimal.Decimal | str | pyspark.sql.column.Column';
 
-const dataset = (def: Omit<CheckDefinition, 'level' | 'module' | 'runsIn'>): CheckDefinition => ({
-  level: 'dataset',
-  module: 'core',
-  runsIn: 'job',
-  jobOnlyReason: PENDING,
-  ...def,
-});
+const dataset = (def: Omit<CheckDefinition, 'level' | 'module' | 'runsIn'>): CheckDefinition => {
+  const builder = DATASET_SQL[def.name];
+  return builder
+    ? { level: 'dataset', module: 'core', runsIn: 'sql', datasetSql: builder, ...def }
+    : { level: 'dataset', module: 'core', runsIn: 'job', jobOnlyReason: PENDING, ...def };
+};
 
-/** How DQX renders a list of key columns as one Column (`F.col(c)` or `F.struct(F.col(c)...)`). */
-function keyRendering(columns: unknown): string {
-  if (!Array.isArray(columns) || columns.length === 0) return '';
-  const names = columns.map((c) => (typeof c === 'string' ? c : ''));
-  return names.length === 1 ? names[0]! : `struct(${names.join(', ')})`;
-}
 
 function toleranceProblems(args: Record<string, unknown>) {
   const a = numericValue(args.abs_tolerance ?? 0) ?? 0;
@@ -470,4 +465,3 @@ export const DATASET_CHECKS: CheckDefinition[] = [
   }),
 ];
 
-export { keyRendering };

@@ -1,6 +1,7 @@
 /** The shape of a check-catalog entry. */
 import type { Dialect } from '@/lib/sql/quote';
 
+import type { DatasetSqlContext } from '../compile/dataset-context';
 import type { RowSqlContext } from '../compile/row-context';
 import type { PyTypeNode } from './py-types';
 
@@ -74,6 +75,34 @@ export interface RowCheckSql {
   message: string;
 }
 
+/**
+ * SQL for one dataset-level check. What it adds to the scan (window expressions over the source
+ * rows, or LEFT JOINs to grouped subqueries) becomes visible to its condition and message like input
+ * columns, so failures are attributed to rows as DQX attributes them.
+ */
+export interface DatasetColumn {
+  /** Quoted internal name, from `ctx.id(suffix)`. */
+  name: string;
+  sql: string;
+  /** Spark type of the value, e.g. `bigint`, `string`, `double`. */
+  type: string;
+}
+
+export interface DatasetCheckSql {
+  /**
+   * Internal columns computed with each source row (window functions, or values of the joined
+   * relations): `name` from `ctx.id(...)`, the expression, and its Spark type (samples carry them).
+   */
+  columns?: DatasetColumn[];
+  /** `LEFT JOIN (<subquery>) AS <alias> ON ...` clauses after the source (internal names only). */
+  joins?: string[];
+  /** TRUE when the row fails (NULL and FALSE pass); the rule filter is applied by the planner. */
+  condition: string;
+  message: string;
+  /** The result entry's `columns` when DQX reports other columns than the rule's (has_valid_schema). */
+  columnsOverride?: string[] | null;
+}
+
 export interface CheckDefinition {
   name: string;
   level: CheckLevel;
@@ -96,6 +125,8 @@ export interface CheckDefinition {
   argumentProblems?(args: Record<string, unknown>): ArgumentProblem[];
   /** Row-level SQL builder (row checks that run on the fast path). */
   sql?(ctx: RowSqlContext, args: Record<string, unknown>): RowCheckSql;
+  /** Dataset-level SQL builder (dataset checks that run on the fast path). */
+  datasetSql?(ctx: DatasetSqlContext, args: Record<string, unknown>): DatasetCheckSql;
   /** Minimum Databricks Runtime DQX requires for the check, if any. */
   requiresDbr?: string;
 }

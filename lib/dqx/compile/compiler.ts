@@ -22,6 +22,7 @@ import type { SparkType } from '../spark-types';
 import { duckType } from './duck-types';
 import {
   entryType,
+  internalColumns,
   planRuleSet,
   sourceRelation,
   type CompiledRule,
@@ -63,7 +64,7 @@ export function compileApplyChecks(
   source: string,
   options: CompileOptions,
 ): CompiledApply {
-  const plan = planRuleSet(checks, options);
+  const plan = planRuleSet(checks, options, source);
   const d = plan.dialect;
   const cols = plan.inputColumns.map((c) => quoteIdent(d, c));
   const sql =
@@ -149,15 +150,22 @@ export interface CompiledValidation {
 
 const isFloating = (t: SparkType | null) => t?.kind === 'double' || t?.kind === 'float';
 
+/**
+ * The columns a sampled row carries: the input columns, then the internal columns dataset rules
+ * add (their entries are rebuilt from them for the sampled rows).
+ */
+function carriedColumns(plan: Plan): { name: string; type: SparkType | null }[] {
+  return [
+    ...plan.inputColumns.map((c) => ({ name: c, type: plan.resolver.column(c)?.type ?? null })),
+    ...internalColumns(plan),
+  ];
+}
+
 /** DuckDB: the row as a struct for to_json, doubles as text so NaN and infinities survive. */
 function duckPayload(plan: Plan): string {
   const q = (c: string) => quoteIdent('duckdb', c);
-  return `struct_pack(${plan.inputColumns
-    .map((c) =>
-      isFloating(plan.resolver.column(c)?.type ?? null)
-        ? `${q(c)} := CAST(${q(c)} AS VARCHAR)`
-        : `${q(c)} := ${q(c)}`,
-    )
+  return `struct_pack(${carriedColumns(plan)
+    .map(({ name: c, type }) => (isFloating(type) ? `${q(c)} := CAST(${q(c)} AS VARCHAR)` : `${q(c)} := ${q(c)}`))
     .join(', ')})`;
 }
 
@@ -165,16 +173,13 @@ function duckPayload(plan: Plan): string {
 function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string {
   const q = (c: string) => quoteIdent('duckdb', c);
   const structure: Record<string, string> = {};
-  for (const c of plan.inputColumns) {
-    const t = plan.resolver.column(c)?.type ?? null;
-    structure[c] = isFloating(t) || !t ? 'VARCHAR' : duckType(t);
-  }
+  const carried = carriedColumns(plan);
+  for (const { name, type: t } of carried) structure[name] = isFloating(t) || !t ? 'VARCHAR' : duckType(t);
   const parsed = `SELECT ${counts.join(', ')}, __dqx_rule, json_transform(__dqx_row, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
   const decoded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
-  const retyped = plan.inputColumns.map((c) => {
-    const t = plan.resolver.column(c)?.type ?? null;
-    return isFloating(t) ? `CAST(${q(c)} AS ${t!.kind === 'double' ? 'DOUBLE' : 'FLOAT'}) AS ${q(c)}` : q(c);
-  });
+  const retyped = carried.map(({ name: c, type: t }) =>
+    isFloating(t) ? `CAST(${q(c)} AS ${t!.kind === 'double' ? 'DOUBLE' : 'FLOAT'}) AS ${q(c)}` : q(c),
+  );
   return `SELECT ${counts.join(', ')}, __dqx_rule, ${retyped.join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
 }
 
@@ -222,11 +227,12 @@ export function compileValidation(
   source: string,
   options: ValidationOptions,
 ): CompiledValidation {
-  const plan = planRuleSet(checks, options);
+  const plan = planRuleSet(checks, options, source);
   const d = plan.dialect;
   const limit = Math.max(0, Math.floor(options.sampleLimit ?? 10));
   const q = (c: string) => quoteIdent(d, c);
   const inputCols = plan.inputColumns.map(q);
+  const carried = carriedColumns(plan).map((c) => c.name);
   const lit = (s: string) => quoteString(d, s);
 
   // 1. one pass: input columns plus one boolean per rule (and per filter)
@@ -237,8 +243,8 @@ export function compileValidation(
   });
   const rowStruct =
     d === 'duckdb'
-      ? `struct_pack(${plan.inputColumns.map((c) => `${q(c)} := ${q(c)}`).join(', ')})`
-      : `named_struct(${plan.inputColumns.map((c) => `${lit(c)}, ${q(c)}`).join(', ')})`;
+      ? `struct_pack(${carried.map((c) => `${q(c)} := ${q(c)}`).join(', ')})`
+      : `named_struct(${carried.map((c) => `${lit(c)}, ${q(c)}`).join(', ')})`;
   if (d === 'databricks' && limit > 0) {
     // xxhash64 refuses maps: hash their JSON form instead
     const hashArgs = plan.inputColumns.map((c) =>
@@ -246,7 +252,7 @@ export function compileValidation(
     );
     flagCols.push(`xxhash64(${hashArgs.join(', ')}) AS __dqx_h`);
   }
-  let flags = `SELECT ${[...inputCols, ...flagCols].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
+  let flags = `SELECT ${[...carried.map(q), ...flagCols].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
   if (d === 'duckdb' && limit > 0 && plan.rules.length > 0) {
     // the payload of a failing row, built once from the booleans of the scan (a separate level,
     // so the predicates are not evaluated again)

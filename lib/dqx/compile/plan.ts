@@ -14,14 +14,16 @@ import { createHash } from 'node:crypto';
 import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
 
 import { getCheck } from '../catalog';
-import type { NamingOptions } from '../catalog/types';
+import type { DatasetColumn, NamingOptions } from '../catalog/types';
 import { expandChecks } from '../fingerprint';
 import type { DqxCheck, ExpandedRule, TableSchema } from '../model';
 import { skipDisplayColumnName } from '../naming';
+import { parseSparkType, type SparkType } from '../spark-types';
 import { javaDoubleToString, pyKind, pyStrRepr, parsePyFloat, isMarker } from '../py-values';
 import { fragmentProblem, isSqlQuerySafe, sanitizeForLogging } from '../spark-sql';
 import { TableResolver } from '../table-resolver';
 import { validateChecks } from '../validate';
+import { createDatasetContext } from './dataset-context';
 import { createRowContext, UnsupportedInDialect } from './row-context';
 import { literalSparkString, resolveLimit } from '../literals';
 
@@ -40,6 +42,12 @@ export interface CompileOptions {
   /** `ExtraParams.result_column_names` (errors, warnings). */
   resultColumnNames?: { errors?: string; warnings?: string };
   sparkFlavor?: NamingOptions['sparkFlavor'];
+  /**
+   * Columns of the reference tables dataset rules name (`ref_table`), keyed by the name as the rule
+   * writes it. Checks that need a reference table's columns (`compare_datasets`, `has_valid_schema`)
+   * are left to a DQX job when it is missing.
+   */
+  referenceTables?: Record<string, TableSchema>;
 }
 
 export type RuleStatus = 'compiled' | 'skipped' | 'job_only';
@@ -83,15 +91,15 @@ export interface PlannedRule extends CompiledRule {
  * the source wherever the check allows it.
  */
 export interface DatasetContribution {
-  /** `<expression> AS <internal column>` items evaluated with the source row (window functions). */
-  columns: string[];
+  /** Internal columns evaluated with the source row (window functions, joined values). */
+  columns: DatasetColumn[];
   /** `LEFT JOIN (<subquery>) AS <alias> ON ...` clauses appended after the source. */
   joins: string[];
 }
 
 export interface Plan {
   dialect: Dialect;
-  /** Additions to the scan made by dataset-level rules (none yet: they run in a DQX job). */
+  /** Additions to the scan made by dataset-level rules. */
   contributions: DatasetContribution[];
   rules: PlannedRule[];
   /** Rules of the set that run in a DQX job instead. */
@@ -100,6 +108,8 @@ export interface Plan {
   resultColumns: { errors: string; warnings: string };
   inputColumns: string[];
   resolver: TableResolver;
+  /** Reference tables the compiled dataset rules read (names as the rules write them). */
+  referenceTables: string[];
 }
 
 export class RuleSetCompileError extends Error {
@@ -239,8 +249,11 @@ function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
   return parts.join('; ');
 }
 
-/** Plan a rule set. Throws RuleSetCompileError when DQX would refuse it (invalid checks). */
-export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
+/**
+ * Plan a rule set over `source` (a quoted table name or parenthesised subquery; dataset rules may
+ * read it again in subqueries). Throws RuleSetCompileError when DQX would refuse it (invalid checks).
+ */
+export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source: string): Plan {
   const { dialect } = options;
   const validation = validateChecks(checks);
   const blocking = validation.errors.filter(
@@ -285,6 +298,8 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
   const ctx = createRowContext(dialect, resolver);
   const rules: PlannedRule[] = [];
   const jobOnly: CompiledRule[] = [];
+  const contributions: DatasetContribution[] = [];
+  const referenceTables = new Set<string>();
   // DQX evaluates error checks first, then warnings; each list keeps the rule order.
   const ordered = [
     ...expanded.filter((r) => r.criticality === 'error'),
@@ -308,7 +323,8 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       userMetadata: meta,
       status: 'compiled',
     };
-    if (def.level === 'dataset' || def.runsIn === 'job' || !def.sql) {
+    const sqlBuilder = def.level === 'dataset' ? def.datasetSql : def.sql;
+    if (def.runsIn === 'job' || !sqlBuilder) {
       jobOnly.push({ ...base, status: 'job_only', reason: def.jobOnlyReason ?? 'Runs in a DQX job.' });
       continue;
     }
@@ -334,8 +350,32 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       continue;
     }
     try {
-      const built = def.sql(ctx, rule.arguments);
       const filterSql = rule.filter ? ctx.expr(rule.filter) : null;
+      let built: { condition: string; message: string };
+      let entryRule = base;
+      if (def.level === 'dataset') {
+        const rowFilterText =
+          typeof rule.arguments.row_filter === 'string' && rule.arguments.row_filter
+            ? rule.arguments.row_filter
+            : rule.filter;
+        const reads: string[] = [];
+        const dctx = createDatasetContext(ctx, {
+          ruleIndex: rules.length + jobOnly.length,
+          rowFilter: rowFilterText ? ctx.expr(rowFilterText) : null,
+          source,
+          table: options.table,
+          runTimeSql,
+          referenceTables: options.referenceTables ?? {},
+          onReference: (name) => reads.push(name),
+        });
+        const ds = def.datasetSql!(dctx, rule.arguments);
+        contributions.push({ columns: ds.columns ?? [], joins: ds.joins ?? [] });
+        for (const name of reads) referenceTables.add(name);
+        built = ds;
+        if (ds.columnsOverride !== undefined) entryRule = { ...base, columns: ds.columnsOverride };
+      } else {
+        built = def.sql!(ctx, rule.arguments);
+      }
       const condition = `coalesce(${built.condition}, FALSE)`;
       const flagSql = filterSql ? `(coalesce(${filterSql}, FALSE) AND ${condition})` : condition;
       let message = built.message;
@@ -350,7 +390,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
         ...base,
         flagSql,
         filterSql,
-        entrySql: entrySql(dialect, base, message, runTimeSql, runId, ruleSetFingerprint, false),
+        entrySql: entrySql(dialect, entryRule, message, runTimeSql, runId, ruleSetFingerprint, false),
       });
     } catch (error) {
       if (error instanceof UnsupportedInDialect) {
@@ -362,13 +402,14 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
   }
   return {
     dialect,
-    contributions: [],
+    contributions,
     rules,
     jobOnly,
     ruleSetFingerprint,
     resultColumns,
     inputColumns,
     resolver,
+    referenceTables: [...referenceTables],
   };
 }
 
@@ -380,7 +421,16 @@ export function sourceRelation(plan: Plan, source: string, alias: string): strin
   const columns = plan.contributions.flatMap((c) => c.columns);
   const joins = plan.contributions.flatMap((c) => c.joins);
   if (columns.length === 0 && joins.length === 0) return `${source} AS ${alias}`;
-  return `(SELECT ${alias}.*, ${columns.join(', ')} FROM ${source} AS ${alias} ${joins.join(' ')}) AS ${alias}`;
+  const items = columns.map((c) => `${c.sql} AS ${c.name}`);
+  return `(SELECT ${[`${alias}.*`, ...items].join(', ')} FROM ${source} AS ${alias}${joins.length ? ' ' + joins.join(' ') : ''}) AS ${alias}`;
+}
+
+/** The internal columns dataset rules add (quoted name and Spark type), in scan order. */
+export function internalColumns(plan: Plan): { name: string; type: SparkType }[] {
+  // names come from ctx.id(): a quoted `__dqx_d<rule>_<[a-z0-9_]+>`
+  return plan.contributions.flatMap((c) =>
+    c.columns.map((col) => ({ name: col.name.slice(1, -1), type: parseSparkType(col.type) })),
+  );
 }
 
 function ruleSetFingerprintOf(rules: ExpandedRule[]): string {
