@@ -40,6 +40,7 @@ import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableDescription, TableRef, Warehouse } from '@/lib/warehouse/port';
 
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
+import { parseTableName } from './table-name';
 import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
 import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
 
@@ -199,6 +200,27 @@ function sourceSql(
   return `(SELECT * FROM ${quoted} ${orderBy(dialect, sample.columns, sample.keys)} LIMIT ${Math.floor(sample.rows)})`;
 }
 
+/**
+ * The columns of the tables the rules read besides the checked one (reference tables of dataset
+ * checks), keyed by the name as the rules write it: the compiler needs them for checks that compare
+ * columns (compare_datasets, has_valid_schema). Read through the caller's own warehouse, so a table
+ * the caller cannot read stays unknown (and the access check refuses the run before this).
+ */
+async function referenceSchemas(wh: Warehouse, checks: DqxCheck[]): Promise<Record<string, TableSchema>> {
+  const out: Record<string, TableSchema> = {};
+  for (const name of tablesReadBy(checks)) {
+    let parsed;
+    try {
+      parsed = parseTableName(name);
+    } catch {
+      continue;
+    }
+    const found = await wh.describeTable(parsed.ref);
+    if (found) out[name] = schemaOf(parsed.name, found.columns.map((c) => ({ name: c.name, type: c.type })));
+  }
+  return out;
+}
+
 // ---- Starting a validation ----
 
 interface ValidationParams {
@@ -283,6 +305,7 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
     jobOnly = compileValidation(checks, quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
       dialect: wh.dialect,
       table: schema,
+      referenceTables: await referenceSchemas(wh, checks),
       sampleLimit,
     }).jobOnly.length;
   } catch (error) {
@@ -480,12 +503,18 @@ async function validateLocally(
   const keys = keyColumns(p.checks, columns);
   const source = sourceSql(wh.dialect, description, p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys });
 
+  const referenceTables = await referenceSchemas(wh, p.checks);
   const summary = await ctx.step(
     'scan',
     async () => {
       let compiled;
       try {
-        compiled = compileValidation(p.checks, source, { dialect: wh.dialect, table: schema, sampleLimit: p.sampleLimit });
+        compiled = compileValidation(p.checks, source, {
+          dialect: wh.dialect,
+          table: schema,
+          referenceTables,
+          sampleLimit: p.sampleLimit,
+        });
       } catch (error) {
         if (error instanceof RuleSetCompileError) {
           throw new RunFailure({ code: 'invalid_rules', message: error.message, action: 'Correct the rules in the editor and run again.' });
@@ -713,7 +742,7 @@ export async function getFailingRows(
   const applied = compileApplyChecks(
     selected.map((r) => r.check),
     source,
-    { dialect: wh.dialect, table: schema },
+    { dialect: wh.dialect, table: schema, referenceTables: await referenceSchemas(wh, checks) },
   );
   if (applied.rules.length === 0) {
     const reason = applied.jobOnly[0]?.reason ?? 'it runs only in a DQX job';
