@@ -24,3 +24,32 @@ describe('configuration docs', () => {
     expect(documented.filter((name) => !known.has(name!))).toEqual([]);
   });
 });
+
+describe('documentation pages', () => {
+  const pages = fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md') && f !== 'index.md')
+    .sort();
+
+  it('every page is listed in docs/index.md, the MkDocs navigation and the README', () => {
+    const index = read('docs/index.md');
+    const nav = read('mkdocs.yml');
+    const readme = read('README.md');
+    expect(pages.filter((p) => !index.includes(`](${p})`))).toEqual([]);
+    expect(pages.filter((p) => !new RegExp(`^\\s+- [^:]+: ${p.replace('.', '\\.')}$`, 'm').test(nav))).toEqual([]);
+    expect(pages.filter((p) => !readme.includes(`](docs/${p})`))).toEqual([]);
+  });
+
+  it('every relative link in the docs points to a file that exists', () => {
+    const broken: string[] = [];
+    for (const file of ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+      const dir = path.dirname(path.join(root, file));
+      for (const m of read(file).replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue;
+        if (!fs.existsSync(path.join(dir, target))) broken.push(`${file} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
