@@ -183,7 +183,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await editor.importFile(
       'more.json',
       JSON.stringify([
-        { criticality: 'error', check: { function: 'is_unique', arguments: { columns: ['account_id'] } } },
+        { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'account_id' } } },
         { check: { function: 'is_not_null', arguments: { column: 'phone' } } },
       ]),
     );
