@@ -37,15 +37,20 @@ function positiveInt(ctx: DatasetSqlContext, value: unknown, name: string, requi
     if (required) ctx.unsupported(`${name} must be a positive integer`);
     return null;
   }
-  const n =
-    pyKind(value) === 'int'
-      ? Number(isMarker(value) ? Object.values(value)[0] : value)
-      : Number.NaN;
+  const n = pyKind(value) === 'int' ? Number(isMarker(value) ? Object.values(value)[0] : value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n <= 0)
     ctx.unsupported(
       `${name} must be a positive integer${required ? '' : ' if provided'} (got ${JSON.stringify(value)}).`,
     );
   return n;
+}
+
+/** A window width in microseconds (beyond 2^53 the engines' arithmetic is not exact in JS). */
+function widthMicros(ctx: DatasetSqlContext, minutes: number): number {
+  const us = minutes * 60_000_000;
+  if (!Number.isSafeInteger(us))
+    ctx.unsupported(`window_minutes ${minutes} is too large for the SQL path; the rule runs in a DQX job.`);
+  return us;
 }
 
 /** The checked column, which must be a timestamp or a date for the SQL path. */
@@ -60,7 +65,8 @@ function timeColumn(ctx: DatasetSqlContext, raw: unknown): ColumnValue {
 }
 
 /** The column as a TIMESTAMP (a date at midnight, in the session time zone as in Spark). */
-const asTimestamp = (c: ColumnValue) => (c.type?.kind === 'timestamp' ? c.sql : `CAST(${c.sql} AS TIMESTAMP)`);
+const asTimestamp = (c: ColumnValue) =>
+  c.type?.kind === 'timestamp' ? c.sql : `CAST(${c.sql} AS TIMESTAMP)`;
 
 const now = (ctx: DatasetSqlContext) =>
   ctx.dialect === 'duckdb' ? 'CAST(current_timestamp AS TIMESTAMP)' : 'current_timestamp()';
@@ -81,7 +87,11 @@ function windowStartUs(ctx: DatasetSqlContext, ts: string, widthUs: number): str
 
 /** The window start (microseconds) of a row: NULL timestamps take DQX's 1900 sentinel window. */
 function rowWindowUs(ctx: DatasetSqlContext, c: ColumnValue, widthUs: number): string {
-  return windowStartUs(ctx, `coalesce(${asTimestamp(c)}, TIMESTAMP ${quoteString(ctx.dialect, SENTINEL)})`, widthUs);
+  return windowStartUs(
+    ctx,
+    `coalesce(${asTimestamp(c)}, TIMESTAMP ${quoteString(ctx.dialect, SENTINEL)})`,
+    widthUs,
+  );
 }
 
 export const TIME_SQL: Record<string, DatasetBuilder> = {
@@ -90,7 +100,7 @@ export const TIME_SQL: Record<string, DatasetBuilder> = {
     const minRecords = positiveInt(ctx, args.min_records_per_window, 'min_records_per_window', true)!;
     const minutes = positiveInt(ctx, args.window_minutes, 'window_minutes', true)!;
     const c = timeColumn(ctx, args.column);
-    const widthUs = minutes * 60_000_000;
+    const widthUs = widthMicros(ctx, minutes);
     const current = now(ctx);
     const parts: string[] = [];
     if (ctx.rowFilter) parts.push(ctx.rowFilter);
@@ -98,6 +108,9 @@ export const TIME_SQL: Record<string, DatasetBuilder> = {
       // DQX: x >= from_unixtime(unix_timestamp(now) - lookback seconds), a 'yyyy-MM-dd HH:mm:ss'
       // string Spark casts to the column's type (a date compares with the cutoff's day)
       const seconds = minutes * lookback * 60;
+      // (beyond some thousand years the cutoff leaves the engines' timestamp range)
+      if (seconds > 1e11)
+        ctx.unsupported('The lookback is too long for the SQL path; the rule runs in a DQX job.');
       if (ctx.dialect === 'databricks') {
         parts.push(`(${c.sql} >= from_unixtime(unix_timestamp(${current}) - CAST(${seconds} AS BIGINT)))`);
       } else {
@@ -130,7 +143,10 @@ export const TIME_SQL: Record<string, DatasetBuilder> = {
         ctx.lit(` records found in ${minutes}-minute interval starting at `),
         ctx.str({ sql: start, type: TIMESTAMP }),
         ctx.lit(' and ending at '),
-        ctx.str({ sql: fromMicros(ctx, `(${micros(ctx, start)} + CAST(${widthUs} AS BIGINT))`), type: TIMESTAMP }),
+        ctx.str({
+          sql: fromMicros(ctx, `(${micros(ctx, start)} + CAST(${widthUs} AS BIGINT))`),
+          type: TIMESTAMP,
+        }),
         ctx.lit(`, expected at least ${minRecords} records`),
       ),
     };
@@ -149,7 +165,7 @@ export const TIME_SQL: Record<string, DatasetBuilder> = {
         ctx.unsupported(`group_by '${String(g)}' is not a column of the table; DQX cannot select it either.`);
       return ctx.column(name);
     });
-    const widthUs = minutes * 60_000_000;
+    const widthUs = widthMicros(ctx, minutes);
     const w = `CAST(${widthUs} AS BIGINT)`;
     const src = ctx.id('gap_src');
     const windows = ctx.id('gap_windows');
@@ -177,7 +193,10 @@ export const TIME_SQL: Record<string, DatasetBuilder> = {
     ];
     const subquery = `SELECT ${outputs.join(', ')} FROM (${withLead}) AS ${windows}`;
     const nullSafe = ctx.dialect === 'duckdb' ? 'IS NOT DISTINCT FROM' : '<=>';
-    const on = [...groups.map((g, i) => `${gaps}.${keys[i]} ${nullSafe} ${g.sql}`), `${gaps}.${ws} = ${windowUs}`];
+    const on = [
+      ...groups.map((g, i) => `${gaps}.${keys[i]} ${nullSafe} ${g.sql}`),
+      `${gaps}.${ws} = ${windowUs}`,
+    ];
     const start = ctx.id('window_start');
     const nextStart = ctx.id('next_window_start');
     const failed = ctx.id('gap');
