@@ -62,3 +62,12 @@ def add(*, vector, check, diff, tables) -> None:
         ],
     )
     vector("is_unique-missing-column", "keys", [check("is_unique", {"columns": ["code", "nope"]})])
+    vector(
+        "is_unique-row-filter-argument",
+        "keys",
+        [
+            check("is_unique", {"columns": ["region"], "row_filter": "id >= 5"}),
+            check("is_unique", {"columns": ["code"], "row_filter": "id > 2"}, filter="id < 9", criticality="warn"),
+            check("is_unique", {"columns": ["code"], "row_filter": "no_such_col > 1"}, name="bad_row_filter"),
+        ],
+    )

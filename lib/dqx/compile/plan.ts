@@ -228,12 +228,19 @@ function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
     .map((c) => skipDisplayColumnName(c as string));
   if (invalid.length)
     parts.push(`Check evaluation skipped due to invalid check columns: ${pyListRepr(invalid)}`);
-  if (rule.filter) {
-    if (!isSqlQuerySafe(rule.filter))
-      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(rule.filter)}'`);
-    else if (!resolves(resolver, rule.filter))
+  // DQX's effective filter: the rule filter, else a row_filter argument of a dataset check
+  const effectiveFilter =
+    rule.filter ||
+    (typeof rule.arguments.row_filter === 'string' &&
+    getCheck(rule.function)?.params.some((p) => p.name === 'row_filter')
+      ? rule.arguments.row_filter
+      : null);
+  if (effectiveFilter) {
+    if (!isSqlQuerySafe(effectiveFilter))
+      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(effectiveFilter)}'`);
+    else if (!resolves(resolver, effectiveFilter))
       parts.push(
-        `Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(rule.filter)}'`,
+        `Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(effectiveFilter)}'`,
       );
   }
   if (rule.messageExpr !== null && !resolves(resolver, rule.messageExpr)) {
@@ -354,10 +361,16 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       let built: { condition: string; message: string };
       let entryRule = base;
       if (def.level === 'dataset') {
-        const rowFilterText =
-          typeof rule.arguments.row_filter === 'string' && rule.arguments.row_filter
-            ? rule.arguments.row_filter
-            : rule.filter;
+        // DQX pushes the rule filter down as `row_filter` (over an explicit one) when the check
+        // function takes a row_filter; checks without one see no filter.
+        const takesRowFilter = def.params.some((p) => p.name === 'row_filter');
+        const rowFilterText = !takesRowFilter
+          ? null
+          : rule.filter
+            ? rule.filter
+            : typeof rule.arguments.row_filter === 'string' && rule.arguments.row_filter
+              ? rule.arguments.row_filter
+              : null;
         const reads: string[] = [];
         const dctx = createDatasetContext(ctx, {
           ruleIndex: rules.length + jobOnly.length,
