@@ -181,12 +181,17 @@ export function aggrResultType(spec: AggrSpec, t: SparkType | null, star: boolea
     case 'sum':
       if (isIntegral(t)) return BIGINT;
       if (isFloating(t)) return DOUBLE;
-      if (t?.kind === 'decimal') return { kind: 'decimal', precision: Math.min(38, t.precision + 10), scale: t.scale };
+      if (t?.kind === 'decimal')
+        return { kind: 'decimal', precision: Math.min(38, t.precision + 10), scale: t.scale };
       return null;
     case 'avg':
       if (isIntegral(t) || isFloating(t)) return DOUBLE;
       if (t?.kind === 'decimal')
-        return { kind: 'decimal', precision: Math.min(38, t.precision + 4), scale: Math.min(38, t.scale + 4) };
+        return {
+          kind: 'decimal',
+          precision: Math.min(38, t.precision + 4),
+          scale: Math.min(38, t.scale + 4),
+        };
       return null;
     case 'min':
     case 'max':
@@ -288,7 +293,10 @@ export function aggrSql(
     case 'median':
     case 'percentile': {
       const p = spec.type === 'median' ? 0.5 : spec.percentile!;
-      if (spark) return spec.type === 'median' ? `median(${v})${over}` : `percentile(${v}, ${doubleLit(ctx, p)})${over}`;
+      if (spark)
+        return spec.type === 'median'
+          ? `median(${v})${over}`
+          : `percentile(${v}, ${doubleLit(ctx, p)})${over}`;
       return duckPercentile(ctx, v, p);
     }
     case 'approx_percentile': {
@@ -296,7 +304,7 @@ export function aggrSql(
       if (spark) return `approx_percentile(${v}, ${doubleLit(ctx, p)}, ${spec.accuracy})${over}`;
       if (t?.kind === 'decimal')
         ctx.unsupported(
-          'Spark rebuilds approx_percentile over decimals from a double, keeping the double\'s scale, which DuckDB cannot reproduce; the rule runs in a DQX job.',
+          "Spark rebuilds approx_percentile over decimals from a double, keeping the double's scale, which DuckDB cannot reproduce; the rule runs in a DQX job.",
         );
       return duckApproxPercentile(ctx, v, t, p, spec.accuracy);
     }
@@ -375,7 +383,9 @@ export function groupColumns(ctx: DatasetSqlContext, groupBy: unknown, what = 'g
     if (typeof g !== 'string') return ctx.unsupported(`${what} must be a list of column names.`);
     const c = ctx.column(g);
     if (c.sql.startsWith('('))
-      ctx.unsupported(`DQX reads ${what} columns by name (F.col), so '${g}' fails in DQX too; use a column name.`);
+      ctx.unsupported(
+        `DQX reads ${what} columns by name (F.col), so '${g}' fails in DQX too; use a column name.`,
+      );
     if (!c.type) ctx.unsupported(`The ${what} column '${g}' is not a column of the table; DQX fails on it.`);
     return c;
   });
@@ -431,7 +441,9 @@ export function aggregateMetric(
     return {
       name,
       type,
-      columns: [{ name, sql: aggrSql(ctx, spec, filtered, inType, over, starColumns), type: simpleString(type) }],
+      columns: [
+        { name, sql: aggrSql(ctx, spec, filtered, inType, over, starColumns), type: simpleString(type) },
+      ],
       joins: [],
     };
   }

@@ -90,7 +90,9 @@ function aggrMessage(
   return ctx.concat(
     ctx.lit(`${aggrDisplayName(spec)} value `),
     ctx.str(metric),
-    ctx.lit(` in column '${input.display}'${groups ? ` per group of columns '${groups}'` : ''} is ${label} limit: `),
+    ctx.lit(
+      ` in column '${input.display}'${groups ? ` per group of columns '${groups}'` : ''} is ${label} limit: `,
+    ),
     limitText,
   );
 }
@@ -110,7 +112,15 @@ function aggrCompare(op: Op, label: string, withTolerance: boolean): DatasetBuil
       columns: m.columns,
       joins: m.joins,
       condition: violation(ctx, op, m.name, limit.sql, abs, rel, false),
-      message: aggrMessage(ctx, spec, input, { sql: m.name, type: m.type }, args.group_by, label, ctx.limitStr(limit)),
+      message: aggrMessage(
+        ctx,
+        spec,
+        input,
+        { sql: m.name, type: m.type },
+        args.group_by,
+        label,
+        ctx.limitStr(limit),
+      ),
     };
   };
 }
@@ -128,7 +138,8 @@ const aggrMatchesDataset: DatasetBuilder = (ctx, args) => {
   const rel = tolerance(ctx, args.rel_tolerance);
   const input = aggrInput(ctx, args.column);
   validateStar(ctx, input, spec, !!ctx.rowFilter);
-  const refColumnRaw = args.ref_column === undefined || args.ref_column === null ? args.column : args.ref_column;
+  const refColumnRaw =
+    args.ref_column === undefined || args.ref_column === null ? args.column : args.ref_column;
   if (typeof refColumnRaw !== 'string') return ctx.unsupported('ref_column must be a string.');
   const refStar = refColumnRaw.trim() === '*';
   const refDisplay = refStar ? '*' : columnDisplay(refColumnRaw);
@@ -138,10 +149,13 @@ const aggrMatchesDataset: DatasetBuilder = (ctx, args) => {
     ctx.unsupported("'ref_group_by' was provided without 'group_by'; DQX refuses the rule.");
   const groups = groupColumns(ctx, args.group_by);
   const refGroupsRaw =
-    hasGroups && Array.isArray(args.ref_group_by) && args.ref_group_by.length ? args.ref_group_by : args.group_by;
+    hasGroups && Array.isArray(args.ref_group_by) && args.ref_group_by.length
+      ? args.ref_group_by
+      : args.group_by;
   if (hasGroups && (refGroupsRaw as unknown[]).length !== groups.length)
     ctx.unsupported("'group_by' and 'ref_group_by' have different lengths; DQX refuses the rule.");
-  const refRowFilter = typeof args.ref_row_filter === 'string' && args.ref_row_filter ? args.ref_row_filter : null;
+  const refRowFilter =
+    typeof args.ref_row_filter === 'string' && args.ref_row_filter ? args.ref_row_filter : null;
   if (refRowFilter && !isSqlQuerySafe(refRowFilter))
     ctx.unsupported('The ref_row_filter is not a safe SQL expression; DQX refuses it.');
 
@@ -194,7 +208,10 @@ const aggrMatchesDataset: DatasetBuilder = (ctx, args) => {
   const m = aggregateMetric(ctx, spec, input, groups);
   const label = `not equal to table '${args.ref_table}' column '${refDisplay}'`;
   return {
-    columns: [...m.columns, { name: refName, sql: `${alias}.${refMetric}`, type: simpleString(refResultType ?? m.type) }],
+    columns: [
+      ...m.columns,
+      { name: refName, sql: `${alias}.${refMetric}`, type: simpleString(refResultType ?? m.type) },
+    ],
     joins: [join, ...m.joins],
     condition: violation(ctx, 'ne', m.name, refName, abs, rel, true),
     message: aggrMessage(
@@ -214,7 +231,9 @@ function namedColumn(ctx: DatasetSqlContext, raw: unknown, check: string): Colum
   if (typeof raw !== 'string') return ctx.unsupported('The column must be a string.');
   const c = ctx.column(raw);
   if (c.sql.startsWith('('))
-    ctx.unsupported(`${check} reads its column by name (F.col), so '${raw}' fails in DQX too; use a column name.`);
+    ctx.unsupported(
+      `${check} reads its column by name (F.col), so '${raw}' fails in DQX too; use a column name.`,
+    );
   return c;
 }
 
@@ -276,7 +295,6 @@ const hasNoOutliers: DatasetBuilder = (ctx, args) => {
 
 const TIME_INTERVALS = ['minute', 'hour', 'day', 'week', 'month'];
 
-
 /**
  * `has_no_aggr_outliers`: per group, the metric of each date_trunc bucket; the latest bucket against
  * the avg and stddev_pop of up to `lookback` previous buckets (silent below `warmup` of them, without
@@ -292,29 +310,59 @@ const hasNoAggrOutliers: DatasetBuilder = (ctx, args) => {
   const sigmaN = numericValue(sigma);
   const lookbackN = numericValue(lookback);
   const warmupN = numericValue(warmup);
-  if (sigmaN === null || sigmaN <= 0) ctx.unsupported("'sigma' must be a positive number; DQX refuses the rule.");
+  if (sigmaN === null || sigmaN <= 0)
+    ctx.unsupported("'sigma' must be a positive number; DQX refuses the rule.");
   if (lookbackN === null || !Number.isInteger(lookbackN) || lookbackN < 2)
     ctx.unsupported("'lookback_num_intervals' must be >= 2; DQX refuses the rule.");
   if (warmupN === null || !Number.isInteger(warmupN) || warmupN < 1 || warmupN > lookbackN!)
-    ctx.unsupported("'warmup_num_intervals' must be between 1 and lookback_num_intervals; DQX refuses the rule.");
+    ctx.unsupported(
+      "'warmup_num_intervals' must be between 1 and lookback_num_intervals; DQX refuses the rule.",
+    );
   if (typeof interval !== 'string' || !TIME_INTERVALS.includes(interval))
     ctx.unsupported(`'time_interval' must be one of ${TIME_INTERVALS.join(', ')}; DQX refuses the rule.`);
   const input = aggrInput(ctx, args.column);
   validateStar(ctx, input, spec, !!ctx.rowFilter);
   const time = namedColumn(ctx, args.time_column, 'has_no_aggr_outliers');
   if (!time.type || !['date', 'timestamp', 'timestamp_ntz'].includes(time.type.kind))
-    ctx.unsupported(`Column '${time.display}' must be of date or timestamp type for time-series bucketing; DQX fails on it.`);
+    ctx.unsupported(
+      `Column '${time.display}' must be of date or timestamp type for time-series bucketing; DQX fails on it.`,
+    );
   const groups = groupColumns(ctx, args.group_by);
   const inType = input.col?.type ?? null;
   const metricType = aggrResultType(spec, inType, input.star);
-  if (!metricType) return ctx.unsupported(`${spec.type} over '${input.display}' cannot be typed; the rule runs in a DQX job.`);
+  if (!metricType)
+    return ctx.unsupported(
+      `${spec.type} over '${input.display}' cannot be typed; the rule runs in a DQX job.`,
+    );
   if (input.star && spec.type === 'count_distinct')
-    ctx.unsupported("count_distinct of '*' counts DQX's intermediate columns too; the rule runs in a DQX job.");
+    ctx.unsupported(
+      "count_distinct of '*' counts DQX's intermediate columns too; the rule runs in a DQX job.",
+    );
 
   const id = (s: string) => ctx.id(s);
   const [grain, metric, rn, cur, mu, sd, n, cond, msg, src] = [
-    'grain', 'metric', 'rn', 'current', 'mu', 'sigma', 'n', 'cond', 'msg', 'o_s',
-  ].map((s) => id(`o_${s}`)) as [string, string, string, string, string, string, string, string, string, string];
+    'grain',
+    'metric',
+    'rn',
+    'current',
+    'mu',
+    'sigma',
+    'n',
+    'cond',
+    'msg',
+    'o_s',
+  ].map((s) => id(`o_${s}`)) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const keys = groups.map((_, i) => id(`o_k${i}`));
   const filtered = input.star
     ? ctx.rowFilter
@@ -335,18 +383,25 @@ const hasNoAggrOutliers: DatasetBuilder = (ctx, args) => {
   const part = keys.length ? `PARTITION BY ${keys.join(', ')} ` : '';
   const ranked = `SELECT *, row_number() OVER (${part}ORDER BY ${grain} DESC NULLS LAST) AS ${rn} FROM (${perBucket})`;
   // avg of the bucket metrics: Spark's avg (a decimal metric keeps a decimal mean)
-  const metricIn: AggrSpec = { type: 'avg', params: null, percentile: null, accuracy: 10000, deterministic: false, rsd: null };
+  const metricIn: AggrSpec = {
+    type: 'avg',
+    params: null,
+    percentile: null,
+    accuracy: 10000,
+    deterministic: false,
+    rsd: null,
+  };
   const muType = aggrResultType(metricIn, metricType, false);
-  if (!muType) return ctx.unsupported(`The ${spec.type} metric cannot be averaged; the rule runs in a DQX job.`);
+  if (!muType)
+    return ctx.unsupported(`The ${spec.type} metric cannot be averaged; the rule runs in a DQX job.`);
   const hist = `CASE WHEN ${rn} >= 2 AND ${rn} <= ${lookbackN! + 1} THEN ${metric} END`;
-  const stats =
-    `SELECT ${[
-      ...keys,
-      `max(CASE WHEN ${rn} = 1 THEN ${metric} END) AS ${cur}`,
-      `${aggrSql(ctx, metricIn, hist, metricType, '')} AS ${mu}`,
-      `stddev_pop(${ctx.dialect === 'databricks' ? hist : `CAST(${hist} AS DOUBLE)`}) AS ${sd}`,
-      `count(CASE WHEN ${rn} >= 2 AND ${rn} <= ${lookbackN! + 1} THEN 1 END) AS ${n}`,
-    ].join(', ')} FROM (${ranked})${keys.length ? ` GROUP BY ${keys.join(', ')}` : ''}`;
+  const stats = `SELECT ${[
+    ...keys,
+    `max(CASE WHEN ${rn} = 1 THEN ${metric} END) AS ${cur}`,
+    `${aggrSql(ctx, metricIn, hist, metricType, '')} AS ${mu}`,
+    `stddev_pop(${ctx.dialect === 'databricks' ? hist : `CAST(${hist} AS DOUBLE)`}) AS ${sd}`,
+    `count(CASE WHEN ${rn} >= 2 AND ${rn} <= ${lookbackN! + 1} THEN 1 END) AS ${n}`,
+  ].join(', ')} FROM (${ranked})${keys.length ? ` GROUP BY ${keys.join(', ')}` : ''}`;
   const sdSql = sd;
   const delta = `abs(${cur} - ${mu})`;
   const sigmaSql = ctx.limit(sigma).sql;
@@ -367,7 +422,9 @@ const hasNoAggrOutliers: DatasetBuilder = (ctx, args) => {
   );
   const result = `SELECT ${[...keys, `${violated} AS ${cond}`, `CASE WHEN ${violated} THEN ${message} END AS ${msg}`].join(', ')} FROM (${stats})`;
   const alias = id('o');
-  const on = groups.length ? groups.map((g, i) => nullSafeEq(ctx, g.sql, `${alias}.${keys[i]}`)).join(' AND ') : 'TRUE';
+  const on = groups.length
+    ? groups.map((g, i) => nullSafeEq(ctx, g.sql, `${alias}.${keys[i]}`)).join(' AND ')
+    : 'TRUE';
   const condCol = id('outlier');
   const msgCol = id('outlier_msg');
   return {
