@@ -274,6 +274,14 @@ def add(*, vector, check, diff, tables) -> None:
         ],
     )
     vector(
+        "is_aggr_equal-approx-percentile-decimal",
+        "agg_sales",
+        [
+            check("is_aggr_equal", {"column": "amount", "aggr_type": "approx_percentile", "aggr_params": {"percentile": 0.5}, "limit": 1, "group_by": ["cat"]}),
+            check("is_aggr_equal", {"column": "amount", "aggr_type": "approx_percentile", "aggr_params": {"percentile": 0.8}, "limit": 1}, criticality="warn"),
+        ],
+    )
+    vector(
         "is_aggr_equal-abs-tolerance",
         "agg_sales",
         [

@@ -21,8 +21,8 @@
  * - `mode` with `deterministic: true` is the lowest of the most frequent values.
  * Not reproducible on DuckDB, so left to a DQX job there: `approx_count_distinct` (HyperLogLog++
  * registers over Spark's xxhash64), `mode` without `deterministic: true` (ties are broken by
- * Spark's hash-map iteration order), `approx_percentile` over decimals (Spark rebuilds the decimal
- * from a double, keeping the double's scale).
+ * Spark's hash-map iteration order), `approx_percentile` over decimals of more than 15 digits (Spark
+ * rebuilds the decimal from a double).
  */
 import { quoteIdent } from '@/lib/sql/quote';
 
@@ -302,9 +302,11 @@ export function aggrSql(
     case 'approx_percentile': {
       const p = spec.percentile!;
       if (spark) return `approx_percentile(${v}, ${doubleLit(ctx, p)}, ${spec.accuracy})${over}`;
-      if (t?.kind === 'decimal')
+      // Spark ranks doubles and rebuilds the decimal from the chosen double (at the column's scale once
+      // the metric is materialized): the same value when the decimal has at most 15 digits
+      if (t?.kind === 'decimal' && t.precision > 15)
         ctx.unsupported(
-          "Spark rebuilds approx_percentile over decimals from a double, keeping the double's scale, which DuckDB cannot reproduce; the rule runs in a DQX job.",
+          `Spark rebuilds approx_percentile over decimal(${t.precision},${t.scale}) from a double, which can change values of more than 15 digits; the rule runs in a DQX job.`,
         );
       return duckApproxPercentile(ctx, v, t, p, spec.accuracy);
     }
