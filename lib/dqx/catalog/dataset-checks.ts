@@ -245,6 +245,7 @@ export const DATASET_CHECKS: CheckDefinition[] = [
       req('time_column', 'str', 'Timestamp column defining the intervals.', {
         widget: 'column',
         refersToColumn: true,
+        columnTypes: ['timestamp', 'date'],
       }),
       opt('aggr_type', 'str', 'avg', 'Aggregate.', { keywordOnly: true }),
       opt('sigma', 'float', 3.0, 'Allowed standard deviations.', { keywordOnly: true, widget: 'number' }),
