@@ -17,7 +17,13 @@ import type { Dialect } from '@/lib/sql/quote';
 import { columnDisplay } from '../../naming';
 import { isMarker, javaDoubleToString, parsePyFloat, pyKind } from '../../py-values';
 import { isSqlQuerySafe } from '../../spark-sql';
-import { parseSchemaDdl, parseSparkType, simpleString, type SparkField, type SparkType } from '../../spark-types';
+import {
+  parseSchemaDdl,
+  parseSparkType,
+  simpleString,
+  type SparkField,
+  type SparkType,
+} from '../../spark-types';
 import type { DatasetSqlContext } from '../../compile/dataset-context';
 import { truthy } from '../helpers';
 import type { DatasetBuilder } from './index';
@@ -135,13 +141,16 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     );
   if (ctx.rowFilter)
     ctx.unsupported(
-      "With a filter, DQX pairs rows in two phases (exact-value matches first, then by position, in-scope rows first), which needs stacked window passes the single-scan statement does not express; the rule runs in a DQX job.",
+      'With a filter, DQX pairs rows in two phases (exact-value matches first, then by position, in-scope rows first), which needs stacked window passes the single-scan statement does not express; the rule runs in a DQX job.',
     );
   const pk = strings(args.columns);
   const refPk = strings(args.ref_columns);
-  const exclude = args.exclude_columns === undefined || args.exclude_columns === null ? [] : strings(args.exclude_columns);
+  const exclude =
+    args.exclude_columns === undefined || args.exclude_columns === null ? [] : strings(args.exclude_columns);
   if (!pk || !refPk || !exclude || pk.length === 0 || pk.length !== refPk.length)
-    ctx.unsupported("compare_datasets needs 'columns' and 'ref_columns' as lists of column names of the same length.");
+    ctx.unsupported(
+      "compare_datasets needs 'columns' and 'ref_columns' as lists of column names of the same length.",
+    );
   const ref = ctx.refTable(args.ref_table);
   if (!ref.schema)
     ctx.unsupported(
@@ -154,7 +163,9 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     null;
   const missingRef = refPk!.find((c) => !refColumn(c));
   if (missingRef)
-    ctx.unsupported(`The reference column '${missingRef}' is not a column of ${ref.name}; DQX fails on it too.`);
+    ctx.unsupported(
+      `The reference column '${missingRef}' is not a column of ${ref.name}; DQX fails on it too.`,
+    );
   const tableColumns = ctx.table.columns.map((c) => ({ name: c.name, type: parseSparkType(c.type) }));
   const maps = new Set(
     [...tableColumns, ...refColumns].filter((c) => c.type.kind === 'map').map((c) => c.name),
@@ -208,12 +219,16 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
   ].join(', ')} FROM ${ref.sql}`;
   const subquery = `SELECT ${keyNames.join(', ')}, ${refGathered} AS ${arr} FROM (${inner}) AS ${ctx.id('r')} GROUP BY ${keyNames.join(', ')}`;
   const on = srcKeys
-    .map((k, i) => (nullSafeRows ? nullSafeEq(d, k.sql, `${alias}.${keyNames[i]}`) : `${k.sql} = ${alias}.${keyNames[i]}`))
+    .map((k, i) =>
+      nullSafeRows ? nullSafeEq(d, k.sql, `${alias}.${keyNames[i]}`) : `${k.sql} = ${alias}.${keyNames[i]}`,
+    )
     .join(' AND ');
   const partition = srcKeys.map((k) => k.sql).join(', ');
   const rowNumber = `row_number() OVER (PARTITION BY ${partition} ORDER BY ${order('src')})`;
   let paired =
-    d === 'duckdb' ? `${alias}.${arr}[${rowNumber}]` : `try_element_at(${alias}.${arr}, CAST(${rowNumber} AS INT))`;
+    d === 'duckdb'
+      ? `${alias}.${arr}[${rowNumber}]`
+      : `try_element_at(${alias}.${arr}, CAST(${rowNumber} AS INT))`;
   if (raiseOnDuplicates) {
     const dup = `count(*) OVER (PARTITION BY ${partition}) > 1${nullSafeRows ? '' : ` AND ${notNullKeys(srcKeys.map((k) => k.sql))}`}`;
     paired = `CASE WHEN ${dup} THEN ${dupError('source', pk!)} ELSE ${paired} END`;
@@ -221,8 +236,14 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
   const p = ctx.id('pair');
   const pairType = `struct<rn:int${valueFields.map((f) => `,${f.name}:${simpleString(f.type)}`).join('')}>`;
 
-  const abs = args.abs_tolerance === undefined || args.abs_tolerance === null ? null : numberLiteral(args.abs_tolerance);
-  const rel = args.rel_tolerance === undefined || args.rel_tolerance === null ? null : numberLiteral(args.rel_tolerance);
+  const abs =
+    args.abs_tolerance === undefined || args.abs_tolerance === null
+      ? null
+      : numberLiteral(args.abs_tolerance);
+  const rel =
+    args.rel_tolerance === undefined || args.rel_tolerance === null
+      ? null
+      : numberLiteral(args.rel_tolerance);
   const tolerant = (abs?.value ?? 0) > 0 || (rel?.value ?? 0) > 0;
   const absSql = abs?.sql ?? `CAST('0.0' AS DOUBLE)`;
   const relSql = rel?.sql ?? `CAST('0.0' AS DOUBLE)`;
@@ -341,8 +362,7 @@ function sqlQuery(ctx: DatasetSqlContext, args: Record<string, unknown>) {
   }
   const col = ctx.id('cond');
   const failing = negate ? `NOT ${col}` : col;
-  const condition =
-    !mergeColumns && ctx.rowFilter ? `(${ctx.rowFilter} AND ${failing})` : `(${failing})`;
+  const condition = !mergeColumns && ctx.rowFilter ? `(${ctx.rowFilter} AND ${failing})` : `(${failing})`;
   const message = ctx.lit(
     typeof args.msg === 'string' && args.msg
       ? args.msg
@@ -389,7 +409,10 @@ function sameType(a: SparkType, b: SparkType): boolean {
     case 'char':
       return (b as { length: number }).length === a.length;
     case 'interval':
-      return (b as { text: string }).text.toLowerCase().replace(/\s+/g, ' ') === a.text.toLowerCase().replace(/\s+/g, ' ');
+      return (
+        (b as { text: string }).text.toLowerCase().replace(/\s+/g, ' ') ===
+        a.text.toLowerCase().replace(/\s+/g, ' ')
+      );
     case 'array':
       return b.kind === 'array' && a.containsNull === b.containsNull && sameType(a.element, b.element);
     case 'map':
@@ -400,7 +423,9 @@ function sameType(a: SparkType, b: SparkType): boolean {
         a.fields.length === b.fields.length &&
         a.fields.every(
           (f, i) =>
-            f.name === b.fields[i]!.name && f.nullable === b.fields[i]!.nullable && sameType(f.type, b.fields[i]!.type),
+            f.name === b.fields[i]!.name &&
+            f.nullable === b.fields[i]!.nullable &&
+            sameType(f.type, b.fields[i]!.type),
         )
       );
     default:
@@ -409,8 +434,23 @@ function sameType(a: SparkType, b: SparkType): boolean {
 }
 
 const ATOMIC = new Set([
-  'string', 'varchar', 'char', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'decimal',
-  'boolean', 'date', 'timestamp', 'timestamp_ntz', 'binary', 'variant', 'interval',
+  'string',
+  'varchar',
+  'char',
+  'tinyint',
+  'smallint',
+  'int',
+  'bigint',
+  'float',
+  'double',
+  'decimal',
+  'boolean',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'binary',
+  'variant',
+  'interval',
 ]);
 const NUMERIC_FAMILY = new Set(['tinyint', 'smallint', 'int', 'bigint', 'decimal', 'float', 'double']);
 const STRING_FAMILY = new Set(['char', 'varchar', 'string']);
@@ -424,13 +464,16 @@ function compatible(actual: SparkType, expected: SparkType): boolean {
       if (family.has(actual.kind) && family.has(expected.kind)) return true;
     return false;
   }
-  if (actual.kind === 'array' && expected.kind === 'array') return compatible(actual.element, expected.element);
+  if (actual.kind === 'array' && expected.kind === 'array')
+    return compatible(actual.element, expected.element);
   if (actual.kind === 'map' && expected.kind === 'map')
     return compatible(actual.key, expected.key) && compatible(actual.value, expected.value);
   if (actual.kind === 'struct' && expected.kind === 'struct')
     return (
       actual.fields.length === expected.fields.length &&
-      actual.fields.every((f, i) => f.name === expected.fields[i]!.name && compatible(f.type, expected.fields[i]!.type))
+      actual.fields.every(
+        (f, i) => f.name === expected.fields[i]!.name && compatible(f.type, expected.fields[i]!.type),
+      )
     );
   return actual.kind === 'variant';
 }
@@ -447,9 +490,15 @@ interface SchemaField {
   nullable: boolean | undefined;
 }
 
-function schemaErrors(actual: SchemaField[], expected: SchemaField[], strict: boolean, fail: (r: string) => never) {
+function schemaErrors(
+  actual: SchemaField[],
+  expected: SchemaField[],
+  strict: boolean,
+  fail: (r: string) => never,
+) {
   const errors: string[] = [];
-  const tn = (t: SparkType) => typeName(t) ?? fail(`The type ${simpleString(t)} is not known to the fast path.`);
+  const tn = (t: SparkType) =>
+    typeName(t) ?? fail(`The type ${simpleString(t)} is not known to the fast path.`);
   if (strict) {
     const n = Math.max(actual.length, expected.length);
     for (let i = 0; i < n; i++) {
@@ -468,7 +517,9 @@ function schemaErrors(actual: SchemaField[], expected: SchemaField[], strict: bo
       if (!sameType(a.type, e.type))
         errors.push(`Column '${a.name}' has incorrect type, expected '${tn(e.type)}', got '${tn(a.type)}'`);
       if (a.nullable === undefined || e.nullable === undefined)
-        fail('A strict schema comparison includes nullability, which is not known for these columns; the rule runs in a DQX job.');
+        fail(
+          'A strict schema comparison includes nullability, which is not known for these columns; the rule runs in a DQX job.',
+        );
       if (a.nullable !== e.nullable)
         errors.push(
           `Column '${a.name}' has incorrect nullability, expected '${e.nullable ? 'True' : 'False'}', got '${a.nullable ? 'True' : 'False'}'`,
@@ -500,8 +551,14 @@ function hasValidSchema(ctx: DatasetSqlContext, args: Record<string, unknown>) {
   if (typeof args.ref_table === 'string' && args.ref_table) {
     const ref = ctx.refTable(args.ref_table);
     if (!ref.schema)
-      fail(`has_valid_schema needs the columns of ${ref.name}, which were not provided; the rule runs in a DQX job.`);
-    expected = ref.schema!.columns.map((c) => ({ name: c.name, type: parseSparkType(c.type), nullable: c.nullable }));
+      fail(
+        `has_valid_schema needs the columns of ${ref.name}, which were not provided; the rule runs in a DQX job.`,
+      );
+    expected = ref.schema!.columns.map((c) => ({
+      name: c.name,
+      type: parseSparkType(c.type),
+      nullable: c.nullable,
+    }));
   } else {
     let parsed: SparkType;
     try {
@@ -520,8 +577,12 @@ function hasValidSchema(ctx: DatasetSqlContext, args: Record<string, unknown>) {
   const kept = selected.filter((c) => !exclude!.includes(c));
   const actual: SchemaField[] = kept.map((name) => {
     if (name.includes('.') || name.includes('`'))
-      fail(`The column '${name}' is a path or a quoted name; DQX selects it as an expression, which the fast path does not reproduce.`);
-    const col = ctx.table.columns.find((c) => c.name === name) ?? ctx.table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+      fail(
+        `The column '${name}' is a path or a quoted name; DQX selects it as an expression, which the fast path does not reproduce.`,
+      );
+    const col =
+      ctx.table.columns.find((c) => c.name === name) ??
+      ctx.table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (!col) return fail(`The column '${name}' is not a column of the table.`);
     return { name, type: parseSparkType(col.type), nullable: col.nullable };
   });

@@ -143,7 +143,12 @@ export function scanQuery(text: string): QueryScan {
           continue;
         }
         if (!(parts.length === 1 && ctes.has(first.toLowerCase())))
-          tables.push({ name: parts.join('.'), parts, start: t.start, end: sig[j]!.start + sig[j]!.text.length });
+          tables.push({
+            name: parts.join('.'),
+            parts,
+            start: t.start,
+            end: sig[j]!.start + sig[j]!.text.length,
+          });
         i = j;
         continue;
       }
@@ -192,7 +197,8 @@ export function rewriteQuery(
   input: string,
   table: (name: string) => string,
 ): RewrittenQuery | { problem: string } {
-  if (query.includes('__dqx_q_')) return { problem: 'The query uses names reserved for the engine (__dqx_q_).' };
+  if (query.includes('__dqx_q_'))
+    return { problem: 'The query uses names reserved for the engine (__dqx_q_).' };
   const others = templatePlaceholders(query).filter((p) => p !== placeholder);
   if (others.length)
     return {
@@ -200,7 +206,8 @@ export function rewriteQuery(
     };
   const text = replaceTemplate(query, { [placeholder]: INPUT_SENTINEL });
   const malformed = fragmentProblem(text);
-  if (malformed) return { problem: `The query is not a single SQL statement the fast path can embed: ${malformed}.` };
+  if (malformed)
+    return { problem: `The query is not a single SQL statement the fast path can embed: ${malformed}.` };
   let scan: QueryScan;
   try {
     scan = scanQuery(text);
@@ -210,7 +217,10 @@ export function rewriteQuery(
   const read = scan.tables.filter((t) => !(t.parts.length === 1 && t.name === INPUT_SENTINEL));
   if (dialect === 'duckdb') {
     if (scan.literalSource)
-      return { problem: 'The query reads a path given as a string; files are not read on the local DuckDB fast path.' };
+      return {
+        problem:
+          'The query reads a path given as a string; files are not read on the local DuckDB fast path.',
+      };
     const fn = scan.tableFunctions.find((f) => !['range', 'generate_series', 'unnest'].includes(f));
     if (fn) return { problem: `The table function ${fn}() is not run on the local DuckDB fast path.` };
     const bad = duckdbFunctionProblem(scan.functions);
@@ -219,10 +229,26 @@ export function rewriteQuery(
       .filter((t) => t.kind === 'ident')
       .map((t) => t.text.toLowerCase());
     const statement = words.find((w) =>
-      ['summarize', 'describe', 'show', 'pragma', 'attach', 'detach', 'copy', 'install', 'load', 'call', 'export', 'import', 'set'].includes(w),
+      [
+        'summarize',
+        'describe',
+        'show',
+        'pragma',
+        'attach',
+        'detach',
+        'copy',
+        'install',
+        'load',
+        'call',
+        'export',
+        'import',
+        'set',
+      ].includes(w),
     );
     if (statement)
-      return { problem: `The query uses ${statement.toUpperCase()}, which is not run on the local DuckDB fast path.` };
+      return {
+        problem: `The query uses ${statement.toUpperCase()}, which is not run on the local DuckDB fast path.`,
+      };
   }
   // splice: tables (and the input) become sentinels, translated with the rest, then replaced
   const spans = [...scan.tables].sort((a, b) => a.start - b.start);
@@ -248,7 +274,9 @@ export function rewriteQuery(
       return { problem: `The query cannot be translated to DuckDB: ${(error as Error).message}` };
     }
   }
-  sql = sql.replace(/__dqx_q_(?:input|table\d+)\b/g, (m) => (m === INPUT_SENTINEL ? input : replacements.get(m)!));
+  sql = sql.replace(/__dqx_q_(?:input|table\d+)\b/g, (m) =>
+    m === INPUT_SENTINEL ? input : replacements.get(m)!,
+  );
   return { sql, tables: [...new Set(read.map((t) => t.name))] };
 }
 
@@ -256,7 +284,10 @@ export function rewriteQuery(
 export function sqlQueryTables(args: Record<string, unknown>): string[] {
   if (typeof args.query !== 'string') return [];
   const placeholder = typeof args.input_placeholder === 'string' ? args.input_placeholder : 'input_view';
-  const text = replaceTemplate(args.query, { [placeholder]: INPUT_SENTINEL }).replace(PLACEHOLDER, INPUT_SENTINEL);
+  const text = replaceTemplate(args.query, { [placeholder]: INPUT_SENTINEL }).replace(
+    PLACEHOLDER,
+    INPUT_SENTINEL,
+  );
   try {
     return [
       ...new Set(
