@@ -1,6 +1,7 @@
 """Vectors of the reference dataset-level checks: ``foreign_key`` (single, composite and null-safe
 keys, negate, filters), ``compare_datasets`` (value changes, extra rows, NULL keys, duplicate keys
 paired by compared values, tolerances, excluded and map columns, renamed keys),
+filtered pairing (exact-value matches first, in-scope rows first),
 ``sql_query`` (dataset mode, merge columns, negate, custom placeholder and condition column,
 filters, joins to a reference table, CTEs, zero rows) and ``has_valid_schema`` (permissive and
 strict, DDL or reference table, column selection and exclusion; the harness's ``__row_idx`` column
@@ -8,7 +9,7 @@ is part of "all input columns").
 
 Not vectors (they cannot be recorded or do not run on the fast path, see the unit tests):
 ``ref_df_name`` (a DataFrame handed to DQX in code), ``compare_datasets`` with
-``check_missing_records`` or a filter (left to a DQX job), a ``sql_query`` without merge columns
+``check_missing_records`` (left to a DQX job), a ``sql_query`` without merge columns
 returning several rows (DQX fails the whole apply; our statement fails the same way).
 
 Added to the vector list by make_vectors.py (``add`` is called with its helpers)."""
@@ -110,6 +111,33 @@ CMP_REF_RENAMED = {
     "rows": CMP_REF_ROWS,
 }
 
+# pairing with a filter: exact-value matches first, in-scope rows before out-of-scope ones
+CMP_PAIRS = {
+    "columns": [
+        {"name": "id", "type": "int"},
+        {"name": "grp", "type": "int"},
+        {"name": "val", "type": "string"},
+        {"name": "flag", "type": "boolean"},
+    ],
+    "rows": [
+        [1, 1, "b", True],
+        [2, 1, "c", True],
+        [3, 2, "a", True],
+        [4, 2, "0", False],
+        [5, 3, "x", True],
+        [6, 3, "y", True],
+        [7, 4, "z", None],
+        [8, None, "n", True],
+        [9, 6, "q", True],
+        [10, 6, "p", False],
+    ],
+}
+
+CMP_PAIRS_REF = {
+    "columns": [{"name": "grp", "type": "int"}, {"name": "val", "type": "string"}],
+    "rows": [[1, "a"], [1, "b"], [2, "a"], [3, "w"], [3, "x2"], [3, "y"], [None, "n"], [4, "zz"], [6, "p"]],
+}
+
 # unique keys on both sides (raise_on_duplicate_keys passes and pairs one-to-one)
 CMP_UNIQ = {**CMP_SRC, "rows": [r for r in CMP_SRC["rows"] if r[1] != "dup2"]}
 CMP_REF_UNIQ = {**CMP_REF, "rows": [r for r in CMP_REF_ROWS if r[1] != "dupX"]}
@@ -119,6 +147,7 @@ def add(*, vector, check, diff, tables) -> None:
     tables["ref_orders"] = ORDERS
     tables["cmp_src"] = CMP_SRC
     tables["cmp_uniq"] = CMP_UNIQ
+    tables["cmp_pairs"] = CMP_PAIRS
     customers = {"ref_customers": REF_CUSTOMERS}
     codes = {"ref_codes": REF_CODES}
 
@@ -229,6 +258,34 @@ def add(*, vector, check, diff, tables) -> None:
             check("is_not_null", {"column": "name"}, criticality="warn"),
             check("compare_datasets", {**cmp, "ref_table": "cmp_ref_uniq", "raise_on_duplicate_keys": True}),
         ],
+        ref_tables={"cmp_ref_uniq": CMP_REF_UNIQ},
+    )
+    pairs = {"columns": ["grp"], "ref_columns": ["grp"], "ref_table": "cmp_pairs_ref"}
+    vector(
+        "compare_datasets-filter-exact-first",
+        "cmp_pairs",
+        [check("compare_datasets", pairs, filter="flag")],
+        ref_tables={"cmp_pairs_ref": CMP_PAIRS_REF},
+    )
+    vector(
+        "compare_datasets-filter-not-null-safe-warn",
+        "cmp_pairs",
+        [
+            check("compare_datasets", {**pairs, "null_safe_row_matching": False}, criticality="warn", filter="flag"),
+            check("compare_datasets", {**pairs, "row_filter": "id <> 3"}),
+        ],
+        ref_tables={"cmp_pairs_ref": CMP_PAIRS_REF},
+    )
+    vector(
+        "compare_datasets-filter-tolerance",
+        "cmp_src",
+        [check("compare_datasets", {**cmp, "abs_tolerance": 0.2}, filter="id <> 2")],
+        ref_tables=cmp_ref,
+    )
+    vector(
+        "compare_datasets-filter-unique-keys",
+        "cmp_uniq",
+        [check("compare_datasets", {**cmp, "ref_table": "cmp_ref_uniq", "raise_on_duplicate_keys": True}, filter="score > 1")],
         ref_tables={"cmp_ref_uniq": CMP_REF_UNIQ},
     )
     vector(

@@ -25,6 +25,7 @@ import {
   type SparkType,
 } from '../../spark-types';
 import type { DatasetSqlContext } from '../../compile/dataset-context';
+import type { DatasetColumn } from '../types';
 import { truthy } from '../helpers';
 import type { DatasetBuilder } from './index';
 import { replaceTemplate, rewriteQuery } from './sql-query';
@@ -139,10 +140,6 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     ctx.unsupported(
       'With check_missing_records, DQX adds an output row for every reference row missing from the input (input columns NULL except the key, taken from the reference), and every other rule of the set is evaluated on those rows too; the SQL fast path returns exactly the input rows, so the rule runs in a DQX job.',
     );
-  if (ctx.rowFilter)
-    ctx.unsupported(
-      'With a filter, DQX pairs rows in two phases (exact-value matches first, then by position, in-scope rows first), which needs stacked window passes the single-scan statement does not express; the rule runs in a DQX job.',
-    );
   const pk = strings(args.columns);
   const refPk = strings(args.ref_columns);
   const exclude =
@@ -170,6 +167,7 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
   const maps = new Set(
     [...tableColumns, ...refColumns].filter((c) => c.type.kind === 'map').map((c) => c.name),
   );
+  // compared: in both tables (exact name), not a key, not excluded, not a map on either side
   const compared = tableColumns.filter(
     (c) =>
       refColumns.some((r) => r.name === c.name) &&
@@ -177,19 +175,19 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
       !exclude!.includes(c.name) &&
       !maps.has(c.name),
   );
-  const src = compared.map((c) => ({ ...ctx.column(c.name), name: c.name }));
+  const src = compared.map((c) => ctx.column(c.name));
   const refs = compared.map((c) => refColumns.find((r) => r.name === c.name)!);
   const q = (name: string) => (d === 'duckdb' ? quoteDuckField(name) : `\`${name.replaceAll('`', '``')}\``);
   // pairing order: numeric on both sides by value, anything else by its string form; NULLs first
-  const order = (side: 'src' | 'ref') => {
-    const items = compared.map((c, j) => {
-      const both = isNumeric(c.type) && isNumeric(refs[j]!.type);
-      const v = side === 'src' ? { sql: src[j]!.sql, type: c.type } : { sql: q(c.name), type: refs[j]!.type };
+  const orderBy = (values: { sql: string; type: SparkType | null }[]) => {
+    const items = values.map((v, j) => {
+      const both = isNumeric(compared[j]!.type) && isNumeric(refs[j]!.type);
       return `${both ? v.sql : ctx.str(v)} ASC NULLS FIRST`;
     });
     return items.length ? items.join(', ') : '1';
   };
   const srcKeys = pk!.map((c) => ctx.column(c));
+  const srcVals = compared.map((c, j) => ({ sql: src[j]!.sql, type: c.type }));
   const refKeySql = refPk!.map((c) => q(refColumn(c)!.name));
   const alias = ctx.id('cmp');
   const keyNames = pk!.map((_, i) => ctx.id(`k${i}`));
@@ -208,33 +206,122 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     d === 'duckdb' ? `list(${element} ORDER BY ${rn})` : `array_sort(collect_list(${element}))`;
   const dupError = (which: 'source' | 'reference', names: string[]) =>
     `${d === 'duckdb' ? 'error' : 'raise_error'}(${ctx.lit(`The ${which} dataset contains duplicate matching keys for columns: ${names.join(', ')}.`)})`;
-  const notNullKeys = (exprs: string[]) => exprs.map((e) => `${e} IS NOT NULL`).join(' AND ');
-  const refGathered = raiseOnDuplicates
-    ? `CASE WHEN count(*) > 1${nullSafeRows ? '' : ` AND ${notNullKeys(keyNames)}`} THEN ${dupError('reference', refPk!)} ELSE ${gathered} END`
-    : gathered;
-  const inner = `SELECT ${[
-    ...refKeySql.map((k, i) => `${k} AS ${keyNames[i]}`),
-    `row_number() OVER (PARTITION BY ${refKeySql.join(', ')} ORDER BY ${order('ref')}) AS ${rn}`,
-    ...valueFields.map((f) => `${f.sql} AS ${f.name}`),
-  ].join(', ')} FROM ${ref.sql}`;
-  const subquery = `SELECT ${keyNames.join(', ')}, ${refGathered} AS ${arr} FROM (${inner}) AS ${ctx.id('r')} GROUP BY ${keyNames.join(', ')}`;
-  const on = srcKeys
-    .map((k, i) =>
-      nullSafeRows ? nullSafeEq(d, k.sql, `${alias}.${keyNames[i]}`) : `${k.sql} = ${alias}.${keyNames[i]}`,
-    )
-    .join(' AND ');
+  const all = (parts: string[]) => (parts.length ? parts.join(' AND ') : 'TRUE');
+  const notNull = (exprs: string[]) => exprs.map((e) => `${e} IS NOT NULL`);
+  const keyMatch = (a: string, b: string) => (nullSafeRows ? nullSafeEq(d, a, b) : `${a} = ${b}`);
+  const at = (index: string) =>
+    d === 'duckdb' ? `${alias}.${arr}[CAST(${index} AS BIGINT)]` : `try_element_at(${alias}.${arr}, CAST(${index} AS INT))`;
+  const scope = ctx.rowFilter ? `coalesce(${ctx.rowFilter}, FALSE)` : null;
   const partition = srcKeys.map((k) => k.sql).join(', ');
-  const rowNumber = `row_number() OVER (PARTITION BY ${partition} ORDER BY ${order('src')})`;
-  let paired =
-    d === 'duckdb'
-      ? `${alias}.${arr}[${rowNumber}]`
-      : `try_element_at(${alias}.${arr}, CAST(${rowNumber} AS INT))`;
-  if (raiseOnDuplicates) {
-    const dup = `count(*) OVER (PARTITION BY ${partition}) > 1${nullSafeRows ? '' : ` AND ${notNullKeys(srcKeys.map((k) => k.sql))}`}`;
-    paired = `CASE WHEN ${dup} THEN ${dupError('source', pk!)} ELSE ${paired} END`;
-  }
   const p = ctx.id('pair');
+  const columns: DatasetColumn[] = [];
+  const joins: string[] = [];
+  let refRows: string; // reference rows (keys, rn, values) gathered per key into the array
+  let gate: string | null = null;
+
+  if (scope === null || raiseOnDuplicates) {
+    refRows = `SELECT ${[
+      ...refKeySql.map((k, i) => `${k} AS ${keyNames[i]}`),
+      `row_number() OVER (PARTITION BY ${refKeySql.join(', ')} ORDER BY ${orderBy(valueFields)}) AS ${rn}`,
+      ...valueFields.map((f) => `${f.sql} AS ${f.name}`),
+    ].join(', ')} FROM ${ref.sql}`;
+    let paired: string;
+    if (raiseOnDuplicates) {
+      // DQX requires unique keys (in-scope source rows, all reference rows) and pairs them 1:1
+      const matchable = all([
+        ...(scope ? [scope] : []),
+        ...(nullSafeRows ? [] : notNull(srcKeys.map((k) => k.sql))),
+      ]);
+      const dup = `sum(CASE WHEN ${matchable} THEN 1 ELSE 0 END) OVER (PARTITION BY ${partition}) > 1 AND ${matchable}`;
+      paired = `CASE WHEN ${dup} THEN ${dupError('source', pk!)} ELSE ${at('1')} END`;
+    } else {
+      paired = at(`row_number() OVER (PARTITION BY ${partition} ORDER BY ${orderBy(srcVals)})`);
+    }
+    columns.push({ name: p, sql: paired, type: '' });
+  } else {
+    /*
+     * DQX with a filter: in-scope rows first take reference rows with the same key and identical
+     * compared values (those rows pass); the other in-scope rows of a key are then paired by
+     * position, in value order, with the reference rows of the key not taken that way. A row's
+     * position is the number of such rows in the (key, values) groups before its own plus its rank
+     * within its group; both come from grouped subqueries, so no window reads another window.
+     */
+    const gk = pk!.map((_, i) => ctx.id(`gk${i}`));
+    const gv = compared.map((_, j) => ctx.id(`gv${j}`));
+    const gn = ctx.id('gn');
+    const rk = pk!.map((_, i) => ctx.id(`rk${i}`));
+    const rv = compared.map((_, j) => ctx.id(`rv${j}`));
+    const rc = ctx.id('rc');
+    const groupBy = [...srcKeys.map((k) => k.sql), ...srcVals.map((v) => v.sql)];
+    const sourceCounts =
+      `SELECT ${[...srcKeys.map((k, i) => `${k.sql} AS ${gk[i]}`), ...srcVals.map((v, j) => `${v.sql} AS ${gv[j]}`), `count(*) AS ${gn}`].join(', ')} ` +
+      `FROM ${ctx.source} AS ${ctx.id('s')} WHERE ${all([scope, ...(nullSafeRows ? [] : notNull(srcKeys.map((k) => k.sql)))])} ` +
+      `GROUP BY ${groupBy.join(', ')}`;
+    const refCounts =
+      `SELECT ${[...refKeySql.map((k, i) => `${k} AS ${rk[i]}`), ...valueFields.map((f, j) => `${f.sql} AS ${rv[j]}`), `count(*) AS ${rc}`].join(', ')} ` +
+      `FROM ${ref.sql}${nullSafeRows ? '' : ` WHERE ${all(notNull(refKeySql))}`} ` +
+      `GROUP BY ${[...refKeySql, ...valueFields.map((f) => f.sql)].join(', ')}`;
+    const sameGroup = (a: string, ak: string[], av: string[], b: string, bk: string[], bv: string[]) =>
+      all([
+        ...ak.map((k, i) => keyMatch(`${a}.${k}`, `${b}.${bk[i]}`)),
+        ...av.map((v, j) => nullSafeEq(d, `${a}.${v}`, `${b}.${bv[j]}`)),
+      ]);
+    // reference rows not taken by an exact match, numbered in value order within their key
+    const x = ctx.id('x');
+    const c = ctx.id('c');
+    const er = ctx.id('er');
+    const refNumbered = `SELECT ${[
+      ...refKeySql.map((k, i) => `${k} AS ${keyNames[i]}`),
+      ...valueFields.map((f) => `${f.sql} AS ${f.name}`),
+      `row_number() OVER (PARTITION BY ${[...refKeySql, ...valueFields.map((f) => f.sql)].join(', ')} ORDER BY ${refKeySql[0]}) AS ${er}`,
+    ].join(', ')} FROM ${ref.sql}`;
+    const fieldNames = valueFields.map((f) => f.name);
+    refRows =
+      `SELECT ${[
+        ...keyNames.map((k) => `${x}.${k} AS ${k}`),
+        `row_number() OVER (PARTITION BY ${keyNames.map((k) => `${x}.${k}`).join(', ')} ORDER BY ${orderBy(valueFields.map((f, j) => ({ sql: `${x}.${f.name}`, type: refs[j]!.type })))}) AS ${rn}`,
+        ...fieldNames.map((f) => `${x}.${f} AS ${f}`),
+      ].join(', ')} FROM (${refNumbered}) AS ${x} LEFT JOIN (${sourceCounts}) AS ${c} ` +
+      `ON ${sameGroup(x, keyNames, fieldNames, c, gk, gv)} ` +
+      `WHERE NOT (${x}.${er} <= coalesce(${c}.${gn}, 0))`;
+    // per in-scope group: reference rows with the same values, and rows paired by position before it
+    const sc = ctx.id('sc');
+    const ra = ctx.id('ra');
+    const cnt = ctx.id('cnt');
+    const before = ctx.id('before');
+    const g = ctx.id('g');
+    const taken = `coalesce(${ra}.${rc}, 0)`;
+    const groupStats =
+      `SELECT ${[...gk.map((k) => `${sc}.${k} AS ${k}`), ...gv.map((v) => `${sc}.${v} AS ${v}`), `${taken} AS ${cnt}`].join(', ')}, ` +
+      `coalesce(sum(greatest(${sc}.${gn} - ${taken}, 0)) OVER (PARTITION BY ${gk.map((k) => `${sc}.${k}`).join(', ')} ` +
+      `ORDER BY ${orderBy(gv.map((v, j) => ({ sql: `${sc}.${v}`, type: compared[j]!.type })))} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ${before} ` +
+      `FROM (${sourceCounts}) AS ${sc} LEFT JOIN (${refCounts}) AS ${ra} ON ${sameGroup(sc, gk, gv, ra, rk, rv)}`;
+    joins.push(
+      `LEFT JOIN (${groupStats}) AS ${g} ON ${all([
+        ...srcKeys.map((k, i) => keyMatch(k.sql, `${g}.${gk[i]}`)),
+        ...srcVals.map((v, j) => nullSafeEq(d, v.sql, `${g}.${gv[j]}`)),
+      ])}`,
+    );
+    const rank = `row_number() OVER (PARTITION BY ${groupBy.join(', ')} ORDER BY ${scope} DESC)`;
+    const exact = `(${scope} AND ${rank} <= coalesce(${g}.${cnt}, 0))`;
+    const ex = ctx.id('exact');
+    columns.push({ name: ex, sql: exact, type: 'boolean' });
+    columns.push({
+      name: p,
+      sql: `CASE WHEN ${scope} AND NOT ${exact} THEN ${at(`${g}.${before} + ${rank} - coalesce(${g}.${cnt}, 0)`)} END`,
+      type: '',
+    });
+    gate = `NOT ${ex}`;
+  }
+  const refGathered = raiseOnDuplicates
+    ? `CASE WHEN count(*) > 1${nullSafeRows ? '' : ` AND ${all(notNull(keyNames))}`} THEN ${dupError('reference', refPk!)} ELSE ${gathered} END`
+    : gathered;
+  joins.push(
+    `LEFT JOIN (SELECT ${keyNames.join(', ')}, ${refGathered} AS ${arr} FROM (${refRows}) AS ${ctx.id('r')} GROUP BY ${keyNames.join(', ')}) AS ${alias} ` +
+      `ON ${srcKeys.map((k, i) => keyMatch(k.sql, `${alias}.${keyNames[i]}`)).join(' AND ')}`,
+  );
   const pairType = `struct<rn:int${valueFields.map((f) => `,${f.name}:${simpleString(f.type)}`).join('')}>`;
+  for (const col of columns) if (col.type === '') col.type = pairType;
 
   const abs =
     args.abs_tolerance === undefined || args.abs_tolerance === null
@@ -268,8 +355,8 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
       ref: ctx.str({ sql: b, type: refs[j]!.type }),
     };
   });
-  const anyChanged = changes.map((c) => `coalesce(${c.changed}, FALSE)`);
-  const condition = `(${[extra, ...anyChanged].join(' OR ')})`;
+  const differs = `(${[extra, ...changes.map((c) => `coalesce(${c.changed}, FALSE)`)].join(' OR ')})`;
+  const condition = `(${all([...(ctx.rowFilter ? [ctx.rowFilter] : []), ...(gate ? [gate] : []), differs])})`;
   let message: string;
   if (d === 'databricks') {
     const map = changes.length
@@ -291,8 +378,8 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     message = `('{"row_missing":false,"row_extra":' || CASE WHEN ${extra} THEN 'true' ELSE 'false' END || ',"changed":{' || ${changed} || '}}')`;
   }
   return {
-    columns: [{ name: p, sql: paired, type: pairType }],
-    joins: [`LEFT JOIN (${subquery}) AS ${alias} ON ${on}`],
+    columns,
+    joins,
     condition,
     message,
   };
