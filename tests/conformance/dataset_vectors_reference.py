@@ -186,6 +186,16 @@ def add(*, vector, check, diff, tables) -> None:
         ref_tables=customers,
     )
     vector(
+        "foreign_key-filter-and-row-filter",
+        "ref_orders",
+        [
+            # the rule filter is pushed down as row_filter and wins over the argument
+            check("foreign_key", {**fk, "row_filter": "id > 4"}, filter="region = 'eu'"),
+            check("foreign_key", {**fk, "row_filter": "nope > 1"}, criticality="warn"),
+        ],
+        ref_tables=customers,
+    )
+    vector(
         "foreign_key-string-key-with-row-rules",
         "ref_orders",
         [

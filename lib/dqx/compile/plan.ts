@@ -214,6 +214,13 @@ function resolves(resolver: TableResolver, text: string): boolean {
   return missing !== null && missing.length === 0;
 }
 
+/** DQX pushes the rule filter down as `row_filter` (it wins over the argument); else the argument. */
+function effectiveFilter(rule: ExpandedRule): string | null {
+  if (rule.filter) return rule.filter;
+  const arg = rule.arguments.row_filter;
+  return typeof arg === 'string' && arg ? arg : null;
+}
+
 function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
   const parts: string[] = [];
   const cols: unknown[] =
@@ -228,13 +235,13 @@ function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
     .map((c) => skipDisplayColumnName(c as string));
   if (invalid.length)
     parts.push(`Check evaluation skipped due to invalid check columns: ${pyListRepr(invalid)}`);
-  if (rule.filter) {
-    if (!isSqlQuerySafe(rule.filter))
-      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(rule.filter)}'`);
-    else if (!resolves(resolver, rule.filter))
-      parts.push(
-        `Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(rule.filter)}'`,
-      );
+  // DQX's effective filter: the rule filter, else a dataset check's row_filter argument
+  const filter = effectiveFilter(rule);
+  if (filter) {
+    if (!isSqlQuerySafe(filter))
+      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(filter)}'`);
+    else if (!resolves(resolver, filter))
+      parts.push(`Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(filter)}'`);
   }
   if (rule.messageExpr !== null && !resolves(resolver, rule.messageExpr)) {
     parts.push(`Check evaluation skipped due to invalid custom message expression: '${rule.messageExpr}'`);
@@ -354,10 +361,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       let built: { condition: string; message: string };
       let entryRule = base;
       if (def.level === 'dataset') {
-        const rowFilterText =
-          typeof rule.arguments.row_filter === 'string' && rule.arguments.row_filter
-            ? rule.arguments.row_filter
-            : rule.filter;
+        const rowFilterText = effectiveFilter(rule);
         const reads: string[] = [];
         const dctx = createDatasetContext(ctx, {
           ruleIndex: rules.length + jobOnly.length,
