@@ -6,7 +6,10 @@
  * - `compare_datasets`: DQX pairs the n-th source row of a key with the n-th reference row of that
  *   key, both ordered by the compared values. The reference rows of each key are gathered into an
  *   array ordered that way and joined on the key; each source row takes the element at its own
- *   row number, so rows are paired without multiplying the input.
+ *   row number, so rows are paired without multiplying the input. With a filter, DQX first pairs
+ *   in-scope rows with identical reference rows and then the rest by position (see the builder);
+ *   with raise_on_duplicate_keys it pairs 1:1 and the statement fails on duplicate keys as DQX
+ *   raises. check_missing_records adds output rows, so that rule runs in a DQX job.
  * - `sql_query`: the user's query over the (row-filtered) input, joined back on the merge columns
  *   (grouped, max(condition)), or reduced to one row for the whole dataset.
  * - `has_valid_schema`: the schema comparison is done here, at compile time, from the checked
