@@ -46,8 +46,11 @@ export interface RuleSetValidation {
 export interface TableSchema {
   /** Fully qualified name, for messages. */
   name?: string;
-  /** Spark SQL type strings, as the Warehouse port reports them. */
-  columns: { name: string; type: string }[];
+  /**
+   * Spark SQL type strings, as the Warehouse port reports them, and nullability when known
+   * (has_valid_schema's strict comparison includes it).
+   */
+  columns: { name: string; type: string; nullable?: boolean }[];
 }
 
 /** One rule after for_each_column expansion, with its resolved name and fingerprint. */

@@ -65,13 +65,23 @@ export function loadVectors(): Vector[] {
 /** The reference tables' columns, for CompileOptions.referenceTables. */
 export function vectorReferenceTables(v: Vector): Record<string, TableSchema> {
   return Object.fromEntries(
-    Object.entries(v.ref_tables ?? {}).map(([name, t]) => [name, { name, columns: t.columns }]),
+    Object.entries(v.ref_tables ?? {}).map(([name, t]) => [
+      name,
+      { name, columns: t.columns.map((c) => ({ ...c, nullable: true })) },
+    ]),
   );
 }
 
 /** The table as the compiler sees it (with the row index the harness adds). */
 export function vectorTable(v: Vector): TableSchema {
-  return { name: v.table, columns: [...v.columns, { name: ROW_INDEX, type: 'bigint' }] };
+  // the harness builds DataFrames with nullable columns; the row index (monotonically_increasing_id) is not
+  return {
+    name: v.table,
+    columns: [
+      ...v.columns.map((c) => ({ ...c, nullable: true })),
+      { name: ROW_INDEX, type: 'bigint', nullable: false },
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,12 +79,15 @@ describe('check catalog', () => {
       expect(c.defaultName(check.check.arguments ?? {}, { sparkFlavor: 'connect' })).toMatch(/\S/);
       if (c.runsIn !== 'sql') return;
       const table = tableFor(check);
+      // checks that compare with a reference table's columns compile when the caller describes it
+      const ref = check.check.arguments?.ref_table;
+      const referenceTables = typeof ref === 'string' ? { [ref]: table } : {};
       for (const dialect of ['duckdb', 'databricks'] as const) {
         const source = dialect === 'duckdb' ? '"t"' : '`t`';
-        const apply = compileApplyChecks([check], source, { dialect, table, runId: 'r' });
+        const apply = compileApplyChecks([check], source, { dialect, table, runId: 'r', referenceTables });
         expect(apply.jobOnly, `${c.name} on ${dialect}`).toEqual([]);
         expect(apply.rules[0]!.status).toBe('compiled');
-        expect(compileValidation([check], source, { dialect, table, sampleLimit: 2 }).sql).toContain(
+        expect(compileValidation([check], source, { dialect, table, sampleLimit: 2, referenceTables }).sql).toContain(
           '__dqx_fail0',
         );
       }

@@ -6,6 +6,7 @@
  */
 import { cleanupAlias, columnDisplay, columnNorm, normalizeColStr } from '../naming';
 import { numericValue } from '../py-values';
+import { isSqlQuerySafe } from '../spark-sql';
 import { argOr, colName, COLUMN_ANNOTATION, columnParam, opt, req, truthy } from './helpers';
 import { DATASET_SQL } from './dataset-sql';
 import { keyRendering } from './dataset-checks-keys';
@@ -177,7 +178,8 @@ export const DATASET_CHECKS: CheckDefinition[] = [
     defaultName: (args) => {
       const cols = Array.isArray(args.columns) ? args.columns.map(String) : [];
       const refs = Array.isArray(args.ref_columns) ? args.ref_columns.map(String) : [];
-      const composite = cols.length !== 1 || truthy(args.null_safe);
+      // DQX names (and displays) a single key by its column even when null_safe builds a struct
+      const composite = cols.length !== 1;
       const src = composite ? `struct(${cols.map((c) => `${c} AS ${c}`).join(', ')})` : (cols[0] ?? '');
       const ref = composite
         ? `struct(${refs.map((c, i) => `${c} AS ${cols[i] ?? c}`).join(', ')})`
@@ -230,6 +232,30 @@ export const DATASET_CHECKS: CheckDefinition[] = [
           ? args.merge_columns.map(String)
           : null;
       return cleanupAlias(merge ? `${merge.join('_')}_query_${cond}_violation` : `query_${cond}_violation`);
+    },
+    // DQX refuses these when it builds the rule (UnsafeSqlQueryError, InvalidParameterError)
+    argumentProblems: (args) => {
+      if (typeof args.query === 'string' && !isSqlQuerySafe(args.query))
+        return [
+          {
+            field: 'query',
+            message:
+              'Provided SQL query is not safe for execution. Please ensure it does not contain any unsafe operations.',
+          },
+        ];
+      const merge = args.merge_columns;
+      if (merge === undefined || merge === null) return [];
+      if (!Array.isArray(merge))
+        return [
+          {
+            field: 'merge_columns',
+            message:
+              "'merge_columns' must be a sequence of column names (e.g., list or tuple) when provided.",
+          },
+        ];
+      if (merge.some((m) => typeof m !== 'string' || m === ''))
+        return [{ field: 'merge_columns', message: "'merge_columns' entries must be non-empty strings." }];
+      return [];
     },
   }),
   aggr('is_aggr_not_greater_than', 'greater_than', 'greater than', false),

@@ -16,6 +16,7 @@
 import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
 
 import { getCheck } from '../catalog';
+import { sqlQueryTables } from '../catalog/dataset-sql/sql-query';
 import type { DqxCheck } from '../model';
 import { fragmentReferences } from '../spark-sql';
 import type { SparkType } from '../spark-types';
@@ -51,6 +52,8 @@ const byCriticality = (plan: Plan, c: 'error' | 'warn') => plan.rules.filter((r)
 
 export interface CompiledApply {
   sql: string;
+  /** Reference tables the compiled dataset rules read (the caller checks access to each). */
+  referenceTables: string[];
   rules: CompiledRule[];
   /** Rules not in the SQL: dataset-level and job-only checks, or what the dialect cannot express. */
   jobOnly: CompiledRule[];
@@ -72,6 +75,7 @@ export function compileApplyChecks(
     `FROM ${sourceRelation(plan, source, SRC)}`;
   return {
     sql,
+    referenceTables: plan.referenceTables,
     rules: plan.rules.map(publicRule),
     jobOnly: plan.jobOnly,
     ruleSetFingerprint: plan.ruleSetFingerprint,
@@ -141,6 +145,8 @@ export interface QueryRows {
 
 export interface CompiledValidation {
   sql: string;
+  /** Reference tables the compiled dataset rules read (the caller checks access to each). */
+  referenceTables: string[];
   rules: CompiledRule[];
   jobOnly: CompiledRule[];
   ruleSetFingerprint: string;
@@ -319,6 +325,7 @@ export function compileValidation(
   const rules = plan.rules.map(publicRule);
   return {
     sql,
+    referenceTables: plan.referenceTables,
     rules,
     jobOnly: plan.jobOnly,
     ruleSetFingerprint: plan.ruleSetFingerprint,
@@ -410,7 +417,12 @@ export function tablesReadBy(checks: DqxCheck[]): string[] {
     if (typeof args.ref_table === 'string' && args.ref_table) out.add(args.ref_table);
     scan(check.filter);
     scan(check.message_expr);
+    if (check.check.function === 'sql_query') {
+      // a whole query: FROM/JOIN and comma-joined tables, without CTE names and {{ placeholders }}
+      for (const t of sqlQueryTables(args)) out.add(t);
+    }
     for (const [key, value] of Object.entries(args)) {
+      if (check.check.function === 'sql_query' && key === 'query') continue;
       const param = getCheck(check.check.function)?.params.find((p) => p.name === key);
       if (param?.widget === 'sql' || param?.widget === 'limit' || key === 'expression' || key === 'query')
         scan(value);

@@ -214,6 +214,15 @@ function resolves(resolver: TableResolver, text: string): boolean {
   return missing !== null && missing.length === 0;
 }
 
+/** DQX pushes the rule filter down as `row_filter` (it wins over the argument); else the argument. */
+function effectiveFilter(rule: ExpandedRule): string | null {
+  if (rule.filter) return rule.filter;
+  // only a check function that takes a row_filter has one
+  if (!getCheck(rule.function)?.params.some((p) => p.name === 'row_filter')) return null;
+  const arg = rule.arguments.row_filter;
+  return typeof arg === 'string' && arg ? arg : null;
+}
+
 function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
   const parts: string[] = [];
   const cols: unknown[] =
@@ -228,20 +237,13 @@ function skipMessage(rule: ExpandedRule, resolver: TableResolver): string {
     .map((c) => skipDisplayColumnName(c as string));
   if (invalid.length)
     parts.push(`Check evaluation skipped due to invalid check columns: ${pyListRepr(invalid)}`);
-  // DQX's effective filter: the rule filter, else a row_filter argument of a dataset check
-  const effectiveFilter =
-    rule.filter ||
-    (typeof rule.arguments.row_filter === 'string' &&
-    getCheck(rule.function)?.params.some((p) => p.name === 'row_filter')
-      ? rule.arguments.row_filter
-      : null);
-  if (effectiveFilter) {
-    if (!isSqlQuerySafe(effectiveFilter))
-      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(effectiveFilter)}'`);
-    else if (!resolves(resolver, effectiveFilter))
-      parts.push(
-        `Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(effectiveFilter)}'`,
-      );
+  // DQX's effective filter: the rule filter, else a dataset check's row_filter argument
+  const filter = effectiveFilter(rule);
+  if (filter) {
+    if (!isSqlQuerySafe(filter))
+      parts.push(`Check evaluation skipped due to unsafe check filter: '${sanitizeForLogging(filter)}'`);
+    else if (!resolves(resolver, filter))
+      parts.push(`Check evaluation skipped due to invalid check filter: '${sanitizeForLogging(filter)}'`);
   }
   if (rule.messageExpr !== null && !resolves(resolver, rule.messageExpr)) {
     parts.push(`Check evaluation skipped due to invalid custom message expression: '${rule.messageExpr}'`);
@@ -361,16 +363,9 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       let built: { condition: string; message: string };
       let entryRule = base;
       if (def.level === 'dataset') {
-        // DQX pushes the rule filter down as `row_filter` (over an explicit one) when the check
-        // function takes a row_filter; checks without one see no filter.
-        const takesRowFilter = def.params.some((p) => p.name === 'row_filter');
-        const rowFilterText = !takesRowFilter
-          ? null
-          : rule.filter
-            ? rule.filter
-            : typeof rule.arguments.row_filter === 'string' && rule.arguments.row_filter
-              ? rule.arguments.row_filter
-              : null;
+        // DQX pushes the rule filter down as `row_filter` (over an explicit one), and only to
+        // check functions that take a row_filter
+        const rowFilterText = def.params.some((p) => p.name === 'row_filter') ? effectiveFilter(rule) : null;
         const reads: string[] = [];
         const dctx = createDatasetContext(ctx, {
           ruleIndex: rules.length + jobOnly.length,

@@ -166,6 +166,14 @@ const DUCKDB_FORBIDDEN_FUNCTIONS = new Set([
   'install',
 ]);
 
+/** The first function of `functions` that may read files or the catalog on DuckDB, as a problem. */
+export function duckdbFunctionProblem(functions: readonly string[]): string | null {
+  const bad = functions.find(
+    (f) => DUCKDB_FORBIDDEN_FUNCTIONS.has(f) || f.startsWith('duckdb_') || f.startsWith('pragma_'),
+  );
+  return bad ? `The function ${bad}() is not run on the local DuckDB fast path.` : null;
+}
+
 function duckdbFragmentProblem(text: string): string | null {
   let refs;
   try {
@@ -174,10 +182,7 @@ function duckdbFragmentProblem(text: string): string | null {
     return (error as Error).message;
   }
   if (refs.hasSubquery) return 'Subqueries in rule expressions are not run on the local DuckDB fast path.';
-  const bad = refs.functions.find(
-    (f) => DUCKDB_FORBIDDEN_FUNCTIONS.has(f) || f.startsWith('duckdb_') || f.startsWith('pragma_'),
-  );
-  return bad ? `The function ${bad}() is not run on the local DuckDB fast path.` : null;
+  return duckdbFunctionProblem(refs.functions);
 }
 
 export function createRowContext(dialect: Dialect, resolver: TableResolver): RowSqlContext {
