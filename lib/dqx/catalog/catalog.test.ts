@@ -102,6 +102,17 @@ describe('docs/dqx-checks.md', () => {
     for (const c of CHECKS) expect(docs, c.name).toContain(`#### \`${c.name}\``);
   });
 
+  it('says where each check runs, as the catalog does', () => {
+    const wrong: string[] = [];
+    for (const c of CHECKS) {
+      const section = docs.split(`#### \`${c.name}\``)[1]!.split('#### ')[0]!;
+      const runs = /- \*\*Runs:\*\* (.*)/.exec(section)?.[1] ?? '';
+      const sql = runs.startsWith('SQL fast path');
+      if (sql !== (c.runsIn === 'sql')) wrong.push(`${c.name}: ${runs}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('explains every known DuckDB difference a vector declares', () => {
     const dir = path.join(__dirname, '..', '..', '..', 'tests', 'conformance', 'vectors');
     for (const f of readdirSync(dir)) {
