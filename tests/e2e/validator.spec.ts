@@ -10,15 +10,18 @@ import { ValidatorPage } from './pages/validator-page';
 /**
  * The Validator on samples.web.reviews, whose review texts include `<script>alert(1)</script>` and
  * other markup: rules imported from a file and saved, a whole-table run with the planted defects
- * counted exactly, every failing row shown as text with the key column first, the CSV report, and
+ * counted exactly (a foreign key to another table among them), every failing row shown as text with the key column first, the CSV report, and
  * an editable draft whose bad input is reported at the field and not run.
  */
 const TABLE = 'samples.web.reviews';
 const BODY_RULE = 'body_has_markup';
 const RATING_RULE = 'rating_out_of_range';
+const PRODUCT_RULE = 'product_exists';
 const RULES = [
   { name: BODY_RULE, criticality: 'warn', check: DEFECT.reviews_body_html.check },
   { name: RATING_RULE, criticality: 'error', check: DEFECT.reviews_rating_range.check },
+  // dataset-level: reviews of products missing from samples.sales.products (a reference table)
+  { name: PRODUCT_RULE, criticality: 'warn', check: DEFECT.reviews_product_id_orphan.check },
 ];
 
 test.describe.configure({ mode: 'serial' });
@@ -34,22 +37,24 @@ test('failing rows are shown as text, every one of them, key columns first; the 
   const generator = new GeneratorPage(page);
   await generator.goto(TABLE);
   await generator.editor.importAtStart('reviews-checks.json', JSON.stringify(RULES, null, 2));
-  await expect(generator.editor.entries()).toHaveCount(2);
+  await expect(generator.editor.entries()).toHaveCount(3);
   await expect(generator.ruleItem(BODY_RULE)).toContainText('imported');
-  await expect(await generator.editor.checked()).toHaveText(/2 rules · no errors/);
+  await expect(await generator.editor.checked()).toHaveText(/3 rules · no errors/);
   await generator.save();
   await expect(generator.savedAlert(1)).toBeVisible();
   await page.getByRole('link', { name: 'Validate version 1' }).click();
 
   const validator = new ValidatorPage(page);
   await expect(validator.version).toHaveValue('1');
-  await expect(page.getByRole('table', { name: 'Rules of version 1' }).getByRole('row')).toHaveCount(3);
+  await expect(page.getByRole('table', { name: 'Rules of version 1' }).getByRole('row')).toHaveCount(4);
   await validator.validate(1);
   await validator.waitForResults();
   await expect(validator.ruleCell(BODY_RULE, 'failing')).toHaveText(String(DEFECT.reviews_body_html.count));
   await expect(validator.ruleCell(RATING_RULE, 'failing')).toHaveText(String(DEFECT.reviews_rating_range.count));
   await expect(validator.ruleCell(BODY_RULE, 'status')).toHaveText('Warning');
   await expect(validator.ruleCell(RATING_RULE, 'status')).toHaveText('Failed');
+  await expect(validator.ruleCell(PRODUCT_RULE, 'failing')).toHaveText(String(DEFECT.reviews_product_id_orphan.count));
+  await expect(validator.ruleCell(PRODUCT_RULE, 'status')).toHaveText('Warning');
   await expect(validator.stat('Rows with errors')).toHaveText(String(DEFECT.reviews_rating_range.count));
 
   // The sample kept with the run: the script is text, escaped in the page, and nothing ran.
@@ -79,7 +84,7 @@ test('failing rows are shown as text, every one of them, key columns first; the 
   await page.getByRole('button', { name: 'Report (CSV)' }).click();
   const csv = fs.readFileSync((await (await download).path())!, 'utf8').trim().split(/\r?\n/);
   expect(csv[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message');
-  expect(csv).toHaveLength(3);
+  expect(csv).toHaveLength(4);
   expect(csv.find((line) => line.startsWith(`"${RATING_RULE}"`))).toContain(`,${DEFECT.reviews_rating_range.count},`);
 });
 
@@ -91,7 +96,7 @@ test('an editable draft: bad input is reported at the field and not run; the fix
 
   const generator = new GeneratorPage(page);
   const { editor } = generator;
-  await expect(editor.entries()).toHaveCount(2);
+  await expect(editor.entries()).toHaveCount(3);
   await generator.rule(RATING_RULE).click();
   const column = editor.argument('column');
   await column.fill('stars');
@@ -104,7 +109,7 @@ test('an editable draft: bad input is reported at the field and not run; the fix
 
   await column.fill('rating');
   await column.press('Escape');
-  await expect(await editor.checked()).toHaveText(/2 rules · no errors/);
+  await expect(await editor.checked()).toHaveText(/3 rules · no errors/);
   await page.getByRole('button', { name: 'Validate the draft' }).click();
   await validator.waitForResults();
   await expect(validator.results).toContainText('draft rules');
