@@ -3,6 +3,7 @@
  * `array<string>`, `struct<a:int,b:string>`, ...) and DDL schemas (`a INT, b STRING NOT NULL`),
  * Spark's `simpleString` rendering, and the type families table-aware validation works with.
  */
+import type { ColumnTypeFamily } from './catalog/types';
 
 export type SparkType =
   | { kind: 'string' }
@@ -320,18 +321,11 @@ export function simpleString(t: SparkType): string {
   }
 }
 
-export type TypeFamily =
-  | 'string'
-  | 'numeric'
-  | 'boolean'
-  | 'date'
-  | 'timestamp'
-  | 'binary'
-  | 'array'
-  | 'map'
-  | 'struct'
-  | 'variant'
-  | 'other';
+/**
+ * The family of a Spark type, as DQX's checks group the types they accept: the check catalog's
+ * families (`CheckParam.columnTypes`) without its `any`, plus `other` for types in none of them.
+ */
+export type TypeFamily = Exclude<ColumnTypeFamily, 'any'> | 'other';
 
 export function typeFamily(t: SparkType): TypeFamily {
   switch (t.kind) {
@@ -367,6 +361,15 @@ export function typeFamily(t: SparkType): TypeFamily {
     default:
       return 'other';
   }
+}
+
+/**
+ * Whether a column of this family suits a check parameter accepting `accepted` (no list, or `any`,
+ * accepts everything). `other` always fits: a type the engine cannot place gets the benefit of the
+ * doubt, and DQX decides when it runs.
+ */
+export function familyFits(family: TypeFamily, accepted: readonly ColumnTypeFamily[] | undefined): boolean {
+  return !accepted || accepted.includes('any') || family === 'other' || accepted.includes(family);
 }
 
 /** The type of a nested field path inside a struct type, or null. Names compare case-insensitively. */
