@@ -145,8 +145,8 @@ describe('the job path (databricks mode)', () => {
 
   it('sends rule sets with job-only checks to the job even when not asked to', async () => {
     jobs.next = { outcome: outcomeOf('validation-success'), held: true };
-    const unique: DqxCheck = { criticality: 'error', check: { function: 'is_unique', arguments: { columns: ['order_id'] } } };
-    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, unique] }, deps);
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
+    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
     expect(run.engine).toBe('job');
     // the job keeps running; cancelling the run cancels the job
     for (let i = 0; jobs.started.at(-1)?.runId !== run.id; i++) {
