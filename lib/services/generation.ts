@@ -34,7 +34,7 @@ import {
   type SamplingPlan,
   type TableSchema,
 } from '@/lib/dqx';
-import { badRequest, conflict, isAppError, notFound } from '@/lib/errors';
+import { badRequest, conflict, isAppError } from '@/lib/errors';
 import { trackJob } from '@/lib/jobs/local/job-tracking';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
 import { RunFailure } from '@/lib/jobs/local/run-failure';
@@ -42,13 +42,14 @@ import { ProfileOptionsSchema as JobProfileOptionsSchema, type GenerationResult 
 import type { JobHandle } from '@/lib/jobs/port';
 import { generateRulesWithModel, type CheckSummary } from '@/lib/llm';
 import { quoteQualified } from '@/lib/sql/quote';
-import type { TableDescription, TableRef } from '@/lib/warehouse/port';
+import type { TableRef } from '@/lib/warehouse/port';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
 import { createRun, getRun, setRunExternalId, type RunDto } from './runs';
 import { parseTableName } from './table-name';
+import { describeOrFail, schemaOf } from './table-schema';
 
 export type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
 
@@ -115,11 +116,6 @@ const JOB_STEPS: StepSpec[] = [
   { key: 'wait_job', label: 'Profile and generate with DQX in the job', weight: 12 },
   { key: 'merge', label: 'Merge and validate the rules', weight: 1 },
 ];
-
-const schemaOf = (name: string, description: TableDescription): TableSchema => ({
-  name,
-  columns: description.columns.map((c) => ({ name: c.name, type: c.type })),
-});
 
 function zodIssues(error: z.ZodError, prefix: string) {
   return error.issues.map((i) => ({ path: [prefix, ...i.path].join('.'), message: i.message }));
@@ -239,7 +235,7 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
   // Compile once now, so a bad option (an unsafe filter, say) is a 400 and not a failed run.
   const wh = d.warehouseOf(caller);
   try {
-    compileProfile(schemaOf(readable.name, readable.description), quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
+    compileProfile(schemaOf(readable.name, readable.description.columns), quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
       dialect: wh.dialect,
       options,
       sampleRows: input.sampleRows,
@@ -308,12 +304,8 @@ async function generateLocally(
   engine: 'local' | 'warehouse',
 ): Promise<RunSuccess> {
   const wh = d.warehouseOf(caller);
-  const description = await ctx.step('describe', async () => {
-    const found = await wh.describeTable(p.ref);
-    if (!found) throw notFound(`Table ${p.tableName} was not found, or you do not have permission to read it any more.`);
-    return found;
-  });
-  const schema = schemaOf(p.tableName, description);
+  const description = await ctx.step('describe', () => describeOrFail(wh, p.ref, p.tableName));
+  const schema = schemaOf(p.tableName, description.columns);
   const source = quoteQualified(wh.dialect, [description.catalog, description.schema, description.table]);
 
   const profile = await ctx.step(

@@ -25,7 +25,6 @@ import {
   tablesReadBy,
   validateChecks,
   type DqxCheck,
-  type RuleIssue,
   type SampleEntry,
   type TableSchema,
   type ValidationSummary,
@@ -37,11 +36,13 @@ import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local
 import { RunFailure } from '@/lib/jobs/local/run-failure';
 import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
-import type { Cell, ColumnInfo, TableDescription, TableRef, Warehouse } from '@/lib/warehouse/port';
+import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
+import { refuseInvalid } from './invalid-rules';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
 import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
+import { describeOrFail, schemaOf } from './table-schema';
 import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
 
 export type { StartValidationInput } from './validation-schemas';
@@ -125,26 +126,6 @@ const JOB_STEPS: StepSpec[] = [
   { key: 'wait_job', label: 'Validate with DQX in the job', weight: 12 },
   { key: 'results', label: 'Record the results', weight: 1 },
 ];
-
-const schemaOf = (name: string, columns: { name: string; type: string }[]): TableSchema => ({
-  name,
-  columns: columns.map((c) => ({ name: c.name, type: c.type })),
-});
-
-function describeIssue(issue: RuleIssue): string {
-  const where = issue.ruleIndex === null ? 'Rule set' : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
-  return `${where}: ${issue.message}`;
-}
-
-function refuseInvalid(errors: RuleIssue[], warnings: RuleIssue[]): void {
-  if (errors.length === 0) return;
-  const shown = errors.slice(0, 3).map(describeIssue).join('; ');
-  const more = errors.length > 3 ? `; and ${errors.length - 3} more` : '';
-  throw badRequest(`The rules do not validate (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown}${more}.`, {
-    errors,
-    warnings,
-  });
-}
 
 // ---- Key columns and ordering ----
 
@@ -481,12 +462,6 @@ export function validationOutcome(
     rule_results: ruleResults(rules),
     message: `${dryRun ? 'Dry run: ' : ''}${runSummary.total_rows} rows, ${runSummary.error_rows} with errors, ${runSummary.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
   };
-}
-
-async function describeOrFail(wh: Warehouse, ref: TableRef, tableName: string): Promise<TableDescription> {
-  const found = await wh.describeTable(ref);
-  if (!found) throw notFound(`Table ${tableName} was not found, or you do not have permission to read it any more.`);
-  return found;
 }
 
 async function validateLocally(
