@@ -35,9 +35,7 @@ import {
   type TableSchema,
 } from '@/lib/dqx';
 import { badRequest, conflict, isAppError } from '@/lib/errors';
-import { trackJob } from '@/lib/jobs/local/job-tracking';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
-import { RunFailure } from '@/lib/jobs/local/run-failure';
 import { ProfileOptionsSchema as JobProfileOptionsSchema, type GenerationResult } from '@/lib/jobs/contract';
 import type { JobHandle } from '@/lib/jobs/port';
 import { generateRulesWithModel, type CheckSummary } from '@/lib/llm';
@@ -45,9 +43,10 @@ import { quoteQualified } from '@/lib/sql/quote';
 import type { TableRef } from '@/lib/warehouse/port';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
+import { adoptedJob, jobRunTask } from './job-run-task';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
-import { createRun, getRun, setRunExternalId, type RunDto } from './runs';
+import { createRun, getRun, type RunDto } from './runs';
 import { parseTableName } from './table-name';
 import { describeOrFail, schemaOf } from './table-schema';
 
@@ -472,63 +471,51 @@ function generationJobTask(
   d: ResolvedRunDeps,
   existing: JobHandle | null,
 ): RunTask {
-  return {
-    runId,
-    lane: 'wait',
-    steps: existing ? JOB_STEPS.map((s) => (s.key === 'start_job' ? { ...s, done: true } : s)) : JOB_STEPS,
-    async execute(ctx) {
-      const jobRunner = d.jobRunner();
-      const handle =
-        existing ??
-        (await ctx.step('start_job', async () => {
-          const started = await jobRunner.start(
-            {
-              kind: 'generation',
-              runId,
-              table: p.ref,
-              userPrompt: p.request,
-              ...jobSampling(p.sampleRows, p.options),
-              criticality: p.criticality,
-              profileOptions: jobProfileOptions(p.options),
-              aiAssisted: d.modelStatus.configured,
-            },
-            { signal: ctx.signal },
-          );
-          await setRunExternalId(runId, started.externalRunId, d);
-          return started;
-        }));
-      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
-      if (!outcome.ok) {
-        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
-      }
-      if (outcome.kind !== 'generation') throw new Error('The job returned a validation result for a generation run.');
-      const output = await ctx.step('merge', async () =>
-        generationOutputFromJob(outcome.result, p, { configured: d.modelStatus.configured, name: d.modelStatus.model }),
-      );
-      return { output, message: `Generated ${output.rules.length} rules with DQX in a Databricks job.` };
+  return jobRunTask(
+    {
+      runId,
+      kind: 'generation',
+      steps: JOB_STEPS,
+      existing,
+      request: () => ({
+        kind: 'generation',
+        runId,
+        table: p.ref,
+        userPrompt: p.request,
+        ...jobSampling(p.sampleRows, p.options),
+        criticality: p.criticality,
+        profileOptions: jobProfileOptions(p.options),
+        aiAssisted: d.modelStatus.configured,
+      }),
+      async finish(ctx, result) {
+        const output = await ctx.step('merge', async () =>
+          generationOutputFromJob(result, p, { configured: d.modelStatus.configured, name: d.modelStatus.model }),
+        );
+        return { output, message: `Generated ${output.rules.length} rules with DQX in a Databricks job.` };
+      },
     },
-  };
+    d,
+  );
 }
 
 /** A generation job run left by a previous process: follow the job again (see run-runner.ts). */
 export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<RunTask | null> {
-  if (!run.external_id) return null;
+  const job = adoptedJob(run, 'generation');
+  if (!job) return null;
   const d = await resolveRunDeps(deps);
   const params = run.parameters as { request?: string; criticality?: 'error' | 'warn' };
-  const [catalog = '', schema = '', table = ''] = run.table_name.split('.');
-  const handle: JobHandle = { runner: 'databricks', kind: 'generation', appRunId: run.id, externalRunId: run.external_id, url: null };
   return generationJobTask(
     run.id,
     {
       tableName: run.table_name,
-      ref: { catalog, schema, table },
+      ref: job.ref,
       request: params.request ?? '',
       options: parseProfileOptions({}),
       sampleRows: undefined,
       criticality: params.criticality ?? 'error',
     },
     d,
-    handle,
+    job.handle,
   );
 }
 

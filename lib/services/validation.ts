@@ -31,7 +31,6 @@ import {
 } from '@/lib/dqx';
 import { AppError, badRequest, conflict, isAppError, notFound } from '@/lib/errors';
 import type { ValidationResult } from '@/lib/jobs/contract';
-import { trackJob } from '@/lib/jobs/local/job-tracking';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
 import { RunFailure } from '@/lib/jobs/local/run-failure';
 import type { JobHandle } from '@/lib/jobs/port';
@@ -39,9 +38,10 @@ import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
 import { refuseInvalid } from './invalid-rules';
+import { adoptedJob, jobRunTask } from './job-run-task';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
-import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
+import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
 import { describeOrFail, schemaOf } from './table-schema';
 import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
 
@@ -575,37 +575,24 @@ export function validationOutcomeFromJob(
 }
 
 function validationJobTask(runId: string, p: ValidationParams, d: ResolvedRunDeps, existing: JobHandle | null): RunTask {
-  return {
-    runId,
-    lane: 'wait',
-    steps: existing ? JOB_STEPS.map((s) => (s.key === 'start_job' ? { ...s, done: true } : s)) : JOB_STEPS,
-    async execute(ctx) {
-      const jobRunner = d.jobRunner();
-      const handle =
-        existing ??
-        (await ctx.step('start_job', async () => {
-          const started = await jobRunner.start(
-            {
-              kind: 'validation',
-              runId,
-              table: p.ref,
-              rules: p.checks as never,
-              rowLimit: p.sampleRows,
-              failingRowsSample: Math.min(1000, Math.max(p.sampleLimit * 5, p.sampleLimit)),
-            },
-            { signal: ctx.signal },
-          );
-          await setRunExternalId(runId, started.externalRunId, d);
-          return started;
-        }));
-      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
-      if (!outcome.ok) {
-        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
-      }
-      if (outcome.kind !== 'validation') throw new Error('The job returned a generation result for a validation run.');
-      return ctx.step('results', async () => validationOutcomeFromJob(outcome.result, p));
+  return jobRunTask(
+    {
+      runId,
+      kind: 'validation',
+      steps: JOB_STEPS,
+      existing,
+      request: () => ({
+        kind: 'validation',
+        runId,
+        table: p.ref,
+        rules: p.checks as never,
+        rowLimit: p.sampleRows,
+        failingRowsSample: Math.min(1000, Math.max(p.sampleLimit * 5, p.sampleLimit)),
+      }),
+      finish: (ctx, result) => ctx.step('results', async () => validationOutcomeFromJob(result, p)),
     },
-  };
+    d,
+  );
 }
 
 /** The rules a validation run used: its saved version, or the draft kept in its parameters. */
@@ -622,17 +609,16 @@ async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'tab
 
 /** A validation job run left by a previous process: follow the job again (see run-runner.ts). */
 export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<RunTask | null> {
-  if (!run.external_id) return null;
+  const job = adoptedJob(run, 'validation');
+  if (!job) return null;
   const d = await resolveRunDeps(deps);
   const checks = await rulesOfRun(d, run);
-  const [catalog = '', schema = '', table = ''] = run.table_name.split('.');
   const params = run.parameters as { sample_rows?: number | null; sample_limit?: number };
-  const handle: JobHandle = { runner: 'databricks', kind: 'validation', appRunId: run.id, externalRunId: run.external_id, url: null };
   return validationJobTask(
     run.id,
     {
       tableName: run.table_name,
-      ref: { catalog, schema, table },
+      ref: job.ref,
       checks,
       version: run.rule_set_version,
       fingerprint: run.rule_set_fingerprint ?? ruleSetFingerprint(checks),
@@ -640,7 +626,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
       sampleLimit: params.sample_limit ?? 10,
     },
     d,
-    handle,
+    job.handle,
   );
 }
 
