@@ -124,6 +124,7 @@ describe('the job path (databricks mode)', () => {
     expect(jobs.started.at(-1)).toMatchObject({ kind: 'validation', runId: run.id, table: { catalog: 'spark_catalog', schema: 'dqx_test', table: 'orders' }, rules: RULES, rowLimit: null });
 
     expect(done.summary).toMatchObject({ total_rows: 200, valid_rows: 189, error_rows: 11, warning_rows: 7, pass_rate: 0.945, dry_run: false });
+    expect(done.progress.message).toBe('validated 200 rows with DQX in a Databricks job.');
     const expanded = expandChecks(RULES);
     expect(done.rule_results.map((r) => [r.rule_name, r.failing_rows, r.rows_evaluated, r.rule_fingerprint])).toEqual([
       ['customer_present', 8, 200, expanded[0]!.fingerprint],

@@ -169,6 +169,7 @@ describe('validation runs', () => {
     const { run, out, summary } = await validate({ table: ORDERS, rules, sampleRows: 200 });
     expect(summary).toMatchObject({ total_rows: 200, dry_run: true });
     expect(out).toMatchObject({ dry_run: true, sample_rows: 200 });
+    expect(run.progress.message).toMatch(/^Dry run: 200 rows, \d+ with errors, 0 with warnings only; [01] of 1 rules found failing rows\.$/);
     expect(run.parameters).toMatchObject({ dry_run: true, sample_rows: 200, draft: true, rules });
     expect(run.rule_set_version).toBeNull();
     expect(run.rule_set_fingerprint).toMatch(/^[0-9a-f]{64}$/);

@@ -387,10 +387,44 @@ function sampleOf(
   };
 }
 
+type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>;
+
+/** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
+function outcomeOf(
+  p: OutcomeParams,
+  evaluated: {
+    columns: { name: string; type: string }[];
+    keys: string[];
+    rules: ValidationRuleOut[];
+    engine: ValidationOutput['engine'];
+    validatedAt: string;
+  },
+  counts: { total: number; valid: number; error: number; warning: number },
+): { output: ValidationOutput; summary: ValidationRunSummary; rule_results: RuleResultInput[] } {
+  const dryRun = p.sampleRows !== null;
+  return {
+    output: {
+      table_name: p.tableName,
+      rule_set_version: p.version,
+      rule_set_fingerprint: p.fingerprint,
+      dry_run: dryRun,
+      sample_rows: p.sampleRows,
+      sample_limit: p.sampleLimit,
+      columns: evaluated.columns,
+      key_columns: evaluated.keys,
+      rules: evaluated.rules,
+      engine: evaluated.engine,
+      validated_at: evaluated.validatedAt,
+    },
+    summary: summaryOf(counts, evaluated.rules, dryRun),
+    rule_results: ruleResults(evaluated.rules),
+  };
+}
+
 /** The compiled summary as the run's output, summary and per-rule results. */
 export function validationOutcome(
   summary: ValidationSummary,
-  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+  p: OutcomeParams,
   columns: { name: string; type: string }[],
   engine: ValidationOutput['engine'],
 ): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
@@ -436,31 +470,16 @@ export function validationOutcome(
     })),
   ].sort((a, b) => a.index - b.index);
 
-  const dryRun = p.sampleRows !== null;
-  const runSummary = summaryOf(
+  const outcome = outcomeOf(
+    p,
+    { columns: shown, keys, rules, engine, validatedAt: new Date().toISOString() },
     { total: summary.totalRows, valid: summary.validRows, error: summary.errorRows, warning: summary.warningOnlyRows },
-    rules,
-    dryRun,
   );
-  const output: ValidationOutput = {
-    table_name: p.tableName,
-    rule_set_version: p.version,
-    rule_set_fingerprint: p.fingerprint,
-    dry_run: dryRun,
-    sample_rows: p.sampleRows,
-    sample_limit: p.sampleLimit,
-    columns: shown,
-    key_columns: keys,
-    rules,
-    engine,
-    validated_at: new Date().toISOString(),
-  };
-  const failing = runSummary.rules_failed + runSummary.rules_warning;
+  const totals = outcome.summary;
+  const failing = totals.rules_failed + totals.rules_warning;
   return {
-    output,
-    summary: runSummary,
-    rule_results: ruleResults(rules),
-    message: `${dryRun ? 'Dry run: ' : ''}${runSummary.total_rows} rows, ${runSummary.error_rows} with errors, ${runSummary.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
+    ...outcome,
+    message: `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
   };
 }
 
@@ -509,7 +528,7 @@ async function validateLocally(
 /** The validation job's result as the same outcome the SQL path stores. */
 export function validationOutcomeFromJob(
   result: ValidationResult,
-  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+  p: OutcomeParams,
 ): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
   let expanded: ReturnType<typeof expandChecks> = [];
   try {
@@ -548,29 +567,14 @@ export function validationOutcomeFromJob(
     };
   });
   rules.sort((a, b) => a.index - b.index);
-  const dryRun = p.sampleRows !== null;
-  const runSummary = summaryOf(
+  const outcome = outcomeOf(
+    p,
+    { columns: shown, keys, rules, engine: 'job', validatedAt: result.validated_at },
     { total: result.total_rows, valid: result.valid_rows, error: result.error_rows, warning: result.warning_rows },
-    rules,
-    dryRun,
   );
   return {
-    output: {
-      table_name: p.tableName,
-      rule_set_version: p.version,
-      rule_set_fingerprint: p.fingerprint,
-      dry_run: dryRun,
-      sample_rows: p.sampleRows,
-      sample_limit: p.sampleLimit,
-      columns: shown,
-      key_columns: keys,
-      rules,
-      engine: 'job',
-      validated_at: result.validated_at,
-    },
-    summary: runSummary,
-    rule_results: ruleResults(rules),
-    message: `${dryRun ? 'Dry run: ' : ''}validated ${result.total_rows} rows with DQX in a Databricks job.`,
+    ...outcome,
+    message: `${outcome.summary.dry_run ? 'Dry run: ' : ''}validated ${result.total_rows} rows with DQX in a Databricks job.`,
   };
 }
 
