@@ -233,21 +233,26 @@ export function GeneratorWorkspace({
     );
   };
 
+  // The same form in three places: the start card, and to generate again after a run or instead of editing.
+  const generateForm = (disabledReason: string | null = null) => (
+    <GenerateForm
+      table={table}
+      rowCount={rowCount}
+      model={model}
+      mode={mode}
+      initialRequest={request}
+      onRequestChange={setRequest}
+      disabledReason={disabledReason}
+      onStarted={startedRun}
+    />
+  );
+
   const generateCard = (
     <div className="bg-card grid content-start gap-3 rounded-lg border p-4 sm:order-first sm:col-span-2">
       <h3 className="flex items-center gap-2 font-medium">
         <Sparkles aria-hidden className="size-4" /> Generate rules from the data{model.configured ? ' and your request' : ''}
       </h3>
-      <GenerateForm
-        table={table}
-        rowCount={rowCount}
-        model={model}
-        mode={mode}
-        initialRequest={request}
-        onRequestChange={setRequest}
-        disabledReason={runActive ? 'A generation is running (see above); wait for it or cancel it.' : null}
-        onStarted={startedRun}
-      />
+      {generateForm(runActive ? 'A generation is running (see above); wait for it or cancel it.' : null)}
     </div>
   );
 
@@ -312,15 +317,7 @@ export function GeneratorWorkspace({
                     </Button>
                   </div>
                   <p className="text-muted-foreground text-sm">The result replaces the rules in the editor below.</p>
-                  <GenerateForm
-                    table={table}
-                    rowCount={rowCount}
-                    model={model}
-                    mode={mode}
-                    initialRequest={request}
-                    onRequestChange={setRequest}
-                    onStarted={startedRun}
-                  />
+                  {generateForm()}
                 </div>
               ) : (
                 <div>
@@ -357,15 +354,7 @@ export function GeneratorWorkspace({
         <div className="bg-card grid gap-3 rounded-lg border p-4">
           <h3 className="font-medium">Generate rules</h3>
           <p className="text-muted-foreground text-sm">The result replaces the rules in the editor.</p>
-          <GenerateForm
-            table={table}
-            rowCount={rowCount}
-            model={model}
-            mode={mode}
-            initialRequest={request}
-            onRequestChange={setRequest}
-            onStarted={startedRun}
-          />
+          {generateForm()}
         </div>
       )}
 
