@@ -421,6 +421,14 @@ function outcomeOf(
   };
 }
 
+type RuleIdentity = Pick<ValidationRuleOut, 'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'>;
+
+/** Which rule a result is about, taken from a compiled rule (without its SQL and counts). */
+function identityOf(rule: RuleIdentity): RuleIdentity {
+  const { index, name, function: fn, criticality, columns, filter, fingerprint } = rule;
+  return { index, name, function: fn, criticality, columns, filter, fingerprint };
+}
+
 /** The compiled summary as the run's output, summary and per-rule results. */
 export function validationOutcome(
   summary: ValidationSummary,
@@ -438,13 +446,7 @@ export function validationOutcome(
         .map((s) => sampleOf(s.values, [...(s.errors ?? []), ...(s.warnings ?? [])] as SampleEntry[], rule, shown));
       const skipped = rule.status === 'skipped';
       return {
-        index: rule.index,
-        name: rule.name,
-        function: rule.function,
-        criticality: rule.criticality,
-        columns: rule.columns,
-        filter: rule.filter,
-        fingerprint: rule.fingerprint,
+        ...identityOf(rule),
         status: skipped ? ('skipped' as const) : statusOf(rule.criticality, rule.failingRows),
         rows_evaluated: rule.evaluatedRows,
         failing_rows: rule.failingRows,
@@ -454,13 +456,7 @@ export function validationOutcome(
       };
     }),
     ...summary.jobOnly.map((rule) => ({
-      index: rule.index,
-      name: rule.name,
-      function: rule.function,
-      criticality: rule.criticality,
-      columns: rule.columns,
-      filter: rule.filter,
-      fingerprint: rule.fingerprint,
+      ...identityOf(rule),
       status: 'not_evaluated' as const,
       rows_evaluated: null,
       failing_rows: null,
