@@ -2,11 +2,11 @@
 
 import { BrainCircuit, CircleAlert, CircleCheck, FlaskConical, Loader2, Save, Sparkles, X } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 
-import type { RuleItem, TableColumn } from '@/components/rules/rule-model';
-import { externalIssuesFromFieldErrors, type ExternalIssue } from '@/components/rules/rule-issues';
+import type { TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
+import { useRuleSetState } from '@/components/rules/use-rule-set-state';
 import { formatCount, formatRate, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
@@ -31,7 +31,6 @@ import { generationSeed } from './evidence';
 import { GenerateForm, type ModelInfo } from './generate-form';
 import { GenerationSummary } from './generation-summary';
 
-const NO_ISSUES: readonly ExternalIssue[] = [];
 const STORE_LABEL = { pglite: 'embedded Postgres', postgres: 'Postgres', lakebase: 'Lakebase' } as const;
 const DRY_RUN_SIZES = [1_000, 10_000, 100_000] as const;
 
@@ -92,17 +91,8 @@ export function GeneratorWorkspace({
     return typeof r === 'string' ? r : '';
   });
   const [showForm, setShowForm] = useState(false);
-  const [rules, setRules] = useState<RuleSetState | null>(null);
-  const onRulesChange = useCallback((state: RuleSetState) => setRules(state), []);
-
-  // Problems the server found in the rules, shown in the editor until the rules change.
-  const [serverIssues, setServerIssues] = useState<{ items: RuleItem[] | null; list: ExternalIssue[] }>({ items: null, list: [] });
-  const externalIssues = rules && serverIssues.items === rules.items ? serverIssues.list : NO_ISSUES;
-  const reportIssues = (fieldErrors: Record<string, string[]> | undefined) => {
-    const list = externalIssuesFromFieldErrors(fieldErrors);
-    setServerIssues({ items: rules?.items ?? null, list });
-    return list.length;
-  };
+  // The rules in the editor, and problems the server found in them (shown until the rules change).
+  const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
 
   // Dry run
   const [dryRows, setDryRows] = useState<number>(10_000);
@@ -243,21 +233,26 @@ export function GeneratorWorkspace({
     );
   };
 
+  // The same form in three places: the start card, and to generate again after a run or instead of editing.
+  const generateForm = (disabledReason: string | null = null) => (
+    <GenerateForm
+      table={table}
+      rowCount={rowCount}
+      model={model}
+      mode={mode}
+      initialRequest={request}
+      onRequestChange={setRequest}
+      disabledReason={disabledReason}
+      onStarted={startedRun}
+    />
+  );
+
   const generateCard = (
     <div className="bg-card grid content-start gap-3 rounded-lg border p-4 sm:order-first sm:col-span-2">
       <h3 className="flex items-center gap-2 font-medium">
         <Sparkles aria-hidden className="size-4" /> Generate rules from the data{model.configured ? ' and your request' : ''}
       </h3>
-      <GenerateForm
-        table={table}
-        rowCount={rowCount}
-        model={model}
-        mode={mode}
-        initialRequest={request}
-        onRequestChange={setRequest}
-        disabledReason={runActive ? 'A generation is running (see above); wait for it or cancel it.' : null}
-        onStarted={startedRun}
-      />
+      {generateForm(runActive ? 'A generation is running (see above); wait for it or cancel it.' : null)}
     </div>
   );
 
@@ -322,15 +317,7 @@ export function GeneratorWorkspace({
                     </Button>
                   </div>
                   <p className="text-muted-foreground text-sm">The result replaces the rules in the editor below.</p>
-                  <GenerateForm
-                    table={table}
-                    rowCount={rowCount}
-                    model={model}
-                    mode={mode}
-                    initialRequest={request}
-                    onRequestChange={setRequest}
-                    onStarted={startedRun}
-                  />
+                  {generateForm()}
                 </div>
               ) : (
                 <div>
@@ -367,15 +354,7 @@ export function GeneratorWorkspace({
         <div className="bg-card grid gap-3 rounded-lg border p-4">
           <h3 className="font-medium">Generate rules</h3>
           <p className="text-muted-foreground text-sm">The result replaces the rules in the editor.</p>
-          <GenerateForm
-            table={table}
-            rowCount={rowCount}
-            model={model}
-            mode={mode}
-            initialRequest={request}
-            onRequestChange={setRequest}
-            onStarted={startedRun}
-          />
+          {generateForm()}
         </div>
       )}
 

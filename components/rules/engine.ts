@@ -23,6 +23,7 @@ export { getCheck, listChecks } from '@/lib/dqx/catalog';
 export type { ArgumentWidget, CheckDefinition, CheckParam } from '@/lib/dqx/catalog';
 export { ChecksFormatError, parseChecksText, serializeChecks } from '@/lib/dqx/checks-file';
 export { floatValue, isMarker, pyFloatRepr, pyKind, pyRepr } from '@/lib/dqx/py-values';
+export { familyFits, parseSparkType, typeFamily, type TypeFamily } from '@/lib/dqx/spark-types';
 export type { ChecksFormat, Criticality, DqxCheck, TableSchema } from '@/lib/dqx/model';
 export type { DetailedRuleIssue } from '@/lib/dqx/validate';
 

@@ -24,6 +24,33 @@ import { SuggestInput, type SuggestOption } from './suggest-input';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * A field's own draft of a rule value (the text being typed, the rows being edited). It is made
+ * from the value, and made again when the value changes from elsewhere (undo, the code view);
+ * `commit` hands a value to the rule and remembers it, so the field's own change does not replace
+ * what the user is typing with its normal form. `onReset` runs when the draft is made again (to
+ * clear the field's local errors).
+ */
+function useValueDraft<D, V>(
+  value: unknown,
+  draftOf: (value: unknown) => D,
+  onChange: (value: V) => void,
+  onReset?: () => void,
+) {
+  const [synced, setSynced] = useState<unknown>(value);
+  const [draft, setDraft] = useState<D>(() => draftOf(value));
+  if (!same(synced, value)) {
+    setSynced(value);
+    setDraft(draftOf(value));
+    onReset?.();
+  }
+  const commit = (next: V) => {
+    setSynced(next);
+    onChange(next);
+  };
+  return [draft, setDraft, commit] as const;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issues and the frame around a field
 
@@ -175,14 +202,8 @@ export function NumberInput({
   disabled?: boolean;
 }) {
   const shownText = (v: unknown) => numberText(v) ?? (v === undefined || v === null ? '' : JSON.stringify(v));
-  const [synced, setSynced] = useState<unknown>(value);
-  const [text, setText] = useState(() => shownText(value));
   const [error, setError] = useState<string | null>(null);
-  if (!same(synced, value)) {
-    setSynced(value);
-    setText(shownText(value));
-    setError(null);
-  }
+  const [text, setText, commit] = useValueDraft(value, shownText, onChange, () => setError(null));
   const errorId = `${id}-local`;
   return (
     <>
@@ -204,10 +225,8 @@ export function NumberInput({
               : integer
                 ? parseIntegerText(t)
                 : parseNumberText(t);
-          const next = parsed.ok ? parsed.value : undefined;
           setError(parsed.ok ? null : parsed.message);
-          setSynced(next);
-          onChange(next);
+          commit(parsed.ok ? parsed.value : undefined);
         }}
       />
       {error && <LocalError id={errorId} message={error} />}
@@ -365,21 +384,13 @@ export function LimitInput({
   unknownColumn?: boolean;
 }) {
   const draftOf = (v: unknown): ValueDraft => describeValue(v) ?? { kind: defaultKind, text: '' };
-  const [synced, setSynced] = useState<unknown>(value);
-  const [draft, setDraft] = useState<ValueDraft>(() => draftOf(value));
   const [error, setError] = useState<string | null>(null);
-  if (!same(synced, value)) {
-    setSynced(value);
-    setDraft(draftOf(value));
-    setError(null);
-  }
+  const [draft, setDraft, commit] = useValueDraft(value, draftOf, onChange, () => setError(null));
   const apply = (d: ValueDraft) => {
     setDraft(d);
     const parsed = valueFromDraft(d, value);
-    const next = parsed.ok ? parsed.value : undefined;
     setError(parsed.ok ? null : parsed.message);
-    setSynced(next);
-    onChange(next);
+    commit(parsed.ok ? parsed.value : undefined);
   };
   return (
     <>
@@ -435,24 +446,16 @@ export function ValueListInput({
   const list = Array.isArray(value) ? value : null;
   const draftsOf = (v: unknown): ValueDraft[] =>
     Array.isArray(v) ? v.map((x) => describeValue(x) ?? { kind: defaultKind, text: '' }) : [];
-  const [synced, setSynced] = useState<unknown>(value);
-  const [drafts, setDrafts] = useState<ValueDraft[]>(() => draftsOf(value));
   const [errors, setErrors] = useState<(string | null)[]>([]);
+  const [drafts, setDrafts, commit] = useValueDraft(value, draftsOf, onChange, () => setErrors([]));
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  if (!same(synced, value)) {
-    setSynced(value);
-    setDrafts(draftsOf(value));
-    setErrors([]);
-  }
 
   const emit = (next: ValueDraft[]) => {
     setDrafts(next);
     const results = next.map((d, i) => valueFromDraft(d, list?.[i]));
     setErrors(results.map((r) => (r.ok ? null : r.message)));
     const values = results.map((r) => (r.ok && r.value !== undefined ? r.value : null));
-    const out = next.length ? values : undefined;
-    setSynced(out);
-    onChange(out);
+    commit(next.length ? values : undefined);
   };
 
   const add = (at: number, kind: ValueKind) => {
@@ -702,14 +705,8 @@ export function JsonInput({
   disabled?: boolean;
 }) {
   const textOf = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 2));
-  const [synced, setSynced] = useState<unknown>(value);
-  const [text, setText] = useState(() => textOf(value));
   const [error, setError] = useState<string | null>(null);
-  if (!same(synced, value)) {
-    setSynced(value);
-    setText(textOf(value));
-    setError(null);
-  }
+  const [text, setText, commit] = useValueDraft(value, textOf, onChange, () => setError(null));
   const errorId = `${id}-local`;
   return (
     <>
@@ -726,15 +723,13 @@ export function JsonInput({
           setText(t);
           if (t.trim() === '') {
             setError(null);
-            setSynced(undefined);
-            onChange(undefined);
+            commit(undefined);
             return;
           }
           try {
             const parsed = JSON.parse(t) as unknown;
             setError(null);
-            setSynced(parsed);
-            onChange(parsed);
+            commit(parsed);
           } catch {
             setError('Not valid JSON yet: the rule keeps its previous value until it is.');
           }
@@ -772,20 +767,13 @@ export function KeyValueInput({
           typeof val === 'string' ? { key, value: val } : { key, value: JSON.stringify(val), raw: val },
         )
       : [];
-  const [synced, setSynced] = useState<unknown>(value);
-  const [rows, setRows] = useState<KeyValueRow[]>(() => rowsOf(value));
-  if (!same(synced, value)) {
-    setSynced(value);
-    setRows(rowsOf(value));
-  }
+  const [rows, setRows, commit] = useValueDraft(value, rowsOf, onChange);
   const uid = useId();
   const emit = (next: KeyValueRow[]) => {
     setRows(next);
     const out: Record<string, unknown> = {};
     for (const r of next) if (r.key.trim() && !(r.key in out)) out[r.key] = 'raw' in r ? r.raw : r.value;
-    const result = Object.keys(out).length ? out : undefined;
-    setSynced(result);
-    onChange(result);
+    commit(Object.keys(out).length ? out : undefined);
   };
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);

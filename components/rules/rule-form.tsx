@@ -20,7 +20,7 @@ import {
   setRuleField,
   type ValueKind,
 } from './argument-values';
-import { columnOptions, typeFamily } from './column-options';
+import { columnOptions, columnTypeFamily } from './column-options';
 import { getCheck, listChecks, type CheckDefinition } from './engine';
 import { ChipListInput, FieldIssues, FieldShell, IssueText } from './rule-fields';
 import { fieldDomId, focusCandidates, issuesAt, type EditorIssue, type RuleIssues } from './rule-issues';
@@ -97,7 +97,7 @@ export function valueKindFor(
   const name = typeof column === 'string' ? column : typeof fec?.[0] === 'string' ? fec[0] : null;
   const type = columns.find((c) => c.name === name)?.type;
   if (!type) return 'text';
-  switch (typeFamily(type)) {
+  switch (columnTypeFamily(type)) {
     case 'numeric':
       return 'number';
     case 'date':

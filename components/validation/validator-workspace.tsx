@@ -3,11 +3,12 @@
 import { CircleAlert, FilePenLine, Loader2, Play, Save, Sparkles, X } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 
-import { externalIssuesFromFieldErrors, type ExternalIssue } from '@/components/rules/rule-issues';
-import type { RawRule, RuleItem, TableColumn } from '@/components/rules/rule-model';
+import { externalIssuesFromFieldErrors } from '@/components/rules/rule-issues';
+import type { RawRule, TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
+import { useRuleSetState } from '@/components/rules/use-rule-set-state';
 import { formatCount, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
@@ -25,8 +26,6 @@ import type { Dialect } from '@/lib/sql/quote';
 import { PreviousRuns } from './previous-runs';
 import { RulesPreview } from './rules-preview';
 import { ValidationResults, type FailingRowsSelection } from './validation-results';
-
-const NO_ISSUES: readonly ExternalIssue[] = [];
 
 export interface SelectedVersion {
   version: number;
@@ -88,10 +87,7 @@ export function ValidatorWorkspace({
     url.set({ rule: next?.rule ?? null, rows: next?.page ?? null }, { push: next?.page !== null && next?.page !== undefined });
 
 
-  const [rules, setRules] = useState<RuleSetState | null>(null);
-  const onRulesChange = useCallback((state: RuleSetState) => setRules(state), []);
-  const [serverIssues, setServerIssues] = useState<{ items: RuleItem[] | null; list: ExternalIssue[] }>({ items: null, list: [] });
-  const externalIssues = rules && serverIssues.items === rules.items ? serverIssues.list : NO_ISSUES;
+  const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
 
   const [start, setStart] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
   const [saved, setSaved] = useState<{ version: number; message: string } | { error: string } | null>(null);
@@ -114,9 +110,9 @@ export function ValidatorWorkspace({
       fieldErrors: undefined,
     }));
     if (!result.ok) {
-      const list = externalIssuesFromFieldErrors(result.fieldErrors);
-      if ('rules' in input) setServerIssues({ items: rules?.items ?? null, list });
-      setStart({ pending: false, error: list.length ? `${result.message} The problems are marked at the rules.` : result.message });
+      // a saved version's problems have no editor to be shown in
+      const placed = 'rules' in input ? reportIssues(result.fieldErrors) : externalIssuesFromFieldErrors(result.fieldErrors).length;
+      setStart({ pending: false, error: placed ? `${result.message} The problems are marked at the rules.` : result.message });
       return;
     }
     setStart({ pending: false, error: null });
@@ -133,7 +129,7 @@ export function ValidatorWorkspace({
       metadata: { source: 'validator draft', based_on_version: selected?.version ?? null },
     }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
     if (!result.ok) {
-      setServerIssues({ items: rules.items, list: externalIssuesFromFieldErrors(result.fieldErrors) });
+      reportIssues(result.fieldErrors);
       setSaved({ error: result.message });
       return;
     }

@@ -230,14 +230,8 @@ export async function tablePassRates(db: Db, tableName: string, limit: number): 
   return rows.reverse().map((r) => ({ ...r, finished_at: r.finished_at as Date }));
 }
 
-export interface RulePassRatePoint extends PassRatePoint {
-  rule_name: string;
-  rule_fingerprint: string;
-  function: string;
-  criticality: 'error' | 'warn';
-  rows_evaluated: number;
-  failing_rows: number;
-}
+/** A run's point with one rule's result in it. */
+export type RulePassRatePoint = PassRatePoint & Omit<RunRuleResult, 'run_id' | 'rule_index' | 'pass_rate'>;
 
 /** Per-rule pass rates over the table's succeeded validation runs, oldest first. */
 export async function rulePassRates(

@@ -4,7 +4,7 @@
  * `NaN`/`Infinity` are accepted, and a repeated key keeps its last value. Values that JavaScript
  * cannot hold exactly become the markers of `py-values.ts`.
  */
-import { floatValue, isMarker, parsePyFloat, pyFloatRepr, pyKind, pyStr } from './py-values';
+import { floatValue, pyFloatNumber, pyIntText, pyJsonFloat, pyKind, pyStr } from './py-values';
 
 export class JsonTextError extends Error {
   constructor(
@@ -153,14 +153,6 @@ export function parsePythonJson(text: string): unknown {
   return value;
 }
 
-/** A Python float as a JSON number token (`Infinity`/`NaN` as Python's json module writes them). */
-function floatToken(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  return pyFloatRepr(n);
-}
-
 /**
  * Write model values as JSON that Python's `json.load` reads back to the same values. Dates are
  * written as their ISO strings (as DQX's own `save_checks` does), Decimals as DQX's marker object.
@@ -174,9 +166,9 @@ export function stringifyPythonJson(value: unknown, indent = 2): string {
       case 'bool':
         return v ? 'true' : 'false';
       case 'int':
-        return isMarker(v) ? (v as { __int__: string }).__int__ : String(v);
+        return pyIntText(v);
       case 'float':
-        return floatToken(isMarker(v) ? parsePyFloat((v as { __float__: string }).__float__) : (v as number));
+        return pyJsonFloat(pyFloatNumber(v));
       case 'str':
         return JSON.stringify(v);
       case 'date':

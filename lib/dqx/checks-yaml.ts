@@ -13,8 +13,9 @@ import {
   formatPyDate,
   formatPyDatetime,
   isMarker,
-  parsePyFloat,
+  pyFloatNumber,
   pyFloatRepr,
+  pyIntText,
   pyKind,
   type PyDateTime,
 } from './py-values';
@@ -343,9 +344,9 @@ function yamlScalar(v: unknown, indent: string): string | null {
     case 'bool':
       return v ? 'true' : 'false';
     case 'int':
-      return isMarker(v) ? (v as { __int__: string }).__int__ : String(v);
+      return pyIntText(v);
     case 'float':
-      return yamlFloat(isMarker(v) ? parsePyFloat((v as { __float__: string }).__float__) : (v as number));
+      return yamlFloat(pyFloatNumber(v));
     case 'str':
       return yamlString(v as string, indent);
     case 'date':

@@ -10,14 +10,14 @@
  */
 import {
   formatPyDate,
-  isMarker,
   javaDoubleToString,
   javaFloatToString,
   numericValue,
   parsePyDatetimeStr,
-  parsePyFloat,
   pyDatetimeToUtc,
+  pyFloatNumber,
   pyFromIsoformat,
+  pyIntText,
   pyIsDigit,
   pyKind,
   type PyDateTime,
@@ -163,13 +163,9 @@ export function resolveLimit(value: unknown): LimitValue | null {
     case 'bool':
       return { kind: 'bool', value: value as boolean, type: { kind: 'boolean' } };
     case 'int':
-      return pyIntLiteral(isMarker(value) ? (value as { __int__: string }).__int__ : String(value));
-    case 'float': {
-      const n = isMarker(value)
-        ? parsePyFloat((value as { __float__: string }).__float__)
-        : (value as number);
-      return { kind: 'double', value: n, type: { kind: 'double' } };
-    }
+      return pyIntLiteral(pyIntText(value));
+    case 'float':
+      return { kind: 'double', value: pyFloatNumber(value), type: { kind: 'double' } };
     case 'decimal':
       return pyDecimalLiteral((value as { __decimal__: string }).__decimal__);
     case 'date':

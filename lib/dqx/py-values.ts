@@ -79,6 +79,16 @@ export function numericValue(value: unknown): number | null {
   return null;
 }
 
+/** The digits of a value `pyKind` calls `int`: a safe integer, a bigint, or an `__int__` marker. */
+export function pyIntText(value: unknown): string {
+  return isMarker(value) ? (value as { __int__: string }).__int__ : String(value);
+}
+
+/** The number a value `pyKind` calls `float` stands for: a JS number, or a `__float__` marker. */
+export function pyFloatNumber(value: unknown): number {
+  return isMarker(value) ? parsePyFloat((value as { __float__: string }).__float__) : (value as number);
+}
+
 export function parsePyFloat(text: string): number {
   const t = text.trim().toLowerCase();
   if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
@@ -206,7 +216,7 @@ export function pyRepr(value: unknown): string {
     case 'bool':
       return value ? 'True' : 'False';
     case 'int':
-      return isMarker(value) ? (value as { __int__: string }).__int__ : String(value);
+      return pyIntText(value);
     case 'float':
       return isMarker(value) ? (value as { __float__: string }).__float__ : pyFloatRepr(value as number);
     case 'str':
@@ -312,6 +322,14 @@ export function compareCodePoints(a: string, b: string): number {
   }
 }
 
+/** A Python float as `json.dumps` writes it (`NaN`, `Infinity` and `-Infinity` for the non-finite). */
+export function pyJsonFloat(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  return pyFloatRepr(n);
+}
+
 /**
  * `json.dumps(value, sort_keys=True, default=str)`. Markers are rendered as the Python object
  * they stand for would be after DQX's `normalize_bound_args` (dates become their `str()`,
@@ -324,16 +342,9 @@ export function pyJsonDumps(value: unknown): string {
     case 'bool':
       return value ? 'true' : 'false';
     case 'int':
-      return isMarker(value) ? (value as { __int__: string }).__int__ : String(value);
-    case 'float': {
-      const n = isMarker(value)
-        ? parsePyFloat((value as { __float__: string }).__float__)
-        : (value as number);
-      if (Number.isNaN(n)) return 'NaN';
-      if (n === Infinity) return 'Infinity';
-      if (n === -Infinity) return '-Infinity';
-      return pyFloatRepr(n);
-    }
+      return pyIntText(value);
+    case 'float':
+      return pyJsonFloat(pyFloatNumber(value));
     case 'str':
       return jsonEscapeString(value as string);
     case 'list':

@@ -3,6 +3,7 @@
  * `array<string>`, `struct<a:int,b:string>`, ...) and DDL schemas (`a INT, b STRING NOT NULL`),
  * Spark's `simpleString` rendering, and the type families table-aware validation works with.
  */
+import type { ColumnTypeFamily } from './catalog/types';
 
 export type SparkType =
   | { kind: 'string' }
@@ -66,9 +67,25 @@ const SIMPLE: Record<string, SparkType> = {
   variant: { kind: 'variant' },
 };
 
+/**
+ * How forgiving the parser is. Strict (the default) follows Spark's own parser: an unsupported type
+ * name anywhere is an error. `keepUnknown` reads type strings the way warehouses print them for the
+ * profiler: an unfamiliar type name (with any `(...)` arguments, e.g. `geometry(4326)`) becomes an
+ * `unknown` node where it stands, `char`/`varchar` may come without a length (then `string`), and
+ * unquoted struct field names may hold any character but white space, `:`, `,`, `<`, `>` and `` ` ``.
+ */
+interface ParseMode {
+  keepUnknown: boolean;
+}
+
+const STRICT: ParseMode = { keepUnknown: false };
+
 class TypeParser {
   pos = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly mode: ParseMode = STRICT,
+  ) {}
 
   ws() {
     while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
@@ -113,7 +130,8 @@ class TypeParser {
         this.pos++;
       }
     }
-    const m = /^[\p{L}\p{N}_]+/u.exec(this.text.slice(this.pos));
+    const bare = this.mode.keepUnknown ? /^[^:\s,<>`]+/ : /^[\p{L}\p{N}_]+/u;
+    const m = bare.exec(this.text.slice(this.pos));
     if (!m) throw new SparkTypeError(`Expected a field name at position ${this.pos} in '${this.text}'`);
     this.pos += m[0].length;
     return m[0];
@@ -145,23 +163,7 @@ class TypeParser {
     }
     if (name === 'struct') {
       this.eat('<');
-      const fields: SparkField[] = [];
-      if (!this.peek('>')) {
-        for (;;) {
-          const fieldName = this.identifier();
-          this.ws();
-          if (this.text[this.pos] === ':') this.pos++;
-          const type = this.type();
-          const nullable = !this.notNull();
-          const comment = this.comment();
-          fields.push({ name: fieldName, type, nullable, ...(comment !== undefined ? { comment } : {}) });
-          if (this.peek(',')) {
-            this.eat(',');
-            continue;
-          }
-          break;
-        }
-      }
+      const fields = this.peek('>') ? [] : this.fields();
       this.eat('>');
       return { kind: 'struct', fields };
     }
@@ -180,6 +182,7 @@ class TypeParser {
       return { kind: 'decimal', precision: 10, scale: 0 };
     }
     if (name === 'varchar' || name === 'char' || name === 'character') {
+      if (this.mode.keepUnknown && !this.peek('(')) return { kind: 'string' };
       this.eat('(');
       const length = this.int();
       this.eat(')');
@@ -192,7 +195,33 @@ class TypeParser {
     }
     const simple = SIMPLE[name];
     if (simple) return simple;
+    if (this.mode.keepUnknown) return { kind: 'unknown', text: name + this.typeArguments() };
     throw new SparkTypeError(`Unsupported data type '${name}' in '${this.text}'`);
+  }
+
+  /** The `(...)` after a type name, as written, or '' when there is none. */
+  typeArguments(): string {
+    if (!this.peek('(')) return '';
+    const start = this.pos;
+    while (this.pos < this.text.length && this.text[this.pos] !== ')') this.pos++;
+    this.eat(')');
+    return this.text.slice(start, this.pos);
+  }
+
+  /** `name[:] type [NOT NULL] [COMMENT '...']`, separated by commas: a struct's or a DDL schema's fields. */
+  fields(): SparkField[] {
+    const fields: SparkField[] = [];
+    for (;;) {
+      const name = this.identifier();
+      this.ws();
+      if (this.text[this.pos] === ':') this.pos++;
+      const type = this.type();
+      const nullable = !this.notNull();
+      const comment = this.comment();
+      fields.push({ name, type, nullable, ...(comment !== undefined ? { comment } : {}) });
+      if (!this.peek(',')) return fields;
+      this.eat(',');
+    }
   }
 
   notNull(): boolean {
@@ -222,16 +251,31 @@ class TypeParser {
   }
 }
 
+/** The whole text as one type; throws SparkTypeError when it is not. */
+function parseWhole(text: string, mode: ParseMode = STRICT): SparkType {
+  const p = new TypeParser(text, mode);
+  const t = p.type();
+  p.end();
+  return t;
+}
+
 /** Parse a Spark type string as reported by a warehouse. Unknown types become `{kind:'unknown'}`. */
 export function parseSparkType(text: string): SparkType {
   try {
-    const p = new TypeParser(text);
-    const t = p.type();
-    p.end();
-    return t;
+    return parseWhole(text);
   } catch {
     return { kind: 'unknown', text };
   }
+}
+
+/**
+ * Parse a Spark type string as a warehouse reports it, keeping what the parser does not know as
+ * `unknown` nodes where they stand (so `struct<a:int,b:geometry(4326)>` is still a struct with an
+ * `int` field), as the profiler needs to flatten and classify every field. Throws SparkTypeError
+ * when the text is malformed.
+ */
+export function parseSparkTypeKeepingUnknown(text: string): SparkType {
+  return parseWhole(text, { keepUnknown: true });
 }
 
 /**
@@ -240,33 +284,15 @@ export function parseSparkType(text: string): SparkType {
  * Throws SparkTypeError when the text does not parse.
  */
 export function parseSchemaDdl(text: string): SparkType {
-  // a single type
   try {
-    const p = new TypeParser(text);
-    const t = p.type();
-    p.end();
-    return t;
+    return parseWhole(text);
   } catch {
-    // fall through to the field-list form
+    // not a single type: a field list
   }
   const p = new TypeParser(text);
-  const fields: SparkField[] = [];
   p.ws();
-  if (p.pos === text.length) return { kind: 'struct', fields };
-  for (;;) {
-    const name = p.identifier();
-    p.ws();
-    if (p.text[p.pos] === ':') p.pos++;
-    const type = p.type();
-    const nullable = !p.notNull();
-    const comment = p.comment();
-    fields.push({ name, type, nullable, ...(comment !== undefined ? { comment } : {}) });
-    if (p.peek(',')) {
-      p.eat(',');
-      continue;
-    }
-    break;
-  }
+  if (p.pos === text.length) return { kind: 'struct', fields: [] };
+  const fields = p.fields();
   p.end();
   return { kind: 'struct', fields };
 }
@@ -295,18 +321,11 @@ export function simpleString(t: SparkType): string {
   }
 }
 
-export type TypeFamily =
-  | 'string'
-  | 'numeric'
-  | 'boolean'
-  | 'date'
-  | 'timestamp'
-  | 'binary'
-  | 'array'
-  | 'map'
-  | 'struct'
-  | 'variant'
-  | 'other';
+/**
+ * The family of a Spark type, as DQX's checks group the types they accept: the check catalog's
+ * families (`CheckParam.columnTypes`) without its `any`, plus `other` for types in none of them.
+ */
+export type TypeFamily = Exclude<ColumnTypeFamily, 'any'> | 'other';
 
 export function typeFamily(t: SparkType): TypeFamily {
   switch (t.kind) {
@@ -342,6 +361,15 @@ export function typeFamily(t: SparkType): TypeFamily {
     default:
       return 'other';
   }
+}
+
+/**
+ * Whether a column of this family suits a check parameter accepting `accepted` (no list, or `any`,
+ * accepts everything). `other` always fits: a type the engine cannot place gets the benefit of the
+ * doubt, and DQX decides when it runs.
+ */
+export function familyFits(family: TypeFamily, accepted: readonly ColumnTypeFamily[] | undefined): boolean {
+  return !accepted || accepted.includes('any') || family === 'other' || accepted.includes(family);
 }
 
 /** The type of a nested field path inside a struct type, or null. Names compare case-insensitively. */

@@ -16,14 +16,14 @@
  */
 import { getCheck } from './catalog';
 import { annotationDisplayName, isListOrigin, matchesAnnotation, type PyTypeNode } from './catalog/py-types';
-import type { CheckDefinition, ColumnTypeFamily, NamingOptions } from './catalog/types';
+import type { CheckDefinition, NamingOptions } from './catalog/types';
 import { expandChecks } from './fingerprint';
 import { javaRegexToRe2 } from './java-regex';
 import { isNumericLiteral, resolveLimit, type LimitValue } from './literals';
 import type { DqxCheck, RuleIssue, RuleSetValidation, TableSchema } from './model';
 import { pyJsonDumps, pyRepr } from './py-values';
 import { fragmentProblem, isSqlQuerySafe } from './spark-sql';
-import { typeFamily, type SparkType } from './spark-types';
+import { familyFits, typeFamily, type SparkType } from './spark-types';
 import { TableResolver } from './table-resolver';
 import type { Dialect } from '@/lib/sql/quote';
 
@@ -482,9 +482,9 @@ function tableIssues(
         continue;
       }
       if (p.name === 'column' && r.resolved?.type) columnType = r.resolved.type;
-      if (p.columnTypes && r.resolved?.type && !p.columnTypes.includes('any')) {
+      if (p.columnTypes && r.resolved?.type) {
         const fam = typeFamily(r.resolved.type);
-        if (fam !== 'other' && !p.columnTypes.includes(fam as ColumnTypeFamily)) {
+        if (!familyFits(fam, p.columnTypes)) {
           out.add(
             'error',
             idx,

@@ -312,23 +312,22 @@ export const ValidationOutput = z
   })
   .describe('The output of a succeeded validation run.');
 
+/** One rule's result in a validation run, as stored with the run. */
+const RuleResultShape = {
+  rule_name: z.string(),
+  rule_fingerprint: z.string(),
+  function: z.string(),
+  criticality: z.enum(['error', 'warn']),
+  rows_evaluated: z.int(),
+  failing_rows: z.int(),
+};
+
 export const RunDetail = z.object({
   ...RunShape,
   output: z
     .union([GenerationOutput, ValidationOutput, z.null()])
     .describe('What the run produced (null until it succeeds).'),
-  rule_results: z.array(
-    z.object({
-      rule_index: z.int(),
-      rule_name: z.string(),
-      rule_fingerprint: z.string(),
-      function: z.string(),
-      criticality: z.enum(['error', 'warn']),
-      rows_evaluated: z.int(),
-      failing_rows: z.int(),
-      pass_rate: z.number(),
-    }),
-  ),
+  rule_results: z.array(z.object({ rule_index: z.int(), ...RuleResultShape, pass_rate: z.number() })),
 });
 
 export const RunPage = z.object({
@@ -348,12 +347,7 @@ export const RulePassRateHistory = z.object({
       finished_at: timestamp,
       rule_set_version: z.int().nullable(),
       pass_rate: z.number(),
-      rule_name: z.string(),
-      rule_fingerprint: z.string(),
-      function: z.string(),
-      criticality: z.enum(['error', 'warn']),
-      rows_evaluated: z.int(),
-      failing_rows: z.int(),
+      ...RuleResultShape,
     }),
   ),
 });

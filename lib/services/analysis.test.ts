@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pgliteTestStore, type TestStore } from '@/db/testing/test-stores';
-import { AppError } from '@/lib/errors';
 import { createChatModel } from '@/lib/llm';
+import { appError } from '@/tests/support/app-error';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 
@@ -17,16 +17,6 @@ const rules = [
   { criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'id' } } },
   { criticality: 'warn', name: 'status_known', check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'new'"] } } },
 ];
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 let store: TestStore;
 let llm: FakeLlm;

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Caller } from '@/lib/auth/caller';
-import { AppError } from '@/lib/errors';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@/lib/warehouse/duckdb';
 import type { Warehouse } from '@/lib/warehouse/port';
+import { appError } from '@/tests/support/app-error';
 
 import { createCatalogService, MAX_CELL_CHARS, type CatalogService } from './catalog';
 
@@ -40,16 +40,6 @@ function counting(wh: Warehouse): Warehouse {
       };
     },
   });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a refusal');
 }
 
 beforeAll(async () => {
@@ -104,14 +94,14 @@ describe('listings', () => {
   });
 
   it('answers 404 for unknown catalogs and schemas, 400 for invalid names', async () => {
-    expect(await refusal(service.listSchemas(ada, 'nope'))).toMatchObject({
+    expect(await appError(service.listSchemas(ada, 'nope'))).toMatchObject({
       status: 404,
       message: expect.stringContaining("'nope'"),
     });
-    expect(await refusal(service.listTables(ada, 'samples', 'nope'))).toMatchObject({ status: 404 });
-    expect(await refusal(service.listTables(ada, 'nope', 'sales'))).toMatchObject({ status: 404 });
-    expect(await refusal(service.listSchemas(ada, 'a.b'))).toMatchObject({ status: 400 });
-    expect(await refusal(service.listTables(ada, 'samples', 'bad name'))).toMatchObject({ status: 400 });
+    expect(await appError(service.listTables(ada, 'samples', 'nope'))).toMatchObject({ status: 404 });
+    expect(await appError(service.listTables(ada, 'nope', 'sales'))).toMatchObject({ status: 404 });
+    expect(await appError(service.listSchemas(ada, 'a.b'))).toMatchObject({ status: 400 });
+    expect(await appError(service.listTables(ada, 'samples', 'bad name'))).toMatchObject({ status: 400 });
   });
 
   it('answers from the cache per caller until the TTL ends', async () => {
@@ -178,9 +168,9 @@ describe('listings', () => {
 
 describe('search', () => {
   it('refuses limits and queries out of range', async () => {
-    expect(await refusal(service.searchTables(ada, 'x', 0))).toMatchObject({ status: 400 });
-    expect(await refusal(service.searchTables(ada, 'x', 101))).toMatchObject({ status: 400 });
-    expect(await refusal(service.searchTables(ada, 'x'.repeat(201)))).toMatchObject({ status: 400 });
+    expect(await appError(service.searchTables(ada, 'x', 0))).toMatchObject({ status: 400 });
+    expect(await appError(service.searchTables(ada, 'x', 101))).toMatchObject({ status: 400 });
+    expect(await appError(service.searchTables(ada, 'x'.repeat(201)))).toMatchObject({ status: 400 });
   });
 
   it('finds tables by part of the name', async () => {
@@ -195,7 +185,7 @@ describe('describe and sample', () => {
     const t = await service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'orders' });
     expect(t.rowCount).toBe(1000);
     expect(
-      await refusal(service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'nope' })),
+      await appError(service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'nope' })),
     ).toMatchObject({
       status: 404,
       message: "Table 'samples.sales.nope' was not found, or you do not have access to it.",
@@ -235,8 +225,8 @@ describe('describe and sample', () => {
 
   it('refuses a sample limit out of range', async () => {
     const ref = { catalog: 'samples', schema: 'web', table: 'reviews' };
-    expect(await refusal(service.sampleTable(ada, ref, 0))).toMatchObject({ status: 400 });
-    expect(await refusal(service.sampleTable(ada, ref, 1001))).toMatchObject({ status: 400 });
+    expect(await appError(service.sampleTable(ada, ref, 0))).toMatchObject({ status: 400 });
+    expect(await appError(service.sampleTable(ada, ref, 1001))).toMatchObject({ status: 400 });
     expect((await service.sampleTable(ada, ref, 1000)).rows).toHaveLength(1000);
   });
 });

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { expandChecks, ruleFingerprint, type DqxCheck } from '@/lib/dqx';
-import { AppError } from '@/lib/errors';
 import { createChatModel } from '@/lib/llm';
+import { appError } from '@/tests/support/app-error';
 import type { ChatRequest } from '@/tests/support/fake-llm/server';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { testCaller } from '@/tests/support/in-memory-warehouse';
@@ -20,16 +20,6 @@ const alice = testCaller('alice@example.com');
 const bob = testCaller('bob@example.com');
 const PRODUCTS = 'samples.sales.products'; // 400 rows
 const CUSTOMERS = 'samples.sales.customers'; // 5012 rows
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 let fx: RunFixture;
 beforeAll(async () => {

@@ -34,21 +34,21 @@ import {
   type SamplingPlan,
   type TableSchema,
 } from '@/lib/dqx';
-import { badRequest, conflict, isAppError, notFound } from '@/lib/errors';
-import { trackJob } from '@/lib/jobs/local/job-tracking';
+import { badRequest, conflict, isAppError } from '@/lib/errors';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
-import { RunFailure } from '@/lib/jobs/local/run-failure';
 import { ProfileOptionsSchema as JobProfileOptionsSchema, type GenerationResult } from '@/lib/jobs/contract';
 import type { JobHandle } from '@/lib/jobs/port';
 import { generateRulesWithModel, type CheckSummary } from '@/lib/llm';
 import { quoteQualified } from '@/lib/sql/quote';
-import type { TableDescription, TableRef } from '@/lib/warehouse/port';
+import type { TableRef } from '@/lib/warehouse/port';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
+import { adoptedJob, jobRunTask } from './job-run-task';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
-import { createRun, getRun, setRunExternalId, type RunDto } from './runs';
+import { createRun, getRun, type RunDto } from './runs';
 import { parseTableName } from './table-name';
+import { describeOrFail, schemaOf } from './table-schema';
 
 export type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
 
@@ -115,11 +115,6 @@ const JOB_STEPS: StepSpec[] = [
   { key: 'wait_job', label: 'Profile and generate with DQX in the job', weight: 12 },
   { key: 'merge', label: 'Merge and validate the rules', weight: 1 },
 ];
-
-const schemaOf = (name: string, description: TableDescription): TableSchema => ({
-  name,
-  columns: description.columns.map((c) => ({ name: c.name, type: c.type })),
-});
 
 function zodIssues(error: z.ZodError, prefix: string) {
   return error.issues.map((i) => ({ path: [prefix, ...i.path].join('.'), message: i.message }));
@@ -239,7 +234,7 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
   // Compile once now, so a bad option (an unsafe filter, say) is a 400 and not a failed run.
   const wh = d.warehouseOf(caller);
   try {
-    compileProfile(schemaOf(readable.name, readable.description), quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
+    compileProfile(schemaOf(readable.name, readable.description.columns), quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
       dialect: wh.dialect,
       options,
       sampleRows: input.sampleRows,
@@ -308,12 +303,8 @@ async function generateLocally(
   engine: 'local' | 'warehouse',
 ): Promise<RunSuccess> {
   const wh = d.warehouseOf(caller);
-  const description = await ctx.step('describe', async () => {
-    const found = await wh.describeTable(p.ref);
-    if (!found) throw notFound(`Table ${p.tableName} was not found, or you do not have permission to read it any more.`);
-    return found;
-  });
-  const schema = schemaOf(p.tableName, description);
+  const description = await ctx.step('describe', () => describeOrFail(wh, p.ref, p.tableName));
+  const schema = schemaOf(p.tableName, description.columns);
   const source = quoteQualified(wh.dialect, [description.catalog, description.schema, description.table]);
 
   const profile = await ctx.step(
@@ -480,63 +471,51 @@ function generationJobTask(
   d: ResolvedRunDeps,
   existing: JobHandle | null,
 ): RunTask {
-  return {
-    runId,
-    lane: 'wait',
-    steps: existing ? JOB_STEPS.map((s) => (s.key === 'start_job' ? { ...s, done: true } : s)) : JOB_STEPS,
-    async execute(ctx) {
-      const jobRunner = d.jobRunner();
-      const handle =
-        existing ??
-        (await ctx.step('start_job', async () => {
-          const started = await jobRunner.start(
-            {
-              kind: 'generation',
-              runId,
-              table: p.ref,
-              userPrompt: p.request,
-              ...jobSampling(p.sampleRows, p.options),
-              criticality: p.criticality,
-              profileOptions: jobProfileOptions(p.options),
-              aiAssisted: d.modelStatus.configured,
-            },
-            { signal: ctx.signal },
-          );
-          await setRunExternalId(runId, started.externalRunId, d);
-          return started;
-        }));
-      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
-      if (!outcome.ok) {
-        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
-      }
-      if (outcome.kind !== 'generation') throw new Error('The job returned a validation result for a generation run.');
-      const output = await ctx.step('merge', async () =>
-        generationOutputFromJob(outcome.result, p, { configured: d.modelStatus.configured, name: d.modelStatus.model }),
-      );
-      return { output, message: `Generated ${output.rules.length} rules with DQX in a Databricks job.` };
+  return jobRunTask(
+    {
+      runId,
+      kind: 'generation',
+      steps: JOB_STEPS,
+      existing,
+      request: () => ({
+        kind: 'generation',
+        runId,
+        table: p.ref,
+        userPrompt: p.request,
+        ...jobSampling(p.sampleRows, p.options),
+        criticality: p.criticality,
+        profileOptions: jobProfileOptions(p.options),
+        aiAssisted: d.modelStatus.configured,
+      }),
+      async finish(ctx, result) {
+        const output = await ctx.step('merge', async () =>
+          generationOutputFromJob(result, p, { configured: d.modelStatus.configured, name: d.modelStatus.model }),
+        );
+        return { output, message: `Generated ${output.rules.length} rules with DQX in a Databricks job.` };
+      },
     },
-  };
+    d,
+  );
 }
 
 /** A generation job run left by a previous process: follow the job again (see run-runner.ts). */
 export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<RunTask | null> {
-  if (!run.external_id) return null;
+  const job = adoptedJob(run, 'generation');
+  if (!job) return null;
   const d = await resolveRunDeps(deps);
   const params = run.parameters as { request?: string; criticality?: 'error' | 'warn' };
-  const [catalog = '', schema = '', table = ''] = run.table_name.split('.');
-  const handle: JobHandle = { runner: 'databricks', kind: 'generation', appRunId: run.id, externalRunId: run.external_id, url: null };
   return generationJobTask(
     run.id,
     {
       tableName: run.table_name,
-      ref: { catalog, schema, table },
+      ref: job.ref,
       request: params.request ?? '',
       options: parseProfileOptions({}),
       sampleRows: undefined,
       criticality: params.criticality ?? 'error',
     },
     d,
-    handle,
+    job.handle,
   );
 }
 

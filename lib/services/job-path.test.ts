@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteTestStore, type TestStore } from '@/db/testing/test-stores';
 import { expandChecks, type DqxCheck } from '@/lib/dqx';
 import { JOB_ERROR_MARKER, JobOutputSchema, type JobRequest } from '@/lib/jobs/contract';
-import { LocalRunner } from '@/lib/jobs/local/local-runner';
+import { LocalRunner, type RunContext } from '@/lib/jobs/local/local-runner';
 import type { JobHandle, JobOutcome, JobRunner, JobState } from '@/lib/jobs/port';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 import { waitForRun } from '@/tests/support/run-fixture';
@@ -21,7 +21,7 @@ import { tableAccessVia } from './access';
 import { startGeneration, type GenerationOutput } from './generation';
 import type { RunDeps } from './run-deps';
 import { requestRunCancel } from './runs';
-import { startValidation, type ValidationOutput } from './validation';
+import { adoptValidationJob, startValidation, type ValidationOutput } from './validation';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
 const recording = (name: string) =>
@@ -124,6 +124,7 @@ describe('the job path (databricks mode)', () => {
     expect(jobs.started.at(-1)).toMatchObject({ kind: 'validation', runId: run.id, table: { catalog: 'spark_catalog', schema: 'dqx_test', table: 'orders' }, rules: RULES, rowLimit: null });
 
     expect(done.summary).toMatchObject({ total_rows: 200, valid_rows: 189, error_rows: 11, warning_rows: 7, pass_rate: 0.945, dry_run: false });
+    expect(done.progress.message).toBe('validated 200 rows with DQX in a Databricks job.');
     const expanded = expandChecks(RULES);
     expect(done.rule_results.map((r) => [r.rule_name, r.failing_rows, r.rows_evaluated, r.rule_fingerprint])).toEqual([
       ['customer_present', 8, 200, expanded[0]!.fingerprint],
@@ -143,10 +144,41 @@ describe('the job path (databricks mode)', () => {
     expect(out.key_columns).toEqual(['order_id']);
   });
 
+  it('follows the job again after a restart without starting another, and stores the same result', async () => {
+    jobs.next = { outcome: outcomeOf('validation-success') };
+    const run = await startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 }, deps);
+    const done = await waitForRun(alice, run.id, deps);
+    const started = jobs.started.length;
+
+    const task = await adoptValidationJob(done, deps);
+    expect(task!.steps.map((s) => [s.key, s.done ?? false])).toEqual([
+      ['start_job', true],
+      ['wait_job', false],
+      ['results', false],
+    ]);
+    const steps: string[] = [];
+    const ctx: RunContext = {
+      runId: run.id,
+      signal: new AbortController().signal,
+      step: (key, work) => (steps.push(key), work()),
+      skip: async () => undefined,
+      message: async () => undefined,
+      within: async () => undefined,
+      throwIfCancelled: () => undefined,
+    };
+    const again = await task!.execute(ctx);
+    expect(steps).toEqual(['wait_job', 'results']);
+    expect(jobs.started.length).toBe(started);
+    expect(again.output).toEqual(done.output);
+    expect(again.summary).toEqual(done.summary);
+
+    expect(await adoptValidationJob({ ...done, external_id: null }, deps)).toBeNull();
+  });
+
   it('sends rule sets with job-only checks to the job even when not asked to', async () => {
     jobs.next = { outcome: outcomeOf('validation-success'), held: true };
-    const unique: DqxCheck = { criticality: 'error', check: { function: 'is_unique', arguments: { columns: ['order_id'] } } };
-    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, unique] }, deps);
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
+    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
     expect(run.engine).toBe('job');
     // the job keeps running; cancelling the run cancels the job
     for (let i = 0; jobs.started.at(-1)?.runId !== run.id; i++) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@/db';
 import { storeTargets, type TestStore } from '@/db/testing/test-stores';
-import { AppError } from '@/lib/errors';
+import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 
 import { tableAccessVia } from './access';
@@ -35,16 +35,6 @@ const COLUMNS = [
   { name: 'amount', type: 'decimal(10,2)' },
   { name: 'status', type: 'string' },
 ];
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 let tableCounter = 0;
 

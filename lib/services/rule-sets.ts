@@ -22,6 +22,7 @@ import { AppError, badRequest, conflict, notFound } from '@/lib/errors';
 import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
+import { refuseInvalid } from './invalid-rules';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
@@ -145,22 +146,6 @@ function versionDto(row: RulesEvent): RuleSetVersion {
     ai_summary: row.ai_summary,
     metadata: row.metadata,
   };
-}
-
-function describeIssue(issue: RuleIssue): string {
-  const where = issue.ruleIndex === null ? 'Rule set' : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
-  return `${where}: ${issue.message}`;
-}
-
-/** 400 listing the rule errors, or nothing. */
-function refuseInvalid(errors: RuleIssue[], warnings: RuleIssue[]): void {
-  if (errors.length === 0) return;
-  const shown = errors.slice(0, 3).map(describeIssue).join('; ');
-  const more = errors.length > 3 ? `; and ${errors.length - 3} more` : '';
-  throw badRequest(`The rules do not validate (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown}${more}.`, {
-    errors,
-    warnings,
-  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { storeTargets, type TestStore } from '@/db/testing/test-stores';
-import { AppError } from '@/lib/errors';
+import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 
 import { tableAccessVia } from './access';
@@ -23,16 +23,6 @@ import type { StoreDeps } from './store-deps';
 const alice = testCaller('alice@example.com');
 const bob = testCaller('bob@example.com');
 const TABLE = 'main.sales.orders';
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const rule = (name: string, failing: number, evaluated = 100) => ({
   rule_name: name,

@@ -55,14 +55,8 @@ export interface RunPage {
   total: number;
 }
 
-export interface RuleResultInput {
-  rule_name: string;
-  rule_fingerprint: string;
-  function: string;
-  criticality: 'error' | 'warn';
-  rows_evaluated: number;
-  failing_rows: number;
-}
+/** A rule's result as a finished run reports it; its position and pass rate are recorded by completeRun. */
+export type RuleResultInput = Omit<RunRuleResult, 'run_id' | 'rule_index' | 'pass_rate'>;
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));

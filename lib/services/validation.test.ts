@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DqxCheck } from '@/lib/dqx';
-import { AppError } from '@/lib/errors';
 import { DEFECTS, type PlantedDefect } from '@/lib/warehouse/sample-catalog/defects';
 import { SAMPLE_TABLES } from '@/lib/warehouse/sample-catalog/tables';
 import type { Warehouse } from '@/lib/warehouse/port';
+import { appError } from '@/tests/support/app-error';
 import { testCaller } from '@/tests/support/in-memory-warehouse';
 import { openRunFixture, waitForRun, type RunFixture } from '@/tests/support/run-fixture';
 
@@ -21,16 +21,6 @@ const alice = testCaller('alice@example.com');
 const bob = testCaller('bob@example.com');
 const ORDERS = 'samples.sales.orders';
 const BIG_ROWS = 1000;
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 /**
  * A defect's DQX check as a rule. DQX 0.17 reads the entries of `allowed` like limits (a bare
@@ -165,6 +155,7 @@ describe('validation runs', () => {
     const { run, out, summary } = await validate({ table: ORDERS, rules, sampleRows: 200 });
     expect(summary).toMatchObject({ total_rows: 200, dry_run: true });
     expect(out).toMatchObject({ dry_run: true, sample_rows: 200 });
+    expect(run.progress.message).toMatch(/^Dry run: 200 rows, \d+ with errors, 0 with warnings only; [01] of 1 rules found failing rows\.$/);
     expect(run.parameters).toMatchObject({ dry_run: true, sample_rows: 200, draft: true, rules });
     expect(run.rule_set_version).toBeNull();
     expect(run.rule_set_fingerprint).toMatch(/^[0-9a-f]{64}$/);

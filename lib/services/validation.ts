@@ -25,23 +25,24 @@ import {
   tablesReadBy,
   validateChecks,
   type DqxCheck,
-  type RuleIssue,
   type SampleEntry,
   type TableSchema,
   type ValidationSummary,
 } from '@/lib/dqx';
 import { AppError, badRequest, conflict, isAppError, notFound } from '@/lib/errors';
 import type { ValidationResult } from '@/lib/jobs/contract';
-import { trackJob } from '@/lib/jobs/local/job-tracking';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
 import { RunFailure } from '@/lib/jobs/local/run-failure';
 import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
-import type { Cell, ColumnInfo, TableDescription, TableRef, Warehouse } from '@/lib/warehouse/port';
+import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
+import { refuseInvalid } from './invalid-rules';
+import { adoptedJob, jobRunTask } from './job-run-task';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
-import { createRun, getRun, setRunExternalId, type RuleResultInput, type RunDetail, type RunDto } from './runs';
+import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
+import { describeOrFail, schemaOf } from './table-schema';
 import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
 
 export type { StartValidationInput } from './validation-schemas';
@@ -125,26 +126,6 @@ const JOB_STEPS: StepSpec[] = [
   { key: 'wait_job', label: 'Validate with DQX in the job', weight: 12 },
   { key: 'results', label: 'Record the results', weight: 1 },
 ];
-
-const schemaOf = (name: string, columns: { name: string; type: string }[]): TableSchema => ({
-  name,
-  columns: columns.map((c) => ({ name: c.name, type: c.type })),
-});
-
-function describeIssue(issue: RuleIssue): string {
-  const where = issue.ruleIndex === null ? 'Rule set' : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
-  return `${where}: ${issue.message}`;
-}
-
-function refuseInvalid(errors: RuleIssue[], warnings: RuleIssue[]): void {
-  if (errors.length === 0) return;
-  const shown = errors.slice(0, 3).map(describeIssue).join('; ');
-  const more = errors.length > 3 ? `; and ${errors.length - 3} more` : '';
-  throw badRequest(`The rules do not validate (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown}${more}.`, {
-    errors,
-    warnings,
-  });
-}
 
 // ---- Key columns and ordering ----
 
@@ -406,10 +387,52 @@ function sampleOf(
   };
 }
 
+type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>;
+
+/** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
+function outcomeOf(
+  p: OutcomeParams,
+  evaluated: {
+    columns: { name: string; type: string }[];
+    keys: string[];
+    rules: ValidationRuleOut[];
+    engine: ValidationOutput['engine'];
+    validatedAt: string;
+  },
+  counts: { total: number; valid: number; error: number; warning: number },
+): { output: ValidationOutput; summary: ValidationRunSummary; rule_results: RuleResultInput[] } {
+  const dryRun = p.sampleRows !== null;
+  return {
+    output: {
+      table_name: p.tableName,
+      rule_set_version: p.version,
+      rule_set_fingerprint: p.fingerprint,
+      dry_run: dryRun,
+      sample_rows: p.sampleRows,
+      sample_limit: p.sampleLimit,
+      columns: evaluated.columns,
+      key_columns: evaluated.keys,
+      rules: evaluated.rules,
+      engine: evaluated.engine,
+      validated_at: evaluated.validatedAt,
+    },
+    summary: summaryOf(counts, evaluated.rules, dryRun),
+    rule_results: ruleResults(evaluated.rules),
+  };
+}
+
+type RuleIdentity = Pick<ValidationRuleOut, 'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'>;
+
+/** Which rule a result is about, taken from a compiled rule (without its SQL and counts). */
+function identityOf(rule: RuleIdentity): RuleIdentity {
+  const { index, name, function: fn, criticality, columns, filter, fingerprint } = rule;
+  return { index, name, function: fn, criticality, columns, filter, fingerprint };
+}
+
 /** The compiled summary as the run's output, summary and per-rule results. */
 export function validationOutcome(
   summary: ValidationSummary,
-  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+  p: OutcomeParams,
   columns: { name: string; type: string }[],
   engine: ValidationOutput['engine'],
 ): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
@@ -423,13 +446,7 @@ export function validationOutcome(
         .map((s) => sampleOf(s.values, [...(s.errors ?? []), ...(s.warnings ?? [])] as SampleEntry[], rule, shown));
       const skipped = rule.status === 'skipped';
       return {
-        index: rule.index,
-        name: rule.name,
-        function: rule.function,
-        criticality: rule.criticality,
-        columns: rule.columns,
-        filter: rule.filter,
-        fingerprint: rule.fingerprint,
+        ...identityOf(rule),
         status: skipped ? ('skipped' as const) : statusOf(rule.criticality, rule.failingRows),
         rows_evaluated: rule.evaluatedRows,
         failing_rows: rule.failingRows,
@@ -439,13 +456,7 @@ export function validationOutcome(
       };
     }),
     ...summary.jobOnly.map((rule) => ({
-      index: rule.index,
-      name: rule.name,
-      function: rule.function,
-      criticality: rule.criticality,
-      columns: rule.columns,
-      filter: rule.filter,
-      fingerprint: rule.fingerprint,
+      ...identityOf(rule),
       status: 'not_evaluated' as const,
       rows_evaluated: null,
       failing_rows: null,
@@ -455,38 +466,17 @@ export function validationOutcome(
     })),
   ].sort((a, b) => a.index - b.index);
 
-  const dryRun = p.sampleRows !== null;
-  const runSummary = summaryOf(
+  const outcome = outcomeOf(
+    p,
+    { columns: shown, keys, rules, engine, validatedAt: new Date().toISOString() },
     { total: summary.totalRows, valid: summary.validRows, error: summary.errorRows, warning: summary.warningOnlyRows },
-    rules,
-    dryRun,
   );
-  const output: ValidationOutput = {
-    table_name: p.tableName,
-    rule_set_version: p.version,
-    rule_set_fingerprint: p.fingerprint,
-    dry_run: dryRun,
-    sample_rows: p.sampleRows,
-    sample_limit: p.sampleLimit,
-    columns: shown,
-    key_columns: keys,
-    rules,
-    engine,
-    validated_at: new Date().toISOString(),
-  };
-  const failing = runSummary.rules_failed + runSummary.rules_warning;
+  const totals = outcome.summary;
+  const failing = totals.rules_failed + totals.rules_warning;
   return {
-    output,
-    summary: runSummary,
-    rule_results: ruleResults(rules),
-    message: `${dryRun ? 'Dry run: ' : ''}${runSummary.total_rows} rows, ${runSummary.error_rows} with errors, ${runSummary.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
+    ...outcome,
+    message: `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
   };
-}
-
-async function describeOrFail(wh: Warehouse, ref: TableRef, tableName: string): Promise<TableDescription> {
-  const found = await wh.describeTable(ref);
-  if (!found) throw notFound(`Table ${tableName} was not found, or you do not have permission to read it any more.`);
-  return found;
 }
 
 async function validateLocally(
@@ -534,7 +524,7 @@ async function validateLocally(
 /** The validation job's result as the same outcome the SQL path stores. */
 export function validationOutcomeFromJob(
   result: ValidationResult,
-  p: Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>,
+  p: OutcomeParams,
 ): RunSuccess & { output: ValidationOutput; summary: ValidationRunSummary } {
   let expanded: ReturnType<typeof expandChecks> = [];
   try {
@@ -573,64 +563,36 @@ export function validationOutcomeFromJob(
     };
   });
   rules.sort((a, b) => a.index - b.index);
-  const dryRun = p.sampleRows !== null;
-  const runSummary = summaryOf(
+  const outcome = outcomeOf(
+    p,
+    { columns: shown, keys, rules, engine: 'job', validatedAt: result.validated_at },
     { total: result.total_rows, valid: result.valid_rows, error: result.error_rows, warning: result.warning_rows },
-    rules,
-    dryRun,
   );
   return {
-    output: {
-      table_name: p.tableName,
-      rule_set_version: p.version,
-      rule_set_fingerprint: p.fingerprint,
-      dry_run: dryRun,
-      sample_rows: p.sampleRows,
-      sample_limit: p.sampleLimit,
-      columns: shown,
-      key_columns: keys,
-      rules,
-      engine: 'job',
-      validated_at: result.validated_at,
-    },
-    summary: runSummary,
-    rule_results: ruleResults(rules),
-    message: `${dryRun ? 'Dry run: ' : ''}validated ${result.total_rows} rows with DQX in a Databricks job.`,
+    ...outcome,
+    message: `${outcome.summary.dry_run ? 'Dry run: ' : ''}validated ${result.total_rows} rows with DQX in a Databricks job.`,
   };
 }
 
 function validationJobTask(runId: string, p: ValidationParams, d: ResolvedRunDeps, existing: JobHandle | null): RunTask {
-  return {
-    runId,
-    lane: 'wait',
-    steps: existing ? JOB_STEPS.map((s) => (s.key === 'start_job' ? { ...s, done: true } : s)) : JOB_STEPS,
-    async execute(ctx) {
-      const jobRunner = d.jobRunner();
-      const handle =
-        existing ??
-        (await ctx.step('start_job', async () => {
-          const started = await jobRunner.start(
-            {
-              kind: 'validation',
-              runId,
-              table: p.ref,
-              rules: p.checks as never,
-              rowLimit: p.sampleRows,
-              failingRowsSample: Math.min(1000, Math.max(p.sampleLimit * 5, p.sampleLimit)),
-            },
-            { signal: ctx.signal },
-          );
-          await setRunExternalId(runId, started.externalRunId, d);
-          return started;
-        }));
-      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
-      if (!outcome.ok) {
-        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
-      }
-      if (outcome.kind !== 'validation') throw new Error('The job returned a generation result for a validation run.');
-      return ctx.step('results', async () => validationOutcomeFromJob(outcome.result, p));
+  return jobRunTask(
+    {
+      runId,
+      kind: 'validation',
+      steps: JOB_STEPS,
+      existing,
+      request: () => ({
+        kind: 'validation',
+        runId,
+        table: p.ref,
+        rules: p.checks as never,
+        rowLimit: p.sampleRows,
+        failingRowsSample: Math.min(1000, Math.max(p.sampleLimit * 5, p.sampleLimit)),
+      }),
+      finish: (ctx, result) => ctx.step('results', async () => validationOutcomeFromJob(result, p)),
     },
-  };
+    d,
+  );
 }
 
 /** The rules a validation run used: its saved version, or the draft kept in its parameters. */
@@ -647,17 +609,16 @@ async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'tab
 
 /** A validation job run left by a previous process: follow the job again (see run-runner.ts). */
 export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<RunTask | null> {
-  if (!run.external_id) return null;
+  const job = adoptedJob(run, 'validation');
+  if (!job) return null;
   const d = await resolveRunDeps(deps);
   const checks = await rulesOfRun(d, run);
-  const [catalog = '', schema = '', table = ''] = run.table_name.split('.');
   const params = run.parameters as { sample_rows?: number | null; sample_limit?: number };
-  const handle: JobHandle = { runner: 'databricks', kind: 'validation', appRunId: run.id, externalRunId: run.external_id, url: null };
   return validationJobTask(
     run.id,
     {
       tableName: run.table_name,
-      ref: { catalog, schema, table },
+      ref: job.ref,
       checks,
       version: run.rule_set_version,
       fingerprint: run.rule_set_fingerprint ?? ruleSetFingerprint(checks),
@@ -665,7 +626,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
       sampleLimit: params.sample_limit ?? 10,
     },
     d,
-    handle,
+    job.handle,
   );
 }
 

@@ -21,6 +21,23 @@ describe('Spark type strings', () => {
     expect(parseSparkType('interval day to second')).toEqual({ kind: 'other', name: 'interval day to second' });
   });
 
+  it('names integral types after their pyspark classes and keeps types the parser does not know in place', () => {
+    expect(['tinyint', 'smallint', 'bigint', 'varchar'].map((t) => parseSparkType(t).kind)).toEqual([
+      'byte',
+      'short',
+      'long',
+      'string',
+    ]);
+    expect(parseSparkType('struct<loc:geometry(4326),tag:foo,n:int>')).toEqual({
+      kind: 'struct',
+      fields: [
+        { name: 'loc', type: { kind: 'geometry' } },
+        { name: 'tag', type: { kind: 'other', name: 'foo' } },
+        { name: 'n', type: { kind: 'int' } },
+      ],
+    });
+  });
+
   it('rejects malformed type strings', () => {
     expect(() => parseSparkType('struct<a:int')).toThrow(SparkTypeError);
     expect(() => parseSparkType('int int')).toThrow(SparkTypeError);

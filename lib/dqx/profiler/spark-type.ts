@@ -1,9 +1,12 @@
 /**
- * Spark SQL type strings (as the Warehouse port reports them) parsed into a small tree, classified the
- * way DQX's profiler classifies pyspark types, and struct columns flattened into `parent.child` fields
+ * Spark SQL type strings (as the Warehouse port reports them) as the pyspark types DQX's profiler sees,
+ * classified the way it classifies them, and struct columns flattened into `parent.child` fields
  * exactly as `DQProfiler.get_columns_or_fields` does.
  */
 
+import { parseSparkTypeKeepingUnknown, type SparkType as SqlType } from '../spark-types';
+
+/** A Spark type under the name of its pyspark class (`ByteType` is `byte`, `LongType` is `long`). */
 export type SparkType =
   | { kind: 'byte' }
   | { kind: 'short' }
@@ -26,193 +29,57 @@ export type SparkType =
   /** Anything else (intervals, variant, void, ...): profiled like DQX profiles any non-text type. */
   | { kind: 'other'; name: string };
 
-const SIMPLE: Record<string, SparkType> = {
-  byte: { kind: 'byte' },
-  tinyint: { kind: 'byte' },
-  short: { kind: 'short' },
-  smallint: { kind: 'short' },
-  int: { kind: 'int' },
-  integer: { kind: 'int' },
-  long: { kind: 'long' },
-  bigint: { kind: 'long' },
-  float: { kind: 'float' },
-  real: { kind: 'float' },
-  double: { kind: 'double' },
-  string: { kind: 'string' },
-  boolean: { kind: 'boolean' },
-  binary: { kind: 'binary' },
-  date: { kind: 'date' },
-  timestamp: { kind: 'timestamp' },
-  timestamp_ltz: { kind: 'timestamp' },
-  timestamp_ntz: { kind: 'timestamp_ntz' },
-};
+export { SparkTypeError } from '../spark-types';
 
-export class SparkTypeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SparkTypeError';
-  }
-}
-
-class Reader {
-  pos = 0;
-  constructor(readonly text: string) {}
-  skipSpace(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
-  }
-  peek(): string | undefined {
-    this.skipSpace();
-    return this.text[this.pos];
-  }
-  expect(ch: string): void {
-    if (this.peek() !== ch) throw new SparkTypeError(`Expected '${ch}' at ${this.pos} in type '${this.text}'`);
-    this.pos++;
-  }
-  word(): string {
-    this.skipSpace();
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos));
-    if (!m) throw new SparkTypeError(`Expected a type name at ${this.pos} in type '${this.text}'`);
-    this.pos += m[0].length;
-    return m[0];
-  }
-  number(): number {
-    this.skipSpace();
-    const m = /^\d+/.exec(this.text.slice(this.pos));
-    if (!m) throw new SparkTypeError(`Expected a number at ${this.pos} in type '${this.text}'`);
-    this.pos += m[0].length;
-    return Number(m[0]);
-  }
-  /** A struct field name: back-quoted (`` `a b` `` with `` `` `` for a quote) or a bare word. */
-  fieldName(): string {
-    this.skipSpace();
-    if (this.text[this.pos] === '`') {
-      let out = '';
-      this.pos++;
-      for (;;) {
-        const ch = this.text[this.pos];
-        if (ch === undefined) throw new SparkTypeError(`Unterminated field name in type '${this.text}'`);
-        if (ch === '`') {
-          if (this.text[this.pos + 1] === '`') {
-            out += '`';
-            this.pos += 2;
-            continue;
-          }
-          this.pos++;
-          return out;
-        }
-        out += ch;
-        this.pos++;
-      }
-    }
-    const m = /^[^:\s,<>`]+/.exec(this.text.slice(this.pos));
-    if (!m) throw new SparkTypeError(`Expected a field name at ${this.pos} in type '${this.text}'`);
-    this.pos += m[0].length;
-    return m[0];
-  }
-  /** Skips `NOT NULL` and `COMMENT '...'` after a struct field type. */
-  fieldSuffix(): void {
-    for (;;) {
-      this.skipSpace();
-      const rest = this.text.slice(this.pos);
-      const notNull = /^not\s+null\b/i.exec(rest);
-      if (notNull) {
-        this.pos += notNull[0].length;
-        continue;
-      }
-      const comment = /^comment\s+'((?:[^'\\]|\\.)*)'/i.exec(rest);
-      if (comment) {
-        this.pos += comment[0].length;
-        continue;
-      }
-      return;
-    }
-  }
-}
-
-function parseOne(r: Reader): SparkType {
-  const name = r.word().toLowerCase();
-  if (name === 'decimal' || name === 'dec' || name === 'numeric') {
-    if (r.peek() === '(') {
-      r.expect('(');
-      const precision = r.number();
-      let scale = 0;
-      if (r.peek() === ',') {
-        r.expect(',');
-        scale = r.number();
-      }
-      r.expect(')');
-      return { kind: 'decimal', precision, scale };
-    }
-    return { kind: 'decimal', precision: 10, scale: 0 };
-  }
-  if (name === 'char' || name === 'varchar') {
-    if (r.peek() === '(') {
-      r.expect('(');
-      r.number();
-      r.expect(')');
-    }
-    return { kind: 'string' };
-  }
-  if (name === 'geometry' || name === 'geography') {
-    if (r.peek() === '(') {
-      r.expect('(');
-      while (r.peek() !== ')' && r.peek() !== undefined) r.pos++;
-      r.expect(')');
-    }
-    return { kind: name };
-  }
-  if (name === 'array') {
-    r.expect('<');
-    const element = parseOne(r);
-    r.expect('>');
-    return { kind: 'array', element };
-  }
-  if (name === 'map') {
-    r.expect('<');
-    const key = parseOne(r);
-    r.expect(',');
-    const value = parseOne(r);
-    r.expect('>');
-    return { kind: 'map', key, value };
-  }
-  if (name === 'struct') {
-    r.expect('<');
-    const fields: { name: string; type: SparkType }[] = [];
-    if (r.peek() === '>') {
-      r.expect('>');
-      return { kind: 'struct', fields };
-    }
-    for (;;) {
-      const fieldName = r.fieldName();
-      r.skipSpace();
-      if (r.peek() === ':') r.expect(':');
-      const type = parseOne(r);
-      r.fieldSuffix();
-      fields.push({ name: fieldName, type });
-      if (r.peek() === ',') {
-        r.expect(',');
-        continue;
-      }
-      r.expect('>');
-      return { kind: 'struct', fields };
-    }
-  }
-  if (name === 'interval') {
-    // interval day to second, interval year to month, ...: keep the words for display.
-    const words = [name];
-    while (/^[a-z]/i.test(r.peek() ?? '')) words.push(r.word().toLowerCase());
-    return { kind: 'other', name: words.join(' ') };
-  }
-  const simple = SIMPLE[name];
-  if (simple) return simple;
-  return { kind: 'other', name };
-}
-
+/**
+ * Parses with the engine's Spark type parser (`lib/dqx/spark-types.ts`) and names the result after
+ * pyspark's classes. Types the parser does not know (geometry, geography, intervals, ...) keep their
+ * place, so a struct with one such field still flattens into all its fields. Throws SparkTypeError
+ * when the text is malformed.
+ */
 export function parseSparkType(text: string): SparkType {
-  const r = new Reader(text);
-  const type = parseOne(r);
-  if (r.peek() !== undefined) throw new SparkTypeError(`Unexpected text at ${r.pos} in type '${text}'`);
-  return type;
+  return fromSqlType(parseSparkTypeKeepingUnknown(text));
+}
+
+function fromSqlType(t: SqlType): SparkType {
+  switch (t.kind) {
+    case 'tinyint':
+      return { kind: 'byte' };
+    case 'smallint':
+      return { kind: 'short' };
+    case 'bigint':
+      return { kind: 'long' };
+    case 'varchar':
+    case 'char':
+      return { kind: 'string' };
+    case 'int':
+    case 'float':
+    case 'double':
+    case 'string':
+    case 'boolean':
+    case 'binary':
+    case 'date':
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return { kind: t.kind };
+    case 'decimal':
+      return { kind: 'decimal', precision: t.precision, scale: t.scale };
+    case 'array':
+      return { kind: 'array', element: fromSqlType(t.element) };
+    case 'map':
+      return { kind: 'map', key: fromSqlType(t.key), value: fromSqlType(t.value) };
+    case 'struct':
+      return { kind: 'struct', fields: t.fields.map((f) => ({ name: f.name, type: fromSqlType(f.type) })) };
+    case 'void':
+    case 'variant':
+      return { kind: 'other', name: t.kind };
+    case 'interval':
+      return { kind: 'other', name: t.text };
+    case 'unknown': {
+      const geo = /^(geometry|geography)\b/.exec(t.text)?.[1];
+      return geo === 'geometry' || geo === 'geography' ? { kind: geo } : { kind: 'other', name: t.text };
+    }
+  }
 }
 
 /** pyspark `NumericType` (byte, short, int, long, float, double, decimal). */

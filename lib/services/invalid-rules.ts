@@ -1,0 +1,21 @@
+/** Refusing rules that do not validate, with a message that names the first few problems. */
+import 'server-only';
+
+import type { RuleIssue } from '@/lib/dqx';
+import { badRequest } from '@/lib/errors';
+
+function describeIssue(issue: RuleIssue): string {
+  const where = issue.ruleIndex === null ? 'Rule set' : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
+  return `${where}: ${issue.message}`;
+}
+
+/** 400 listing the rule errors (all of them in its details), or nothing when there are none. */
+export function refuseInvalid(errors: RuleIssue[], warnings: RuleIssue[]): void {
+  if (errors.length === 0) return;
+  const shown = errors.slice(0, 3).map(describeIssue).join('; ');
+  const more = errors.length > 3 ? `; and ${errors.length - 3} more` : '';
+  throw badRequest(`The rules do not validate (${errors.length} error${errors.length === 1 ? '' : 's'}): ${shown}${more}.`, {
+    errors,
+    warnings,
+  });
+}
