@@ -8,9 +8,22 @@ import type { TableSchema } from '@/lib/dqx';
 import { notFound } from '@/lib/errors';
 import type { TableDescription, TableRef, Warehouse } from '@/lib/warehouse/port';
 
-/** The engine's schema of a table: its name and each column's name and Spark type. */
-export function schemaOf(name: string, columns: readonly { name: string; type: string }[]): TableSchema {
-  return { name, columns: columns.map((c) => ({ name: c.name, type: c.type })) };
+/**
+ * The engine's schema of a table: its name and each column's name, Spark type and, when the
+ * warehouse says, nullability (a strict `has_valid_schema` compares it).
+ */
+export function schemaOf(
+  name: string,
+  columns: readonly { name: string; type: string; nullable?: boolean }[],
+): TableSchema {
+  return {
+    name,
+    columns: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      ...(typeof c.nullable === 'boolean' ? { nullable: c.nullable } : {}),
+    })),
+  };
 }
 
 /** The table's description through the caller's warehouse; 404 when it is gone or no longer readable. */

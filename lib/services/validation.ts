@@ -197,7 +197,7 @@ async function referenceSchemas(wh: Warehouse, checks: DqxCheck[]): Promise<Reco
       continue;
     }
     const found = await wh.describeTable(parsed.ref);
-    if (found) out[name] = schemaOf(parsed.name, found.columns.map((c) => ({ name: c.name, type: c.type })));
+    if (found) out[name] = schemaOf(parsed.name, found.columns);
   }
   return out;
 }
@@ -489,7 +489,7 @@ async function validateLocally(
   const wh = d.warehouseOf(caller);
   const description = await ctx.step('describe', () => describeOrFail(wh, p.ref, p.tableName));
   const columns = description.columns.map((c) => ({ name: c.name, type: c.type }));
-  const schema = schemaOf(p.tableName, columns);
+  const schema = schemaOf(p.tableName, description.columns);
   const keys = keyColumns(p.checks, columns);
   const source = sourceSql(wh.dialect, description, p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys });
 
@@ -684,7 +684,7 @@ export async function getFailingRows(
   const readable = await d.access.assertCanReadTable(caller, run.table_name);
   const wh = d.warehouseOf(caller);
   const columns: { name: string; type: string }[] = readable.description.columns.map((c: ColumnInfo) => ({ name: c.name, type: c.type }));
-  const schema = schemaOf(run.table_name, columns);
+  const schema = schemaOf(run.table_name, readable.description.columns);
 
   let expanded;
   try {
