@@ -68,6 +68,11 @@ export interface CompiledRule {
 export interface PlannedRule extends CompiledRule {
   /** SQL TRUE when the rule produces an entry for the row (filter and condition), else FALSE. */
   flagSql: string;
+  /**
+   * The same test where NULL may stand for FALSE (no coalesce), for contexts that treat NULL as
+   * false anyway (CASE WHEN, FILTER): cheaper to evaluate on every row.
+   */
+  testSql: string;
   /** SQL TRUE when the row passes the rule's filter; null when there is no filter. */
   filterSql: string | null;
   /** SQL of the entry struct (evaluated only when the flag is TRUE). */
@@ -320,6 +325,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
         status: 'skipped',
         skipMessage: skip,
         flagSql: 'TRUE',
+        testSql: 'TRUE',
         filterSql: null,
         entrySql: entrySql(
           dialect,
@@ -338,6 +344,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       const filterSql = rule.filter ? ctx.expr(rule.filter) : null;
       const condition = `coalesce(${built.condition}, FALSE)`;
       const flagSql = filterSql ? `(coalesce(${filterSql}, FALSE) AND ${condition})` : condition;
+      const testSql = filterSql ? `((${filterSql}) AND (${built.condition}))` : `(${built.condition})`;
       let message = built.message;
       if (rule.messageExpr !== null) {
         const cast =
@@ -349,6 +356,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions): Plan {
       rules.push({
         ...base,
         flagSql,
+        testSql,
         filterSql,
         entrySql: entrySql(dialect, base, message, runTimeSql, runId, ruleSetFingerprint, false),
       });
