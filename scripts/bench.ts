@@ -27,9 +27,22 @@ import path from 'node:path';
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-import { compileProfile, compileValidation, rowsToObjects, type DqxCheck, type ValidationSummary } from '../lib/dqx';
+import {
+  compileProfile,
+  compileValidation,
+  rowsToObjects,
+  type DqxCheck,
+  type ValidationSummary,
+} from '../lib/dqx';
 
-import { countScans, duckdbVersion, openBenchDatabase, query, TABLE_SQL, type PlanScans } from './bench/database';
+import {
+  countScans,
+  duckdbVersion,
+  openBenchDatabase,
+  query,
+  TABLE_SQL,
+  type PlanScans,
+} from './bench/database';
 import { runDqx, type DqxCounts, type DqxOutput, type Timing } from './bench/dqx';
 import { datasetExpectedSql, FLOOR_PREDICATES, predicateFloorSql, scanFloorSql } from './bench/floors';
 import { log } from './bench/log';
@@ -47,7 +60,15 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 10_000_000, runs: 3, withDqx: false, dqxRows: null, dqxRuns: null, driverMemory: '8g', master: 'local[2]' };
+  const o: Options = {
+    rows: 10_000_000,
+    runs: 3,
+    withDqx: false,
+    dqxRows: null,
+    dqxRuns: null,
+    driverMemory: '8g',
+    master: 'local[2]',
+  };
   const count = (flag: string, v: string | undefined) => {
     const n = Number(v?.replaceAll('_', ''));
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
@@ -101,7 +122,11 @@ const median = (xs: number[]) => {
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
 /** Median of `runs` timed runs after one warm-up run; returns the last run's result. */
-async function measure<T>(label: string, runs: number, action: () => Promise<T>): Promise<{ timing: Timing; result: T }> {
+async function measure<T>(
+  label: string,
+  runs: number,
+  action: () => Promise<T>,
+): Promise<{ timing: Timing; result: T }> {
   let started = performance.now();
   let result = await action();
   const warmup = (performance.now() - started) / 1000;
@@ -113,11 +138,18 @@ async function measure<T>(label: string, runs: number, action: () => Promise<T>)
     times.push((performance.now() - started) / 1000);
     log(`${label}: run ${i + 1}/${runs} ${times[times.length - 1]!.toFixed(2)} s`);
   }
-  return { timing: { median_s: round(median(times)), runs_s: times.map((t) => round(t)), warmup_s: round(warmup) }, result };
+  return {
+    timing: { median_s: round(median(times)), runs_s: times.map((t) => round(t)), warmup_s: round(warmup) },
+    result,
+  };
 }
 
 /** Compile, run and decode one validation, as the validation service does. */
-async function validate(conn: DuckDBConnection, checks: DqxCheck[], source: string): Promise<ValidationSummary> {
+async function validate(
+  conn: DuckDBConnection,
+  checks: DqxCheck[],
+  source: string,
+): Promise<ValidationSummary> {
   const compiled = compileValidation(checks, source, { dialect: 'duckdb', table: TABLE, sampleLimit: 10 });
   return compiled.decode(await query(conn, compiled.sql));
 }
@@ -133,8 +165,15 @@ function summaryResult(s: ValidationSummary) {
     warning_only_rows: s.warningOnlyRows,
     valid_rows: s.validRows,
     samples: s.samples.length,
-    samples_with_messages: s.samples.filter((x) => [...(x.errors ?? []), ...(x.warnings ?? [])].some((e) => e.message)).length,
-    rules: Object.fromEntries(s.rules.map((r) => [r.name, { criticality: r.criticality, evaluated: r.evaluatedRows, failing: r.failingRows }])),
+    samples_with_messages: s.samples.filter((x) =>
+      [...(x.errors ?? []), ...(x.warnings ?? [])].some((e) => e.message),
+    ).length,
+    rules: Object.fromEntries(
+      s.rules.map((r) => [
+        r.name,
+        { criticality: r.criticality, evaluated: r.evaluatedRows, failing: r.failingRows },
+      ]),
+    ),
     not_evaluated: s.jobOnly.map((r) => ({ name: r.name, reason: r.reason ?? null })),
   };
 }
@@ -148,7 +187,12 @@ interface Mismatch {
   theirs: number | null;
 }
 
-function compareCounts(label: string, ours: Record<string, number>, theirs: Record<string, number>, names: string[]): Mismatch[] {
+function compareCounts(
+  label: string,
+  ours: Record<string, number>,
+  theirs: Record<string, number>,
+  names: string[],
+): Mismatch[] {
   return names
     .filter((n) => ours[n] !== theirs[n])
     .map((n) => ({ rule: n, compared: label, ours: ours[n] ?? null, theirs: theirs[n] ?? null }));
@@ -163,9 +207,13 @@ async function profile(conn: DuckDBConnection, source: string, options: Record<s
 /** The measurements DQX is compared with, over `source` (the whole table or its first rows). */
 async function measureComparable(conn: DuckDBConnection, source: string, runs: number, suffix = '') {
   const v25 = await measure(`validate_25${suffix}`, runs, () => validate(conn, ROW_RULES, source));
-  const v28 = await measure(`validate_25_plus_3_dataset${suffix}`, runs, () => validate(conn, [...ROW_RULES, ...DATASET_RULES], source));
+  const v28 = await measure(`validate_25_plus_3_dataset${suffix}`, runs, () =>
+    validate(conn, [...ROW_RULES, ...DATASET_RULES], source),
+  );
   const p = await measure(`profile_20${suffix}`, runs, () => profile(conn, source, FULL_PROFILE_OPTIONS));
-  const pd = await measure(`profile_20_default_options${suffix}`, runs, () => profile(conn, source, undefined));
+  const pd = await measure(`profile_20_default_options${suffix}`, runs, () =>
+    profile(conn, source, undefined),
+  );
   return { v25, v28, p, pd };
 }
 
@@ -186,7 +234,9 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const host = machine();
-  log(`${opts.rows.toLocaleString('en-US')} rows, median of ${opts.runs} runs after a warm-up; load average ${host.load_average_at_start.join(' ')}`);
+  log(
+    `${opts.rows.toLocaleString('en-US')} rows, median of ${opts.runs} runs after a warm-up; load average ${host.load_average_at_start.join(' ')}`,
+  );
   const db = await openBenchDatabase(CACHE_DIR, opts.rows);
   const conn = db.connection;
   const threads = (await query(conn, "SELECT current_setting('threads')")).rows[0]?.[0];
@@ -196,7 +246,9 @@ async function main() {
     await query(conn, scanFloorSql());
 
     const scanFloor = await measure('scan_floor', opts.runs, () => query(conn, scanFloorSql()));
-    const predicateFloor = await measure('predicate_floor', opts.runs, () => query(conn, predicateFloorSql()));
+    const predicateFloor = await measure('predicate_floor', opts.runs, () =>
+      query(conn, predicateFloorSql()),
+    );
     const floorRow = rowsToObjects(predicateFloor.result)[0]!;
     const floorCounts = Object.fromEntries(FLOOR_PREDICATES.map(([name]) => [name, Number(floorRow[name])]));
 
@@ -223,12 +275,21 @@ async function main() {
     const datasetExpected = await datasetExpectedOn(TABLE_SQL);
 
     const rowNames = v25.rules.map((r) => r.name);
-    const perRuleCounts = Object.fromEntries(perRule.result.flatMap((s) => s.rules.map((r) => [r.name, r.failingRows])));
+    const perRuleCounts = Object.fromEntries(
+      perRule.result.flatMap((s) => s.rules.map((r) => [r.name, r.failingRows])),
+    );
     const mismatches: Mismatch[] = [
-      ...compareCounts('validate_25 vs predicate_floor', failingOf(v25), floorCounts, [...new Set([...rowNames, ...Object.keys(floorCounts)])]),
+      ...compareCounts('validate_25 vs predicate_floor', failingOf(v25), floorCounts, [
+        ...new Set([...rowNames, ...Object.keys(floorCounts)]),
+      ]),
       ...compareCounts('validate_25_per_rule vs validate_25', perRuleCounts, failingOf(v25), rowNames),
       ...compareCounts('validate_25_plus_3_dataset vs validate_25', failingOf(v28), failingOf(v25), rowNames),
-      ...compareCounts('validate_25_plus_3_dataset vs hand-written dataset counts', failingOf(v28), datasetExpected, datasetNames),
+      ...compareCounts(
+        'validate_25_plus_3_dataset vs hand-written dataset counts',
+        failingOf(v28),
+        datasetExpected,
+        datasetNames,
+      ),
     ];
 
     log('counting table scans (EXPLAIN)');
@@ -236,25 +297,36 @@ async function main() {
       scan_floor: await countScans(conn, scanFloorSql()),
       predicate_floor: await countScans(conn, predicateFloorSql()),
       validate_25: await countScans(conn, validationSql(ROW_RULES, TABLE_SQL)),
-      validate_25_per_rule: await ROW_RULES.reduce<Promise<PlanScans>>(async (acc, rule) => {
-        const sum = await acc;
-        const one = await countScans(conn, validationSql([rule], TABLE_SQL));
-        return { table: sum.table + one.table, other: sum.other + one.other };
-      }, Promise.resolve({ table: 0, other: 0 })),
-      validate_25_plus_3_dataset: await countScans(conn, validationSql([...ROW_RULES, ...DATASET_RULES], TABLE_SQL)),
+      validate_25_per_rule: await ROW_RULES.reduce<Promise<PlanScans>>(
+        async (acc, rule) => {
+          const sum = await acc;
+          const one = await countScans(conn, validationSql([rule], TABLE_SQL));
+          return { table: sum.table + one.table, other: sum.other + one.other };
+        },
+        Promise.resolve({ table: 0, other: 0 }),
+      ),
+      validate_25_plus_3_dataset: await countScans(
+        conn,
+        validationSql([...ROW_RULES, ...DATASET_RULES], TABLE_SQL),
+      ),
       profile_20: await countScans(conn, ours.p.result.sql),
       profile_20_default_options: await countScans(conn, ours.pd.result.sql),
     };
 
     // real DQX on the same rows
     let dqx: Record<string, unknown> | null = null;
-    let dqxTargets: { validation: boolean | null; profile: boolean | null } = { validation: null, profile: null };
+    let dqxTargets: { validation: boolean | null; profile: boolean | null } = {
+      validation: null,
+      profile: null,
+    };
     if (opts.withDqx) {
       const dqxRows = opts.dqxRows ?? opts.rows;
       const subset = dqxRows < opts.rows;
       const rowFilter = subset ? `rowid < ${dqxRows}` : null;
       const source = subset ? `(SELECT * FROM ${TABLE_SQL} WHERE ${rowFilter})` : TABLE_SQL;
-      const same = subset ? await measureComparable(conn, source, opts.runs, ` (first ${dqxRows} rows)`) : ours;
+      const same = subset
+        ? await measureComparable(conn, source, opts.runs, ` (first ${dqxRows} rows)`)
+        : ours;
       const out: DqxOutput = await runDqx({
         connection: conn,
         cacheDir: CACHE_DIR,
@@ -279,18 +351,43 @@ async function main() {
       const ours25 = same.v25.result;
       const ours28 = same.v28.result;
       const expectedSubset = subset ? await datasetExpectedOn(source) : datasetExpected;
-      const dqx28Rows = Object.fromEntries(rowNames.map((n) => [n, out.results.validate_25_plus_3_dataset.rules[n]!]));
-      const dqx28Dataset = Object.fromEntries(Object.keys(datasetExpected).map((n) => [n, out.results.validate_25_plus_3_dataset.rules[n]!]));
+      const dqx28Rows = Object.fromEntries(
+        rowNames.map((n) => [n, out.results.validate_25_plus_3_dataset.rules[n]!]),
+      );
+      const dqx28Dataset = Object.fromEntries(
+        Object.keys(datasetExpected).map((n) => [n, out.results.validate_25_plus_3_dataset.rules[n]!]),
+      );
       mismatches.push(
         ...compareCounts('validate_25 vs DQX', failingOf(ours25), out.results.validate_25.rules, rowNames),
-        ...compareCounts('validate_25_plus_3_dataset vs DQX (row rules)', failingOf(ours28), dqx28Rows, rowNames),
-        ...compareCounts('validate_25_plus_3_dataset vs DQX (dataset rules we evaluate)', failingOf(ours28), dqx28Dataset, datasetNames),
-        ...compareCounts('hand-written dataset counts vs DQX', expectedSubset, dqx28Dataset, Object.keys(expectedSubset)),
+        ...compareCounts(
+          'validate_25_plus_3_dataset vs DQX (row rules)',
+          failingOf(ours28),
+          dqx28Rows,
+          rowNames,
+        ),
+        ...compareCounts(
+          'validate_25_plus_3_dataset vs DQX (dataset rules we evaluate)',
+          failingOf(ours28),
+          dqx28Dataset,
+          datasetNames,
+        ),
+        ...compareCounts(
+          'hand-written dataset counts vs DQX',
+          expectedSubset,
+          dqx28Dataset,
+          Object.keys(expectedSubset),
+        ),
       );
       for (const [label, a, b] of [
         ['validate_25 split vs DQX', split(ours25), split(out.results.validate_25)],
         ...(datasetNames.length === DATASET_RULES.length
-          ? [['validate_25_plus_3_dataset split vs DQX', split(ours28), split(out.results.validate_25_plus_3_dataset)] as const]
+          ? [
+              [
+                'validate_25_plus_3_dataset split vs DQX',
+                split(ours28),
+                split(out.results.validate_25_plus_3_dataset),
+              ] as const,
+            ]
           : []),
       ] as const) {
         for (const k of Object.keys(a) as (keyof typeof a)[]) {
@@ -304,7 +401,8 @@ async function main() {
         profile_20: ratio(out.timings_s.profile_20, same.p.timing),
         profile_20_default_options: ratio(out.timings_s.profile_20_default_options, same.pd.timing),
       };
-      const ourProfileNames = (r: Awaited<ReturnType<typeof profile>>) => r.result.profiles.map((p) => `${p.name}:${p.column}`).sort();
+      const ourProfileNames = (r: Awaited<ReturnType<typeof profile>>) =>
+        r.result.profiles.map((p) => `${p.name}:${p.column}`).sort();
       dqx = {
         rows: out.rows,
         same_rows_as_ours: !subset,
@@ -362,13 +460,18 @@ async function main() {
       benchmark: 'npm run bench (ARCHITECTURE.md section 8)',
       started_at: startedAt.toISOString(),
       finished_at: new Date().toISOString(),
-      machine: { ...host, duckdb_threads: threads === undefined ? null : Number(threads), load_average_at_end: os.loadavg().map((x) => round(x, 2)) },
+      machine: {
+        ...host,
+        duckdb_threads: threads === undefined ? null : Number(threads),
+        load_average_at_end: os.loadavg().map((x) => round(x, 2)),
+      },
       method: {
         timing: `median of ${opts.runs} timed runs after 1 warm-up run, wall clock, one query at a time; validation and profiling include compiling, running and decoding the result as the services do`,
         dqx_timing: opts.withDqx
           ? `median of ${opts.dqxRuns ?? opts.runs} runs after 1 warm-up run; apply_checks_by_metadata written to Spark's noop sink; DQProfiler.profile; each run reads the Parquet file`
           : null,
-        table_scans: 'SEQ_SCAN/TABLE_SCAN operators on the benchmark table in DuckDB’s physical plan (EXPLAIN (FORMAT json)), summed over the statements of a plan',
+        table_scans:
+          'SEQ_SCAN/TABLE_SCAN operators on the benchmark table in DuckDB’s physical plan (EXPLAIN (FORMAT json)), summed over the statements of a plan',
       },
       table: {
         rows: opts.rows,
@@ -398,7 +501,11 @@ async function main() {
       table_scans: Object.fromEntries(Object.entries(scans).map(([k, v]) => [k, v.table])),
       other_table_scans: Object.fromEntries(Object.entries(scans).map(([k, v]) => [k, v.other])),
       profile: {
-        profile_20: { rows_profiled: ours.p.result.result.rowsProfiled, sampling: ours.p.result.result.sampling.description, profiles: ours.p.result.result.profiles.length },
+        profile_20: {
+          rows_profiled: ours.p.result.result.rowsProfiled,
+          sampling: ours.p.result.result.sampling.description,
+          profiles: ours.p.result.result.profiles.length,
+        },
         profile_20_default_options: {
           rows_profiled: ours.pd.result.result.rowsProfiled,
           sampling: ours.pd.result.result.sampling.description,

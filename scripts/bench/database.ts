@@ -11,7 +11,14 @@ import { toCell } from '../../lib/warehouse/duckdb/types';
 import { quoteQualified, quoteString } from '../../lib/sql/quote';
 
 import { log } from './log';
-import { GENERATOR_VERSION, REF_TABLE_NAME, SCHEMA_NAME, TABLE_NAME, generatorSql, referenceSql } from './table';
+import {
+  GENERATOR_VERSION,
+  REF_TABLE_NAME,
+  SCHEMA_NAME,
+  TABLE_NAME,
+  generatorSql,
+  referenceSql,
+} from './table';
 
 export const CATALOG = 'benchdb';
 /** The benchmark table and the reference table as rules and queries name them (schema.table). */

@@ -35,7 +35,10 @@ export interface DqxOutput {
   versions: Record<string, string>;
   spark: { master: string; driver_memory: string };
   rows: number;
-  timings_s: Record<'validate_25' | 'validate_25_plus_3_dataset' | 'profile_20' | 'profile_20_default_options', Timing>;
+  timings_s: Record<
+    'validate_25' | 'validate_25_plus_3_dataset' | 'profile_20' | 'profile_20_default_options',
+    Timing
+  >;
   results: {
     validate_25: DqxCounts;
     validate_25_plus_3_dataset: DqxCounts;
@@ -63,7 +66,10 @@ export interface DqxRunInput {
 
 /** The Python of the conformance environment (created on first use by scripts/conformance-env.sh). */
 function conformancePython(): string {
-  const out = execFileSync('bash', ['scripts/conformance-env.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', ['scripts/conformance-env.sh'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const python = out.trim().split('\n').pop();
   if (!python) throw new Error('scripts/conformance-env.sh printed no Python path');
   return python;
@@ -109,9 +115,13 @@ export async function runDqx(input: DqxRunInput): Promise<DqxOutput> {
   fs.writeFileSync(specFile, JSON.stringify(spec, null, 2));
   log(`running real DQX on local Spark (${input.master}); progress below`);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(python, ['scripts/bench/dqx_bench.py', specFile, outFile], { stdio: ['ignore', 2, 2] });
+    const child = spawn(python, ['scripts/bench/dqx_bench.py', specFile, outFile], {
+      stdio: ['ignore', 2, 2],
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dqx_bench.py exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`dqx_bench.py exited with ${code}`)),
+    );
   });
   return JSON.parse(fs.readFileSync(outFile, 'utf8')) as DqxOutput;
 }

@@ -43,7 +43,8 @@ const SKU = '^[A-Z]{3}-[0-9]{4}(\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?$';
 
 /** Membership in a long constant list: DuckDB runs `IN (SELECT unnest(list))` as a hash (mark) join,
  * the fastest of the forms tried (IN (a, b, ...) is a chain of comparisons; list_contains scans). */
-const notIn = (column: string, xs: readonly string[]) => `${column} NOT IN (SELECT unnest([${xs.map(lit).join(', ')}]))`;
+const notIn = (column: string, xs: readonly string[]) =>
+  `${column} NOT IN (SELECT unnest([${xs.map(lit).join(', ')}]))`;
 
 /** Rule name -> failing-row predicate (TRUE fails; NULL passes, as in DQX). In ROW_RULES order. */
 export const FLOOR_PREDICATES: [string, string][] = [

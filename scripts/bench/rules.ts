@@ -10,8 +10,12 @@ import type { DqxCheck } from '../../lib/dqx';
 import { REF_TABLE_NAME, SCHEMA_NAME, STATUSES } from './table';
 
 type Args = Record<string, unknown>;
-const rule = (criticality: 'error' | 'warn', fn: string, args: Args, extra: Partial<DqxCheck> = {}): DqxCheck =>
-  ({ criticality, check: { function: fn, arguments: args }, ...extra });
+const rule = (
+  criticality: 'error' | 'warn',
+  fn: string,
+  args: Args,
+  extra: Partial<DqxCheck> = {},
+): DqxCheck => ({ criticality, check: { function: fn, arguments: args }, ...extra });
 
 /** The reference table as both DuckDB (schema.table in the bench database) and Spark name it. */
 export const REF_TABLE = `${SCHEMA_NAME}.${REF_TABLE_NAME}`;

@@ -42,7 +42,28 @@ export const COLUMNS: { name: string; type: string }[] = [
 ];
 
 /** Valid ISO 3166-1 codes used by the rows; the reference table leaves the last two out. */
-export const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'IN', 'JP', 'BR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE', 'MX', 'ZA', 'SG', 'CH', 'PL', 'IE', 'NZ'];
+export const COUNTRIES = [
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'IN',
+  'JP',
+  'BR',
+  'CA',
+  'AU',
+  'NL',
+  'ES',
+  'IT',
+  'SE',
+  'MX',
+  'ZA',
+  'SG',
+  'CH',
+  'PL',
+  'IE',
+  'NZ',
+];
 export const REF_COUNTRIES = COUNTRIES.slice(0, COUNTRIES.length - 2);
 const BAD_COUNTRIES = ['XX', 'usa', 'U1', 'UK', ''];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'INR', 'BRL', 'CAD', 'AUD', 'CHF', 'SEK'];
@@ -149,7 +170,10 @@ export function generatorSql(rows: number): string {
       `CASE WHEN ${u(80)} < 0.01 THEN NULL WHEN ${u(80)} < 0.015 THEN ` +
         `CASE ${num(81, 3)} WHEN 0 THEN 'n/a' WHEN 1 THEN substr(${uuid}, 1, 30) ELSE replace(${uuid}, '-', '') END ELSE ${uuid} END`,
     ],
-    ['currency', `CASE WHEN ${u(82)} < 0.003 THEN ${pick(BAD_CURRENCIES, 83)} ELSE ${pick(CURRENCIES, 84)} END`],
+    [
+      'currency',
+      `CASE WHEN ${u(82)} < 0.003 THEN ${pick(BAD_CURRENCIES, 83)} ELSE ${pick(CURRENCIES, 84)} END`,
+    ],
     [
       'rating',
       `CAST(CASE WHEN ${u(85)} < 0.02 THEN NULL WHEN ${u(85)} < 0.022 THEN [0, 6, 10][CAST(${num(86, 3)} AS INTEGER) + 1] ELSE 1 + ${num(87, 5)} END AS INTEGER)`,
