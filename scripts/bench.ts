@@ -121,7 +121,11 @@ const median = (xs: number[]) => {
 };
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
-/** Median of `runs` timed runs after one warm-up run; returns the last run's result. */
+/**
+ * Median of `runs` timed runs after one warm-up run; returns the last run's result. Besides wall
+ * time, the process's CPU time (user + system, DuckDB's threads included): on a shared machine it
+ * moves far less than wall time with what else is running.
+ */
 async function measure<T>(
   label: string,
   runs: number,
@@ -132,17 +136,31 @@ async function measure<T>(
   const warmup = (performance.now() - started) / 1000;
   log(`${label}: warm-up ${warmup.toFixed(2)} s`);
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
     started = performance.now();
     result = await action();
     times.push((performance.now() - started) / 1000);
-    log(`${label}: run ${i + 1}/${runs} ${times[times.length - 1]!.toFixed(2)} s`);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1e6);
+    log(`${label}: run ${i + 1}/${runs} ${times[i]!.toFixed(2)} s (CPU ${cpu[i]!.toFixed(2)} s)`);
   }
   return {
-    timing: { median_s: round(median(times)), runs_s: times.map((t) => round(t)), warmup_s: round(warmup) },
+    timing: {
+      median_s: round(median(times)),
+      runs_s: times.map((t) => round(t)),
+      warmup_s: round(warmup),
+      cpu_median_s: round(median(cpu)),
+      cpu_runs_s: cpu.map((t) => round(t)),
+    },
     result,
   };
 }
+
+const wallRatio = (a: Timing, b: Timing) => round(a.median_s / b.median_s, 2);
+const cpuRatio = (a: Timing, b: Timing) =>
+  a.cpu_median_s === null || !b.cpu_median_s ? null : round(a.cpu_median_s / b.cpu_median_s, 2);
 
 /** Compile, run and decode one validation, as the validation service does. */
 async function validate(
@@ -394,13 +412,13 @@ async function main() {
           if (a[k] !== b[k]) mismatches.push({ rule: `(${k})`, compared: label, ours: a[k], theirs: b[k] });
         }
       }
-      const ratio = (theirs: Timing, mine: Timing) => round(theirs.median_s / mine.median_s, 2);
-      const ratios = {
-        validate_25: ratio(out.timings_s.validate_25, same.v25.timing),
-        validate_25_plus_3_dataset: ratio(out.timings_s.validate_25_plus_3_dataset, same.v28.timing),
-        profile_20: ratio(out.timings_s.profile_20, same.p.timing),
-        profile_20_default_options: ratio(out.timings_s.profile_20_default_options, same.pd.timing),
-      };
+      const against = <R>(r: (a: Timing, b: Timing) => R) => ({
+        validate_25: r(out.timings_s.validate_25, same.v25.timing),
+        validate_25_plus_3_dataset: r(out.timings_s.validate_25_plus_3_dataset, same.v28.timing),
+        profile_20: r(out.timings_s.profile_20, same.p.timing),
+        profile_20_default_options: r(out.timings_s.profile_20_default_options, same.pd.timing),
+      });
+      const ratios = against(wallRatio);
       const ourProfileNames = (r: Awaited<ReturnType<typeof profile>>) =>
         r.result.profiles.map((p) => `${p.name}:${p.column}`).sort();
       dqx = {
@@ -421,6 +439,7 @@ async function main() {
             }
           : {}),
         dqx_time_over_ours: ratios,
+        dqx_cpu_over_ours: against(cpuRatio),
         note_validate_25_plus_3_dataset:
           datasetNames.length === DATASET_RULES.length
             ? null
@@ -448,13 +467,13 @@ async function main() {
       dqxTargets = { validation: ratios.validate_25 >= 10, profile: ratios.profile_20 >= 10 };
     }
 
-    const ratio = (a: Timing, b: Timing) => round(a.median_s / b.median_s, 2);
-    const ratios = {
-      validate_25_over_predicate_floor: ratio(ours.v25.timing, predicateFloor.timing),
-      validate_25_over_scan_floor: ratio(ours.v25.timing, scanFloor.timing),
-      validate_25_per_rule_over_validate_25: ratio(perRule.timing, ours.v25.timing),
-      predicate_floor_over_scan_floor: ratio(predicateFloor.timing, scanFloor.timing),
-    };
+    const ourRatios = <R>(r: (a: Timing, b: Timing) => R) => ({
+      validate_25_over_predicate_floor: r(ours.v25.timing, predicateFloor.timing),
+      validate_25_over_scan_floor: r(ours.v25.timing, scanFloor.timing),
+      validate_25_per_rule_over_validate_25: r(perRule.timing, ours.v25.timing),
+      predicate_floor_over_scan_floor: r(predicateFloor.timing, scanFloor.timing),
+    });
+    const ratios = ourRatios(wallRatio);
     const countsAgree = mismatches.length === 0;
     const report = {
       benchmark: 'npm run bench (ARCHITECTURE.md section 8)',
@@ -466,9 +485,9 @@ async function main() {
         load_average_at_end: os.loadavg().map((x) => round(x, 2)),
       },
       method: {
-        timing: `median of ${opts.runs} timed runs after 1 warm-up run, wall clock, one query at a time; validation and profiling include compiling, running and decoding the result as the services do`,
+        timing: `median of ${opts.runs} timed runs after 1 warm-up run, wall clock, one query at a time; validation and profiling include compiling, running and decoding the result as the services do. cpu_* is this process's CPU time (user + system, DuckDB threads included) over the same runs; ratios_cpu compares those, and moves less than wall time when other work shares the machine`,
         dqx_timing: opts.withDqx
-          ? `median of ${opts.dqxRuns ?? opts.runs} runs after 1 warm-up run; apply_checks_by_metadata written to Spark's noop sink; DQProfiler.profile; each run reads the Parquet file`
+          ? `median of ${opts.dqxRuns ?? opts.runs} runs after 1 warm-up run; apply_checks_by_metadata written to Spark's noop sink; DQProfiler.profile; each run reads the Parquet file; cpu_* is the Spark JVM's CPU time`
           : null,
         table_scans:
           'SEQ_SCAN/TABLE_SCAN operators on the benchmark table in DuckDB’s physical plan (EXPLAIN (FORMAT json)), summed over the statements of a plan',
@@ -498,6 +517,7 @@ async function main() {
         profile_20_default_options: ours.pd.timing,
       },
       ratios,
+      ratios_cpu: ourRatios(cpuRatio),
       table_scans: Object.fromEntries(Object.entries(scans).map(([k, v]) => [k, v.table])),
       other_table_scans: Object.fromEntries(Object.entries(scans).map(([k, v]) => [k, v.other])),
       profile: {

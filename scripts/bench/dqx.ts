@@ -22,6 +22,9 @@ export interface Timing {
   median_s: number;
   runs_s: number[];
   warmup_s: number;
+  /** CPU time (user + system) of the process doing the work; null where it cannot be read. */
+  cpu_median_s: number | null;
+  cpu_runs_s: (number | null)[];
 }
 
 export interface DqxCounts {

@@ -45,6 +45,7 @@ def spark_session(spec: dict):
         .appName("dqx-bench")
         .config("spark.driver.memory", spec["driver_memory"])
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.sql.warehouse.dir", spec["warehouse_dir"])
@@ -54,19 +55,50 @@ def spark_session(spec: dict):
     return spark
 
 
-def timed(label: str, runs: int, action: Callable[[], Any]) -> dict:
-    """Median of `runs` timed runs after one warm-up run (seconds)."""
+def jvm_cpu_seconds(spark) -> Callable[[], float | None]:
+    """CPU time (user + system) of Spark's JVM, where the work happens, read from /proc (Linux)."""
+    try:
+        pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()  # pylint: disable=protected-access
+        ticks = os.sysconf("SC_CLK_TCK")
+    except Exception:  # pylint: disable=broad-except
+        return lambda: None
+
+    def read() -> float | None:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            # utime and stime are fields 14 and 15 of stat(5); fields[0] here is field 3
+            return (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, ValueError, IndexError):
+            return None
+
+    return read
+
+
+def timed(label: str, runs: int, action: Callable[[], Any], cpu: Callable[[], float | None]) -> dict:
+    """Median of `runs` timed runs after one warm-up run (seconds), wall and JVM CPU time."""
     started = time.perf_counter()
     action()
     warmup = time.perf_counter() - started
     log(f"{label}: warm-up {warmup:.1f} s")
-    times = []
+    times: list[float] = []
+    cpu_times: list[float | None] = []
     for i in range(runs):
+        cpu_start = cpu()
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
-        log(f"{label}: run {i + 1}/{runs} {times[-1]:.1f} s")
-    return {"median_s": statistics.median(times), "runs_s": times, "warmup_s": warmup}
+        cpu_end = cpu()
+        cpu_times.append(None if cpu_start is None or cpu_end is None else cpu_end - cpu_start)
+        log(f"{label}: run {i + 1}/{runs} {times[-1]:.1f} s (JVM CPU {cpu_times[-1]})")
+    known = [t for t in cpu_times if t is not None]
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "runs_s": [round(t, 3) for t in times],
+        "warmup_s": round(warmup, 3),
+        "cpu_median_s": round(statistics.median(known), 3) if len(known) == len(cpu_times) else None,
+        "cpu_runs_s": [None if t is None else round(t, 3) for t in cpu_times],
+    }
 
 
 def input_frame(spark, spec: dict):
@@ -125,6 +157,7 @@ def main() -> None:
     engine = DQEngine(workspace_client=ws, spark=spark)
     profiler = DQProfiler(ws, spark)
     runs = spec["runs"]
+    cpu = jvm_cpu_seconds(spark)
     rows = input_frame(spark, spec).count()
     log(f"{rows} rows in {spec['table_parquet']}")
 
@@ -141,7 +174,7 @@ def main() -> None:
             result = engine.apply_checks_by_metadata(input_frame(spark, spec), checks)
             result.write.format("noop").mode("overwrite").save()
 
-        out["timings_s"][key] = timed(key, runs, apply_to_noop)
+        out["timings_s"][key] = timed(key, runs, apply_to_noop, cpu)
         result = engine.apply_checks_by_metadata(input_frame(spark, spec), checks)
         out["results"][key] = failing_counts(result, spec["rule_names"][key])
         log(f"{key}: counts recorded")
@@ -153,7 +186,7 @@ def main() -> None:
         def profile(options=options, holder=holder):
             holder["summary"], holder["profiles"] = profiler.profile(input_frame(spark, spec), options=options)
 
-        out["timings_s"][key] = timed(key, runs, profile)
+        out["timings_s"][key] = timed(key, runs, profile, cpu)
         profiles[key] = {
             "profiles": len(holder["profiles"]),
             "names": sorted(f"{p.name}:{p.column}" for p in holder["profiles"]),
