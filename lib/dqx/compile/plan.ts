@@ -76,6 +76,11 @@ export interface CompiledRule {
 export interface PlannedRule extends CompiledRule {
   /** SQL TRUE when the rule produces an entry for the row (filter and condition), else FALSE. */
   flagSql: string;
+  /**
+   * The same test where NULL may stand for FALSE (no coalesce), for contexts that treat NULL as
+   * false anyway (CASE WHEN, FILTER): cheaper to evaluate on every row.
+   */
+  testSql: string;
   /** SQL TRUE when the row passes the rule's filter; null when there is no filter. */
   filterSql: string | null;
   /** SQL of the entry struct (evaluated only when the flag is TRUE). */
@@ -345,6 +350,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         status: 'skipped',
         skipMessage: skip,
         flagSql: 'TRUE',
+        testSql: 'TRUE',
         filterSql: null,
         entrySql: entrySql(
           dialect,
@@ -386,6 +392,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       }
       const condition = `coalesce(${built.condition}, FALSE)`;
       const flagSql = filterSql ? `(coalesce(${filterSql}, FALSE) AND ${condition})` : condition;
+      const testSql = filterSql ? `((${filterSql}) AND (${built.condition}))` : `(${built.condition})`;
       let message = built.message;
       if (rule.messageExpr !== null) {
         const cast =
@@ -397,6 +404,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       rules.push({
         ...base,
         flagSql,
+        testSql,
         filterSql,
         entrySql: entrySql(dialect, entryRule, message, runTimeSql, runId, ruleSetFingerprint, false),
       });
