@@ -1,8 +1,7 @@
 /**
- * `is_unique`: a window count over the key, as DQX computes it. Rows taking part are those passing
- * the row filter and, when NULLs are distinct, with every key column set; each such row whose key
- * occurs more than once among them fails. The count is a window over the same scan, so the table is
- * read once.
+ * `is_unique`: the count DQX computes with a window over the key. Rows taking part are those
+ * passing the row filter and, when NULLs are distinct, with every key column set; each such row
+ * whose key occurs more than once among them fails.
  */
 import { columnDisplay } from '../../naming';
 import type { SparkType } from '../../spark-types';
@@ -25,8 +24,19 @@ export const UNIQUE_SQL: Record<string, DatasetBuilder> = {
     const trim = truthy(args.trim_strings);
     const parts = [ctx.rowFilter ?? 'TRUE', ...(nullsDistinct ? cols.map((c) => `${c.sql} IS NOT NULL`) : [])];
     const taking = parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
-    const partition = cols.map((c) => (trim && isString(c.type) ? `trim(${c.sql})` : c.sql)).join(', ');
+    const keys = cols.map((c) => (trim && isString(c.type) ? `trim(${c.sql})` : c.sql));
     const count = ctx.id('count');
+    // DQX counts with a window over the key; a grouped count of the duplicated keys joined back
+    // null-safely gives every row the same count and is cheaper on both engines (a hash aggregate
+    // over the key instead of partitioning whole rows), at the price of a second read of the source.
+    const dup = ctx.id('dup');
+    const n = ctx.id('n');
+    const keyAlias = keys.map((_, i) => ctx.id(`k${i}`));
+    const counted = `sum(CASE WHEN ${taking} THEN 1 ELSE 0 END)`;
+    const grouped =
+      `SELECT ${keys.map((k, i) => `${k} AS ${keyAlias[i]}`).join(', ')}, CAST(${counted} AS BIGINT) AS ${n}` +
+      ` FROM ${ctx.source} AS ${ctx.id('src')} GROUP BY ${keys.join(', ')} HAVING ${counted} > 1`;
+    const on = keys.map((k, i) => `${k} IS NOT DISTINCT FROM ${dup}.${keyAlias[i]}`).join(' AND ');
     // the key as DQX renders it: the column, or a struct of the key columns
     const key =
       cols.length === 1
@@ -45,13 +55,8 @@ export const UNIQUE_SQL: Record<string, DatasetBuilder> = {
       ? ctx.str(key)
       : `CASE WHEN ${key.sql} IS NULL THEN 'null' ELSE ${ctx.str(key)} END`;
     return {
-      columns: [
-        {
-          name: count,
-          sql: `CAST(sum(CASE WHEN ${taking} THEN 1 ELSE 0 END) OVER (PARTITION BY ${partition}) AS BIGINT)`,
-          type: 'bigint',
-        },
-      ],
+      columns: [{ name: count, sql: `${dup}.${n}`, type: 'bigint' }],
+      joins: [`LEFT JOIN (${grouped}) AS ${dup} ON ${on}`],
       condition: `(${taking} AND ${count} > 1)`,
       message: ctx.concat(
         ctx.lit("Value '"),
