@@ -101,10 +101,13 @@ export async function runDqx(input: DqxRunInput): Promise<DqxOutput> {
   const specFile = path.resolve(input.cacheDir, 'dqx-spec.json');
   const outFile = path.resolve(input.cacheDir, 'dqx-result.json');
   fs.rmSync(outFile, { force: true });
+  // Spark's in-memory catalog starts empty each run, but refuses a table whose folder exists
+  const warehouse = path.resolve(input.cacheDir, 'spark-warehouse');
+  fs.rmSync(warehouse, { recursive: true, force: true });
   const spec = {
     master: input.master,
     driver_memory: input.driverMemory,
-    warehouse_dir: path.resolve(input.cacheDir, 'spark-warehouse'),
+    warehouse_dir: warehouse,
     table_parquet: files.table,
     ref_parquet: files.ref,
     ref_table: REF_TABLE,
