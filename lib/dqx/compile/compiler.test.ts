@@ -153,6 +153,45 @@ describe('compileValidation', () => {
     expect(sample.errors?.[0]?.name).toBe('amount_not_in_range');
   });
 
+  it('gives sampled rows every value exactly as stored, edge values included', async () => {
+    // dates and timestamps travel as epoch integers and doubles as JSON numbers: the extremes,
+    // the infinities, NaN, -0.0 and text that needs escaping must all come back unchanged
+    const typed: TableSchema = {
+      columns: [
+        { name: 'id', type: 'int' },
+        { name: 'd', type: 'date' },
+        { name: 'ts', type: 'timestamp' },
+        { name: 'x', type: 'double' },
+        { name: 'f', type: 'float' },
+        { name: 'm', type: 'decimal(12,2)' },
+        { name: 's', type: 'string' },
+        { name: 'big', type: 'decimal(38,4)' },
+      ],
+    };
+    const setup = `CREATE TABLE e AS SELECT * FROM (VALUES
+      (1, DATE '2024-02-29', TIMESTAMP '2024-02-29 23:59:59.999999', 0.30000000000000004::DOUBLE, 0.1::FLOAT, 1234567890.12::DECIMAL(12,2), 'plain', 1234567890123456789012345678901234.5678::DECIMAL(38,4)),
+      (2, DATE '1969-12-31', TIMESTAMP '1969-12-31 23:59:59.000001', 'NaN'::DOUBLE, 'inf'::FLOAT, -0.01::DECIMAL(12,2), 'quote " backslash \\ tab' || chr(9) || ' é 😀', -0.0001::DECIMAL(38,4)),
+      (3, DATE 'infinity', TIMESTAMP 'infinity', 'inf'::DOUBLE, 'NaN'::FLOAT, 0::DECIMAL(12,2), '', 0::DECIMAL(38,4)),
+      (4, DATE '-infinity', TIMESTAMP '-infinity', '-inf'::DOUBLE, -0.0::FLOAT, NULL, NULL, NULL),
+      (5, DATE '5881580-07-10', TIMESTAMP '294247-01-10 04:00:54.775806', -0.0::DOUBLE, 3.4028235e38::FLOAT, 9999999999.99::DECIMAL(12,2), 'x', -9999999999999999999999999999999999.9999::DECIMAL(38,4)),
+      (6, DATE '4713-01-01 (BC)', TIMESTAMP '0001-01-01 00:00:00', 5e-324::DOUBLE, NULL, NULL, NULL, NULL),
+      (7, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+    ) v(id, d, ts, x, f, m, s, big)`;
+    const compiled = compileValidation(
+      [rule('sql_expression', { expression: 'id < 0' })],
+      '"e"',
+      { dialect: 'duckdb', table: typed, sampleLimit: 10 },
+    );
+    const summary = compiled.decode(await run(compiled.sql, setup));
+    expect(summary.rules[0]!.failingRows).toBe(7);
+    const text = (v: unknown) => (typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v));
+    const sampled = summary.samples
+      .map((s) => typed.columns.map((c) => text(s.values[c.name])))
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+    const stored = (await run('SELECT * FROM e ORDER BY id', setup)).rows.map((r) => r.map(text));
+    expect(sampled).toEqual(stored);
+  });
+
   it('returns one row without samples when asked for none', async () => {
     const compiled = compileValidation([rule('is_not_null', { column: 'email' })], '"t"', {
       dialect: 'duckdb',

@@ -156,13 +156,14 @@ export interface CompiledValidation {
   decode(result: QueryRows): ValidationSummary;
 }
 
-const isFloating = (t: SparkType | null) => t?.kind === 'double' || t?.kind === 'float';
+
+type Carried = { name: string; type: SparkType | null };
 
 /**
  * The columns a sampled row carries: the input columns, then the internal columns dataset rules
  * add (their entries are rebuilt from them for the sampled rows).
  */
-function carriedColumns(plan: Plan): { name: string; type: SparkType | null }[] {
+function carriedColumns(plan: Plan): Carried[] {
   return [
     ...plan.inputColumns.map((c) => ({ name: c, type: plan.resolver.column(c)?.type ?? null })),
     ...internalColumns(plan),
@@ -170,32 +171,59 @@ function carriedColumns(plan: Plan): { name: string; type: SparkType | null }[] 
 }
 
 /**
- * DuckDB: the row as one JSON array text (values in carried-column order; doubles as text so NaN
- * and infinities survive). An array is the cheapest JSON DuckDB builds, and it is built for every
- * failing row.
+ * How a carried column travels in the DuckDB payload: dates as days and timestamps as microseconds
+ * since the epoch (numbers are written several times faster than date and time text, and the
+ * payload is built for every failing row), the infinities as the integers one past each end of the
+ * finite range; decimals as text; everything else as itself (JSON keeps NaN, the infinities and
+ * -0.0 of doubles).
  */
+const DAY_INF = 2147483647; // 'infinity'::DATE - DATE '1970-01-01'; finite dates stay within ±(2^31 - 2)
+const MICROS_INF = '9223372036854775807'; // epoch_us of the finite timestamps stays within ±(2^63 - 2)
+
+const isDate = (t: SparkType | null) => t?.kind === 'date';
+const isTimestamp = (t: SparkType | null) => t?.kind === 'timestamp' || t?.kind === 'timestamp_ntz';
+
+function encodeCarried({ name, type }: Carried): string {
+  const c = quoteIdent('duckdb', name);
+  if (isDate(type)) return `(${c} - DATE '1970-01-01')`;
+  // as text: json_transform would read a JSON number into DECIMAL through a double
+  if (type?.kind === 'decimal') return `CAST(${c} AS VARCHAR)`;
+  if (isTimestamp(type)) {
+    // epoch_us is NULL for the infinities; coalesce evaluates the CASE only for those rows
+    return `coalesce(epoch_us(${c}), CASE WHEN ${c} > TIMESTAMP '1970-01-01' THEN ${MICROS_INF} WHEN ${c} < TIMESTAMP '1970-01-01' THEN -${MICROS_INF} END)`;
+  }
+  return c;
+}
+
+function decodeCarried({ name, type }: Carried): string {
+  const c = quoteIdent('duckdb', name);
+  if (isDate(type)) {
+    return `CASE ${c} WHEN ${DAY_INF} THEN DATE 'infinity' WHEN -${DAY_INF} THEN DATE '-infinity' ELSE DATE '1970-01-01' + CAST(${c} AS INTEGER) END AS ${c}`;
+  }
+  if (isTimestamp(type)) {
+    return `CASE ${c} WHEN ${MICROS_INF} THEN TIMESTAMP 'infinity' WHEN -${MICROS_INF} THEN TIMESTAMP '-infinity' ELSE make_timestamp(${c}) END AS ${c}`;
+  }
+  if (type?.kind === 'decimal') return `CAST(${c} AS ${duckType(type)}) AS ${c}`;
+  return c;
+}
+
+/** DuckDB: the row as one JSON array text (values in carried-column order, see encodeCarried). */
 function duckPayload(plan: Plan): string {
-  const q = (c: string) => quoteIdent('duckdb', c);
-  const values = carriedColumns(plan).map(({ name, type }) =>
-    isFloating(type) ? `CAST(${q(name)} AS VARCHAR)` : q(name),
-  );
-  return `CAST(json_array(${values.join(', ')}) AS VARCHAR)`;
+  return `CAST(json_array(${carriedColumns(plan).map(encodeCarried).join(', ')}) AS VARCHAR)`;
 }
 
 /** DuckDB: the sampled JSON payloads back to typed input columns. */
 function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string {
-  const q = (c: string) => quoteIdent('duckdb', c);
   const structure: Record<string, string> = {};
   const carried = carriedColumns(plan);
-  for (const { name, type: t } of carried) structure[name] = isFloating(t) || !t ? 'VARCHAR' : duckType(t);
+  for (const { name, type: t } of carried) {
+    structure[name] = !t || t.kind === 'decimal' ? 'VARCHAR' : isDate(t) || isTimestamp(t) ? 'BIGINT' : duckType(t);
+  }
   // the array back to an object keyed by column, then typed by json_transform
   const object = `json_object(${carried.map(({ name }, k) => `${quoteString('duckdb', name)}, json_extract(__dqx_row, '$[${k}]')`).join(', ')})`;
   const parsed = `SELECT ${counts.join(', ')}, __dqx_rule, json_transform(${object}, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
   const decoded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
-  const retyped = carried.map(({ name: c, type: t }) =>
-    isFloating(t) ? `CAST(${q(c)} AS ${t!.kind === 'double' ? 'DOUBLE' : 'FLOAT'}) AS ${q(c)}` : q(c),
-  );
-  return `SELECT ${counts.join(', ')}, __dqx_rule, ${retyped.join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
+  return `SELECT ${counts.join(', ')}, __dqx_rule, ${carried.map(decodeCarried).join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
 }
 
 function containsMap(t: SparkType | null): boolean {
