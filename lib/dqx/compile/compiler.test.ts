@@ -177,11 +177,11 @@ describe('compileValidation', () => {
       (6, DATE '4713-01-01 (BC)', TIMESTAMP '0001-01-01 00:00:00', 5e-324::DOUBLE, NULL, NULL, NULL, NULL),
       (7, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
     ) v(id, d, ts, x, f, m, s, big)`;
-    const compiled = compileValidation(
-      [rule('sql_expression', { expression: 'id < 0' })],
-      '"e"',
-      { dialect: 'duckdb', table: typed, sampleLimit: 10 },
-    );
+    const compiled = compileValidation([rule('sql_expression', { expression: 'id < 0' })], '"e"', {
+      dialect: 'duckdb',
+      table: typed,
+      sampleLimit: 10,
+    });
     const summary = compiled.decode(await run(compiled.sql, setup));
     expect(summary.rules[0]!.failingRows).toBe(7);
     const text = (v: unknown) => (typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v));

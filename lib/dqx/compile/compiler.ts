@@ -156,7 +156,6 @@ export interface CompiledValidation {
   decode(result: QueryRows): ValidationSummary;
 }
 
-
 type Carried = { name: string; type: SparkType | null };
 
 /**
@@ -217,7 +216,8 @@ function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string
   const structure: Record<string, string> = {};
   const carried = carriedColumns(plan);
   for (const { name, type: t } of carried) {
-    structure[name] = !t || t.kind === 'decimal' ? 'VARCHAR' : isDate(t) || isTimestamp(t) ? 'BIGINT' : duckType(t);
+    structure[name] =
+      !t || t.kind === 'decimal' ? 'VARCHAR' : isDate(t) || isTimestamp(t) ? 'BIGINT' : duckType(t);
   }
   // the array back to an object keyed by column, then typed by json_transform
   const object = `json_object(${carried.map(({ name }, k) => `${quoteString('duckdb', name)}, json_extract(__dqx_row, '$[${k}]')`).join(', ')})`;
