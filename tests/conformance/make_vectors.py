@@ -359,6 +359,27 @@ ODD_NAMES = {
     "rows": [[1, "v", "Zoë", "long", 1], [2, None, None, None, None], [3, "", "", "", 0]],
 }
 
+SHAPED_CODES = {
+    "columns": [{"name": "id", "type": "int"}, {"name": "sku", "type": "string"}],
+    "rows": [
+        [1, "ABC-1234"],
+        [2, "ABC-1234\n"],
+        [3, "ABC-1234\r\n"],
+        [4, "ABC-1234\n\n"],
+        [5, "ABC-1234\u2028"],
+        [6, "abc-1234"],
+        [7, "ABC-123"],
+        [8, "ABC-12345"],
+        [9, "\u00c0BC-1234"],
+        [10, "ABC-\u0661234"],
+        [11, ""],
+        [12, None],
+        [13, " ABC-1234"],
+        [14, "ORD.12"],
+        [15, "ORDx12"],
+    ],
+}
+
 TABLES = {
     "strings": STRINGS,
     "numbers": NUMBERS,
@@ -377,6 +398,7 @@ TABLES = {
     "date_strings": DATE_STRINGS,
     "cases": CASES,
     "odd_names": ODD_NAMES,
+    "shaped_codes": SHAPED_CODES,
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -509,6 +531,13 @@ vector("regex_match-partial-unicode", "strings", [check("regex_match", {"column"
 vector("regex_match-numbers", "numbers", [check("regex_match", {"column": "d", "regex": "E"})])
 vector("regex_match-java-only", "identifiers", [check("regex_match", {"column": "email", "regex": "^(?!not).*@.*$"})], known_differences=diff("Look-ahead (?!...) is Java-only: DuckDB's RE2 engine cannot evaluate it, so this rule runs in a DQX job instead of the DuckDB fast path."))
 vector("regex_match-dollar-newline", "identifiers", [check("regex_match", {"column": "email", "regex": "com$"})])
+# fixed shapes: DuckDB tests a GLOB first and the regex only where it says no (glob-prefilter.ts)
+vector("regex_match-fixed-shape", "shaped_codes", [
+    check("regex_match", {"column": "sku", "regex": "^[A-Z]{3}-\\d{4}$"}, name="sku_shape"),
+    check("regex_match", {"column": "sku", "regex": "\\A[A-Z]{3}-[0-9]{4}\\z"}, name="sku_exact", criticality="warn"),
+    check("regex_match", {"column": "sku", "regex": "^ORD\\.[0-9]{2}\\Z"}, name="order_code", criticality="warn"),
+    check("regex_match", {"column": "sku", "regex": "^[A-Z]{3}-\\d{4}$", "negate": True}, name="not_sku_shape", criticality="warn"),
+])
 for fn, table, col in [("is_valid_ipv4_address", "ips", "ip"), ("is_valid_email", "identifiers", "email"), ("is_valid_url", "identifiers", "url")]:
     vector(f"{fn}-basic", table, [check(fn, {"column": col})])
     vector(f"{fn}-warn-filter", table, [check(fn, {"column": col}, criticality="warn", filter="id > 1", user_metadata={"pii": True})])

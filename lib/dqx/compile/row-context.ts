@@ -12,6 +12,7 @@ import { javaDoubleToString } from '../py-values';
 import { fragmentReferences, sparkToDuckdb } from '../spark-sql';
 import type { SparkType } from '../spark-types';
 import type { TableResolver } from '../table-resolver';
+import { globPrefilter } from './glob-prefilter';
 import { DQ_PATTERNS, RE2_PATTERNS, type DqPatternName } from './patterns';
 import { duckSparkString } from './spark-string';
 
@@ -260,7 +261,12 @@ export function createRowContext(dialect: Dialect, resolver: TableResolver): Row
         ctx.unsupported(
           `The regex uses ${t.unsupported.join(', ')}, which DuckDB's regex engine (RE2) cannot evaluate.`,
         );
-      return `regexp_matches(${expr}, ${quoteString(dialect, t.re2!)})`;
+      const regex = `regexp_matches(${expr}, ${quoteString(dialect, t.re2!)})`;
+      const glob = globPrefilter(javaPattern);
+      // CASE evaluates the regex only for the values the GLOB does not accept (see glob-prefilter)
+      return glob === null
+        ? regex
+        : `(CASE WHEN ${expr} GLOB ${quoteString(dialect, glob)} THEN TRUE ELSE ${regex} END)`;
     },
     pattern(expr: string, name: DqPatternName): string {
       if (dialect === 'databricks') return `(${expr} RLIKE ${quoteString(dialect, DQ_PATTERNS[name])})`;
