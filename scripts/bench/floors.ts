@@ -71,7 +71,11 @@ export const FLOOR_PREDICATES: [string, string][] = [
   ['shipped_without_date', "status IN ('shipped', 'delivered') AND shipped_date IS NULL"],
   ['status_is_not_in_the_list', `status NOT IN (${STATUSES.map(lit).join(', ')})`],
   ['status_is_null_or_empty', "status IS NULL OR status = ''"],
-  ['product_sku_not_matching_regex', `NOT regexp_matches(product_sku, ${lit(SKU)})`],
+  // GLOB first: it accepts a subset of the pattern's language and is about twice as fast as RE2 here
+  [
+    'product_sku_not_matching_regex',
+    `NOT (CASE WHEN product_sku GLOB '[A-Z][A-Z][A-Z]-[0-9][0-9][0-9][0-9]' THEN TRUE ELSE regexp_matches(product_sku, ${lit(SKU)}) END)`,
+  ],
   ['session_id_does_not_match_pattern_uuid', `NOT regexp_full_match(session_id, ${lit(UUID)})`],
   ['currency_is_not_a_valid_currency_code', notIn('currency', isoCodes.iso4217_alphabetic)],
   ['rating_not_in_range', 'rating < 1 OR rating > 5'],
