@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { getRunRunner } from '@/lib/services/run-runner';
 import { RunId } from '@/lib/services/rule-set-schemas';
 import { TableNameField } from '@/lib/services/generation-schemas';
+import { cleanText } from '@/lib/services/safe-input';
 import {
   getRun,
   listRuns,
@@ -73,7 +74,7 @@ export async function listRunsAction(input: z.input<typeof ListRuns>): Promise<A
 
 const PassRates = z.strictObject({
   table: TableNameField,
-  rule: z.string().min(1).max(500).optional(),
+  rule: cleanText(z.string().min(1).max(500), 'rule').optional(),
   limit: z.int().min(1).max(1000).default(100),
 });
 
@@ -81,6 +82,8 @@ export async function passRateHistoryAction(
   input: z.input<typeof PassRates>,
 ): Promise<ActionResult<PassRateHistory | RulePassRateHistory>> {
   return runAction(PassRates, input, (caller, { table, rule, limit }) =>
-    rule === undefined ? tablePassRateHistory(caller, table, limit) : rulePassRateHistory(caller, table, { name: rule }, limit),
+    rule === undefined
+      ? tablePassRateHistory(caller, table, limit)
+      : rulePassRateHistory(caller, table, { name: rule }, limit),
   );
 }

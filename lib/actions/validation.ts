@@ -22,37 +22,69 @@
 import { z } from 'zod';
 
 import { RunId } from '@/lib/services/rule-set-schemas';
+import { cleanText } from '@/lib/services/safe-input';
 import type { RunDto } from '@/lib/services/runs';
-import { getFailingRows, startValidation, validationReport, type FailingRowsPage, type ValidationReport } from '@/lib/services/validation';
-import { DEFAULT_DRY_RUN_ROWS, FAILING_ROWS_PAGE_MAX, StartValidationBody } from '@/lib/services/validation-schemas';
+import {
+  getFailingRows,
+  startValidation,
+  validationReport,
+  type FailingRowsPage,
+  type ValidationReport,
+} from '@/lib/services/validation';
+import {
+  DEFAULT_DRY_RUN_ROWS,
+  FAILING_ROWS_PAGE_MAX,
+  StartValidationBody,
+} from '@/lib/services/validation-schemas';
 
 import { runAction, type ActionResult } from './action-result';
 
-export async function startValidationAction(input: z.input<typeof StartValidationBody>): Promise<ActionResult<{ run: RunDto }>> {
-  return runAction(StartValidationBody, input, async (caller, parsed) => ({ run: await startValidation(caller, parsed) }), {
-    revalidate: ['/history'],
-    message: () => 'Validation started. You can leave this page; the run goes on.',
-  });
+export async function startValidationAction(
+  input: z.input<typeof StartValidationBody>,
+): Promise<ActionResult<{ run: RunDto }>> {
+  return runAction(
+    StartValidationBody,
+    input,
+    async (caller, parsed) => ({ run: await startValidation(caller, parsed) }),
+    {
+      revalidate: ['/history'],
+      message: () => 'Validation started. You can leave this page; the run goes on.',
+    },
+  );
 }
 
-export async function startDryRunAction(input: z.input<typeof StartValidationBody>): Promise<ActionResult<{ run: RunDto }>> {
-  const withSample = input && typeof input === 'object' ? { ...input, sample_rows: input.sample_rows ?? DEFAULT_DRY_RUN_ROWS } : input;
-  return runAction(StartValidationBody, withSample, async (caller, parsed) => ({ run: await startValidation(caller, parsed) }), {
-    message: (data) => `Dry run started on the first ${data.run.parameters.sample_rows as number} rows.`,
-  });
+export async function startDryRunAction(
+  input: z.input<typeof StartValidationBody>,
+): Promise<ActionResult<{ run: RunDto }>> {
+  const withSample =
+    input && typeof input === 'object'
+      ? { ...input, sample_rows: input.sample_rows ?? DEFAULT_DRY_RUN_ROWS }
+      : input;
+  return runAction(
+    StartValidationBody,
+    withSample,
+    async (caller, parsed) => ({ run: await startValidation(caller, parsed) }),
+    {
+      message: (data) => `Dry run started on the first ${data.run.parameters.sample_rows as number} rows.`,
+    },
+  );
 }
 
 const FailingRowsAction = z
   .strictObject({
     run_id: RunId,
-    rule: z.string().min(1, { error: 'choose a rule' }).max(500),
+    rule: cleanText(z.string().min(1, { error: 'choose a rule' }).max(500), 'rule'),
     page: z.int().min(1).max(10_000_000).default(1),
     page_size: z.int().min(1).max(FAILING_ROWS_PAGE_MAX).default(50),
   })
   .transform((v) => ({ runId: v.run_id, rule: v.rule, page: v.page, pageSize: v.page_size }));
 
-export async function getFailingRowsAction(input: z.input<typeof FailingRowsAction>): Promise<ActionResult<FailingRowsPage>> {
-  return runAction(FailingRowsAction, input, (caller, parsed) => getFailingRows(caller, parsed.runId, parsed));
+export async function getFailingRowsAction(
+  input: z.input<typeof FailingRowsAction>,
+): Promise<ActionResult<FailingRowsPage>> {
+  return runAction(FailingRowsAction, input, (caller, parsed) =>
+    getFailingRows(caller, parsed.runId, parsed),
+  );
 }
 
 const ReportAction = z.strictObject({
@@ -60,6 +92,10 @@ const ReportAction = z.strictObject({
   format: z.enum(['json', 'csv'], { error: "format must be 'json' or 'csv'" }).default('json'),
 });
 
-export async function getValidationReportAction(input: z.input<typeof ReportAction>): Promise<ActionResult<ValidationReport>> {
-  return runAction(ReportAction, input, (caller, { run_id, format }) => validationReport(caller, run_id, format));
+export async function getValidationReportAction(
+  input: z.input<typeof ReportAction>,
+): Promise<ActionResult<ValidationReport>> {
+  return runAction(ReportAction, input, (caller, { run_id, format }) =>
+    validationReport(caller, run_id, format),
+  );
 }

@@ -2,16 +2,20 @@
 import { z } from 'zod';
 
 import { REQUEST_MAX_CHARS, TableNameField } from './generation-schemas';
+import { cleanText, jsonValue } from './safe-input';
 
 export const AnalyzeRulesBody = z.strictObject({
   table: TableNameField.describe('The table the rules are for, `catalog.schema.table`.'),
-  request: z
-    .string({ error: 'request must be text' })
-    .max(REQUEST_MAX_CHARS, { error: `request must be at most ${REQUEST_MAX_CHARS} characters` })
+  request: cleanText(
+    z
+      .string({ error: 'request must be text' })
+      .max(REQUEST_MAX_CHARS, { error: `request must be at most ${REQUEST_MAX_CHARS} characters` }),
+    'request',
+  )
     .default('')
     .describe('What the rules should ensure, as the user wrote it.'),
   rules: z
-    .array(z.unknown(), { error: 'rules must be a list of DQX checks' })
+    .array(jsonValue('a rule'), { error: 'rules must be a list of DQX checks' })
     .min(1, { error: 'rules must hold at least one check' })
     .max(1000, { error: 'at most 1000 rules can be analysed at once' })
     .describe('The DQX checks (metadata form) to analyse.'),

@@ -8,16 +8,20 @@ import { z } from 'zod';
 import { profileOptionsSchema, type ProfileOptionsInput } from '@/lib/dqx';
 
 import { RunId, SaveRuleSetBody } from './rule-set-schemas';
+import { cleanText, refineJson } from './safe-input';
 
 /** Largest row count a caller may ask to profile (beyond that: 'all'). */
 export const PROFILE_ROWS_MAX = 2_000_000_000;
 export const REQUEST_MAX_CHARS = 8000;
 
-export const TableNameField = z
-  .string({ error: 'table must be a table name: catalog.schema.table' })
-  .trim()
-  .min(1, { error: 'table must be a table name: catalog.schema.table' })
-  .max(800, { error: 'table must be at most 800 characters' });
+export const TableNameField = cleanText(
+  z
+    .string({ error: 'table must be a table name: catalog.schema.table' })
+    .trim()
+    .min(1, { error: 'table must be a table name: catalog.schema.table' })
+    .max(800, { error: 'table must be at most 800 characters' }),
+  'table',
+);
 
 export const SampleRowsField = z.union([
   z.literal('all'),
@@ -30,15 +34,21 @@ export const SampleRowsField = z.union([
 export const StartGenerationBody = z
   .strictObject({
     table: TableNameField.describe('The table to profile, `catalog.schema.table`.'),
-    request: z
-      .string({ error: 'request must be text' })
-      .max(REQUEST_MAX_CHARS, { error: `request must be at most ${REQUEST_MAX_CHARS} characters` })
+    request: cleanText(
+      z
+        .string({ error: 'request must be text' })
+        .max(REQUEST_MAX_CHARS, { error: `request must be at most ${REQUEST_MAX_CHARS} characters` }),
+      'request',
+    )
       .default('')
-      .describe('What the rules should ensure, in plain language (sent to the language model when one is configured).'),
+      .describe(
+        'What the rules should ensure, in plain language (sent to the language model when one is configured).',
+      ),
     sample_rows: SampleRowsField.optional().describe(
       "Rows to profile: a number (a uniform random sample of that many rows), or 'all'. Omitted: DQX's default sampling (sample_fraction and limit of the profile options: 30% of the rows, at most 1000).",
     ),
     profile_options: profileOptionsSchema
+      .superRefine(refineJson('profile_options'))
       .optional()
       .describe('DQX profiler options (snake_case keys as in DQX), merged over DQX’s defaults.'),
     criticality: z
@@ -48,7 +58,9 @@ export const StartGenerationBody = z
     run_as_job: z
       .boolean({ error: 'run_as_job must be true or false' })
       .default(false)
-      .describe('Databricks mode: profile with DQX itself in a Databricks job instead of SQL on the warehouse.'),
+      .describe(
+        'Databricks mode: profile with DQX itself in a Databricks job instead of SQL on the warehouse.',
+      ),
   })
   .transform((b) => ({
     table: b.table,

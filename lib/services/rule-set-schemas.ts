@@ -5,22 +5,41 @@
  */
 import { z } from 'zod';
 
-const JSON_LIMIT = 200_000;
+import { cleanText, jsonProblem, jsonValue, queryInt } from './safe-input';
 
-const boundedJson = (what: string) =>
-  z.unknown().refine((v) => v === undefined || JSON.stringify(v).length <= JSON_LIMIT, {
-    error: `${what} must be at most ${JSON_LIMIT} characters of JSON`,
-  });
+const JSON_LIMIT = 200_000;
+/**
+ * Most checks a request may carry, whatever the configured limit of rules per rule set
+ * (DQX_MAX_RULES, at most this much) says; the services apply that limit after expansion.
+ */
+export const RULES_PER_REQUEST_MAX = 10_000;
+
+/** Plain JSON (see safe-input.ts) of at most JSON_LIMIT characters. */
+const boundedJsonCheck = (what: string) => (value: unknown, ctx: z.RefinementCtx) => {
+  if (value === undefined) return;
+  const problem = jsonProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${problem.message}`, path: problem.path });
+  else if (JSON.stringify(value).length > JSON_LIMIT)
+    ctx.addIssue({ code: 'custom', message: `${what} must be at most ${JSON_LIMIT} characters of JSON` });
+};
+const boundedJson = (what: string) => z.unknown().superRefine(boundedJsonCheck(what));
 
 /** Body of "save a rule set as a new version". The rules are validated by the DQX engine afterwards. */
 export const SaveRuleSetBody = z.strictObject({
-  rules: z.array(z.unknown(), { error: 'rules must be a list of DQX checks' }).max(5000, { error: 'at most 5000 rules' }),
-  user_prompt: z.string().max(20_000, { error: 'user_prompt must be at most 20000 characters' }).nullish(),
+  rules: z
+    .array(jsonValue('a rule'), { error: 'rules must be a list of DQX checks' })
+    .max(RULES_PER_REQUEST_MAX, { error: `at most ${RULES_PER_REQUEST_MAX} rules` }),
+  user_prompt: cleanText(
+    z.string().max(20_000, { error: 'user_prompt must be at most 20000 characters' }),
+    'user_prompt',
+  ).nullish(),
   ai_summary: boundedJson('ai_summary').optional(),
   metadata: z
     .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
-    .refine((m) => !('legacy' in m), { error: 'metadata.legacy is reserved for rows upgraded from the original application' })
-    .refine((m) => JSON.stringify(m).length <= JSON_LIMIT, { error: `metadata must be at most ${JSON_LIMIT} characters of JSON` })
+    .superRefine(boundedJsonCheck('metadata'))
+    .refine((m) => !('legacy' in m), {
+      error: 'metadata.legacy is reserved for rows upgraded from the original application',
+    })
     .optional(),
 });
 export type SaveRuleSetInput = z.infer<typeof SaveRuleSetBody>;
@@ -31,41 +50,28 @@ export const VersionNumber = z
   .regex(/^[1-9]\d{0,8}$/, { error: 'expected a version number (1, 2, 3, …)' })
   .transform(Number);
 
-export const TableParam = z.string().min(1).max(800);
+export const TableParam = cleanText(z.string().min(1).max(800), 'the table name');
 
-const page = z
-  .string()
-  .regex(/^[1-9]\d{0,6}$/, { error: 'expected a page number (1, 2, 3, …)' })
-  .transform(Number)
-  .optional()
-  .default(1);
-const pageSize = z
-  .string()
-  .regex(/^\d{1,3}$/, { error: 'expected a whole number between 1 and 100' })
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= 100, { error: 'expected a whole number between 1 and 100' })
-  .optional()
-  .default(20);
+const page = queryInt('page', 1, 9_999_999).optional().default(1);
+const pageSize = queryInt('page_size', 1, 100).optional().default(20);
 
 export const PageQuery = z.object({ page, page_size: pageSize });
 export type PageInput = z.infer<typeof PageQuery>;
 
-export const VersionQuery = z.object({ format: z.enum(['yaml', 'json'], { error: "format must be 'yaml' or 'json'" }).optional() });
+export const VersionQuery = z.object({
+  format: z.enum(['yaml', 'json'], { error: "format must be 'yaml' or 'json'" }).optional(),
+});
 
 export const DiffQuery = z.object({ from: VersionNumber, to: VersionNumber });
 
 export const RunsQuery = z.object({
   page,
   page_size: pageSize,
-  kind: z.enum(['generation', 'validation'], { error: "kind must be 'generation' or 'validation'" }).optional(),
+  kind: z
+    .enum(['generation', 'validation'], { error: "kind must be 'generation' or 'validation'" })
+    .optional(),
   /** When given, the per-rule pass-rate history of this rule (by name) instead of the run list. */
-  rule: z.string().min(1).max(500).optional(),
+  rule: cleanText(z.string().min(1).max(500), 'rule').optional(),
 });
 
 export const RunId = z.uuid({ error: 'expected a run id (a UUID)' });
-
-/** Content types accepted as a raw DQX checks file in "save a new version". */
-export const CHECKS_FILE_TYPES = {
-  yaml: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
-  json: ['application/json'],
-} as const;

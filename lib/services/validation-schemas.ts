@@ -6,6 +6,8 @@
 import { z } from 'zod';
 
 import { TableNameField } from './generation-schemas';
+import { RULES_PER_REQUEST_MAX } from './rule-set-schemas';
+import { cleanText, jsonValue, queryInt } from './safe-input';
 
 export const DRY_RUN_ROWS_MAX = 10_000_000;
 export const DEFAULT_DRY_RUN_ROWS = 10_000;
@@ -19,11 +21,13 @@ export const StartValidationBody = z
       .int({ error: 'version must be a version number (1, 2, 3, …)' })
       .min(1, { error: 'version must be a version number (1, 2, 3, …)' })
       .optional()
-      .describe('A saved version of the table’s rule set. Default: the active version (unless `rules` is given).'),
+      .describe(
+        'A saved version of the table’s rule set. Default: the active version (unless `rules` is given).',
+      ),
     rules: z
-      .array(z.unknown(), { error: 'rules must be a list of DQX checks' })
+      .array(jsonValue('a rule'), { error: 'rules must be a list of DQX checks' })
       .min(1, { error: 'rules must hold at least one check' })
-      .max(5000, { error: 'at most 5000 rules' })
+      .max(RULES_PER_REQUEST_MAX, { error: `at most ${RULES_PER_REQUEST_MAX} rules` })
       .optional()
       .describe('A draft rule set (DQX checks, metadata form) to validate instead of a saved version.'),
     sample_rows: z
@@ -31,7 +35,9 @@ export const StartValidationBody = z
       .min(1, { error: 'sample_rows must be at least 1' })
       .max(DRY_RUN_ROWS_MAX, { error: `sample_rows must be at most ${DRY_RUN_ROWS_MAX}` })
       .optional()
-      .describe('A dry run: validate only this many rows (the first rows in key order) instead of the whole table.'),
+      .describe(
+        'A dry run: validate only this many rows (the first rows in key order) instead of the whole table.',
+      ),
     sample_limit: z
       .int({ error: 'sample_limit must be a whole number' })
       .min(0, { error: 'sample_limit must be between 0 and 100' })
@@ -70,22 +76,20 @@ export interface StartValidationInput {
   runAsJob?: boolean;
 }
 
-const wholeQuery = (what: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, { error: `${what} must be a whole number between ${min} and ${max}` })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: `${what} must be a whole number between ${min} and ${max}` });
-
 export const FailingRowsQuery = z
   .object({
-    rule: z
-      .string({ error: 'rule is required: the name of a rule of the run' })
-      .min(1, { error: 'rule is required: the name of a rule of the run' })
-      .max(500, { error: 'rule must be at most 500 characters' })
-      .describe('The rule’s name (after for_each_column expansion), as in the run’s per-rule results.'),
-    page: wholeQuery('page', 1, 10_000_000).optional().default(1).describe('Page number, from 1.'),
-    page_size: wholeQuery('page_size', 1, FAILING_ROWS_PAGE_MAX).optional().default(50).describe(`Rows per page, 1 to ${FAILING_ROWS_PAGE_MAX}.`),
+    rule: cleanText(
+      z
+        .string({ error: 'rule is required: the name of a rule of the run' })
+        .min(1, { error: 'rule is required: the name of a rule of the run' })
+        .max(500, { error: 'rule must be at most 500 characters' }),
+      'rule',
+    ).describe('The rule’s name (after for_each_column expansion), as in the run’s per-rule results.'),
+    page: queryInt('page', 1, 10_000_000).optional().default(1).describe('Page number, from 1.'),
+    page_size: queryInt('page_size', 1, FAILING_ROWS_PAGE_MAX)
+      .optional()
+      .default(50)
+      .describe(`Rows per page, 1 to ${FAILING_ROWS_PAGE_MAX}.`),
   })
   .transform((q) => ({ rule: q.rule, page: q.page, pageSize: q.page_size }));
 
