@@ -1,7 +1,16 @@
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+import type { NextConfig } from 'next';
+
+import { serverActionOrigins } from './lib/config/app-hosts';
+
+const nextConfig: NextConfig = {
   // Native and WebAssembly drivers must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@duckdb/node-api', '@electric-sql/pglite', '@databricks/sql', 'pg', 'kysely-pglite-dialect'],
+  serverExternalPackages: [
+    '@duckdb/node-api',
+    '@electric-sql/pglite',
+    '@databricks/sql',
+    'pg',
+    'kysely-pglite-dialect',
+  ],
   poweredByHeader: false,
   // The production build type-checks the app only: tests and tools import devDependencies, which a
   // deployment need not install. `npm run typecheck` still checks everything.
@@ -10,8 +19,15 @@ const nextConfig = {
   typedRoutes: false,
   experimental: {
     serverActions: {
-      // Behind the Databricks Apps proxy the Origin is the app's public host.
-      allowedOrigins: ['*.databricksapps.com', '*.azure.databricksapps.com', '*.gcp.databricksapps.com'],
+      // Next.js accepts a server action whose Origin is the request's own host (X-Forwarded-Host,
+      // which the Databricks Apps proxy sets to the host the browser asked for, else Host). Besides
+      // that, only the app's own Databricks Apps host names (built from DATABRICKS_APP_NAME and
+      // DATABRICKS_WORKSPACE_ID) and DQX_ALLOWED_HOSTS; never a wildcard over other apps
+      // (lib/config/app-hosts.ts). proxy.ts checks the same before any action runs.
+      // eslint-disable-next-line no-restricted-syntax -- evaluated when the server starts, from the platform's variables
+      allowedOrigins: serverActionOrigins(process.env),
+      // Server actions take JSON-like arguments (rule sets of up to a few thousand rules).
+      bodySizeLimit: '2mb',
     },
   },
   async headers() {

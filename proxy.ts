@@ -1,23 +1,65 @@
 /**
- * Runs before every request. In databricks mode a request that does not carry the user's token
- * (set by the Databricks Apps proxy) is refused with 401 before any page, action or route runs;
- * only the health endpoints and static assets are open. Every request gets a request id.
+ * Runs before every request (pages, server actions, route handlers; not static assets). In order:
+ *
+ * 1. every request gets a request id;
+ * 2. local mode: a Host that does not name this machine (DNS rebinding) is refused with 403;
+ * 3. an /api path answered with a method its route does not declare is 405 with `Allow` (the
+ *    framework would answer OPTIONS with 204 and others without `Allow`);
+ * 4. a request a browser sends for another site is refused with 403: any /api/v1 request, and
+ *    every POST to a page (server actions, forms) (lib/http/request-guard.ts);
+ * 5. databricks mode: a request without the user's token (set by the Databricks Apps proxy) is
+ *    refused with 401 before any page, action or route runs; only the health endpoints are open.
+ *
+ * Who the token belongs to is checked where the caller is needed (lib/auth), not here.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { HEADER } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
+import { methodNotAllowed, toErrorBody, type AppError } from '@/lib/errors';
+import { allowedMethods } from '@/lib/http/api-surface';
+import { checkHost, checkSameOrigin, guardSettings } from '@/lib/http/request-guard';
 
 const OPEN_PATHS = ['/api/health', '/api/ready'];
+
+function refuse(error: AppError, req: NextRequest, requestId: string, asJson: boolean): NextResponse {
+  const { status, body, headers } = toErrorBody(error, requestId);
+  const common = { ...headers, 'x-request-id': requestId, 'Cache-Control': 'no-store' };
+  if (asJson) return NextResponse.json(body, { status, headers: common });
+  return new NextResponse(error.message, {
+    status,
+    headers: { ...common, 'content-type': 'text/plain; charset=utf-8' },
+  });
+}
 
 export function proxy(req: NextRequest) {
   const requestHeaders = new Headers(req.headers);
   const requestId = requestHeaders.get(HEADER.requestId) || crypto.randomUUID();
   requestHeaders.set(HEADER.requestId, requestId);
 
+  const config = getConfig();
   const { pathname } = req.nextUrl;
+  const api = pathname.startsWith('/api/');
+  const asJson = api || req.method !== 'GET';
+  const settings = guardSettings(config);
+
+  const badHost = checkHost(req.headers, settings, req.nextUrl.host);
+  if (badHost) return refuse(badHost, req, requestId, asJson);
+
+  if (api) {
+    const allow = allowedMethods(pathname);
+    if (allow && !allow.includes(req.method))
+      return refuse(methodNotAllowed(req.method, allow), req, requestId, true);
+  }
+
+  const crossSite = checkSameOrigin(req.method, req.headers, settings, {
+    api: pathname.startsWith('/api/v1/'),
+    fallbackHost: req.nextUrl.host,
+  });
+  if (crossSite) return refuse(crossSite, req, requestId, asJson);
+
   const open = OPEN_PATHS.includes(pathname);
-  if (!open && getConfig().mode === 'databricks' && !requestHeaders.get(HEADER.token)?.trim()) {
+  if (!open && config.mode === 'databricks' && !requestHeaders.get(HEADER.token)?.trim()) {
     const body = {
       error: {
         code: 'unauthorized',
@@ -25,7 +67,7 @@ export function proxy(req: NextRequest) {
         requestId,
       },
     };
-    if (pathname.startsWith('/api/') || req.method !== 'GET') {
+    if (asJson) {
       return NextResponse.json(body, { status: 401, headers: { 'x-request-id': requestId } });
     }
     return new NextResponse(

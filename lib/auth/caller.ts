@@ -1,20 +1,26 @@
 /**
- * Who is calling. In databricks mode the Databricks Apps proxy forwards the signed-in user's
- * identity and OAuth token in headers; a request without a token is refused, with no fallback to
- * the service principal or to any default identity. In local mode the caller is the local user.
+ * Who is calling. In databricks mode the Databricks Apps proxy forwards the signed-in user's OAuth
+ * token (`x-forwarded-access-token`); a request without one is refused, with no fallback to the
+ * service principal or to any default identity. The caller is whoever the token belongs to, as
+ * Databricks says (the SCIM current-user endpoint, lib/databricks/current-user.ts): the
+ * `x-forwarded-email`/`-user`/`-preferred-username` headers are not used, since nothing ties them
+ * to the token. The answer is remembered per token for DQX_IDENTITY_CACHE_SECONDS, keyed by a
+ * SHA-256 hash of the token (never the token itself), in a bounded cache. In local mode the caller
+ * is the local user.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { inspect } from 'node:util';
 
+import { LRUCache } from 'lru-cache';
+
 import type { AppConfig, Mode } from '@/lib/config';
+import { fetchCurrentUser, type TokenIdentity } from '@/lib/databricks/current-user';
 import { unauthorized } from '@/lib/errors';
 
 export const HEADER = {
   token: 'x-forwarded-access-token',
-  email: 'x-forwarded-email',
-  user: 'x-forwarded-user',
-  preferredUsername: 'x-forwarded-preferred-username',
   requestId: 'x-request-id',
 } as const;
 
@@ -43,7 +49,7 @@ export class UserToken {
 }
 
 export interface Caller {
-  /** Stable identifier recorded as `created_by`: the IdP user id, e-mail or local user name. */
+  /** Stable identifier recorded as `created_by`: the Databricks user name (e-mail) or the local user name. */
   readonly id: string;
   readonly displayName: string;
   readonly email: string | undefined;
@@ -91,24 +97,85 @@ export function resolveLocalUserName(config: AppConfig): string {
   return localUserName;
 }
 
-export function callerFromHeaders(headers: HeaderSource, config: AppConfig): Caller {
-  const requestId = clean(headers.get(HEADER.requestId));
-  if (config.mode === 'local') {
-    const name = resolveLocalUserName(config);
-    return { id: name, displayName: name, email: undefined, mode: 'local', requestId, token: undefined };
+/** The caller in local mode: the local user, whatever the headers say. */
+export function localCaller(config: AppConfig, requestId?: string): Caller {
+  const name = resolveLocalUserName(config);
+  return { id: name, displayName: name, email: undefined, mode: 'local', requestId, token: undefined };
+}
+
+/** Finds who a token belongs to (the SCIM current-user endpoint unless a test says otherwise). */
+export type IdentityLookup = (token: string) => Promise<TokenIdentity>;
+
+const MAX_CACHED_IDENTITIES = 10_000;
+
+/**
+ * Token -> identity, remembered for `ttlMs` under the SHA-256 hash of the token (at most
+ * MAX_CACHED_IDENTITIES entries, least recently used first out). Concurrent requests with the same
+ * token share one lookup. Only successful lookups are remembered.
+ */
+export class IdentityCache {
+  readonly #lookup: IdentityLookup;
+  readonly #cache: LRUCache<string, TokenIdentity> | undefined;
+  readonly #inFlight = new Map<string, Promise<TokenIdentity>>();
+  /** Lookups sent (tests see that a token is resolved once). */
+  lookups = 0;
+
+  constructor(lookup: IdentityLookup, ttlMs: number) {
+    this.#lookup = lookup;
+    this.#cache =
+      ttlMs > 0 ? new LRUCache({ max: MAX_CACHED_IDENTITIES, ttl: ttlMs, ttlAutopurge: false }) : undefined;
   }
 
+  async resolve(token: string): Promise<TokenIdentity> {
+    const key = createHash('sha256').update(token).digest('hex');
+    const cached = this.#cache?.get(key);
+    if (cached) return cached;
+    let pending = this.#inFlight.get(key);
+    if (!pending) {
+      this.lookups++;
+      pending = this.#lookup(token).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    const identity = await pending;
+    this.#cache?.set(key, identity);
+    return identity;
+  }
+}
+
+const CACHE_KEY = Symbol.for('dqx.identityCache');
+type Holder = { [CACHE_KEY]?: { host: string; ttlMs: number; cache: IdentityCache } };
+
+/** The process's identity cache for the configured workspace (one per process, kept across dev reloads). */
+export function identityCacheFor(config: AppConfig): IdentityCache {
+  const host = config.databricks.host;
+  if (!host) throw unauthorized('Sign-in cannot be checked: DATABRICKS_HOST is not set.');
+  const ttlMs = config.identity.cacheSeconds * 1000;
+  const holder = globalThis as Holder;
+  const current = holder[CACHE_KEY];
+  if (current && current.host === host && current.ttlMs === ttlMs) return current.cache;
+  const cache = new IdentityCache((token) => fetchCurrentUser(token, { host }), ttlMs);
+  holder[CACHE_KEY] = { host, ttlMs, cache };
+  return cache;
+}
+
+/**
+ * The caller of a request. Databricks mode: 401 without a token, or when Databricks does not accept
+ * it; 503 (with Retry-After) when Databricks cannot be asked. Local mode: the local user.
+ */
+export async function resolveCaller(
+  headers: HeaderSource,
+  config: AppConfig,
+  options: { identities?: IdentityCache } = {},
+): Promise<Caller> {
+  const requestId = clean(headers.get(HEADER.requestId));
+  if (config.mode === 'local') return localCaller(config, requestId);
   const token = clean(headers.get(HEADER.token));
   if (!token) throw unauthorized();
-  const email = clean(headers.get(HEADER.email));
-  const user = clean(headers.get(HEADER.user));
-  const preferred = clean(headers.get(HEADER.preferredUsername));
-  const id = email ?? preferred ?? user;
-  if (!id) throw unauthorized('Sign-in required: the request carries no user identity.');
+  const identity = await (options.identities ?? identityCacheFor(config)).resolve(token);
   return {
-    id,
-    displayName: preferred ?? email ?? id,
-    email,
+    id: identity.userName,
+    displayName: identity.displayName,
+    email: identity.email,
     mode: 'databricks',
     requestId,
     token: new UserToken(token),

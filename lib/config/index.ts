@@ -8,6 +8,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+import { isHostName, parseHostList } from './app-hosts';
+
 export type Env = Record<string, string | undefined>;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -60,6 +62,33 @@ const EnvSchema = z.object({
   DQX_SAMPLE_CATALOG: booleanFlag(true),
   DQX_SAMPLE_BIG_ROWS: intInRange(1000, 50_000_000, 1_000_000),
   DQX_CATALOG_CACHE_SECONDS: intInRange(0, 86_400, 60),
+
+  // HTTP server and the requests it accepts.
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  DQX_BIND_HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((v) => v === '0.0.0.0' || v === '::' || isHostName(v) || isHostName(`[${v}]`), {
+        error: 'expected an address to listen on, such as 127.0.0.1, 0.0.0.0 or a host name',
+      })
+      .optional(),
+  ),
+  DQX_ALLOWED_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform(parseHostList)
+      .refine((hosts) => hosts.every(isHostName), { error: 'expected host names separated by commas, such as dqx.example.com,my-laptop' })
+      .optional(),
+  ),
+  DQX_IDENTITY_CACHE_SECONDS: intInRange(0, 3_600, 300),
+  DQX_RUNS_PER_USER: intInRange(1, 100, 4),
+  DQX_LLM_CALLS_PER_MINUTE: intInRange(1, 10_000, 10),
+  DQX_MAX_RULES: intInRange(1, 10_000, 1_000),
+  DQX_RUN_OWNER_GRACE_SECONDS: intInRange(10, 3_600, 60),
 
   // Databricks Apps runtime (injected by the platform).
   DATABRICKS_APP_NAME: optionalString,
@@ -135,7 +164,21 @@ export type StoreKind = 'pglite' | 'postgres' | 'lakebase';
 export interface AppConfig {
   mode: Mode;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** DATABRICKS_APP_PORT, else PORT, else 3000. */
   port: number;
+  /**
+   * The HTTP server and the requests it accepts (docs/security.md): the address it listens on
+   * (loopback in local mode, every interface in databricks mode, as the Apps runtime requires), and
+   * host names accepted besides localhost (local mode's Host check) and the app's own names.
+   */
+  http: { bindHost: string; allowedHosts: string[] };
+  /** How long the identity behind a user's token is remembered (databricks mode; 0: asked on every request). */
+  identity: { cacheSeconds: number };
+  /**
+   * Per-user limits: unfinished runs (queued or running) at once, language-model calls per minute,
+   * rules per rule set (after for_each_column expansion).
+   */
+  limits: { runsPerUser: number; llmCallsPerMinute: number; maxRules: number };
   local: {
     dataDir: string;
     stateDir: string;
@@ -150,7 +193,7 @@ export interface AppConfig {
    * Jobs API calls (not the runs themselves, whose timeouts are set on the jobs); runs executed in
    * the app's process at once (`runnerConcurrency`); how often a Databricks job run is polled.
    */
-  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number };
+  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number; ownerGraceSeconds: number };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -252,7 +295,13 @@ export function loadConfig(env: Env): AppConfig {
   return {
     mode,
     logLevel: e.DQX_LOG_LEVEL,
-    port: e.DATABRICKS_APP_PORT ?? 3000,
+    port: e.DATABRICKS_APP_PORT ?? e.PORT ?? 3000,
+    http: {
+      bindHost: e.DQX_BIND_HOST ?? (mode === 'databricks' ? '0.0.0.0' : '127.0.0.1'),
+      allowedHosts: e.DQX_ALLOWED_HOSTS ?? [],
+    },
+    identity: { cacheSeconds: e.DQX_IDENTITY_CACHE_SECONDS },
+    limits: { runsPerUser: e.DQX_RUNS_PER_USER, llmCallsPerMinute: e.DQX_LLM_CALLS_PER_MINUTE, maxRules: e.DQX_MAX_RULES },
     local: {
       dataDir,
       stateDir,
@@ -266,6 +315,7 @@ export function loadConfig(env: Env): AppConfig {
       requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS,
       runnerConcurrency: e.DQX_RUNNER_CONCURRENCY,
       pollSeconds: e.DQX_JOB_POLL_SECONDS,
+      ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
     databricks: {
       appName: e.DATABRICKS_APP_NAME,

@@ -1,6 +1,18 @@
 /**
- * The one wrapper every `/api/v1` route handler goes through: identify the caller (401 without a
- * token in databricks mode), run the handler, and map any error to a status and a JSON body
+ * The one wrapper every `/api/v1` route handler goes through. `route(operationId, handler)` looks
+ * the operation up in the API surface (./api-surface.ts, which the OpenAPI document shares) and, in
+ * this order:
+ *
+ * 1. refuses what the request guard refuses (./request-guard.ts): a Host that is not this machine
+ *    in local mode, a request sent by a browser for another site (403);
+ * 2. refuses a body of a media type the operation does not declare (415), or larger than it
+ *    declares (413: from Content-Length at once, else while reading, so a huge body is never
+ *    buffered);
+ * 3. identifies the caller (401 without a valid token in databricks mode, 503 when Databricks
+ *    cannot say who it is);
+ * 4. reads the body as UTF-8 text (400 if it is not) and runs the handler;
+ *
+ * and maps any error to a status, its headers (`Retry-After`, `Allow`) and the JSON body
  * `{ error: { code, message, details? } }`. Never a 200 that carries an error.
  */
 import 'server-only';
@@ -8,15 +20,33 @@ import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 
-import { callerFromHeaders, type Caller } from '@/lib/auth/caller';
+import { resolveCaller, type Caller } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
-import { badRequest, toErrorBody, isAppError } from '@/lib/errors';
+import { badRequest, isAppError, payloadTooLarge, toErrorBody, unsupportedMediaType } from '@/lib/errors';
 import { log } from '@/lib/log';
+
+import {
+  API_ROUTES,
+  EMPTY_BODY_MAX_BYTES,
+  JSON_TYPE,
+  mediaTypeOf,
+  type ApiRoute,
+  type OperationId,
+} from './api-surface';
+import { checkHost, checkSameOrigin, guardSettings } from './request-guard';
+
+/** A request body as read by `route()`: its media type and its text. */
+export interface RequestBody {
+  mediaType: string;
+  text: string;
+}
 
 export interface RouteContext<P> {
   req: NextRequest;
   params: P;
   caller: Caller;
+  /** The body, for operations that declare one. */
+  body: RequestBody | undefined;
 }
 
 type Handler<P> = (ctx: RouteContext<P>) => Promise<Response | unknown>;
@@ -30,28 +60,113 @@ export function json(data: unknown, init?: number | ResponseInit): NextResponse 
 }
 
 export function errorResponse(error: unknown, requestId?: string): NextResponse {
-  const { status, body } = toErrorBody(error, requestId);
+  const { status, body, headers } = toErrorBody(error, requestId);
   if (!isAppError(error)) {
     log.error('request failed', { requestId, error });
   } else if (error.status >= 500) {
     log.warn('request refused', { requestId, code: error.code, message: error.message, cause: error.cause });
   }
-  return json(body, status);
+  return json(body, { status, headers });
 }
 
-/** Wrap a route handler. `P` is the shape of the route's dynamic segments. */
-export function route<P = Record<string, never>>(handler: Handler<P>) {
-  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+const bytes = (n: number) =>
+  n >= 1_000_000 ? `${n / 1_000_000} MB` : n >= 1000 ? `${n / 1000} KB` : `${n} bytes`;
+
+/** The media type the body is sent as, if the operation accepts it (415 otherwise). */
+function acceptedMediaType(req: NextRequest, spec: ApiRoute): string | undefined {
+  const header = req.headers.get('content-type');
+  const mediaType = mediaTypeOf(header);
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(header ?? '')?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    throw unsupportedMediaType(`Charset ${charset.slice(0, 40)} is not accepted: send the body as UTF-8.`);
+  }
+  if (!spec.body) {
+    if (mediaType !== undefined && mediaType !== JSON_TYPE) {
+      throw unsupportedMediaType(
+        `This request takes no body; send none (or ${JSON_TYPE}), not ${mediaType.slice(0, 80)}.`,
+      );
+    }
+    return undefined;
+  }
+  if (mediaType === undefined) {
+    throw unsupportedMediaType(`Content-Type is missing: send ${spec.body.mediaTypes.join(' or ')}.`);
+  }
+  if (!spec.body.mediaTypes.includes(mediaType)) {
+    throw unsupportedMediaType(
+      `Content-Type ${mediaType.slice(0, 80)} is not accepted here: send ${spec.body.mediaTypes.join(' or ')}.`,
+    );
+  }
+  return mediaType;
+}
+
+/** The body as UTF-8 text, read chunk by chunk and refused with 413 as soon as it exceeds `maxBytes`. */
+async function readBodyText(req: NextRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    payloadTooLarge(`The request body is larger than ${bytes(maxBytes)}, the most this request accepts.`);
+  const declared = req.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    throw badRequest('The request body is not valid UTF-8 text.');
+  }
+}
+
+/** A route handler with the operation it implements (the OpenAPI test checks it against the file's path). */
+export type RouteHandler<P> = ((req: NextRequest, context: { params: Promise<P> }) => Promise<Response>) & {
+  operationId: OperationId;
+};
+
+/** Wrap the handler of operation `operationId`. `P` is the shape of the route's dynamic segments. */
+export function route<P = Record<string, never>>(
+  operationId: OperationId,
+  handler: Handler<P>,
+): RouteHandler<P> {
+  const spec: ApiRoute = API_ROUTES[operationId];
+  const wrapped = async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = req.headers.get('x-request-id') ?? undefined;
     try {
-      const caller = callerFromHeaders(req.headers, getConfig());
+      const config = getConfig();
+      const settings = guardSettings(config);
+      const refused =
+        checkHost(req.headers, settings, req.nextUrl.host) ??
+        checkSameOrigin(req.method, req.headers, settings, { api: true, fallbackHost: req.nextUrl.host });
+      if (refused) throw refused;
+      const mediaType = req.method === 'POST' ? acceptedMediaType(req, spec) : undefined;
+      const caller = await resolveCaller(req.headers, config);
+      let body: RequestBody | undefined;
+      if (req.method === 'POST') {
+        const text = await readBodyText(req, spec.body?.maxBytes ?? EMPTY_BODY_MAX_BYTES);
+        if (spec.body && mediaType) body = { mediaType, text };
+      }
       const params = (await context.params) ?? ({} as P);
-      const result = await handler({ req, params, caller });
+      const result = await handler({ req, params, caller, body });
       return result instanceof Response ? result : json(result);
     } catch (error) {
       return errorResponse(error, requestId);
     }
   };
+  return Object.assign(wrapped, { operationId });
 }
 
 /** Parse with a zod schema or throw 400 with the issues, each naming its field. */
@@ -59,19 +174,19 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what 
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw badRequest(`Invalid ${what}.`, {
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      issues: parsed.error.issues
+        .slice(0, 50)
+        .map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     });
   }
   return parsed.data;
 }
 
-/** The request body as JSON, or 400 when it is missing or malformed. */
-export async function readJson(req: NextRequest, maxBytes = 5_000_000): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > maxBytes) throw badRequest(`Request body is larger than ${maxBytes} bytes.`);
-  if (!text.trim()) throw badRequest('Request body is empty; expected JSON.');
+/** The body as JSON, or 400 when it is missing or malformed. */
+export function jsonBody(body: RequestBody | undefined): unknown {
+  if (!body || !body.text.trim()) throw badRequest('Request body is empty; expected JSON.');
   try {
-    return JSON.parse(text);
+    return JSON.parse(body.text);
   } catch {
     throw badRequest('Request body is not valid JSON.');
   }

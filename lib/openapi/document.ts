@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import { API_ROUTES, EMPTY_BODY_MAX_BYTES, type ApiRoute } from '@/lib/http/api-surface';
+
 import { ErrorBody } from './response-schemas';
 import { OPERATIONS, type NamedSchema, type Operation } from './operations';
 
@@ -69,6 +71,19 @@ function queryParameters(schema: z.ZodType): JsonSchema[] {
   });
 }
 
+/** The operation's errors, with 413 and 415 for every POST (route() enforces the declared body). */
+function bodyErrors(op: Operation): Operation['errors'] {
+  if (op.method !== 'post') return op.errors;
+  const body = (API_ROUTES[op.operationId] as ApiRoute).body;
+  const types = body ? body.mediaTypes.join(', ') : 'no body (or application/json)';
+  const max = body ? body.maxBytes : EMPTY_BODY_MAX_BYTES;
+  return {
+    ...op.errors,
+    413: `The body is larger than ${max} bytes.`,
+    415: `The Content-Type is not one this operation takes: ${types}.`,
+  };
+}
+
 function operationObject(op: Operation): JsonSchema {
   const parameters = [
     ...(op.pathParams ?? []).map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' } })),
@@ -87,8 +102,14 @@ function operationObject(op: Operation): JsonSchema {
       content,
     };
   }
-  for (const [status, description] of Object.entries(op.errors).sort(([a], [b]) => Number(a) - Number(b))) {
-    responses[status] = { description, content: { 'application/json': { schema: ref('ErrorBody') } } };
+  for (const [status, description] of Object.entries(bodyErrors(op)).sort(([a], [b]) => Number(a) - Number(b))) {
+    responses[status] = {
+      description,
+      ...(status === '429' || status === '503'
+        ? { headers: { 'Retry-After': { description: 'Seconds after which trying again makes sense (when it does).', schema: { type: 'string' } } } }
+        : {}),
+      content: { 'application/json': { schema: ref('ErrorBody') } },
+    };
   }
   let requestBody: JsonSchema | undefined;
   if (op.body) {

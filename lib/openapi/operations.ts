@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+import { API_ROUTES, type OperationId } from '@/lib/http/api-surface';
 import { sampleTableInput, searchTablesInput } from '@/lib/services/catalog-schemas';
 import { AnalyzeRulesBody } from '@/lib/services/analysis-schemas';
 import { StartGenerationBody } from '@/lib/services/generation-schemas';
@@ -14,7 +15,7 @@ import { FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/servic
 
 import * as R from './response-schemas';
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 503 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 500;
 
 export interface NamedSchema {
   /** Name in `components.schemas`. */
@@ -36,7 +37,7 @@ export interface Operation {
   method: 'get' | 'post';
   /** OpenAPI path, e.g. `/api/v1/runs/{id}`. */
   path: string;
-  operationId: string;
+  operationId: OperationId;
   tag: string;
   summary: string;
   description?: string;
@@ -53,20 +54,34 @@ export interface Operation {
   errors: Partial<Record<ErrorStatus, string>>;
 }
 
+/** Method and path of an operation, from the API surface that `route()` enforces. */
+const operation = (operationId: OperationId) => ({
+  method: API_ROUTES[operationId].method,
+  path: API_ROUTES[operationId].path,
+  operationId,
+});
+
 const TABLE_PARAM = { name: 'table', description: 'The table, `catalog.schema.table` (percent-encoded).' };
 const RUN_PARAM = { name: 'id', description: 'The run id (a UUID).' };
 const VERSION_PARAM = { name: 'version', description: 'A version number (1, 2, 3, …).' };
 
 const E = {
   bad: 'The input is not valid: `details.issues` names each field.',
-  auth: 'Databricks mode: the request carries no user token.',
-  unavailable: 'A dependency (warehouse, rule store, jobs, language model) is not available; the message says which.',
+  auth: 'Databricks mode: the request carries no user token, or Databricks does not accept it.',
+  forbidden:
+    'A request another site sent through the browser (Origin, Sec-Fetch-Site), or in local mode a Host that is not this machine.',
+  unavailable:
+    'A dependency (warehouse, rule store, jobs, language model, or Databricks confirming who the caller is) is not available; the message says which. `Retry-After` when trying again soon makes sense.',
   internal: 'An unexpected error; it was logged with the request id.',
   tableNotFound: 'The table does not exist, or the caller cannot read it (both answered alike).',
   runNotFound: 'The run does not exist, or the caller cannot read its table.',
 };
 
-const base = { 401: E.auth, 500: E.internal } as const;
+const base = { 401: E.auth, 403: E.forbidden, 500: E.internal, 503: E.unavailable } as const;
+const runLimit =
+  'The caller already has as many runs queued or running as allowed (DQX_RUNS_PER_USER); `Retry-After` says when to try again.';
+const llmLimit =
+  'The caller used the language model as often as allowed this minute (DQX_LLM_CALLS_PER_MINUTE); `Retry-After` says when to try again.';
 
 const yamlText = { type: 'string', description: 'A DQX checks file in YAML.' };
 const csvText = { type: 'string', description: 'CSV, one row per rule: rule_name, function, criticality, columns, filter, status, rows_evaluated, failing_rows, pass_rate, message.' };
@@ -80,18 +95,14 @@ const ChecksObjectBody = z.object({ checks: z.array(z.unknown()) }).describe('A 
 export const OPERATIONS: Operation[] = [
   // ---- Catalog ----
   {
-    method: 'get',
-    path: '/api/v1/catalogs',
-    operationId: 'listCatalogs',
+    ...operation('listCatalogs'),
     tag: 'Catalog',
     summary: 'The catalogs the caller can see.',
     responses: [{ status: 200, description: 'Catalogs.', json: { name: 'CatalogList', schema: R.CatalogList } }],
     errors: { ...base, 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/catalogs/{catalog}/schemas',
-    operationId: 'listSchemas',
+    ...operation('listSchemas'),
     tag: 'Catalog',
     summary: 'The schemas of a catalog.',
     pathParams: [{ name: 'catalog', description: 'Catalog name.' }],
@@ -99,9 +110,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a valid catalog name.', 404: 'No such catalog (or not visible to the caller).', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/catalogs/{catalog}/schemas/{schema}/tables',
-    operationId: 'listTables',
+    ...operation('listTables'),
     tag: 'Catalog',
     summary: 'The tables and views of a schema.',
     pathParams: [
@@ -112,9 +121,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a valid name.', 404: 'No such catalog or schema.', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/tables',
-    operationId: 'searchTables',
+    ...operation('searchTables'),
     tag: 'Catalog',
     summary: 'Tables whose `catalog.schema.table` contains every word of `q`, best matches first.',
     query: searchTablesInput,
@@ -122,9 +129,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: E.bad, 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/tables/{name}',
-    operationId: 'describeTable',
+    ...operation('describeTable'),
     tag: 'Catalog',
     summary: 'A table’s columns (Spark types, comments) and row count.',
     pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
@@ -132,9 +137,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 409: 'A local file that cannot be read (the message names it).', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/tables/{name}/sample',
-    operationId: 'sampleTable',
+    ...operation('sampleTable'),
     tag: 'Catalog',
     summary: 'The first rows of a table, every value as display text.',
     pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
@@ -145,18 +148,14 @@ export const OPERATIONS: Operation[] = [
 
   // ---- Rule sets ----
   {
-    method: 'get',
-    path: '/api/v1/rule-sets',
-    operationId: 'listRuleSets',
+    ...operation('listRuleSets'),
     tag: 'Rule sets',
     summary: 'The tables with rule sets that the caller can read, with the active version and the last validation run.',
     responses: [{ status: 200, description: 'Rule sets.', json: { name: 'RuleSetList', schema: R.RuleSetList } }],
     errors: { ...base, 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/rule-sets/{table}/versions',
-    operationId: 'listRuleSetVersions',
+    ...operation('listRuleSetVersions'),
     tag: 'Rule sets',
     summary: 'A table’s versions, newest first, with the latest changes of the active version.',
     pathParams: [TABLE_PARAM],
@@ -165,9 +164,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: E.unavailable },
   },
   {
-    method: 'post',
-    path: '/api/v1/rule-sets/{table}/versions',
-    operationId: 'saveRuleSetVersion',
+    ...operation('saveRuleSetVersion'),
     tag: 'Rule sets',
     summary: 'Save rules as the next version; it becomes the active version.',
     description:
@@ -204,9 +201,7 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
-    method: 'get',
-    path: '/api/v1/rule-sets/{table}/versions/{version}',
-    operationId: 'getRuleSetVersion',
+    ...operation('getRuleSetVersion'),
     tag: 'Rule sets',
     summary: 'One version with its rules, or (with `format`) the version as a DQX checks file download.',
     pathParams: [TABLE_PARAM, VERSION_PARAM],
@@ -232,9 +227,7 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
-    method: 'post',
-    path: '/api/v1/rule-sets/{table}/versions/{version}/activate',
-    operationId: 'activateRuleSetVersion',
+    ...operation('activateRuleSetVersion'),
     tag: 'Rule sets',
     summary: 'Make a version the active one (rollback), recorded with the caller and the time.',
     pathParams: [TABLE_PARAM, VERSION_PARAM],
@@ -242,9 +235,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: E.bad, 404: 'The table, its rule set or the version does not exist.', 409: 'The version is already active, or another change happened at the same time.', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/rule-sets/{table}/diff',
-    operationId: 'diffRuleSetVersions',
+    ...operation('diffRuleSetVersions'),
     tag: 'Rule sets',
     summary: 'Rules added, removed and changed (with the fields that changed) between two versions.',
     pathParams: [TABLE_PARAM],
@@ -253,9 +244,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: E.bad, 404: 'The table or a version does not exist.', 409: 'A version holds rules that are not valid DQX checks.', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/rule-sets/{table}/runs',
-    operationId: 'listTableRuns',
+    ...operation('listTableRuns'),
     tag: 'Runs',
     summary: 'A table’s runs, newest first; with `rule`, that rule’s pass rate over the last `page_size` succeeded validation runs, oldest first.',
     pathParams: [TABLE_PARAM],
@@ -275,20 +264,16 @@ export const OPERATIONS: Operation[] = [
 
   // ---- Runs ----
   {
-    method: 'post',
-    path: '/api/v1/generations',
-    operationId: 'startGeneration',
+    ...operation('startGeneration'),
     tag: 'Runs',
     summary: 'Start generating rules for a table: profile, derive DQX rules, and ask the language model when one is configured.',
     description: 'The run executes in the background; poll `GET /api/v1/runs/{id}` (the `Location` header). Its output lists the rules with their origin and evidence, the rows profiled and the column profiles.',
     body: { description: 'What to generate.', json: { name: 'StartGenerationBody', schema: StartGenerationBody } },
     responses: [{ status: 202, description: 'The queued run.', json: { name: 'Run', schema: R.Run }, headers: { Location: LOCATION } }],
-    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: E.unavailable },
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 429: `${runLimit} Or, when the language model would be asked: ${llmLimit}`, 503: E.unavailable },
   },
   {
-    method: 'post',
-    path: '/api/v1/validations',
-    operationId: 'startValidation',
+    ...operation('startValidation'),
     tag: 'Runs',
     summary: 'Start validating a saved version (default: the active one) or draft rules, on the whole table or on its first rows (a dry run).',
     description:
@@ -300,13 +285,12 @@ export const OPERATIONS: Operation[] = [
       400: 'Bad input, or draft rules that do not validate (`details.errors`).',
       404: 'The table, a table a rule refers to, the version or any saved rule set does not exist (or the caller cannot read it).',
       409: 'A version saved by the original application whose rules are not a list of checks.',
+      429: runLimit,
       503: E.unavailable,
     },
   },
   {
-    method: 'get',
-    path: '/api/v1/runs/{id}',
-    operationId: 'getRun',
+    ...operation('getRun'),
     tag: 'Runs',
     summary: 'A run: status, progress (steps, percentage, message), times, error (cause and what to do), summary, per-rule results and output.',
     pathParams: [RUN_PARAM],
@@ -314,9 +298,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a run id.', 404: E.runNotFound, 503: E.unavailable },
   },
   {
-    method: 'post',
-    path: '/api/v1/runs/{id}/cancel',
-    operationId: 'cancelRun',
+    ...operation('cancelRun'),
     tag: 'Runs',
     summary: 'Ask a queued or running run to stop; it ends as `cancelled` shortly.',
     pathParams: [RUN_PARAM],
@@ -324,9 +306,7 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a run id.', 404: E.runNotFound, 409: 'The run has already finished.', 503: E.unavailable },
   },
   {
-    method: 'get',
-    path: '/api/v1/runs/{id}/failing-rows',
-    operationId: 'getFailingRows',
+    ...operation('getFailingRows'),
     tag: 'Runs',
     summary: 'Every failing row of one rule of a validation run, a page at a time, read from the table now (key columns first, stable order).',
     pathParams: [RUN_PARAM],
@@ -341,9 +321,7 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
-    method: 'get',
-    path: '/api/v1/runs/{id}/report',
-    operationId: 'getValidationReport',
+    ...operation('getValidationReport'),
     tag: 'Runs',
     summary: 'The report of a succeeded validation run as a download: JSON (summary and per-rule results) or CSV (one row per rule).',
     pathParams: [RUN_PARAM],
@@ -360,19 +338,21 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Bad query, or not a validation run.', 404: E.runNotFound, 409: 'The run has not succeeded (no results yet).', 503: E.unavailable },
   },
   {
-    method: 'post',
-    path: '/api/v1/analyses',
-    operationId: 'analyzeRules',
+    ...operation('analyzeRules'),
     tag: 'Runs',
     summary: 'The language model’s analysis of a rule set: summary, an explanation per rule, coverage, recommendations and a score (save it as `ai_summary`).',
     body: { description: 'The rules to analyse.', json: { name: 'AnalyzeRulesBody', schema: AnalyzeRulesBody } },
     responses: [{ status: 200, description: 'The analysis.', json: { name: 'RuleAnalysis', schema: R.RuleAnalysis } }],
-    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 503: 'No language model is configured, or it failed or answered in the wrong form.' },
+    errors: {
+      ...base,
+      400: E.bad,
+      404: E.tableNotFound,
+      429: llmLimit,
+      503: 'No language model is configured, or it failed or answered in the wrong form, or Databricks cannot confirm who the caller is.',
+    },
   },
   {
-    method: 'get',
-    path: '/api/v1/openapi.json',
-    operationId: 'getOpenApiDocument',
+    ...operation('getOpenApiDocument'),
     tag: 'Meta',
     summary: 'This document.',
     responses: [{ status: 200, description: 'The OpenAPI 3.1 document.', json: { name: 'OpenApiDocument', schema: R.OpenApiDocumentBody } }],

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import { ERROR_STATUS, type ErrorCode } from '@/lib/errors';
+
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp');
 const nullableString = z.string().nullable();
 
@@ -13,7 +15,7 @@ const nullableString = z.string().nullable();
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unavailable', 'internal']),
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
       message: z.string().describe('What went wrong, safe to show.'),
       details: z
         .unknown()

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 
-import { callerFromHeaders } from '@/lib/auth/caller';
+import { resolveCaller } from '@/lib/auth/caller';
 import { getConfig, type Mode } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -59,7 +59,7 @@ const warehouse: Check = async (headers) => {
       return { status: 'skipped', message: "Checked only on requests that carry a signed-in user's token." };
     }
   }
-  await getWarehouse(callerFromHeaders(headers, config)).ping();
+  await getWarehouse(await resolveCaller(headers, config)).ping();
   return { status: 'ok' };
 };
 

@@ -191,7 +191,7 @@ describe('every route, as documented (local mode)', () => {
     const yaml = '- criticality: warn\n  check:\n    function: is_not_null\n    arguments:\n      column: status\n';
     expect((await call(saveVersion, { method: 'POST', path: v, params: { table: TABLE }, raw: yaml, contentType: 'application/yaml' })).status).toBe(201);
     expect((await call(saveVersion, { method: 'POST', path: v, params: { table: TABLE }, body: { rules: [rule('no_such_column')] } })).status).toBe(400);
-    expect((await call(saveVersion, { method: 'POST', path: v, params: { table: TABLE }, raw: 'x', contentType: 'text/plain' })).status).toBe(400);
+    expect((await call(saveVersion, { method: 'POST', path: v, params: { table: TABLE }, raw: 'x', contentType: 'text/plain' })).status).toBe(415);
     expect((await call(saveVersion, { method: 'POST', path: v, params: { table: 'samples.sales.nope' }, body: { rules: [] } })).status).toBe(404);
     expect((await call(versions, { method: 'GET', path: v, params: { table: TABLE } })).status).toBe(200);
     expect((await call(versions, { method: 'GET', path: v, params: { table: TABLE }, query: { page: '0' } })).status).toBe(400);

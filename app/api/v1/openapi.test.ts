@@ -9,6 +9,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 
+import { API_ROUTES, type ApiRoute } from '@/lib/http/api-surface';
 import { openApiDocument } from '@/lib/openapi/document';
 
 const API_DIR = path.join(__dirname);
@@ -30,7 +31,10 @@ function openApiPath(file: string): string {
 }
 
 type Doc = {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -46,6 +50,22 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     expect(implemented.length).toBeGreaterThan(15);
     expect(documented.sort()).toEqual(implemented.sort());
+  });
+
+  it('has each handler declare the operation of its path and method, with the body media types route() accepts', async () => {
+    for (const file of routeFiles(API_DIR)) {
+      const mod = (await import(file)) as Record<string, unknown>;
+      for (const method of METHODS) {
+        const handler = mod[method] as { operationId?: keyof typeof API_ROUTES } | undefined;
+        if (!handler) continue;
+        const declared = API_ROUTES[handler.operationId!] as ApiRoute | undefined;
+        expect(declared, `${method} ${file} declares no operation`).toBeDefined();
+        expect(`${declared!.method} ${declared!.path}`).toBe(`${method.toLowerCase()} ${openApiPath(file)}`);
+        const op = doc.paths[declared!.path]![declared!.method]!;
+        expect(op.operationId).toBe(handler.operationId);
+        expect(Object.keys(op.requestBody?.content ?? {}).sort(), `${handler.operationId} body media types`).toEqual([...(declared!.body?.mediaTypes ?? [])].sort());
+      }
+    }
   });
 
   it('resolves every $ref and compiles every schema', () => {

@@ -4,4 +4,4 @@ import { openApiDocument } from '@/lib/openapi/document';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route(async () => openApiDocument());
+export const GET = route('getOpenApiDocument', async () => openApiDocument());

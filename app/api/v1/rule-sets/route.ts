@@ -4,4 +4,4 @@ import { listRuleSets } from '@/lib/services/rule-sets';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route(async ({ caller }) => ({ items: await listRuleSets(caller) }));
+export const GET = route('listRuleSets', async ({ caller }) => ({ items: await listRuleSets(caller) }));

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { closeStore } from '@/db';
 import { resetConfigForTests } from '@/lib/config';
+import { FakeScimServer } from '@/tests/support/fake-scim-server';
 import { InMemoryCatalog } from '@/tests/support/in-memory-warehouse';
 
 import { completeRun, createRun } from '@/lib/services/runs';
@@ -43,8 +44,8 @@ function request(
   const headers = new Headers();
   const user = init.user === undefined ? 'alice@example.com' : init.user;
   if (user) {
+    // the SCIM stand-in says whom a `token-of-<user>` belongs to
     headers.set('x-forwarded-access-token', `token-of-${user}`);
-    headers.set('x-forwarded-email', user);
   }
   if (init.contentType) headers.set('content-type', init.contentType);
   return new NextRequest(url, { method: init.method ?? 'GET', headers, body: init.body });
@@ -65,11 +66,14 @@ describe('/api/v1/rule-sets', () => {
   let dir: string;
   const saved = { ...process.env };
 
-  beforeAll(() => {
+  const scim = new FakeScimServer();
+
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dqx-api-'));
+    await scim.start();
     Object.assign(process.env, {
       DQX_MODE: 'databricks',
-      DATABRICKS_HOST: 'https://example.cloud.databricks.com',
+      DATABRICKS_HOST: scim.url,
       DQX_STORE: 'pglite',
       DQX_STORE_MIGRATE_ON_START: 'true',
       DQX_STATE_DIR: dir,
@@ -83,6 +87,7 @@ describe('/api/v1/rule-sets', () => {
   });
 
   afterAll(async () => {
+    await scim.stop();
     await closeStore();
     process.env = saved;
     resetConfigForTests();
@@ -156,7 +161,7 @@ describe('/api/v1/rule-sets', () => {
       request(`${BASE}/${TABLE}/versions`, { method: 'POST', contentType: 'text/plain', body: 'x' }),
       ctx({ table: TABLE }),
     );
-    expect(badType.status).toBe(400);
+    expect(badType.status).toBe(415);
   });
 
   it('answers 404 for unknown versions and for tables the caller cannot read', async () => {

@@ -3,14 +3,14 @@
  * rules on a table, or a dry run on its first rows. 202 with the queued run and
  * `Location: /api/v1/runs/{id}`; poll that.
  */
-import { json, parseOr400, readJson, route } from '@/lib/http/route';
+import { json, jsonBody, parseOr400, route } from '@/lib/http/route';
 import { startValidation } from '@/lib/services/validation';
 import { StartValidationBody } from '@/lib/services/validation-schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = route(async ({ req, caller }) => {
-  const input = parseOr400(StartValidationBody, await readJson(req), 'validation request');
+export const POST = route('startValidation', async ({ body, caller }) => {
+  const input = parseOr400(StartValidationBody, jsonBody(body), 'validation request');
   const run = await startValidation(caller, input);
   return json(run, { status: 202, headers: { Location: `/api/v1/runs/${run.id}` } });
 });

@@ -4,4 +4,4 @@ import { getRun } from '@/lib/services/runs';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>(async ({ params, caller }) => getRun(caller, params.id));
+export const GET = route<{ id: string }>('getRun', async ({ params, caller }) => getRun(caller, params.id));

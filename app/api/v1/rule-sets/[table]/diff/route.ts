@@ -7,7 +7,7 @@ import { tableParam } from '../../_lib/params';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ table: string }>(async ({ req, params, caller }) => {
+export const GET = route<{ table: string }>('diffRuleSetVersions', async ({ req, params, caller }) => {
   const { from, to } = parseOr400(DiffQuery, searchParamsObject(req), 'query');
   return diffRuleSetVersions(caller, tableParam(params), from, to);
 });

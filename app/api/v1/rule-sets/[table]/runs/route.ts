@@ -11,9 +11,10 @@ import { tableParam } from '../../_lib/params';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ table: string }>(async ({ req, params, caller }) => {
+export const GET = route<{ table: string }>('listTableRuns', async ({ req, params, caller }) => {
   const query = parseOr400(RunsQuery, searchParamsObject(req), 'query');
   const table = tableParam(params);
-  if (query.rule !== undefined) return rulePassRateHistory(caller, table, { name: query.rule }, query.page_size);
+  if (query.rule !== undefined)
+    return rulePassRateHistory(caller, table, { name: query.rule }, query.page_size);
   return listRuns(caller, table, query);
 });

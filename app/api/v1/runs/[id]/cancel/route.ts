@@ -8,7 +8,7 @@ import { requestRunCancel } from '@/lib/services/runs';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = route<{ id: string }>(async ({ params, caller }) => {
+export const POST = route<{ id: string }>('cancelRun', async ({ params, caller }) => {
   const run = await requestRunCancel(caller, params.id);
   (await getRunRunner()).notifyCancel(run.id);
   return json(run, { status: 202 });

@@ -8,7 +8,7 @@ import { FailingRowsQuery } from '@/lib/services/validation-schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>(async ({ req, params, caller }) => {
+export const GET = route<{ id: string }>('getFailingRows', async ({ req, params, caller }) => {
   const query = parseOr400(FailingRowsQuery, searchParamsObject(req), 'query');
   return getFailingRows(caller, params.id, query);
 });

@@ -10,7 +10,7 @@ import { ReportQuery } from '@/lib/services/validation-schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>(async ({ req, params, caller }) => {
+export const GET = route<{ id: string }>('getValidationReport', async ({ req, params, caller }) => {
   const { format } = parseOr400(ReportQuery, searchParamsObject(req), 'query');
   const report = await validationReport(caller, params.id, format);
   return new NextResponse(report.body, {

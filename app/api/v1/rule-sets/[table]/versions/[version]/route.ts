@@ -12,18 +12,21 @@ import { tableParam, versionParam } from '../../../_lib/params';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ table: string; version: string }>(async ({ req, params, caller }) => {
-  const table = tableParam(params);
-  const version = versionParam(params);
-  const { format } = parseOr400(VersionQuery, searchParamsObject(req), 'query');
-  if (!format) return getRuleSetVersion(caller, table, version);
-  const file = await exportRuleSetVersion(caller, table, version, format);
-  return new NextResponse(file.body, {
-    status: 200,
-    headers: {
-      'Content-Type': file.content_type,
-      'Content-Disposition': `attachment; filename="${file.filename}"`,
-      'Cache-Control': 'no-store',
-    },
-  });
-});
+export const GET = route<{ table: string; version: string }>(
+  'getRuleSetVersion',
+  async ({ req, params, caller }) => {
+    const table = tableParam(params);
+    const version = versionParam(params);
+    const { format } = parseOr400(VersionQuery, searchParamsObject(req), 'query');
+    if (!format) return getRuleSetVersion(caller, table, version);
+    const file = await exportRuleSetVersion(caller, table, version, format);
+    return new NextResponse(file.body, {
+      status: 200,
+      headers: {
+        'Content-Type': file.content_type,
+        'Content-Disposition': `attachment; filename="${file.filename}"`,
+        'Cache-Control': 'no-store',
+      },
+    });
+  },
+);

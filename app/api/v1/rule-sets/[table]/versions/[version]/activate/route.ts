@@ -9,6 +9,7 @@ import { tableParam, versionParam } from '../../../../_lib/params';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = route<{ table: string; version: string }>(async ({ params, caller }) =>
-  activateRuleSetVersion(caller, tableParam(params), versionParam(params)),
+export const POST = route<{ table: string; version: string }>(
+  'activateRuleSetVersion',
+  async ({ params, caller }) => activateRuleSetVersion(caller, tableParam(params), versionParam(params)),
 );

@@ -1,0 +1,92 @@
+/**
+ * Starts the app: `tsx scripts/serve.ts start` (the production build; `npm start`) or
+ * `tsx scripts/serve.ts dev` (`npm run dev`). It is Next.js's own server (the same request handlers
+ * `next start` and `next dev` use), started here so that:
+ *
+ * - it listens where the configuration says (lib/config): DQX_BIND_HOST, by default 127.0.0.1 in
+ *   local mode (nobody else on the network can reach the app) and 0.0.0.0 in databricks mode (the
+ *   Databricks Apps proxy must reach it), on DATABRICKS_APP_PORT, else PORT, else 3000;
+ * - a TRACE request is answered with 405 and `Allow` before it reaches Next.js, whose request
+ *   adapter fails on that method with a 500 (the method is forbidden in the Fetch API).
+ */
+import http from 'node:http';
+import path from 'node:path';
+
+import { loadEnvConfig } from '@next/env';
+
+import { loadConfig } from '@/lib/config';
+import { allowedMethods } from '@/lib/http/api-surface';
+
+const command = process.argv[2];
+if (command !== 'dev' && command !== 'start') {
+  console.error('usage: tsx scripts/serve.ts dev|start');
+  process.exit(2);
+}
+const dev = command === 'dev';
+(process.env as Record<string, string | undefined>).NODE_ENV ??= dev ? 'development' : 'production';
+const dir = path.resolve(__dirname, '..');
+// .env and .env.local, as Next.js reads them, before the settings are read here.
+loadEnvConfig(dir, dev, { info: () => undefined, error: console.error });
+
+const config = loadConfig(process.env);
+const { bindHost } = config.http;
+const { port } = config;
+
+/** Methods the Fetch API forbids: Next.js cannot build a request from them. */
+const UNSERVABLE = new Set(['TRACE', 'TRACK', 'CONNECT']);
+
+function methodNotAllowed(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  const allow = (allowedMethods(pathname) ?? ['GET', 'HEAD', 'POST']).join(', ');
+  const body = JSON.stringify({
+    error: {
+      code: 'method_not_allowed',
+      message: `Method ${req.method} is not allowed here; this resource accepts ${allow}.`,
+    },
+  });
+  res.writeHead(405, {
+    Allow: allow,
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+async function main(): Promise<void> {
+  const { default: next } = await import('next');
+  const app = next({ dev, dir, hostname: bindHost, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    if (UNSERVABLE.has((req.method ?? '').toUpperCase())) return methodNotAllowed(req, res);
+    void handle(req, res);
+  });
+  server.on('error', (error) => {
+    console.error(`Cannot listen on ${bindHost}:${port}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(port, bindHost, () => {
+    const shown = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+    console.log(
+      `DQX Data Quality Manager (${config.mode} mode, ${dev ? 'development' : 'production'}) on http://${shown}:${port}`,
+    );
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    server.close();
+    server.closeIdleConnections?.();
+    void app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 8_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
