@@ -39,7 +39,8 @@ export function parseChecksText(text: string, format?: ChecksFormat): { checks: 
       data = text.trim() === '' ? null : parsePythonJson(text);
     } catch (error) {
       if (error instanceof JsonTextError) {
-        throw new ChecksFormatError(`Not valid JSON: ${error.message}`, error.line, error.column);
+        const message = error.message.startsWith('The document is too large') ? error.message : `Not valid JSON: ${error.message}`;
+        throw new ChecksFormatError(message, error.line, error.column);
       }
       throw error;
     }
@@ -48,9 +49,10 @@ export function parseChecksText(text: string, format?: ChecksFormat): { checks: 
       data = parsePyYaml(text);
     } catch (error) {
       if (error instanceof YamlTextError) {
-        const message = error.message.startsWith('Not valid YAML')
-          ? error.message
-          : `Not valid YAML: ${error.message}`;
+        const message =
+          error.message.startsWith('Not valid YAML') || error.message.startsWith('The document is too large')
+            ? error.message
+            : `Not valid YAML: ${error.message}`;
         throw new ChecksFormatError(message, error.line, error.column);
       }
       throw error;

@@ -17,8 +17,13 @@ export class JsonTextError extends Error {
   }
 }
 
-export function parsePythonJson(text: string): unknown {
+/** Limits of a JSON checks file (as for YAML): size and nesting. */
+export const JSON_LIMITS = { maxChars: 2_000_000, maxDepth: 64 } as const;
+
+export function parsePythonJson(text: string, limits: { maxChars: number; maxDepth: number } = JSON_LIMITS): unknown {
+  if (text.length > limits.maxChars) throw new JsonTextError(`The document is too large: it has more than ${limits.maxChars} characters`, 1, 1);
   let pos = 0;
+  let depth = 0;
   const fail = (message: string): never => {
     const before = text.slice(0, pos);
     const line = before.split('\n').length;
@@ -85,12 +90,16 @@ export function parsePythonJson(text: string): unknown {
   const parseValue = (): unknown => {
     ws();
     const ch = text[pos];
+    if ((ch === '{' || ch === '[') && ++depth > limits.maxDepth) {
+      fail(`The document is too large: it is nested more than ${limits.maxDepth} levels deep`);
+    }
     if (ch === '{') {
       pos++;
       const obj: Record<string, unknown> = {};
       ws();
       if (text[pos] === '}') {
         pos++;
+        depth--;
         return obj;
       }
       for (;;) {
@@ -111,6 +120,7 @@ export function parsePythonJson(text: string): unknown {
         }
         if (text[pos] === '}') {
           pos++;
+          depth--;
           return obj;
         }
         fail("Expecting ',' delimiter");
@@ -122,6 +132,7 @@ export function parsePythonJson(text: string): unknown {
       ws();
       if (text[pos] === ']') {
         pos++;
+        depth--;
         return arr;
       }
       for (;;) {
@@ -133,6 +144,7 @@ export function parsePythonJson(text: string): unknown {
         }
         if (text[pos] === ']') {
           pos++;
+          depth--;
           return arr;
         }
         fail("Expecting ',' delimiter");

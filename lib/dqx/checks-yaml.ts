@@ -6,8 +6,17 @@
  *
  * The writer emits block-style YAML whose plain scalars PyYAML resolves to the same values; any
  * string that PyYAML would read as something else is quoted.
+ *
+ * Reading is bounded (YAML_LIMITS), so that no document can make it use more than a bounded amount
+ * of time or memory: the text's size and its nesting of flow collections are checked before the
+ * `yaml` package parses it (deep flow nesting costs that parser superlinear time), and after parsing,
+ * before anything is built, one pass over the syntax tree counts the aliases and the nodes and depth
+ * of the document as it would be once every alias and merge key is expanded (with the size of each
+ * anchored node computed once). This is the `yaml` package's own `maxAliasCount` idea, applied to the
+ * expanded node count exactly: an alias bomb of 350 bytes that expands to billions of nodes is refused
+ * in microseconds, without expanding anything.
  */
-import YAML, { Alias, isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import YAML, { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document } from 'yaml';
 
 import {
   formatPyDate,
@@ -19,6 +28,20 @@ import {
   pyKind,
   type PyDateTime,
 } from './py-values';
+
+/** Limits of a YAML checks file; a document beyond one is refused with a message naming it. */
+export const YAML_LIMITS = {
+  /** Characters of the document. */
+  maxChars: 2_000_000,
+  /** Nesting of sequences and mappings (after expanding aliases), and of flow brackets in the text. */
+  maxDepth: 64,
+  /** Alias nodes (`*name`) in the document. */
+  maxAliases: 10_000,
+  /** Nodes of the document once every alias and merge key is expanded. */
+  maxNodes: 200_000,
+} as const;
+
+export type YamlLimits = { [K in keyof typeof YAML_LIMITS]: number };
 
 export class YamlTextError extends Error {
   constructor(
@@ -159,14 +182,19 @@ function constructTagged(tag: string, text: string): unknown {
   throw new YamlTextError(`invalid value for tag '${tag}': ${text}`);
 }
 
-function convert(doc: Document, node: unknown, seen: Set<unknown>): unknown {
+/** What the measuring pass found out about a document: where each alias points. */
+interface Shape {
+  targets: Map<Alias, unknown>;
+}
+
+function convert(shape: Shape, node: unknown, seen: Set<unknown>): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
-    const target = (node as Alias).resolve(doc);
-    if (!target) throw new YamlTextError(`found undefined alias ${(node as Alias).source}`);
+    const target = shape.targets.get(node);
+    if (!target) throw new YamlTextError(`found undefined alias ${node.source}`);
     if (seen.has(target)) throw new YamlTextError('recursive alias');
     seen.add(target);
-    const out = convert(doc, target, seen);
+    const out = convert(shape, target, seen);
     seen.delete(target);
     return out;
   }
@@ -179,7 +207,7 @@ function convert(doc: Document, node: unknown, seen: Set<unknown>): unknown {
   if (isSeq(node)) {
     if (node.tag && node.tag !== `${STD}seq`)
       throw new YamlTextError(`could not determine a constructor for the tag '${node.tag}'`);
-    return node.items.map((item) => convert(doc, item, seen));
+    return node.items.map((item) => convert(shape, item, seen));
   }
   if (isMap(node)) {
     if (node.tag && node.tag !== `${STD}map`)
@@ -188,9 +216,9 @@ function convert(doc: Document, node: unknown, seen: Set<unknown>): unknown {
     const merged: Record<string, unknown>[] = [];
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      const key = convert(doc, pair.key, seen);
+      const key = convert(shape, pair.key, seen);
       if (isMergeKey(key)) {
-        const value = convert(doc, pair.value, seen);
+        const value = convert(shape, pair.value, seen);
         const sources = Array.isArray(value) ? value : [value];
         for (const source of sources) {
           if (source === null || typeof source !== 'object' || Array.isArray(source) || isMarker(source)) {
@@ -201,7 +229,7 @@ function convert(doc: Document, node: unknown, seen: Set<unknown>): unknown {
         continue;
       }
       const k = keyString(key);
-      const value = convert(doc, pair.value, seen);
+      const value = convert(shape, pair.value, seen);
       if (k === '__proto__')
         Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
       else out[k] = value;
@@ -236,9 +264,97 @@ function linePosition(text: string, offset: number): { line: number; col: number
   return { line, col: offset - before.lastIndexOf('\n') };
 }
 
-/** `yaml.safe_load(text)`. Throws YamlTextError with the position of a syntax error. */
-export function parsePyYaml(text: string): unknown {
+const tooLarge = (what: string) => new YamlTextError(`The document is too large: ${what}.`);
+
+/**
+ * The deepest nesting of `[`/`{` in the text, counting every bracket (inside quotes and comments
+ * too, so it can only overestimate); stops counting past `limit`.
+ */
+function flowNesting(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+/**
+ * Walk the syntax tree once, before anything is built: resolve every alias to the last anchor of
+ * its name before it (as YAML and PyYAML do), and compute, with each anchored node measured once,
+ * the number of nodes and the depth of the document once every alias is expanded. Throws
+ * YamlTextError past a limit. Recursion is bounded by `maxDepth`.
+ */
+function measure(doc: Document, limits: YamlLimits): Shape {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<Alias, unknown>();
+  const sizes = new Map<unknown, { nodes: number; height: number }>();
+  const inProgress = new Set<unknown>();
+  let aliases = 0;
+  const expandedTooLarge = () => tooLarge(`with its aliases expanded it has more than ${limits.maxNodes} nodes`);
+
+  const visit = (node: unknown, depth: number): { nodes: number; height: number } => {
+    if (depth > limits.maxDepth) throw tooLarge(`it is nested more than ${limits.maxDepth} levels deep`);
+    if (node === null || node === undefined) return { nodes: 1, height: 0 };
+    if (isAlias(node)) {
+      if (++aliases > limits.maxAliases) throw tooLarge(`it has more than ${limits.maxAliases} aliases`);
+      const target = anchors.get(node.source);
+      if (target === undefined) throw new YamlTextError(`found undefined alias ${node.source}`);
+      targets.set(node, target);
+      if (inProgress.has(target)) throw new YamlTextError('recursive alias');
+      const size = sizes.get(target)!;
+      if (depth + size.height > limits.maxDepth) {
+        throw tooLarge(`with its aliases expanded it is nested more than ${limits.maxDepth} levels deep`);
+      }
+      return size;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) {
+      anchors.set(anchor, node);
+      inProgress.add(node);
+    }
+    let nodes = 1;
+    let height = 0;
+    const add = (child: unknown) => {
+      const size = visit(child, depth + 1);
+      nodes += size.nodes;
+      height = Math.max(height, size.height + 1);
+      if (nodes > limits.maxNodes) throw expandedTooLarge();
+    };
+    if (isSeq(node)) for (const item of node.items) add(item);
+    else if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        add(pair.key);
+        add(pair.value);
+      }
+    }
+    const size = { nodes, height };
+    if (anchor) {
+      inProgress.delete(node);
+      sizes.set(node, size);
+    }
+    return size;
+  };
+
+  visit(doc.contents, 0);
+  return { targets };
+}
+
+/**
+ * `yaml.safe_load(text)`. Throws YamlTextError with the position of a syntax error, or naming the
+ * limit a document exceeds (YAML_LIMITS).
+ */
+export function parsePyYaml(text: string, limits: YamlLimits = YAML_LIMITS): unknown {
+  if (text.length > limits.maxChars) throw tooLarge(`it has more than ${limits.maxChars} characters`);
+  if (flowNesting(text, limits.maxDepth) > limits.maxDepth) {
+    throw tooLarge(`it nests brackets ([ or {) more than ${limits.maxDepth} levels deep`);
+  }
   const docs = YAML.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length > 1) throw new YamlTextError('expected a single document in the stream');
   const doc = list[0];
@@ -248,7 +364,7 @@ export function parsePyYaml(text: string): unknown {
     const pos = first.linePos?.[0] ?? linePosition(text, first.pos[0]);
     throw new YamlTextError(`Not valid YAML: ${first.message.split('\n')[0]}`, pos.line, pos.col);
   }
-  return convert(doc as Document, doc.contents, new Set());
+  return convert(measure(doc as Document, limits), doc.contents, new Set());
 }
 
 // ---------------------------------------------------------------------------------------------

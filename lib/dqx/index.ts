@@ -17,6 +17,8 @@ export type {
 } from './model';
 export { dqxCheckSchema, dqxChecksSchema, toDqxCheck, toDqxChecks, criticalitySchema } from './model';
 export { ChecksFormatError, parseChecksText, serializeChecks } from './checks-file';
+export { YAML_LIMITS } from './checks-yaml';
+export { JSON_LIMITS } from './checks-json';
 export { validateChecks, normalizeCheck, type ValidateOptions, type DetailedRuleIssue } from './validate';
 export {
   expandChecks,
