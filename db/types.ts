@@ -110,6 +110,18 @@ export interface RunTable {
   cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
   cancel_requested_at: NullableTimestamp;
   cancel_requested_by: string | null;
+  /** The runner instance (app process) executing the run; null until one takes it. */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A runner instance: one app process that executes runs, with the heartbeat it refreshes while it lives. */
+export interface RunOwnerTable {
+  id: string;
+  host: string;
+  pid: number;
+  process_started_at: Timestamp;
+  started_at: ColumnType<Date, Date | string | undefined, never>;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface RunRuleResultTable {
@@ -132,6 +144,7 @@ export interface Database {
   dq_rule_activations: RuleActivationTable;
   dq_runs: RunTable;
   dq_run_rule_results: RunRuleResultTable;
+  dq_run_owners: RunOwnerTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -141,3 +154,4 @@ export type Run = Selectable<RunTable>;
 export type NewRun = Insertable<RunTable>;
 export type RunUpdate = Updateable<RunTable>;
 export type RunRuleResult = Selectable<RunRuleResultTable>;
+export type RunOwner = Selectable<RunOwnerTable>;

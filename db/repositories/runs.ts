@@ -15,6 +15,22 @@ export async function insertRun(db: Db, values: NewRun): Promise<Run> {
   return db.insertInto('dq_runs').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Runs started by `startedBy` that are queued or running. */
+export async function countUnfinishedRunsOf(db: Db, startedBy: string): Promise<number> {
+  const row = await db
+    .selectFrom('dq_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('started_by', '=', startedBy)
+    .where('status', 'in', UNFINISHED)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Serialise, until the transaction ends, every transaction that takes the same lock for `key`. */
+export async function lockKey(db: Db, key: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+}
+
 export async function findRun(db: Db, id: string): Promise<Run | undefined> {
   return db.selectFrom('dq_runs').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -109,36 +125,6 @@ export async function finishRun(db: Db, id: string, outcome: RunOutcome): Promis
     .executeTakeFirst();
 }
 
-/**
- * Unfinished runs whose runner stopped reporting: not updated since `before` (a runner updates its
- * runs while it holds them, queued or running). Oldest first.
- */
-export async function listStaleRuns(db: Db, before: Date, limit = 100): Promise<Run[]> {
-  return db
-    .selectFrom('dq_runs')
-    .selectAll()
-    .where('status', 'in', UNFINISHED)
-    .where('updated_at', '<', before)
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
-}
-
-/**
- * Take over a stale run (see listStaleRuns): touch it, unless someone else touched it since
- * `before`. Only one of several processes doing this at once gets the run.
- */
-export async function claimStaleRun(db: Db, id: string, before: Date): Promise<Run | undefined> {
-  return db
-    .updateTable('dq_runs')
-    .set({ updated_at: sql<Date>`now()` })
-    .where('id', '=', id)
-    .where('status', 'in', UNFINISHED)
-    .where('updated_at', '<', before)
-    .returningAll()
-    .executeTakeFirst();
-}
-
 export type NewRuleResult = Omit<RunRuleResult, 'run_id'>;
 
 export async function insertRuleResults(db: Db, runId: string, results: NewRuleResult[]): Promise<void> {
@@ -188,6 +174,7 @@ export async function listRunsOfTable(
         'cancel_requested',
         'cancel_requested_at',
         'cancel_requested_by',
+        'owner_id',
       ])
       .orderBy('created_at', 'desc')
       .orderBy('id')

@@ -12,6 +12,7 @@ import { badRequest, unavailable } from '@/lib/errors';
 import { analyzeRulesWithModel, type RuleAnalysis } from '@/lib/llm';
 
 import type { AnalyzeRulesInput } from './analysis-schemas';
+import { assertRuleCount, consumeModelCall } from './limits';
 import { resolveRunDeps, type RunDeps } from './run-deps';
 
 export type { AnalyzeRulesInput } from './analysis-schemas';
@@ -26,6 +27,7 @@ export async function analyzeRules(caller: Caller, input: AnalyzeRulesInput, dep
       'AI analysis needs a language model, and none is configured: the administrator can set DQX_LLM_BASE_URL and DQX_LLM_MODEL (or DQX_SERVING_ENDPOINT in databricks mode). The rules can be saved without an analysis.',
     );
   }
+  assertRuleCount(input.rules);
   const rules = input.rules.map((rule, index) => {
     try {
       return toDqxCheck(rule);
@@ -33,6 +35,7 @@ export async function analyzeRules(caller: Caller, input: AnalyzeRulesInput, dep
       throw badRequest(`Rule ${index + 1} is not a DQX check (it needs at least check.function).`);
     }
   });
+  await consumeModelCall(caller);
   return analyzeRulesWithModel(model, {
     tableName: readable.name,
     columns: readable.description.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),

@@ -44,6 +44,7 @@ import type { TableRef } from '@/lib/warehouse/port';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
 import { adoptedJob, jobRunTask } from './job-run-task';
+import { consumeModelCall } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
 import { createRun, getRun, type RunDto } from './runs';
@@ -254,6 +255,9 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
   }
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
+  // the run asks the language model once (and once more to repair invalid rules): counted now, so
+  // a caller past the limit gets a 429 instead of a run
+  if (!asJob && d.chatModel) await consumeModelCall(caller);
   const run = await createRun(
     caller,
     {
@@ -278,7 +282,9 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
       ? generationJobTask(run.id, params, d, null)
       : {
           runId: run.id,
-          lane: 'work',
+          // DuckDB works in this process; a SQL warehouse works elsewhere while the run waits
+          lane: engine === 'local' ? 'work' : 'wait',
+          owner: caller.id,
           steps,
           execute: (ctx) => generateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
         },

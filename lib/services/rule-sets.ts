@@ -9,7 +9,6 @@ import type { Caller } from '@/lib/auth/caller';
 import {
   ChecksFormatError,
   expandChecks,
-  parseChecksText,
   ruleSetFingerprint,
   serializeChecks,
   validateChecks,
@@ -22,7 +21,9 @@ import { AppError, badRequest, conflict, notFound } from '@/lib/errors';
 import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
+import { readChecksFile } from './checks-file/reader';
 import { refuseInvalid } from './invalid-rules';
+import { assertPlainRules, assertRuleCount } from './limits';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
@@ -160,6 +161,8 @@ export async function saveRuleSet(
 ): Promise<SavedRuleSetVersion> {
   const { db, access } = await resolveDeps(deps);
   const readable = await access.assertCanReadTable(caller, table);
+  assertRuleCount(input.rules);
+  assertPlainRules(input.rules);
   const validation = validateChecks(input.rules, {
     table: {
       name: readable.name,
@@ -201,7 +204,7 @@ export async function importRuleSet(
 ): Promise<SavedRuleSetVersion> {
   let checks: unknown[];
   try {
-    checks = parseChecksText(file.text, file.format).checks;
+    checks = await readChecksFile(file.text, file.format);
   } catch (error) {
     if (error instanceof ChecksFormatError) {
       const at = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';

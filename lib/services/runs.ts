@@ -12,7 +12,8 @@
 import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
-import { badRequest, conflict, notFound } from '@/lib/errors';
+import { getConfig } from '@/lib/config';
+import { badRequest, conflict, notFound, tooManyRequests } from '@/lib/errors';
 import { isForeignKeyViolation, type Run, type RunEngine, type RunError, type RunKind, type RunProgressStep, type RunRuleResult, type RunSummary } from '@/db';
 import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import * as repo from '@/db/repositories/runs';
@@ -61,7 +62,7 @@ export type RuleResultInput = Omit<RunRuleResult, 'run_id' | 'rule_index' | 'pas
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
 
-function runDto(run: Omit<Run, 'output'>): RunDto {
+export function runDto(run: Omit<Run, 'output'>): RunDto {
   return {
     id: run.id,
     kind: run.kind,
@@ -104,8 +105,19 @@ export interface CreateRunInput {
   steps?: RunProgressStep[];
 }
 
-/** Record a new queued run, after checking the caller can read the table. */
-export async function createRun(caller: Caller, input: CreateRunInput, deps?: StoreDeps): Promise<RunDto> {
+/** Seconds a caller at the run limit is told to wait before starting another. */
+const RUN_LIMIT_RETRY_SECONDS = 15;
+
+/**
+ * Record a new queued run, after checking the caller can read the table. 429 with Retry-After when
+ * the caller already has `runsPerUser` (DQX_RUNS_PER_USER) runs queued or running: counted in the
+ * store, under a per-caller lock, so every app process sees the same count.
+ */
+export async function createRun(
+  caller: Caller,
+  input: CreateRunInput,
+  deps?: StoreDeps & { runsPerUser?: number },
+): Promise<RunDto> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, input.table);
   let fingerprint = input.rule_set_fingerprint ?? null;
@@ -114,16 +126,27 @@ export async function createRun(caller: Caller, input: CreateRunInput, deps?: St
     if (!version) throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
     fingerprint ??= version.rule_set_fingerprint;
   }
+  const limit = deps?.runsPerUser ?? getConfig().limits.runsPerUser;
   try {
-    const run = await repo.insertRun(db, {
-      kind: input.kind,
-      table_name: name,
-      engine: input.engine,
-      started_by: caller.id,
-      rule_set_version: input.rule_set_version ?? null,
-      rule_set_fingerprint: fingerprint,
-      parameters: JSON.stringify(input.parameters ?? {}),
-      progress_steps: JSON.stringify(input.steps ?? []),
+    const run = await db.transaction().execute(async (trx) => {
+      await repo.lockKey(trx, `dqx.runs.started_by:${caller.id}`);
+      const unfinished = await repo.countUnfinishedRunsOf(trx, caller.id);
+      if (unfinished >= limit) {
+        throw tooManyRequests(
+          `You already have ${unfinished} run${unfinished === 1 ? '' : 's'} queued or running, the most allowed at once (DQX_RUNS_PER_USER): wait for one to finish, or cancel one.`,
+          RUN_LIMIT_RETRY_SECONDS,
+        );
+      }
+      return repo.insertRun(trx, {
+        kind: input.kind,
+        table_name: name,
+        engine: input.engine,
+        started_by: caller.id,
+        rule_set_version: input.rule_set_version ?? null,
+        rule_set_fingerprint: fingerprint,
+        parameters: JSON.stringify(input.parameters ?? {}),
+        progress_steps: JSON.stringify(input.steps ?? []),
+      });
     });
     return runDto(run);
   } catch (error) {
@@ -302,17 +325,4 @@ export async function completeRun(runId: string, completion: RunCompletion, deps
     return { run, results };
   });
   return { ...runDto(run), output: run.output, rule_results: results };
-}
-
-/** Unfinished runs not updated since `before`: their runner stopped (see the local runner's recovery). */
-export async function listStaleRuns(before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto[]> {
-  const { db } = await resolveDeps(deps);
-  return (await repo.listStaleRuns(db, before)).map(runDto);
-}
-
-/** Take over a stale run; undefined when another process touched or finished it first. */
-export async function claimStaleRun(runId: string, before: Date, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto | undefined> {
-  const { db } = await resolveDeps(deps);
-  const run = await repo.claimStaleRun(db, parseRunId(runId), before);
-  return run ? runDto(run) : undefined;
 }

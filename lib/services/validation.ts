@@ -39,6 +39,7 @@ import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port
 
 import { refuseInvalid } from './invalid-rules';
 import { adoptedJob, jobRunTask } from './job-run-task';
+import { assertRuleCount } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
 import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
@@ -274,7 +275,9 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   const d = await resolveRunDeps(deps);
   const readable = await d.access.assertCanReadTable(caller, input.table);
   const schema = schemaOf(readable.name, readable.description.columns);
+  if (input.rules) assertRuleCount(input.rules);
   const { checks, version } = await rulesToRun(caller, d, readable.name, schema, input);
+  assertRuleCount(checks);
   await assertCanReadReferencedTables(caller, d, checks, readable.name);
 
   const sampleLimit = input.sampleLimit ?? 10;
@@ -326,7 +329,14 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   (await d.runner()).enqueue(
     asJob
       ? validationJobTask(run.id, params, d, null)
-      : { runId: run.id, lane: 'work', steps, execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse') },
+      : {
+          runId: run.id,
+          // DuckDB works in this process; a SQL warehouse works elsewhere while the run waits
+          lane: engine === 'local' ? 'work' : 'wait',
+          owner: caller.id,
+          steps,
+          execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
+        },
   );
   return run;
 }

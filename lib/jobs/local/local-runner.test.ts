@@ -231,6 +231,36 @@ describe('LocalRunner', () => {
     }
   });
 
+  it('gives a free slot to the owner with the fewest runs working, and never a slot to a run that only waits', async () => {
+    const r = runner({ concurrency: 1 });
+    const runs = [await newRun(), await newRun(), await newRun(), await newRun()];
+    const gates = new Map(runs.map((run) => [run.id, gate()]));
+    const started: string[] = [];
+    const task = (runId: string, owner: string, lane: 'work' | 'wait' = 'work'): RunTask => ({
+      runId,
+      lane,
+      owner,
+      steps: [],
+      async execute() {
+        started.push(`${owner}:${runs.findIndex((x) => x.id === runId)}`);
+        await gates.get(runId)!.opened;
+        return {};
+      },
+    });
+    r.enqueue(task(runs[0]!.id, 'ann')); // takes the slot
+    r.enqueue(task(runs[1]!.id, 'ann')); // queued
+    r.enqueue(task(runs[2]!.id, 'ben')); // queued after ann's second run
+    r.enqueue(task(runs[3]!.id, 'cat', 'wait')); // waits on a warehouse: needs no slot
+    await until(runs[3]!.id, (x) => x.status === 'running');
+    expect(started).toEqual(['ann:0', 'cat:3']);
+    gates.get(runs[0]!.id)!.open();
+    await until(runs[2]!.id, (x) => x.status === 'running');
+    expect(started).toEqual(['ann:0', 'cat:3', 'ben:2']); // ben's first run before ann's second
+    for (const g of gates.values()) g.open();
+    await r.idle();
+    expect(started.at(-1)).toBe('ann:1');
+  });
+
   it('fails the runs a stopped process left behind, and only those', async () => {
     // a run a previous process started and then lost
     const orphan = await newRun();
@@ -295,7 +325,7 @@ describe('start-up recovery (instrumentation)', () => {
     await markRunStarted(orphan.id, { percent: 10 }, deps);
     const job = await createRun(alice, { kind: 'validation', table: TABLE, engine: 'job' }, deps);
     await new Promise((res) => setTimeout(res, 20));
-    const failed = await failAbandonedRuns(store.db, new Date());
+    const failed = await failAbandonedRuns(store.db, { graceMs: 60_000, unownedGraceMs: 0 });
     expect(failed).toContain(orphan.id);
     expect(failed).not.toContain(job.id);
     expect(await getRun(alice, orphan.id, deps)).toMatchObject({ status: 'failed', error: { code: 'interrupted', action: 'Start it again.' } });

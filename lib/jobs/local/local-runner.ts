@@ -3,8 +3,11 @@
  * tracking of Databricks job runs) in the server process, independent of the request that started
  * them, so a run survives closing the page.
  *
- * - A small queue: at most `concurrency` runs do work at once (lane `work`); runs that only wait for
- *   a Databricks job (lane `wait`) do not take a slot.
+ * - A small queue: at most `concurrency` runs do work in this process at once (lane `work`: DuckDB
+ *   in local mode); runs that only wait for something else, a Databricks job or a SQL warehouse
+ *   (lane `wait`), do not take a slot. A free slot goes to the queued run whose owner has the
+ *   fewest runs working, so one user's queue does not hold everyone else's runs back. (How many
+ *   runs a user may have at all is limited when they are created: DQX_RUNS_PER_USER.)
  * - Progress: each run declares its steps (key, label, weight); the run's work reports them through
  *   its RunContext and the runner writes them, with a percentage and a message, to the store.
  * - Cancellation: every `pollMs` the runner reports each of its runs to the store (a heartbeat that
@@ -12,8 +15,12 @@
  *   the running warehouse query; the run is completed as `cancelled`. Queued runs are cancelled
  *   without starting. `notifyCancel` shortcuts the poll for cancel requests made in this process.
  * - Failures: completed as `failed` with a cause and what to do (`describeRunFailure`), never a stack.
- * - Recovery: runs nobody reports for a while (their process stopped) are failed as interrupted, or,
- *   for runs that a Databricks job executes, taken over by `adopt` (the job goes on without us).
+ * - Owners: the runner registers as an owner (./run-owners.ts: instance id, host, process id) and
+ *   refreshes its heartbeat every `heartbeatMs`; each run it is handed records it as its owner.
+ * - Recovery: runs whose owner is gone (heartbeat older than `staleAfterMs`, or a process on this
+ *   host that is no longer there) are failed as interrupted, or, for runs that a Databricks job
+ *   executes, taken over by `adopt` (the job goes on without us). Runs of a live owner, in this
+ *   process or another, are left alone.
  *
  * Callers must have created the run with the caller-checked `createRun` (see lib/services/runs.ts);
  * the runner only runs what it is handed.
@@ -22,21 +29,22 @@ import 'server-only';
 
 import type { Kysely } from 'kysely';
 
-import type { Database, RunError, RunProgressStep } from '@/db';
+import { getStore, type Database, type RunError, type RunProgressStep } from '@/db';
+import * as owners from '@/db/repositories/run-owners';
 import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import {
-  claimStaleRun,
   completeRun,
   isRunCancelRequested,
-  listStaleRuns,
   markRunStarted,
   reportRunProgress,
+  runDto,
   type RunCompletion,
   type RunDto,
 } from '@/lib/services/runs';
 
 import { describeRunFailure, INTERRUPTED, RunCancelled } from './run-failure';
+import { newOwnerIdentity, ownerIsGone, processExists, type OwnerIdentity } from './run-owners';
 
 export interface StepSpec {
   key: string;
@@ -68,8 +76,10 @@ export type RunSuccess = Omit<RunCompletion, 'status' | 'error'>;
 
 export interface RunTask {
   runId: string;
-  /** `work` takes one of the runner's slots; `wait` only waits for something else (a Databricks job). */
+  /** `work` takes one of the runner's slots; `wait` only waits for something else (a Databricks job, a SQL warehouse). */
   lane: 'work' | 'wait';
+  /** Who started the run: free slots are shared fairly between owners. */
+  owner?: string;
   steps: StepSpec[];
   execute(ctx: RunContext): Promise<RunSuccess>;
 }
@@ -81,10 +91,16 @@ export interface LocalRunnerOptions {
   concurrency: number;
   /** How often cancel flags are read and runs are reported as alive (ms). */
   pollMs?: number;
-  /** A run nobody reported for this long is considered abandoned by a stopped process (ms). */
+  /** An owner whose heartbeat is older than this is gone, and its runs abandoned (ms): DQX_RUN_OWNER_GRACE_SECONDS. */
   staleAfterMs?: number;
-  /** At start, runs not reported for this long are already abandoned (the process just started) (ms). */
+  /** At start, runs without an owner not updated for this long are abandoned (ms); later, `staleAfterMs`. */
   startupGraceMs?: number;
+  /** How often the runner refreshes its heartbeat as an owner (ms); default a quarter of `staleAfterMs`, at most 5 s. */
+  heartbeatMs?: number;
+  /** This runner as an owner; default: a new instance of this process (tests stand for other processes). */
+  owner?: Partial<OwnerIdentity>;
+  /** Whether a process id exists on this host (tests). */
+  processExists?: (pid: number) => boolean;
   /** How often abandoned runs are looked for (ms). */
   sweepEveryMs?: number;
   /**
@@ -103,29 +119,71 @@ interface Entry {
 }
 
 const DEFAULTS = { pollMs: 1000, staleAfterMs: 60_000, startupGraceMs: 5_000, sweepEveryMs: 30_000 };
+/** Owners that stopped this long ago and own no unfinished run are forgotten. */
+const FORGET_OWNERS_AFTER_MS = 24 * 3600 * 1000;
+
+type Options = Required<Omit<LocalRunnerOptions, 'db' | 'adopt' | 'owner' | 'processExists' | 'heartbeatMs'>> &
+  Pick<LocalRunnerOptions, 'db' | 'adopt'> & { heartbeatMs: number };
 
 export class LocalRunner {
-  readonly #options: Required<Omit<LocalRunnerOptions, 'db' | 'adopt'>> & Pick<LocalRunnerOptions, 'db' | 'adopt'>;
+  readonly #options: Options;
+  readonly #owner: OwnerIdentity;
+  readonly #exists: (pid: number) => boolean;
   readonly #queued: Entry[] = [];
   readonly #active = new Map<string, Entry>();
   readonly #idleWaiters: (() => void)[] = [];
+  /** When each owner last got a slot (a counter), for taking turns. */
+  readonly #lastTurn = new Map<string, number>();
+  #turns = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #ticking = false;
   #lastSweep = 0;
+  #lastHeartbeat = 0;
+  #registered: Promise<void> | undefined;
   #stopped = false;
 
   constructor(options: LocalRunnerOptions) {
-    this.#options = { ...DEFAULTS, ...options, concurrency: Math.max(1, Math.floor(options.concurrency)) };
+    const staleAfterMs = options.staleAfterMs ?? DEFAULTS.staleAfterMs;
+    this.#options = {
+      ...DEFAULTS,
+      ...options,
+      concurrency: Math.max(1, Math.floor(options.concurrency)),
+      heartbeatMs: options.heartbeatMs ?? Math.min(5_000, Math.max(10, Math.floor(staleAfterMs / 4))),
+    };
+    this.#owner = newOwnerIdentity(options.owner);
+    this.#exists = options.processExists ?? processExists;
   }
 
   get #deps() {
     return { db: this.#options.db };
   }
 
-  /** Start the poll timer and recover the runs a previous process left behind. */
+  /** This runner's owner id (recorded with every run it executes). */
+  get ownerId(): string {
+    return this.#owner.id;
+  }
+
+  async #db(): Promise<Kysely<Database>> {
+    return this.#options.db ?? (await getStore());
+  }
+
+  /** Register as an owner once (the row every run this runner takes refers to). */
+  #ensureRegistered(): Promise<void> {
+    this.#registered ??= (async () => {
+      await owners.registerOwner(await this.#db(), this.#owner);
+      this.#lastHeartbeat = Date.now();
+    })().catch((error: unknown) => {
+      this.#registered = undefined;
+      throw error;
+    });
+    return this.#registered;
+  }
+
+  /** Register as an owner, start the poll timer, and recover the runs whose owner is gone. */
   async start(): Promise<{ failed: string[]; adopted: string[] }> {
+    await this.#ensureRegistered();
     this.#ensureTimer();
-    const recovered = await this.recover(new Date(Date.now() - this.#options.startupGraceMs));
+    const recovered = await this.recover({ unownedGraceMs: this.#options.startupGraceMs });
     this.#lastSweep = Date.now();
     return recovered;
   }
@@ -135,8 +193,16 @@ export class LocalRunner {
     if (this.#stopped) throw new Error('The runner has been stopped.');
     if (this.#active.has(task.runId) || this.#queued.some((e) => e.task.runId === task.runId)) return;
     this.#queued.push({ task, controller: new AbortController() });
+    this.#take(task.runId);
     this.#ensureTimer();
     this.#pump();
+  }
+
+  /** Record this runner as the owner of a run it was handed. */
+  #take(runId: string): void {
+    void this.#ensureRegistered()
+      .then(async () => owners.takeRun(await this.#db(), runId, this.#owner.id))
+      .catch((error: unknown) => log.warn('could not record the owner of a run', { runId, error }));
   }
 
   /** A cancel request for `runId` was recorded in this process: act on it now instead of at the next poll. */
@@ -175,20 +241,38 @@ export class LocalRunner {
       entry.controller.abort(new Error('The runner was stopped.'));
     }
     await this.idle();
+    if (this.#registered) await owners.removeOwner(await this.#db(), this.#owner.id).catch(() => undefined);
+  }
+
+  /** Tests only: stop as a killed process would, without a word to the store (no heartbeat from now on). */
+  async crashForTests(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#stopped = true;
   }
 
   /**
-   * Fail (or adopt) unfinished runs not reported since `before`, except the ones this runner holds.
-   * Returns their ids.
+   * Fail (or adopt) the unfinished runs whose owner is gone (see ./run-owners.ts), except the ones
+   * this runner holds; the runs of live owners, here or in another process, are left alone. Runs
+   * without an owner count as abandoned when not updated for `unownedGraceMs` (default
+   * `staleAfterMs`). Returns their ids.
    */
-  async recover(before: Date = new Date(Date.now() - this.#options.staleAfterMs)): Promise<{ failed: string[]; adopted: string[] }> {
+  async recover(options: { unownedGraceMs?: number } = {}): Promise<{ failed: string[]; adopted: string[] }> {
     const failed: string[] = [];
     const adopted: string[] = [];
-    const stale = await listStaleRuns(before, this.#deps);
-    for (const run of stale) {
-      if (this.holds(run.id)) continue;
-      const claimed = await claimStaleRun(run.id, before, this.#deps);
-      if (!claimed) continue;
+    const db = await this.#db();
+    const candidates = await owners.listOrphanCandidates(db, {
+      me: this.#owner.id,
+      graceMs: this.#options.staleAfterMs,
+      unownedGraceMs: options.unownedGraceMs ?? this.#options.staleAfterMs,
+    });
+    for (const candidate of candidates) {
+      const run = candidate.run;
+      if (this.holds(run.id) || !ownerIsGone(candidate, this.#owner, this.#exists)) continue;
+      await this.#ensureRegistered();
+      const taken = await owners.claimRun(db, run.id, candidate.owner?.id ?? null, this.#owner.id);
+      if (!taken) continue;
+      const claimed = runDto(taken);
       let task: RunTask | null = null;
       try {
         task = (await this.#options.adopt?.(claimed)) ?? null;
@@ -226,21 +310,45 @@ export class LocalRunner {
   }
 
   #pump(): void {
-    const working = [...this.#active.values()].filter((e) => e.task.lane === 'work').length;
-    let free = this.#options.concurrency - working;
+    // runs that only wait start at once
     for (let i = 0; i < this.#queued.length; ) {
       const entry = this.#queued[i]!;
       if (entry.task.lane === 'work') {
-        if (free <= 0) {
-          i++;
-          continue;
-        }
-        free--;
+        i++;
+        continue;
       }
       this.#queued.splice(i, 1);
-      this.#active.set(entry.task.runId, entry);
-      void this.#execute(entry, { alreadyStarted: false });
+      this.#start(entry);
     }
+    // free slots go, one at a time, to the queued run whose owner has the fewest runs working, and
+    // among those to the owner whose last run started longest ago (turns, not first come first served)
+    const owner = (e: Entry) => e.task.owner ?? '';
+    const working = new Map<string, number>();
+    let busy = 0;
+    for (const e of this.#active.values()) {
+      if (e.task.lane !== 'work') continue;
+      busy++;
+      working.set(owner(e), (working.get(owner(e)) ?? 0) + 1);
+    }
+    const rank = (e: Entry): [number, number] => [working.get(owner(e)) ?? 0, this.#lastTurn.get(owner(e)) ?? -1];
+    while (busy < this.#options.concurrency && this.#queued.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.#queued.length; i++) {
+        const [load, turn] = rank(this.#queued[i]!);
+        const [bestLoad, bestTurn] = rank(this.#queued[best]!);
+        if (load < bestLoad || (load === bestLoad && turn < bestTurn)) best = i;
+      }
+      const [entry] = this.#queued.splice(best, 1);
+      working.set(owner(entry!), (working.get(owner(entry!)) ?? 0) + 1);
+      this.#lastTurn.set(owner(entry!), this.#turns++);
+      busy++;
+      this.#start(entry!);
+    }
+  }
+
+  #start(entry: Entry): void {
+    this.#active.set(entry.task.runId, entry);
+    void this.#execute(entry, { alreadyStarted: false });
   }
 
   async #tick(): Promise<void> {
@@ -265,9 +373,21 @@ export class LocalRunner {
           }
         }
       }
+      if (this.#registered && Date.now() - this.#lastHeartbeat >= this.#options.heartbeatMs) {
+        try {
+          const db = await this.#db();
+          if (!(await owners.heartbeatOwner(db, this.#owner.id))) await owners.registerOwner(db, this.#owner);
+          this.#lastHeartbeat = Date.now();
+        } catch (error) {
+          log.warn('runner heartbeat failed', { error });
+        }
+      }
       if (Date.now() - this.#lastSweep >= this.#options.sweepEveryMs) {
         this.#lastSweep = Date.now();
         await this.recover().catch((error: unknown) => log.warn('run recovery sweep failed', { error }));
+        await owners
+          .removeGoneOwners(await this.#db(), FORGET_OWNERS_AFTER_MS)
+          .catch((error: unknown) => log.warn('could not forget stopped runners', { error }));
       }
     } finally {
       this.#ticking = false;
