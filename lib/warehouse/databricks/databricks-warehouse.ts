@@ -44,7 +44,12 @@ function defaultPool(idleSeconds: number): ConnectionPool {
 export interface DatabricksWarehouseDeps {
   clientFactory?: ClientFactory;
   pool?: ConnectionPool;
+  /** Longest wait for the warehouse's first answer (opening a session); default REACH_TIMEOUT_MS. */
+  reachTimeoutMs?: number;
 }
+
+/** How long the first answer of the warehouse (a new session) may take before the request is a 503. */
+export const REACH_TIMEOUT_MS = 60_000;
 
 interface Rows {
   columns: { name: string; type: string }[];
@@ -64,6 +69,7 @@ export class DatabricksWarehouse implements Warehouse {
   private readonly timeoutSeconds: number;
   private readonly clientFactory: ClientFactory;
   private readonly pool: ConnectionPool;
+  private readonly reachTimeoutMs: number;
 
   constructor(caller: Caller, config: AppConfig, deps: DatabricksWarehouseDeps = {}) {
     const token = caller.token?.reveal();
@@ -78,10 +84,37 @@ export class DatabricksWarehouse implements Warehouse {
     this.timeoutSeconds = config.warehouse.queryTimeoutSeconds;
     this.clientFactory = deps.clientFactory ?? defaultClientFactory;
     this.pool = deps.pool ?? defaultPool(config.warehouse.idleSeconds);
+    this.reachTimeoutMs = deps.reachTimeoutMs ?? REACH_TIMEOUT_MS;
   }
 
   private get key(): string {
     return ConnectionPool.key(this.host, this.path, this.token);
+  }
+
+  /**
+   * The first contact with the warehouse (opening a session), within `reachTimeoutMs`: a warehouse
+   * that accepts the connection and never answers is a 503 after that long, not a request that
+   * waits for the socket timeout.
+   */
+  private async openSession(client: DriverClient): Promise<Awaited<ReturnType<DriverClient['openSession']>>> {
+    const opening = client.openSession({ configuration: { STATEMENT_TIMEOUT: String(this.timeoutSeconds) } });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        opening.then((session) => session.close(), () => undefined).catch(() => undefined);
+        void this.pool.evict(this.key);
+        reject(
+          new AppError('unavailable', `The SQL warehouse did not answer within ${Math.round(this.reachTimeoutMs / 1000)} seconds. Try again in a moment.`, {
+            retryAfterSeconds: 10,
+          }),
+        );
+      }, this.reachTimeoutMs);
+    });
+    try {
+      return await Promise.race([opening, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async client(): Promise<DriverClient> {
@@ -114,7 +147,7 @@ export class DatabricksWarehouse implements Warehouse {
     const onAbort = () => void operation?.cancel().catch(() => undefined);
     try {
       const client = await this.client();
-      session = await client.openSession({ configuration: { STATEMENT_TIMEOUT: String(this.timeoutSeconds) } });
+      session = await this.openSession(client);
       operation = await session.executeStatement(statement.sql, {
         runAsync: true,
         ...(Object.keys(statement.params).length > 0 ? { namedParameters: statement.params } : {}),

@@ -31,13 +31,16 @@ interface DriverLikeError {
   statusCode?: number;
   code?: string | number;
   errorCode?: string;
+  /** node-fetch's FetchError (the driver's HTTP client): `system` for a network or TLS failure. */
+  type?: string;
   response?: { errorMessage?: string; displayMessage?: string; status?: { errorMessage?: string } } & Record<string, unknown>;
 }
 
 const NOT_FOUND = /\b(TABLE_OR_VIEW_NOT_FOUND|SCHEMA_NOT_FOUND|CATALOG_NOT_FOUND|NO_SUCH_CATALOG_EXCEPTION|NO_SUCH_TABLE|DATABASE_NOT_FOUND|RESOURCE_DOES_NOT_EXIST)\b/;
 const FORBIDDEN = /\b(INSUFFICIENT_PERMISSIONS|PERMISSION_DENIED|INSUFFICIENT_PRIVILEGES)\b|does not have (USE|SELECT|READ|BROWSE)/;
 const TIMEOUT = /\bSTATEMENT_TIMEOUT\b|query has timed out|Query timed out/i;
-const UNAVAILABLE_NETWORK = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|network timeout|TEMPORARILY_UNAVAILABLE/;
+const UNAVAILABLE_NETWORK =
+  /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|ECONNABORTED|EHOSTUNREACH|ENETUNREACH|EPIPE|EPROTO|EAI_AGAIN|ERR_SSL|ERR_TLS|CERT_|socket hang up|socket disconnected|network timeout|TEMPORARILY_UNAVAILABLE/;
 
 export function scrub(text: string, secret: string | undefined): string {
   return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
@@ -64,7 +67,11 @@ export function classify(error: unknown): ErrorKind {
   if (e.statusCode === 403) return 'forbidden';
   if (e.statusCode === 404) return 'unavailable'; // the warehouse path itself does not exist
   if (e.statusCode === 429 || (typeof e.statusCode === 'number' && e.statusCode >= 500)) return 'unavailable';
-  if (e.name === 'RetryError' || UNAVAILABLE_NETWORK.test(text) || UNAVAILABLE_NETWORK.test(String(e.code ?? ''))) return 'unavailable';
+  // The warehouse could not be reached or did not answer as HTTP should (connection refused or reset,
+  // TLS failure, a timeout reaching it): a transport error, not a statement the warehouse refused.
+  if (e.name === 'FetchError' || e.name === 'RetryError' || UNAVAILABLE_NETWORK.test(text) || UNAVAILABLE_NETWORK.test(String(e.code ?? ''))) {
+    return 'unavailable';
+  }
   if (e.errorCode === 'TIMEOUT' || TIMEOUT.test(text)) return 'timeout';
   if (e.errorCode === 'CANCELED') return 'canceled';
   if (NOT_FOUND.test(text)) return 'not_found';
@@ -90,7 +97,9 @@ export function mapError(error: unknown, token: string | undefined, timeoutSecon
     case 'not_found':
       return new AppError('not_found', `Not found in Databricks, or you cannot see it: ${detail}`);
     case 'unavailable':
-      return new AppError('unavailable', 'The SQL warehouse is not reachable right now (it may be starting or stopped). Try again in a moment.');
+      return new AppError('unavailable', 'The SQL warehouse is not reachable right now (it may be starting or stopped). Try again in a moment.', {
+        retryAfterSeconds: 10,
+      });
     case 'timeout':
       return new AppError('unavailable', `The query ran longer than ${timeoutSeconds} seconds and was stopped.`);
     case 'canceled':
