@@ -26,7 +26,8 @@ const nextConfig: NextConfig = {
       // (lib/config/app-hosts.ts). proxy.ts checks the same before any action runs.
       // eslint-disable-next-line no-restricted-syntax -- evaluated when the server starts, from the platform's variables
       allowedOrigins: serverActionOrigins(process.env),
-      // Server actions take JSON-like arguments (rule sets of up to a few thousand rules).
+      // Server actions take JSON-like arguments (rule sets of up to a few thousand rules); the same as
+      // ACTION_BODY_MAX_BYTES (lib/http/api-surface.ts), which the launcher and proxy.ts enforce first.
       bodySizeLimit: '2mb',
     },
   },

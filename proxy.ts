@@ -7,17 +7,34 @@
  *    framework would answer OPTIONS with 204 and others without `Allow`);
  * 4. a request a browser sends for another site is refused with 403: any /api/v1 request, and
  *    every POST to a page (server actions, forms) (lib/http/request-guard.ts);
+ *    a POST to a page larger than a server action may be is 413, and a server action whose
+ *    arguments nest deeper than ACTION_MAX_NESTING is 400 (the framework's decoder would overflow
+ *    its stack on them: a 500);
  * 5. databricks mode: a request without the user's token (set by the Databricks Apps proxy) is
  *    refused with 401 before any page, action or route runs; only the health endpoints are open.
- *
- * Who the token belongs to is checked where the caller is needed (lib/auth), not here.
+ *    Whom the token belongs to is asked here too (lib/auth, cached per token), so a token Databricks
+ *    refuses is a 401 and a workspace that cannot say is a 503 for pages as well, instead of an
+ *    error page; pages, actions and routes then find the answer in the cache.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 
-import { HEADER } from '@/lib/auth/caller';
+import { HEADER, resolveCaller } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
-import { methodNotAllowed, toErrorBody, type AppError } from '@/lib/errors';
-import { allowedMethods } from '@/lib/http/api-surface';
+import {
+  badRequest,
+  isAppError,
+  methodNotAllowed,
+  payloadTooLarge,
+  toErrorBody,
+  type AppError,
+} from '@/lib/errors';
+import {
+  ACTION_BODY_MAX_BYTES,
+  ACTION_MAX_NESTING,
+  allowedMethods,
+  jsonNestsDeeperThan,
+  mediaTypeOf,
+} from '@/lib/http/api-surface';
 import { checkHost, checkSameOrigin, guardSettings } from '@/lib/http/request-guard';
 
 const OPEN_PATHS = ['/api/health', '/api/ready'];
@@ -32,7 +49,30 @@ function refuse(error: AppError, req: NextRequest, requestId: string, asJson: bo
   });
 }
 
-export function proxy(req: NextRequest) {
+/** A POST to a page (a server action or a form): its size, and the nesting of an action's JSON arguments. */
+async function checkPageBody(req: NextRequest): Promise<AppError | null> {
+  const declared = req.headers.get('content-length');
+  if (declared && /^\d+$/.test(declared) && Number(declared) > ACTION_BODY_MAX_BYTES) {
+    return payloadTooLarge(
+      `The request body is larger than ${ACTION_BODY_MAX_BYTES} bytes, the most a page accepts.`,
+    );
+  }
+  const body = await req.arrayBuffer();
+  if (body.byteLength > ACTION_BODY_MAX_BYTES) {
+    return payloadTooLarge(
+      `The request body is larger than ${ACTION_BODY_MAX_BYTES} bytes, the most a page accepts.`,
+    );
+  }
+  const type = mediaTypeOf(req.headers.get('content-type'));
+  if (req.headers.get('next-action') && (type === 'text/plain' || type === 'application/json')) {
+    if (jsonNestsDeeperThan(new TextDecoder().decode(body), ACTION_MAX_NESTING)) {
+      return badRequest(`The arguments nest more than ${ACTION_MAX_NESTING} levels deep.`);
+    }
+  }
+  return null;
+}
+
+export async function proxy(req: NextRequest) {
   const requestHeaders = new Headers(req.headers);
   const requestId = requestHeaders.get(HEADER.requestId) || crypto.randomUUID();
   requestHeaders.set(HEADER.requestId, requestId);
@@ -58,6 +98,11 @@ export function proxy(req: NextRequest) {
   });
   if (crossSite) return refuse(crossSite, req, requestId, asJson);
 
+  if (!api && req.method === 'POST') {
+    const refused = await checkPageBody(req);
+    if (refused) return refuse(refused, req, requestId, true);
+  }
+
   const open = OPEN_PATHS.includes(pathname);
   if (!open && config.mode === 'databricks' && !requestHeaders.get(HEADER.token)?.trim()) {
     const body = {
@@ -74,6 +119,15 @@ export function proxy(req: NextRequest) {
       'Sign-in required. Open this app through its Databricks Apps URL so that the platform signs you in.',
       { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-request-id': requestId } },
     );
+  }
+
+  if (!open && config.mode === 'databricks') {
+    try {
+      await resolveCaller(requestHeaders, config);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return refuse(error, req, requestId, asJson);
+    }
   }
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });

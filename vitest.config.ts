@@ -13,7 +13,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', '.next/**', 'tests/e2e/**', 'tests/conformance/.venv/**', '.data/**', 'data/**'],
+    // tests/security runs against the production build: `npm run test:security`
+    exclude: ['node_modules/**', '.next/**', 'tests/e2e/**', 'tests/security/**', 'tests/conformance/.venv/**', '.data/**', 'data/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -32,6 +32,13 @@ export interface AppErrorOptions {
   allow?: readonly string[];
 }
 
+/**
+ * Marks every AppError, so one is recognised whichever copy of this module made it: Next.js bundles a
+ * module once per route and page, and a process-wide cache made by one bundle (the identity cache,
+ * say) can throw another bundle's AppError.
+ */
+const APP_ERROR = Symbol.for('dqx.AppError');
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
@@ -41,6 +48,7 @@ export class AppError extends Error {
   constructor(code: ErrorCode, message: string, options?: AppErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
+    Object.defineProperty(this, APP_ERROR, { value: true });
     this.code = code;
     this.details = options?.details;
     if (options?.retryAfterSeconds !== undefined)
@@ -53,7 +61,9 @@ export class AppError extends Error {
   }
 }
 
-export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+export const isAppError = (error: unknown): error is AppError =>
+  error instanceof AppError ||
+  (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[APP_ERROR] === true && (error as AppError).code in ERROR_STATUS);
 
 export const badRequest = (message: string, details?: unknown) =>
   new AppError('bad_request', message, { details });

@@ -7,7 +7,10 @@
  *   local mode (nobody else on the network can reach the app) and 0.0.0.0 in databricks mode (the
  *   Databricks Apps proxy must reach it), on DATABRICKS_APP_PORT, else PORT, else 3000;
  * - a TRACE request is answered with 405 and `Allow` before it reaches Next.js, whose request
- *   adapter fails on that method with a 500 (the method is forbidden in the Fetch API).
+ *   adapter fails on that method with a 500 (the method is forbidden in the Fetch API);
+ * - a request whose Content-Length is larger than its route takes (lib/http/api-surface.ts) is
+ *   answered with 413 at once: Next.js reads the whole body before proxy.ts runs, so the check must
+ *   come before it. (A body sent without a length is counted by route() and proxy.ts as it is read.)
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -15,7 +18,7 @@ import path from 'node:path';
 import { loadEnvConfig } from '@next/env';
 
 import { loadConfig } from '@/lib/config';
-import { allowedMethods } from '@/lib/http/api-surface';
+import { allowedMethods, bodyLimit } from '@/lib/http/api-surface';
 
 const command = process.argv[2];
 if (command !== 'dev' && command !== 'start') {
@@ -53,6 +56,22 @@ function methodNotAllowed(req: http.IncomingMessage, res: http.ServerResponse): 
   res.end(body);
 }
 
+function payloadTooLarge(res: http.ServerResponse, limit: number): void {
+  const body = JSON.stringify({
+    error: {
+      code: 'payload_too_large',
+      message: `The request body is larger than ${limit} bytes, the most this request accepts.`,
+    },
+  });
+  res.writeHead(413, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
 async function main(): Promise<void> {
   const { default: next } = await import('next');
   const app = next({ dev, dir, hostname: bindHost, port });
@@ -60,6 +79,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
     if (UNSERVABLE.has((req.method ?? '').toUpperCase())) return methodNotAllowed(req, res);
+    const length = req.headers['content-length'];
+    if (length && /^\d+$/.test(length)) {
+      const limit = bodyLimit((req.url ?? '/').split('?')[0] ?? '/');
+      if (Number(length) > limit) return payloadTooLarge(res, limit);
+    }
     void handle(req, res);
   });
   server.on('error', (error) => {

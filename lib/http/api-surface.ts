@@ -28,6 +28,11 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
 /** Largest body of a POST that takes none (clients that send `{}` are not refused). */
 export const EMPTY_BODY_MAX_BYTES = 1024;
 
+/** Largest server-action (page POST) body: next.config.ts `serverActions.bodySizeLimit` is the same. */
+export const ACTION_BODY_MAX_BYTES = 2 * 1024 * 1024;
+/** Deepest nesting of arrays and objects in a server action's arguments (the framework's decoder recurses). */
+export const ACTION_MAX_NESTING = 64;
+
 const MB = 1_000_000;
 
 export const API_ROUTES = {
@@ -100,6 +105,37 @@ export function allowedMethods(pathname: string): string[] | null {
 }
 
 const ORDER = ['GET', 'HEAD', 'POST'];
+
+/**
+ * The largest body a request to `pathname` may carry: what its API operation declares (1 KB for a
+ * POST without body), else (pages: server actions and forms) ACTION_BODY_MAX_BYTES.
+ */
+export function bodyLimit(pathname: string): number {
+  const route = templates.find((t) => t.regex.test(pathname) && t.route.method === 'post')?.route;
+  if (route) return route.body?.maxBytes ?? EMPTY_BODY_MAX_BYTES;
+  if (pathname.startsWith('/api/')) return EMPTY_BODY_MAX_BYTES;
+  return ACTION_BODY_MAX_BYTES;
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max` (strings and their escapes are
+ * skipped). A linear scan, to refuse what a recursive decoder would overflow on.
+ */
+export function jsonNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 /** The media type of a Content-Type header, lower case, without parameters. */
 export function mediaTypeOf(contentType: string | null): string | undefined {

@@ -86,7 +86,14 @@ function bodyErrors(op: Operation): Operation['errors'] {
 
 function operationObject(op: Operation): JsonSchema {
   const parameters = [
-    ...(op.pathParams ?? []).map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' } })),
+    ...(op.pathParams ?? []).map((p) => ({
+      name: p.name,
+      in: 'path',
+      required: true,
+      description: p.description,
+      schema: p.schema ?? { type: 'string' },
+      ...(p.example === undefined ? {} : { example: p.example }),
+    })),
     ...(op.query ? queryParameters(op.query) : []),
   ];
   const responses: Record<string, JsonSchema> = {};

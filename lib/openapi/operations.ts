@@ -41,7 +41,8 @@ export interface Operation {
   tag: string;
   summary: string;
   description?: string;
-  pathParams?: { name: string; description: string }[];
+  /** Path segments; `schema` says what the route accepts (default: any string), `example` a value that exists in local mode. */
+  pathParams?: { name: string; description: string; schema?: Record<string, unknown>; example?: string }[];
   /** The zod schema of the query string (its input side is documented). */
   query?: z.ZodType;
   body?: {
@@ -61,9 +62,20 @@ const operation = (operationId: OperationId) => ({
   operationId,
 });
 
-const TABLE_PARAM = { name: 'table', description: 'The table, `catalog.schema.table` (percent-encoded).' };
-const RUN_PARAM = { name: 'id', description: 'The run id (a UUID).' };
-const VERSION_PARAM = { name: 'version', description: 'A version number (1, 2, 3, …).' };
+const TABLE_PARAM = {
+  name: 'table',
+  description: 'The table, `catalog.schema.table` (percent-encoded).',
+  schema: { type: 'string', minLength: 1, maxLength: 800 },
+  example: 'samples.sales.orders',
+};
+const RUN_PARAM = { name: 'id', description: 'The run id (a UUID).', schema: { type: 'string', format: 'uuid' } };
+const VERSION_PARAM = {
+  name: 'version',
+  description: 'A version number (1, 2, 3, …).',
+  schema: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+  example: '1',
+};
+const TABLE_NAME_PARAM = { name: 'name', description: 'The table, `catalog.schema.table`.', example: 'samples.sales.orders' };
 
 const E = {
   bad: 'The input is not valid: `details.issues` names each field.',
@@ -83,7 +95,20 @@ const runLimit =
 const llmLimit =
   'The caller used the language model as often as allowed this minute (DQX_LLM_CALLS_PER_MINUTE); `Retry-After` says when to try again.';
 
-const yamlText = { type: 'string', description: 'A DQX checks file in YAML.' };
+/**
+ * A DQX checks file in YAML, as the document it holds: a list of checks, or `{checks: [...]}`; an
+ * empty document (or `null`, `false`, `0`, `''`) is no checks, as DQX reads it (`safe_load(f) or []`).
+ */
+const yamlChecksFile = {
+  description: 'A DQX checks file in YAML.',
+  anyOf: [
+    { type: 'array' },
+    { type: 'object', required: ['checks'], properties: { checks: { type: 'array' } } },
+    { enum: [null, false, 0, ''] },
+  ],
+};
+/** A checks file the app wrote: YAML of a list of checks (any YAML value, as far as a schema can say). */
+const yamlDownload = { description: 'A DQX checks file in YAML.' };
 const csvText = { type: 'string', description: 'CSV, one row per rule: rule_name, function, criticality, columns, filter, status, rows_evaluated, failing_rows, pass_rate, message.' };
 
 const LOCATION = 'Where the created resource (or the run to poll) is.';
@@ -105,7 +130,7 @@ export const OPERATIONS: Operation[] = [
     ...operation('listSchemas'),
     tag: 'Catalog',
     summary: 'The schemas of a catalog.',
-    pathParams: [{ name: 'catalog', description: 'Catalog name.' }],
+    pathParams: [{ name: 'catalog', description: 'Catalog name.', example: 'samples' }],
     responses: [{ status: 200, description: 'Schemas.', json: { name: 'SchemaList', schema: R.SchemaList } }],
     errors: { ...base, 400: 'Not a valid catalog name.', 404: 'No such catalog (or not visible to the caller).', 503: E.unavailable },
   },
@@ -114,8 +139,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'Catalog',
     summary: 'The tables and views of a schema.',
     pathParams: [
-      { name: 'catalog', description: 'Catalog name.' },
-      { name: 'schema', description: 'Schema name.' },
+      { name: 'catalog', description: 'Catalog name.', example: 'samples' },
+      { name: 'schema', description: 'Schema name.', example: 'sales' },
     ],
     responses: [{ status: 200, description: 'Tables.', json: { name: 'TableList', schema: R.TableList } }],
     errors: { ...base, 400: 'Not a valid name.', 404: 'No such catalog or schema.', 503: E.unavailable },
@@ -132,7 +157,7 @@ export const OPERATIONS: Operation[] = [
     ...operation('describeTable'),
     tag: 'Catalog',
     summary: 'A table’s columns (Spark types, comments) and row count.',
-    pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
+    pathParams: [TABLE_NAME_PARAM],
     responses: [{ status: 200, description: 'The table.', json: { name: 'TableDescription', schema: R.TableDescription } }],
     errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 409: 'A local file that cannot be read (the message names it).', 503: E.unavailable },
   },
@@ -140,7 +165,7 @@ export const OPERATIONS: Operation[] = [
     ...operation('sampleTable'),
     tag: 'Catalog',
     summary: 'The first rows of a table, every value as display text.',
-    pathParams: [{ name: 'name', description: 'The table, `catalog.schema.table`.' }],
+    pathParams: [TABLE_NAME_PARAM],
     query: sampleTableInput,
     responses: [{ status: 200, description: 'Sample rows.', json: { name: 'TableSample', schema: R.TableSample } }],
     errors: { ...base, 400: E.bad, 404: E.tableNotFound, 409: 'A local file that cannot be read.', 503: E.unavailable },
@@ -178,10 +203,10 @@ export const OPERATIONS: Operation[] = [
         { name: 'ChecksObjectBody', schema: ChecksObjectBody },
       ],
       other: {
-        'application/yaml': { description: 'A DQX checks file (also `application/x-yaml`, `text/yaml`, `text/x-yaml`).', schema: yamlText },
-        'application/x-yaml': { description: 'A DQX checks file.', schema: yamlText },
-        'text/yaml': { description: 'A DQX checks file.', schema: yamlText },
-        'text/x-yaml': { description: 'A DQX checks file.', schema: yamlText },
+        'application/yaml': { description: 'A DQX checks file (also `application/x-yaml`, `text/yaml`, `text/x-yaml`).', schema: yamlChecksFile },
+        'application/x-yaml': { description: 'A DQX checks file.', schema: yamlChecksFile },
+        'text/yaml': { description: 'A DQX checks file.', schema: yamlChecksFile },
+        'text/x-yaml': { description: 'A DQX checks file.', schema: yamlChecksFile },
       },
     },
     responses: [
@@ -214,7 +239,7 @@ export const OPERATIONS: Operation[] = [
           { name: 'RuleSetVersion', schema: R.RuleSetVersion },
           { name: 'ChecksFile', schema: R.ChecksFile },
         ],
-        other: { 'application/yaml': { description: 'The checks file in YAML (`format=yaml`).', schema: yamlText } },
+        other: { 'application/yaml': { description: 'The checks file in YAML (`format=yaml`).', schema: yamlDownload } },
         headers: { 'Content-Disposition': `With format: ${DISPOSITION}` },
       },
     ],

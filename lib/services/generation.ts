@@ -47,7 +47,7 @@ import { adoptedJob, jobRunTask } from './job-run-task';
 import { consumeModelCall } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
-import { createRun, getRun, type RunDto } from './runs';
+import { assertRunCapacity, createRun, getRun, type RunDto } from './runs';
 import { parseTableName } from './table-name';
 import { describeOrFail, schemaOf } from './table-schema';
 
@@ -257,7 +257,10 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
   // the run asks the language model once (and once more to repair invalid rules): counted now, so
   // a caller past the limit gets a 429 instead of a run
-  if (!asJob && d.chatModel) await consumeModelCall(caller);
+  if (!asJob && d.chatModel) {
+    await assertRunCapacity(caller, d);
+    await consumeModelCall(caller);
+  }
   const run = await createRun(
     caller,
     {

@@ -10,7 +10,7 @@
  */
 import 'server-only';
 
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 import type { Caller } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
@@ -73,8 +73,10 @@ export async function consumeModelCall(
   try {
     await llmLimiter(perMinute).consume(caller.id, 1);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    // a RateLimiterRes: recognised by its shape, since another bundle's copy of the library may have made it
+    const msBeforeNext = (error as { msBeforeNext?: unknown } | null)?.msBeforeNext;
+    if (typeof msBeforeNext !== 'number' || error instanceof Error) throw error;
+    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     throw tooManyRequests(
       `You have asked the language model ${perMinute} times in the last minute, the most allowed (DQX_LLM_CALLS_PER_MINUTE); try again in ${seconds} s.`,
       seconds,

@@ -108,6 +108,22 @@ export interface CreateRunInput {
 /** Seconds a caller at the run limit is told to wait before starting another. */
 const RUN_LIMIT_RETRY_SECONDS = 15;
 
+const runLimitReached = (unfinished: number) =>
+  tooManyRequests(
+    `You already have ${unfinished} run${unfinished === 1 ? '' : 's'} queued or running, the most allowed at once (DQX_RUNS_PER_USER): wait for one to finish, or cancel one.`,
+    RUN_LIMIT_RETRY_SECONDS,
+  );
+
+/**
+ * 429 when the caller is at the run limit already: a check before work that costs something (a
+ * language-model call) is spent on a run that would be refused. `createRun` checks again, under a lock.
+ */
+export async function assertRunCapacity(caller: Caller, deps?: StoreDeps & { runsPerUser?: number }): Promise<void> {
+  const { db } = await resolveDeps(deps);
+  const unfinished = await repo.countUnfinishedRunsOf(db, caller.id);
+  if (unfinished >= (deps?.runsPerUser ?? getConfig().limits.runsPerUser)) throw runLimitReached(unfinished);
+}
+
 /**
  * Record a new queued run, after checking the caller can read the table. 429 with Retry-After when
  * the caller already has `runsPerUser` (DQX_RUNS_PER_USER) runs queued or running: counted in the
@@ -131,12 +147,7 @@ export async function createRun(
     const run = await db.transaction().execute(async (trx) => {
       await repo.lockKey(trx, `dqx.runs.started_by:${caller.id}`);
       const unfinished = await repo.countUnfinishedRunsOf(trx, caller.id);
-      if (unfinished >= limit) {
-        throw tooManyRequests(
-          `You already have ${unfinished} run${unfinished === 1 ? '' : 's'} queued or running, the most allowed at once (DQX_RUNS_PER_USER): wait for one to finish, or cancel one.`,
-          RUN_LIMIT_RETRY_SECONDS,
-        );
-      }
+      if (unfinished >= limit) throw runLimitReached(unfinished);
       return repo.insertRun(trx, {
         kind: input.kind,
         table_name: name,

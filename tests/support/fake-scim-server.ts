@@ -6,7 +6,10 @@
  * does not know, as the workspace does.
  *
  * Tokens: those registered with `addUser`, and, for convenience, any token of the form
- * `token-of-<userName>` (so tests can say which user a request is). Test support only.
+ * `token-of-<userName>` (so tests can say which user a request is); a token starting with
+ * `token-unavailable` is answered 503, as a workspace that is down. `GET /_test/lookups?token=…`
+ * (not a Databricks API) tells a test in another process how often a token was asked about.
+ * Test support only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +76,10 @@ export class FakeScimServer {
     const path = (req.url ?? '').split('?')[0]!;
     this.requests.push({ path, authorization: req.headers.authorization });
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (req.method === 'GET' && path === '/_test/lookups') {
+      const token = new URL(req.url ?? '', 'http://x').searchParams.get('token') ?? '';
+      return this.send(res, 200, { count: this.lookupsOf(token) });
+    }
     if (req.method !== 'GET' || path !== SCIM_ME)
       return this.send(res, 404, {
         error_code: 'ENDPOINT_NOT_FOUND',
@@ -86,6 +93,12 @@ export class FakeScimServer {
       });
     }
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token?.startsWith('token-unavailable')) {
+      return this.send(res, 503, {
+        error_code: 'TEMPORARILY_UNAVAILABLE',
+        message: 'The service is temporarily unavailable.',
+      });
+    }
     const user = token ? this.userOf(token) : undefined;
     if (!user)
       return this.send(res, 401, {
