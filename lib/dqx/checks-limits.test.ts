@@ -46,6 +46,7 @@ describe('limits of YAML checks files', () => {
   it('refuses deep nesting: flow brackets before parsing, block nesting and nesting through aliases after', () => {
     expect(refused(deepFlowYaml())).toMatch(`more than ${YAML_LIMITS.maxDepth} levels`);
     expect(refused(deepBlockYaml(1000))).toMatch(`more than ${YAML_LIMITS.maxDepth} levels`);
+    expect(refused(deepBlockYaml(10_000))).toMatch(`more than ${YAML_LIMITS.maxDepth} levels`);
     let chain = 'l0: &l0 [x]\n';
     for (let i = 1; i < 80; i++) chain += `l${i}: &l${i} [*l${i - 1}]\n`;
     expect(refused(chain)).toMatch(`more than ${YAML_LIMITS.maxDepth} levels`);

@@ -353,7 +353,13 @@ export function parsePyYaml(text: string, limits: YamlLimits = YAML_LIMITS): unk
   if (flowNesting(text, limits.maxDepth) > limits.maxDepth) {
     throw tooLarge(`it nests brackets ([ or {) more than ${limits.maxDepth} levels deep`);
   }
-  const docs = YAML.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  let docs: ReturnType<typeof YAML.parseAllDocuments>;
+  try {
+    docs = YAML.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooLarge(`it is nested more than ${limits.maxDepth} levels deep`);
+    throw error;
+  }
 
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length > 1) throw new YamlTextError('expected a single document in the stream');
@@ -361,6 +367,8 @@ export function parsePyYaml(text: string, limits: YamlLimits = YAML_LIMITS): unk
   if (!doc) return null;
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
+    // the yaml package reports a stack overflow on deep block nesting as a parse error
+    if (/Maximum call stack size exceeded/.test(first.message)) throw tooLarge(`it is nested more than ${limits.maxDepth} levels deep`);
     const pos = first.linePos?.[0] ?? linePosition(text, first.pos[0]);
     throw new YamlTextError(`Not valid YAML: ${first.message.split('\n')[0]}`, pos.line, pos.col);
   }

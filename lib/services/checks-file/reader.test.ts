@@ -9,7 +9,7 @@ import { ChecksFormatError } from '@/lib/dqx';
 import { AppError } from '@/lib/errors';
 import { billionLaughsChecks } from '@/tests/support/hostile-payloads';
 
-import { READ_TIME_LIMIT_MS, readChecksFile } from './reader';
+import { readChecksFile } from './reader';
 
 describe('readChecksFile', () => {
   it('reads a checks file in YAML and JSON', async () => {
@@ -36,11 +36,11 @@ describe('readChecksFile', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 50);
     const started = Date.now();
-    const refused = await readChecksFile(slow).catch((e: unknown) => e);
+    const refused = await readChecksFile(slow, 'yaml', { timeLimitMs: 1_000 }).catch((e: unknown) => e);
     clearInterval(timer);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).status).toBe(400);
-    expect((refused as Error).message).toMatch(`took longer than ${READ_TIME_LIMIT_MS / 1000} seconds`);
+    expect((refused as Error).message).toMatch('took longer than 1 s');
     // the timer kept firing while the worker parsed: the event loop was free
     expect(ticks).toBeGreaterThan(((Date.now() - started) / 50) * 0.5);
     expect(await readChecksFile('- check: {function: is_not_null, arguments: {column: b}}\n')).toHaveLength(
