@@ -3,8 +3,9 @@
  *
  * 1. every request gets a request id;
  * 2. local mode: a Host that does not name this machine (DNS rebinding) is refused with 403;
- * 3. an /api path answered with a method its route does not declare is 405 with `Allow` (the
- *    framework would answer OPTIONS with 204 and others without `Allow`);
+ * 3. a method a route does not declare is 405 with `Allow` (the framework would answer OPTIONS
+ *    with 204, others without `Allow`, and render pages for any method); pages take GET, HEAD and
+ *    POST (server actions, forms);
  * 4. a request a browser sends for another site is refused with 403: any /api/v1 request, and
  *    every POST to a page (server actions, forms) (lib/http/request-guard.ts);
  *    a POST to a page larger than a server action may be is 413, and a server action whose
@@ -38,6 +39,7 @@ import {
 import { checkHost, checkSameOrigin, guardSettings } from '@/lib/http/request-guard';
 
 const OPEN_PATHS = ['/api/health', '/api/ready'];
+const PAGE_METHODS = ['GET', 'HEAD', 'POST'];
 
 function refuse(error: AppError, req: NextRequest, requestId: string, asJson: boolean): NextResponse {
   const { status, body, headers } = toErrorBody(error, requestId);
@@ -86,11 +88,10 @@ export async function proxy(req: NextRequest) {
   const badHost = checkHost(req.headers, settings, req.nextUrl.host);
   if (badHost) return refuse(badHost, req, requestId, asJson);
 
-  if (api) {
-    const allow = allowedMethods(pathname);
-    if (allow && !allow.includes(req.method))
-      return refuse(methodNotAllowed(req.method, allow), req, requestId, true);
-  }
+  // pages: GET and HEAD, and POST for server actions and forms
+  const allow = api ? allowedMethods(pathname) : PAGE_METHODS;
+  if (allow && !allow.includes(req.method))
+    return refuse(methodNotAllowed(req.method, allow), req, requestId, true);
 
   const crossSite = checkSameOrigin(req.method, req.headers, settings, {
     api: pathname.startsWith('/api/v1/'),

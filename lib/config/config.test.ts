@@ -79,6 +79,25 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DQX_MODE: '', DATABASE_URL: '  ' }).store.kind).toBe('pglite');
   });
+
+  it('listens on loopback in local mode and on every interface in databricks mode, unless told otherwise', () => {
+    expect(loadConfig({}).http).toEqual({ bindHost: '127.0.0.1', allowedHosts: [] });
+    expect(loadConfig({ DATABRICKS_APP_NAME: 'a', DATABRICKS_HOST: 'h' }).http.bindHost).toBe('0.0.0.0');
+    expect(loadConfig({ DQX_BIND_HOST: '0.0.0.0' }).http.bindHost).toBe('0.0.0.0');
+    expect(loadConfig({ DQX_BIND_HOST: '::1' }).http.bindHost).toBe('::1');
+    expect(() => loadConfig({ DQX_BIND_HOST: 'not a host!' })).toThrowError(/DQX_BIND_HOST/);
+    expect(loadConfig({ PORT: '4000' }).port).toBe(4000);
+    expect(loadConfig({ PORT: '4000', DATABRICKS_APP_PORT: '8000' }).port).toBe(8000);
+  });
+
+  it('reads the extra host names and the limits', () => {
+    expect(loadConfig({ DQX_ALLOWED_HOSTS: 'DQX.example.com, my-laptop' }).http.allowedHosts).toEqual(['dqx.example.com', 'my-laptop']);
+    expect(() => loadConfig({ DQX_ALLOWED_HOSTS: '*.example.com' })).toThrowError(/DQX_ALLOWED_HOSTS/);
+    expect(loadConfig({}).limits).toEqual({ runsPerUser: 4, llmCallsPerMinute: 10, maxRules: 1000 });
+    expect(() => loadConfig({ DQX_MAX_RULES: '100000' })).toThrowError(/DQX_MAX_RULES/);
+    expect(loadConfig({}).identity.cacheSeconds).toBe(300);
+    expect(loadConfig({}).jobs.ownerGraceSeconds).toBe(60);
+  });
 });
 
 describe('normaliseHost', () => {
