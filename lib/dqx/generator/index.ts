@@ -7,3 +7,17 @@ export {
   type GenerateRulesOptions,
   type RuleEvidence,
 } from './generate-rules';
+export {
+  recommendRules,
+  followUpRequest,
+  numericBounds,
+  identityOf,
+  isFreeText,
+  shapeRegex,
+  sqlStringLiteral,
+  RECOMMENDED,
+  type ColumnNote,
+  type Recommendation,
+  type RecommendOptions,
+} from './recommend-rules';
+export { niceCeil, niceFloor, niceStep } from './nice-numbers';
