@@ -23,11 +23,7 @@ export const RuleAnalysisSchema = z.object({
     .default([]),
   coverage_assessment: z.string().default(''),
   recommendations: z.array(z.string()).default([]),
-  overall_quality_score: z.coerce
-    .number()
-    .min(0)
-    .max(10)
-    .transform((n) => Math.round(n)),
+  overall_quality_score: z.coerce.number().min(0).max(10).transform((n) => Math.round(n)),
 });
 
 export type RuleAnalysis = z.infer<typeof RuleAnalysisSchema> & { model: string; generated_at: string };
@@ -58,10 +54,7 @@ export async function analyzeRulesWithModel(
     parsed = RuleAnalysisSchema.safeParse(extractJsonObject(reply.content));
   }
   if (!parsed.success) {
-    throw new AppError(
-      'unavailable',
-      'The model did not answer with an analysis in the expected form. Try again.',
-    );
+    throw new AppError('unavailable', 'The model did not answer with an analysis in the expected form. Try again.');
   }
   return { ...parsed.data, model: model.model, generated_at: new Date().toISOString() };
 }

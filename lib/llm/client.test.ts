@@ -11,11 +11,9 @@ beforeAll(async () => {
     apiKey: 'sk-test',
     respond: (req) => {
       const last = req.messages[req.messages.length - 1]?.content ?? '';
-      if (last === 'fail')
-        return { status: 503, body: { error: { message: 'overloaded', type: 'server_error' } } };
+      if (last === 'fail') return { status: 503, body: { error: { message: 'overloaded', type: 'server_error' } } };
       if (last === 'slow') return new Promise((resolve) => setTimeout(() => resolve('late'), 1500));
-      if (last === 'no-choice')
-        return { status: 200, body: { id: 'x', object: 'chat.completion', choices: [] } };
+      if (last === 'no-choice') return { status: 200, body: { id: 'x', object: 'chat.completion', choices: [] } };
       return `echo: ${last}`;
     },
   });
@@ -54,9 +52,7 @@ describe('createChatModel', () => {
 
   it('says which setting to check when the key is refused', async () => {
     const model = createChatModel({ baseUrl: llm.url, model: 'm1', apiKey: 'wrong', timeoutMs: 5000 });
-    await expect(model.complete([{ role: 'user', content: 'x' }])).rejects.toThrow(
-      /DQX_LLM_API_KEY.*HTTP 401/,
-    );
+    await expect(model.complete([{ role: 'user', content: 'x' }])).rejects.toThrow(/DQX_LLM_API_KEY.*HTTP 401/);
   });
 
   it('reports a failing endpoint with its status and the server message', async () => {
@@ -66,9 +62,7 @@ describe('createChatModel', () => {
 
   it('gives up after the timeout with a message naming the setting', async () => {
     const model = createChatModel({ baseUrl: llm.url, model: 'm1', apiKey: 'sk-test', timeoutMs: 300 });
-    await expect(model.complete([{ role: 'user', content: 'slow' }])).rejects.toThrow(
-      /DQX_LLM_TIMEOUT_SECONDS/,
-    );
+    await expect(model.complete([{ role: 'user', content: 'slow' }])).rejects.toThrow(/DQX_LLM_TIMEOUT_SECONDS/);
   });
 
   it('stops when the caller cancels', async () => {
@@ -81,16 +75,12 @@ describe('createChatModel', () => {
 
   it('refuses an answer without a message', async () => {
     const model = createChatModel({ baseUrl: llm.url, model: 'm1', apiKey: 'sk-test', timeoutMs: 5000 });
-    await expect(model.complete([{ role: 'user', content: 'no-choice' }])).rejects.toThrow(
-      /without a message/,
-    );
+    await expect(model.complete([{ role: 'user', content: 'no-choice' }])).rejects.toThrow(/without a message/);
   });
 
   it('explains an unreachable endpoint', async () => {
     const model = createChatModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm1', timeoutMs: 2000 });
-    await expect(model.complete([{ role: 'user', content: 'x' }])).rejects.toThrow(
-      /could not be reached.*DQX_LLM_BASE_URL/,
-    );
+    await expect(model.complete([{ role: 'user', content: 'x' }])).rejects.toThrow(/could not be reached.*DQX_LLM_BASE_URL/);
   });
 });
 

@@ -89,13 +89,9 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
             `The model did not answer within ${Math.round(options.timeoutMs / 1000)} s: try again, or raise DQX_LLM_TIMEOUT_SECONDS.`,
           );
         }
-        throw new AppError(
-          'unavailable',
-          'The model endpoint could not be reached: check DQX_LLM_BASE_URL.',
-          {
-            cause: error,
-          },
-        );
+        throw new AppError('unavailable', 'The model endpoint could not be reached: check DQX_LLM_BASE_URL.', {
+          cause: error,
+        });
       }
       const text = await response.text();
       let body: CompletionBody | undefined;
@@ -111,10 +107,7 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
       const choice = body?.choices?.[0];
       const content = choice?.message?.content;
       if (typeof content !== 'string') {
-        throw new AppError(
-          'unavailable',
-          'The model endpoint answered without a message: it may not be a chat model.',
-        );
+        throw new AppError('unavailable', 'The model endpoint answered without a message: it may not be a chat model.');
       }
       const usage = body?.usage;
       return {

@@ -19,9 +19,6 @@ describe('extractJsonArray', () => {
 
 describe('extractJsonObject', () => {
   it('reads the first object, with braces inside strings', () => {
-    expect(extractJsonObject('Result: {"summary": "a {b} c", "n": 2} trailing }')).toEqual({
-      summary: 'a {b} c',
-      n: 2,
-    });
+    expect(extractJsonObject('Result: {"summary": "a {b} c", "n": 2} trailing }')).toEqual({ summary: 'a {b} c', n: 2 });
   });
 });

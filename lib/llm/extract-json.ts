@@ -60,7 +60,5 @@ export function extractJsonArray(text: string): unknown[] | undefined {
 /** The first JSON object in the reply, or undefined. */
 export function extractJsonObject(text: string): Record<string, unknown> | undefined {
   const value = firstJson(text, '{');
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -50,11 +50,7 @@ describe('generateRulesWithModel', () => {
     const result = await generateRulesWithModel(model, input);
     const functions = result.rules.map((r) => `${r.check.function}:${String(r.check.arguments?.column)}`);
     expect(functions).toEqual(
-      expect.arrayContaining([
-        'is_valid_email:email',
-        'is_valid_country_code:country_code',
-        'is_not_null:customer_id',
-      ]),
+      expect.arrayContaining(['is_valid_email:email', 'is_valid_country_code:country_code', 'is_not_null:customer_id']),
     );
     // The stand-in's first answer used the old `col_name` argument; the engine rejected it and the repair fixed it.
     expect(result.repaired).toBe(1);
@@ -76,18 +72,9 @@ describe('generateRulesWithModel', () => {
     const model = createChatModel({ baseUrl: scripted.url, model: 'fake', timeoutMs: 5000 });
     await generateRulesWithModel(model, {
       ...input,
-      checks: [
-        {
-          function: 'is_valid_email',
-          level: 'row',
-          description: 'valid e-mail',
-          arguments: [{ name: 'column', type: 'str', required: true }],
-        },
-      ],
+      checks: [{ function: 'is_valid_email', level: 'row', description: 'valid e-mail', arguments: [{ name: 'column', type: 'str', required: true }] }],
     });
-    const prompt = scripted.requests[scripted.requests.length - 1]!.messages.find(
-      (m) => m.role === 'user',
-    )!.content;
+    const prompt = scripted.requests[scripted.requests.length - 1]!.messages.find((m) => m.role === 'user')!.content;
     expect(prompt).toContain('"country_code"');
     expect(prompt).toContain('a real ISO country');
     expect(prompt).toContain('"is_valid_email"');
@@ -101,13 +88,7 @@ describe('analyzeRulesWithModel', () => {
       tableName: table.name!,
       columns: table.columns,
       request: 'valid emails',
-      rules: [
-        {
-          name: 'email_valid',
-          criticality: 'error',
-          check: { function: 'is_valid_email', arguments: { column: 'email' } },
-        },
-      ],
+      rules: [{ name: 'email_valid', criticality: 'error', check: { function: 'is_valid_email', arguments: { column: 'email' } } }],
     });
     expect(analysis.summary).toMatch(/1 rules covering 1 of 4 columns/);
     expect(analysis.rule_analysis[0]).toMatchObject({ rule: 'email_valid', importance: 'high' });

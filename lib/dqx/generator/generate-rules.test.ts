@@ -24,26 +24,15 @@ describe("generateRules (DQX's generate_dq_rules)", () => {
       profile({ name: 'semantic_thing', column: 'x' }),
     ]).map((r) => r.check);
     expect(rules).toEqual([
-      {
-        check: { function: 'is_not_null', arguments: { column: 'info.id' } },
-        name: 'info.id_is_null',
-        criticality: 'error',
-      },
+      { check: { function: 'is_not_null', arguments: { column: 'info.id' } }, name: 'info.id_is_null', criticality: 'error' },
       {
         check: { function: 'is_not_null_and_not_empty', arguments: { column: 'name', trim_strings: false } },
         name: 'name_is_null_or_empty',
         criticality: 'error',
       },
+      { check: { function: 'is_not_empty', arguments: { column: 'note', trim_strings: true } }, name: 'note_is_not_empty', criticality: 'error' },
       {
-        check: { function: 'is_not_empty', arguments: { column: 'note', trim_strings: true } },
-        name: 'note_is_not_empty',
-        criticality: 'error',
-      },
-      {
-        check: {
-          function: 'is_in_list',
-          arguments: { column: 'status', allowed: ["'O\\'Brien'", "'a\\\\b'", "'plain'"] },
-        },
+        check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'O\\'Brien'", "'a\\\\b'", "'plain'"] } },
         name: 'status_other_value',
         criticality: 'error',
       },
@@ -52,11 +41,7 @@ describe("generateRules (DQX's generate_dq_rules)", () => {
         name: 'code_other_value',
         criticality: 'error',
       },
-      {
-        check: { function: 'has_no_outliers', arguments: { column: 'score' } },
-        name: 'score_has_no_outliers',
-        criticality: 'error',
-      },
+      { check: { function: 'has_no_outliers', arguments: { column: 'score' } }, name: 'score_has_no_outliers', criticality: 'error' },
     ]);
   });
 
@@ -71,44 +56,21 @@ describe("generateRules (DQX's generate_dq_rules)", () => {
         profile({
           name: 'min_max',
           column: 't',
-          parameters: {
-            min: pyDateTime('2024-06-01T00:00:00+00:00'),
-            max: pyDateTime('2024-06-02T10:00:00.250000+00:00'),
-          },
+          parameters: { min: pyDateTime('2024-06-01T00:00:00+00:00'), max: pyDateTime('2024-06-02T10:00:00.250000+00:00') },
         }),
       ],
       { criticality: 'warn' },
     ).map((r) => r.check);
     expect(checks).toEqual([
-      {
-        check: { function: 'is_in_range', arguments: { column: 'a', min_limit: 0, max_limit: 9.5 } },
-        name: 'a_isnt_in_range',
-        criticality: 'warn',
-      },
-      {
-        check: { function: 'is_not_greater_than', arguments: { column: 'b', limit: '12.50' } },
-        name: 'b_not_greater_than',
-        criticality: 'warn',
-      },
-      {
-        check: { function: 'is_not_less_than', arguments: { column: 'c', limit: '2024-01-01' } },
-        name: 'c_not_less_than',
-        criticality: 'warn',
-      },
+      { check: { function: 'is_in_range', arguments: { column: 'a', min_limit: 0, max_limit: 9.5 } }, name: 'a_isnt_in_range', criticality: 'warn' },
+      { check: { function: 'is_not_greater_than', arguments: { column: 'b', limit: '12.50' } }, name: 'b_not_greater_than', criticality: 'warn' },
+      { check: { function: 'is_not_less_than', arguments: { column: 'c', limit: '2024-01-01' } }, name: 'c_not_less_than', criticality: 'warn' },
       // mixed families: DQX falls through to the max-only rule
-      {
-        check: { function: 'is_not_greater_than', arguments: { column: 'd', limit: 3 } },
-        name: 'd_not_greater_than',
-        criticality: 'warn',
-      },
+      { check: { function: 'is_not_greater_than', arguments: { column: 'd', limit: 3 } }, name: 'd_not_greater_than', criticality: 'warn' },
       {
         check: {
           function: 'is_in_range',
-          arguments: {
-            column: 't',
-            min_limit: '2024-06-01T00:00:00.000000+0000',
-            max_limit: '2024-06-02T10:00:00.250000+0000',
-          },
+          arguments: { column: 't', min_limit: '2024-06-01T00:00:00.000000+0000', max_limit: '2024-06-02T10:00:00.250000+0000' },
         },
         name: 't_isnt_in_range',
         criticality: 'warn',
@@ -139,24 +101,12 @@ describe("generateRules (DQX's generate_dq_rules)", () => {
       criticality: 'error',
       filter: "region = 'EU'",
     });
-    expect(rule?.evidence).toMatchObject({
-      profile: 'is_in',
-      column: 'grp',
-      statistic: 'count_distinct',
-      value: 2,
-      rowsProfiled: 410,
-    });
+    expect(rule?.evidence).toMatchObject({ profile: 'is_in', column: 'grp', statistic: 'count_distinct', value: 2, rowsProfiled: 410 });
     expect(JSON.stringify(rule?.check)).not.toContain('count_distinct');
   });
 
   it('builds the LLM primary-key rule as DQX does', () => {
-    const [rule] = generateRules([
-      profile({
-        name: 'is_unique',
-        column: 'a, b',
-        parameters: { nulls_distinct: false, confidence: 'high' },
-      }),
-    ]);
+    const [rule] = generateRules([profile({ name: 'is_unique', column: 'a, b', parameters: { nulls_distinct: false, confidence: 'high' } })]);
     expect(rule?.check).toEqual({
       check: { function: 'is_unique', arguments: { columns: ['a', 'b'], nulls_distinct: false } },
       name: 'primary_key_a_b_validation',

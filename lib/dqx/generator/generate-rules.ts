@@ -48,11 +48,7 @@ export function toDqxJson(v: DqxValue): string | number | boolean | null {
     }
     case 'float':
       if (typeof v.value === 'number') return v.value;
-      return v.value === 'nan'
-        ? "double('NaN')"
-        : v.value === 'inf'
-          ? "double('Infinity')"
-          : "double('-Infinity')";
+      return v.value === 'nan' ? "double('NaN')" : v.value === 'inf' ? "double('Infinity')" : "double('-Infinity')";
     case 'decimal':
       return plainDecimal(v.value);
     case 'date':
@@ -84,10 +80,8 @@ function sqlQuoted(value: string): string {
   return `'${value.replace(/(['\\])/g, '\\$1')}'`;
 }
 
-const isNum = (v: unknown): boolean =>
-  isTagged(v as DqxValue) && ['int', 'float', 'decimal'].includes((v as { type: string }).type);
-const isTemporal = (v: unknown): boolean =>
-  isTagged(v as DqxValue) && ['date', 'datetime'].includes((v as { type: string }).type);
+const isNum = (v: unknown): boolean => isTagged(v as DqxValue) && ['int', 'float', 'decimal'].includes((v as { type: string }).type);
+const isTemporal = (v: unknown): boolean => isTagged(v as DqxValue) && ['date', 'datetime'].includes((v as { type: string }).type);
 
 type Builder = (column: string, criticality: Criticality, params: Record<string, unknown>) => DqxCheck | null;
 
@@ -127,11 +121,7 @@ const BUILDERS: Record<string, Builder> = {
   is_in: (column, criticality, params) => {
     const values = (params.in ?? []) as DqxValue[];
     const allowed = values.map((v) => (typeof v === 'string' ? sqlQuoted(v) : toDqxJson(v)));
-    return {
-      check: { function: 'is_in_list', arguments: { column, allowed } },
-      name: `${column}_other_value`,
-      criticality,
-    };
+    return { check: { function: 'is_in_list', arguments: { column, allowed } }, name: `${column}_other_value`, criticality };
   },
   min_max: (column, criticality, params) => {
     const min = (params.min ?? null) as DqxValue;
@@ -140,10 +130,7 @@ const BUILDERS: Record<string, Builder> = {
     const sameFamily = (isNum(min) && isNum(max)) || (isTemporal(min) && isTemporal(max));
     if (min !== null && max !== null && sameFamily) {
       return {
-        check: {
-          function: 'is_in_range',
-          arguments: { column, min_limit: toDqxJson(min), max_limit: toDqxJson(max) },
-        },
+        check: { function: 'is_in_range', arguments: { column, min_limit: toDqxJson(min), max_limit: toDqxJson(max) } },
         name: `${column}_isnt_in_range`,
         criticality,
       };
@@ -165,10 +152,7 @@ const BUILDERS: Record<string, Builder> = {
     return null;
   },
   is_not_null_or_empty: (column, criticality, params) => ({
-    check: {
-      function: 'is_not_null_and_not_empty',
-      arguments: { column, trim_strings: params.trim_strings ?? true },
-    },
+    check: { function: 'is_not_null_and_not_empty', arguments: { column, trim_strings: params.trim_strings ?? true } },
     name: `${column}_is_null_or_empty`,
     criticality,
   }),
@@ -180,10 +164,7 @@ const BUILDERS: Record<string, Builder> = {
   is_unique: (column, criticality, params) => {
     const columns = ((params.columns as string[] | undefined) ?? column.split(',')).map((c) => c.trim());
     return {
-      check: {
-        function: 'is_unique',
-        arguments: { columns, nulls_distinct: params.nulls_distinct ?? false },
-      },
+      check: { function: 'is_unique', arguments: { columns, nulls_distinct: params.nulls_distinct ?? false } },
       name: `primary_key_${columns.join('_')}_validation`,
       criticality,
       user_metadata: { pk_detection_confidence: params.confidence ?? 'unknown' },
@@ -201,12 +182,7 @@ const BUILDERS: Record<string, Builder> = {
   has_x_coordinate_between: (column, criticality, params) => ({
     check: {
       function: 'has_x_coordinate_between',
-      arguments: {
-        column,
-        min_value: plain(params.min_value),
-        max_value: plain(params.max_value),
-        convert_column: false,
-      },
+      arguments: { column, min_value: plain(params.min_value), max_value: plain(params.max_value), convert_column: false },
     },
     name: `${column}_x_coordinate_not_in_range`,
     criticality,
@@ -214,12 +190,7 @@ const BUILDERS: Record<string, Builder> = {
   has_y_coordinate_between: (column, criticality, params) => ({
     check: {
       function: 'has_y_coordinate_between',
-      arguments: {
-        column,
-        min_value: plain(params.min_value),
-        max_value: plain(params.max_value),
-        convert_column: false,
-      },
+      arguments: { column, min_value: plain(params.min_value), max_value: plain(params.max_value), convert_column: false },
     },
     name: `${column}_y_coordinate_not_in_range`,
     criticality,
@@ -235,18 +206,12 @@ const BUILDERS: Record<string, Builder> = {
     criticality,
   }),
   is_num_points_not_less_than: (column, criticality, params) => ({
-    check: {
-      function: 'is_num_points_not_less_than',
-      arguments: { column, value: plain(params.value), convert_column: false },
-    },
+    check: { function: 'is_num_points_not_less_than', arguments: { column, value: plain(params.value), convert_column: false } },
     name: `${column}_num_points_less_than_limit`,
     criticality,
   }),
   is_num_points_not_greater_than: (column, criticality, params) => ({
-    check: {
-      function: 'is_num_points_not_greater_than',
-      arguments: { column, value: plain(params.value), convert_column: false },
-    },
+    check: { function: 'is_num_points_not_greater_than', arguments: { column, value: plain(params.value), convert_column: false } },
     name: `${column}_num_points_greater_than_limit`,
     criticality,
   }),
@@ -260,8 +225,7 @@ export const GENERATED_PROFILE_NAMES: readonly string[] = Object.keys(BUILDERS);
 
 export function generateRules(profiles: DqProfile[], options: GenerateRulesOptions = {}): GeneratedRule[] {
   const criticality = options.criticality ?? 'error';
-  if (criticality !== 'error' && criticality !== 'warn')
-    throw new Error(`Invalid criticality '${String(criticality)}'`);
+  if (criticality !== 'error' && criticality !== 'warn') throw new Error(`Invalid criticality '${String(criticality)}'`);
   const out: GeneratedRule[] = [];
   for (const profile of profiles) {
     const build = BUILDERS[profile.name];
