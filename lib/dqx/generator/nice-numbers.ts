@@ -16,17 +16,20 @@ function clean(x: number): number {
   return Number.parseFloat(x.toPrecision(12));
 }
 
+/** x / step without float noise (0.30000000000000004 / 0.05 is 6, not 6.000000000000001). */
+const ratio = (x: number, step: number) => Number.parseFloat((x / step).toPrecision(10));
+
 export function niceFloor(x: number, spread: number, integral = false): number {
   if (x === 0) return 0;
   const step = niceStep(x, spread);
-  const v = clean(Math.floor(x / step) * step);
+  const v = clean(Math.floor(ratio(x, step)) * step);
   return integral ? Math.floor(v) : v;
 }
 
 export function niceCeil(x: number, spread: number, integral = false): number {
   if (x === 0) return 0;
   const step = niceStep(x, spread);
-  const v = clean(Math.ceil(x / step) * step);
+  const v = clean(Math.ceil(ratio(x, step)) * step);
   return integral ? Math.ceil(v) : v;
 }
 

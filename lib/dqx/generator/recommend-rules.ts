@@ -580,7 +580,21 @@ export function codeShapes(s: FieldStats): string[] {
   return s.shapes.filter((sh) => sh.length <= 40 && !/\s/.test(sh) && /9/.test(sh));
 }
 
-const shapeProbeKey = (field: string) => `shape:${field}`;
+const shapeProbeKey = (field: string, which: 'exact' | 'general') => `shape:${which}:${field}`;
+
+/**
+ * The candidate patterns of a field: the most common shape exactly, then the common shapes with the
+ * same structure, run lengths generalised (`SKU-1` .. `SKU-400`); one pattern when they agree.
+ */
+function shapeCandidates(s: FieldStats): { which: 'exact' | 'general'; regex: string }[] {
+  const shapes = codeShapes(s);
+  const exact = shapes.length ? shapeRegex(shapes.slice(0, 1)) : null;
+  const general = shapes.length > 1 ? shapeRegex(shapes) : null;
+  const out: { which: 'exact' | 'general'; regex: string }[] = [];
+  if (exact) out.push({ which: 'exact', regex: exact });
+  if (general && general !== exact) out.push({ which: 'general', regex: general });
+  return out;
+}
 
 /** Whether a text field's values are worth counting exactly (a candidate enumeration). */
 function listCandidate(s: FieldStats, identity: Identity): boolean {
@@ -643,14 +657,12 @@ export function followUpRequest(profile: RobustProfile): ValueCountsRequest {
       continue;
     }
     if (isFreeText(s) || formats.some((f) => f.key !== 'markup')) continue;
-    const shapes = codeShapes(s);
-    const regex = shapes.length ? shapeRegex(shapes) : null;
-    if (regex) {
+    for (const c of shapeCandidates(s)) {
       probes.push({
-        key: shapeProbeKey(s.field.name),
+        key: shapeProbeKey(s.field.name, c.which),
         check: {
           criticality: 'error',
-          check: { function: 'regex_match', arguments: { column: s.field.name, regex } },
+          check: { function: 'regex_match', arguments: { column: s.field.name, regex: c.regex } },
         },
       });
     }
@@ -789,13 +801,17 @@ function textRules(ctx: Ctx, s: FieldStats, identity: Identity, counts: ValueCou
   }
   if (free && !format) note(ctx, s, 'free text: no allowed-values list or shape rule');
   if (!format && !listed && !free) {
-    const key = shapeProbeKey(name);
-    const failing = counts?.failing[key];
     const shapes = codeShapes(s);
-    const regex = shapes.length ? shapeRegex(shapes) : null;
-    if (regex && failing !== undefined) {
+    // the exact shape when it covers the bulk, else the generalised one
+    const chosen = shapeCandidates(s)
+      .map((c) => ({ ...c, failing: counts?.failing[shapeProbeKey(name, c.which)] }))
+      .find(
+        (c) => c.failing !== undefined && share(s.nonNull - c.failing, nonEmpty) >= RECOMMENDED.shapeShare,
+      );
+    if (chosen && chosen.failing !== undefined) {
+      const { regex, failing } = chosen;
       const matching = s.nonNull - failing;
-      if (share(matching, nonEmpty) >= RECOMMENDED.shapeShare) {
+      {
         shaped = true;
         encodesCase = true;
         addRule(

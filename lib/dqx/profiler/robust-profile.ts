@@ -4,8 +4,8 @@
  * large to read whole; never a first-N cut).
  *
  * Per field (struct columns flattened into `parent.child`, as DQX does):
- * - every type: rows, non-null values, distinct values (exact for keys, integers and text, else
- *   approximate);
+ * - every type: rows, non-null values, distinct values (exact up to EXACT_DISTINCT_MAX_ROWS rows,
+ *   and for keys and integers; approximate otherwise);
  * - numbers: min, max, a grid of exact quantiles (DuckDB) or `percentile_approx` (Databricks),
  *   how many are negative or zero, and non-finite floats;
  * - dates and timestamps: the same on epoch days / epoch seconds, and how many lie after `now`;
@@ -37,6 +37,9 @@ export const QUANTILE_GRID = [
   0, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.9975,
   0.999, 1,
 ] as const;
+
+/** Distinct counts are exact for every field up to this many profiled rows (approximate above, except keys and integers). */
+export const EXACT_DISTINCT_MAX_ROWS = 2_000_000;
 
 /** Rows of the uniform sub-sample value shapes and example values are read from. */
 export const SHAPE_SAMPLE_ROWS = 20_000;
@@ -344,6 +347,9 @@ export function compileRobustProfile(
         : input.rowCount;
   const subFraction = expectedRows && expectedRows > SHAPE_SAMPLE_ROWS ? SHAPE_SAMPLE_ROWS / expectedRows : 1;
   const sub = subFraction >= 1 ? 'TRUE' : `${d.random} < ${subFraction.toPrecision(6)}`;
+  // Exact distinct counts where the rows are few enough (HyperLogLog is far off on small sets).
+  const exactDistinct =
+    expectedRows !== null && expectedRows !== undefined && expectedRows <= EXACT_DISTINCT_MAX_ROWS;
 
   const aggs: string[] = ['count(*) AS n'];
   const out: { field: ProfiledField; family: FieldFamily; cols: Record<string, string> }[] = [];
@@ -362,7 +368,7 @@ export function compileRobustProfile(
       const xd = q.toDouble(x);
       add('nn', `count(${ref})`);
       if (floating) add('nf', d.countIf(`isnan(${ref}) OR isinf(${ref})`));
-      const exact = isIntegral(field.type) || looksLikeKeyName(field.name);
+      const exact = exactDistinct || isIntegral(field.type) || looksLikeKeyName(field.name);
       add('nd', exact ? `count(DISTINCT ${ref})` : d.approxDistinct(ref));
       if (exact) cols.exact = 'yes';
       add('min', d.toText(`min(${xd})`));
@@ -385,7 +391,7 @@ export function compileRobustProfile(
     } else if (family === 'text') {
       const trimmed = `trim(${ref})`;
       add('nn', `count(${ref})`);
-      const exact = looksLikeKeyName(field.name);
+      const exact = exactDistinct || looksLikeKeyName(field.name);
       add('nd', exact ? `count(DISTINCT ${ref})` : d.approxDistinct(ref));
       if (exact) cols.exact = 'yes';
       add('empty', d.countIf(`${trimmed} = ''`));
