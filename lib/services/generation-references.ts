@@ -137,6 +137,7 @@ export async function inferReferences(
     out.rules.push({
       check,
       evidence: {
+        generator: 'recommended',
         profile: 'reference',
         column: s.field.name,
         statistic: 'ref_table',

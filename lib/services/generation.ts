@@ -409,6 +409,8 @@ export async function saveGeneratedRuleSet(
       generation_run_id: run.id,
       rows_profiled: out.rows_profiled,
       sampling: out.sampling,
+      generation_mode: out.mode ?? 'dqx',
+      ...(out.impact ? { expected_pass_rate: out.impact.expected_pass_rate, rules_flagged: out.impact.rules_flagged } : {}),
       model: out.model.name,
       origins: saved,
       origin_counts: {

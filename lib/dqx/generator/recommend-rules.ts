@@ -194,6 +194,7 @@ function addRule(
   const check: DqxCheck = { criticality: ctx.criticality, check: { function: fn, arguments: args } };
   if (ctx.filter) check.filter = ctx.filter;
   const ev: RuleEvidence = {
+    generator: 'recommended',
     profile: kind,
     column: s.field.name,
     statistic: evidence.statistic,
