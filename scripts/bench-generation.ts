@@ -79,6 +79,8 @@ interface TableResult {
   rows_profiled: number;
   expected_pass_rate: number | null;
   generation_ms: number;
+  /** Milliseconds per step: profile (all profile statements), profile_rules, impact (validation scans), ... */
+  step_ms: Record<string, number>;
 }
 
 async function main() {
@@ -121,6 +123,15 @@ async function main() {
     for (const mode of opts.modes) {
       const started = Date.now();
       const noop = async () => undefined;
+      const steps: Record<string, number> = {};
+      const step = async <T,>(key: string, work: () => Promise<T>): Promise<T> => {
+        const t0 = performance.now();
+        try {
+          return await work();
+        } finally {
+          steps[key] = Math.round(performance.now() - t0);
+        }
+      };
       const { output } = await produceGeneration(
         {
           warehouse: wh,
@@ -140,7 +151,7 @@ async function main() {
         },
         {
           signal: new AbortController().signal,
-          step: (_k, work) => work(),
+          step,
           skip: noop,
           throwIfCancelled: () => undefined,
         },
@@ -149,9 +160,9 @@ async function main() {
       const ms = Date.now() - started;
       const desc = (await wh.describeTable(ref))!;
       const result = await measure(wh, t, schemaOf(t.name, desc.columns), output, mode);
-      results.push({ ...result, generation_ms: ms });
+      results.push({ ...result, generation_ms: ms, step_ms: steps });
       log(
-        `${t.name.padEnd(30)} ${mode.padEnd(11)} recall ${fmt(result.recall)} precision ${fmt(result.precision)} clean flagged ${(100 * result.clean_flagged_share).toFixed(3)}% rules ${result.rules} (>5% clean: ${result.rules_over_5pct_clean_rows}) ${ms} ms`,
+        `${t.name.padEnd(30)} ${mode.padEnd(11)} recall ${fmt(result.recall)} precision ${fmt(result.precision)} clean flagged ${(100 * result.clean_flagged_share).toFixed(3)}% rules ${result.rules} (>5% clean: ${result.rules_over_5pct_clean_rows}) ${ms} ms (profile ${steps.profile} ms, impact ${steps.impact} ms)`,
       );
     }
   }
@@ -228,7 +239,7 @@ async function measure(
   table: TableSchema,
   output: GenerationOutput,
   mode: GenerationMode,
-): Promise<Omit<TableResult, 'generation_ms'>> {
+): Promise<Omit<TableResult, 'generation_ms' | 'step_ms'>> {
   const [catalog, schema, name] = t.name.split('.') as [string, string, string];
   const source = quoteQualified('duckdb', [catalog, schema, name]);
   const checks: DqxCheck[] = output.rules.map((r) => ({ ...r.check, criticality: 'error' }));

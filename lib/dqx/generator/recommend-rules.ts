@@ -621,6 +621,16 @@ function formatOf(s: FieldStats): (typeof FORMAT_RULES)[number] | null {
 }
 
 const formatProbeKey = (format: string, field: string) => `format:${format}:${field}`;
+const placeholderProbeKey = (field: string) => `placeholder:${field}`;
+
+/** Values that stand for "no value" ("n/a", "unknown", ...), in any case, are not in the column. */
+const placeholderCheck = (column: string): DqxCheck => ({
+  criticality: 'error',
+  check: {
+    function: 'is_not_in_list',
+    arguments: { column, forbidden: PLACEHOLDER_VALUES.map(sqlStringLiteral), case_sensitive: false },
+  },
+});
 
 /** The formats most non-empty values of a text field look like (by the profile's cheap tests). */
 function likelyFormats(s: FieldStats): (typeof TEXT_FORMATS)[number][] {
@@ -657,6 +667,9 @@ export function followUpRequest(profile: RobustProfile): ValueCountsRequest {
       fields.push(s.field);
       continue;
     }
+    if (s.nonNull - s.empty >= RECOMMENDED.minValues) {
+      probes.push({ key: placeholderProbeKey(s.field.name), check: placeholderCheck(s.field.name) });
+    }
     if (isFreeText(s) || formats.some((f) => f.key !== 'markup')) continue;
     for (const c of shapeCandidates(s)) {
       probes.push({
@@ -689,7 +702,8 @@ function withFormatCounts(profile: RobustProfile, counts: ValueCounts | null): R
           matching: failing === undefined ? 0 : key === 'markup' ? failing : Math.max(0, s.nonNull - failing),
         };
       }
-      return { ...s, formats };
+      const placeholders = counts.failing[placeholderProbeKey(s.field.name)];
+      return { ...s, formats, placeholders: placeholders ?? s.placeholders };
     }),
   };
 }

@@ -6,11 +6,12 @@
  * Per field (struct columns flattened into `parent.child`, as DQX does):
  * - every type: rows, non-null values, distinct values (exact up to EXACT_DISTINCT_MAX_ROWS rows,
  *   and for keys and integers; approximate otherwise);
- * - numbers: min, max, a grid of exact quantiles (DuckDB) or `percentile_approx` (Databricks),
- *   how many are negative or zero, and non-finite floats;
+ * - numbers: min, max, a grid of quantiles (DuckDB: exact, over a uniform sub-sample of at most
+ *   QUANTILE_SAMPLE_ROWS rows; Databricks: `percentile_approx` over every row), how many are
+ *   negative or zero, and non-finite floats;
  * - dates and timestamps: the same on epoch days / epoch seconds, and how many lie after `now`;
  * - text: empty and padded values, lengths, upper/lower-case values, values made of several words,
- *   placeholder values ("n/a", "unknown", ...), and, for each format a rule could check (e-mail,
+ *   and, for each format a rule could check (e-mail,
  *   UUID, IPv4, JSON, ISO country/currency/language codes, HTML-like markup), how many values look
  *   like it by a cheap test (an '@', 36 characters, a leading '{', ...). The most common
  *   value shapes (`SKU-000001` -> `AAA-999999`) are read from a uniform sub-sample of at most
@@ -22,7 +23,7 @@
  * condition, `rowCheckFailureSql`) how many values they fail, for the formats most values look
  * like and the candidate shape patterns: what is measured is what the rule does later.
  */
-import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
+import { quoteIdent, type Dialect } from '@/lib/sql/quote';
 
 import { assertSafeFilter } from './filter-guard';
 import { rowsToObjects, type ResultRow } from './decode-profile';
@@ -40,6 +41,16 @@ export const QUANTILE_GRID = [
 
 /** Distinct counts are exact for every field up to this many profiled rows (approximate above, except keys and integers). */
 export const EXACT_DISTINCT_MAX_ROWS = 2_000_000;
+
+/**
+ * Quantiles come from a uniform sub-sample of about this many rows (every row below): a sort of
+ * every value of every numeric column costs more than the rest of the profile together, and
+ * 200,000 rows still leave 200 rows in each 0.1% tail.
+ */
+export const QUANTILE_SAMPLE_ROWS = 200_000;
+
+/** The sample's per-row random number (input columns named `__dqx_*` are reserved by the engine). */
+const RANDOM_COLUMN = '__dqx_rand';
 
 /** Rows of the uniform sub-sample value shapes and example values are read from. */
 export const SHAPE_SAMPLE_ROWS = 20_000;
@@ -61,9 +72,6 @@ export const PLACEHOLDER_VALUES = [
   '#n/a',
   'not available',
 ] as const;
-
-/** No placeholder is longer than this (with some room for padding). */
-const PLACEHOLDER_MAX_LENGTH = 20;
 
 /** A regular expression (Java and RE2 alike) for an HTML/XML tag or script in text. */
 export const MARKUP_REGEX = '<\\s*/?\\s*[A-Za-z!][^<>]*>';
@@ -276,6 +284,10 @@ export function shapeOf(value: string): string {
 
 interface Dial {
   countIf(cond: string): string;
+  /** TRUE for a finite float (not NaN, not an infinity). */
+  finite(x: string): string;
+  /** The quantile grid over the rows where `filter` holds (DuckDB; Databricks sketches every row). */
+  quantilesWhere(x: string, filter: string): string;
   quantiles(x: string): string;
   approxDistinct(x: string): string;
   topValues(x: string, k: number, filter: string): string | null;
@@ -292,6 +304,11 @@ function dialectOf(dialect: Dialect): Dial {
   if (dialect === 'duckdb') {
     return {
       countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+      finite: (x) => `isfinite(${x})`,
+      quantilesWhere: (x, f) =>
+        f === 'TRUE'
+          ? `quantile_disc(${x}, [${grid}])`
+          : `quantile_disc(${x}, [${grid}]) FILTER (WHERE ${f})`,
       quantiles: (x) => `quantile_disc(${x}, [${grid}])`,
       approxDistinct: (x) => `approx_count_distinct(${x})`,
       topValues: (x, k, f) => `approx_top_k(${x}, ${k}) FILTER (WHERE ${f})`,
@@ -304,6 +321,9 @@ function dialectOf(dialect: Dialect): Dial {
   }
   return {
     countIf: (c) => `count_if(${c})`,
+    finite: (x) => `(NOT isnan(${x}) AND abs(${x}) < CAST('Infinity' AS DOUBLE))`,
+    quantilesWhere: (x) =>
+      `percentile_approx(${x}, array(${QUANTILE_GRID.map((p) => `${p}D`).join(', ')}), 100000)`,
     quantiles: (x) =>
       `percentile_approx(${x}, array(${QUANTILE_GRID.map((p) => `${p}D`).join(', ')}), 100000)`,
     approxDistinct: (x) => `approx_count_distinct(${x})`,
@@ -346,7 +366,12 @@ export function compileRobustProfile(
         ? input.rowCount * sampling.fraction
         : input.rowCount;
   const subFraction = expectedRows && expectedRows > SHAPE_SAMPLE_ROWS ? SHAPE_SAMPLE_ROWS / expectedRows : 1;
-  const sub = subFraction >= 1 ? 'TRUE' : `${d.random} < ${subFraction.toPrecision(6)}`;
+  // One random number per row (a column of the sample), shared by the sub-samples below.
+  const sub = subFraction >= 1 ? 'TRUE' : `_dqx_s.${RANDOM_COLUMN} < ${subFraction.toPrecision(6)}`;
+  // Quantiles (a sort per column) from a uniform sub-sample of at most QUANTILE_SAMPLE_ROWS rows.
+  const quantileFraction =
+    expectedRows && expectedRows > QUANTILE_SAMPLE_ROWS ? QUANTILE_SAMPLE_ROWS / expectedRows : 1;
+  const quantileSub = quantileFraction >= 1 ? 'TRUE' : `_dqx_s.${RANDOM_COLUMN} < ${quantileFraction.toPrecision(6)}`;
   // Exact distinct counts where the rows are few enough (HyperLogLog is far off on small sets).
   const exactDistinct =
     expectedRows !== null && expectedRows !== undefined && expectedRows <= EXACT_DISTINCT_MAX_ROWS;
@@ -364,18 +389,19 @@ export function compileRobustProfile(
     };
     if (family === 'numeric') {
       const floating = field.type.kind === 'float' || field.type.kind === 'double';
-      const x = floating ? `CASE WHEN isnan(${ref}) OR isinf(${ref}) THEN NULL ELSE ${ref} END` : ref;
+      const x = floating ? `CASE WHEN ${d.finite(ref)} THEN ${ref} END` : ref;
       const xd = q.toDouble(x);
       add('nn', `count(${ref})`);
-      if (floating) add('nf', d.countIf(`isnan(${ref}) OR isinf(${ref})`));
-      const exact = exactDistinct || isIntegral(field.type) || looksLikeKeyName(field.name);
+      if (floating) add('nf', d.countIf(`NOT ${d.finite(ref)}`));
+      // exact for integers (keys, dense sequences, small scales); other numbers need no more than an estimate
+      const exact = isIntegral(field.type) || looksLikeKeyName(field.name);
       add('nd', exact ? `count(DISTINCT ${ref})` : d.approxDistinct(ref));
       if (exact) cols.exact = 'yes';
       add('min', d.toText(`min(${xd})`));
       add('max', d.toText(`max(${xd})`));
       // Quantiles of the column's own type (sorting integers or decimals is much cheaper than
       // doubles); identifiers get none (they get no range rule).
-      if (!looksLikeKeyName(field.name)) add('qs', d.toTextArray(d.quantiles(x)));
+      if (!looksLikeKeyName(field.name)) add('qs', d.toTextArray(d.quantilesWhere(x, quantileSub)));
       add('neg', d.countIf(`${x} < 0`));
       add('zero', d.countIf(`${x} = 0`));
     } else if (family === 'date' || family === 'timestamp') {
@@ -385,7 +411,7 @@ export function compileRobustProfile(
       add('nd', d.approxDistinct(ref));
       add('min', d.toText(`min(${e})`));
       add('max', d.toText(`max(${e})`));
-      add('qs', d.toTextArray(d.quantiles(ref)));
+      add('qs', d.toTextArray(d.quantilesWhere(ref, quantileSub)));
       const nowValue = family === 'date' ? Math.floor(nowSeconds / 86400) : nowSeconds;
       add('fut', d.countIf(`${e} > ${nowValue}`));
     } else if (family === 'text') {
@@ -402,13 +428,6 @@ export function compileRobustProfile(
       add('words', d.countIf(`instr(${trimmed}, ' ') > 0`));
       add('up', d.countIf(`${ref} = upper(${ref}) AND ${ref} <> lower(${ref})`));
       add('low', d.countIf(`${ref} = lower(${ref}) AND ${ref} <> upper(${ref})`));
-      const placeholder = `lower(${trimmed}) IN (${PLACEHOLDER_VALUES.map((v) => quoteString(dialect, v)).join(', ')})`;
-      add(
-        'ph',
-        d.countIf(
-          `CASE WHEN ${d.length(ref)} <= ${PLACEHOLDER_MAX_LENGTH} THEN ${placeholder} ELSE FALSE END`,
-        ),
-      );
       // How many values look like each format (a cheap test); the follow-up statement asks the
       // DQX check itself, only where most values look like it.
       for (const f of TEXT_FORMATS) add(`fc_${f.key}`, d.countIf(f.candidate(ref)));
@@ -423,6 +442,7 @@ export function compileRobustProfile(
   });
 
   const projection = [...new Set(schema.columns.map((c) => c.name))].map(id);
+  if (sub !== 'TRUE' || quantileSub !== 'TRUE') projection.push(`${d.random} AS ${RANDOM_COLUMN}`);
   const sample = robustSampleSql(
     dialect,
     source,
@@ -477,7 +497,8 @@ export function compileRobustProfile(
             multiWord: int(get('words')),
             upper: int(get('up')),
             lower: int(get('low')),
-            placeholders: int(get('ph')),
+            // counted by the follow-up statement, for the text fields that need it
+            placeholders: 0,
             formats,
             shapes: (textList(get('shapes')) ?? []).filter((s): s is string => typeof s === 'string'),
             examples: (textList(get('top')) ?? []).filter((s): s is string => typeof s === 'string'),
