@@ -303,7 +303,7 @@ function dialectOf(dialect: Dialect): Dial {
   const grid = QUANTILE_GRID.join(', ');
   if (dialect === 'duckdb') {
     return {
-      countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+      countIf: (c) => `count_if(${c})`,
       finite: (x) => `isfinite(${x})`,
       quantilesWhere: (x, f) =>
         f === 'TRUE'
