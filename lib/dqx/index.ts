@@ -80,6 +80,7 @@ export {
   toDqxJson,
   recommendRules,
   followUpRequest,
+  withFollowUpCounts,
   identityOf,
   RECOMMENDED,
   type GeneratedRule,

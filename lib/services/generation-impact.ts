@@ -7,7 +7,7 @@
  */
 import 'server-only';
 
-import { compileValidation, type DqxCheck, type TableSchema, type ValidationSummary } from '@/lib/dqx';
+import { compileValidation, RuleSetCompileError, type DqxCheck, type TableSchema, type ValidationSummary } from '@/lib/dqx';
 import type { Warehouse } from '@/lib/warehouse/port';
 
 /** A rule failing more than this share of the rows it evaluates is flagged "likely too strict". */
@@ -94,7 +94,8 @@ export function impactOf(summary: ValidationSummary, count: number): ImpactMeasu
 
 /**
  * Counts, in one scan of `source`, the rows each check fails and the rows no check fails. The
- * checks must be single rules (no for_each_column), as the generator produces them.
+ * checks must be single rules (no for_each_column), as the generator produces them. Null when the
+ * set cannot be compiled (the engine's validation, shown with the output, says why).
  */
 export async function measureImpact(
   wh: Warehouse,
@@ -102,14 +103,20 @@ export async function measureImpact(
   table: TableSchema,
   checks: DqxCheck[],
   options: { referenceTables?: Record<string, TableSchema>; signal?: AbortSignal } = {},
-): Promise<ImpactMeasurement> {
+): Promise<ImpactMeasurement | null> {
   const asErrors = checks.map((c) => ({ ...c, criticality: 'error' as const }));
-  const compiled = compileValidation(asErrors, source, {
-    dialect: wh.dialect,
-    table,
-    referenceTables: options.referenceTables ?? {},
-    sampleLimit: EXAMPLES_PER_RULE,
-  });
+  let compiled;
+  try {
+    compiled = compileValidation(asErrors, source, {
+      dialect: wh.dialect,
+      table,
+      referenceTables: options.referenceTables ?? {},
+      sampleLimit: EXAMPLES_PER_RULE,
+    });
+  } catch (error) {
+    if (error instanceof RuleSetCompileError) return null;
+    throw error;
+  }
   const result = await wh.query(compiled.sql, { signal: options.signal });
   return impactOf(compiled.decode(result), checks.length);
 }

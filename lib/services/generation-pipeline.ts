@@ -27,6 +27,7 @@ import {
   generateRules,
   listChecks,
   recommendRules,
+  withFollowUpCounts,
   ruleFingerprint,
   rowsToObjects,
   validateChecks,
@@ -385,6 +386,12 @@ function impactText(impact: RuleImpact | null): string {
   return `it fails ${count(impact.failing_rows)} of ${count(impact.rows_evaluated)} rows (${pct(impact.failing_share ?? 0)})${ex}`;
 }
 
+async function countRows(wh: Warehouse, source: string, signal?: AbortSignal): Promise<number | null> {
+  const result = await wh.query(`SELECT count(*) AS n FROM ${source}`, { signal });
+  const n = Number(result.rows[0]?.[0]);
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Run the whole generation for one table; see the module comment. */
 export async function produceGeneration(
   env: GenerationEnv,
@@ -425,15 +432,15 @@ export async function produceGeneration(
         });
         dqx = compiled.decode(rowsToObjects(await wh.query(compiled.sql, { signal })));
       }
-      const sampling = recommendedSampling(
-        p.mode === 'recommended' ? p.sampleRows : undefined,
-        description.rowCount,
-      );
+      // The row count decides the sampling; a warehouse that does not report it is asked (a
+      // count(*) is answered from table metadata on Delta tables).
+      const rowCount = description.rowCount ?? (await countRows(wh, source, signal));
+      const sampling = recommendedSampling(p.mode === 'recommended' ? p.sampleRows : undefined, rowCount);
       const compiled = compileRobustProfile({ name: p.tableName, columns }, source, {
         dialect: wh.dialect,
         sampling,
         filter,
-        rowCount: description.rowCount,
+        rowCount,
       });
       const robust = compiled.decode(rowsToObjects(await wh.query(compiled.sql, { signal })));
       const follow = compileValueCounts(schema, source, followUpRequest(robust), {
@@ -497,7 +504,7 @@ export async function produceGeneration(
   );
   let dropped: DroppedModelRule[] = [];
   const doubtful: DoubtfulModelRule[] = [];
-  const stat = columnStats(robust);
+  const stat = columnStats(withFollowUpCounts(robust, profiled.counts));
   if (model) {
     await hooks.step(
       'model_rules',
@@ -526,8 +533,8 @@ export async function produceGeneration(
               existingRules: profileRules.map((r) => r.check),
               existingImpact: profileRules.map((r, i) => ({
                 rule: expandChecks([r.check])[0]?.name ?? r.check.check.function,
-                failing_rows: profileImpact.rules[i]?.failing_rows ?? null,
-                failing_share: profileImpact.rules[i]?.failing_share ?? null,
+                failing_rows: profileImpact?.rules[i]?.failing_rows ?? null,
+                failing_share: profileImpact?.rules[i]?.failing_share ?? null,
               })),
               samples: Object.fromEntries(
                 stat.filter((s) => s.examples.length).map((s) => [s.column, s.examples]),
@@ -672,10 +679,12 @@ export async function produceGeneration(
     async () => {
       const checks = merged.rules.map((r) => r.check);
       if (checks.length === 0) return null;
-      const measured: ImpactMeasurement = await measureImpact(wh, source, schema, checks, {
+      const measured: ImpactMeasurement | null = await measureImpact(wh, source, schema, checks, {
         referenceTables,
         signal,
       });
+      // a set the engine cannot compile is not measured (its validation errors are in the output)
+      if (!measured) return null;
       merged.rules.forEach((r, i) => {
         r.impact = measured.rules[i] ?? null;
         r.flag =

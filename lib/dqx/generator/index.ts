@@ -10,6 +10,7 @@ export {
 export {
   recommendRules,
   followUpRequest,
+  withFollowUpCounts,
   numericBounds,
   identityOf,
   isFreeText,

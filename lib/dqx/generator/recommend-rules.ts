@@ -358,7 +358,7 @@ function nullability(ctx: Ctx, s: FieldStats, identity: Identity) {
   };
   const nullText =
     nulls === 0
-      ? `no NULL in ${count(rows)} rows`
+      ? `No NULL in ${count(rows)} rows`
       : `${count(nulls)} NULLs in ${count(rows)} rows (${pctText(nullShare)}), rare enough to be defects`;
   if (!notNull) {
     note(
@@ -684,8 +684,8 @@ export function followUpRequest(profile: RobustProfile): ValueCountsRequest {
   return { fields, probes };
 }
 
-/** The profile with the follow-up's format counts filled in. */
-function withFormatCounts(profile: RobustProfile, counts: ValueCounts | null): RobustProfile {
+/** The profile with the follow-up's counts filled in (formats, placeholders). */
+export function withFollowUpCounts(profile: RobustProfile, counts: ValueCounts | null): RobustProfile {
   if (!counts) return profile;
   return {
     ...profile,
@@ -928,7 +928,7 @@ export function recommendRules(
   counts: ValueCounts | null,
   options: RecommendOptions = {},
 ): Recommendation {
-  const profile = withFormatCounts(measured, counts);
+  const profile = withFollowUpCounts(measured, counts);
   const ctx: Ctx = {
     criticality: options.criticality ?? 'error',
     filter: options.filter ?? null,
