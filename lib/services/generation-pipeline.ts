@@ -595,12 +595,19 @@ export async function produceGeneration(
           const duplicates: DroppedModelRule[] = [];
           if (problems.length > 0) {
             modelInfo.reviewed = problems.length;
-            const revision = await reviseRulesWithModel(
-              model,
-              answer.conversation as ChatMessage[],
-              problems,
-              { signal, validate },
-            );
+            let revision: Awaited<ReturnType<typeof reviseRulesWithModel>>;
+            try {
+              revision = await reviseRulesWithModel(model, answer.conversation as ChatMessage[], problems, {
+                signal,
+                validate,
+              });
+            } catch (error) {
+              hooks.throwIfCancelled();
+              if (!isAppError(error)) throw error;
+              // The model could not be asked again: keep its good rules, set the others apart.
+              const why = [`The model could not be asked to revise it: ${error.message}`];
+              revision = { revised: problems.map(() => null), errors: problems.map(() => why) };
+            }
             const candidates: { check: DqxCheck; problem: (typeof problems)[number] }[] = [];
             problems.forEach((pr, i) => {
               const revised = revision.revised[i];
