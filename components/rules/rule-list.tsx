@@ -134,6 +134,11 @@ export function RuleList({
                     {item.annotation.edited ? ', edited' : ''}
                   </Badge>
                 )}
+                {item.annotation?.flag && !item.annotation.edited && (
+                  <Badge variant="warning" title={item.annotation.flag} data-testid="rule-flag">
+                    <TriangleAlert aria-hidden /> likely too strict
+                  </Badge>
+                )}
                 {issues.errors.length > 0 && (
                   <Badge variant="destructive" data-testid="rule-error-count">
                     <CircleAlert aria-hidden /> {plural(issues.errors.length, 'error')}

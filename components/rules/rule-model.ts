@@ -21,6 +21,8 @@ export interface RuleAnnotation {
   evidence?: string | null;
   /** Changed in the editor after it was generated or imported. */
   edited?: boolean;
+  /** A warning about the rule as generated, e.g. "Likely too strict: fails 12% of the rows". */
+  flag?: string | null;
 }
 
 export interface RuleItem {

@@ -44,9 +44,9 @@ test('user guide screenshots', async ({ page }) => {
   await generator.goto(TABLE);
   await generator.generate(REQUEST);
   await generator.waitForRules();
-  await generator.summary.getByText(/^Column profiles/).click();
+  await generator.summary.getByText(/^Column statistics/).click();
   await shotAt(page, 'generator-result', generator.run);
-  await generator.summary.getByText(/^Column profiles/).click();
+  await generator.summary.getByText(/^Column statistics/).click();
   await shotAt(page, 'generator-rules', generator.editor.editor);
 
   await generator.dryRun(1000);
@@ -66,6 +66,12 @@ test('user guide screenshots', async ({ page }) => {
   await generator.editor.form.getByRole('combobox', { name: 'Criticality' }).selectOption('warn');
   await generator.save();
   await expect(generator.savedAlert(2)).toBeVisible();
+
+  // --- DQX defaults on the same table: a rule likely too strict, with its evidence and correction.
+  await generator.goto(TABLE);
+  await generator.generate(REQUEST, undefined, 'dqx');
+  await generator.waitForRules();
+  await shotAt(page, 'generator-too-strict', generator.summary.getByTestId('expected-pass-rate'));
 
   // --- Validator: version 1, then the active version 2 (two points for the chart).
   const validator = new ValidatorPage(page);
