@@ -119,15 +119,20 @@ export default async function setup(project: TestProject) {
   }
   const scim = await new FakeScimServer().start();
   const held: (() => void)[] = [];
+  let holding = true;
   const llm: FakeLlm = await startFakeLlm({
     respond: async (request) => {
-      if (request.messages.at(-1)!.content.includes(HOLD))
+      if (holding && request.messages.at(-1)!.content.includes(HOLD))
         await new Promise<void>((resolve) => held.push(resolve));
       return scriptedModel(request);
     },
   });
+  // POST /release answers what is held and holds nothing from then on (a generation may ask again)
   const control: Server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/release') for (const release of held.splice(0)) release();
+    if (req.method === 'POST' && req.url === '/release') {
+      holding = false;
+      for (const release of held.splice(0)) release();
+    }
     res.writeHead(204).end();
   });
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
