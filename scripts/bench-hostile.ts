@@ -34,7 +34,7 @@ const realRules = (n: number) =>
   Array.from(
     { length: n },
     (_, i) =>
-      `- name: rule_${i}\n  criticality: error\n  filter: quantity > ${i}\n  check:\n    function: is_in_list\n    arguments:\n      column: status\n      allowed: ['a', 'b', 'c']\n  user_metadata: {owner: team_${i % 7}}\n`,
+      `- name: rule_${i}\n  criticality: error\n  filter: order_id > ${i}\n  check:\n    function: is_in_range\n    arguments:\n      column: quantity\n      min_limit: 1\n      max_limit: ${100 + i}\n  user_metadata: {owner: team_${i % 7}}\n`,
   ).join('');
 
 const CASES: { name: string; target: string; init: RequestInit }[] = [
