@@ -6,8 +6,9 @@
  * 1. refuses what the request guard refuses (./request-guard.ts): a Host that is not this machine
  *    in local mode, a request sent by a browser for another site (403);
  * 2. refuses a body of a media type the operation does not declare (415), or larger than it
- *    declares (413: from Content-Length at once, else while reading, so a huge body is never
- *    buffered);
+ *    declares (413: from Content-Length at once, else while reading; scripts/serve.ts has already
+ *    refused a Content-Length beyond the limit, and Next.js holds at most 10 MB of a body sent
+ *    without one before the handler sees it);
  * 3. identifies the caller (401 without a valid token in databricks mode, 503 when Databricks
  *    cannot say who it is);
  * 4. reads the body as UTF-8 text (400 if it is not) and runs the handler;
