@@ -35,6 +35,16 @@ const TableInfo = z.object({
   fullName: z.string(),
   kind: z.enum(['table', 'view', 'file']),
   comment: nullableString,
+  availability: z
+    .object({
+      state: z.enum(['preparing', 'failed']),
+      progress: z.number().min(0).max(1).nullable().describe('Share done while preparing, 0 to 1.'),
+      message: z.string(),
+    })
+    .optional()
+    .describe(
+      'Only while the table is listed but cannot be read yet (local mode: the big sample table while it is built in the background). Reading it meanwhile answers 503 with the same object in `error.details.availability`.',
+    ),
 });
 const ColumnInfo = z.object({
   name: z.string(),
