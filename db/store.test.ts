@@ -14,6 +14,7 @@ import { AppError } from '@/lib/errors';
 
 import { storeHealth } from './health';
 import { MIGRATION_TABLE } from './migrate';
+import { migrations } from './migrations';
 import { closeStore, getStore } from './store';
 
 describe('getStore (embedded PGlite)', () => {
@@ -54,7 +55,7 @@ describe('getStore (embedded PGlite)', () => {
     expect(new Set(handles).size).toBe(1);
     const db = handles[0]!;
     const applied = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(MIGRATION_TABLE)}`.execute(db);
-    expect(applied.rows[0]?.n).toBe(2);
+    expect(applied.rows[0]?.n).toBe(Object.keys(migrations).length);
     await db.insertInto('dq_rule_sets').values({ table_name: 'main.a.b', last_version: 0 }).execute();
 
     await closeStore();

@@ -7,8 +7,10 @@ import type { Migration } from 'kysely';
 
 import * as upgradeRulesEvents from './20261127000100_upgrade_rules_events';
 import * as createRuns from './20261127000200_create_runs';
+import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
   '20261127000200_create_runs': createRuns,
+  '20261207000400_add_rule_provenance': addRuleProvenance,
 };

@@ -120,6 +120,17 @@ export const RuleSetVersion = z.object({
   rules: z.unknown().describe('The DQX checks as saved (a list; versions from the original application may hold other JSON).'),
   ai_summary: z.unknown().describe('The AI analysis saved with the version, or null.'),
   metadata: z.record(z.string(), z.unknown()).nullable(),
+  rule_provenance: z
+    .array(
+      z.object({
+        origin: z.enum(['profile', 'model', 'manual', 'imported']),
+        edited: z.boolean(),
+        evidence: nullableString,
+        detail: z.unknown().describe('The evidence as the generation recorded it (profile statistics, or the model), or null.'),
+      }),
+    )
+    .nullable()
+    .describe('Where each rule came from, one entry per rule in the same order; null for versions saved without it.'),
 });
 
 export const SavedRuleSetVersion = RuleSetVersion.extend({
