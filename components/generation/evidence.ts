@@ -57,10 +57,14 @@ export function evidenceText(evidence: GeneratedRuleOut['evidence']): string {
 }
 
 /** The generated rules for the rule editor: each rule with its origin and evidence. */
-export function generationSeed(runId: string, output: GenerationOutput): { id: string; rules: RawRule[]; annotations: RuleAnnotation[] } {
+export function generationSeed(
+  runId: string,
+  output: GenerationOutput,
+): { id: string; rules: RawRule[]; annotations: RuleAnnotation[]; label: string } {
   return {
     id: runId,
     rules: output.rules.map((r) => r.check as unknown as RawRule),
-    annotations: output.rules.map((r) => ({ origin: r.origin, evidence: evidenceText(r.evidence) })),
+    annotations: output.rules.map((r) => ({ origin: r.origin, evidence: evidenceText(r.evidence), detail: r.evidence })),
+    label: 'The new generation',
   };
 }

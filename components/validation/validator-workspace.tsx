@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useMemo, useState } from 'react';
 
 import { externalIssuesFromFieldErrors } from '@/components/rules/rule-issues';
+import { annotationsFromProvenance, provenanceOf } from '@/components/rules/rule-provenance';
 import type { RawRule, TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
@@ -19,7 +20,7 @@ import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { saveRuleSetAction } from '@/lib/actions/rule-sets';
 import { startValidationAction } from '@/lib/actions/validation';
-import type { RuleSetVersionSummary } from '@/lib/services/rule-sets';
+import type { RuleProvenance, RuleSetVersionSummary } from '@/lib/services/rule-sets';
 import type { RunDetail, RunPage } from '@/lib/services/runs';
 import type { Dialect } from '@/lib/sql/quote';
 
@@ -34,6 +35,8 @@ export interface SelectedVersion {
   created_by: string;
   is_active: boolean;
   user_prompt: string | null;
+  /** Where each rule came from (origin, edited, evidence), when it was recorded. */
+  rule_provenance: RuleProvenance[] | null;
 }
 
 function versionLabel(v: RuleSetVersionSummary): string {
@@ -90,12 +93,17 @@ export function ValidatorWorkspace({
   const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
 
   const [start, setStart] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
-  const [saved, setSaved] = useState<{ version: number; message: string } | { error: string } | null>(null);
+  const [saved, setSaved] = useState<{ id: string; version: number; message: string } | { error: string } | null>(null);
 
   const seed = useMemo(
     () =>
       selected && Array.isArray(selected.rules)
-        ? { id: `v${selected.version}`, rules: selected.rules as RawRule[], annotations: undefined }
+        ? {
+            id: `v${selected.version}`,
+            rules: selected.rules as RawRule[],
+            annotations: annotationsFromProvenance(selected.rule_provenance, selected.rules.length),
+            label: `Version ${selected.version}`,
+          }
         : { id: 'empty', rules: [] as RawRule[] },
     [selected],
   );
@@ -127,13 +135,14 @@ export function ValidatorWorkspace({
       rules: rules.rules,
       user_prompt: selected?.user_prompt ?? null,
       metadata: { source: 'validator draft', based_on_version: selected?.version ?? null },
+      rule_provenance: rules.items.map(provenanceOf),
     }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
     if (!result.ok) {
       reportIssues(result.fieldErrors);
       setSaved({ error: result.message });
       return;
     }
-    setSaved({ version: result.data.version, message: result.message ?? `Saved as version ${result.data.version}.` });
+    setSaved({ id: result.data.id, version: result.data.version, message: result.message ?? `Saved as version ${result.data.version}.` });
     router.refresh();
   };
 
@@ -218,7 +227,7 @@ export function ValidatorWorkspace({
                   {selected.is_active ? ' (active)' : ''}, saved <LocalTime iso={selected.created_at} /> by {selected.created_by}
                   {selected.user_prompt ? ` for “${selected.user_prompt}”` : ''}.
                 </p>
-                <RulesPreview rules={selected.rules} caption={`Rules of version ${selected.version}`} />
+                <RulesPreview rules={selected.rules} provenance={selected.rule_provenance} caption={`Rules of version ${selected.version}`} />
                 <div className="flex flex-wrap items-center gap-2">
                   <Button
                     type="button"
@@ -256,6 +265,8 @@ export function ValidatorWorkspace({
               onRulesChange={onRulesChange}
               externalIssues={externalIssues}
               actions={draftActions}
+              draftScope={`validator:${table}`}
+              saved={saved && 'id' in saved ? { marker: saved.id, version: saved.version } : null}
             />
             {saved && 'version' in saved && (
               <Alert role="status">
