@@ -19,9 +19,18 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
 }
 
+/**
+ * Marks every AppError, whichever copy of this module made it. The server bundles code more than
+ * once (instrumentation.ts is an entry of its own), and objects made by one copy live on in
+ * process-wide singletons such as the local warehouse, so `instanceof` alone would take their
+ * refusals (a 503 "being prepared", a 409 unreadable file) for crashes.
+ */
+const APP_ERROR = Symbol.for('dqx.app-error');
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
+  readonly [APP_ERROR] = true;
 
   constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -35,7 +44,9 @@ export class AppError extends Error {
   }
 }
 
-export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+export const isAppError = (error: unknown): error is AppError =>
+  error instanceof AppError ||
+  (error instanceof Error && (error as unknown as Record<symbol, unknown>)[APP_ERROR] === true && (error as AppError).code in ERROR_STATUS);
 
 export const badRequest = (message: string, details?: unknown) => new AppError('bad_request', message, { details });
 export const notFound = (message: string) => new AppError('not_found', message);
