@@ -9,6 +9,11 @@ const nextConfig = {
   reactStrictMode: true,
   typedRoutes: false,
   experimental: {
+    // Development only: code behind a dynamic import is compiled when it is first needed, not with
+    // the page, so the first page of a fresh `npm run dev` compiles what it shows and no more (the
+    // Generator's workspace and the code editor load once a table or a code tab is opened).
+    turbopackLazyDynamicImports: true,
+    turbopackLazyDynamicImportsSSR: true,
     serverActions: {
       // Behind the Databricks Apps proxy the Origin is the app's public host.
       allowedOrigins: ['*.databricksapps.com', '*.azure.databricksapps.com', '*.gcp.databricksapps.com'],
