@@ -163,7 +163,11 @@ export function RuleSetWorkspace({
   if (seed && seed.id !== seedId) {
     setSeedId(seed.id);
     const incoming = toRuleItems(seed.rules, seed.annotations);
-    if (restoreChecked && started && items.some(isUserWork)) {
+    // The user's work: rules written, imported or edited (rules of a version opened untouched,
+    // which carry no origin, are not), or anything changed since the rules were opened or saved.
+    const unsaved = identityOf(items) !== baseline || textDraft !== null;
+    const ownWork = items.some((i) => i.annotation !== undefined && isUserWork(i));
+    if (restoreChecked && started && (unsaved || ownWork)) {
       setPendingSeed(seed);
     } else {
       setPendingSeed(null);
@@ -321,7 +325,7 @@ export function RuleSetWorkspace({
     replaceAll(merged.items, null, mergeSummary(merged), previous);
   };
 
-  const userWork = items.filter(isUserWork).length;
+  const userWork = items.filter((i) => i.annotation !== undefined && isUserWork(i)).length;
 
   return (
     <div className="grid gap-4">
@@ -347,10 +351,11 @@ export function RuleSetWorkspace({
             {pendingSeed.label ?? 'New rules'}: {plural(pendingSeed.rules.length, 'rule')}
           </h3>
           <p className="text-muted-foreground">
-            The editor holds {plural(userWork, 'rule')} you wrote, imported or edited. <strong>Merge</strong>{' '}
-            keeps them and adds the new rules (a new rule that checks the same as one of yours is added and
-            marked “conflict”; unedited generated rules are replaced). <strong>Replace</strong> puts the new
-            rules in their place. Either can be undone.
+            The editor holds{' '}
+            {userWork > 0 ? `${plural(userWork, 'rule')} you wrote, imported or edited` : 'rules you changed'}
+            . <strong>Merge</strong> keeps them and adds the new rules (a new rule that checks the same as one
+            of yours is added and marked “conflict”; unedited generated rules are replaced).{' '}
+            <strong>Replace</strong> puts the new rules in their place. Either can be undone.
           </p>
           <div className="flex flex-wrap gap-2">
             <Button type="button" size="sm" onClick={() => decide('merge')}>

@@ -3,7 +3,7 @@
 import { autocompletion, completeFromList, type Completion } from '@codemirror/autocomplete';
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
-import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { CircleAlert, TriangleAlert, Wand2 } from 'lucide-react';
 import { useTheme } from 'next-themes';
@@ -131,6 +131,9 @@ export function RulesCodeView({
   const extensions = useMemo(
     () => [
       format === 'yaml' ? yaml() : json(),
+      // The lint state in the base configuration (no source: the findings are set from outside),
+      // so a reconfiguration (the label's attributes change) keeps the marks.
+      linter(null),
       lintGutter(),
       autocompletion({ override: [completeFromList(COMPLETIONS)] }),
       editorTheme,
@@ -153,6 +156,9 @@ export function RulesCodeView({
 
   const byIssue = new Map<EditorIssue, CodeDiagnostic>();
   for (const d of diagnostics?.list ?? []) if (d.issue) byIssue.set(d.issue, d);
+  // A fix replaces the text it was found in; until the text changed by the last fix is read again,
+  // the others wait (their buttons are disabled for that moment).
+  const fixable = !readOnly && !pending && diagnostics?.text === text;
   const applyFix = (d: CodeDiagnostic, insert: string) => {
     if (diagnostics?.text !== text) return;
     onTextChange(text.slice(0, d.from) + insert + text.slice(d.to));
@@ -252,6 +258,7 @@ export function RulesCodeView({
         onOpenIssue={onOpenIssue}
         onGoTo={(d) => goTo(d.line, d.from - offsetOf(text, d.line) + 1)}
         onFix={readOnly ? null : applyFix}
+        fixable={fixable}
       />
       <IssueList
         title="Warnings"
@@ -261,6 +268,7 @@ export function RulesCodeView({
         onOpenIssue={onOpenIssue}
         onGoTo={(d) => goTo(d.line, d.from - offsetOf(text, d.line) + 1)}
         onFix={readOnly ? null : applyFix}
+        fixable={fixable}
       />
     </div>
   );
@@ -274,6 +282,7 @@ function IssueList({
   onOpenIssue,
   onGoTo,
   onFix,
+  fixable,
 }: {
   title: string;
   issues: EditorIssue[];
@@ -282,6 +291,7 @@ function IssueList({
   onOpenIssue: (issue: EditorIssue) => void;
   onGoTo: (d: CodeDiagnostic) => void;
   onFix: ((d: CodeDiagnostic, insert: string) => void) | null;
+  fixable: boolean;
 }) {
   if (!issues.length) return null;
   const error = issues[0]!.severity === 'error';
@@ -339,6 +349,7 @@ function IssueList({
                         size="sm"
                         variant="outline"
                         className="h-7 text-xs"
+                        disabled={!fixable}
                         onClick={() => onFix(d, fix.insert)}
                       >
                         <Wand2 /> {fix.label}

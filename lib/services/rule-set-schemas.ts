@@ -16,6 +16,7 @@ const boundedJson = (what: string) =>
 export const RULE_ORIGINS = ['profile', 'model', 'manual', 'imported'] as const;
 
 const PROVENANCE_DETAIL_LIMIT = 20_000;
+const PROVENANCE_LIMIT = 2_000_000;
 
 /** One entry of `rule_provenance`: where rule i came from and the evidence behind it. */
 export const RuleProvenanceEntry = z.strictObject({
@@ -44,6 +45,7 @@ export const SaveRuleSetBody = z.strictObject({
   rule_provenance: z
     .array(RuleProvenanceEntry, { error: 'rule_provenance must be a list, one entry per rule' })
     .max(5000, { error: 'at most 5000 entries' })
+    .refine((p) => JSON.stringify(p).length <= PROVENANCE_LIMIT, { error: `rule_provenance must be at most ${PROVENANCE_LIMIT} characters of JSON` })
     .optional()
     .describe(
       'Where each rule came from, one entry per rule in the same order: origin (profile, model, manual, imported), whether it was edited by hand, and the evidence behind it. Kept beside the rules, which stay exactly DQX.',
