@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 import { expect, type Locator, type Page } from '@playwright/test';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -101,7 +103,15 @@ export class RuleEditorPage {
     return this.editor.getByRole('textbox', { name: `Rules as DQX ${format}` });
   }
 
-  /** The text in a code view, line by line as shown. */
+  /** The rules as the editor's download writes them (the whole text, however long). */
+  async downloadRules(format: 'YAML' | 'JSON'): Promise<string> {
+    const download = this.page.waitForEvent('download');
+    await this.editor.getByRole('button', { name: format, exact: true }).click();
+    const file = await (await download).path();
+    return fs.readFileSync(file, 'utf8');
+  }
+
+  /** The text in a code view as shown (the lines on screen: for short rule sets). */
   async codeText(format: 'YAML' | 'JSON'): Promise<string> {
     await expect(this.code(format)).toBeVisible();
     return (await this.code(format).innerText()).replace(/\u00a0/g, ' ');
