@@ -37,12 +37,11 @@ import {
   ensureSampleCatalogFile,
   sampleCatalogFile,
 } from '../sample-catalog/build';
-import { BIG_SAMPLE_TABLE, SAMPLE_CATALOG_NAME } from '../sample-catalog/tables';
+import { BACKGROUND_BUILD_MIN_ROWS, BIG_SAMPLE_TABLE, SAMPLE_CATALOG_NAME } from '../sample-catalog/tables';
 
 import { LOCAL_CATALOG, LocalCatalog } from './local-files';
 
-/** Below this many rows the big table is built before the app answers (it takes under a second). */
-export const BACKGROUND_BUILD_MIN_ROWS = 200_000;
+export { BACKGROUND_BUILD_MIN_ROWS };
 
 export interface DuckDbOptions {
   /** The folder whose files appear in catalog `local`. */

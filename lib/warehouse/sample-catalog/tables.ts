@@ -716,6 +716,9 @@ export function smallSampleCatalogFileName(): string {
   return `samples-v${SAMPLE_CATALOG_VERSION}-small.duckdb`;
 }
 
+/** From this many rows on, the big table is built in the background on first start (see duckdb/engine.ts). */
+export const BACKGROUND_BUILD_MIN_ROWS = 200_000;
+
 /** The table whose size is DQX_SAMPLE_BIG_ROWS. */
 export const BIG_SAMPLE_TABLE: SampleTable = SAMPLE_TABLES.find((t) => t.big)!;
 
