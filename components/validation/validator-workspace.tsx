@@ -10,6 +10,7 @@ import { annotationsFromProvenance, provenanceOf } from '@/components/rules/rule
 import type { RawRule, TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
+import { useUnsavedDraft } from '@/components/rules/use-stored-draft';
 import { formatCount, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
@@ -91,6 +92,8 @@ export function ValidatorWorkspace({
 
 
   const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
+  // A draft left unsaved here before (kept in this browser): say so while the editor is closed.
+  const unsavedDraft = useUnsavedDraft(`validator:${table}`);
 
   const [start, setStart] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
   const [saved, setSaved] = useState<{ id: string; version: number; message: string } | { error: string } | null>(null);
@@ -174,6 +177,21 @@ export function ValidatorWorkspace({
         <h2 id={`${id}-rules`} className="text-lg font-medium">
           2. Choose the rules
         </h2>
+        {unsavedDraft && !draftOpen && (
+          <Alert role="status">
+            <FilePenLine aria-hidden />
+            <AlertTitle>You have an unsaved draft for {table}</AlertTitle>
+            <AlertDescription>
+              <p>
+                {plural(unsavedDraft.rules, 'rule')}, kept in this browser since <LocalTime iso={unsavedDraft.savedAt} />.
+              </p>
+              <Button type="button" size="sm" variant="outline" onClick={() => url.set({ draft: '1' }, { push: true })}>
+                <FilePenLine /> Open the draft
+              </Button>
+            </AlertDescription>
+          </Alert>
+        )}
+
         {versions.length === 0 && !draftOpen && (
           <div className="grid justify-items-start gap-3 rounded-lg border border-dashed p-4">
             <p>

@@ -314,3 +314,22 @@ test('unsaved rules come back after a reload, leaving asks first, and undo start
   await page.reload();
   await expect(page.getByRole('button', { name: 'Start from an empty rule set' })).toBeVisible();
 });
+
+test('a Validator draft left unsaved is offered again when the page opens without it', async ({ page }) => {
+  page.on('dialog', (dialog) => void dialog.accept());
+  const validator = new ValidatorPage(page);
+  await validator.goto(LOCAL);
+  await page.getByRole('button', { name: 'Write a draft here' }).click();
+  const editor = new GeneratorPage(page).editor;
+  await editor.addRule();
+  await editor.chooseFunction('not null', 'is_not_null');
+  await editor.argument('column').fill('status');
+  await expect(page.getByTestId('draft-status')).toContainText('Unsaved changes');
+
+  // Back to the Validator without the draft open: it says there is one, and opens it.
+  await validator.goto(LOCAL);
+  const notice = page.getByRole('status').filter({ hasText: `You have an unsaved draft for ${LOCAL}` });
+  await expect(notice).toContainText('1 rule, kept in this browser since');
+  await notice.getByRole('button', { name: 'Open the draft' }).click();
+  await expect(editor.entry(1)).toContainText('status_is_null');
+});
