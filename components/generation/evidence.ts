@@ -3,7 +3,7 @@
  * values (profiles, statistics), and the seed the rule editor is given.
  */
 import type { RawRule, RuleAnnotation } from '@/components/rules/rule-model';
-import type { GeneratedRuleOut, GenerationOutput } from '@/lib/services/generation';
+import type { GeneratedRuleOut, GenerationOutput, RuleImpact } from '@/lib/services/generation';
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
 
@@ -40,23 +40,61 @@ const STAT_LABEL: Record<string, string> = {
   max: 'largest value',
 };
 
+const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumSignificantDigits: 2 });
+
+/** A share of rows as a percentage people read: 0.0014%, 2.3%, 99.7%. */
+export function shareText(share: number): string {
+  if (share === 0) return '0%';
+  if (share < 0.0001) return '<0.01%';
+  return PERCENT.format(share);
+}
+
+/** What a rule does to the whole table, in a sentence ("Fails 14 of 1,000,000 rows (<0.01%), e.g. 0, 1013."). */
+export function impactText(impact: RuleImpact | null | undefined): string | null {
+  if (!impact) return null;
+  if (impact.failing_rows === null || impact.rows_evaluated === null) return impact.message;
+  if (impact.failing_rows === 0)
+    return `Passes all ${NUMBER.format(impact.rows_evaluated)} rows of the table.`;
+  const examples = impact.examples.length ? `, e.g. ${impact.examples.join(', ')}` : '';
+  return `Fails ${NUMBER.format(impact.failing_rows)} of ${NUMBER.format(impact.rows_evaluated)} rows (${shareText(impact.failing_share ?? 0)})${examples}.`;
+}
+
 /** Why a generated rule is there, in a sentence or two (shown with the rule in the editor). */
 export function evidenceText(evidence: GeneratedRuleOut['evidence']): string {
-  if ('model' in evidence) return `Proposed by the language model (${evidence.model}) for your request, and checked by the rule engine.`;
+  if ('model' in evidence)
+    return `Proposed by the language model (${evidence.model}) for your request, and checked by the rule engine.`;
   if ('source' in evidence) return 'Derived by DQX’s own profiler and generator in a Databricks job.';
+  if (evidence.generator === 'recommended') {
+    return `${evidence.description ?? `Recommended from the profile of column ${evidence.column}.`} Profiled ${NUMBER.format(evidence.rowsProfiled ?? 0)} rows.`;
+  }
   const parts = [`DQX profile “${evidence.profile}” of column ${evidence.column}`];
   if (evidence.statistic) {
     parts[0] += `: ${STAT_LABEL[evidence.statistic] ?? evidence.statistic} = ${dqxValueText(evidence.value)}`;
   }
-  if (evidence.parameters && Object.keys(evidence.parameters).length) parts.push(`Parameters: ${parametersText(evidence.parameters)}`);
+  if (evidence.parameters && Object.keys(evidence.parameters).length)
+    parts.push(`Parameters: ${parametersText(evidence.parameters)}`);
   const thresholds = Object.entries(evidence.thresholds ?? {});
-  if (thresholds.length) parts.push(`Compared with ${thresholds.map(([k, v]) => `${k} = ${String(v)}`).join(', ')}`);
-  if (evidence.rowsProfiled !== null) parts.push(`Computed over ${NUMBER.format(evidence.rowsProfiled)} profiled rows`);
+  if (thresholds.length)
+    parts.push(`Compared with ${thresholds.map(([k, v]) => `${k} = ${String(v)}`).join(', ')}`);
+  if (evidence.rowsProfiled !== null)
+    parts.push(`Computed over ${NUMBER.format(evidence.rowsProfiled)} profiled rows`);
   if (evidence.description) parts.push(evidence.description);
   return parts.join('. ') + '.';
 }
 
-/** The generated rules for the rule editor: each rule with its origin and evidence. */
+/** The editor's annotation of a generated rule: origin, impact on the table, evidence, and its flag. */
+export function annotationOf(rule: GeneratedRuleOut): RuleAnnotation {
+  const impact = impactText(rule.impact);
+  return {
+    origin: rule.origin,
+    evidence: [impact, evidenceText(rule.evidence)].filter(Boolean).join(' '),
+    // The statistics behind it, kept with the version when it is saved.
+    detail: rule.evidence,
+    ...(rule.flag ? { flag: `Likely too strict: ${rule.flag.message}` } : {}),
+  };
+}
+
+/** The generated rules for the rule editor: each rule with its origin, impact and evidence. */
 export function generationSeed(
   runId: string,
   output: GenerationOutput,
@@ -64,7 +102,7 @@ export function generationSeed(
   return {
     id: runId,
     rules: output.rules.map((r) => r.check as unknown as RawRule),
-    annotations: output.rules.map((r) => ({ origin: r.origin, evidence: evidenceText(r.evidence), detail: r.evidence })),
+    annotations: output.rules.map(annotationOf),
     label: 'The new generation',
   };
 }

@@ -28,7 +28,8 @@ export const EXAMPLE_PROMPTS = [
   'Free text must not contain HTML or script.',
 ];
 
-type SampleChoice = 'dqx' | '10000' | '100000' | 'all' | 'custom';
+type SampleChoice = 'auto' | 'dqx' | '10000' | '100000' | 'all' | 'custom';
+export type GeneratorChoice = 'recommended' | 'dqx';
 
 interface FormState {
   message: string | null;
@@ -37,9 +38,9 @@ interface FormState {
 
 const INITIAL: FormState = { message: null, fieldErrors: {} };
 
-/** What "rows to profile" means for the request: omitted (DQX's default), a number, or 'all'. */
+/** What "rows to profile" means for the request: omitted (the generator's default), a number, or 'all'. */
 export function sampleRowsOf(choice: SampleChoice, custom: string): number | 'all' | undefined | { error: string } {
-  if (choice === 'dqx') return undefined;
+  if (choice === 'dqx' || choice === 'auto') return undefined;
   if (choice === 'all') return 'all';
   if (choice === 'custom') {
     const n = Number(custom.replaceAll(',', '').replaceAll('_', '').trim());
@@ -77,7 +78,8 @@ export function GenerateForm({
 }) {
   const id = useId();
   const [request, setRequest] = useState(initialRequest);
-  const [sample, setSample] = useState<SampleChoice>('dqx');
+  const [generator, setGenerator] = useState<GeneratorChoice>('recommended');
+  const [sample, setSample] = useState<SampleChoice>('auto');
   const [custom, setCustom] = useState('');
 
   const [state, formAction, pending] = useActionState<FormState, FormData>(async (_prev, data) => {
@@ -86,9 +88,10 @@ export function GenerateForm({
     const result = await startGenerationAction({
       table,
       request: String(data.get('request') ?? ''),
+      mode: generator,
       ...(rows === undefined ? {} : { sample_rows: rows }),
       criticality: data.get('criticality') === 'warn' ? 'warn' : 'error',
-      ...(mode === 'databricks' ? { run_as_job: data.get('run_as_job') === 'on' } : {}),
+      ...(mode === 'databricks' && generator === 'dqx' ? { run_as_job: data.get('run_as_job') === 'on' } : {}),
     }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
     if (!result.ok) return { message: result.message, fieldErrors: result.fieldErrors ?? {} };
     onStarted(result.data.run.id);
@@ -160,26 +163,57 @@ export function GenerateForm({
 
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
+          id={`${id}-generator`}
+          label="Generator"
+          errors={errors.mode}
+          hint={
+            generator === 'recommended'
+              ? 'Reads the whole table and writes the rules a careful data engineer would: robust ranges, keys, formats, allowed values from the bulk of each column, rare values treated as defects. Every rule is measured on the whole table before you save.'
+              : 'Reproduces DQX’s own profiler and generator exactly (a 30% sample cut to 1,000 rows, min/max ranges, value lists), to compare with DQX. Rules that fail many rows are flagged, with a correction.'
+          }
+        >
+          {(props) => (
+            <NativeSelect
+              {...props}
+              value={generator}
+              onChange={(e) => {
+                const next = e.target.value as GeneratorChoice;
+                setGenerator(next);
+                setSample(next === 'dqx' ? 'dqx' : 'auto');
+              }}
+            >
+              <option value="recommended">Recommended (whole table)</option>
+              <option value="dqx">DQX defaults (as DQX generates them)</option>
+            </NativeSelect>
+          )}
+        </Field>
+        <Field
           id={`${id}-sample`}
           label="Rows to profile"
           errors={errors.sample_rows}
           hint={
             sample === 'dqx'
               ? 'DQX’s profiler by default reads a random 30% sample of the table and keeps at most 1,000 rows. More rows give rules that fit the data better, and take longer.'
-              : sample === 'all'
-                ? `Every row of the table${rowCount !== null ? ` (${formatCount(rowCount)})` : ''} is profiled.`
-                : 'A uniform random sample of this many rows (the whole table if it has fewer).'
+              : sample === 'auto'
+                ? `Every row${rowCount !== null ? ` (${formatCount(rowCount)})` : ''}; a uniform random sample of 1,000,000 rows for tables of more than 10 million.`
+                : sample === 'all'
+                  ? `Every row of the table${rowCount !== null ? ` (${formatCount(rowCount)})` : ''} is profiled.`
+                  : 'A uniform random sample of this many rows (the whole table if it has fewer).'
           }
         >
           {(props) => (
             <NativeSelect {...props} value={sample} onChange={(e) => setSample(e.target.value as SampleChoice)}>
-              <option value="dqx">DQX default (30% sample, at most 1,000 rows)</option>
+              {generator === 'recommended' ? (
+                <option value="auto">Whole table{rowCount !== null ? ` (${formatCount(rowCount)} rows)` : ''}</option>
+              ) : (
+                <option value="dqx">DQX default (30% sample, at most 1,000 rows)</option>
+              )}
               {presets.map((n) => (
                 <option key={n} value={String(n)}>
                   {formatCount(n)} rows
                 </option>
               ))}
-              <option value="all">Whole table{rowCount !== null ? ` (${formatCount(rowCount)} rows)` : ''}</option>
+              {generator === 'dqx' && <option value="all">Whole table{rowCount !== null ? ` (${formatCount(rowCount)} rows)` : ''}</option>}
               <option value="custom">Another number of rows…</option>
             </NativeSelect>
           )}
@@ -206,7 +240,7 @@ export function GenerateForm({
         </Field>
       </div>
 
-      {mode === 'databricks' && (
+      {mode === 'databricks' && generator === 'dqx' && (
         <div className="flex items-start gap-2">
           <Checkbox id={`${id}-job`} name="run_as_job" aria-describedby={`${id}-job-hint`} />
           <div className="grid gap-1">

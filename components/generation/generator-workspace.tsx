@@ -4,8 +4,8 @@ import { BrainCircuit, CircleAlert, CircleCheck, FlaskConical, Loader2, Save, Sp
 import Link from 'next/link';
 import { useId, useMemo, useState } from 'react';
 
-import type { TableColumn } from '@/components/rules/rule-model';
-import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
+import { newRuleKey, type RawRule, type RuleItem, type TableColumn } from '@/components/rules/rule-model';
+import { RuleSetWorkspace, type RuleSeed, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
 import { TablePreparing, useTableAvailability } from '@/components/catalog/table-availability';
 import { provenanceOf } from '@/components/rules/rule-provenance';
@@ -30,9 +30,10 @@ import type { Dialect } from '@/lib/sql/quote';
 import type { TableAvailability } from '@/lib/warehouse/port';
 
 import { AnalysisView, readAnalysis } from './analysis-view';
-import { generationSeed } from './evidence';
+import { generationSeed, impactText } from './evidence';
 import { GenerateForm, type ModelInfo } from './generate-form';
 import { GenerationSummary } from './generation-summary';
+import { ruleLabel } from './rule-impact';
 
 const STORE_LABEL = { pglite: 'embedded Postgres', postgres: 'Postgres', lakebase: 'Lakebase' } as const;
 
@@ -113,7 +114,13 @@ export function GeneratorWorkspace({
   const wrongTable = run !== null && run.table_name.toLowerCase() !== table.toLowerCase();
   const wrongKind = run !== null && run.kind !== 'generation';
   const output = run && run.status === 'succeeded' && !wrongTable && !wrongKind ? (run.output as GenerationOutput | null) : null;
-  const seed = useMemo(() => (run && output ? generationSeed(run.id, output) : null), [run, output]);
+  const baseSeed = useMemo(() => (run && output ? generationSeed(run.id, output) : null), [run, output]);
+  // Corrections accepted and doubtful model rules added from the summary: the editor is given its
+  // current rules again with the change applied (annotations and edits kept).
+  const [fix, setFix] = useState<{ runId: string; n: number; seed: RuleSeed; accepted: Set<number>; added: Set<number> } | null>(null);
+  const [fixError, setFixError] = useState<string | null>(null);
+  const currentFix = fix && run && fix.runId === run.id ? fix : null;
+  const seed = currentFix?.seed ?? baseSeed;
   // A table being prepared: its progress, followed until it is ready (then the page reloads).
   const availability = useTableAvailability(table, tableState.status === 'preparing' ? tableState.availability : null);
   const tableBlock = tableBlockReason(tableState, table);
@@ -147,6 +154,61 @@ export function GeneratorWorkspace({
   };
 
   const currentKey = rulesKey(rules);
+
+  const reseed = (items: RuleItem[], change: { accepted?: number; added?: number }) => {
+    if (!run) return;
+    const n = (currentFix?.n ?? 0) + 1;
+    setFix({
+      runId: run.id,
+      n,
+      // The editor's own rules with the change applied: taken in at once (with undo), and a draft kept
+      // in the browser stays based on the run.
+      seed: {
+        id: `${run.id}#${n}`,
+        basis: run.id,
+        apply: true,
+        label: change.accepted !== undefined ? 'The correction' : 'The model rule',
+        rules: items.map((i) => i.rule),
+        annotations: items.map((i) => i.annotation),
+      },
+      accepted: new Set([...(currentFix?.accepted ?? []), ...(change.accepted === undefined ? [] : [change.accepted])]),
+      added: new Set([...(currentFix?.added ?? []), ...(change.added === undefined ? [] : [change.added])]),
+    });
+  };
+
+  const acceptCorrection = (index: number) => {
+    const target = output?.rules[index];
+    const flag = target?.flag;
+    if (!target || !flag || !rules) return;
+    const key = JSON.stringify(target.check);
+    const position = rules.items.findIndex((item) => JSON.stringify(item.rule) === key);
+    if (position < 0) {
+      setFixError(`The rule ${ruleLabel(target.check)} was changed or removed in the editor, so the correction was not applied; change it there by hand.`);
+      return;
+    }
+    setFixError(null);
+    const items = [...rules.items];
+    const correction = flag.correction;
+    if (correction.action === 'replace' && correction.rule) {
+      const evidence = [`Corrected after it was flagged (${flag.message})`, correction.reason, impactText(correction.impact)];
+      items[position] = {
+        ...items[position]!,
+        rule: correction.rule as unknown as RawRule,
+        annotation: { origin: 'profile', evidence: evidence.filter(Boolean).join(' ') },
+      };
+    } else {
+      items.splice(position, 1);
+    }
+    reseed(items, { accepted: index });
+  };
+
+  const addDoubtful = (index: number) => {
+    const d = output?.doubtful_model_rules?.[index];
+    if (!d || !rules) return;
+    setFixError(null);
+    const annotation = { origin: 'model' as const, evidence: `${d.message} Added on request.`, flag: d.message };
+    reseed([...rules.items, { key: newRuleKey(), rule: d.rule as unknown as RawRule, annotation }], { added: index });
+  };
   const promptForSave = output ? output.request : request;
 
   const startDryRun = async () => {
@@ -349,7 +411,21 @@ export function GeneratorWorkspace({
               }}
             />
           )}
-          {output && <GenerationSummary output={output} rowCount={rowCount} />}
+          {output && (
+            <GenerationSummary
+              output={output}
+              rowCount={rowCount}
+              accepted={currentFix?.accepted}
+              added={currentFix?.added}
+              onAcceptCorrection={rules?.started ? acceptCorrection : undefined}
+              onAddRule={rules?.started ? addDoubtful : undefined}
+            />
+          )}
+          {fixError && (
+            <p role="alert" className="text-destructive text-sm">
+              {fixError}
+            </p>
+          )}
           {rules?.started && !runActive && (
             <div className="grid gap-3">
               {showForm ? (

@@ -147,6 +147,11 @@ export function RuleList({
                     <TriangleAlert aria-hidden /> conflict with rule {rival}
                   </Badge>
                 )}
+                {item.annotation?.flag && !item.annotation.edited && (
+                  <Badge variant="warning" title={item.annotation.flag} data-testid="rule-flag">
+                    <TriangleAlert aria-hidden /> likely too strict
+                  </Badge>
+                )}
                 {issues.errors.length > 0 && (
                   <Badge variant="destructive" data-testid="rule-error-count">
                     <CircleAlert aria-hidden /> {plural(issues.errors.length, 'error')}

@@ -35,6 +35,8 @@ export interface RuleAnnotation {
    * rule): shown as a conflict while both are there, for the user to keep one.
    */
   conflictWith?: string;
+  /** A warning about the rule as generated, e.g. "Likely too strict: fails 12% of the rows". */
+  flag?: string | null;
 }
 
 export interface RuleItem {

@@ -36,6 +36,13 @@ export interface RuleSeed {
   annotations?: (RuleAnnotation | undefined)[];
   /** How the rules are named to the user: "The new generation", "Version 3". */
   label?: string;
+  /**
+   * The editor's own rules with a change the user asked for (a correction accepted): taken in at
+   * once, with undo, never offered for merge.
+   */
+  apply?: boolean;
+  /** What a draft kept in the browser is based on (default: `id`), e.g. the run a fix belongs to. */
+  basis?: string;
 }
 
 /** What the workspace's owner sees of the current rules (for dry run, analysis and save). */
@@ -126,6 +133,7 @@ export function RuleSetWorkspace({
   );
   const [started, setStarted] = useState(Boolean(seed));
   const [seedId, setSeedId] = useState(seed?.id ?? null);
+  const [basis, setBasis] = useState(seed ? (seed.basis ?? seed.id) : null);
   // The rules as generated, opened or last saved: the editor is "unsaved" when it differs.
   const [baseline, setBaseline] = useState<string>(() => identityOf(items));
   const [pendingSeed, setPendingSeed] = useState<RuleSeed | null>(null);
@@ -162,12 +170,16 @@ export function RuleSetWorkspace({
   // user's would be lost, else held for the user to merge or replace.
   if (seed && seed.id !== seedId) {
     setSeedId(seed.id);
+    setBasis(seed.basis ?? seed.id);
     const incoming = toRuleItems(seed.rules, seed.annotations);
     // The user's work: rules written, imported or edited (rules of a version opened untouched,
     // which carry no origin, are not), or anything changed since the rules were opened or saved.
     const unsaved = identityOf(items) !== baseline || textDraft !== null;
     const ownWork = items.some((i) => i.annotation !== undefined && isUserWork(i));
-    if (restoreChecked && started && (unsaved || ownWork)) {
+    if (seed.apply) {
+      setPendingSeed(null);
+      replaceAll(incoming, null, `${seed.label ?? 'The change'} was applied.`, { items, started });
+    } else if (restoreChecked && started && (unsaved || ownWork)) {
       setPendingSeed(seed);
     } else {
       setPendingSeed(null);
@@ -199,7 +211,7 @@ export function RuleSetWorkspace({
     const applyRestore = () => {
       if (!draft) return;
       const restored = draftItems(draft, newRuleKey);
-      const currentBasis = seed?.id ?? null;
+      const currentBasis = seed ? (seed.basis ?? seed.id) : null;
       const sameBasis = draft.basis === currentBasis;
       if (!draft.dirty && !(sameBasis && draft.savedVersion !== null)) return;
       if (!sameBasis && !draft.dirty) return;
@@ -242,7 +254,7 @@ export function RuleSetWorkspace({
         return;
       }
       writeDraft(draftScope, {
-        basis: seedId,
+        basis,
         items: storedItems(items),
         dirty,
         savedVersion,
@@ -255,7 +267,7 @@ export function RuleSetWorkspace({
     if (!draftScope || !restoreChecked) return;
     const timer = setTimeout(() => latest.current(), PERSIST_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [draftScope, restoreChecked, items, dirty, savedVersion, textDraft, seedId, started]);
+  }, [draftScope, restoreChecked, items, dirty, savedVersion, textDraft, basis, started]);
 
   // Leaving with unsaved rules: keep the last keystroke, and ask the browser to confirm.
   useEffect(() => {

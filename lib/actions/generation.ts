@@ -4,18 +4,21 @@
  * `{ ok: true, data }` or `{ ok: false, message, code, fieldErrors? }`.
  *
  * startGenerationAction(input: z.input<typeof StartGenerationBody>)
- *   input: { table, request?, sample_rows?: number | 'all', profile_options?, criticality?, run_as_job? }
+ *   input: { table, request?, mode?: 'recommended' | 'dqx', sample_rows?: number | 'all', profile_options?,
+ *            criticality?, run_as_job? }
  *   data:  { run: RunDto }  the queued run; poll it with getRunAction({ run_id }) (./runs.ts) until
  *          its status is succeeded | failed | cancelled; a succeeded run's `output` is a
- *          GenerationOutput (lib/services/generation.ts): rules [{check, origin, evidence}],
- *          dropped_model_rules, model {configured, name, reason}, rows_profiled, sampling, profiles,
- *          summary_stats, columns, validation.
+ *          GenerationOutput (lib/services/generation.ts): mode, rules [{check, origin, evidence,
+ *          impact, flag}], impact {expected_pass_rate, with_corrections, ...}, dropped_model_rules,
+ *          doubtful_model_rules, model {configured, name, reason}, rows_profiled, sampling,
+ *          profiles, summary_stats, column_stats, column_notes, columns, validation.
  *
  * saveGeneratedRuleSetAction(input: z.input<typeof SaveGeneratedRuleSetBody>)
  *   input: { table, rules, user_prompt?, ai_summary?, metadata?, generation_run_id? }
  *   data:  SavedRuleSetVersion (lib/services/rule-sets.ts): the new, active version with `warnings`.
- *          With generation_run_id its metadata records rows_profiled, sampling, model and each rule's
- *          origin. Rule errors come back as fieldErrors `rules.<index>.<field>`.
+ *          With generation_run_id its metadata records rows_profiled, sampling, the generator mode,
+ *          the expected pass rate, model and each rule's origin. Rule errors come back as fieldErrors
+ *          `rules.<index>.<field>`.
  */
 import type { z } from 'zod';
 

@@ -43,6 +43,7 @@ export {
   type QueryRows,
   type RuleStatus,
 } from './compile/compiler';
+export { rowCheckFailureSql } from './compile/row-condition';
 export { parseSparkType, simpleString, type SparkType } from './spark-types';
 export { getCheck, listChecks, CHECKS } from './catalog';
 export type { CheckDefinition, CheckParam, ArgumentWidget, SparkFlavor } from './catalog';
@@ -66,6 +67,24 @@ export {
   type DqProfile,
   type ColumnSummaryStats,
   type SamplingPlan,
+  compileRobustProfile,
+  compileValueCounts,
+  describeSampling,
+  type FieldStats,
+  type RobustProfile,
+  type RobustSampling,
+  type ValueCounts,
 } from './profiler';
-export { generateRules, toDqxJson, type GeneratedRule, type RuleEvidence } from './generator';
-
+export {
+  generateRules,
+  toDqxJson,
+  recommendRules,
+  followUpRequest,
+  withFollowUpCounts,
+  identityOf,
+  RECOMMENDED,
+  type GeneratedRule,
+  type RuleEvidence,
+  type ColumnNote,
+  type Recommendation,
+} from './generator';

@@ -13,9 +13,16 @@ import { createChatModel, type ChatModel } from './client';
 
 export type { ChatModel, ChatMessage } from './client';
 export { createChatModel } from './client';
-export { generateRulesWithModel, type ModelRules, type DroppedRule } from './generate-rules';
+export {
+  generateRulesWithModel,
+  reviseRulesWithModel,
+  ruleErrorsAgainst,
+  type ModelRules,
+  type DroppedRule,
+  type RevisedRules,
+} from './generate-rules';
 export { analyzeRulesWithModel, RuleAnalysisSchema, type RuleAnalysis } from './analyze-rules';
-export type { CheckSummary } from './prompts';
+export type { CheckSummary, ReviewProblem } from './prompts';
 
 export interface ModelStatus {
   configured: boolean;
@@ -25,7 +32,8 @@ export interface ModelStatus {
 }
 
 export function modelStatus(config: AppConfig = getConfig()): ModelStatus {
-  if (config.llm.baseUrl && config.llm.model) return { configured: true, model: config.llm.model, reason: null };
+  if (config.llm.baseUrl && config.llm.model)
+    return { configured: true, model: config.llm.model, reason: null };
   if (config.mode === 'databricks' && config.databricks.servingEndpoint && config.databricks.host) {
     return { configured: true, model: config.databricks.servingEndpoint, reason: null };
   }
@@ -43,11 +51,18 @@ export function modelStatus(config: AppConfig = getConfig()): ModelStatus {
  * The chat model to use, or null when none is configured. `servicePrincipalToken` provides the
  * app's OAuth token for a Databricks serving endpoint.
  */
-export function getChatModel(options: { servicePrincipalToken?: () => Promise<string> } = {}): ChatModel | null {
+export function getChatModel(
+  options: { servicePrincipalToken?: () => Promise<string> } = {},
+): ChatModel | null {
   const config = getConfig();
   const timeoutMs = config.llm.timeoutSeconds * 1000;
   if (config.llm.baseUrl && config.llm.model) {
-    return createChatModel({ baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey, timeoutMs });
+    return createChatModel({
+      baseUrl: config.llm.baseUrl,
+      model: config.llm.model,
+      apiKey: config.llm.apiKey,
+      timeoutMs,
+    });
   }
   if (config.mode === 'databricks' && config.databricks.servingEndpoint && config.databricks.host) {
     return createChatModel({

@@ -13,12 +13,22 @@ const nullableString = z.string().nullable();
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unavailable', 'internal']),
+      code: z.enum([
+        'bad_request',
+        'unauthorized',
+        'forbidden',
+        'not_found',
+        'conflict',
+        'unavailable',
+        'internal',
+      ]),
       message: z.string().describe('What went wrong, safe to show.'),
       details: z
         .unknown()
         .optional()
-        .describe('400: `issues` [{path, message}] for bad input, `errors`/`warnings` (rule issues) for rules that do not validate.'),
+        .describe(
+          '400: `issues` [{path, message}] for bad input, `errors`/`warnings` (rule issues) for rules that do not validate.',
+        ),
       requestId: z.string().optional(),
     }),
   })
@@ -117,7 +127,11 @@ const VersionSummary = z.object(VersionSummaryShape);
 
 export const RuleSetVersion = z.object({
   ...VersionSummaryShape,
-  rules: z.unknown().describe('The DQX checks as saved (a list; versions from the original application may hold other JSON).'),
+  rules: z
+    .unknown()
+    .describe(
+      'The DQX checks as saved (a list; versions from the original application may hold other JSON).',
+    ),
   ai_summary: z.unknown().describe('The AI analysis saved with the version, or null.'),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   rule_provenance: z
@@ -196,7 +210,9 @@ export const RuleSetDiff = z.object({
   to: z.object({ version: z.int(), rule_set_fingerprint: nullableString }),
   added: z.array(DiffRule),
   removed: z.array(DiffRule),
-  changed: z.array(z.object({ name: z.string(), from: DiffRule, to: DiffRule, changed_fields: z.array(z.string()) })),
+  changed: z.array(
+    z.object({ name: z.string(), from: DiffRule, to: DiffRule, changed_fields: z.array(z.string()) }),
+  ),
   unchanged: z.int(),
 });
 
@@ -220,7 +236,9 @@ const RunSummary = z
     warning_rows: z.int(),
     pass_rate: z.number().min(0).max(1),
   })
-  .describe('Validation runs: row counts; pass_rate = valid_rows / total_rows (1 for an empty table). Extra keys: rules_total, rules_failed, rules_warning, rules_skipped, rules_not_evaluated, dry_run.');
+  .describe(
+    'Validation runs: row counts; pass_rate = valid_rows / total_rows (1 for an empty table). Extra keys: rules_total, rules_failed, rules_warning, rules_skipped, rules_not_evaluated, dry_run.',
+  );
 
 const RunShape = {
   id: z.uuid(),
@@ -231,7 +249,11 @@ const RunShape = {
     percent: z.int().min(0).max(100),
     message: nullableString,
     steps: z.array(
-      z.object({ key: z.string(), label: z.string(), status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']) }),
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        status: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+      }),
     ),
   }),
   started_by: z.string(),
@@ -260,22 +282,86 @@ export const Run = z.object(RunShape);
 
 const Evidence = z.record(z.string(), z.unknown());
 
+const RuleImpact = z
+  .object({
+    rows_evaluated: z
+      .int()
+      .nullable()
+      .describe('Rows the rule looks at (after its filter); null when it is not counted here.'),
+    failing_rows: z.int().nullable().describe('Rows of the whole table the rule would fail.'),
+    failing_share: z.number().min(0).max(1).nullable(),
+    examples: z.array(z.string()).describe('A few failing values of the rule’s columns, as text.'),
+    message: nullableString.describe(
+      'Why the rule is not counted here (a check that runs only in a DQX job).',
+    ),
+  })
+  .describe('What the rule would do to the whole table, measured before anything is saved.');
+
+const RuleFlag = z
+  .object({
+    kind: z.literal('too_strict'),
+    message: z.string().describe('How many rows the rule fails.'),
+    evidence: z.string().describe('What the whole column looks like, and failing values.'),
+    correction: z.object({
+      action: z.enum(['replace', 'remove']),
+      rule: DqxCheck.nullable().describe('The rule to use instead (replace).'),
+      reason: z.string(),
+      impact: RuleImpact.nullable().describe('The corrected rule’s own impact.'),
+    }),
+  })
+  .describe(
+    'Set when the rule fails more than too_strict_share of the rows: likely too strict, with a suggested correction.',
+  );
+
 export const GenerationOutput = z
   .object({
     table_name: z.string(),
     request: z.string(),
+    mode: z
+      .enum(['recommended', 'dqx'])
+      .optional()
+      .describe(
+        "The generator of the profile rules: 'recommended' (whole table, robust statistics) or 'dqx' (DQX's own profiler and generator).",
+      ),
     rules: z.array(
       z.object({
         check: DqxCheck,
         origin: z.enum(['profile', 'model']),
         evidence: Evidence.describe('Profile rules: the statistics behind the rule; model rules: {model}.'),
+        impact: RuleImpact.nullable().optional(),
+        flag: RuleFlag.nullable().optional(),
       }),
     ),
-    dropped_model_rules: z.array(z.object({ rule: z.unknown(), reason: z.enum(['invalid', 'duplicate']), errors: z.array(z.string()) })),
-    model: z.object({ configured: z.boolean(), name: nullableString, reason: nullableString, repaired: z.int() }),
+    dropped_model_rules: z.array(
+      z.object({ rule: z.unknown(), reason: z.enum(['invalid', 'duplicate']), errors: z.array(z.string()) }),
+    ),
+    doubtful_model_rules: z
+      .array(
+        z.object({
+          rule: DqxCheck,
+          message: z.string(),
+          impact: RuleImpact.nullable(),
+          revised: z.boolean(),
+        }),
+      )
+      .optional()
+      .describe(
+        'Model rules that still fail a large share of the rows after one revision: not in `rules`, shown flagged.',
+      ),
+    model: z.object({
+      configured: z.boolean(),
+      name: nullableString,
+      reason: nullableString,
+      repaired: z.int(),
+      reviewed: z
+        .int()
+        .optional()
+        .describe('Model rules sent back once with their impact (too strict, or repeating a profile rule).'),
+      revised: z.int().optional().describe('Of those, how many came back acceptable.'),
+    }),
     rows_profiled: z.int().min(0).describe('Rows the profile was computed over.'),
     sampling: z.object({
-      kind: z.enum(['dqx', 'rows', 'all']),
+      kind: z.enum(['dqx', 'rows', 'fraction', 'all']),
       filter: nullableString,
       fraction: z.number().nullable(),
       seed: z.int().nullable(),
@@ -293,6 +379,44 @@ export const GenerationOutput = z
       }),
     ),
     summary_stats: z.record(z.string(), z.record(z.string(), z.unknown())),
+    column_stats: z
+      .array(
+        z.object({
+          column: z.string(),
+          type: z.string(),
+          rows: z.int(),
+          nulls: z.int(),
+          distinct: z.int().nullable(),
+          min: nullableString,
+          max: nullableString,
+          p01: nullableString,
+          median: nullableString,
+          p99: nullableString,
+          formats: z.record(z.string(), z.number()),
+          examples: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .describe('The whole-table profile, per column.'),
+    column_notes: z
+      .array(z.object({ column: z.string(), note: z.string() }))
+      .optional()
+      .describe('Why a column got no rule of some kind (recommended mode).'),
+    impact: z
+      .object({
+        total_rows: z.int(),
+        passing_rows: z.int().describe('Rows no proposed rule fails.'),
+        expected_pass_rate: z.number().min(0).max(1),
+        rules_flagged: z.int(),
+        too_strict_share: z.number(),
+        with_corrections: z
+          .object({ passing_rows: z.int(), expected_pass_rate: z.number().min(0).max(1) })
+          .nullable()
+          .describe('The same with every suggested correction accepted (null when no rule is flagged).'),
+      })
+      .nullable()
+      .optional()
+      .describe('The proposed rules on the whole table, before anything is saved (null on the job path).'),
     columns: z.array(z.object({ name: z.string(), type: z.string(), comment: nullableString })),
     validation: z.object({ errors: z.array(RuleIssue), warnings: z.array(RuleIssue) }),
     criticality: z.enum(['error', 'warn']),
@@ -309,7 +433,9 @@ export const ValidationOutput = z
     dry_run: z.boolean(),
     sample_rows: z.int().nullable(),
     sample_limit: z.int(),
-    columns: z.array(z.object({ name: z.string(), type: z.string() })).describe('Columns of the sample rows, key columns first.'),
+    columns: z
+      .array(z.object({ name: z.string(), type: z.string() }))
+      .describe('Columns of the sample rows, key columns first.'),
     key_columns: z.array(z.string()),
     rules: z.array(
       z.object({
@@ -325,7 +451,13 @@ export const ValidationOutput = z
         failing_rows: z.int().nullable(),
         pass_rate: z.number().nullable(),
         message: nullableString,
-        samples: z.array(z.object({ values: z.array(z.unknown()), message: nullableString, failed_rules: z.array(z.string()) })),
+        samples: z.array(
+          z.object({
+            values: z.array(z.unknown()),
+            message: nullableString,
+            failed_rules: z.array(z.string()),
+          }),
+        ),
       }),
     ),
     engine: z.enum(['local', 'warehouse', 'job']),
@@ -385,7 +517,12 @@ export const FailingRowsPage = z.object({
   }),
   key_columns: z.array(z.string()),
   columns: z.array(z.object({ name: z.string(), type: z.string() })),
-  rows: z.array(z.object({ values: z.array(z.unknown()).describe('Aligned with columns.'), messages: z.array(z.string()) })),
+  rows: z.array(
+    z.object({
+      values: z.array(z.unknown()).describe('Aligned with columns.'),
+      messages: z.array(z.string()),
+    }),
+  ),
   page: z.int(),
   page_size: z.int(),
   total: z.int().describe('Every failing row of the rule.'),
@@ -423,7 +560,9 @@ export const ValidationReport = z.object({
 
 export const RuleAnalysis = z.object({
   summary: z.string(),
-  rule_analysis: z.array(z.object({ rule: z.string(), explanation: z.string(), importance: z.enum(['high', 'medium', 'low']) })),
+  rule_analysis: z.array(
+    z.object({ rule: z.string(), explanation: z.string(), importance: z.enum(['high', 'medium', 'low']) }),
+  ),
   coverage_assessment: z.string(),
   recommendations: z.array(z.string()),
   overall_quality_score: z.int().min(0).max(10),
@@ -431,4 +570,8 @@ export const RuleAnalysis = z.object({
   generated_at: timestamp,
 });
 
-export const OpenApiDocumentBody = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+export const OpenApiDocumentBody = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({}),
+  paths: z.looseObject({}),
+});

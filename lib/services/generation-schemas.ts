@@ -34,13 +34,23 @@ export const StartGenerationBody = z
       .string({ error: 'request must be text' })
       .max(REQUEST_MAX_CHARS, { error: `request must be at most ${REQUEST_MAX_CHARS} characters` })
       .default('')
-      .describe('What the rules should ensure, in plain language (sent to the language model when one is configured).'),
+      .describe(
+        'What the rules should ensure, in plain language (sent to the language model when one is configured).',
+      ),
+    mode: z
+      .enum(['recommended', 'dqx'], { error: "mode must be 'recommended' or 'dqx'" })
+      .optional()
+      .describe(
+        "Which generator derives the profile rules. 'recommended' (the default): the whole table, robust statistics, keys, formats and references, each rule measured on the whole table. 'dqx': DQX's own profiler and generator, exactly (its sampling, min/max ranges and value lists); the default with run_as_job.",
+      ),
     sample_rows: SampleRowsField.optional().describe(
-      "Rows to profile: a number (a uniform random sample of that many rows), or 'all'. Omitted: DQX's default sampling (sample_fraction and limit of the profile options: 30% of the rows, at most 1000).",
+      "Rows to profile: a number (a uniform random sample of that many rows), or 'all'. Omitted: mode 'recommended' reads every row (a uniform sample of 1,000,000 rows above 10 million); mode 'dqx' uses DQX's default sampling (sample_fraction and limit of the profile options: 30% of the rows, at most 1000).",
     ),
     profile_options: profileOptionsSchema
       .optional()
-      .describe('DQX profiler options (snake_case keys as in DQX), merged over DQX’s defaults.'),
+      .describe(
+        'DQX profiler options (snake_case keys as in DQX), merged over DQX’s defaults. Mode "recommended" takes only `filter`.',
+      ),
     criticality: z
       .enum(['error', 'warn'], { error: "criticality must be 'error' or 'warn'" })
       .default('error')
@@ -48,11 +58,14 @@ export const StartGenerationBody = z
     run_as_job: z
       .boolean({ error: 'run_as_job must be true or false' })
       .default(false)
-      .describe('Databricks mode: profile with DQX itself in a Databricks job instead of SQL on the warehouse.'),
+      .describe(
+        'Databricks mode: profile with DQX itself in a Databricks job instead of SQL on the warehouse.',
+      ),
   })
   .transform((b) => ({
     table: b.table,
     request: b.request,
+    ...(b.mode === undefined ? {} : { mode: b.mode }),
     sampleRows: b.sample_rows,
     profileOptions: b.profile_options,
     criticality: b.criticality,
@@ -63,7 +76,9 @@ export const StartGenerationBody = z
 export interface StartGenerationInput {
   table: string;
   request?: string;
-  /** Omitted: DQX's default sampling; a number: that many rows; 'all': the whole table. */
+  /** Which generator derives the profile rules; default 'recommended' ('dqx' with runAsJob). */
+  mode?: 'recommended' | 'dqx';
+  /** Omitted: the mode's default (recommended: the whole table; dqx: DQX's sampling); a number: that many rows; 'all': the whole table. */
   sampleRows?: 'all' | number;
   profileOptions?: ProfileOptionsInput;
   criticality?: 'error' | 'warn';

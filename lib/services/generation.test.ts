@@ -40,13 +40,26 @@ async function generate(input: Parameters<typeof startGeneration>[1], deps = fx.
 
 describe('generation from the profile (no language model)', () => {
   it('profiles exactly the chosen sample and gives each rule its evidence', async () => {
-    const { run, out } = await generate({ table: PRODUCTS, request: 'prices must never be negative', sampleRows: 250 });
+    const { run, out } = await generate({
+      table: PRODUCTS,
+      request: 'prices must never be negative',
+      sampleRows: 250,
+      mode: 'dqx',
+    });
     expect(out.rows_profiled).toBe(250);
-    expect(out.sampling).toMatchObject({ kind: 'rows', limit: 250, description: 'a uniform random sample of 250 rows' });
+    expect(out.sampling).toMatchObject({
+      kind: 'rows',
+      limit: 250,
+      description: 'a uniform random sample of 250 rows',
+    });
     expect(out.rules.length).toBeGreaterThan(3);
     for (const rule of out.rules) {
       expect(rule.origin).toBe('profile');
-      expect(rule.evidence).toMatchObject({ rowsProfiled: 250, column: expect.any(String), profile: expect.any(String) });
+      expect(rule.evidence).toMatchObject({
+        rowsProfiled: 250,
+        column: expect.any(String),
+        profile: expect.any(String),
+      });
     }
     // The rules are DQX rules for this table: no errors when validated against it.
     expect(out.validation.errors).toEqual([]);
@@ -61,9 +74,15 @@ describe('generation from the profile (no language model)', () => {
       repaired: 0,
     });
     expect(run.progress.steps.find((s) => s.key === 'model_rules')?.status).toBe('skipped');
-    expect(run.progress.steps.filter((s) => s.key !== 'model_rules').every((s) => s.status === 'done')).toBe(true);
+    expect(run.progress.steps.filter((s) => s.key !== 'model_rules').every((s) => s.status === 'done')).toBe(
+      true,
+    );
     expect(run.progress.message).toMatch(/from the profile of 250 rows, 0 from the model/);
-    expect(run.parameters).toMatchObject({ request: 'prices must never be negative', sample_rows: 250, criticality: 'error' });
+    expect(run.parameters).toMatchObject({
+      request: 'prices must never be negative',
+      sample_rows: 250,
+      criticality: 'error',
+    });
   });
 
   it("profiles the whole table with 'all' (no hidden 1000-row cap)", async () => {
@@ -72,8 +91,8 @@ describe('generation from the profile (no language model)', () => {
     expect(out.sampling.kind).toBe('all');
   });
 
-  it("uses DQX's default sampling when no sample size is given, and says how many rows it read", async () => {
-    const { out } = await generate({ table: CUSTOMERS, criticality: 'warn' });
+  it("uses DQX's default sampling in mode dqx when no sample size is given, and says how many rows it read", async () => {
+    const { out } = await generate({ table: CUSTOMERS, criticality: 'warn', mode: 'dqx' });
     expect(out.sampling.kind).toBe('dqx');
     expect(out.sampling.limit).toBe(1000);
     expect(out.rows_profiled).toBeGreaterThan(0);
@@ -83,9 +102,13 @@ describe('generation from the profile (no language model)', () => {
   });
 
   it('refuses bad profile options before starting anything', async () => {
-    const unsafe = await appError(startGeneration(alice, { table: PRODUCTS, profileOptions: { filter: '1=1; DROP TABLE x' } }, fx.deps));
+    const unsafe = await appError(
+      startGeneration(alice, { table: PRODUCTS, profileOptions: { filter: '1=1; DROP TABLE x' } }, fx.deps),
+    );
     expect(unsafe.code).toBe('bad_request');
-    const wrong = await appError(startGeneration(alice, { table: PRODUCTS, profileOptions: { max_in_count: -1 } as never }, fx.deps));
+    const wrong = await appError(
+      startGeneration(alice, { table: PRODUCTS, profileOptions: { max_in_count: -1 } as never }, fx.deps),
+    );
     expect(wrong.code).toBe('bad_request');
     expect(JSON.stringify(wrong.details)).toContain('profile_options.max_in_count');
     const asJob = await appError(startGeneration(alice, { table: PRODUCTS, runAsJob: true }, fx.deps));
@@ -123,6 +146,10 @@ describe('generation with a language model', () => {
   /** A model that repeats a profile rule, re-checks a profiled column, writes one fixable and one hopeless rule, and one new one. */
   function respond(request: ChatRequest): string {
     const last = request.messages[request.messages.length - 1]!.content;
+    if (last.startsWith('These rules from your answer need another look')) {
+      // withdraws every rule sent back (here: the two that repeat profile rules)
+      return JSON.stringify([...last.matchAll(/^Rule \d+: /gm)].map(() => null));
+    }
     if (last.startsWith('These rules from your answer are invalid')) {
       // fixes the col_name rule, gives up on the unknown function
       return JSON.stringify([
@@ -130,31 +157,43 @@ describe('generation with a language model', () => {
         null,
       ]);
     }
-    seenProfileRules = JSON.parse(section(last, 'Rules already derived from the profile (JSON):')) as DqxCheck[];
+    seenProfileRules = JSON.parse(
+      section(last, 'Rules already derived from the profile (JSON):'),
+    ) as DqxCheck[];
     const inRange = seenProfileRules.find((r) => r.check.function === 'is_in_range')!;
     return JSON.stringify([
       seenProfileRules[0], // the very same rule
-      { ...inRange, check: { ...inRange.check, arguments: { ...inRange.check.arguments, max_limit: 123456 } } }, // same check, same column
+      {
+        ...inRange,
+        check: { ...inRange.check, arguments: { ...inRange.check.arguments, max_limit: 123456 } },
+      }, // same check, same column
       { criticality: 'error', check: { function: 'is_not_null', arguments: { col_name: 'sku' } } }, // fixable
       { criticality: 'warn', check: { function: 'is_made_of_unicorns', arguments: { column: 'name' } } }, // hopeless
-      { criticality: 'warn', name: 'attributes_is_json', check: { function: 'is_valid_json', arguments: { column: 'attributes' } } }, // new
+      {
+        criticality: 'warn',
+        name: 'attributes_is_json',
+        check: { function: 'is_valid_json', arguments: { column: 'attributes' } },
+      }, // new
     ]);
   }
 
   beforeAll(async () => {
     llm = await startFakeLlm({ respond });
     scripted = await startFakeLlm();
-    broken = await startFakeLlm({ respond: () => ({ status: 500, body: { error: { message: 'overloaded', type: 'server_error' } } }) });
+    broken = await startFakeLlm({
+      respond: () => ({ status: 500, body: { error: { message: 'overloaded', type: 'server_error' } } }),
+    });
   });
   afterAll(async () => {
     await Promise.all([llm?.close(), scripted?.close(), broken?.close()]);
   });
 
-  const model = (server: FakeLlm) => createChatModel({ baseUrl: server.url, model: 'fake-dqx-model', timeoutMs: 10_000 });
+  const model = (server: FakeLlm) =>
+    createChatModel({ baseUrl: server.url, model: 'fake-dqx-model', timeoutMs: 10_000 });
 
   it('merges the model’s rules with the profile’s without duplicates, repairing or dropping invalid ones and saying so', async () => {
     const { out } = await generate(
-      { table: PRODUCTS, request: 'SKUs are required; attributes are JSON', sampleRows: 'all' },
+      { table: PRODUCTS, request: 'SKUs are required; attributes are JSON', sampleRows: 'all', mode: 'dqx' },
       { ...fx.deps, chatModel: model(llm) },
     );
     expect(seenProfileRules.length).toBeGreaterThan(0);
@@ -162,7 +201,11 @@ describe('generation with a language model', () => {
     const fromModel = out.rules.filter((r) => r.origin === 'model');
     expect(fromProfile.map((r) => r.check)).toEqual(seenProfileRules);
     expect(fromModel.map((r) => r.check)).toEqual([
-      { criticality: 'warn', name: 'attributes_is_json', check: { function: 'is_valid_json', arguments: { column: 'attributes' } } },
+      {
+        criticality: 'warn',
+        name: 'attributes_is_json',
+        check: { function: 'is_valid_json', arguments: { column: 'attributes' } },
+      },
       { criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'sku' } } },
     ]);
     for (const rule of fromModel) expect(rule.evidence).toEqual({ model: 'fake-dqx-model' });
@@ -175,7 +218,14 @@ describe('generation with a language model', () => {
     const profileTargets = new Set(fromProfile.map((r) => target(r.check)));
     expect(fromModel.filter((r) => profileTargets.has(target(r.check)))).toEqual([]);
 
-    expect(out.model).toMatchObject({ configured: true, name: 'fake-dqx-model', reason: null, repaired: 1 });
+    expect(out.model).toMatchObject({
+      configured: true,
+      name: 'fake-dqx-model',
+      reason: null,
+      repaired: 1,
+      reviewed: 2,
+      revised: 0,
+    });
     expect(out.dropped_model_rules).toHaveLength(3);
     const invalid = out.dropped_model_rules.filter((d) => d.reason === 'invalid');
     expect(invalid).toHaveLength(1);
@@ -192,23 +242,35 @@ describe('generation with a language model', () => {
   it('sends the model the columns, a profile summary, the profile rules, the check catalog and the request', async () => {
     const before = scripted.requests.length;
     const { out } = await generate(
-      { table: CUSTOMERS, request: 'every customer needs an id and a valid email; no html in notes', sampleRows: 500 },
+      {
+        table: CUSTOMERS,
+        request: 'every customer needs an id and a valid email; no html in notes',
+        sampleRows: 500,
+        mode: 'dqx',
+      },
       { ...fx.deps, chatModel: model(scripted) },
     );
     const prompt = scripted.requests[before]!.messages.at(-1)!.content;
     expect(prompt).toContain('Table: samples.sales.customers');
     expect(prompt).toContain('"name":"email","type":"string"');
-    expect(prompt).toContain('Profile of 500 rows (JSON)');
+    // The model sees the whole table's profile (DQX's own sample statistics are added per column)
+    expect(prompt).toContain('Profile of 5012 rows (JSON)');
+    expect(prompt).toContain('"dqx_sample"');
     expect(prompt).toMatch(/"function":"is_valid_email","level":"row"/);
     expect(prompt).toContain('every customer needs an id and a valid email; no html in notes');
     // It was told which rules the profile already gave, and does not repeat them.
     expect(out.dropped_model_rules).toEqual([]);
-    expect(out.rules.some((r) => r.origin === 'model' && r.check.check.function === 'is_valid_email')).toBe(true);
+    expect(out.rules.some((r) => r.origin === 'model' && r.check.check.function === 'is_valid_email')).toBe(
+      true,
+    );
     expect(out.dropped_model_rules.filter((d) => d.reason === 'invalid')).toEqual([]);
   });
 
   it('keeps the profile rules and says why when the model fails', async () => {
-    const { out, run } = await generate({ table: PRODUCTS, sampleRows: 100 }, { ...fx.deps, chatModel: model(broken) });
+    const { out, run } = await generate(
+      { table: PRODUCTS, sampleRows: 100 },
+      { ...fx.deps, chatModel: model(broken) },
+    );
     expect(out.rules.length).toBeGreaterThan(0);
     expect(out.rules.every((r) => r.origin === 'profile')).toBe(true);
     expect(out.model.configured).toBe(true);
@@ -218,14 +280,23 @@ describe('generation with a language model', () => {
 
   it('saves the generated rules with the prompt and the profile metadata, and each rule’s origin', async () => {
     const { run, out } = await generate(
-      { table: PRODUCTS, request: 'SKUs are required; attributes are JSON', sampleRows: 'all' },
+      { table: PRODUCTS, request: 'SKUs are required; attributes are JSON', sampleRows: 'all', mode: 'dqx' },
       { ...fx.deps, chatModel: model(llm) },
     );
-    const edited = { ...out.rules[0]!.check, criticality: out.rules[0]!.check.criticality === 'warn' ? 'error' : 'warn' } as DqxCheck;
+    const edited = {
+      ...out.rules[0]!.check,
+      criticality: out.rules[0]!.check.criticality === 'warn' ? 'error' : 'warn',
+    } as DqxCheck;
     const rules = [edited, ...out.rules.slice(1).map((r) => r.check)];
     const saved = await saveGeneratedRuleSet(
       alice,
-      { table: PRODUCTS, rules, user_prompt: out.request, ai_summary: { summary: 'fine', overall_quality_score: 8 }, generation_run_id: run.id },
+      {
+        table: PRODUCTS,
+        rules,
+        user_prompt: out.request,
+        ai_summary: { summary: 'fine', overall_quality_score: 8 },
+        generation_run_id: run.id,
+      },
       fx.deps,
     );
     const version = await getRuleSetVersion(alice, PRODUCTS, saved.version, fx.deps);
@@ -241,7 +312,9 @@ describe('generation with a language model', () => {
       origin_counts: { edited: 1, model: 2 },
     });
     // Another table's run cannot lend its metadata.
-    const wrong = await appError(saveGeneratedRuleSet(alice, { table: CUSTOMERS, rules: [], generation_run_id: run.id }, fx.deps));
+    const wrong = await appError(
+      saveGeneratedRuleSet(alice, { table: CUSTOMERS, rules: [], generation_run_id: run.id }, fx.deps),
+    );
     expect(wrong.code).toBe('bad_request');
   });
 

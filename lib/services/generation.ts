@@ -1,9 +1,11 @@
 /**
- * Rule generation as a run: profile the table (one SQL scan on the caller's warehouse), derive
- * DQX's rules from the profile, ask the language model for more when one is configured, merge the
- * two without duplicates (each rule with its origin and evidence), validate the result, and store it
- * as the run's output. The run executes in the background (the in-process runner), so it survives
- * closing the page; the page polls it with `getRun`.
+ * Rule generation as a run: profile the table on the caller's warehouse, derive rules from the
+ * profile (the recommended rules by default, or DQX's own with mode `dqx`), ask the language model
+ * for more when one is configured, merge them without duplicates (each rule with its origin and
+ * evidence), measure every rule on the whole table (the rows it would fail, the expected pass rate,
+ * "likely too strict" flags with a correction), validate the result, and store it as the run's
+ * output. The steps are in `generation-pipeline.ts`. The run executes in the background (the
+ * in-process runner), so it survives closing the page; the page polls it with `getRun`.
  *
  * In databricks mode, "run as job" profiles with DQX itself in a Databricks job instead; the job
  * runs as the app's service principal, so the caller's access to the table is proved first with the
@@ -16,21 +18,15 @@ import { z } from 'zod';
 import type { Caller } from '@/lib/auth/caller';
 import {
   compileProfile,
-  expandChecks,
-  formatDqxValue,
-  generateRules,
-  listChecks,
+  compileRobustProfile,
   parseProfileOptions,
   ruleFingerprint,
-  rowsToObjects,
   UnsafeFilterError,
   validateChecks,
   type ColumnSummaryStats,
   type DqProfile,
   type DqxCheck,
   type ProfileOptions,
-  type RuleEvidence,
-  type RuleIssue,
   type SamplingPlan,
   type TableSchema,
 } from '@/lib/dqx';
@@ -38,76 +34,50 @@ import { badRequest, conflict, isAppError } from '@/lib/errors';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
 import { ProfileOptionsSchema as JobProfileOptionsSchema, type GenerationResult } from '@/lib/jobs/contract';
 import type { JobHandle } from '@/lib/jobs/port';
-import { generateRulesWithModel, type CheckSummary } from '@/lib/llm';
 import { quoteQualified } from '@/lib/sql/quote';
-import type { TableRef } from '@/lib/warehouse/port';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
+import {
+  mergeRules,
+  produceGeneration,
+  type GenerationMode,
+  type GenerationOutput,
+  type GenerationParams,
+  type RuleOrigin,
+} from './generation-pipeline';
 import { adoptedJob, jobRunTask } from './job-run-task';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { normaliseProvenance, provenanceFromRun } from './rule-provenance';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
 import { createRun, getRun, type RunDto } from './runs';
 import { parseTableName } from './table-name';
-import { describeOrFail, schemaOf } from './table-schema';
+import { schemaOf } from './table-schema';
 
 export type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
-
-/** Where a generated rule came from. */
-export type RuleOrigin = 'profile' | 'model';
-
-export interface GeneratedRuleOut {
-  /** The DQX rule (metadata form), ready for the editor and for saving. */
-  check: DqxCheck;
-  origin: RuleOrigin;
-  /** Profile rules: the statistics behind them. Model rules: which model proposed it. */
-  evidence: RuleEvidence | { model: string } | { source: 'dqx_job' };
-}
-
-export interface DroppedModelRule {
-  /** The rule as the model wrote it. */
-  rule: unknown;
-  /** `invalid`: it failed the engine's validation (after one repair round); `duplicate`: it repeats a profile rule. */
-  reason: 'invalid' | 'duplicate';
-  errors: string[];
-}
-
-export interface GenerationModelInfo {
-  configured: boolean;
-  /** The model (or serving endpoint) that was asked. */
-  name: string | null;
-  /** Why no model rules are included, when there are none; null otherwise. */
-  reason: string | null;
-  /** Invalid model rules the model fixed when sent back with their errors. */
-  repaired: number;
-}
-
-/** What a succeeded generation run stores as its output (`getRun(...).output`). */
-export interface GenerationOutput {
-  table_name: string;
-  request: string;
-  rules: GeneratedRuleOut[];
-  dropped_model_rules: DroppedModelRule[];
-  model: GenerationModelInfo;
-  /** Rows the profile was computed over (the sample actually read). */
-  rows_profiled: number;
-  /** How those rows were chosen, with a sentence for the user. */
-  sampling: SamplingPlan;
-  profiles: DqProfile[];
-  summary_stats: Record<string, ColumnSummaryStats>;
-  columns: { name: string; type: string; comment: string | null }[];
-  /** The engine's validation of the merged rules against the table (warnings mostly). */
-  validation: { errors: RuleIssue[]; warnings: RuleIssue[] };
-  criticality: 'error' | 'warn';
-  engine: 'local' | 'warehouse' | 'job';
-  generated_at: string;
-}
+export {
+  checkCatalogSummary,
+  mergeRules,
+  TOO_STRICT_SHARE,
+  type ColumnStatsOut,
+  type DoubtfulModelRule,
+  type DroppedModelRule,
+  type GeneratedRuleOut,
+  type GenerationImpact,
+  type GenerationMode,
+  type GenerationModelInfo,
+  type GenerationOutput,
+  type RuleCorrection,
+  type RuleFlag,
+  type RuleImpact,
+  type RuleOrigin,
+} from './generation-pipeline';
 
 const LOCAL_STEPS: StepSpec[] = [
   { key: 'describe', label: 'Read the table’s columns', weight: 1 },
   { key: 'profile', label: 'Profile the data', weight: 6 },
   { key: 'profile_rules', label: 'Derive rules from the profile', weight: 1 },
   { key: 'model_rules', label: 'Ask the language model for rules', weight: 6 },
+  { key: 'impact', label: 'Count the rows each rule would fail', weight: 3 },
   { key: 'merge', label: 'Merge and validate the rules', weight: 1 },
 ];
 
@@ -121,137 +91,81 @@ function zodIssues(error: z.ZodError, prefix: string) {
   return error.issues.map((i) => ({ path: [prefix, ...i.path].join('.'), message: i.message }));
 }
 
-/** The check catalog as the model sees it: every function with its level, description and arguments. */
-export function checkCatalogSummary(): CheckSummary[] {
-  return listChecks().map((c) => ({
-    function: c.name,
-    level: c.level,
-    description: c.description,
-    arguments: c.params
-      .filter((p) => !p.programmaticOnly)
-      .map((p) => ({ name: p.name, type: p.annotation, required: p.required })),
-  }));
+function resolveSampling(sampleRows: StartGenerationInput['sampleRows'], mode: GenerationMode) {
+  if (sampleRows !== undefined) return sampleRows;
+  return mode === 'dqx' ? 'dqx_default' : 'whole_table';
 }
 
-/** A DQX-typed statistic as a plain JSON value for the prompt (numbers stay numbers). */
-function plainStat(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.slice(0, 20).map(plainStat);
-  const tagged = value as { type?: string; value?: unknown };
-  if (tagged.type === 'int' || tagged.type === 'float') {
-    const n = Number(tagged.value);
-    return Number.isFinite(n) ? n : String(tagged.value);
-  }
-  try {
-    return formatDqxValue(value as never);
-  } catch {
-    return JSON.stringify(value);
-  }
-}
-
-/** A small per-column summary of the profile for the prompt. */
-function compactProfile(summaryStats: Record<string, ColumnSummaryStats>, rowsProfiled: number) {
-  const columns: Record<string, Record<string, unknown>> = {};
-  for (const [column, stats] of Object.entries(summaryStats)) {
-    columns[column] = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, plainStat(v)]));
-  }
-  return { rowsProfiled, columns };
-}
-
-/** What a rule is about: its function and the columns it checks (after for_each_column expansion). */
-function targetOf(check: DqxCheck): string {
-  const [expanded] = expandChecks([check]);
-  return `${check.check.function}\u0000${JSON.stringify(expanded?.columns ?? null)}`;
-}
-
-/**
- * Profile rules first, then the model's rules that add something: a model rule is dropped when it
- * is the same rule as one already in (same function, arguments and filter: the rule fingerprint) or
- * when it checks the same column with the same function as a profile rule. Model rules with
- * for_each_column are split into one rule per column first.
- */
-export function mergeRules(
-  profileRules: { check: DqxCheck; evidence: GeneratedRuleOut['evidence'] }[],
-  modelRules: DqxCheck[],
-  modelName: string,
-): { rules: GeneratedRuleOut[]; duplicates: DroppedModelRule[] } {
-  const rules: GeneratedRuleOut[] = [];
-  const fingerprints = new Set<string>();
-  const profileTargets = new Map<string, DqxCheck>();
-  for (const rule of profileRules) {
-    const fp = ruleFingerprint(rule.check);
-    if (fingerprints.has(fp)) continue;
-    fingerprints.add(fp);
-    profileTargets.set(targetOf(rule.check), rule.check);
-    rules.push({ check: rule.check, origin: 'profile', evidence: rule.evidence });
-  }
-  const duplicates: DroppedModelRule[] = [];
-  for (const raw of modelRules) {
-    const singles = raw.check.for_each_column ? expandChecks([raw]).map((e) => e.check) : [raw];
-    for (const check of singles) {
-      const fp = ruleFingerprint(check);
-      if (fingerprints.has(fp)) {
-        duplicates.push({ rule: check, reason: 'duplicate', errors: ['It is the same rule as one already in the list.'] });
-        continue;
-      }
-      const same = profileTargets.get(targetOf(check));
-      if (same) {
-        const name = expandChecks([same])[0]?.name ?? same.check.function;
-        duplicates.push({
-          rule: check,
-          reason: 'duplicate',
-          errors: [`It repeats the profile rule ${name} (the same check on the same column).`],
-        });
-        continue;
-      }
-      fingerprints.add(fp);
-      rules.push({ check, origin: 'model', evidence: { model: modelName } });
-    }
-  }
-  return { rules, duplicates };
-}
-
-function resolveSampling(sampleRows: StartGenerationInput['sampleRows']) {
-  return sampleRows === undefined ? 'dqx_default' : sampleRows;
+/** DQX profiler options that only DQX's profile reads (everything but the filter). */
+function dqxOnlyOptions(input: StartGenerationInput['profileOptions']): string[] {
+  return Object.keys(input ?? {}).filter((k) => k !== 'filter');
 }
 
 /**
  * Start generating rules for `input.table`. 404 when the caller cannot read it; 400 for bad options.
  * Returns the queued run; its output (`GenerationOutput`) is there when it succeeds.
  */
-export async function startGeneration(caller: Caller, input: StartGenerationInput, deps?: RunDeps): Promise<RunDto> {
+export async function startGeneration(
+  caller: Caller,
+  input: StartGenerationInput,
+  deps?: RunDeps,
+): Promise<RunDto> {
   const d = await resolveRunDeps(deps);
   const readable = await d.access.assertCanReadTable(caller, input.table);
   const criticality = input.criticality ?? 'error';
   const request = input.request ?? '';
+  const asJob = input.runAsJob === true;
+  if (asJob && input.mode === 'recommended') {
+    throw badRequest(
+      'The recommended rules are computed on the warehouse; a Databricks job runs DQX’s own generator (mode "dqx").',
+    );
+  }
+  const mode: GenerationMode = input.mode ?? (asJob ? 'dqx' : 'recommended');
+  if (mode === 'recommended' && dqxOnlyOptions(input.profileOptions).length > 0) {
+    throw badRequest(
+      `These profile options are DQX profiler settings and apply to mode "dqx" only: ${dqxOnlyOptions(input.profileOptions).join(', ')}. The recommended generator takes only "filter".`,
+      {
+        issues: dqxOnlyOptions(input.profileOptions).map((k) => ({
+          path: `profile_options.${k}`,
+          message: 'applies to mode "dqx" only',
+        })),
+      },
+    );
+  }
 
   let options: ProfileOptions;
   try {
     options = parseProfileOptions(input.profileOptions ?? {});
   } catch (error) {
-    if (error instanceof z.ZodError) throw badRequest('Invalid profile options.', { issues: zodIssues(error, 'profile_options') });
+    if (error instanceof z.ZodError)
+      throw badRequest('Invalid profile options.', { issues: zodIssues(error, 'profile_options') });
     throw error;
   }
   // Compile once now, so a bad option (an unsafe filter, say) is a 400 and not a failed run.
   const wh = d.warehouseOf(caller);
+  const source = quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]);
   try {
-    compileProfile(schemaOf(readable.name, readable.description.columns), quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
-      dialect: wh.dialect,
-      options,
-      sampleRows: input.sampleRows,
-    });
+    const schema = schemaOf(readable.name, readable.description.columns);
+    if (mode === 'dqx')
+      compileProfile(schema, source, { dialect: wh.dialect, options, sampleRows: input.sampleRows });
+    else compileRobustProfile(schema, source, { dialect: wh.dialect, filter: options.filter });
   } catch (error) {
-    if (error instanceof UnsafeFilterError) throw badRequest(`The profile filter is refused: ${error.message}`);
-    if (error instanceof Error && !isAppError(error)) throw badRequest(`The profile options cannot be used: ${error.message}`);
+    if (error instanceof UnsafeFilterError)
+      throw badRequest(`The profile filter is refused: ${error.message}`);
+    if (error instanceof Error && !isAppError(error))
+      throw badRequest(`The profile options cannot be used: ${error.message}`);
     throw error;
   }
 
-  const asJob = input.runAsJob === true;
   if (asJob && d.mode !== 'databricks') {
-    throw badRequest('Running as a Databricks job needs databricks mode; in local mode generation runs in the app.');
+    throw badRequest(
+      'Running as a Databricks job needs databricks mode; in local mode generation runs in the app.',
+    );
   }
   if (asJob && options.filter) {
-    throw badRequest('A profile filter cannot be sent to the generation job; profile on the warehouse instead.');
+    throw badRequest(
+      'A profile filter cannot be sent to the generation job; profile on the warehouse instead.',
+    );
   }
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
@@ -263,7 +177,8 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
       engine,
       parameters: {
         request,
-        sample_rows: resolveSampling(input.sampleRows),
+        mode,
+        sample_rows: resolveSampling(input.sampleRows, mode),
         profile_options: input.profileOptions ?? {},
         criticality,
         run_as_job: asJob,
@@ -273,7 +188,15 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
     d,
   );
 
-  const params = { tableName: readable.name, ref: readable.ref, request, options, sampleRows: input.sampleRows, criticality };
+  const params: GenerationParams = {
+    tableName: readable.name,
+    ref: readable.ref,
+    request,
+    mode,
+    options,
+    sampleRows: input.sampleRows,
+    criticality,
+  };
   (await d.runner()).enqueue(
     asJob
       ? generationJobTask(run.id, params, d, null)
@@ -281,19 +204,11 @@ export async function startGeneration(caller: Caller, input: StartGenerationInpu
           runId: run.id,
           lane: 'work',
           steps,
-          execute: (ctx) => generateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
+          execute: (ctx) =>
+            generateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
         },
   );
   return run;
-}
-
-interface GenerationParams {
-  tableName: string;
-  ref: TableRef;
-  request: string;
-  options: ProfileOptions;
-  sampleRows: StartGenerationInput['sampleRows'];
-  criticality: 'error' | 'warn';
 }
 
 async function generateLocally(
@@ -303,99 +218,14 @@ async function generateLocally(
   d: ResolvedRunDeps,
   engine: 'local' | 'warehouse',
 ): Promise<RunSuccess> {
-  const wh = d.warehouseOf(caller);
-  const description = await ctx.step('describe', () => describeOrFail(wh, p.ref, p.tableName));
-  const schema = schemaOf(p.tableName, description.columns);
-  const source = quoteQualified(wh.dialect, [description.catalog, description.schema, description.table]);
-
-  const profile = await ctx.step(
-    'profile',
-    async () => {
-      const compiled = compileProfile(schema, source, { dialect: wh.dialect, options: p.options, sampleRows: p.sampleRows });
-      const result = await wh.query(compiled.sql, { signal: ctx.signal });
-      return compiled.decode(rowsToObjects(result));
-    },
-    'Profiling the data in one scan…',
-  );
-
-  const profileRules = await ctx.step('profile_rules', async () => generateRules(profile.profiles, { criticality: p.criticality }));
-
-  const model = d.chatModel;
-  let modelRules: DqxCheck[] = [];
-  let dropped: DroppedModelRule[] = [];
-  const modelInfo: GenerationModelInfo = {
-    configured: d.modelStatus.configured && model !== null,
-    name: model?.model ?? d.modelStatus.model,
-    reason: null,
-    repaired: 0,
+  const env = {
+    warehouse: d.warehouseOf(caller),
+    caller,
+    access: d.access,
+    chatModel: d.chatModel,
+    modelStatus: d.modelStatus,
   };
-  if (model) {
-    await ctx.step(
-      'model_rules',
-      async () => {
-        try {
-          const answer = await generateRulesWithModel(
-            model,
-            {
-              table: schema,
-              tableName: p.tableName,
-              columns: description.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-              profile: compactProfile(profile.summaryStats, profile.rowsProfiled),
-              existingRules: profileRules.map((r) => r.check),
-              checks: checkCatalogSummary(),
-              request: p.request,
-            },
-            { signal: ctx.signal },
-          );
-          modelRules = answer.rules;
-          modelInfo.repaired = answer.repaired;
-          dropped = answer.dropped.map((x) => ({ rule: x.rule, reason: 'invalid' as const, errors: x.errors }));
-        } catch (error) {
-          ctx.throwIfCancelled();
-          // The profile rules stand on their own: report the model's failure instead of failing the run.
-          if (!isAppError(error)) throw error;
-          modelInfo.reason = `The language model could not be used, so the rules come from the profile only: ${error.message}`;
-        }
-      },
-      `Asking ${model.model} for rules…`,
-    );
-  } else {
-    modelInfo.reason = d.modelStatus.reason ?? 'No language model is configured, so the rules come from the profile only.';
-    await ctx.skip('model_rules', modelInfo.reason);
-  }
-
-  const output = await ctx.step('merge', async () => {
-    const merged = mergeRules(profileRules, modelRules, model?.model ?? 'model');
-    const validation = validateChecks(
-      merged.rules.map((r) => r.check),
-      { table: schema },
-    );
-    if (modelRules.length > 0 && !merged.rules.some((r) => r.origin === 'model') && modelInfo.reason === null) {
-      modelInfo.reason = 'Every rule the model proposed repeats a rule derived from the profile.';
-    }
-    const out: GenerationOutput = {
-      table_name: p.tableName,
-      request: p.request,
-      rules: merged.rules,
-      dropped_model_rules: [...dropped, ...merged.duplicates],
-      model: modelInfo,
-      rows_profiled: profile.rowsProfiled,
-      sampling: profile.sampling,
-      profiles: profile.profiles,
-      summary_stats: profile.summaryStats,
-      columns: description.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-      validation: { errors: validation.errors, warnings: validation.warnings },
-      criticality: p.criticality,
-      engine,
-      generated_at: new Date().toISOString(),
-    };
-    return out;
-  });
-  const fromModel = output.rules.filter((r) => r.origin === 'model').length;
-  return {
-    output,
-    message: `Generated ${output.rules.length} rule${output.rules.length === 1 ? '' : 's'} (${output.rules.length - fromModel} from the profile of ${output.rows_profiled} rows, ${fromModel} from the model).`,
-  };
+  return produceGeneration(env, p, ctx, engine);
 }
 
 // ---- Job path (databricks mode) ----
@@ -426,7 +256,10 @@ export function generationOutputFromJob(
   modelConfigured: { configured: boolean; name: string | null },
 ): GenerationOutput {
   const schema: TableSchema = { name: p.tableName, columns: result.columns };
-  const profileRules = result.profile_rules.map((rule) => ({ check: rule as unknown as DqxCheck, evidence: { source: 'dqx_job' as const } }));
+  const profileRules = result.profile_rules.map((rule) => ({
+    check: rule as unknown as DqxCheck,
+    evidence: { source: 'dqx_job' as const },
+  }));
   const modelName = result.ai.endpoint ?? modelConfigured.name ?? 'model';
   const merged = mergeRules(profileRules, result.ai.rules as unknown as DqxCheck[], modelName);
   const validation = validateChecks(
@@ -437,8 +270,10 @@ export function generationOutputFromJob(
   return {
     table_name: p.tableName,
     request: p.request,
+    mode: 'dqx',
     rules: merged.rules,
     dropped_model_rules: merged.duplicates,
+    impact: null,
     model: {
       configured: result.ai.requested,
       name: result.ai.used ? modelName : modelConfigured.name,
@@ -453,7 +288,12 @@ export function generationOutputFromJob(
       seed: result.sample.seed,
       limit,
       description: `Profiled by DQX in a Databricks job: ${result.sample.profiled_rows} rows${
-        result.sample.fraction < 1 ? ` (a ${Math.round(result.sample.fraction * 100)}% sample` + (limit ? `, at most ${limit} rows)` : ')') : limit ? ` (at most ${limit})` : ''
+        result.sample.fraction < 1
+          ? ` (a ${Math.round(result.sample.fraction * 100)}% sample` +
+            (limit ? `, at most ${limit} rows)` : ')')
+          : limit
+            ? ` (at most ${limit})`
+            : ''
       }.`,
     },
     profiles: result.profiles.map((x) => ({ ...x, parameters: x.parameters as DqProfile['parameters'] })),
@@ -490,7 +330,10 @@ function generationJobTask(
       }),
       async finish(ctx, result) {
         const output = await ctx.step('merge', async () =>
-          generationOutputFromJob(result, p, { configured: d.modelStatus.configured, name: d.modelStatus.model }),
+          generationOutputFromJob(result, p, {
+            configured: d.modelStatus.configured,
+            name: d.modelStatus.model,
+          }),
         );
         return { output, message: `Generated ${output.rules.length} rules with DQX in a Databricks job.` };
       },
@@ -511,6 +354,7 @@ export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<R
       tableName: run.table_name,
       ref: job.ref,
       request: params.request ?? '',
+      mode: 'dqx',
       options: parseProfileOptions({}),
       sampleRows: undefined,
       criticality: params.criticality ?? 'error',
@@ -542,8 +386,10 @@ export async function saveGeneratedRuleSet(
   if (input.generation_run_id) {
     const run = await getRun(caller, input.generation_run_id, d);
     if (run.kind !== 'generation') throw badRequest(`Run ${run.id} is not a generation run.`);
-    if (run.table_name !== table) throw badRequest(`Run ${run.id} generated rules for ${run.table_name}, not for ${table}.`);
-    if (run.status !== 'succeeded' || !run.output) throw conflict(`Run ${run.id} has not produced rules (it is ${run.status}).`);
+    if (run.table_name !== table)
+      throw badRequest(`Run ${run.id} generated rules for ${run.table_name}, not for ${table}.`);
+    if (run.status !== 'succeeded' || !run.output)
+      throw conflict(`Run ${run.id} has not produced rules (it is ${run.status}).`);
     const out = run.output as GenerationOutput;
     const origins = new Map<string, RuleOrigin>();
     for (const rule of out.rules) {
@@ -565,6 +411,8 @@ export async function saveGeneratedRuleSet(
       generation_run_id: run.id,
       rows_profiled: out.rows_profiled,
       sampling: out.sampling,
+      generation_mode: out.mode ?? 'dqx',
+      ...(out.impact ? { expected_pass_rate: out.impact.expected_pass_rate, rules_flagged: out.impact.rules_flagged } : {}),
       model: out.model.name,
       origins: saved,
       origin_counts: {

@@ -46,9 +46,9 @@ test('user guide screenshots', async ({ page }) => {
   await generator.goto(TABLE);
   await generator.generate(REQUEST);
   await generator.waitForRules();
-  await generator.summary.getByText(/^Column profiles/).click();
+  await generator.summary.getByText(/^Column statistics/).click();
   await shotAt(page, 'generator-result', generator.run);
-  await generator.summary.getByText(/^Column profiles/).click();
+  await generator.summary.getByText(/^Column statistics/).click();
   await shotAt(page, 'generator-rules', generator.editor.editor);
 
   // The YAML view: a typo in a check function, marked at its line with what was probably meant.
@@ -86,7 +86,15 @@ test('user guide screenshots', async ({ page }) => {
   await generator.save();
   await expect(generator.savedAlert(2)).toBeVisible();
 
+  // --- DQX defaults on the same table: a rule likely too strict, with its evidence and correction.
+  await generator.goto(TABLE);
+  await generator.generate(REQUEST, undefined, 'dqx');
+  await generator.waitForRules();
+  await shotAt(page, 'generator-too-strict', generator.summary.getByTestId('expected-pass-rate'));
+
   // Generate again over an edited rule: merge or replace.
+  await generator.editor.entry(1).click();
+  await generator.editor.form.getByRole('combobox', { name: 'Criticality' }).selectOption('warn');
   await page.getByRole('button', { name: 'Generate new rules' }).click();
   await generator.generate(REQUEST);
   const arrived = page.getByRole('region', { name: 'New rules arrived' });

@@ -26,9 +26,10 @@ test('generate, edit, dry run, analyse, save, validate, see the history, compare
   const generator = new GeneratorPage(page);
   const { editor } = generator;
 
-  // --- Generate: the whole table is profiled, the model adds rules for the request.
+  // --- Generate: the whole table is profiled, the model adds rules for the request (DQX's own
+  // generator on every row, so the rules below are named as DQX names them).
   await generator.goto(TABLE);
-  await generator.generate('Ids are required; amounts must never be negative.', 'all');
+  await generator.generate('Ids are required; amounts must never be negative.', 'all', 'dqx');
   await generator.waitForRules();
   await expect(generator.summary.getByTestId('rows-profiled')).toContainText(`${fmt(e2eBigRows)} of ${fmt(e2eBigRows)} rows`);
   await expect(generator.summary).toContainText(/from the profile, [1-9]\d* from the language model/);

@@ -41,6 +41,8 @@ export function hidingWarehouse(base: Warehouse, caller: Caller, hide: Hide): Wa
 
 export interface RunFixture {
   warehouse: DuckDbWarehouse;
+  /** The warehouse's data folder: files put here become tables of catalog `local`. */
+  dataDir: string;
   store: TestStore;
   runner: LocalRunner;
   deps: RunDeps;
@@ -50,7 +52,13 @@ export interface RunFixture {
 }
 
 export async function openRunFixture(
-  options: { bigRows?: number; model?: ChatModel | null; concurrency?: number; pollMs?: number; warehouse?: (base: Warehouse) => Warehouse } = {},
+  options: {
+    bigRows?: number;
+    model?: ChatModel | null;
+    concurrency?: number;
+    pollMs?: number;
+    warehouse?: (base: Warehouse) => Warehouse;
+  } = {},
 ): Promise<RunFixture> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dqx-runs-'));
   const warehouse = createDuckDbWarehouse({
@@ -65,7 +73,11 @@ export async function openRunFixture(
   let hideRule: Hide = () => false;
   const base: Warehouse = options.warehouse ? options.warehouse(warehouse) : warehouse;
   const warehouseOf = (caller: Caller) => hidingWarehouse(base, caller, (c, t) => hideRule(c, t));
-  const runner = new LocalRunner({ db: store.db, concurrency: options.concurrency ?? 2, pollMs: options.pollMs ?? 50 });
+  const runner = new LocalRunner({
+    db: store.db,
+    concurrency: options.concurrency ?? 2,
+    pollMs: options.pollMs ?? 50,
+  });
   const deps: RunDeps = {
     db: store.db,
     access: tableAccessVia(warehouseOf),
@@ -77,6 +89,7 @@ export async function openRunFixture(
   };
   return {
     warehouse,
+    dataDir: path.join(root, 'data'),
     store,
     runner,
     deps,
@@ -95,7 +108,12 @@ export async function openRunFixture(
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Poll a run (as `caller`, access-checked like the page does) until it has finished. */
-export async function waitForRun(caller: Caller, runId: string, deps: RunDeps, timeoutMs = 60_000): Promise<RunDetail> {
+export async function waitForRun(
+  caller: Caller,
+  runId: string,
+  deps: RunDeps,
+  timeoutMs = 60_000,
+): Promise<RunDetail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await getRun(caller, runId, deps);

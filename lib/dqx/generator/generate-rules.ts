@@ -10,7 +10,9 @@ import { type DqxValue, isTagged, parseDecimal } from '@/lib/dqx/profiler/values
 
 /** What a generated rule was derived from, for the UI. */
 export interface RuleEvidence {
-  /** DQX profile name (`is_not_null`, `is_in`, `min_max`, ...). */
+  /** Absent: DQX's generator; `recommended`: the recommended rules (recommend-rules.ts). */
+  generator?: 'recommended';
+  /** DQX profile name (`is_not_null`, `is_in`, `min_max`, ...), or the recommended rule's kind. */
   profile: string;
   column: string;
   /** The deciding statistic and its value (absent for profiles that carry no evidence). */

@@ -7,3 +7,18 @@ export {
   type GenerateRulesOptions,
   type RuleEvidence,
 } from './generate-rules';
+export {
+  recommendRules,
+  followUpRequest,
+  withFollowUpCounts,
+  numericBounds,
+  identityOf,
+  isFreeText,
+  shapeRegex,
+  sqlStringLiteral,
+  RECOMMENDED,
+  type ColumnNote,
+  type Recommendation,
+  type RecommendOptions,
+} from './recommend-rules';
+export { niceCeil, niceFloor, niceStep } from './nice-numbers';

@@ -18,6 +18,39 @@ export {
   type ProfileOptions,
   type ProfileOptionsInput,
 } from './options';
-export { flattenFields, parseSparkType, SparkTypeError, type ProfiledField, type SparkType } from './spark-type';
-export type { ColumnSummaryStats, DqProfile, EvidenceValue, ProfileEvidence, ProfileResult, SamplingPlan } from './types';
+export {
+  flattenFields,
+  parseSparkType,
+  SparkTypeError,
+  type ProfiledField,
+  type SparkType,
+} from './spark-type';
+export type {
+  ColumnSummaryStats,
+  DqProfile,
+  EvidenceValue,
+  ProfileEvidence,
+  ProfileResult,
+  SamplingPlan,
+} from './types';
 export { pyStr as formatDqxValue, toNumber as dqxValueToNumber, type DqxValue } from './values';
+export {
+  compileRobustProfile,
+  describeSampling,
+  looksLikeKeyName,
+  shapeOf,
+  QUANTILE_GRID,
+  PLACEHOLDER_VALUES,
+  MARKUP_REGEX,
+  SHAPE_SAMPLE_ROWS,
+  type CompiledRobustProfile,
+  type FieldStats,
+  type RobustProfile,
+  type RobustSampling,
+} from './robust-profile';
+export {
+  compileValueCounts,
+  type CompiledValueCounts,
+  type ValueCounts,
+  type ValueCountsRequest,
+} from './value-counts';

@@ -36,7 +36,8 @@ export type ColumnSummaryStats = Record<string, DqxValue>;
 
 /** How the profiled rows were chosen, in words a user can check. */
 export interface SamplingPlan {
-  kind: 'dqx' | 'rows' | 'all';
+  /** dqx: DQX's fraction-then-limit; rows: a uniform sample of n rows; fraction: a uniform Bernoulli sample; all: every row. */
+  kind: 'dqx' | 'rows' | 'fraction' | 'all';
   filter: string | null;
   /** Bernoulli fraction applied (null: none). */
   fraction: number | null;

@@ -10,6 +10,7 @@ export class GeneratorPage {
   readonly editor: RuleEditorPage;
   readonly request: Locator;
   readonly rowsToProfile: Locator;
+  readonly generator: Locator;
   readonly run: Locator;
   readonly summary: Locator;
   readonly dryRunRows: Locator;
@@ -18,6 +19,7 @@ export class GeneratorPage {
     this.editor = new RuleEditorPage(page);
     this.request = page.getByRole('textbox', { name: 'What should the rules ensure?' });
     this.rowsToProfile = page.getByRole('combobox', { name: 'Rows to profile' });
+    this.generator = page.getByRole('combobox', { name: 'Generator' });
     this.run = page.getByRole('region', { name: 'Generation run' });
     this.summary = page.getByTestId('generation-summary');
     this.dryRunRows = page.getByRole('combobox', { name: 'Dry run on' });
@@ -28,10 +30,14 @@ export class GeneratorPage {
     await expect(this.request).toBeVisible();
   }
 
-  /** Fills the form and starts a generation; resolves once the run's id is in the URL. */
-  async generate(request: string, rows: 'dqx' | 'all' | '10000' = 'dqx') {
+  /**
+   * Fills the form and starts a generation; resolves once the run's id is in the URL. Rows: the
+   * generator's default (`auto` for recommended, `dqx` for DQX defaults) unless given.
+   */
+  async generate(request: string, rows?: 'auto' | 'dqx' | 'all' | '10000', generator: 'recommended' | 'dqx' = 'recommended') {
     await this.request.fill(request);
-    await this.rowsToProfile.selectOption(rows);
+    await this.generator.selectOption(generator);
+    if (rows) await this.rowsToProfile.selectOption(rows);
     await this.page.getByRole('button', { name: 'Generate rules' }).click();
     await expect(this.page).toHaveURL(/[?&]run=[0-9a-f-]{36}/);
   }
@@ -68,6 +74,11 @@ export class GeneratorPage {
 
   async save() {
     await this.page.getByRole('button', { name: 'Save as new version' }).click();
+  }
+
+  /** The "likely too strict" entry of a rule in the generation summary. */
+  tooStrict(rule: string): Locator {
+    return this.summary.getByTestId('too-strict-rule').filter({ hasText: rule });
   }
 
   savedAlert(version: number): Locator {
