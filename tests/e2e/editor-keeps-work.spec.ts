@@ -36,7 +36,7 @@ test.beforeAll(() => {
 async function generated(page: Page, table: string, request = 'SKUs are required.') {
   const generator = new GeneratorPage(page);
   await generator.goto(table);
-  await generator.generate(request, 'all');
+  await generator.generate(request);
   await generator.waitForRules();
   return generator;
 }
@@ -76,7 +76,7 @@ test('new generated rules are merged with the user’s or replace them, as chose
 
   // Generate again: the new rules wait for a decision; nothing changed yet.
   await page.getByRole('button', { name: 'Generate new rules' }).click();
-  await generator.generate('SKUs are required.', 'all');
+  await generator.generate('SKUs are required.');
   const choice = page.getByRole('region', { name: 'New rules arrived' });
   await expect(choice).toBeVisible({ timeout: 60_000 });
   await expect(choice).toContainText('2 rules you wrote, imported or edited');
@@ -105,7 +105,7 @@ test('new generated rules are merged with the user’s or replace them, as chose
 
   // Generate once more and replace: the hand-written rule goes; undo brings it back.
   await page.getByRole('button', { name: 'Generate new rules' }).click();
-  await generator.generate('SKUs are required.', 'all');
+  await generator.generate('SKUs are required.');
   await expect(choice).toBeVisible({ timeout: 60_000 });
   await choice.getByRole('button', { name: 'Replace my rules' }).click();
   await expect(editor.entries()).toHaveCount(count);
@@ -258,7 +258,7 @@ test('each rule’s origin and evidence are kept with the saved version: History
   const origins = page.getByTestId('version-view').getByTestId('rule-origin');
   await expect(origins).toHaveCount(count);
   await expect(origins.first()).toContainText('profile, edited');
-  await expect(origins.first()).toContainText('DQX profile');
+  await expect(origins.first()).toContainText(/Profiled [\d,]+ rows|DQX profile/);
   await expect(origins.nth(1)).toContainText(/^profile(?!, edited)/);
   await expect(origins.last()).toContainText('written by hand');
 
@@ -269,7 +269,7 @@ test('each rule’s origin and evidence are kept with the saved version: History
   await page.getByRole('button', { name: 'Open as editable draft' }).click();
   const draft = new GeneratorPage(page).editor;
   await expect(draft.list.getByRole('listitem').first()).toContainText('profile, edited');
-  await expect(draft.list.getByRole('listitem').first()).toContainText('DQX profile');
+  await expect(draft.list.getByRole('listitem').first()).toContainText(/Profiled [\d,]+ rows|DQX profile/);
   await expect(draft.list.getByRole('listitem').last()).toContainText('manual');
 });
 
