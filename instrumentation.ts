@@ -1,14 +1,27 @@
 /**
- * Runs once when the server starts. In local mode it opens the embedded warehouse straight away,
- * so the sample catalog is built (a few seconds, first start only) before anyone opens a page. In
- * every mode it fails the runs a previous process left unfinished ("interrupted by a restart").
+ * Runs once when the server starts. In local mode it opens the embedded warehouse in the
+ * background (the small sample tables in a second or two; the big one is then built while the app
+ * answers, see lib/warehouse/duckdb/engine.ts), and in every mode it fails the runs a previous
+ * process left unfinished ("interrupted by a restart").
+ *
+ * Nothing here is awaited: the server answers requests as soon as it is up, and both jobs load
+ * their modules and do their work beside it. (Awaiting their imports made every first request of a
+ * fresh `npm run dev` wait until they were compiled.) A request that needs the warehouse before the
+ * warm-up got to it simply starts it; runs are only listed after recovery has had its moment, which
+ * on a fresh store is no run at all.
  */
-export async function register() {
+export function register() {
   // NEXT_RUNTIME is set by Next.js itself; the literal check lets the edge bundle drop the import.
   // eslint-disable-next-line no-restricted-syntax
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { warmUpLocalWarehouse } = await import('@/lib/warehouse/duckdb/warm-up');
-  warmUpLocalWarehouse();
-  const { recoverAtStartup } = await import('@/lib/jobs/local/recovery');
-  void recoverAtStartup();
+  setTimeout(() => {
+    void import('@/lib/warehouse/duckdb/warm-up').then(
+      (m) => m.warmUpLocalWarehouse(),
+      () => undefined,
+    );
+    void import('@/lib/jobs/local/recovery').then(
+      (m) => m.recoverAtStartup(),
+      () => undefined,
+    );
+  }, 0);
 }

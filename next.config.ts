@@ -18,6 +18,11 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   typedRoutes: false,
   experimental: {
+    // Development only: code behind a dynamic import is compiled when it is first needed, not with
+    // the page, so the first page of a fresh `npm run dev` compiles what it shows and no more (the
+    // Generator's workspace and the code editor load once a table or a code tab is opened).
+    turbopackLazyDynamicImports: true,
+    turbopackLazyDynamicImportsSSR: true,
     serverActions: {
       // Next.js accepts a server action whose Origin is the request's own host (X-Forwarded-Host,
       // which the Databricks Apps proxy sets to the host the browser asked for, else Host). Besides

@@ -131,6 +131,16 @@ export async function proxy(req: NextRequest) {
     }
   }
 
+  // The home page is the Generator. Redirected here rather than by a page, so that the first
+  // request of a fresh `npm run dev` does not compile a page only to redirect from it.
+  if (pathname === '/' && req.method === 'GET') {
+    const target = req.nextUrl.clone();
+    target.pathname = '/generator';
+    const redirect = NextResponse.redirect(target, 307);
+    redirect.headers.set('x-request-id', requestId);
+    return redirect;
+  }
+
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('x-request-id', requestId);
   return response;

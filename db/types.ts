@@ -31,6 +31,8 @@ export interface RulesEventTable {
   rule_set_fingerprint: string | null;
   activated_at: NullableTimestamp;
   activated_by: string | null;
+  /** Where each rule came from, aligned with `rules`; null for versions saved without it. */
+  rule_provenance: NullableJson<unknown[]>;
 }
 
 /** One row per table that has rule sets: the lock and version counter of that table. */

@@ -2,11 +2,26 @@ import { Suspense } from 'react';
 
 import { TableDetailsSkeleton } from '@/components/catalog/table-details';
 import { TablePicker } from '@/components/catalog/table-picker';
-import { TableView } from '@/components/catalog/table-view';
 
-import { GeneratorRulesSection, GeneratorRulesSkeleton } from './rules-section';
+import { GeneratorRulesSkeleton } from './rules-skeleton';
 
 export const metadata = { title: 'Generator' };
+
+/*
+ * The table's preview and step 2 are loaded when a table is chosen: the generator workspace is the
+ * largest part of the app (rule editor, engine, runs), and the first page of a fresh `npm run dev`
+ * (no table yet) should not wait for it, or for the warehouse code, to be compiled (see
+ * `turbopackLazyDynamicImportsSSR` in next.config.mjs). In a production build this changes nothing.
+ */
+async function TableStep({ table }: { table: string }) {
+  const { TableView } = await import('@/components/catalog/table-view');
+  return <TableView name={table} showColumns={false} />;
+}
+
+async function RulesStep({ table, runId }: { table: string; runId: string | null }) {
+  const { GeneratorRulesSection } = await import('./rules-section');
+  return <GeneratorRulesSection table={table} runId={runId} />;
+}
 
 export default async function GeneratorPage({
   searchParams,
@@ -31,7 +46,7 @@ export default async function GeneratorPage({
         <TablePicker selected={name} autoFocus={!name} />
         {name && (
           <Suspense key={name} fallback={<TableDetailsSkeleton />}>
-            <TableView name={name} showColumns={false} />
+            <TableStep table={name} />
           </Suspense>
         )}
       </section>
@@ -41,7 +56,7 @@ export default async function GeneratorPage({
         </h2>
         {name ? (
           <Suspense key={name} fallback={<GeneratorRulesSkeleton />}>
-            <GeneratorRulesSection table={name} runId={runId} />
+            <RulesStep table={name} runId={runId} />
           </Suspense>
         ) : (
           <p className="text-muted-foreground">Choose a table to generate, write or import rules for it.</p>

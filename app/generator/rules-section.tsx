@@ -43,16 +43,13 @@ export async function GeneratorRulesSection({ table, runId }: { table: string; r
       mode={config.mode}
       initialRun={initialRun}
       store={{ ok: store.ok, kind: store.store, message: store.message ?? null }}
+      tableState={
+        described.status === 'ok'
+          ? { status: 'ok' }
+          : described.status === 'preparing'
+            ? { status: 'preparing', message: described.message, availability: described.availability }
+            : { status: described.status, message: described.message }
+      }
     />
-  );
-}
-
-export function GeneratorRulesSkeleton() {
-  return (
-    <div className="grid gap-3 sm:grid-cols-2" aria-busy="true" aria-label="Loading the table's columns">
-      <div className="bg-muted h-48 animate-pulse rounded-lg sm:col-span-2" />
-      <div className="bg-muted h-32 animate-pulse rounded-lg" />
-      <div className="bg-muted h-32 animate-pulse rounded-lg" />
-    </div>
   );
 }

@@ -1,16 +1,20 @@
 import 'server-only';
 
+import { availabilityOf } from '@/components/catalog/availability';
 import type { TableColumn } from '@/components/rules/rule-model';
 import type { Caller } from '@/lib/auth';
 import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import type { Dialect } from '@/lib/sql/quote';
 import { getWarehouse } from '@/lib/warehouse';
+import type { TableAvailability } from '@/lib/warehouse/port';
 
 /** What the rule editor needs to know of the table, or why it cannot know it. */
 export type TableColumnsResult =
   | { status: 'ok'; name: string; columns: TableColumn[]; dialect: Dialect; rowCount: number | null }
-  | { status: 'invalid_name' | 'not_found' | 'forbidden' | 'unavailable'; name: string; message: string };
+  | { status: 'invalid_name' | 'not_found' | 'forbidden' | 'unavailable'; name: string; message: string }
+  /** Listed but not readable yet (the big sample table while it is built), with its progress. */
+  | { status: 'preparing'; name: string; message: string; availability: TableAvailability };
 
 const PART = /^[^.\s`]{1,255}$/;
 
@@ -51,6 +55,8 @@ export async function describeTableColumns(caller: Caller, name: string): Promis
     };
   } catch (error) {
     if (isAppError(error)) {
+      const availability = availabilityOf(error.details);
+      if (availability) return { status: 'preparing', name, message: error.message, availability };
       if (error.code === 'not_found') return { status: 'not_found', name, message: error.message };
       if (error.code === 'forbidden' || error.code === 'unauthorized')
         return { status: 'forbidden', name, message: error.message };

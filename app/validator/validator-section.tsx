@@ -1,3 +1,4 @@
+import { TablePreparing } from '@/components/catalog/table-availability';
 import { TableMessage } from '@/components/catalog/table-view';
 import { RUNS_PAGE_SIZE } from '@/components/runs/format';
 import { ValidatorWorkspace, type SelectedVersion } from '@/components/validation/validator-workspace';
@@ -28,6 +29,15 @@ export async function ValidatorSection({
 }) {
   const caller = await getCaller();
   const described = await describeTableColumns(caller, table);
+  if (described.status === 'preparing') {
+    return (
+      <TablePreparing
+        table={table}
+        availability={described.availability}
+        what="Its rule sets can be validated as soon as it is ready; this page updates by itself."
+      />
+    );
+  }
   if (described.status !== 'ok') {
     return (
       <TableMessage title={described.status === 'not_found' ? 'Table not found' : 'The table cannot be validated'}>
@@ -51,6 +61,7 @@ export async function ValidatorSection({
         created_by: v.created_by,
         is_active: v.is_active,
         user_prompt: v.user_prompt,
+        rule_provenance: v.rule_provenance,
       };
     } catch (error) {
       if (!isAppError(error) || error.code !== 'not_found') throw error;

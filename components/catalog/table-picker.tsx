@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 
 import { Input } from '@/components/ui/input';
+import { TableAvailabilityNote } from '@/components/catalog/table-availability';
 import { cn } from '@/lib/utils';
 import type { TableInfo } from '@/lib/warehouse/port';
 
@@ -79,33 +80,6 @@ export function TablePicker({
     [],
   );
 
-  const runSearch = useCallback((query: string) => {
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ kind: 'loading' });
-    fetchTables(query.trim(), controller.signal).then(
-      (tables) => {
-        if (controller.signal.aborted) return;
-        setState({ kind: 'done', query: query.trim(), tables });
-        setActive(tables.length > 0 ? 0 : -1);
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({ kind: 'error', message: error instanceof Error ? error.message : 'The search failed.' });
-        setActive(-1);
-      },
-    );
-  }, []);
-
-  const searchSoon = useCallback(
-    (query: string) => {
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => runSearch(query), DEBOUNCE_MS);
-    },
-    [runSearch],
-  );
-
   const choose = useCallback(
     (table: TableInfo) => {
       setText(table.fullName);
@@ -117,6 +91,59 @@ export function TablePicker({
     [param, pathname, router, searchParams],
   );
 
+  // Enter pressed before the results for the typed text were in: the text it was pressed for. The
+  // choice is made when those results arrive, never from the list of an earlier text.
+  const enterFor = useRef<string | null>(null);
+  // The text whose search is running, so Enter does not start the same search again.
+  const searchingFor = useRef<string | null>(null);
+
+  const runSearch = useCallback(
+    (raw: string) => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      const query = raw.trim();
+      searchingFor.current = query;
+      setState({ kind: 'loading' });
+      fetchTables(query, controller.signal).then(
+        (tables) => {
+          if (controller.signal.aborted) return;
+          searchingFor.current = null;
+          setState({ kind: 'done', query, tables });
+          setActive(tables.length > 0 ? 0 : -1);
+          if (enterFor.current === query) {
+            enterFor.current = null;
+            const exact = tables.find((t) => t.fullName.toLowerCase() === query.toLowerCase());
+            const best = exact ?? tables[0];
+            if (best) choose(best);
+          }
+        },
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          searchingFor.current = null;
+          enterFor.current = null;
+          setState({ kind: 'error', message: error instanceof Error ? error.message : 'The search failed.' });
+          setActive(-1);
+        },
+      );
+    },
+    [choose],
+  );
+
+  const searchSoon = useCallback(
+    (query: string) => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => runSearch(query), DEBOUNCE_MS);
+    },
+    [runSearch],
+  );
+
+  // What the list is searched for: the typed text, or everything while the box shows the chosen table.
+  const listQuery = text === selected ? '' : text.trim();
+  // Whether the results on screen answer that text (not an earlier one, while typing).
+  const current = state.kind === 'done' && state.query === listQuery;
   const tables = state.kind === 'done' ? state.tables : [];
   const showList = open && state.kind !== 'idle';
 
@@ -126,7 +153,7 @@ export function TablePicker({
         event.preventDefault();
         if (!open) {
           setOpen(true);
-          if (state.kind === 'idle') runSearch(text);
+          if (state.kind === 'idle') runSearch(listQuery);
           return;
         }
         setActive((i) => (tables.length ? (i + 1) % tables.length : -1));
@@ -143,6 +170,16 @@ export function TablePicker({
         }
         return;
       case 'Enter': {
+        if (!current) {
+          if (!listQuery) return;
+          // The list on screen belongs to an earlier text: choose from the results of this one.
+          event.preventDefault();
+          setOpen(true);
+          enterFor.current = listQuery;
+          if (state.kind !== 'loading' || searchingFor.current !== listQuery || timer.current)
+            runSearch(listQuery);
+          return;
+        }
         const table = open ? tables[active] : undefined;
         if (table) {
           event.preventDefault();
@@ -206,6 +243,7 @@ export function TablePicker({
           onChange={(event) => {
             setText(event.target.value);
             setOpen(true);
+            enterFor.current = null;
             searchSoon(event.target.value);
           }}
           onFocus={() => {
@@ -261,8 +299,12 @@ export function TablePicker({
                     </span>
                     <span className="font-medium">{table.table}</span>
                   </span>
-                  {table.comment && (
-                    <span className="text-muted-foreground block truncate text-xs">{table.comment}</span>
+                  {table.availability ? (
+                    <TableAvailabilityNote availability={table.availability} />
+                  ) : (
+                    table.comment && (
+                      <span className="text-muted-foreground block truncate text-xs">{table.comment}</span>
+                    )
                   )}
                 </span>
               </li>

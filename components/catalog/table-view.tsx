@@ -5,6 +5,8 @@ import { isAppError } from '@/lib/errors';
 import { describeTable, sampleTable } from '@/lib/services/catalog';
 import { parseTableName } from '@/lib/warehouse/names';
 
+import { availabilityOf } from './availability';
+import { TablePreparing } from './table-availability';
 import { ColumnList, SamplePreview, TableSummary } from './table-details';
 
 export function TableMessage({ title, children }: { title: string; children: React.ReactNode }) {
@@ -34,6 +36,16 @@ export async function TableView({ name, showColumns = true }: { name: string; sh
     loaded = { table, sample };
   } catch (error) {
     if (!isAppError(error)) throw error;
+    const availability = availabilityOf(error.details);
+    if (availability) {
+      return (
+        <TablePreparing
+          table={name}
+          availability={availability}
+          what="Its columns and sample rows appear here when it is ready; this page updates by itself."
+        />
+      );
+    }
     const title =
       error.code === 'not_found'
         ? 'Table not found'

@@ -88,6 +88,8 @@ export function annotationOf(rule: GeneratedRuleOut): RuleAnnotation {
   return {
     origin: rule.origin,
     evidence: [impact, evidenceText(rule.evidence)].filter(Boolean).join(' '),
+    // The statistics behind it, kept with the version when it is saved.
+    detail: rule.evidence,
     ...(rule.flag ? { flag: `Likely too strict: ${rule.flag.message}` } : {}),
   };
 }
@@ -96,10 +98,11 @@ export function annotationOf(rule: GeneratedRuleOut): RuleAnnotation {
 export function generationSeed(
   runId: string,
   output: GenerationOutput,
-): { id: string; rules: RawRule[]; annotations: RuleAnnotation[] } {
+): { id: string; rules: RawRule[]; annotations: RuleAnnotation[]; label: string } {
   return {
     id: runId,
     rules: output.rules.map((r) => r.check as unknown as RawRule),
     annotations: output.rules.map(annotationOf),
+    label: 'The new generation',
   };
 }

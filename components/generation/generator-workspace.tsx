@@ -7,7 +7,9 @@ import { useId, useMemo, useState } from 'react';
 import { newRuleKey, type RawRule, type RuleItem, type TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSeed, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
-import { formatCount, formatRate, isTerminal, plural } from '@/components/runs/format';
+import { TablePreparing, useTableAvailability } from '@/components/catalog/table-availability';
+import { provenanceOf } from '@/components/rules/rule-provenance';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, formatRate, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
 import { useUrlState } from '@/components/runs/url-state';
@@ -25,6 +27,7 @@ import type { SavedRuleSetVersion } from '@/lib/services/rule-sets';
 import type { RunDetail } from '@/lib/services/runs';
 import type { ValidationRunSummary } from '@/lib/services/validation';
 import type { Dialect } from '@/lib/sql/quote';
+import type { TableAvailability } from '@/lib/warehouse/port';
 
 import { AnalysisView, readAnalysis } from './analysis-view';
 import { generationSeed, impactText } from './evidence';
@@ -33,7 +36,30 @@ import { GenerationSummary } from './generation-summary';
 import { ruleLabel } from './rule-impact';
 
 const STORE_LABEL = { pglite: 'embedded Postgres', postgres: 'Postgres', lakebase: 'Lakebase' } as const;
-const DRY_RUN_SIZES = [1_000, 10_000, 100_000] as const;
+
+/** Whether the table can be profiled, dry-run and saved for: why not, when it cannot. */
+export type GeneratorTableState =
+  | { status: 'ok' }
+  | { status: 'not_found' | 'invalid_name' | 'forbidden' | 'unavailable'; message: string }
+  | { status: 'preparing'; message: string; availability: TableAvailability };
+
+/** Why Generate, Dry run and Save cannot be used for this table, or null when they can. */
+function tableBlockReason(state: GeneratorTableState, table: string): string | null {
+  switch (state.status) {
+    case 'ok':
+      return null;
+    case 'not_found':
+      return `${table} does not exist, or you cannot read it: choose a table with the search box above. (You can still write rules here and download them.)`;
+    case 'invalid_name':
+      return `${table} is not a table name (catalog.schema.table): choose a table with the search box above.`;
+    case 'forbidden':
+      return `You cannot read ${table}: ${state.message}`;
+    case 'preparing':
+      return `${table} is being prepared; this is available as soon as it is ready.`;
+    case 'unavailable':
+      return `${table} cannot be read right now (${state.message}). Reload the page to try again.`;
+  }
+}
 
 type Analysis =
   | { status: 'idle' }
@@ -64,6 +90,7 @@ export function GeneratorWorkspace({
   mode,
   initialRun,
   store,
+  tableState = { status: 'ok' },
 }: {
   table: string;
   columns: TableColumn[];
@@ -75,6 +102,8 @@ export function GeneratorWorkspace({
   initialRun: RunDetail | null;
   /** Whether the rule store answers (checked when the page loaded): saving needs it. */
   store: { ok: boolean; kind: 'pglite' | 'postgres' | 'lakebase'; message: string | null };
+  /** Whether the table can be read (it may not exist, or still be being prepared). */
+  tableState?: GeneratorTableState;
 }) {
   const id = useId();
   const url = useUrlState();
@@ -92,6 +121,9 @@ export function GeneratorWorkspace({
   const [fixError, setFixError] = useState<string | null>(null);
   const currentFix = fix && run && fix.runId === run.id ? fix : null;
   const seed = currentFix?.seed ?? baseSeed;
+  // A table being prepared: its progress, followed until it is ready (then the page reloads).
+  const availability = useTableAvailability(table, tableState.status === 'preparing' ? tableState.availability : null);
+  const tableBlock = tableBlockReason(tableState, table);
 
   const [request, setRequest] = useState<string>(() => {
     const r = initialRun?.parameters?.request;
@@ -101,8 +133,9 @@ export function GeneratorWorkspace({
   // The rules in the editor, and problems the server found in them (shown until the rules change).
   const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
 
-  // Dry run
-  const [dryRows, setDryRows] = useState<number>(10_000);
+  // Dry run: each choice asks for exactly the rows its label names.
+  const dryChoices = useMemo(() => dryRunChoices(rowCount), [rowCount]);
+  const [dryRows, setDryRows] = useState<number>(() => defaultDryRunRows(dryChoices));
   const [dry, setDry] = useState<{ runId: string | null; rulesJson: string; error: string | null; starting: boolean }>({
     runId: null,
     rulesJson: '',
@@ -128,7 +161,16 @@ export function GeneratorWorkspace({
     setFix({
       runId: run.id,
       n,
-      seed: { id: `${run.id}#${n}`, rules: items.map((i) => i.rule), annotations: items.map((i) => i.annotation) },
+      // The editor's own rules with the change applied: taken in at once (with undo), and a draft kept
+      // in the browser stays based on the run.
+      seed: {
+        id: `${run.id}#${n}`,
+        basis: run.id,
+        apply: true,
+        label: change.accepted !== undefined ? 'The correction' : 'The model rule',
+        rules: items.map((i) => i.rule),
+        annotations: items.map((i) => i.annotation),
+      },
       accepted: new Set([...(currentFix?.accepted ?? []), ...(change.accepted === undefined ? [] : [change.accepted])]),
       added: new Set([...(currentFix?.added ?? []), ...(change.added === undefined ? [] : [change.added])]),
     });
@@ -215,9 +257,18 @@ export function GeneratorWorkspace({
       metadata: {
         rule_origins: rules.items.map((i) => (i.annotation ? `${i.annotation.origin}${i.annotation.edited ? ' (edited)' : ''}` : 'manual')),
         ...(dryRunSummary && dryRun.run
-          ? { dry_run: { run_id: dryRun.run.id, sample_rows: dryRun.run.parameters.sample_rows, pass_rate: dryRunSummary.pass_rate } }
+          ? {
+              dry_run: {
+                run_id: dryRun.run.id,
+                // The rows it validated (what its label said), and whether that was the whole table.
+                sample_rows: dryRunSummary.total_rows,
+                scope: dryRunScope(dryRunSummary.total_rows, Number(dryRun.run.parameters.sample_rows ?? 0) || null, rowCount),
+                pass_rate: dryRunSummary.pass_rate,
+              },
+            }
           : {}),
       },
+      rule_provenance: rules.items.map(provenanceOf),
       ...(output && run ? { generation_run_id: run.id } : {}),
     }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
     if (!result.ok) {
@@ -229,6 +280,7 @@ export function GeneratorWorkspace({
   };
 
   const blockReason = (state: RuleSetState, what: string): string | null => {
+    if (tableBlock) return tableBlock;
     if (state.items.length === 0) return `Add at least one rule to ${what}.`;
     if (state.validation.pending) return 'Checking the rules…';
     if (state.validation.errorCount > 0) return `Fix ${plural(state.validation.errorCount, 'error')} in the rules to ${what}.`;
@@ -247,9 +299,9 @@ export function GeneratorWorkspace({
           </label>
           <div className="w-36">
             <NativeSelect id={`${id}-dry-rows`} value={dryRows} onChange={(e) => setDryRows(Number(e.target.value))} className="h-8">
-              {DRY_RUN_SIZES.filter((n) => rowCount === null || n <= rowCount || n === DRY_RUN_SIZES[0]).map((n) => (
-                <option key={n} value={n}>
-                  first {formatCount(n)} rows
+              {dryChoices.map((c) => (
+                <option key={c.rows} value={c.rows}>
+                  {c.label}
                 </option>
               ))}
             </NativeSelect>
@@ -295,7 +347,7 @@ export function GeneratorWorkspace({
       mode={mode}
       initialRequest={request}
       onRequestChange={setRequest}
-      disabledReason={disabledReason}
+      disabledReason={tableBlock ?? disabledReason}
       onStarted={startedRun}
     />
   );
@@ -305,6 +357,7 @@ export function GeneratorWorkspace({
       <h3 className="flex items-center gap-2 font-medium">
         <Sparkles aria-hidden className="size-4" /> Generate rules from the data{model.configured ? ' and your request' : ''}
       </h3>
+      {availability && <TablePreparing table={table} availability={availability} what="Generate is available as soon as it is ready; this page updates by itself." />}
       {generateForm(runActive ? 'A generation is running (see above); wait for it or cancel it.' : null)}
     </div>
   );
@@ -383,7 +436,9 @@ export function GeneratorWorkspace({
                       <X />
                     </Button>
                   </div>
-                  <p className="text-muted-foreground text-sm">The result replaces the rules in the editor below.</p>
+                  <p className="text-muted-foreground text-sm">
+                    When the result arrives, you choose whether to merge it with the rules you wrote or edited, or to replace them; either can be undone.
+                  </p>
                   {generateForm()}
                 </div>
               ) : (
@@ -408,6 +463,8 @@ export function GeneratorWorkspace({
         externalIssues={externalIssues}
         actions={actions}
         startOptions={generateCard}
+        draftScope={`generator:${table}`}
+        saved={save.status === 'saved' ? { marker: save.saved.id, version: save.saved.version } : null}
       />
 
       {!runId && rules?.started && !showForm && (
@@ -420,7 +477,9 @@ export function GeneratorWorkspace({
       {!runId && rules?.started && showForm && (
         <div className="bg-card grid gap-3 rounded-lg border p-4">
           <h3 className="font-medium">Generate rules</h3>
-          <p className="text-muted-foreground text-sm">The result replaces the rules in the editor.</p>
+          <p className="text-muted-foreground text-sm">
+            When the result arrives, you choose whether to merge it with your rules or to replace them; either can be undone.
+          </p>
           {generateForm()}
         </div>
       )}
@@ -455,7 +514,7 @@ export function GeneratorWorkspace({
                   The rules changed since this dry run; run it again to see their effect.
                 </p>
               )}
-              <ValidationResults run={dryRun.run} selection={drySelection} onSelect={setDrySelection} showReport={false} />
+              <ValidationResults run={dryRun.run} selection={drySelection} onSelect={setDrySelection} showReport={false} tableRows={rowCount} />
             </>
           )}
         </section>
@@ -530,8 +589,8 @@ export function GeneratorWorkspace({
       )}
       {dryRunSummary && save.status !== 'saved' && (
         <p className="text-muted-foreground text-xs">
-          The dry run’s pass rate ({formatRate(dryRunSummary.pass_rate)} on the first {formatCount(Number(dryRun.run?.parameters.sample_rows ?? 0))} rows) is noted with the version when you
-          save.
+          The dry run’s pass rate ({formatRate(dryRunSummary.pass_rate)} on{' '}
+          {dryRunScope(dryRunSummary.total_rows, Number(dryRun.run?.parameters.sample_rows ?? 0) || null, rowCount)}) is noted with the version when you save.
         </p>
       )}
     </div>

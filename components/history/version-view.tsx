@@ -32,7 +32,8 @@ function facts(table: string, metadata: Record<string, unknown> | null): { label
     });
   }
   if (isRecord(metadata.dry_run) && typeof metadata.dry_run.pass_rate === 'number') {
-    out.push({ label: 'Dry run before saving', value: `${formatRate(metadata.dry_run.pass_rate)} on ${formatCount(Number(metadata.dry_run.sample_rows ?? 0))} rows` });
+    const scope = typeof metadata.dry_run.scope === 'string' ? metadata.dry_run.scope : `${formatCount(Number(metadata.dry_run.sample_rows ?? 0))} rows`;
+    out.push({ label: 'Dry run before saving', value: `${formatRate(metadata.dry_run.pass_rate)} on ${scope}` });
   }
   if (typeof metadata.based_on_version === 'number') out.push({ label: 'Based on', value: `version ${metadata.based_on_version}` });
   return out;
@@ -75,7 +76,7 @@ export function VersionView({ version, yaml }: { version: RuleSetVersion; yaml: 
 
       <section aria-label="Rules of this version" className="grid gap-2">
         <h4 className="font-medium">Rules ({version.rule_count ?? '?'})</h4>
-        <RulesPreview rules={version.rules} caption={`Rules of version ${version.version}`} />
+        <RulesPreview rules={version.rules} provenance={version.rule_provenance} caption={`Rules of version ${version.version}`} />
         {yaml !== null && (
           <details className="text-sm">
             <summary className="cursor-pointer">Rules as DQX YAML</summary>

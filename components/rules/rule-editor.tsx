@@ -11,6 +11,7 @@ import {
   Upload,
   X,
 } from 'lucide-react';
+import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
@@ -33,8 +34,17 @@ import {
   type TableColumn,
 } from './rule-model';
 import { readRulesFile, RULES_FILE_ACCEPT } from './rules-file';
-import { RulesCodeView } from './rules-code-view';
+// The code editor (CodeMirror) loads when a YAML or JSON tab is first opened, not with the page.
+const RulesCodeView = dynamic(() => import('./rules-code-view').then((m) => m.RulesCodeView), {
+  ssr: false,
+  loading: () => (
+    <p role="status" className="text-muted-foreground flex items-center gap-2 text-sm">
+      <Loader2 aria-hidden className="size-4 animate-spin" /> Loading the code editor…
+    </p>
+  ),
+});
 import {
+  annotationAfterChange,
   downloadName,
   formatRulesText,
   parseRulesText,
@@ -84,6 +94,8 @@ export interface RuleEditorProps {
   initialDraft?: { format: ChecksFormat; text: string };
   /** Extra buttons in the editor's toolbar. */
   toolbar?: React.ReactNode;
+  /** YAML or JSON text typed that does not read (and so is not in the rules yet), or null. */
+  onTextDraftChange?: (draft: { format: ChecksFormat; text: string } | null) => void;
   /**
    * Problems found elsewhere (the server refused a save or a run), shown as errors at their rule and
    * field like the engine's own. The owner clears them when the rules change.
@@ -133,6 +145,7 @@ export function RuleEditor({
   initialDraft,
   toolbar,
   externalIssues = NO_EXTERNAL_ISSUES,
+  onTextDraftChange,
 }: RuleEditorProps) {
   const idPrefix = `re${useId().replace(/[^A-Za-z0-9]/g, '')}`;
   const [tab, setTab] = useState<Tab>(initialDraft?.format ?? 'form');
@@ -169,6 +182,7 @@ export function RuleEditor({
     [columns, tableName],
   );
   const validation = useRuleValidation(value, table, dialect);
+  const columnNames = useMemo(() => columns.map((c) => c.name), [columns]);
   const index = useMemo(
     () => withExternalIssues(validation.index, value, externalIssues),
     [validation.index, value, externalIssues],
@@ -270,9 +284,7 @@ export function RuleEditor({
           ? {
               ...item,
               rule,
-              ...(item.annotation && item.annotation.origin !== 'manual'
-                ? { annotation: { ...item.annotation, edited: true } }
-                : {}),
+              ...(item.annotation ? { annotation: annotationAfterChange(item.annotation, rule) } : {}),
             }
           : item,
       ),
@@ -351,6 +363,12 @@ export function RuleEditor({
   };
 
   const brokenDraft = (['yaml', 'json'] as const).find((f) => drafts[f]?.problem);
+  const brokenText = brokenDraft ? (drafts[brokenDraft]?.text ?? null) : null;
+  useEffect(() => {
+    onTextDraftChange?.(
+      brokenDraft && brokenText !== null ? { format: brokenDraft, text: brokenText } : null,
+    );
+  }, [onTextDraftChange, brokenDraft, brokenText]);
 
   // ------------------------------------------------------------------ files
   const importFile = async (file: File) => {
@@ -666,6 +684,8 @@ export function RuleEditor({
                 onDiscardText={() => discardDraft(format)}
                 pending={state.pending}
                 issues={index.all}
+                items={value}
+                columns={columnNames}
                 ruleLabel={ruleLabel}
                 onOpenIssue={(issue) => issue.ruleKey && focusField(issue.ruleKey, issue.field)}
                 ignored={state.ignored}

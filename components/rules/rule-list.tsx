@@ -51,6 +51,8 @@ export function RuleList({
     buttons?.[Math.max(0, Math.min(index, buttons.length - 1))]?.focus();
   };
 
+  const positions = new Map(items.map((item, i) => [item.key, i + 1]));
+
   return (
     <ol ref={listRef} aria-label="Rules" className="grid gap-2">
       {items.map((item, index) => {
@@ -59,6 +61,8 @@ export function RuleList({
         const selected = item.key === selectedKey;
         const n = index + 1;
         const label = `Rule ${n}: ${s.displayName}`;
+        // A merge added this rule although one of the user's rules checks the same (while both are here).
+        const rival = item.annotation?.conflictWith ? positions.get(item.annotation.conflictWith) : undefined;
         return (
           <li
             key={item.key}
@@ -73,7 +77,7 @@ export function RuleList({
               data-rule-entry
               id={`${idPrefix}-entry-${item.key}`}
               aria-current={selected ? 'true' : undefined}
-              aria-label={`${label}${issues.errors.length ? `, ${plural(issues.errors.length, 'error')}` : ''}${issues.warnings.length ? `, ${plural(issues.warnings.length, 'warning')}` : ''}`}
+              aria-label={`${label}${issues.errors.length ? `, ${plural(issues.errors.length, 'error')}` : ''}${issues.warnings.length ? `, ${plural(issues.warnings.length, 'warning')}` : ''}${rival ? `, conflicts with rule ${rival}` : ''}`}
               className="focus-visible:ring-ring/50 w-full rounded-lg px-3 py-2 pr-3 text-left outline-none focus-visible:ring-[3px] sm:pr-36"
               onClick={() => onSelect(item.key)}
               onKeyDown={(e) => {
@@ -132,6 +136,15 @@ export function RuleList({
                   <Badge variant="outline" className="text-muted-foreground">
                     {ORIGIN_BADGE[item.annotation.origin]}
                     {item.annotation.edited ? ', edited' : ''}
+                  </Badge>
+                )}
+                {rival && (
+                  <Badge
+                    variant="warning"
+                    data-testid="rule-conflict"
+                    title={`A merge added this rule; rule ${rival} (yours) checks the same. Keep one of them.`}
+                  >
+                    <TriangleAlert aria-hidden /> conflict with rule {rival}
                   </Badge>
                 )}
                 {item.annotation?.flag && !item.annotation.edited && (

@@ -19,8 +19,22 @@ export interface RuleAnnotation {
   origin: RuleOrigin;
   /** Why the rule was proposed (profile statistics, the model's reasoning), shown as text. */
   evidence?: string | null;
+  /** The evidence as the generation recorded it (kept with the version when it is saved). */
+  detail?: unknown;
   /** Changed in the editor after it was generated or imported. */
   edited?: boolean;
+  /**
+   * The rule as it arrived (generated, imported, or as a saved version had it): a rule is edited
+   * when it differs from this, so changing a value and changing it back leaves it unmarked.
+   */
+  original?: RawRule;
+  /** Already edited when it arrived (a saved version's rule edited before it was saved). */
+  editedBefore?: boolean;
+  /**
+   * Added by a merge although it checks what one of the user's rules checks (the key of that
+   * rule): shown as a conflict while both are there, for the user to keep one.
+   */
+  conflictWith?: string;
   /** A warning about the rule as generated, e.g. "Likely too strict: fails 12% of the rows". */
   flag?: string | null;
 }
@@ -54,7 +68,11 @@ export function toRuleItems(
   annotations?: readonly (RuleAnnotation | undefined)[],
 ): RuleItem[] {
   return rules.map((rule, i) => {
-    const annotation = annotations?.[i];
+    const given = annotations?.[i];
+    const annotation: RuleAnnotation | undefined =
+      given && given.origin !== 'manual' && !given.original
+        ? { ...given, original: rule, editedBefore: Boolean(given.edited) }
+        : given;
     return { key: newRuleKey(), rule, ...(annotation ? { annotation } : {}) };
   });
 }

@@ -125,21 +125,76 @@ describe('matching re-read rules to the editor items', () => {
   it('keeps identity and evidence of unchanged rules, also when reordered', () => {
     const next = reconcileItems(items, [b, a], 'manual');
     expect(next.map((i) => i.key)).toEqual([items[1]!.key, items[0]!.key]);
-    expect(next[1]!.annotation).toEqual({ origin: 'profile', evidence: 'no nulls in 1000 rows' });
+    expect(next[1]!.annotation).toMatchObject({ origin: 'profile', evidence: 'no nulls in 1000 rows' });
+    expect(next[1]!.annotation?.edited).toBeFalsy();
   });
 
   it('marks a rule changed in place as edited and gives new rules the origin asked for', () => {
     const changed = { check: { function: 'is_not_null', arguments: { column: 'a2' } } };
     const next = reconcileItems(items, [changed, b, c], 'imported');
     expect(next[0]!.key).toBe(items[0]!.key);
-    expect(next[0]!.annotation).toEqual({
+    expect(next[0]!.annotation).toMatchObject({
       origin: 'profile',
       evidence: 'no nulls in 1000 rows',
       edited: true,
     });
+    // Changed back: no longer edited.
+    expect(reconcileItems(next, [a, b, c], 'imported')[0]!.annotation?.edited).toBe(false);
     expect(next[1]!.key).toBe(items[1]!.key);
     expect(next[2]!.annotation).toEqual({ origin: 'imported' });
   });
+});
+
+describe('one keystroke in the text views', () => {
+  // Rules as the generator makes them: `check` first, then name and criticality (the text views
+  // write DQX's key order), a float limit, a user_metadata mapping.
+  const generated = [
+    {
+      check: { function: 'is_not_null', arguments: { column: 'id' } },
+      name: 'id_is_null',
+      criticality: 'error',
+    },
+    {
+      check: {
+        function: 'is_in_range',
+        arguments: { column: 'price', min_limit: { __float__: '0.5' }, max_limit: 100 },
+      },
+      name: 'price_isnt_in_range',
+      criticality: 'error',
+    },
+    {
+      check: { function: 'is_unique', arguments: { columns: ['id'], nulls_distinct: false } },
+      name: 'primary_key_id_validation',
+      criticality: 'warn',
+      user_metadata: { pk_detection_confidence: 'high' },
+    },
+  ];
+  const items = toRuleItems(
+    generated,
+    generated.map(() => ({ origin: 'profile' as const, evidence: 'from the profile' })),
+  );
+
+  for (const format of ['yaml', 'json'] as const) {
+    it(`marks only the rule that changed as edited (${format})`, () => {
+      const text = formatRulesText(generated, format);
+      const typed = text.replace('100', '1000');
+      expect(typed).not.toBe(text);
+      const parsed = parseRulesText(typed, format);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      const next = reconcileItems(items, parsed.rules, 'manual');
+      expect(next.map((i) => i.key)).toEqual(items.map((i) => i.key));
+      expect(next.map((i) => i.annotation?.edited ?? false)).toEqual([false, true, false]);
+      // The untouched rules are the very same items (nothing to re-render or re-validate).
+      expect(next[0]).toBe(items[0]);
+      expect(next[2]).toBe(items[2]);
+    });
+
+    it(`marks nothing when the text is read back unchanged (${format})`, () => {
+      const parsed = parseRulesText(formatRulesText(generated, format) + '\n', format);
+      expect(parsed.ok && reconcileItems(items, parsed.rules, 'manual')).toEqual(items);
+    });
+  }
 });
 
 describe('rule summaries for the list', () => {

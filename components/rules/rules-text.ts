@@ -18,6 +18,7 @@ import {
   newRuleKey,
   TOP_LEVEL_KEYS,
   type RawRule,
+  type RuleAnnotation,
   type RuleItem,
   type RuleOrigin,
 } from './rule-model';
@@ -143,12 +144,40 @@ export function formatOfFile(fileName: string, text: string): ChecksFormat {
   return first === '[' || first === '{' ? 'json' : 'yaml';
 }
 
-const stable = (v: unknown): string => JSON.stringify(v);
+/** JSON with the keys of every mapping sorted, so key order does not make two values differ. */
+function sortedJson(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : isRecord(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort(v[k])]),
+          )
+        : v;
+  return JSON.stringify(sort(value));
+}
 
 /**
- * Items for re-read rules: a rule identical to an existing one keeps that item (key, origin,
- * evidence); a changed rule at the same position keeps the item's key and origin and is marked
- * edited; anything else is new with `origin`.
+ * A rule as the text views see it: written and read back once (which is how every rule in the
+ * YAML and JSON views got there), then as JSON with sorted keys. Rules that differ only in what
+ * the text cannot show (key order, a default criticality written out, 2 vs 2.0 markers) compare equal.
+ */
+export function ruleIdentity(rule: RawRule): string {
+  try {
+    const back = parseRulesText(formatRulesText([rule], 'json'), 'json');
+    if (back.ok && back.rules.length === 1) return sortedJson(back.rules[0]);
+  } catch {
+    // a rule the text cannot hold: compare it as it is
+  }
+  return sortedJson(rule);
+}
+
+/**
+ * Items for re-read rules: a rule identical to an existing one (as the text shows it, see
+ * ruleIdentity) keeps that item (key, origin, evidence, edited or not); a changed rule at the same
+ * position keeps the item's key and origin and is marked edited; anything else is new with `origin`.
  */
 export function reconcileItems(
   previous: readonly RuleItem[],
@@ -157,9 +186,9 @@ export function reconcileItems(
 ): RuleItem[] {
   const used = new Set<number>();
   const result: (RuleItem | null)[] = rules.map(() => null);
-  const prevText = previous.map((item) => stable(item.rule));
+  const prevText = previous.map((item) => ruleIdentity(item.rule));
   rules.forEach((rule, i) => {
-    const text = stable(rule);
+    const text = ruleIdentity(rule);
     const j = prevText.findIndex((t, k) => !used.has(k) && t === text);
     if (j >= 0) {
       used.add(j);
@@ -175,14 +204,25 @@ export function reconcileItems(
       return {
         key: same.key,
         rule,
-        annotation:
-          same.annotation && same.annotation.origin !== 'manual'
-            ? { ...same.annotation, edited: true }
-            : (same.annotation ?? { origin: 'manual' }),
+        annotation: annotationAfterChange(same.annotation, rule) ?? { origin: 'manual' },
       };
     }
     return { key: newRuleKey(), rule, annotation: { origin } };
   });
+}
+
+/**
+ * The annotation of a rule after it changed to `rule`: a generated or imported rule is edited when
+ * it differs from the rule as it arrived (or was edited before it arrived); hand-written rules are
+ * never "edited".
+ */
+export function annotationAfterChange(
+  annotation: RuleAnnotation | undefined,
+  rule: RawRule,
+): RuleAnnotation | undefined {
+  if (!annotation || annotation.origin === 'manual') return annotation;
+  const changed = annotation.original ? ruleIdentity(rule) !== ruleIdentity(annotation.original) : true;
+  return { ...annotation, edited: changed || Boolean(annotation.editedBefore) };
 }
 
 /** A file name for a download: `<table>.checks.yaml`. */

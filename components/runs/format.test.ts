@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { elapsedMs, formatDuration, formatRate, isTerminal, plural, pollDelay } from './format';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRate, isTerminal, plural, pollDelay } from './format';
 
 describe('run formatting', () => {
   it('shows rates as percentages without rounding a failing run up to 100%', () => {
@@ -45,5 +45,36 @@ describe('run formatting', () => {
   it('pluralises counts', () => {
     expect(plural(1, 'rule')).toBe('1 rule');
     expect(plural(12000, 'row')).toBe('12,000 rows');
+  });
+});
+
+describe('dry-run sizes', () => {
+  it('offers only sizes smaller than the table, then the whole table, each asking for what it says', () => {
+    expect(dryRunChoices(5_012)).toEqual([
+      { rows: 1_000, label: 'first 1,000 rows' },
+      { rows: 5_012, label: 'all 5,012 rows' },
+    ]);
+    expect(dryRunChoices(800)).toEqual([{ rows: 800, label: 'all 800 rows' }]);
+    expect(dryRunChoices(1_000_000).map((c) => c.label)).toEqual([
+      'first 1,000 rows',
+      'first 10,000 rows',
+      'first 100,000 rows',
+    ]);
+    expect(dryRunChoices(null).map((c) => c.rows)).toEqual([1_000, 10_000, 100_000]);
+    expect(dryRunChoices(0)).toEqual([{ rows: 1, label: 'the whole table (it is empty)' }]);
+  });
+
+  it('preselects the largest choice up to 10,000 rows, which is always one of the choices', () => {
+    expect(defaultDryRunRows(dryRunChoices(5_012))).toBe(5_012);
+    expect(defaultDryRunRows(dryRunChoices(1_000_000))).toBe(10_000);
+    expect(defaultDryRunRows(dryRunChoices(800))).toBe(800);
+    expect(defaultDryRunRows(dryRunChoices(50_000))).toBe(10_000);
+  });
+
+  it('names what a finished dry run covered from its own figures', () => {
+    expect(dryRunScope(1_000, 1_000, 5_012)).toBe('the first 1,000 rows');
+    expect(dryRunScope(5_012, 5_012, 5_012)).toBe('all 5,012 rows');
+    expect(dryRunScope(5_012, 10_000, null)).toBe('all 5,012 rows');
+    expect(dryRunScope(10_000, 10_000, null)).toBe('the first 10,000 rows');
   });
 });

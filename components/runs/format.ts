@@ -63,3 +63,53 @@ export function pollDelay(attempt: number): number {
 
 /** `1 rule`, `2 rules` */
 export const plural = (n: number, word: string, many = `${word}s`) => `${formatCount(n)} ${n === 1 ? word : many}`;
+
+/** The dry-run sizes offered (the first N rows of the table in key order). */
+export const DRY_RUN_SIZES = [1_000, 10_000, 100_000] as const;
+
+export interface DryRunChoice {
+  /** Rows the dry run is asked to validate. */
+  rows: number;
+  /** What the choice says, and what the run then validates: "first 1,000 rows" or "all 5,012 rows". */
+  label: string;
+}
+
+/**
+ * The dry-run choices for a table of `tableRows` rows (null: unknown): each offered size smaller
+ * than the table, then the whole table when it is not larger than the largest size. Each choice
+ * asks for exactly the rows its label names, so the label, the run and what is recorded agree.
+ */
+export function dryRunChoices(tableRows: number | null): DryRunChoice[] {
+  const first = (n: number) => ({ rows: n, label: `first ${formatCount(n)} rows` });
+  if (tableRows === null) return DRY_RUN_SIZES.map(first);
+  const choices = DRY_RUN_SIZES.filter((n) => n < tableRows).map(first);
+  const largest = DRY_RUN_SIZES[DRY_RUN_SIZES.length - 1]!;
+  if (tableRows <= largest) {
+    choices.push(
+      tableRows === 0
+        ? { rows: 1, label: 'the whole table (it is empty)' }
+        : { rows: tableRows, label: `all ${plural(tableRows, 'row')}` },
+    );
+  }
+  return choices;
+}
+
+/** The choice preselected: the largest that is at most 10,000 rows. */
+export function defaultDryRunRows(choices: readonly DryRunChoice[]): number {
+  const fitting = choices.filter((c) => c.rows <= 10_000);
+  return (fitting[fitting.length - 1] ?? choices[0])?.rows ?? DRY_RUN_SIZES[0];
+}
+
+/**
+ * What a finished dry run validated, from its own figures: "all 5,012 rows" when it covered the
+ * whole table (it read fewer rows than asked, or as many as the table has), else "the first 1,000 rows".
+ */
+export function dryRunScope(
+  validatedRows: number,
+  askedRows: number | null,
+  tableRows: number | null,
+): string {
+  const whole =
+    (askedRows !== null && validatedRows < askedRows) || (tableRows !== null && validatedRows >= tableRows);
+  return whole ? `all ${plural(validatedRows, 'row')}` : `the first ${plural(validatedRows, 'row')}`;
+}

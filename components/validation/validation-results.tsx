@@ -3,7 +3,7 @@
 import { ChevronDown, ChevronRight, ListTree } from 'lucide-react';
 import { Fragment } from 'react';
 
-import { formatCount, formatRate, plural } from '@/components/runs/format';
+import { dryRunScope, formatCount, formatRate, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -49,11 +49,14 @@ export function ValidationResults({
   selection,
   onSelect,
   showReport = true,
+  tableRows = null,
 }: {
   run: RunDetail;
   selection: FailingRowsSelection | null;
   onSelect: (selection: FailingRowsSelection | null) => void;
   showReport?: boolean;
+  /** The table's row count when known: a dry run that read all of them says so. */
+  tableRows?: number | null;
 }) {
   const output = run.output as ValidationOutput | null;
   const summary = run.summary as (ValidationRunSummary & Record<string, unknown>) | null;
@@ -71,7 +74,7 @@ export function ValidationResults({
     <div className="grid gap-4" data-testid="validation-results">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-muted-foreground text-sm">
-          {dry ? `Dry run on the first ${formatCount(output.sample_rows)} rows` : 'Whole table'} of{' '}
+          {dry ? `Dry run on ${dryRunScope(summary.total_rows, output.sample_rows, tableRows)}` : 'Whole table'} of{' '}
           <span className="font-mono">{output.table_name}</span>
           {output.rule_set_version !== null ? `, rule set version ${output.rule_set_version}` : ', draft rules'} · validated{' '}
           <LocalTime iso={output.validated_at} /> by {run.started_by}

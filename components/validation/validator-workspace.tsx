@@ -6,9 +6,11 @@ import { useRouter } from 'next/navigation';
 import { useId, useMemo, useState } from 'react';
 
 import { externalIssuesFromFieldErrors } from '@/components/rules/rule-issues';
+import { annotationsFromProvenance, provenanceOf } from '@/components/rules/rule-provenance';
 import type { RawRule, TableColumn } from '@/components/rules/rule-model';
 import { RuleSetWorkspace, type RuleSetState } from '@/components/rules/rule-set-workspace';
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
+import { useUnsavedDraft } from '@/components/rules/use-stored-draft';
 import { formatCount, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
@@ -19,7 +21,7 @@ import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { saveRuleSetAction } from '@/lib/actions/rule-sets';
 import { startValidationAction } from '@/lib/actions/validation';
-import type { RuleSetVersionSummary } from '@/lib/services/rule-sets';
+import type { RuleProvenance, RuleSetVersionSummary } from '@/lib/services/rule-sets';
 import type { RunDetail, RunPage } from '@/lib/services/runs';
 import type { Dialect } from '@/lib/sql/quote';
 
@@ -34,6 +36,8 @@ export interface SelectedVersion {
   created_by: string;
   is_active: boolean;
   user_prompt: string | null;
+  /** Where each rule came from (origin, edited, evidence), when it was recorded. */
+  rule_provenance: RuleProvenance[] | null;
 }
 
 function versionLabel(v: RuleSetVersionSummary): string {
@@ -88,14 +92,21 @@ export function ValidatorWorkspace({
 
 
   const { rules, onRulesChange, externalIssues, reportIssues } = useRuleSetState();
+  // A draft left unsaved here before (kept in this browser): say so while the editor is closed.
+  const unsavedDraft = useUnsavedDraft(`validator:${table}`);
 
   const [start, setStart] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
-  const [saved, setSaved] = useState<{ version: number; message: string } | { error: string } | null>(null);
+  const [saved, setSaved] = useState<{ id: string; version: number; message: string } | { error: string } | null>(null);
 
   const seed = useMemo(
     () =>
       selected && Array.isArray(selected.rules)
-        ? { id: `v${selected.version}`, rules: selected.rules as RawRule[], annotations: undefined }
+        ? {
+            id: `v${selected.version}`,
+            rules: selected.rules as RawRule[],
+            annotations: annotationsFromProvenance(selected.rule_provenance, selected.rules.length),
+            label: `Version ${selected.version}`,
+          }
         : { id: 'empty', rules: [] as RawRule[] },
     [selected],
   );
@@ -127,13 +138,14 @@ export function ValidatorWorkspace({
       rules: rules.rules,
       user_prompt: selected?.user_prompt ?? null,
       metadata: { source: 'validator draft', based_on_version: selected?.version ?? null },
+      rule_provenance: rules.items.map(provenanceOf),
     }).catch(() => ({ ok: false as const, message: 'The server could not be reached. Try again.', fieldErrors: undefined }));
     if (!result.ok) {
       reportIssues(result.fieldErrors);
       setSaved({ error: result.message });
       return;
     }
-    setSaved({ version: result.data.version, message: result.message ?? `Saved as version ${result.data.version}.` });
+    setSaved({ id: result.data.id, version: result.data.version, message: result.message ?? `Saved as version ${result.data.version}.` });
     router.refresh();
   };
 
@@ -165,6 +177,21 @@ export function ValidatorWorkspace({
         <h2 id={`${id}-rules`} className="text-lg font-medium">
           2. Choose the rules
         </h2>
+        {unsavedDraft && !draftOpen && (
+          <Alert role="status">
+            <FilePenLine aria-hidden />
+            <AlertTitle>You have an unsaved draft for {table}</AlertTitle>
+            <AlertDescription>
+              <p>
+                {plural(unsavedDraft.rules, 'rule')}, kept in this browser since <LocalTime iso={unsavedDraft.savedAt} />.
+              </p>
+              <Button type="button" size="sm" variant="outline" onClick={() => url.set({ draft: '1' }, { push: true })}>
+                <FilePenLine /> Open the draft
+              </Button>
+            </AlertDescription>
+          </Alert>
+        )}
+
         {versions.length === 0 && !draftOpen && (
           <div className="grid justify-items-start gap-3 rounded-lg border border-dashed p-4">
             <p>
@@ -218,7 +245,7 @@ export function ValidatorWorkspace({
                   {selected.is_active ? ' (active)' : ''}, saved <LocalTime iso={selected.created_at} /> by {selected.created_by}
                   {selected.user_prompt ? ` for “${selected.user_prompt}”` : ''}.
                 </p>
-                <RulesPreview rules={selected.rules} caption={`Rules of version ${selected.version}`} />
+                <RulesPreview rules={selected.rules} provenance={selected.rule_provenance} caption={`Rules of version ${selected.version}`} />
                 <div className="flex flex-wrap items-center gap-2">
                   <Button
                     type="button"
@@ -256,6 +283,8 @@ export function ValidatorWorkspace({
               onRulesChange={onRulesChange}
               externalIssues={externalIssues}
               actions={draftActions}
+              draftScope={`validator:${table}`}
+              saved={saved && 'id' in saved ? { marker: saved.id, version: saved.version } : null}
             />
             {saved && 'version' in saved && (
               <Alert role="status">

@@ -8,9 +8,11 @@ import type { Migration } from 'kysely';
 import * as upgradeRulesEvents from './20261127000100_upgrade_rules_events';
 import * as createRuns from './20261127000200_create_runs';
 import * as recordRunOwners from './20261207000200_record_run_owners';
+import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
   '20261127000200_create_runs': createRuns,
   '20261207000200_record_run_owners': recordRunOwners,
+  '20261207000400_add_rule_provenance': addRuleProvenance,
 };

@@ -39,6 +39,16 @@ const TableInfo = z.object({
   fullName: z.string(),
   kind: z.enum(['table', 'view', 'file']),
   comment: nullableString,
+  availability: z
+    .object({
+      state: z.enum(['preparing', 'failed']),
+      progress: z.number().min(0).max(1).nullable().describe('Share done while preparing, 0 to 1.'),
+      message: z.string(),
+    })
+    .optional()
+    .describe(
+      'Only while the table is listed but cannot be read yet (local mode: the big sample table while it is built in the background). Reading it meanwhile answers 503 with the same object in `error.details.availability`.',
+    ),
 });
 const ColumnInfo = z.object({
   name: z.string(),
@@ -118,6 +128,17 @@ export const RuleSetVersion = z.object({
     ),
   ai_summary: z.unknown().describe('The AI analysis saved with the version, or null.'),
   metadata: z.record(z.string(), z.unknown()).nullable(),
+  rule_provenance: z
+    .array(
+      z.object({
+        origin: z.enum(['profile', 'model', 'manual', 'imported']),
+        edited: z.boolean(),
+        evidence: nullableString,
+        detail: z.unknown().describe('The evidence as the generation recorded it (profile statistics, or the model), or null.'),
+      }),
+    )
+    .nullable()
+    .describe('Where each rule came from, one entry per rule in the same order; null for versions saved without it.'),
 });
 
 export const SavedRuleSetVersion = RuleSetVersion.extend({

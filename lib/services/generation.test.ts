@@ -317,4 +317,65 @@ describe('generation with a language model', () => {
     );
     expect(wrong.code).toBe('bad_request');
   });
+
+  it('keeps each rule’s origin and evidence beside the rules, checked against the run, the rules exactly as DQX reads them', async () => {
+    const { run, out } = await generate({ table: PRODUCTS, sampleRows: 'all' });
+    const first = out.rules[0]!;
+    const edited = {
+      ...first.check,
+      criticality: first.check.criticality === 'warn' ? 'error' : 'warn',
+    } as DqxCheck;
+    const manual = {
+      criticality: 'warn',
+      check: { function: 'is_not_null', arguments: { column: 'sku' } },
+    } as DqxCheck;
+    const second = out.rules[1]!;
+    const rules = [edited, second.check, manual];
+    const saved = await saveGeneratedRuleSet(
+      alice,
+      {
+        table: PRODUCTS,
+        rules,
+        generation_run_id: run.id,
+        rule_provenance: [
+          // What the browser says: the first rule was generated (and it was changed since, so the
+          // server marks it edited); the second claims to be a model rule (the run says profile);
+          // the third was written by hand.
+          {
+            origin: 'profile',
+            edited: false,
+            evidence: 'from the profile, then edited',
+            detail: first.evidence,
+          },
+          { origin: 'model', edited: false, evidence: 'claimed' },
+          { origin: 'manual', edited: false },
+        ],
+      },
+      fx.deps,
+    );
+    const version = await getRuleSetVersion(alice, PRODUCTS, saved.version, fx.deps);
+    expect(version.rules).toEqual(rules);
+    expect(JSON.stringify(version.rules)).not.toContain('provenance');
+    expect(version.rule_provenance).toEqual([
+      { origin: 'profile', edited: true, evidence: 'from the profile, then edited', detail: first.evidence },
+      { origin: 'profile', edited: false, evidence: 'claimed', detail: second.evidence },
+      { origin: 'manual', edited: false, evidence: null, detail: null },
+    ]);
+    expect(version.rule_provenance?.[1]?.detail).toMatchObject({
+      rowsProfiled: 400,
+      profile: expect.any(String),
+    });
+
+    // One entry per rule, or the save is refused and nothing is written.
+    const mismatch = await appError(
+      saveGeneratedRuleSet(
+        alice,
+        { table: PRODUCTS, rules, rule_provenance: [{ origin: 'manual', edited: false }] },
+        fx.deps,
+      ),
+    );
+    expect(mismatch.code).toBe('bad_request');
+    expect(mismatch.message).toMatch(/one entry per rule: 3 rules, 1 entries/);
+    expect((await getRuleSetVersion(alice, PRODUCTS, saved.version, fx.deps)).is_active).toBe(true);
+  });
 });

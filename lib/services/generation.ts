@@ -48,6 +48,7 @@ import {
 import { adoptedJob, jobRunTask } from './job-run-task';
 import { consumeModelCall } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
+import { normaliseProvenance, provenanceFromRun } from './rule-provenance';
 import { saveRuleSet, type SavedRuleSetVersion } from './rule-sets';
 import { assertRunCapacity, createRun, getRun, type RunDto } from './runs';
 import { parseTableName } from './table-name';
@@ -390,6 +391,7 @@ export async function saveGeneratedRuleSet(
   const d = await resolveRunDeps(deps);
   const table = parseTableName(input.table).name;
   let metadata: Record<string, unknown> = { ...(input.metadata ?? {}), source: 'generator' };
+  let provenance = normaliseProvenance(input.rule_provenance, input.rules);
   if (input.generation_run_id) {
     const run = await getRun(caller, input.generation_run_id, d);
     if (run.kind !== 'generation') throw badRequest(`Run ${run.id} is not a generation run.`);
@@ -428,6 +430,7 @@ export async function saveGeneratedRuleSet(
         edited: saved.filter((o) => o === 'edited').length,
       },
     };
+    provenance = provenanceFromRun(input.rules, provenance, out.rules);
   }
   return saveRuleSet(
     caller,
@@ -437,6 +440,7 @@ export async function saveGeneratedRuleSet(
       user_prompt: input.user_prompt ?? null,
       ...(input.ai_summary === undefined ? {} : { ai_summary: input.ai_summary }),
       metadata,
+      ...(provenance ? { rule_provenance: provenance } : {}),
     },
     d,
   );

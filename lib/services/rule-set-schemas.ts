@@ -24,6 +24,26 @@ const boundedJsonCheck = (what: string) => (value: unknown, ctx: z.RefinementCtx
 };
 const boundedJson = (what: string) => z.unknown().superRefine(boundedJsonCheck(what));
 
+/** Where a rule came from (see RuleProvenance in ./rule-provenance.ts). */
+export const RULE_ORIGINS = ['profile', 'model', 'manual', 'imported'] as const;
+
+const PROVENANCE_DETAIL_LIMIT = 20_000;
+const PROVENANCE_LIMIT = 2_000_000;
+
+/** One entry of `rule_provenance`: where rule i came from and the evidence behind it. */
+export const RuleProvenanceEntry = z.strictObject({
+  origin: z.enum(RULE_ORIGINS, { error: `origin must be one of ${RULE_ORIGINS.join(', ')}` }),
+  edited: z.boolean({ error: 'edited must be true or false' }).default(false),
+  evidence: z.string({ error: 'evidence must be text' }).max(4000, { error: 'evidence must be at most 4000 characters' }).nullish(),
+  detail: z
+    .unknown()
+    .refine((v) => v === undefined || JSON.stringify(v).length <= PROVENANCE_DETAIL_LIMIT, {
+      error: `detail must be at most ${PROVENANCE_DETAIL_LIMIT} characters of JSON`,
+    })
+    .optional(),
+});
+export type RuleProvenanceInput = z.infer<typeof RuleProvenanceEntry>;
+
 /** Body of "save a rule set as a new version". The rules are validated by the DQX engine afterwards. */
 export const SaveRuleSetBody = z.strictObject({
   rules: z
@@ -41,6 +61,14 @@ export const SaveRuleSetBody = z.strictObject({
       error: 'metadata.legacy is reserved for rows upgraded from the original application',
     })
     .optional(),
+  rule_provenance: z
+    .array(RuleProvenanceEntry, { error: 'rule_provenance must be a list, one entry per rule' })
+    .max(5000, { error: 'at most 5000 entries' })
+    .refine((p) => JSON.stringify(p).length <= PROVENANCE_LIMIT, { error: `rule_provenance must be at most ${PROVENANCE_LIMIT} characters of JSON` })
+    .optional()
+    .describe(
+      'Where each rule came from, one entry per rule in the same order: origin (profile, model, manual, imported), whether it was edited by hand, and the evidence behind it. Kept beside the rules, which stay exactly DQX.',
+    ),
 });
 export type SaveRuleSetInput = z.infer<typeof SaveRuleSetBody>;
 

@@ -24,8 +24,11 @@ import * as repo from '@/db/repositories/rule-sets';
 import { readChecksFile } from './checks-file/reader';
 import { refuseInvalid } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
+import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
+
+export type { RuleProvenance } from './rule-provenance';
 
 export interface RuleSetVersionSummary {
   id: string;
@@ -46,6 +49,8 @@ export interface RuleSetVersion extends RuleSetVersionSummary {
   rules: unknown;
   ai_summary: unknown;
   metadata: Record<string, unknown> | null;
+  /** Where each rule came from, aligned with `rules`; null for versions saved without it. */
+  rule_provenance: RuleProvenance[] | null;
 }
 
 export interface SavedRuleSetVersion extends RuleSetVersion {
@@ -146,6 +151,7 @@ function versionDto(row: RulesEvent): RuleSetVersion {
     rules: row.rules,
     ai_summary: row.ai_summary,
     metadata: row.metadata,
+    rule_provenance: Array.isArray(row.rule_provenance) ? (row.rule_provenance as RuleProvenance[]) : null,
   };
 }
 
@@ -172,6 +178,7 @@ export async function saveRuleSet(
   refuseInvalid(validation.errors, validation.warnings);
   const checks = input.rules as DqxCheck[];
   const fingerprint = ruleSetFingerprint(checks);
+  const provenance = normaliseProvenance(input.rule_provenance, checks);
 
   const { row, previous } = await db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, readable.name);
@@ -188,6 +195,7 @@ export async function saveRuleSet(
       activated_by: caller.id,
       metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
       rule_set_fingerprint: fingerprint,
+      rule_provenance: provenance === null ? null : JSON.stringify(provenance),
     });
     await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
     return { row, previous };
@@ -213,7 +221,8 @@ export async function importRuleSet(
     throw error;
   }
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
-  return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format } }, deps);
+  const rule_provenance = importedProvenance(checks);
+  return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps);
 }
 
 async function loadVersion(db: Parameters<typeof repo.findVersion>[0], tableName: string, version: number): Promise<RulesEvent> {

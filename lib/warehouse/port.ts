@@ -25,10 +25,22 @@ export interface SchemaInfo {
   comment: string | null;
 }
 
+/** Why a listed table cannot be read yet (the local sample catalog's big table while it is built). */
+export interface TableAvailability {
+  /** `preparing`: being built, readable when done; `failed`: it could not be built. */
+  state: 'preparing' | 'failed';
+  /** Share done, 0 to 1, while preparing; null when not known. */
+  progress: number | null;
+  /** For the user: what is happening and what to do. */
+  message: string;
+}
+
 export interface TableInfo extends TableRef {
   fullName: string;
   kind: 'table' | 'view' | 'file';
   comment: string | null;
+  /** Present only while the table is listed but cannot be read yet. */
+  availability?: TableAvailability;
 }
 
 export interface ColumnInfo {

@@ -66,14 +66,16 @@ test.describe('rule editor (generator page, local mode)', () => {
 
     // The same rule in the YAML view.
     await editor.showTab('YAML');
-    const yaml = editor.code('YAML');
-    await expect(yaml).toHaveValue(/function: is_in_list/);
-    await expect(yaml).toHaveValue(/column: status/);
-    await expect(yaml).toHaveValue(/- "'ACTIVE'"\n\s+- "'CLOSED'"/);
+    await editor.expectCode('YAML', /function: is_in_list/);
+    await editor.expectCode('YAML', /column: status/);
+    await editor.expectCode('YAML', /- "'ACTIVE'"\n\s+- "'CLOSED'"/);
 
     // An argument is_in_list does not take: the error names the rule and the field.
-    const text = await yaml.inputValue();
-    await yaml.fill(text.replace('      column: status\n', '      column: status\n      colour: red\n'));
+    const text = await editor.codeText('YAML');
+    await editor.setCode(
+      'YAML',
+      text.replace('      column: status\n', '      column: status\n      colour: red\n'),
+    );
     await expect(editor.codeErrors()).toHaveCount(1);
     await expect(editor.codeErrors().first()).toContainText('Rule 1');
     await expect(editor.codeErrors().first()).toContainText('check.arguments.colour');
@@ -94,7 +96,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
     await expect(editor.entry(1)).not.toContainText(/\d+ errors?/);
     await editor.showTab('YAML');
-    await expect(editor.code('YAML')).not.toHaveValue(/colour/);
+    await editor.expectCode('YAML', /colour/, { not: true });
   });
 
   test('syntax errors keep the typed text, with the line; values of the wrong kind are reported at the field', async ({
@@ -105,21 +107,21 @@ test.describe('rule editor (generator page, local mode)', () => {
     await editor.startEmpty();
     await editor.showTab('YAML');
     const broken = '- check:\n    function: is_not_null\n   arguments: {column: email\n';
-    await editor.code('YAML').fill(broken);
+    await editor.setCode('YAML', broken);
     const alert = editor.editor.getByRole('alert').filter({ hasText: 'not applied' });
     await expect(alert).toContainText('Line 3');
     await editor.showTab('JSON');
     await editor.showTab('Form');
     await expect(editor.editor.getByText('The YAML text has an error and is not applied')).toBeVisible();
     await editor.showTab('YAML');
-    await expect(editor.code('YAML')).toHaveValue(broken);
+    expect((await editor.codeText('YAML')).trimEnd()).toBe(broken.trimEnd());
 
     // Fixed text applies, and a column the table does not have is an error at that field.
-    await editor
-      .code('YAML')
-      .fill(
-        '- criticality: warn\n  check:\n    function: is_in_range\n    arguments:\n      column: balanse\n      min_limit: 0\n      max_limit: 100\n',
-      );
+    await editor.setCode(
+      'YAML',
+
+      '- criticality: warn\n  check:\n    function: is_in_range\n    arguments:\n      column: balanse\n      min_limit: 0\n      max_limit: 100\n',
+    );
     await expect(editor.codeErrors()).toHaveCount(1);
     await expect(editor.codeErrors().first()).toContainText('check.arguments.column');
     await expect(editor.codeErrors().first()).toContainText("Column 'balanse' does not exist");
@@ -221,7 +223,7 @@ test.describe('rule editor (generator page, local mode)', () => {
     await editor.form.getByRole('button', { name: 'Use the text "ACTIVE" instead' }).click();
     await expect(await editor.checked()).toHaveText(/1 rule · no errors/);
     await editor.showTab('JSON');
-    await expect(editor.code('JSON')).toHaveValue(/"'ACTIVE'",\s+"'CLOSED'"/);
+    await editor.expectCode('JSON', /"'ACTIVE'",\s+"'CLOSED'"/);
   });
 
   test('a table that cannot be described still gets an editor, without column checks', async ({ page }) => {

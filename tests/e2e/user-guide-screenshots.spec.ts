@@ -27,6 +27,8 @@ test('user guide screenshots', async ({ page }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.emulateMedia({ colorScheme: 'light' });
+  // Leaving the Generator with unsaved (merged) rules asks first: yes.
+  page.on('dialog', (dialog) => void dialog.accept());
 
   // --- Generator: the form, a run in progress, the result.
   const generator = new GeneratorPage(page);
@@ -48,6 +50,23 @@ test('user guide screenshots', async ({ page }) => {
   await shotAt(page, 'generator-result', generator.run);
   await generator.summary.getByText(/^Column statistics/).click();
   await shotAt(page, 'generator-rules', generator.editor.editor);
+
+  // The YAML view: a typo in a check function, marked at its line with what was probably meant.
+  const { editor } = generator;
+  await editor.showTab('YAML');
+  const yaml = await editor.downloadRules('YAML');
+  await editor.setCode('YAML', yaml.replace(/function: is_not_null\b/, 'function: is_not_nul'));
+  const typo = editor.codeErrorItems().filter({ hasText: 'check.function' });
+  await expect(typo).toContainText("Did you mean 'is_not_null'");
+  // The editor at the top of the window, the mark's message (with its fix) open under the pointer.
+  const tabs = page.getByRole('tablist', { name: 'Rule views' });
+  await tabs.evaluate((el) => window.scrollTo({ top: el.getBoundingClientRect().top + window.scrollY - 72 }));
+  await editor.code('YAML').locator('.cm-lintRange-error').first().hover();
+  await expect(page.locator('.cm-tooltip-lint')).toBeVisible();
+  await page.screenshot({ path: shot('generator-code') });
+  await typo.getByRole('button', { name: "Use 'is_not_null'" }).click();
+  await expect(editor.codeErrorItems()).toHaveCount(0);
+  await editor.showTab('Form');
 
   await generator.dryRun(1000);
   const dry = page.getByRole('region', { name: 'Dry run' });
@@ -72,6 +91,16 @@ test('user guide screenshots', async ({ page }) => {
   await generator.generate(REQUEST, undefined, 'dqx');
   await generator.waitForRules();
   await shotAt(page, 'generator-too-strict', generator.summary.getByTestId('expected-pass-rate'));
+
+  // Generate again over an edited rule: merge or replace.
+  await generator.editor.entry(1).click();
+  await generator.editor.form.getByRole('combobox', { name: 'Criticality' }).selectOption('warn');
+  await page.getByRole('button', { name: 'Generate new rules' }).click();
+  await generator.generate(REQUEST);
+  const arrived = page.getByRole('region', { name: 'New rules arrived' });
+  await expect(arrived).toBeVisible({ timeout: 60_000 });
+  await shotAt(page, 'generator-merge', arrived);
+  await arrived.getByRole('button', { name: 'Merge with my rules' }).click();
 
   // --- Validator: version 1, then the active version 2 (two points for the chart).
   const validator = new ValidatorPage(page);

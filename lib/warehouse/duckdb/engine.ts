@@ -2,6 +2,26 @@
  * One embedded DuckDB database per warehouse: an in-memory instance with the sample catalog file
  * attached read-only as `samples` and an in-memory catalog `local` holding views over the data
  * folder's files. Created lazily on first use; if start-up fails, the next call tries again.
+ *
+ * The first start does not wait for the big sample table. Building `samples.sales.orders` (a
+ * million rows by default) takes tens of seconds on a small machine, and nothing else needs it, so:
+ *
+ * 1. every other sample table is written to a small file (about a second) and the serving instance
+ *    starts with that file attached: the app answers at once;
+ * 2. the full catalog file (every table, the big one included) is written in the background by a
+ *    separate DuckDB instance on one thread, with its progress kept here (`sampleStatus()`) for the
+ *    table picker and for every page or request that asks for the table in the meantime;
+ * 3. when the file is complete, a new serving instance is opened on it, set up exactly like the
+ *    first, and takes over: new queries go to it, queries still running on the old one finish there,
+ *    and the old instance is closed when its last connection is.
+ *
+ * Why a new instance rather than attaching the file to the running one: the serving instance's
+ * configuration is locked once it is set up (external access off, `lock_configuration`), after which
+ * DuckDB refuses ATTACH ("file system operations are disabled by configuration", checked on DuckDB
+ * 1.5.6), and a writable attachment would let the serving instance write to the sample catalog.
+ * Opening a fresh instance repeats the same locked set-up, so the serving instance never has to
+ * change a setting after it is locked, and the builder never runs in it. Later starts find the full
+ * file and attach it directly.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,10 +32,16 @@ import { unavailable } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { quoteIdent, quoteString } from '@/lib/sql/quote';
 
-import { ensureSampleCatalogFile } from '../sample-catalog/build';
-import { SAMPLE_CATALOG_NAME } from '../sample-catalog/tables';
+import {
+  buildFullSampleCatalogFile,
+  ensureSampleCatalogFile,
+  sampleCatalogFile,
+} from '../sample-catalog/build';
+import { BACKGROUND_BUILD_MIN_ROWS, BIG_SAMPLE_TABLE, SAMPLE_CATALOG_NAME } from '../sample-catalog/tables';
 
 import { LOCAL_CATALOG, LocalCatalog } from './local-files';
+
+export { BACKGROUND_BUILD_MIN_ROWS };
 
 export interface DuckDbOptions {
   /** The folder whose files appear in catalog `local`. */
@@ -28,16 +54,55 @@ export interface DuckDbOptions {
   sampleBigRows: number;
   /** Rescan the data folder at most this often when listing (ms). */
   rescanIntervalMs?: number;
+  /** Build the big table in the background from this many rows on (default BACKGROUND_BUILD_MIN_ROWS). */
+  backgroundBuildMinRows?: number;
 }
 
+/** Where the sample catalog's big table stands. */
+export type SampleCatalogStatus =
+  | { state: 'ready' | 'off' }
+  | { state: 'preparing'; table: string; rowsDone: number; rowsTotal: number; startedAt: number }
+  | { state: 'failed'; table: string; message: string };
+
+const BIG_TABLE_NAME = `${SAMPLE_CATALOG_NAME}.${BIG_SAMPLE_TABLE.schema}.${BIG_SAMPLE_TABLE.name}`;
+
 export class DuckDbEngine {
-  readonly local: LocalCatalog;
+  #local: LocalCatalog;
   #instance: DuckDBInstance | null = null;
   #starting: Promise<DuckDBInstance> | null = null;
   #closed = false;
+  /** Open connections per instance, so a replaced instance is closed only when it is idle. */
+  #users = new Map<DuckDBInstance, number>();
+  #retired = new Set<DuckDBInstance>();
+  /** Changes when a new instance takes over (listings may differ). */
+  #generation = 0;
+  #sample: SampleCatalogStatus;
+  #background: Promise<void> | null = null;
+  #abortBuild = new AbortController();
 
   constructor(readonly options: DuckDbOptions) {
-    this.local = new LocalCatalog(options.dataDir, options.rescanIntervalMs ?? 1000);
+    this.#local = new LocalCatalog(options.dataDir, options.rescanIntervalMs ?? 1000);
+    this.#sample = { state: options.sampleCatalog ? 'ready' : 'off' };
+  }
+
+  /** The `local` catalog of the instance that currently serves queries. */
+  get local(): LocalCatalog {
+    return this.#local;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Whether the big sample table is there, being prepared (with progress), or failed to build. */
+  sampleStatus(): SampleCatalogStatus {
+    return this.#sample;
+  }
+
+  /** Resolves when the background build (if any) has finished or failed; for tests and tools. */
+  async whenSampleCatalogSettled(): Promise<void> {
+    await this.instance();
+    await this.#background;
   }
 
   /** The started instance (starting it on first call). */
@@ -58,64 +123,200 @@ export class DuckDbEngine {
   }
 
   async #start(): Promise<DuckDBInstance> {
-    const { dataDir, stateDir, sampleCatalog, sampleBigRows } = this.options;
+    const { stateDir, sampleCatalog, sampleBigRows } = this.options;
+    let file: string | null = null;
+    let buildLater = false;
+    if (sampleCatalog) {
+      try {
+        const full = sampleCatalogFile({ stateDir, bigRows: sampleBigRows, part: 'full' });
+        if (fs.existsSync(full)) {
+          file = full;
+        } else if (sampleBigRows < (this.options.backgroundBuildMinRows ?? BACKGROUND_BUILD_MIN_ROWS)) {
+          const built = await buildFullSampleCatalogFile({ stateDir, bigRows: sampleBigRows });
+          this.#logBuilt(built, 'sample catalog built');
+          file = built.file;
+        } else {
+          const built = await this.#withBuilder((conn) =>
+            ensureSampleCatalogFile(conn, { stateDir, bigRows: sampleBigRows, part: 'small' }),
+          );
+          this.#logBuilt(built, 'sample catalog: small tables built');
+          file = built.file;
+          buildLater = true;
+        }
+      } catch (error) {
+        throw unavailable(
+          `Could not build the sample catalog in ${stateDir}. Check that the folder is writable (DQX_STATE_DIR), or set DQX_SAMPLE_CATALOG=false.`,
+          error,
+        );
+      }
+    }
+    const { instance, local } = await this.#open(file);
+    this.#local = local;
+    if (buildLater) this.#buildInBackground();
+    return instance;
+  }
+
+  #logBuilt(built: { file: string; built: boolean; millis: number }, message: string) {
+    if (built.built)
+      log.info(message, { file: built.file, millis: built.millis, bigRows: this.options.sampleBigRows });
+  }
+
+  async #withBuilder<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    try {
+      const conn = await instance.connect();
+      try {
+        return await fn(conn);
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
+  }
+
+  /**
+   * A serving instance: the data folder's views in `local`, the sample catalog file (if any)
+   * attached read-only as `samples`. Every serving instance is set up here, the first one and any
+   * that replaces it, so they are configured alike.
+   */
+  async #open(samplesFile: string | null): Promise<{ instance: DuckDBInstance; local: LocalCatalog }> {
+    const { dataDir, stateDir } = this.options;
     // Spill files of large queries go to the state folder, not to the working directory.
     const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(stateDir, 'tmp') });
     const conn = await instance.connect();
+    const local = new LocalCatalog(dataDir, this.options.rescanIntervalMs ?? 1000);
     try {
       await conn.run(`ATTACH ':memory:' AS ${quoteIdent('duckdb', LOCAL_CATALOG)}`);
       fs.mkdirSync(dataDir, { recursive: true });
-      if (sampleCatalog) {
-        let built;
-        try {
-          built = await ensureSampleCatalogFile(conn, { stateDir, bigRows: sampleBigRows });
-        } catch (error) {
-          throw unavailable(
-            `Could not build the sample catalog in ${stateDir}. Check that the folder is writable (DQX_STATE_DIR), or set DQX_SAMPLE_CATALOG=false.`,
-            error,
-          );
-        }
-        if (built.built) {
-          log.info('sample catalog built', {
-            file: built.file,
-            millis: built.millis,
-            bigRows: sampleBigRows,
-          });
-        }
+      if (samplesFile) {
         await conn.run(
-          `ATTACH ${quoteString('duckdb', built.file)} AS ${quoteIdent('duckdb', SAMPLE_CATALOG_NAME)} (READ_ONLY)`,
+          `ATTACH ${quoteString('duckdb', samplesFile)} AS ${quoteIdent('duckdb', SAMPLE_CATALOG_NAME)} (READ_ONLY)`,
         );
       }
-      await this.local.refresh((sql) => conn.run(sql), true);
+      await local.refresh((sql) => conn.run(sql), true);
     } catch (error) {
       conn.closeSync();
       instance.closeSync();
       throw error;
     }
     conn.closeSync();
-    return instance;
+    return { instance, local };
+  }
+
+  #buildInBackground(): void {
+    const { stateDir, sampleBigRows } = this.options;
+    const startedAt = Date.now();
+    this.#sample = {
+      state: 'preparing',
+      table: BIG_TABLE_NAME,
+      rowsDone: 0,
+      rowsTotal: sampleBigRows,
+      startedAt,
+    };
+    log.info('sample catalog: building the big table in the background', {
+      table: BIG_TABLE_NAME,
+      rows: sampleBigRows,
+    });
+    this.#background = buildFullSampleCatalogFile({
+      stateDir,
+      bigRows: sampleBigRows,
+      signal: this.#abortBuild.signal,
+      onProgress: (p) => {
+        if (this.#sample.state === 'preparing')
+          this.#sample = { ...this.#sample, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal };
+      },
+    })
+      .then(async (built) => {
+        if (this.#closed) return;
+        const next = await this.#open(built.file);
+        if (this.#closed) {
+          next.instance.closeSync();
+          return;
+        }
+        const old = this.#instance;
+        this.#instance = next.instance;
+        this.#local = next.local;
+        this.#generation++;
+        this.#sample = { state: 'ready' };
+        if (old) this.#retire(old);
+        log.info('sample catalog: big table ready', {
+          table: BIG_TABLE_NAME,
+          millis: Date.now() - startedAt,
+          file: built.file,
+        });
+      })
+      .catch((error: unknown) => {
+        if (this.#closed) return;
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        this.#sample = {
+          state: 'failed',
+          table: BIG_TABLE_NAME,
+          message: `${BIG_TABLE_NAME} could not be prepared (${reason}). Check the free space and permissions of the state folder (DQX_STATE_DIR) and restart the app.`,
+        };
+        log.error('sample catalog: the big table could not be built', { table: BIG_TABLE_NAME, error });
+      });
+  }
+
+  #retire(instance: DuckDBInstance): void {
+    if ((this.#users.get(instance) ?? 0) === 0) {
+      this.#users.delete(instance);
+      instance.closeSync();
+    } else {
+      this.#retired.add(instance);
+    }
+  }
+
+  #release(instance: DuckDBInstance): void {
+    const left = (this.#users.get(instance) ?? 1) - 1;
+    if (left > 0) {
+      this.#users.set(instance, left);
+      return;
+    }
+    this.#users.delete(instance);
+    if (this.#retired.delete(instance)) instance.closeSync();
   }
 
   /** Run `fn` with a connection of its own (DuckDB connections run one statement at a time). */
   async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const instance = await this.instance();
-    const conn = await instance.connect();
+    if (!this.#instance) await this.instance();
+    // Taken and counted in one step, so a take-over cannot close it under this connection.
+    const instance = this.#instance;
+    if (!instance) throw unavailable('The local warehouse has been shut down.');
+    this.#users.set(instance, (this.#users.get(instance) ?? 0) + 1);
     try {
-      return await fn(conn);
+      const conn = await instance.connect();
+      try {
+        return await fn(conn);
+      } finally {
+        conn.closeSync();
+      }
     } finally {
-      conn.closeSync();
+      this.#release(instance);
     }
   }
 
   /** Rescan the data folder (throttled unless `force`). */
   async refreshLocal(force = false): Promise<void> {
     await this.instance();
-    await this.local.refresh((sql) => this.withConnection((c) => c.run(sql)), force);
+    const local = this.#local;
+    await local.refresh(
+      (sql) =>
+        this.withConnection((c) =>
+          // The instance may have been replaced since: its own views are made by its own scan.
+          local === this.#local ? c.run(sql) : Promise.resolve(undefined),
+        ),
+      force,
+    );
   }
 
   close(): void {
     this.#closed = true;
+    this.#abortBuild.abort();
     this.#instance?.closeSync();
     this.#instance = null;
+    for (const instance of this.#retired) instance.closeSync();
+    this.#retired.clear();
+    this.#users.clear();
   }
 }

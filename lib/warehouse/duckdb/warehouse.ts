@@ -15,19 +15,21 @@ import type {
   QueryOptions,
   QueryResult,
   SchemaInfo,
+  TableAvailability,
   TableDescription,
   TableInfo,
   TableRef,
   Warehouse,
 } from '../port';
 import {
+  BIG_SAMPLE_TABLE,
   SAMPLE_CATALOG_COMMENT,
   SAMPLE_CATALOG_NAME,
   SAMPLE_SCHEMAS,
   SAMPLE_TABLES,
 } from '../sample-catalog/tables';
 
-import { DuckDbEngine, type DuckDbOptions } from './engine';
+import { DuckDbEngine, type DuckDbOptions, type SampleCatalogStatus } from './engine';
 import { LOCAL_CATALOG, describeReadError, type LocalEntry } from './local-files';
 import { nativeTypeName, sparkType, toCell } from './types';
 
@@ -93,6 +95,31 @@ function searchRank(table: string, terms: string[]): number {
   return 3;
 }
 
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** What the table picker and every request for the big sample table say while it is being built. */
+export function sampleAvailability(status: SampleCatalogStatus, now = Date.now()): TableAvailability | null {
+  if (status.state === 'failed') return { state: 'failed', progress: null, message: status.message };
+  if (status.state !== 'preparing') return null;
+  const progress = status.rowsTotal > 0 ? Math.min(1, status.rowsDone / status.rowsTotal) : 0;
+  const elapsed = (now - status.startedAt) / 1000;
+  // A remaining time once there is something to extrapolate from.
+  const left =
+    progress >= 0.05 && elapsed >= 1 ? Math.max(1, Math.round((elapsed / progress) * (1 - progress))) : null;
+  return {
+    state: 'preparing',
+    progress,
+    message:
+      `${status.table} is being prepared: ${Math.floor(progress * 100)}% (${COUNT.format(status.rowsDone)} of ${COUNT.format(status.rowsTotal)} rows)` +
+      `${left !== null ? `, about ${left} s left` : ''}. The other sample tables can be used meanwhile; this one is ready without a restart.`,
+  };
+}
+
+const isBigSampleTable = (catalog: string, schema: string, table: string) =>
+  catalog.toLowerCase() === SAMPLE_CATALOG_NAME &&
+  schema.toLowerCase() === BIG_SAMPLE_TABLE.schema &&
+  table.toLowerCase() === BIG_SAMPLE_TABLE.name;
+
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
   readonly engine: DuckDbEngine;
@@ -114,7 +141,39 @@ export class DuckDbWarehouse implements Warehouse {
 
   async listingVersion(): Promise<string> {
     await this.engine.refreshLocal();
-    return `local:${this.engine.local.version}`;
+    const sample = this.engine.sampleStatus();
+    // Listings carry the big sample table's progress: a cached one is reloaded as it moves on.
+    const token =
+      sample.state === 'preparing'
+        ? `p${Math.floor((sample.rowsDone / Math.max(1, sample.rowsTotal)) * 100)}`
+        : sample.state;
+    return `local:${this.engine.generation}:${this.engine.local.version}:${token}`;
+  }
+
+  /** The big sample table as a listing shows it while it is being built (null when it is ready). */
+  private pendingSampleTable(): TableInfo | null {
+    const availability = sampleAvailability(this.engine.sampleStatus());
+    if (!availability) return null;
+    return {
+      ...tableInfo({
+        catalog: SAMPLE_CATALOG_NAME,
+        schema: BIG_SAMPLE_TABLE.schema,
+        name: BIG_SAMPLE_TABLE.name,
+        kind: 'table',
+        comment: BIG_SAMPLE_TABLE.comment,
+      }),
+      availability,
+    };
+  }
+
+  /** The refusal for a request that needs the big sample table before it is ready. */
+  private notReadyError(cause?: unknown): AppError {
+    const table = this.pendingSampleTable();
+    return new AppError(
+      'unavailable',
+      table?.availability?.message ?? 'The table is being prepared; try again in a moment.',
+      { details: { table: table?.fullName, availability: table?.availability }, cause },
+    );
   }
 
   async listCatalogs(): Promise<CatalogInfo[]> {
@@ -178,7 +237,17 @@ export class DuckDbWarehouse implements Warehouse {
       `SELECT * FROM (${RELATIONS_SQL}) r WHERE r.catalog = $1 AND lower(r."schema") = lower($2) ORDER BY r.name`,
       [name, schema],
     );
-    return rows.map((r) => tableInfo(r as unknown as Relation));
+    const tables = rows.map((r) => tableInfo(r as unknown as Relation));
+    const pending = this.pendingSampleTable();
+    if (
+      pending &&
+      isBigSampleTable(name, schema, pending.table) &&
+      !tables.some((t) => t.fullName === pending.fullName)
+    ) {
+      tables.push(pending);
+      tables.sort((a, b) => a.table.localeCompare(b.table));
+    }
+    return tables;
   }
 
   async searchTables(query: string, limit: number): Promise<TableInfo[]> {
@@ -209,7 +278,14 @@ export class DuckDbWarehouse implements Warehouse {
       .map(localTableInfo)
       .filter((t) => terms.every((term) => t.fullName.toLowerCase().includes(term)))
       .map((info) => ({ info, rank: searchRank(info.table, terms) }));
-    return [...fromSql, ...fromFiles]
+    const pending = this.pendingSampleTable();
+    const fromBuild =
+      pending &&
+      terms.every((term) => pending.fullName.includes(term)) &&
+      !fromSql.some((r) => r.info.fullName === pending.fullName)
+        ? [{ info: pending, rank: searchRank(pending.table, terms) }]
+        : [];
+    return [...fromSql, ...fromFiles, ...fromBuild]
       .sort((a, b) => a.rank - b.rank || a.info.fullName.localeCompare(b.info.fullName))
       .slice(0, max)
       .map((r) => r.info);
@@ -237,6 +313,9 @@ export class DuckDbWarehouse implements Warehouse {
        LIMIT 1`,
       [ref.catalog, ref.schema, ref.table],
     );
+    if (!rows[0] && isBigSampleTable(ref.catalog, ref.schema, ref.table) && this.pendingSampleTable()) {
+      throw this.notReadyError();
+    }
     return rows[0] ? tableInfo(rows[0] as unknown as Relation) : null;
   }
 
@@ -321,6 +400,15 @@ export class DuckDbWarehouse implements Warehouse {
       } catch (error) {
         if (options.signal?.aborted)
           throw new AppError('unavailable', 'The query was cancelled.', { cause: error });
+        // A query that names the big sample table before it is there: say so, not "does not exist".
+        if (
+          this.pendingSampleTable() &&
+          error instanceof Error &&
+          /Catalog Error: Table with name /.test(error.message) &&
+          error.message.includes(`name ${BIG_SAMPLE_TABLE.name} does not exist`)
+        ) {
+          throw this.notReadyError(error);
+        }
         throw error;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);

@@ -5,6 +5,7 @@
  */
 import { DEFECTS, FUTURE_AFTER, LATEST_VALID_DATE, type PlantedDefect } from './defects';
 import {
+  BACKGROUND_BUILD_MIN_ROWS,
   SAMPLE_CATALOG_NAME,
   SAMPLE_CATALOG_VERSION,
   SAMPLE_SCHEMAS,
@@ -44,6 +45,14 @@ export function renderSampleDataDoc(): string {
       `machine), written to \`samples-v${SAMPLE_CATALOG_VERSION}-r<rows>.duckdb\` in the state folder (\`DQX_STATE_DIR\`, ` +
       'by default `data/.dqx`), and attached read-only. The file is rebuilt when the generator version or the size of the ' +
       'big table changes; delete it to force a rebuild. `DQX_SAMPLE_CATALOG=false` turns the catalog off.',
+  );
+  line();
+  line(
+    `The first start does not wait for the big table (from ${BACKGROUND_BUILD_MIN_ROWS.toLocaleString('en-US')} rows on): every other ` +
+      `table is written first to \`samples-v${SAMPLE_CATALOG_VERSION}-small.duckdb\` (a second or two) and the app answers with ` +
+      'it, while the whole catalog is built in the background on one thread. Meanwhile the big table is listed with its ' +
+      'progress, and reading it answers 503 with a message that says how far it is (and the progress in ' +
+      '`error.details.availability`); when it is ready it is simply there, without a restart.',
   );
   line();
   line(

@@ -25,6 +25,12 @@ export interface SampleColumn {
   comment: string;
 }
 
+/** Rows `from <= i < to` of a table (0-based row numbers). */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
 export interface SampleTable {
   schema: string;
   name: string;
@@ -34,8 +40,11 @@ export interface SampleTable {
   /** True for the table whose size is DQX_SAMPLE_BIG_ROWS. */
   big?: boolean;
   columns: SampleColumn[];
-  /** A SELECT over `range(n) t(i)` that yields the columns in order. */
-  select: (rows: number) => string;
+  /**
+   * A SELECT over `range(n) t(i)` that yields the columns in order. With `part`, only the rows
+   * `from <= i < to` of the same n-row table (the big table is written in parts, to report progress).
+   */
+  select: (rows: number, part?: RowRange) => string;
 }
 
 export const SAMPLE_SCHEMAS: { name: string; comment: string }[] = [
@@ -378,7 +387,7 @@ function productsSelect(): string {
   FROM range(${n}) t(i)`;
 }
 
-function ordersSelect(n: number): string {
+function ordersSelect(n: number, part?: RowRange): string {
   const [orphan] = bands(rank(n, 0), ['orders_customer_id_orphan']);
   const [future] = bands(rank(n, 1), ['orders_order_ts_future']);
   const [status] = bands(rank(n, 2), ['orders_status_not_in_list']);
@@ -403,7 +412,7 @@ function ordersSelect(n: number): string {
     {'method': ${pick(['standard', 'express', 'pickup'], 9)}, 'cost': CAST((h(i, 10) % 2000) / 100.0 AS DECIMAL(8,2))},
     ([${[40, 41, 42, 43].map((salt) => `'SKU-' || lpad(CAST(1 + h(i, ${salt}) % ${PRODUCTS} AS VARCHAR), 6, '0')`).join(', ')}])[1:1 + h(i, 11) % 4],
     h(i, 12) % 10 = 0
-  FROM range(${n}) t(i)`;
+  FROM range(${part ? `${part.from}, ${part.to}` : n}) t(i)`;
 }
 
 function eventsSelect(n: number): string {
@@ -698,6 +707,20 @@ export const SAMPLE_TABLES: SampleTable[] = [
 export function sampleCatalogFileName(bigRows: number): string {
   return `samples-v${SAMPLE_CATALOG_VERSION}-r${bigRows}.duckdb`;
 }
+
+/**
+ * The file holding every table but the big one: attached while the whole catalog is built in the
+ * background, so the app answers at once (see lib/warehouse/duckdb/engine.ts).
+ */
+export function smallSampleCatalogFileName(): string {
+  return `samples-v${SAMPLE_CATALOG_VERSION}-small.duckdb`;
+}
+
+/** From this many rows on, the big table is built in the background on first start (see duckdb/engine.ts). */
+export const BACKGROUND_BUILD_MIN_ROWS = 200_000;
+
+/** The table whose size is DQX_SAMPLE_BIG_ROWS. */
+export const BIG_SAMPLE_TABLE: SampleTable = SAMPLE_TABLES.find((t) => t.big)!;
 
 // ---------------------------------------------------------------------------------------------
 // Spark type strings -> DuckDB DDL types (for the few shapes the catalog uses)

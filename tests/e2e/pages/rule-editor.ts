@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 import { expect, type Locator, type Page } from '@playwright/test';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -96,13 +98,58 @@ export class RuleEditorPage {
     return this.page.getByRole('listbox', { name: `Columns for ${argument}` }).getByRole('option');
   }
 
+  /** The code editor (CodeMirror's editable content, a multi-line textbox) of a text view. */
   code(format: 'YAML' | 'JSON'): Locator {
     return this.editor.getByRole('textbox', { name: `Rules as DQX ${format}` });
   }
 
-  /** The code view's list of engine errors (buttons that open the field in the form). */
+  /** The rules as the editor's download writes them (the whole text, however long). */
+  async downloadRules(format: 'YAML' | 'JSON'): Promise<string> {
+    const download = this.page.waitForEvent('download');
+    await this.editor.getByRole('button', { name: format, exact: true }).click();
+    const file = await (await download).path();
+    return fs.readFileSync(file, 'utf8');
+  }
+
+  /** The text in a code view as shown (the lines on screen: for short rule sets). */
+  async codeText(format: 'YAML' | 'JSON'): Promise<string> {
+    await expect(this.code(format)).toBeVisible();
+    return (await this.code(format).innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Waits until the code view's text matches. */
+  async expectCode(format: 'YAML' | 'JSON', expected: RegExp | string, options: { not?: boolean } = {}) {
+    const matcher = expect(this.code(format));
+    await (options.not ? matcher.not : matcher).toHaveText(expected, { useInnerText: true });
+  }
+
+  /** Replaces the text of a code view, as a paste would. */
+  async setCode(format: 'YAML' | 'JSON', text: string) {
+    await this.code(format).fill(text);
+  }
+
+  /** The code view's findings, each with its line ("Line 7 · Rule 1 · …"). */
+  codeIssues(): Locator {
+    return this.editor.getByTestId('code-issue');
+  }
+
+  /** The lines of the code editor that carry an error or warning mark, as 1-based line numbers. */
+  async markedLines(format: 'YAML' | 'JSON'): Promise<number[]> {
+    return this.code(format).evaluate((content) =>
+      [...content.querySelectorAll('.cm-line')]
+        .map((line, i) => (line.querySelector('.cm-lintRange-error, .cm-lintRange-warning') ? i + 1 : 0))
+        .filter((n) => n > 0),
+    );
+  }
+
+  /** The code view's list of engine errors (each a button that opens the field in the form). */
   codeErrors(): Locator {
-    return this.editor.getByRole('region', { name: 'Errors in the rules' }).getByRole('button');
+    return this.codeErrorItems().locator(':scope > button');
+  }
+
+  /** The code view's engine errors (list items, with line, suggestion and fix buttons). */
+  codeErrorItems(): Locator {
+    return this.editor.getByRole('region', { name: 'Errors in the rules' }).getByTestId('code-issue');
   }
 
   ruleButton(label: string): Locator {
