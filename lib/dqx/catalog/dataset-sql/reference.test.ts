@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { compileApplyChecks, compileValidation, tablesReadBy } from '../../compile/compiler';
 import type { DqxCheck, TableSchema } from '../../model';
 import { validateChecks } from '../../validate';
-import { rewriteQuery, sqlQueryTables } from './sql-query';
+import { assertQuery } from '../../sql-guard/guard';
+import { rewriteQuery } from './sql-query';
 
 const table: TableSchema = {
   columns: [
@@ -64,10 +65,12 @@ describe('reference tables a rule set reads', () => {
       'main.ref.expected',
     ]);
     expect(
-      sqlQueryTables({
-        query: 'SELECT 1 AS condition FROM {{src}} a, {{ other }} b',
-        input_placeholder: 'src',
-      }),
+      tablesReadBy([
+        rule('sql_query', {
+          query: 'SELECT 1 AS condition FROM {{src}} a, {{ other }} b',
+          input_placeholder: 'src',
+        }),
+      ]),
     ).toEqual([]);
   });
 
@@ -177,6 +180,7 @@ describe('sql_query', () => {
       'databricks',
       '(SELECT * FROM src)',
       (name) => `<${name}>`,
+      assertQuery,
     );
     expect(r).toEqual({
       sql: 'SELECT id, extract(YEAR FROM d) > 2000 AS condition FROM (SELECT * FROM src) v, <main.ref.t> r',

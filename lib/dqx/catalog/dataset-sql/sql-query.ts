@@ -7,7 +7,6 @@
  * tables the caller described, so a query cannot read files, the catalog or other local tables).
  */
 import { sparkToDuckdb } from '../../spark-sql';
-import { assertQuery, guardQuery } from '../../sql-guard/guard';
 
 const PLACEHOLDER = /\{\{[^}]*\}\}/g;
 
@@ -38,7 +37,8 @@ export interface RewrittenQuery {
 
 /**
  * The query in `dialect` with its input placeholder replaced by `input` (a parenthesised subquery)
- * and each table it reads replaced by `table(name)` (quoted SQL). Returns a problem text instead when
+ * and each table it reads replaced by `table(name)` (quoted SQL); `accept` is the SQL sandbox,
+ * which refuses the query (throws) or returns its accepted text with table placeholders. Returns a problem text instead when
  * the query cannot run on the fast path of that dialect.
  */
 export function rewriteQuery(
@@ -47,6 +47,7 @@ export function rewriteQuery(
   dialect: 'duckdb' | 'databricks',
   input: string,
   table: (name: string) => string,
+  accept: (text: string, inputName: string) => { template: string; tables: string[] },
 ): RewrittenQuery | { problem: string } {
   if (query.includes('__dqx_q_'))
     return { problem: 'The query uses names reserved for the engine (__dqx_q_).' };
@@ -56,8 +57,9 @@ export function rewriteQuery(
       problem: `The query refers to {{ ${others[0]} }}, a reference DataFrame passed to DQX in code; it runs in a DQX job.`,
     };
   const text = replaceTemplate(query, { [placeholder]: INPUT_SENTINEL });
-  // the SQL sandbox: what runs is the text it accepted, with the tables it found replaced
-  const analysis = assertQuery(text, INPUT_SENTINEL);
+  // the SQL sandbox (passed in by the compiler, lib/dqx/sql-guard): what runs is the text it
+  // accepted, with the tables it found in the parse tree replaced
+  const analysis = accept(text, INPUT_SENTINEL);
   let sql = analysis.template;
   if (dialect === 'duckdb') {
     try {
@@ -71,16 +73,4 @@ export function rewriteQuery(
     m === INPUT_SENTINEL ? input : resolved[Number(m.slice('__dqx_q_t'.length))]!,
   );
   return { sql, tables: analysis.tables };
-}
-
-/** Tables a `sql_query` rule reads besides its input (for access checks), from the parse tree; [] when refused. */
-export function sqlQueryTables(args: Record<string, unknown>): string[] {
-  if (typeof args.query !== 'string') return [];
-  const placeholder = typeof args.input_placeholder === 'string' ? args.input_placeholder : 'input_view';
-  const text = replaceTemplate(args.query, { [placeholder]: INPUT_SENTINEL }).replace(
-    PLACEHOLDER,
-    INPUT_SENTINEL,
-  );
-  const r = guardQuery(text, INPUT_SENTINEL);
-  return r.ok ? r.tables : [];
 }
