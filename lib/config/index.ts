@@ -132,7 +132,7 @@ const EnvSchema = z.object({
   DQX_STORE_POOL_MAX: intInRange(1, 100, 10),
   DQX_STORE_SCHEMA: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).default('public'),
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).optional(),
   ),
   DQX_STORE_MIGRATE_ON_START: z.preprocess(
     emptyToUndefined,
@@ -218,7 +218,7 @@ export interface AppConfig {
     sslMode: RawEnv['PGSSLMODE'];
     poolMax: number;
     schema: string;
-    /** Apply pending migrations on first use of the store (default: on in local mode, off in databricks mode). */
+    /** Apply pending migrations on first use of the store (default on; off: refuse a store with pending migrations). */
     migrateOnStart: boolean;
     /** A pooled connection is closed after this many seconds (0 = never); new ones log in with a fresh token. */
     maxLifetimeSeconds: number;
@@ -340,8 +340,10 @@ export function loadConfig(env: Env): AppConfig {
       password: e.PGPASSWORD,
       sslMode: e.PGSSLMODE,
       poolMax: e.DQX_STORE_POOL_MAX,
-      schema: e.DQX_STORE_SCHEMA,
-      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? mode === 'local',
+      // Deployed, the app's role holds only CONNECT and CREATE on the database: it owns a schema of
+      // its own (PostgreSQL 15+ gives CREATE on `public` to its owner only) and migrates it itself.
+      schema: e.DQX_STORE_SCHEMA ?? (mode === 'databricks' ? 'dqx' : 'public'),
+      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? true,
       maxLifetimeSeconds: e.DQX_STORE_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DQX_STORE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: e.DQX_STORE_CONNECT_TIMEOUT_MS,
