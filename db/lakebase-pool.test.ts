@@ -118,7 +118,7 @@ describe.skipIf(!runnable)('Lakebase-style pool with OAuth tokens as passwords',
     const defaults = poolConfig(
       loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'h', DATABRICKS_CLIENT_ID: 'id', DATABRICKS_CLIENT_SECRET: 's', PGHOST: 'x' }),
     );
-    expect(defaults).toMatchObject({ user: 'id', database: 'databricks_postgres', port: 5432, ssl: { rejectUnauthorized: false }, maxLifetimeSeconds: 600 });
+    expect(defaults).toMatchObject({ user: 'id', database: 'databricks_postgres', port: 5432, ssl: { rejectUnauthorized: true }, maxLifetimeSeconds: 600 });
     expect(typeof defaults.password).toBe('function');
 
     const result = await sql<{ who: string }>`SELECT current_user AS who`.execute(store.db);

@@ -129,6 +129,8 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
   ),
+  // Lakebase Autoscaling: the endpoint path the `postgres` app resource gives (valueFrom).
+  LAKEBASE_ENDPOINT: optionalString,
   DQX_STORE_POOL_MAX: intInRange(1, 100, 10),
   DQX_STORE_SCHEMA: z.preprocess(
     emptyToUndefined,
@@ -216,6 +218,12 @@ export interface AppConfig {
     user: string | undefined;
     password: string | undefined;
     sslMode: RawEnv['PGSSLMODE'];
+    /**
+     * Lakebase: `autoscaling` when LAKEBASE_ENDPOINT is an endpoint path (passwords from the
+     * credential API), else `provisioned` (the workspace token is the password).
+     */
+    lakebase: 'autoscaling' | 'provisioned';
+    lakebaseEndpoint: string | undefined;
     poolMax: number;
     schema: string;
     /** Apply pending migrations on first use of the store (default on; off: refuse a store with pending migrations). */
@@ -339,6 +347,8 @@ export function loadConfig(env: Env): AppConfig {
       user: e.PGUSER,
       password: e.PGPASSWORD,
       sslMode: e.PGSSLMODE,
+      lakebase: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? 'autoscaling' : 'provisioned',
+      lakebaseEndpoint: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? e.LAKEBASE_ENDPOINT : undefined,
       poolMax: e.DQX_STORE_POOL_MAX,
       // Deployed, the app's role holds only CONNECT and CREATE on the database: it owns a schema of
       // its own (PostgreSQL 15+ gives CREATE on `public` to its owner only) and migrates it itself.
