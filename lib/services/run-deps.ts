@@ -53,7 +53,7 @@ let jobRunnerInstance: JobRunner | undefined;
 function defaultJobRunner(): JobRunner {
   if (!jobRunnerInstance) {
     const provider = getServicePrincipalTokenProvider();
-    jobRunnerInstance = createDatabricksJobRunner(getConfig(), { tokenProvider: () => provider.getToken() });
+    jobRunnerInstance = createDatabricksJobRunner(getConfig(), { tokenProvider: () => provider.getToken(), invalidateToken: () => provider.invalidate() });
   }
   return jobRunnerInstance;
 }
