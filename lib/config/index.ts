@@ -107,6 +107,7 @@ const EnvSchema = z.object({
   DQX_JOBS_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 30),
   DQX_RUNNER_CONCURRENCY: intInRange(1, 8, 2),
   DQX_JOB_POLL_SECONDS: intInRange(1, 300, 5),
+  DQX_JOB_OUTAGE_SECONDS: intInRange(30, 86_400, 600),
 
   // Rule store.
   DQX_STORE: z.preprocess(
@@ -195,7 +196,14 @@ export interface AppConfig {
    * Jobs API calls (not the runs themselves, whose timeouts are set on the jobs); runs executed in
    * the app's process at once (`runnerConcurrency`); how often a Databricks job run is polled.
    */
-  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number; ownerGraceSeconds: number };
+  jobs: {
+    requestTimeoutSeconds: number;
+    runnerConcurrency: number;
+    pollSeconds: number;
+    /** How long the Jobs API may stay unreachable while a job run is followed, before the app cancels it. */
+    outageSeconds: number;
+    ownerGraceSeconds: number;
+  };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -323,6 +331,7 @@ export function loadConfig(env: Env): AppConfig {
       requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS,
       runnerConcurrency: e.DQX_RUNNER_CONCURRENCY,
       pollSeconds: e.DQX_JOB_POLL_SECONDS,
+      outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
     databricks: {
