@@ -320,8 +320,15 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect((timeout as Error).message).toContain('120 seconds');
 
     driver.answer = () => ({ error: Object.assign(new Error('[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `x` cannot be resolved. SQLSTATE: 42703'), { name: 'OperationStateError' }) });
-    const sqlError = (await warehouse().query('SELECT x').catch((e: unknown) => e)) as { errorClass?: string; sqlState?: string };
-    expect(sqlError).toMatchObject({ name: 'WarehouseQueryError', errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' });
+    const sqlError = await warehouse().query('SELECT x').catch((e: unknown) => e);
+    expect(isAppError(sqlError) && sqlError.status).toBe(400);
+    expect(sqlError).toMatchObject({ code: 'bad_request', details: { errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' } });
+
+    driver.answer = () => ({ error: Object.assign(new Error("[CAST_INVALID_INPUT] The value 'abc' of the type \"STRING\" cannot be cast to \"INT\". SQLSTATE: 22018"), { name: 'OperationStateError' }) });
+    const dataError = await warehouse().query('SELECT CAST(s AS INT) FROM t').catch((e: unknown) => e);
+    expect(isAppError(dataError) && dataError.status).toBe(422);
+    expect(dataError).toMatchObject({ details: { errorClass: 'CAST_INVALID_INPUT', sqlState: '22018' } });
+    expect((dataError as Error).message).toContain('CAST_INVALID_INPUT');
     expectAllClosed();
   });
 
