@@ -129,6 +129,14 @@ function expectAllClosed() {
 }
 
 describe('DatabricksWarehouse (on behalf of the caller)', () => {
+  it('connects to a DATABRICKS_HOST with a port on that port', async () => {
+    const withPort = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://dbc.example.com:8443/', DATABRICKS_WAREHOUSE_ID: 'abc123def456' });
+    driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }] });
+    await new DatabricksWarehouse(caller(), withPort, { clientFactory: driver.factory, pool }).listCatalogs();
+    expect(driver.connects[0]).toMatchObject({ host: 'dbc.example.com', port: 8443 });
+    expect(withPort.databricks.host).toBe('https://dbc.example.com:8443');
+  });
+
   it("connects with the caller's token to the configured warehouse, without telemetry", async () => {
     driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }, { catalog: 'samples' }] });
     expect(await warehouse().listCatalogs()).toEqual([
@@ -138,6 +146,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect(driver.connects).toHaveLength(1);
     expect(driver.connects[0]).toMatchObject({
       host: 'adb-1234.5.azuredatabricks.net',
+      port: 443,
       path: '/sql/1.0/warehouses/abc123def456',
       token: TOKEN,
       telemetryEnabled: false,
