@@ -19,6 +19,7 @@ import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import * as repo from '@/db/repositories/runs';
 
 import { RunId, type PageInput } from './rule-set-schemas';
+import type { TableAccess } from './access';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
 export interface RunDto {
@@ -166,12 +167,48 @@ export async function createRun(
   }
 }
 
+/**
+ * Access proofs of unfinished runs: once a caller has shown (with their own token, through the
+ * warehouse) that they may read a run's table, reading or cancelling that run again does not ask the
+ * warehouse again until the run has ended. A page polls its run every few seconds; asking the
+ * warehouse each time would run a DESCRIBE per poll (and keep a serverless warehouse awake). A
+ * finished run is checked on every read, as before.
+ */
+const PROOFS_KEY = Symbol.for('dqx.runAccessProofs');
+const PROOF_MAX_MS = 24 * 3_600_000;
+const PROOF_LIMIT = 10_000;
+type ProofHolder = { [PROOFS_KEY]?: Map<string, number> };
+
+function accessProofs(): Map<string, number> {
+  const holder = globalThis as ProofHolder;
+  holder[PROOFS_KEY] ??= new Map();
+  return holder[PROOFS_KEY];
+}
+
+async function canReadRun(caller: Caller, run: { id: string; table_name: string; status: string }, access: TableAccess): Promise<boolean> {
+  const proofs = accessProofs();
+  const key = `${caller.id}\u0000${run.id}`;
+  const unfinished = run.status === 'queued' || run.status === 'running';
+  if (!unfinished) {
+    proofs.delete(key);
+    return access.canReadTable(caller, run.table_name);
+  }
+  const until = proofs.get(key);
+  if (until !== undefined && until > Date.now()) return true;
+  const ok = await access.canReadTable(caller, run.table_name);
+  if (ok) {
+    if (proofs.size >= PROOF_LIMIT) proofs.delete(proofs.keys().next().value!);
+    proofs.set(key, Date.now() + PROOF_MAX_MS);
+  } else proofs.delete(key);
+  return ok;
+}
+
 /** One run with its output and per-rule results. */
 export async function getRun(caller: Caller, runId: string, deps?: StoreDeps): Promise<RunDetail> {
   const { db, access } = await resolveDeps(deps);
   const id = parseRunId(runId);
   const run = await repo.findRun(db, id);
-  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  if (!run || !(await canReadRun(caller, run, access))) throw runNotFound(id);
   const results = await repo.ruleResultsOfRun(db, id);
   return {
     ...runDto(run),
@@ -202,7 +239,7 @@ export async function requestRunCancel(caller: Caller, runId: string, deps?: Sto
   const { db, access } = await resolveDeps(deps);
   const id = parseRunId(runId);
   const run = await repo.findRun(db, id);
-  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  if (!run || !(await canReadRun(caller, run, access))) throw runNotFound(id);
   const updated = await repo.requestRunCancel(db, id, caller.id);
   if (!updated) throw conflict(`Run ${id} has already finished (${run.status}).`, { status: run.status });
   return runDto(updated);
