@@ -68,11 +68,12 @@ describe('loadConfig', () => {
     ).toThrowError(/DATABRICKS_CLIENT_ID/);
   });
 
-  it('migrates the store on start in local mode only, unless told otherwise', () => {
-    expect(loadConfig({}).store).toMatchObject({ migrateOnStart: true, maxLifetimeSeconds: 600, statementTimeoutMs: 30_000 });
+  it('migrates the store on start, into schema dqx when deployed and public locally, unless told otherwise', () => {
+    expect(loadConfig({}).store).toMatchObject({ migrateOnStart: true, schema: 'public', maxLifetimeSeconds: 600, statementTimeoutMs: 30_000 });
     const databricks = { DQX_MODE: 'databricks', DATABRICKS_HOST: 'h', DATABASE_URL: 'postgres://u@h/db' };
-    expect(loadConfig(databricks).store.migrateOnStart).toBe(false);
-    expect(loadConfig({ ...databricks, DQX_STORE_MIGRATE_ON_START: 'true' }).store.migrateOnStart).toBe(true);
+    expect(loadConfig(databricks).store).toMatchObject({ migrateOnStart: true, schema: 'dqx' });
+    expect(loadConfig({ ...databricks, DQX_STORE_MIGRATE_ON_START: 'false' }).store.migrateOnStart).toBe(false);
+    expect(loadConfig({ ...databricks, DQX_STORE_SCHEMA: 'rules' }).store.schema).toBe('rules');
     expect(() => loadConfig({ DQX_STORE_MIGRATE_ON_START: 'sometimes' })).toThrowError(/DQX_STORE_MIGRATE_ON_START/);
   });
 

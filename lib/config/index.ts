@@ -107,6 +107,7 @@ const EnvSchema = z.object({
   DQX_JOBS_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 30),
   DQX_RUNNER_CONCURRENCY: intInRange(1, 8, 2),
   DQX_JOB_POLL_SECONDS: intInRange(1, 300, 5),
+  DQX_JOB_OUTAGE_SECONDS: intInRange(30, 86_400, 600),
 
   // Rule store.
   DQX_STORE: z.preprocess(
@@ -129,10 +130,12 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
   ),
+  // Lakebase Autoscaling: the endpoint path the `postgres` app resource gives (valueFrom).
+  LAKEBASE_ENDPOINT: optionalString,
   DQX_STORE_POOL_MAX: intInRange(1, 100, 10),
   DQX_STORE_SCHEMA: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).default('public'),
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).optional(),
   ),
   DQX_STORE_MIGRATE_ON_START: z.preprocess(
     emptyToUndefined,
@@ -193,7 +196,14 @@ export interface AppConfig {
    * Jobs API calls (not the runs themselves, whose timeouts are set on the jobs); runs executed in
    * the app's process at once (`runnerConcurrency`); how often a Databricks job run is polled.
    */
-  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number; ownerGraceSeconds: number };
+  jobs: {
+    requestTimeoutSeconds: number;
+    runnerConcurrency: number;
+    pollSeconds: number;
+    /** How long the Jobs API may stay unreachable while a job run is followed, before the app cancels it. */
+    outageSeconds: number;
+    ownerGraceSeconds: number;
+  };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -216,9 +226,15 @@ export interface AppConfig {
     user: string | undefined;
     password: string | undefined;
     sslMode: RawEnv['PGSSLMODE'];
+    /**
+     * Lakebase: `autoscaling` when LAKEBASE_ENDPOINT is an endpoint path (passwords from the
+     * credential API), else `provisioned` (the workspace token is the password).
+     */
+    lakebase: 'autoscaling' | 'provisioned';
+    lakebaseEndpoint: string | undefined;
     poolMax: number;
     schema: string;
-    /** Apply pending migrations on first use of the store (default: on in local mode, off in databricks mode). */
+    /** Apply pending migrations on first use of the store (default on; off: refuse a store with pending migrations). */
     migrateOnStart: boolean;
     /** A pooled connection is closed after this many seconds (0 = never); new ones log in with a fresh token. */
     maxLifetimeSeconds: number;
@@ -315,6 +331,7 @@ export function loadConfig(env: Env): AppConfig {
       requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS,
       runnerConcurrency: e.DQX_RUNNER_CONCURRENCY,
       pollSeconds: e.DQX_JOB_POLL_SECONDS,
+      outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
     databricks: {
@@ -339,9 +356,13 @@ export function loadConfig(env: Env): AppConfig {
       user: e.PGUSER,
       password: e.PGPASSWORD,
       sslMode: e.PGSSLMODE,
+      lakebase: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? 'autoscaling' : 'provisioned',
+      lakebaseEndpoint: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? e.LAKEBASE_ENDPOINT : undefined,
       poolMax: e.DQX_STORE_POOL_MAX,
-      schema: e.DQX_STORE_SCHEMA,
-      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? mode === 'local',
+      // Deployed, the app's role holds only CONNECT and CREATE on the database: it owns a schema of
+      // its own (PostgreSQL 15+ gives CREATE on `public` to its owner only) and migrates it itself.
+      schema: e.DQX_STORE_SCHEMA ?? (mode === 'databricks' ? 'dqx' : 'public'),
+      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? true,
       maxLifetimeSeconds: e.DQX_STORE_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DQX_STORE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: e.DQX_STORE_CONNECT_TIMEOUT_MS,

@@ -184,6 +184,24 @@ export async function createRun(
   }
 }
 
+/**
+ * Access proofs of unfinished runs: once a caller has shown (with their own token, through the
+ * warehouse) that they may read every table a run reads, reading or cancelling that run again does not ask the
+ * warehouse again until the run has ended. A page polls its run every few seconds; asking the
+ * warehouse each time would run a DESCRIBE per poll (and keep a serverless warehouse awake). A
+ * finished run is checked on every read, as before.
+ */
+const PROOFS_KEY = Symbol.for('dqx.runAccessProofs');
+const PROOF_MAX_MS = 24 * 3_600_000;
+const PROOF_LIMIT = 10_000;
+type ProofHolder = { [PROOFS_KEY]?: Map<string, number> };
+
+function accessProofs(): Map<string, number> {
+  const holder = globalThis as ProofHolder;
+  holder[PROOFS_KEY] ??= new Map();
+  return holder[PROOFS_KEY];
+}
+
 /** Whether the caller can read every table in `tables` (each asked once, the caller's own rights). */
 async function canReadAll(caller: Caller, access: TableAccess, tables: readonly string[]): Promise<boolean> {
   const unique = [...new Set(tables)];
@@ -208,8 +226,22 @@ async function tablesOfRun(db: Db, run: Omit<Run, 'output'>): Promise<string[]> 
 /** The run, when the caller can read every table it reads; else undefined (reported as not found). */
 async function visibleRun(caller: Caller, deps: { db: Db; access: TableAccess }, id: string): Promise<Run | undefined> {
   const run = await repo.findRun(deps.db, id);
-  if (!run || !(await deps.access.canReadTable(caller, run.table_name))) return undefined;
-  return (await canReadAll(caller, deps.access, await tablesOfRun(deps.db, run))) ? run : undefined;
+  if (!run) return undefined;
+  const proofs = accessProofs();
+  const key = `${caller.id}\u0000${run.id}`;
+  const unfinished = run.status === 'queued' || run.status === 'running';
+  if (unfinished) {
+    const until = proofs.get(key);
+    if (until !== undefined && until > Date.now()) return run;
+  }
+  const ok =
+    (await deps.access.canReadTable(caller, run.table_name)) &&
+    (await canReadAll(caller, deps.access, await tablesOfRun(deps.db, run)));
+  if (ok && unfinished) {
+    if (proofs.size >= PROOF_LIMIT) proofs.delete(proofs.keys().next().value!);
+    proofs.set(key, Date.now() + PROOF_MAX_MS);
+  } else proofs.delete(key);
+  return ok ? run : undefined;
 }
 
 /**

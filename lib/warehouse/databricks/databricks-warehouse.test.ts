@@ -129,6 +129,14 @@ function expectAllClosed() {
 }
 
 describe('DatabricksWarehouse (on behalf of the caller)', () => {
+  it('connects to a DATABRICKS_HOST with a port on that port', async () => {
+    const withPort = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://dbc.example.com:8443/', DATABRICKS_WAREHOUSE_ID: 'abc123def456' });
+    driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }] });
+    await new DatabricksWarehouse(caller(), withPort, { clientFactory: driver.factory, pool }).listCatalogs();
+    expect(driver.connects[0]).toMatchObject({ host: 'dbc.example.com', port: 8443 });
+    expect(withPort.databricks.host).toBe('https://dbc.example.com:8443');
+  });
+
   it("connects with the caller's token to the configured warehouse, without telemetry", async () => {
     driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }, { catalog: 'samples' }] });
     expect(await warehouse().listCatalogs()).toEqual([
@@ -138,6 +146,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect(driver.connects).toHaveLength(1);
     expect(driver.connects[0]).toMatchObject({
       host: 'adb-1234.5.azuredatabricks.net',
+      port: 443,
       path: '/sql/1.0/warehouses/abc123def456',
       token: TOKEN,
       telemetryEnabled: false,
@@ -320,8 +329,15 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect((timeout as Error).message).toContain('120 seconds');
 
     driver.answer = () => ({ error: Object.assign(new Error('[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `x` cannot be resolved. SQLSTATE: 42703'), { name: 'OperationStateError' }) });
-    const sqlError = (await warehouse().query('SELECT x').catch((e: unknown) => e)) as { errorClass?: string; sqlState?: string };
-    expect(sqlError).toMatchObject({ name: 'WarehouseQueryError', errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' });
+    const sqlError = await warehouse().query('SELECT x').catch((e: unknown) => e);
+    expect(isAppError(sqlError) && sqlError.status).toBe(400);
+    expect(sqlError).toMatchObject({ code: 'bad_request', details: { errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' } });
+
+    driver.answer = () => ({ error: Object.assign(new Error("[CAST_INVALID_INPUT] The value 'abc' of the type \"STRING\" cannot be cast to \"INT\". SQLSTATE: 22018"), { name: 'OperationStateError' }) });
+    const dataError = await warehouse().query('SELECT CAST(s AS INT) FROM t').catch((e: unknown) => e);
+    expect(isAppError(dataError) && dataError.status).toBe(422);
+    expect(dataError).toMatchObject({ details: { errorClass: 'CAST_INVALID_INPUT', sqlState: '22018' } });
+    expect((dataError as Error).message).toContain('CAST_INVALID_INPUT');
     expectAllClosed();
   });
 

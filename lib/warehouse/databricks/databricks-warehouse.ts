@@ -58,13 +58,23 @@ interface Rows {
 
 /** `https://host/` -> `host` (the driver wants the bare host name). */
 export function bareHost(host: string): string {
-  return host.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  return driverEndpoint(host).host;
+}
+
+/**
+ * `https://host[:port][/]` -> the driver's `host` (bare name) and `port` (default 443): the driver
+ * builds `https://<host>:<port><path>` itself, so a port left in the host name would break it.
+ */
+export function driverEndpoint(host: string): { host: string; port: number } {
+  const url = new URL(/^https?:\/\//i.test(host) ? host : `https://${host}`);
+  return { host: url.hostname, port: url.port ? Number(url.port) : 443 };
 }
 
 export class DatabricksWarehouse implements Warehouse {
   readonly dialect = 'databricks' as const;
   private readonly token: string;
   private readonly host: string;
+  private readonly port: number;
   private readonly path: string;
   private readonly timeoutSeconds: number;
   private readonly clientFactory: ClientFactory;
@@ -79,7 +89,7 @@ export class DatabricksWarehouse implements Warehouse {
       throw new AppError('unavailable', 'No SQL warehouse is bound to the app (DATABRICKS_WAREHOUSE_ID). Deploy the bundle, which binds it.');
     }
     this.token = token;
-    this.host = bareHost(config.databricks.host);
+    ({ host: this.host, port: this.port } = driverEndpoint(config.databricks.host));
     this.path = `/sql/1.0/warehouses/${config.databricks.warehouseId}`;
     this.timeoutSeconds = config.warehouse.queryTimeoutSeconds;
     this.clientFactory = deps.clientFactory ?? defaultClientFactory;
@@ -88,7 +98,7 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   private get key(): string {
-    return ConnectionPool.key(this.host, this.path, this.token);
+    return ConnectionPool.key(`${this.host}:${this.port}`, this.path, this.token);
   }
 
   /**
@@ -122,6 +132,7 @@ export class DatabricksWarehouse implements Warehouse {
       const client = this.clientFactory(driverLogger((text) => scrub(text, this.token)));
       await client.connect({
         host: this.host,
+        port: this.port,
         path: this.path,
         token: this.token,
         userAgentEntry: 'dqx-data-quality-manager',
