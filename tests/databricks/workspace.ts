@@ -68,6 +68,7 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
   const runs: { kind: 'generation' | 'validation'; parameters: Record<string, string> }[] = [];
   let workspace: FakeWorkspace;
 
+  const secrets = () => [...o.users.map((u) => u.token), o.clientSecret, ...workspace.issuedTokens, ...lakebaseTokens];
   const spToken = (req: IncomingMessage) => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     return bearer && workspace.issuedTokens.includes(bearer) ? bearer : null;
@@ -92,6 +93,15 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
       return (await answer.json()) as { exit: string } | { raised: { class: string; message: string } };
     },
     async extra(req, url, raw, res) {
+      // for the spec (it runs in another process): what the stand-ins know
+      if (url.pathname === '/_rehearsal/secrets') {
+        send(res, 200, secrets());
+        return true;
+      }
+      if (url.pathname === '/_rehearsal/job-runs') {
+        send(res, 200, runs);
+        return true;
+      }
       if (url.pathname === SCIM_ME) {
         await forward(`${scim.url}${SCIM_ME}`, req, raw, res, req.headers.authorization ? { authorization: req.headers.authorization } : {});
         return true;
@@ -124,7 +134,7 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
     url,
     workspace,
     jobRuns: () => runs,
-    secrets: () => [...o.users.map((u) => u.token), o.clientSecret, ...workspace.issuedTokens, ...lakebaseTokens],
+    secrets,
     async stop() {
       await Promise.all([workspace.stop(), scim.stop(), llm.close()]);
     },
