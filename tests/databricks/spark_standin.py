@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import threading
+import time
 import traceback
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +94,10 @@ class Standin:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "2")
+            # the app's compiled statements are large and the tables tiny: interpreting them is much
+            # quicker than generating and compiling Java code for each
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.warehouse.dir", str(warehouse))
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse}")
@@ -184,6 +189,7 @@ class Standin:
         sql = self._rewrite(text, prefix)
         try:
             # statements run concurrently, as on a warehouse
+            started = time.monotonic()
             frame = self.spark.sql(sql, args=params or None)
             rows = frame.collect()
             fields = frame.schema.fields
@@ -191,6 +197,9 @@ class Standin:
             message = self._restore(str(error).strip().split("\n")[0], prefix)
             return 400, {"error": message}
         columns = [{"name": f.name, "type": f.dataType.simpleString()} for f in fields]
+        if os.environ.get("REHEARSAL_SQL_LOG"):
+            with open(os.environ["REHEARSAL_SQL_LOG"], "a", encoding="utf-8") as log:
+                log.write(json.dumps({"ms": round((time.monotonic() - started) * 1000), "sql": sql[:20000]}) + "\n")
         out = [{f.name: _jsonable(r[i]) for i, f in enumerate(fields)} for r in rows]
         if re.match(r"DESCRIBE TABLE", text, re.I) and out and "json_metadata" in out[0]:
             meta = json.loads(out[0]["json_metadata"])

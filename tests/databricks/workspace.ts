@@ -66,7 +66,6 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
   const llm: FakeLlm = await startFakeLlm();
   const lakebaseTokens: string[] = [];
   const runs: { kind: 'generation' | 'validation'; parameters: Record<string, string> }[] = [];
-  let workspace: FakeWorkspace;
 
   const secrets = () => [...o.users.map((u) => u.token), o.clientSecret, ...workspace.issuedTokens, ...lakebaseTokens];
   const spToken = (req: IncomingMessage) => {
@@ -74,7 +73,7 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
     return bearer && workspace.issuedTokens.includes(bearer) ? bearer : null;
   };
 
-  workspace = new FakeWorkspace({
+  const workspace: FakeWorkspace = new FakeWorkspace({
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     jobs: [
