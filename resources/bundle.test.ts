@@ -186,6 +186,20 @@ describe('cross-references', () => {
     }
   });
 
+  it('both jobs run as the dedicated jobs principal (a person only in dev), never as top-level run_as, which apps refuse', () => {
+    const jobs = resources.jobs as Record<string, { run_as?: Record<string, string> }>;
+    for (const key of ['dqx_generation', 'dqx_validation']) expect(jobs[key]!.run_as, key).toEqual({ service_principal_name: '${var.jobs_principal}' });
+    expect(bundle.run_as).toBeUndefined();
+    const targets = bundle.targets as Record<string, { run_as?: unknown; resources?: { jobs?: Record<string, { run_as?: Record<string, string> }> } }>;
+    for (const name of ['stage', 'prod']) {
+      expect(targets[name]!.run_as, name).toBeUndefined();
+      expect(targets[name]!.resources?.jobs, name).toBeUndefined();
+    }
+    for (const key of ['dqx_generation', 'dqx_validation']) {
+      expect(targets.dev!.resources?.jobs?.[key]?.run_as).toEqual({ user_name: '${workspace.current_user.userName}' });
+    }
+  });
+
   it('stage and prod deploy to a shared folder with group permissions, and no principal ids are hard-coded', () => {
     const targets = bundle.targets as Record<string, { mode: string; workspace?: { root_path?: string }; permissions?: { group_name?: string; service_principal_name?: string; user_name?: string }[] }>;
     expect(Object.keys(targets).sort()).toEqual(['dev', 'prod', 'stage']);
