@@ -13,7 +13,7 @@ import { loadConfig } from '@/lib/config';
 import { AppError, isAppError } from '@/lib/errors';
 import { FakeScimServer } from '@/tests/support/fake-scim-server';
 
-import { IdentityCache, localCaller, resolveCaller } from './caller';
+import { IdentityCache, localCaller, resolveCaller, UserToken } from './caller';
 import { fetchCurrentUser } from '@/lib/databricks/current-user';
 
 const scim = new FakeScimServer();
@@ -199,5 +199,16 @@ describe('resolveCaller in local mode', () => {
     );
     expect(caller).toMatchObject({ id: 'ada', mode: 'local', token: undefined });
     expect(localCaller(local)).toMatchObject({ id: 'ada' });
+  });
+});
+
+describe('UserToken.expiresAt', () => {
+  const jwt = (claims: object) => ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
+
+  it('reads the exp claim of a JWT, and nothing from a token that is not one', () => {
+    expect(new UserToken(jwt({ exp: 1_900_000_000, sub: 'ana' })).expiresAt()).toBe(1_900_000_000_000);
+    expect(new UserToken(jwt({ sub: 'ana' })).expiresAt()).toBeUndefined();
+    expect(new UserToken('dapi0123456789abcdef').expiresAt()).toBeUndefined();
+    expect(new UserToken('a.%%%.c').expiresAt()).toBeUndefined();
   });
 });

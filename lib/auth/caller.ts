@@ -37,6 +37,21 @@ export class UserToken {
   reveal(): string {
     return this.#value;
   }
+  /**
+   * When the token stops being accepted (ms since the epoch), from the `exp` claim of a JWT (the
+   * Databricks Apps proxy forwards OAuth JWTs); undefined for a token that does not say. Read only to
+   * time work, never to trust the token: Databricks checks it on every call.
+   */
+  expiresAt(): number | undefined {
+    const payload = this.#value.split('.')[1];
+    if (!payload) return undefined;
+    try {
+      const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+      return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   toJSON(): string {
     return '[redacted]';
   }

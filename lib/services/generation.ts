@@ -221,6 +221,7 @@ export async function startGeneration(
           // DuckDB works in this process; a SQL warehouse works elsewhere while the run waits
           lane: engine === 'local' ? 'work' : 'wait',
           owner: caller.id,
+          tokenExpiresAt: caller.token?.expiresAt(),
           steps,
           execute: (ctx) =>
             generateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),

@@ -115,15 +115,24 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const counting = { ...deps, access: { ...deps.access!, canReadTable: async (c: typeof alice, t: string) => (checks.push(c.id), deps.access!.canReadTable(c, t)) } };
       const run = await createRun(alice, { kind: 'validation', table: TABLE, engine: 'warehouse', rule_set_version: version }, deps);
       await markRunStarted(run.id, {}, deps);
-      for (let i = 0; i < 5; i += 1) await getRun(alice, run.id, counting);
-      expect(checks).toEqual([alice.id]);
-      // Someone who cannot read the table is refused, every time.
-      for (let i = 0; i < 2; i += 1) expect((await appError(getRun(bob, run.id, counting))).code).toBe('not_found');
-      expect(checks).toEqual([alice.id, bob.id, bob.id]);
+      await getRun(alice, run.id, counting);
+      const firstProof = checks.length;
+      expect(firstProof).toBeGreaterThan(0);
+      for (let i = 0; i < 4; i += 1) await getRun(alice, run.id, counting);
+      expect(checks).toHaveLength(firstProof);
+      // Someone who cannot read the table is refused, and asked every time.
+      expect((await appError(getRun(bob, run.id, counting))).code).toBe('not_found');
+      const afterBob = checks.length;
+      expect(afterBob).toBeGreaterThan(firstProof);
+      expect((await appError(getRun(bob, run.id, counting))).code).toBe('not_found');
+      expect(checks.length).toBeGreaterThan(afterBob);
       await completeRun(run.id, { status: 'succeeded', rule_results: [] }, deps);
+      const beforeFinished = checks.length;
       await getRun(alice, run.id, counting);
+      const oneRead = checks.length - beforeFinished;
+      expect(oneRead).toBeGreaterThan(0);
       await getRun(alice, run.id, counting);
-      expect(checks.filter((c) => c === alice.id)).toHaveLength(3);
+      expect(checks.length - beforeFinished).toBe(2 * oneRead);
     });
 
     it('lets a caller cancel a running run; the runner sees it and records the cancellation', async () => {

@@ -223,7 +223,10 @@ async function tablesOfRun(db: Db, run: Omit<Run, 'output'>): Promise<string[]> 
   return [run.table_name, ...(Array.isArray(rules) ? tablesReadBy(rules as DqxCheck[]) : [])];
 }
 
-/** The run, when the caller can read every table it reads; else undefined (reported as not found). */
+/**
+ * The run, when the caller can read every table it reads; else undefined (reported as not found).
+ * While the run is unfinished, a proof is kept (see `accessProofs`).
+ */
 async function visibleRun(caller: Caller, deps: { db: Db; access: TableAccess }, id: string): Promise<Run | undefined> {
   const run = await repo.findRun(deps.db, id);
   if (!run) return undefined;

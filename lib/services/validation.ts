@@ -398,6 +398,7 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
           // DuckDB works in this process; a SQL warehouse works elsewhere while the run waits
           lane: engine === 'local' ? 'work' : 'wait',
           owner: caller.id,
+          tokenExpiresAt: caller.token?.expiresAt(),
           steps,
           execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
         },

@@ -165,6 +165,22 @@ describe('LocalRunner', () => {
     expect(queryEnded! - asked).toBeLessThan(10_000);
   });
 
+  it("fails a queued run whose user's sign-in expired while it waited, without starting it, and says what to do", async () => {
+    const r = runner({ concurrency: 1 });
+    const [blocker, waiting] = [await newRun(), await newRun()];
+    const hold = gate();
+    let executed = false;
+    r.enqueue({ runId: blocker.id, lane: 'work', steps: [], execute: async () => (await hold.opened, {}) });
+    r.enqueue({ runId: waiting.id, lane: 'work', tokenExpiresAt: Date.now() + 200, steps: [], execute: async () => ((executed = true), {}) });
+    await until(blocker.id, (x) => x.status === 'running');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    hold.open();
+    const done = await until(waiting.id, finished);
+    expect(done).toMatchObject({ status: 'failed', error: { code: 'sign_in_expired', action: 'Reload the page to sign in again, then start the run again.' } });
+    await r.idle();
+    expect(executed).toBe(false);
+  });
+
   it('cancels a queued run without starting it', async () => {
     const r = runner({ concurrency: 1 });
     const [blocker, waiting] = [await newRun(), await newRun()];

@@ -74,12 +74,26 @@ export interface RunContext {
 /** What a run's work returns when it succeeds. */
 export type RunSuccess = Omit<RunCompletion, 'status' | 'error'>;
 
+/** A run needs at least this much of its user's token left to start. */
+const TOKEN_MARGIN_MS = 30_000;
+const SIGN_IN_EXPIRED: RunError = {
+  code: 'sign_in_expired',
+  message: 'Your sign-in expired while the run was waiting to start, so it was not started.',
+  action: 'Reload the page to sign in again, then start the run again.',
+};
+
 export interface RunTask {
   runId: string;
   /** `work` takes one of the runner's slots; `wait` only waits for something else (a Databricks job, a SQL warehouse). */
   lane: 'work' | 'wait';
   /** Who started the run: free slots are shared fairly between owners. */
   owner?: string;
+  /**
+   * When the token of the user whose permissions the run works with stops being accepted (ms):
+   * a run still queued by then fails at once, saying to sign in again, instead of starting work
+   * that the warehouse would refuse halfway.
+   */
+  tokenExpiresAt?: number;
   steps: StepSpec[];
   execute(ctx: RunContext): Promise<RunSuccess>;
 }
@@ -401,6 +415,10 @@ export class LocalRunner {
       if (!alreadyStarted) {
         if (await isRunCancelRequested(runId, this.#deps)) {
           await this.#finishCancelled(entry, 'Cancelled before it started.');
+          return;
+        }
+        if (task.tokenExpiresAt !== undefined && Date.now() >= task.tokenExpiresAt - TOKEN_MARGIN_MS) {
+          await this.#finish(entry, { status: 'failed', error: SIGN_IN_EXPIRED, message: SIGN_IN_EXPIRED.message });
           return;
         }
         const steps: RunProgressStep[] = task.steps.map((s) => ({ key: s.key, label: s.label, status: s.done ? 'done' : 'pending' }));
