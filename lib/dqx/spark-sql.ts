@@ -1,8 +1,9 @@
 /**
  * Spark SQL fragments written by users in rules (filters, `sql_expression`, `message_expr`,
- * expression columns and limits): tokenizing, the checks that keep a fragment a single
- * expression when it is embedded in a statement, DQX's unsafe-SQL guard, the columns and tables a
- * fragment refers to, and a token-level translation to DuckDB SQL.
+ * expression columns and limits): tokenizing, quick well-formedness checks for the editor, DQX's
+ * own unsafe-SQL guard (reproduced for DQX's skip semantics, not as a defense), and a token-level
+ * translation to DuckDB SQL of text the SQL sandbox (lib/dqx/sql-guard) has accepted. What a
+ * fragment may contain, and what it refers to, is decided by the sandbox's parse tree.
  */
 
 export type TokenKind = 'ws' | 'comment' | 'string' | 'quoted_ident' | 'number' | 'ident' | 'op' | 'other';
@@ -250,123 +251,6 @@ export function isSqlQuerySafe(query: string): boolean {
 
 /** DQX `sanitize_for_logging`. */
 export const sanitizeForLogging = (value: string) => value.replaceAll('\r', '\\r').replaceAll('\n', '\\n');
-
-// ---------------------------------------------------------------------------------------------
-// References
-
-const KEYWORDS = new Set(
-  (
-    'and or not is null true false in like ilike rlike regexp between case when then else end cast try_cast as ' +
-    'distinct from exists interval select where group by order having limit join on left right inner outer full ' +
-    'cross semi anti union all any some escape div over partition rows range preceding following current row ' +
-    'unbounded asc desc nulls first last with filter within lateral view explode using natural ' +
-    'year years month months day days hour hours minute minutes second seconds week weeks millisecond ' +
-    'milliseconds microsecond microseconds to unknown collate'
-  ).split(' '),
-);
-
-const TYPE_NAMES = new Set(
-  (
-    'string varchar char int integer bigint smallint tinyint byte short long float real double decimal dec numeric ' +
-    'boolean bool date timestamp timestamp_ntz timestamp_ltz binary array map struct interval variant void'
-  ).split(' '),
-);
-
-export interface FragmentReferences {
-  /** Column paths referenced at the top level (first element is the column, the rest struct fields). */
-  columns: string[][];
-  /** Names of functions called. */
-  functions: string[];
-  /** Tables read by subqueries (`FROM x`, `JOIN x`), as dotted names. */
-  tables: string[];
-  /** The fragment contains a subquery (columns inside it are not resolved against the table). */
-  hasSubquery: boolean;
-}
-
-/** Columns, functions and tables a Spark SQL fragment refers to (best effort, token based). */
-export function fragmentReferences(text: string): FragmentReferences {
-  const sig = significant(tokenize(text));
-  const columns: string[][] = [];
-  const functions: string[] = [];
-  const tables: string[] = [];
-  let hasSubquery = false;
-  const lambdaVars = new Set<string>();
-  // lambda parameters: `x -> ...` and `(x, y) -> ...`
-  sig.forEach((t, i) => {
-    if (t.kind === 'op' && t.text === '->') {
-      const prev = sig[i - 1];
-      if (prev?.kind === 'ident') lambdaVars.add(prev.text.toLowerCase());
-      if (prev?.kind === 'op' && prev.text === ')') {
-        for (let j = i - 2; j >= 0 && !(sig[j]!.kind === 'op' && sig[j]!.text === '('); j--) {
-          if (sig[j]!.kind === 'ident') lambdaVars.add(sig[j]!.text.toLowerCase());
-        }
-      }
-    }
-  });
-  const nameAt = (i: number): string | null => {
-    const t = sig[i];
-    if (!t) return null;
-    if (t.kind === 'ident') return t.text;
-    if (t.kind === 'quoted_ident') return t.value!;
-    return null;
-  };
-  let castDepth: number[] = [];
-  let depth = 0;
-  for (let i = 0; i < sig.length; i++) {
-    const t = sig[i]!;
-    if (t.kind === 'op' && t.text === '(') depth++;
-    if (t.kind === 'op' && t.text === ')') {
-      depth--;
-      castDepth = castDepth.filter((d) => d <= depth);
-    }
-    if (t.kind === 'ident' && t.text.toLowerCase() === 'select') hasSubquery = true;
-    if (t.kind === 'ident' && ['from', 'join'].includes(t.text.toLowerCase()) && hasSubquery) {
-      const parts: string[] = [];
-      let j = i + 1;
-      while (nameAt(j) !== null) {
-        parts.push(nameAt(j)!);
-        if (sig[j + 1]?.kind === 'op' && sig[j + 1]!.text === '.') j += 2;
-        else break;
-      }
-      if (parts.length) tables.push(parts.join('.'));
-      i = j;
-      continue;
-    }
-    const name = nameAt(i);
-    if (name === null) continue;
-    const prev = sig[i - 1];
-    const next = sig[i + 1];
-    if (prev?.kind === 'op' && (prev.text === '.' || prev.text === '::')) continue;
-    if (t.kind === 'ident' && next?.kind === 'op' && next.text === '(') {
-      functions.push(t.text.toLowerCase());
-      if (['cast', 'try_cast'].includes(t.text.toLowerCase())) castDepth.push(depth + 1);
-      continue;
-    }
-    if (t.kind === 'ident') {
-      const lower = t.text.toLowerCase();
-      if (prev?.kind === 'ident' && prev.text.toLowerCase() === 'as') continue; // alias or cast target type
-      if (castDepth.length && TYPE_NAMES.has(lower)) continue;
-      if (KEYWORDS.has(lower)) continue;
-      if (
-        ['date', 'timestamp', 'timestamp_ntz', 'timestamp_ltz', 'x'].includes(lower) &&
-        next?.kind === 'string'
-      )
-        continue;
-      if (lambdaVars.has(lower)) continue;
-      if (next?.kind === 'op' && next.text === '->') continue;
-    }
-    if (hasSubquery) continue;
-    const path = [name];
-    let j = i;
-    while (sig[j + 1]?.kind === 'op' && sig[j + 1]!.text === '.' && nameAt(j + 2) !== null) {
-      path.push(nameAt(j + 2)!);
-      j += 2;
-    }
-    columns.push(path);
-    i = j;
-  }
-  return { columns, functions, tables, hasSubquery };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Translation to DuckDB

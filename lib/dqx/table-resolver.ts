@@ -5,7 +5,8 @@
  */
 import type { TableSchema } from './model';
 import { parseColumnRef, unquoteColumnName } from './naming';
-import { fragmentProblem, fragmentReferences, tokenize } from './spark-sql';
+import { fragmentProblem, tokenize } from './spark-sql';
+import { guardExpression } from './sql-guard/guard';
 import { fieldType, parseSparkType, type SparkType } from './spark-types';
 
 export interface ResolvedPath {
@@ -81,6 +82,7 @@ export class TableResolver {
       const c = this.column(unquoted)!;
       return { ok: true, resolved: { path: [c.name], type: c.type } };
     }
+    if (column.trim() === '*') return { ok: true, resolved: null }; // every column (count(*))
     if (fragmentProblem(column)) return { ok: false, missing: [column] };
     const missing = this.unknownReferences(column);
     if (missing === null) return { ok: false, missing: [column] };
@@ -95,15 +97,12 @@ export class TableResolver {
 
   /**
    * Columns (or struct fields) an expression refers to that the table does not have. Null when the
-   * expression cannot be tokenized at all.
+   * SQL sandbox refuses the expression (lib/dqx/sql-guard).
    */
   unknownReferences(expression: string): string[] | null {
-    let refs;
-    try {
-      refs = fragmentReferences(expression);
-    } catch {
-      return null;
-    }
+    // the column references of the parse tree (lambda parameters excluded in their lambda only)
+    const refs = guardExpression(expression);
+    if (!refs.ok) return null;
     const missing: string[] = [];
     for (const path of refs.columns) {
       const col = this.column(path[0]!);

@@ -23,6 +23,8 @@ import { isNumericLiteral, resolveLimit, type LimitValue } from './literals';
 import type { DqxCheck, RuleIssue, RuleSetValidation, TableSchema } from './model';
 import { pyJsonDumps, pyRepr } from './py-values';
 import { fragmentProblem, isSqlQuerySafe } from './spark-sql';
+import { guardFragment, ruleFragments } from './sql-guard/fragments';
+import { shadowedColumn, type ExpressionAnalysis } from './sql-guard/guard';
 import { familyFits, typeFamily, type SparkType } from './spark-types';
 import { TableResolver } from './table-resolver';
 import type { Dialect } from '@/lib/sql/quote';
@@ -609,6 +611,52 @@ function tableIssues(
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. The SQL sandbox (lib/dqx/sql-guard): every SQL fragment of the rule parsed and allow-listed
+
+function sandboxIssues(
+  index: number,
+  rule: {
+    name: string;
+    function: string;
+    arguments: Record<string, unknown>;
+    filter: string | null;
+    messageExpr: string | null;
+  },
+  resolver: TableResolver | null,
+  out: Collector,
+) {
+  const fragments = ruleFragments({
+    function: rule.function,
+    arguments: rule.arguments,
+    filter: rule.filter,
+    messageExpr: rule.messageExpr,
+  });
+  for (const f of fragments) {
+    const r = guardFragment(f);
+    let refusal = r.ok ? null : r.refusal;
+    if (r.ok && resolver && f.kind === 'expression')
+      refusal = shadowedColumn(r as ExpressionAnalysis, (name) => resolver.column(name) !== undefined);
+    if (!refusal) continue;
+    const where = `${f.field} of rule '${rule.name}'`;
+    if (refusal.rule === 'syntax' && f.kind === 'expression') {
+      // DQX skips a rule whose expression does not parse; report it once
+      if (out.errors.some((e) => e.ruleIndex === index && e.field === f.field)) continue;
+      out.add(
+        'error',
+        index,
+        rule.name,
+        f.field,
+        'invalid_expression',
+        `The ${where} is not a valid Spark SQL expression: ${refusal.message}`,
+      );
+      continue;
+    }
+    const text = `The SQL in ${where} is refused (${refusal.rule}): ${refusal.message} Offending construct: "${refusal.construct}".`;
+    out.add('error', index, rule.name, f.field, 'sql_not_allowed', text, text);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * Validate a rule set (raw checks as parsed from YAML/JSON or sent by an editor). `ok` is true when
@@ -705,6 +753,7 @@ export function validateChecks(checks: unknown[], options: ValidateOptions = {})
       }
       if (resolver)
         tableIssues({ ...rule, sourceIndex: index }, def, resolver, forEachIndex, options.dialect, out);
+      sandboxIssues(index, rule, resolver, out);
       if (i === 0 && def.runsIn === 'job') {
         out.add(
           'warning',

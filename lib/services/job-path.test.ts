@@ -14,6 +14,7 @@ import { expandChecks, type DqxCheck } from '@/lib/dqx';
 import { JOB_ERROR_MARKER, JobOutputSchema, type JobRequest } from '@/lib/jobs/contract';
 import { LocalRunner, type RunContext } from '@/lib/jobs/local/local-runner';
 import type { JobHandle, JobOutcome, JobRunner, JobState } from '@/lib/jobs/port';
+import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 import { waitForRun } from '@/tests/support/run-fixture';
 
@@ -23,6 +24,7 @@ import { tableAccessVia } from './access';
 import { startGeneration, type GenerationOutput } from './generation';
 import type { RunDeps } from './run-deps';
 import { requestRunCancel } from './runs';
+import { saveRuleSet } from './rule-sets';
 import { adoptValidationJob, startValidation, validationOutcomeFromJob, type ValidationOutput } from './validation';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
@@ -73,7 +75,10 @@ class RecordedJobs implements JobRunner {
 }
 
 const alice = testCaller('alice@example.com');
+const bob = testCaller('bob@example.com');
 const TABLE = 'spark_catalog.dqx_test.orders';
+const CUSTOMERS = 'spark_catalog.dqx_test.customers';
+const CHANGING = 'spark_catalog.dqx_test.changing';
 const RULES = JSON.parse(recording('validation-success').job_parameters.rules!) as DqxCheck[];
 
 let store: TestStore;
@@ -83,6 +88,7 @@ let deps: RunDeps;
 /** What the user's warehouse says about the table's row filters, column masks and policies. */
 let governance: TableGovernance;
 const UNGOVERNED: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
+let changing: InMemoryCatalog;
 
 beforeAll(async () => {
   store = await pgliteTestStore();
@@ -98,7 +104,12 @@ beforeAll(async () => {
         { name: 'ordered_on', type: 'date' },
       ],
     },
+    { name: CUSTOMERS, columns: [{ name: 'customer', type: 'string' }] },
+    { name: CHANGING, columns: [{ name: 'id', type: 'int' }, { name: 'gone_soon', type: 'string' }] },
   ]);
+  // bob may read the orders, never the customers (Unity Catalog grants, as his token sees them)
+  catalog.setGrant((caller, table) => !(caller === bob.id && table === CUSTOMERS));
+  changing = catalog;
   jobs = new RecordedJobs();
   runner = new LocalRunner({ db: store.db, concurrency: 1, pollMs: 20 });
   governance = UNGOVERNED;
@@ -286,5 +297,47 @@ describe('the job path under Unity Catalog governance', () => {
     for (const rule of out.rules) for (const sample of rule.samples) expect(sample.values).toHaveLength(3);
     // a run adopted without the list shows no row values at all
     expect(validationOutcomeFromJob(result, { ...params, visibleColumns: null }).output.columns).toEqual([]);
+  });
+});
+
+describe('the job path runs as the service principal: no confused deputy', () => {
+  const readsCustomers: DqxCheck = {
+    name: 'customer_known',
+    criticality: 'error',
+    check: { function: 'foreign_key', arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS } },
+  };
+
+  it('refuses, before a job starts, a saved rule set that reads a table the runner cannot read', async () => {
+    await saveRuleSet(alice, TABLE, { rules: [...RULES, readsCustomers] }, deps);
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(bob, { table: TABLE, runAsJob: true }, deps));
+    expect(refused.code).toBe('not_found');
+    expect(refused.message).toMatch(/refers to table spark_catalog\.dqx_test\.customers/);
+    expect(jobs.started).toHaveLength(started);
+
+    // its author may, and the run records every table the job reads
+    jobs.next = { outcome: outcomeOf('validation-success') };
+    const run = await startValidation(alice, { table: TABLE, runAsJob: true }, deps);
+    expect(run.read_tables).toEqual([TABLE, CUSTOMERS]);
+    await waitForRun(alice, run.id, deps);
+    expect(jobs.started).toHaveLength(started + 1);
+    // bob cannot see what the service principal read for alice
+    expect((await appError(waitForRun(bob, run.id, deps))).code).toBe('not_found');
+  });
+
+  it('refuses a saved rule set that no longer validates: what the job would read is not fully known', async () => {
+    await saveRuleSet(
+      alice,
+      CHANGING,
+      { rules: [{ name: 'gone_present', criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'gone_soon' } } }] },
+      deps,
+    );
+    // the column is dropped after the rules were saved
+    changing.add({ name: CHANGING, columns: [{ name: 'id', type: 'int' }] });
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(alice, { table: CHANGING, runAsJob: true }, deps));
+    expect(refused.code).toBe('bad_request');
+    expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
+    expect(jobs.started).toHaveLength(started);
   });
 });

@@ -10,7 +10,10 @@
  *
  * Access: the caller must be able to read the table and every table the rules refer to, proved with
  * the caller's own warehouse before anything starts (a Databricks job runs as the app's service
- * principal). Reading a run, its failing rows or its report checks access again.
+ * principal). The run records that exact list (`read_tables`, from `tablesReadBy`), and reading a
+ * run, its failing rows or its report checks again that the reader can read every table on it.
+ * The job path refuses a rule set whose tables are not fully known: one that does not validate
+ * now, or whose tables cannot be determined, since the job's service principal could read more.
  */
 import 'server-only';
 
@@ -251,9 +254,44 @@ async function rulesToRun(
   return { checks: row.rules as DqxCheck[], version: row.version };
 }
 
+/**
+ * Every table the rules read besides the checked one, exactly as `tablesReadBy` lists them. A rule
+ * set whose tables cannot be determined is refused (400): its run could read more than it records.
+ */
+function tablesOfRules(checks: DqxCheck[]): string[] {
+  try {
+    return tablesReadBy(checks);
+  } catch (error) {
+    throw badRequest(
+      `The tables these rules read cannot be determined (${error instanceof Error ? error.message : String(error)}); a run needs the exact list to check that you may read each one.`,
+    );
+  }
+}
+
+/**
+ * The job path runs as the app's service principal, so what the job may read must be known
+ * exactly: the rules, a saved version too, must validate now against the table as the caller sees
+ * it (the validator refuses SQL whose tables it cannot resolve), and their tables be determined.
+ */
+function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema): void {
+  const validation = validateChecks(checks, { table: schema });
+  if (validation.errors.length > 0) {
+    try {
+      refuseInvalid(validation.errors, validation.warnings);
+    } catch (error) {
+      if (isAppError(error))
+        throw new AppError('bad_request', `A Databricks job runs only rules whose tables are fully known. ${error.message}`, {
+          details: error.details,
+        });
+      throw error;
+    }
+  }
+  tablesOfRules(checks);
+}
+
 /** Every table a rule reads (reference tables, subqueries) must be readable by the caller too. */
 async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps, checks: DqxCheck[], tableName: string) {
-  for (const name of tablesReadBy(checks)) {
+  for (const name of tablesOfRules(checks)) {
     try {
       const readable = await d.access.assertCanReadTable(caller, name);
       if (readable.name === tableName) continue;
@@ -310,6 +348,7 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
   if (jobRefusal && input.runAsJob === true) throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
   if (jobRefusal) asJob = false;
+  if (asJob) assertTablesFullyKnown(checks, schema);
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const fingerprint = ruleSetFingerprint(checks);
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
@@ -335,6 +374,8 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
         visible_columns: readable.description.columns.map((c) => c.name),
       },
       steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
+      // checked again there, with the caller's rights, and recorded with the run
+      read_tables: tablesOfRules(checks),
     },
     d,
   );

@@ -96,22 +96,33 @@ describe('compileApplyChecks', () => {
     ).toThrow('reserved for the engine');
   });
 
-  it('keeps file-reading functions and subqueries off the local DuckDB path', () => {
-    const checks = [
+  it.each([
+    [
       rule('is_not_null', { column: 'id' }, { filter: "length(read_text('/etc/passwd')) > 0" }),
-      rule('sql_expression', { expression: 'id IN (SELECT id FROM other)' }),
+      /read_text\(\) is not on the SQL allow-list/,
+    ],
+    [rule('sql_expression', { expression: 'id IN (SELECT id FROM other)' }), /Subqueries are not allowed/],
+    [
       rule('is_not_null', { column: 'id' }, { message_expr: "getenv('HOME')" }),
-    ];
-    const duck = compileApplyChecks(checks, '"t"', { dialect: 'duckdb', table });
-    expect(duck.jobOnly.map((r) => r.reason)).toEqual([
-      'The function read_text() is not run on the local DuckDB fast path.',
-      'Subqueries in rule expressions are not run on the local DuckDB fast path.',
-      'The function getenv() is not run on the local DuckDB fast path.',
-    ]);
-    expect(duck.sql).not.toContain('read_text');
-    // on Databricks the query runs as the user, with their Unity Catalog permissions
-    const spark = compileApplyChecks(checks.slice(0, 2), '`t`', { dialect: 'databricks', table });
-    expect(spark.jobOnly).toEqual([]);
+      /getenv\(\) is not on the SQL allow-list/,
+    ],
+    [rule('is_not_null', { column: 'id' }, { filter: "main.read_csv('/etc/passwd') IS NULL" }), /plain name/],
+  ])('refuses rule SQL outside the sandbox in both dialects (%#)', (check, reason) => {
+    for (const [dialect, source] of [
+      ['duckdb', '"t"'],
+      ['databricks', '`t`'],
+    ] as const) {
+      expect(() => compileApplyChecks([check], source, { dialect, table })).toThrow(RuleSetCompileError);
+      expect(() => compileApplyChecks([check], source, { dialect, table })).toThrow(reason);
+    }
+  });
+
+  it('embeds the text the sandbox accepted: comments removed, the tokens as written', () => {
+    const check = rule('is_not_null', { column: 'id' }, { filter: 'id /* a comment */ > 1 -- the rest\n' });
+    const spark = compileApplyChecks([check], '`t`', { dialect: 'databricks', table }).sql;
+    // the predicate is the accepted text; the filter as written stays only in the result's `filter` string
+    expect(spark).toContain('coalesce((id > 1), FALSE)');
+    expect(spark.split('a comment').length).toBe(2);
   });
 
   it('quotes identifiers and literals for each dialect', () => {
@@ -205,16 +216,25 @@ describe('compileValidation', () => {
 });
 
 describe('tablesReadBy', () => {
-  it('lists reference tables and subquery tables', () => {
+  it('lists reference tables and the tables of sql_query queries, from their parse trees', () => {
     expect(
       tablesReadBy([
         rule('foreign_key', { columns: ['a'], ref_columns: ['b'], ref_table: 'main.ref.customers' }),
-        rule('is_not_null', { column: 'a' }, { filter: 'a IN (SELECT id FROM main.ref.allowed)' }),
-        rule('sql_expression', {
-          expression: 'EXISTS (SELECT 1 FROM `c`.`s`.`t` x JOIN other.t2 y ON x.id = y.id)',
+        rule('sql_query', {
+          query:
+            'WITH k AS (SELECT id FROM main.ref.allowed) SELECT i.a, EXISTS (SELECT 1 FROM `c`.`s`.`t` x JOIN other.t2 y ON x.id = y.id) AS condition FROM {{ input_view }} i LEFT JOIN k ON i.a = k.id',
+          merge_columns: ['a'],
         }),
         rule('is_not_null', { column: 'a' }),
       ]),
     ).toEqual(['main.ref.customers', 'main.ref.allowed', 'c.s.t', 'other.t2']);
+  });
+
+  it('names no table for row-level SQL, which the sandbox refuses when it holds a subquery', () => {
+    const checks = [
+      rule('is_not_null', { column: 'a' }, { filter: 'a IN (SELECT id FROM main.ref.allowed)' }),
+    ];
+    expect(tablesReadBy(checks)).toEqual([]);
+    expect(() => compileApplyChecks(checks, '`t`', { dialect: 'databricks', table })).toThrow(/Subqueries/);
   });
 });

@@ -17,10 +17,8 @@
  */
 import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
 
-import { getCheck } from '../catalog';
-import { sqlQueryTables } from '../catalog/dataset-sql/sql-query';
 import type { DqxCheck } from '../model';
-import { fragmentReferences } from '../spark-sql';
+import { fragmentTables } from '../sql-guard/fragments';
 import type { SparkType } from '../spark-types';
 import { duckType } from './duck-types';
 import {
@@ -530,36 +528,29 @@ function decodeValidation(result: QueryRows, plan: Plan, rules: CompiledRule[]):
 
 /**
  * Tables a rule set reads besides the checked table: reference tables of dataset checks
- * (`ref_table`) and tables in subqueries of filters and SQL expressions. Callers check the
- * caller's access to each before running anything.
+ * (`ref_table`) and the tables of `sql_query` queries, read from their parse trees by the SQL
+ * sandbox (row-level SQL cannot read tables: the sandbox refuses subqueries there). Callers check
+ * the caller's access to each before running anything.
  */
 export function tablesReadBy(checks: DqxCheck[]): string[] {
   const out = new Set<string>();
-  const scan = (text: unknown) => {
-    if (typeof text !== 'string') return;
-    try {
-      for (const t of fragmentReferences(text).tables) out.add(t);
-    } catch {
-      // unparsable fragments are reported by validation
-    }
-  };
   for (const check of checks) {
     const args = check.check.arguments ?? {};
     if (typeof args.ref_table === 'string' && args.ref_table) out.add(args.ref_table);
-    scan(check.filter);
-    scan(check.message_expr);
-    if (check.check.function === 'sql_query') {
-      // a whole query: FROM/JOIN and comma-joined tables, without CTE names and {{ placeholders }}
-      for (const t of sqlQueryTables(args)) out.add(t);
-    }
-    for (const [key, value] of Object.entries(args)) {
-      if (check.check.function === 'sql_query' && key === 'query') continue;
-      const param = getCheck(check.check.function)?.params.find((p) => p.name === key);
-      if (param?.widget === 'sql' || param?.widget === 'limit' || key === 'expression' || key === 'query')
-        scan(value);
-    }
+    for (const t of fragmentTables({ function: check.check.function, arguments: args }).tables) out.add(t);
   }
   return [...out];
+}
+
+/**
+ * Whether every table a rule set reads is known: false when a `sql_query` query is refused by the
+ * sandbox (its tables cannot be named). The job path refuses such a rule set.
+ */
+export function tablesFullyKnown(checks: DqxCheck[]): boolean {
+  return checks.every(
+    (check) =>
+      !fragmentTables({ function: check.check.function, arguments: check.check.arguments ?? {} }).unknown,
+  );
 }
 
 export type { Dialect };

@@ -8,6 +8,7 @@
 import { quoteIdent, quoteQualified } from '@/lib/sql/quote';
 
 import type { TableSchema } from '../model';
+import { assertQuery } from '../sql-guard/guard';
 import { UnsupportedInDialect, type RowSqlContext } from './row-context';
 
 export interface ReferenceTable {
@@ -32,6 +33,12 @@ export interface DatasetSqlContext extends RowSqlContext {
   readonly runTimeSql: string;
   /** A reference table named by the rule (`ref_table`). */
   refTable(name: unknown): ReferenceTable;
+  /**
+   * A `sql_query` query through the SQL sandbox (lib/dqx/sql-guard): its accepted text with table
+   * placeholders and the tables it reads; throws SqlGuardError when refused. (Passed to the catalog
+   * this way so the check catalog, which the browser loads, does not load the SQL parser.)
+   */
+  sqlQuery(text: string, inputName: string): { template: string; tables: string[] };
 }
 
 /** Splits `catalog.schema.table` (back-quoted parts allowed) into its parts. */
@@ -91,14 +98,14 @@ export function createDatasetContext(
     },
     rowFilter: options.rowFilter,
     source: options.source,
+    sqlQuery: (text, inputName) => assertQuery(text, inputName),
     table: options.table,
     runTimeSql: options.runTimeSql,
     refTable(name: unknown): ReferenceTable {
       if (typeof name !== 'string' || name.trim() === '')
         throw new UnsupportedInDialect('The reference table name is missing.', row.dialect);
       const parts = splitTableName(name.trim());
-      if (!parts)
-        throw new UnsupportedInDialect(`'${name}' is not a valid table name.`, row.dialect);
+      if (!parts) throw new UnsupportedInDialect(`'${name}' is not a valid table name.`, row.dialect);
       options.onReference(name.trim());
       return { sql: quoteQualified(row.dialect, parts), schema: lookup(name.trim()), name: name.trim() };
     },

@@ -21,6 +21,7 @@ import { skipDisplayColumnName } from '../naming';
 import { parseSparkType, type SparkType } from '../spark-types';
 import { javaDoubleToString, pyKind, pyStrRepr, parsePyFloat, isMarker } from '../py-values';
 import { fragmentProblem, isSqlQuerySafe, sanitizeForLogging } from '../spark-sql';
+import { guardExpression, SqlGuardError } from '../sql-guard/guard';
 import { TableResolver } from '../table-resolver';
 import { validateChecks } from '../validate';
 import { createDatasetContext } from './dataset-context';
@@ -214,7 +215,7 @@ function entrySql(
 
 /** Whether an expression resolves against the table (what DQX's `_resolves` decides). */
 function resolves(resolver: TableResolver, text: string): boolean {
-  if (fragmentProblem(text)) return false;
+  if (fragmentProblem(text) || !guardExpression(text).ok) return false;
   const missing = resolver.unknownReferences(text);
   return missing !== null && missing.length === 0;
 }
@@ -412,6 +413,12 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       if (error instanceof UnsupportedInDialect) {
         jobOnly.push({ ...base, status: 'job_only', reason: error.reason });
         continue;
+      }
+      if (error instanceof SqlGuardError) {
+        const { message, construct } = error.refusal;
+        throw new RuleSetCompileError(`Rule '${rule.name}': ${message} (at "${construct}")`, [
+          { ruleIndex: rule.sourceIndex, field: null, message: `${message} (at "${construct}")` },
+        ]);
       }
       throw error;
     }

@@ -9,7 +9,8 @@ import { javaRegexToRe2 } from '../java-regex';
 import { literalSparkString, resolveLimit, type LimitValue } from '../literals';
 import { columnDisplay, columnNorm, parseColumnRef, unquoteColumnName } from '../naming';
 import { javaDoubleToString } from '../py-values';
-import { fragmentReferences, sparkToDuckdb } from '../spark-sql';
+import { sparkToDuckdb } from '../spark-sql';
+import { assertExpression, shadowedColumn, SqlGuardError } from '../sql-guard/guard';
 import type { SparkType } from '../spark-types';
 import type { TableResolver } from '../table-resolver';
 import { globPrefilter } from './glob-prefilter';
@@ -137,62 +138,16 @@ export function pathSql(dialect: Dialect, path: string[], rootType: SparkType | 
   return sql;
 }
 
-/**
- * DuckDB runs on the user's machine in local mode: a rule fragment must not read files or run
- * queries there (a checks file from elsewhere could otherwise show local file contents in
- * messages). Subqueries and DuckDB's table and file functions are left to a DQX job instead.
- */
-const DUCKDB_FORBIDDEN_FUNCTIONS = new Set([
-  'read_csv',
-  'read_csv_auto',
-  'read_parquet',
-  'parquet_scan',
-  'read_json',
-  'read_json_auto',
-  'read_json_objects',
-  'read_json_objects_auto',
-  'read_ndjson',
-  'read_ndjson_auto',
-  'read_ndjson_objects',
-  'read_text',
-  'read_blob',
-  'glob',
-  'query',
-  'query_table',
-  'sniff_csv',
-  'parquet_metadata',
-  'parquet_schema',
-  'getenv',
-  'load',
-  'install',
-]);
-
-/** The first function of `functions` that may read files or the catalog on DuckDB, as a problem. */
-export function duckdbFunctionProblem(functions: readonly string[]): string | null {
-  const bad = functions.find(
-    (f) => DUCKDB_FORBIDDEN_FUNCTIONS.has(f) || f.startsWith('duckdb_') || f.startsWith('pragma_'),
-  );
-  return bad ? `The function ${bad}() is not run on the local DuckDB fast path.` : null;
-}
-
-function duckdbFragmentProblem(text: string): string | null {
-  let refs;
-  try {
-    refs = fragmentReferences(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (refs.hasSubquery) return 'Subqueries in rule expressions are not run on the local DuckDB fast path.';
-  return duckdbFunctionProblem(refs.functions);
-}
-
 export function createRowContext(dialect: Dialect, resolver: TableResolver): RowSqlContext {
+  // Every user fragment passes the SQL sandbox; what is embedded is the text it accepted
+  // (comments removed), translated for DuckDB. A refusal (SqlGuardError) fails the compile.
   const translate = (text: string) => {
-    if (dialect !== 'duckdb') return text;
-    const problem = duckdbFragmentProblem(text);
-    if (problem) throw new UnsupportedInDialect(problem, dialect);
+    const analysis = assertExpression(text);
+    const shadow = shadowedColumn(analysis, (name) => resolver.column(name) !== undefined);
+    if (shadow) throw new SqlGuardError(shadow);
+    if (dialect !== 'duckdb') return analysis.canonical;
     try {
-      return sparkToDuckdb(text);
+      return sparkToDuckdb(analysis.canonical);
     } catch (error) {
       throw new UnsupportedInDialect(
         `The expression cannot be translated to DuckDB: ${(error as Error).message}`,

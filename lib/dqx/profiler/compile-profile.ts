@@ -189,8 +189,11 @@ function distinctKey(t: SparkType, e: string): string {
 
 export function compileProfile(schema: TableSchema, source: string, input: CompileProfileInput): CompiledProfile {
   const { dialect } = input;
-  const o = parseProfileOptions(input.options);
-  if (o.filter) assertSafeFilter(o.filter);
+  const parsed = parseProfileOptions(input.options);
+  // the filter as the SQL sandbox accepted it (comments removed)
+  const o = parsed.filter
+    ? { ...parsed, filter: assertSafeFilter(parsed.filter, schema.columns.map((c) => c.name)) }
+    : parsed;
   if (input.sampleSeed !== undefined && (!Number.isInteger(input.sampleSeed) || input.sampleSeed < 0)) {
     throw new Error('sampleSeed must be a non-negative integer');
   }

@@ -346,8 +346,8 @@ export function compileRobustProfile(
   input: CompileRobustProfileInput,
 ): CompiledRobustProfile {
   const { dialect } = input;
-  const filter = input.filter ?? null;
-  if (filter) assertSafeFilter(filter);
+  // the filter as the SQL sandbox accepted it (comments removed)
+  const filter = input.filter ? assertSafeFilter(input.filter, schema.columns.map((c) => c.name)) : null;
   const sampling = input.sampling ?? { kind: 'all' };
   const plan = describeSampling(sampling, filter);
   const nowMs = input.now ?? Date.now();

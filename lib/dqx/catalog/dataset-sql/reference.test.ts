@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { compileApplyChecks, compileValidation, tablesReadBy } from '../../compile/compiler';
 import type { DqxCheck, TableSchema } from '../../model';
 import { validateChecks } from '../../validate';
-import { rewriteQuery, sqlQueryTables } from './sql-query';
+import { assertQuery } from '../../sql-guard/guard';
+import { rewriteQuery } from './sql-query';
 
 const table: TableSchema = {
   columns: [
@@ -64,10 +65,12 @@ describe('reference tables a rule set reads', () => {
       'main.ref.expected',
     ]);
     expect(
-      sqlQueryTables({
-        query: 'SELECT 1 AS condition FROM {{src}} a, {{ other }} b',
-        input_placeholder: 'src',
-      }),
+      tablesReadBy([
+        rule('sql_query', {
+          query: 'SELECT 1 AS condition FROM {{src}} a, {{ other }} b',
+          input_placeholder: 'src',
+        }),
+      ]),
     ).toEqual([]);
   });
 
@@ -125,6 +128,7 @@ describe('sql_query', () => {
     ]);
     expect(v.errors.map((e) => e.message)).toEqual([
       'Provided SQL query is not safe for execution. Please ensure it does not contain any unsafe operations.',
+      expect.stringMatching(/refused \(statement\): The query must be a single statement/),
       "'merge_columns' entries must be non-empty strings.",
     ]);
   });
@@ -137,17 +141,36 @@ describe('sql_query', () => {
   });
 
   it.each([
-    ["SELECT TRUE AS condition FROM 'secrets.csv'", /path given as a string/],
-    ["SELECT TRUE AS condition FROM read_csv('x.csv')", /table function read_csv/],
     ['SELECT TRUE AS condition FROM {{ input_view }}, `secrets.csv`', /reads secrets\.csv/],
     ['SELECT TRUE AS condition FROM {{ input_view }} JOIN main.other.t ON TRUE', /reads main\.other\.t/],
-    ["SELECT length(read_text('/etc/passwd')) > 0 AS condition", /read_text/],
-    ['SELECT TRUE AS condition FROM (SUMMARIZE t)', /SUMMARIZE/],
     ['SELECT TRUE AS condition FROM {{ ref_df }}', /reference DataFrame/],
+    // Spark reads this as the table SUMMARIZE aliased t: a table like any other
+    ['SELECT TRUE AS condition FROM (SUMMARIZE t)', /reads SUMMARIZE/],
   ])('on DuckDB reads only its input and described reference tables: %s', (query, reason) => {
     const compiled = duck([rule('sql_query', { query })]);
     expect(compiled.rules).toEqual([]);
     expect(compiled.jobOnly[0]!.reason).toMatch(reason);
+  });
+
+  it.each([
+    ["SELECT TRUE AS condition FROM 'secrets.csv'", /not valid Spark SQL/],
+    ["SELECT TRUE AS condition FROM read_csv('x.csv')", /Table functions such as read_csv\(\)/],
+    ["SELECT TRUE AS condition FROM main.read_csv('x.csv')", /Table functions/],
+    [
+      "SELECT length(read_text('/etc/passwd')) > 0 AS condition",
+      /read_text\(\) is not on the SQL allow-list/,
+    ],
+    ["SELECT main.query('SELECT 1') AS condition", /plain name/],
+    ['FROM {{ input_view }} SELECT TRUE AS condition', /FROM-first/],
+    ['SELECT TRUE AS condition FROM {{ input_view }} PIVOT (count(*) FOR id IN (1, 2))', /PIVOT/],
+  ])('is refused by the SQL sandbox in both dialects: %s', (query, reason) => {
+    expect(() => duck([rule('sql_query', { query })])).toThrow(reason);
+    expect(() =>
+      compileApplyChecks([rule('sql_query', { query })], '`t`', {
+        dialect: 'databricks',
+        table: { columns: [{ name: 'id', type: 'int' }] },
+      }),
+    ).toThrow(reason);
   });
 
   it('keeps Spark queries as written apart from the input and quoted table names', () => {
@@ -157,6 +180,7 @@ describe('sql_query', () => {
       'databricks',
       '(SELECT * FROM src)',
       (name) => `<${name}>`,
+      assertQuery,
     );
     expect(r).toEqual({
       sql: 'SELECT id, extract(YEAR FROM d) > 2000 AS condition FROM (SELECT * FROM src) v, <main.ref.t> r',

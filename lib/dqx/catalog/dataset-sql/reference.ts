@@ -422,7 +422,7 @@ function sqlQuery(ctx: DatasetSqlContext, args: Record<string, unknown>) {
         `The query reads ${table}; on the local DuckDB fast path a query may read only its input and the reference tables the caller described.`,
       );
     return ref.sql;
-  });
+  }, ctx.sqlQuery);
   if ('problem' in rewritten) ctx.unsupported(rewritten.problem);
   const { sql } = rewritten as { sql: string };
   const quote = (n: string) => (d === 'duckdb' ? quoteDuckField(n) : `\`${n.replaceAll('`', '``')}\``);
