@@ -85,10 +85,10 @@ let store: TestStore;
 let jobs: RecordedJobs;
 let runner: LocalRunner;
 let deps: RunDeps;
-let changing: InMemoryCatalog;
 /** What the user's warehouse says about the table's row filters, column masks and policies. */
 let governance: TableGovernance;
 const UNGOVERNED: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
+let changing: InMemoryCatalog;
 
 beforeAll(async () => {
   store = await pgliteTestStore();
@@ -239,48 +239,6 @@ describe('the job path (databricks mode)', () => {
   });
 });
 
-describe('the job path runs as the service principal: no confused deputy', () => {
-  const readsCustomers: DqxCheck = {
-    name: 'customer_known',
-    criticality: 'error',
-    check: { function: 'foreign_key', arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS } },
-  };
-
-  it('refuses, before a job starts, a saved rule set that reads a table the runner cannot read', async () => {
-    await saveRuleSet(alice, TABLE, { rules: [...RULES, readsCustomers] }, deps);
-    const started = jobs.started.length;
-    const refused = await appError(startValidation(bob, { table: TABLE, runAsJob: true }, deps));
-    expect(refused.code).toBe('not_found');
-    expect(refused.message).toMatch(/refers to table spark_catalog\.dqx_test\.customers/);
-    expect(jobs.started).toHaveLength(started);
-
-    // its author may, and the run records every table the job reads
-    jobs.next = { outcome: outcomeOf('validation-success') };
-    const run = await startValidation(alice, { table: TABLE, runAsJob: true }, deps);
-    expect(run.read_tables).toEqual([TABLE, CUSTOMERS]);
-    await waitForRun(alice, run.id, deps);
-    expect(jobs.started).toHaveLength(started + 1);
-    // bob cannot see what the service principal read for alice
-    expect((await appError(waitForRun(bob, run.id, deps))).code).toBe('not_found');
-  });
-
-  it('refuses a saved rule set that no longer validates: what the job would read is not fully known', async () => {
-    await saveRuleSet(
-      alice,
-      CHANGING,
-      { rules: [{ name: 'gone_present', criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'gone_soon' } } }] },
-      deps,
-    );
-    // the column is dropped after the rules were saved
-    changing.add({ name: CHANGING, columns: [{ name: 'id', type: 'int' }] });
-    const started = jobs.started.length;
-    const refused = await appError(startValidation(alice, { table: CHANGING, runAsJob: true }, deps));
-    expect(refused.code).toBe('bad_request');
-    expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
-    expect(jobs.started).toHaveLength(started);
-  });
-});
-
 describe('the job path under Unity Catalog governance', () => {
   const jobResult = () => {
     const outcome = outcomeOf('validation-success');
@@ -339,5 +297,47 @@ describe('the job path under Unity Catalog governance', () => {
     for (const rule of out.rules) for (const sample of rule.samples) expect(sample.values).toHaveLength(3);
     // a run adopted without the list shows no row values at all
     expect(validationOutcomeFromJob(result, { ...params, visibleColumns: null }).output.columns).toEqual([]);
+  });
+});
+
+describe('the job path runs as the service principal: no confused deputy', () => {
+  const readsCustomers: DqxCheck = {
+    name: 'customer_known',
+    criticality: 'error',
+    check: { function: 'foreign_key', arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS } },
+  };
+
+  it('refuses, before a job starts, a saved rule set that reads a table the runner cannot read', async () => {
+    await saveRuleSet(alice, TABLE, { rules: [...RULES, readsCustomers] }, deps);
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(bob, { table: TABLE, runAsJob: true }, deps));
+    expect(refused.code).toBe('not_found');
+    expect(refused.message).toMatch(/refers to table spark_catalog\.dqx_test\.customers/);
+    expect(jobs.started).toHaveLength(started);
+
+    // its author may, and the run records every table the job reads
+    jobs.next = { outcome: outcomeOf('validation-success') };
+    const run = await startValidation(alice, { table: TABLE, runAsJob: true }, deps);
+    expect(run.read_tables).toEqual([TABLE, CUSTOMERS]);
+    await waitForRun(alice, run.id, deps);
+    expect(jobs.started).toHaveLength(started + 1);
+    // bob cannot see what the service principal read for alice
+    expect((await appError(waitForRun(bob, run.id, deps))).code).toBe('not_found');
+  });
+
+  it('refuses a saved rule set that no longer validates: what the job would read is not fully known', async () => {
+    await saveRuleSet(
+      alice,
+      CHANGING,
+      { rules: [{ name: 'gone_present', criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'gone_soon' } } }] },
+      deps,
+    );
+    // the column is dropped after the rules were saved
+    changing.add({ name: CHANGING, columns: [{ name: 'id', type: 'int' }] });
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(alice, { table: CHANGING, runAsJob: true }, deps));
+    expect(refused.code).toBe('bad_request');
+    expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
+    expect(jobs.started).toHaveLength(started);
   });
 });

@@ -190,6 +190,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     ]);
     const state: RehearsalState = {
       workspaceUrl: workspace.url,
+      clientId: ids.clientId,
+      database: DATABASE,
       users: { alice: { email: ids.alice.email, token: ids.alice.token }, bob: { email: ids.bob.email, token: ids.bob.token } },
       secrets: [],
     };

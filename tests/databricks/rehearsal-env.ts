@@ -35,6 +35,9 @@ export interface Grant {
 
 export interface RehearsalState {
   workspaceUrl: string;
+  /** The app's service principal, and so its Postgres role. */
+  clientId: string;
+  database: string;
   users: { alice: { email: string; token: string }; bob: { email: string; token: string } };
   secrets: string[];
 }

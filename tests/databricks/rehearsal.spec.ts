@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 
+import pg from 'pg';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from '@playwright/test';
 
 import { CatalogPage } from '../e2e/pages/catalog-page';
@@ -150,12 +151,20 @@ test('the job path: DQX in a Databricks job on the table nobody filters, for gen
   expect(done.error).toBeNull();
   expect(done.status).toBe('succeeded');
   expect(done.summary?.total_rows).toBe(200);
+  // the job's failing rows come back with the columns alice can read (all six of orders)
+  expect((done.output as { columns: { name: string }[] }).columns.map((c) => c.name).sort()).toEqual(
+    ['amount', 'customer', 'order_id', 'ordered_on', 'quantity', 'status'],
+  );
 
   const generation = await alice.post('/api/v1/generations', { data: { table: TABLES.orders, run_as_job: true } });
   expect(generation.status()).toBe(202);
   const generated = await finished(alice, ((await generation.json()) as Run).id, 300);
   expect(generated.error).toBeNull();
   expect(generated.status).toBe('succeeded');
+  const output = generated.output as { rules: unknown[]; profiles: unknown[]; engine: string };
+  expect(output.engine).toBe('job');
+  expect(output.rules.length).toBeGreaterThan(0);
+  expect(output.profiles.length).toBeGreaterThan(0);
 
   const runs = await jobRuns();
   expect(runs.map((r) => [r.kind, `${r.parameters.catalog}.${r.parameters.schema}.${r.parameters.table}`])).toEqual([
@@ -233,14 +242,34 @@ test('/api/ready tells the truth: every binding ok when bound, and which are mis
   expect(bound.status(), JSON.stringify(body)).toBe(200);
   expect(Object.fromEntries(body.dependencies.map((d) => [d.name, d.status]))).toEqual({ warehouse: 'ok', store: 'ok', jobs: 'ok' });
 
-  // The same build with no warehouse and no jobs bound names both. (Whether that makes the answer
-  // 503 is issue 12 item 5, on the deploy branch: once merged, this also expects 503.)
+  // The same build with no warehouse and no jobs bound is not ready, and names both.
   const unbound = await request.get(`${unboundUrl}/api/ready`);
   const missing = (await unbound.json()) as { ready: boolean; dependencies: { name: string; status: string; message?: string }[] };
+  expect(unbound.status(), JSON.stringify(missing)).toBe(503);
+  expect(missing.ready).toBe(false);
   const byName = Object.fromEntries(missing.dependencies.map((d) => [d.name, d]));
   expect(byName.warehouse).toMatchObject({ status: 'not_configured', message: expect.stringContaining('DATABRICKS_WAREHOUSE_ID') });
   expect(byName.jobs).toMatchObject({ status: 'not_configured', message: expect.stringContaining('DQX_VALIDATION_JOB_ID') });
   expect(byName.store).toMatchObject({ status: 'ok' });
+});
+
+test('the rule store is used as deployed: the app role owns its schema, not the database, and cannot create in public', async () => {
+  const { clientId, database } = readState();
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${database}`;
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const q = async (sql: string, params: unknown[] = []) => (await admin.query(sql, params)).rows[0] as Record<string, unknown>;
+    expect(await q('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()')).toEqual({ owner: 'postgres' });
+    expect(await q("SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'dqx'")).toEqual({ owner: clientId });
+    expect(await q("SELECT has_schema_privilege($1, 'public', 'CREATE') AS can", [clientId])).toEqual({ can: false });
+    expect(await q('SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1', [clientId])).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+    // what the loop above saved is there
+    expect(Number((await q('SELECT count(*) AS n FROM dqx.dq_runs')).n)).toBeGreaterThan(3);
+  } finally {
+    await admin.end();
+  }
 });
 
 test('no token, secret or issued credential appears in any line the app logged', async () => {
