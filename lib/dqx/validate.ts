@@ -774,6 +774,27 @@ export function validateChecks(checks: unknown[], options: ValidateOptions = {})
   return { ok: out.errors.length === 0, errors: out.errors, warnings: out.warnings };
 }
 
+/**
+ * Only the SQL sandbox's errors (lib/dqx/sql-guard) of a rule set, without a table: what a service
+ * checks before it touches a warehouse, so hostile rule SQL is refused before anything reads data.
+ * Structurally invalid checks are skipped (validateChecks reports them).
+ */
+export function sqlSandboxIssues(checks: unknown[]): DetailedRuleIssue[] {
+  const out = new Collector();
+  if (!Array.isArray(checks)) return [];
+  checks.forEach((raw, index) => {
+    if (structuralIssues(raw).length) return;
+    let expanded;
+    try {
+      expanded = expandChecks([normalizeCheck(raw as unknown as DqxCheck)]);
+    } catch {
+      return;
+    }
+    for (const rule of expanded) sandboxIssues(index, rule, null, out);
+  });
+  return out.errors.filter((e) => e.code === 'sql_not_allowed');
+}
+
 /** A structurally valid raw check as the model (null optional fields dropped, unknown keys ignored). */
 export function normalizeCheck(raw: DqxCheck): DqxCheck {
   const r = raw as unknown as Record<string, unknown>;
