@@ -647,7 +647,7 @@ function sandboxIssues(
         rule.name,
         f.field,
         'invalid_expression',
-        `The ${where} is not a valid Spark SQL expression: ${refusal.message}`,
+        `The ${where} is not a valid Spark SQL expression: ${refusal.message.replace(/\.$/, '')} (at "${refusal.construct}").`,
       );
       continue;
     }
@@ -792,7 +792,8 @@ export function sqlSandboxIssues(checks: unknown[]): DetailedRuleIssue[] {
     }
     for (const rule of expanded) sandboxIssues(index, rule, null, out);
   });
-  return out.errors.filter((e) => e.code === 'sql_not_allowed');
+  // refused constructs, and fragments the parser cannot read (which the services refuse too)
+  return out.errors.filter((e) => e.code === 'sql_not_allowed' || e.code === 'invalid_expression');
 }
 
 /** A structurally valid raw check as the model (null optional fields dropped, unknown keys ignored). */
