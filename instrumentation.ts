@@ -2,7 +2,8 @@
  * Runs once when the server starts. In local mode it opens the embedded warehouse in the
  * background (the small sample tables in a second or two; the big one is then built while the app
  * answers, see lib/warehouse/duckdb/engine.ts), and in every mode it fails the runs a previous
- * process left unfinished ("interrupted by a restart").
+ * process left unfinished ("interrupted by a restart"). Deployed, it also checks and logs the
+ * app's bindings and migrates the rule store.
  *
  * Nothing here is awaited: the server answers requests as soon as it is up, and both jobs load
  * their modules and do their work beside it. (Awaiting their imports made every first request of a
@@ -21,6 +22,12 @@ export function register() {
     );
     void import('@/lib/jobs/local/recovery').then(
       (m) => m.recoverAtStartup(),
+      () => undefined,
+    );
+    // Deployed: validate and log the bindings, and migrate the rule store now rather than on the
+    // first request.
+    void import('@/lib/services/startup').then(
+      (m) => m.checkAtStartup(),
       () => undefined,
     );
   }, 0);

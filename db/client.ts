@@ -4,12 +4,14 @@
  * - `pglite`: embedded Postgres (WebAssembly) persisted under `config.store.pgliteDir`; the default,
  *   so local mode needs no server. One instance per process.
  * - `postgres`: any Postgres server through a `pg` pool, from DATABASE_URL or the PG* settings.
- * - `lakebase`: the same `pg` pool, connecting as the app's service principal with a fresh OAuth
- *   token as the password of every new connection, TLS required, and a bounded connection lifetime.
+ * - `lakebase`: the same `pg` pool, connecting as the app's service principal with a fresh
+ *   credential as the password of every new connection (Autoscaling: from the credential API;
+ *   Provisioned: the workspace OAuth token), TLS verified, and a bounded connection lifetime.
  *
  * `db/` is the only code that talks to Postgres.
  */
 import { mkdirSync } from 'node:fs';
+import tls from 'node:tls';
 
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection } from 'kysely';
@@ -17,6 +19,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 
 import type { AppConfig, StoreKind } from '@/lib/config';
+import { getLakebaseCredentialProvider } from '@/lib/databricks/lakebase-credentials';
 import { getServicePrincipalTokenProvider } from '@/lib/databricks/oauth';
 import { log } from '@/lib/log';
 
@@ -56,21 +59,51 @@ const pgTypes = {
 };
 
 /**
+ * Certificate authorities for verified TLS: Node's bundled ones plus the operating system's where
+ * Node can read them (22.15 and later; the Databricks Apps runtime runs 22.16).
+ */
+function trustedCas(): string[] | undefined {
+  const get = (tls as { getCACertificates?: (type?: 'default' | 'system') => string[] }).getCACertificates;
+  if (typeof get !== 'function') return undefined;
+  try {
+    return [...new Set([...get('default'), ...get('system')])];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * libpq's meaning of PGSSLMODE mapped onto node-pg: `require` encrypts without verifying the
  * certificate, `verify-ca` verifies the chain, `verify-full` also the host name. node-pg cannot
  * negotiate, so `allow` and `prefer` connect without TLS.
  */
 export function sslOption(mode: AppConfig['store']['sslMode']): pg.PoolConfig['ssl'] {
+  const ca = mode === 'verify-ca' || mode === 'verify-full' ? trustedCas() : undefined;
   switch (mode) {
     case 'require':
       return { rejectUnauthorized: false };
     case 'verify-ca':
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? { ca } : {}) };
     case 'verify-full':
-      return { rejectUnauthorized: true };
+      return { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
     default:
       return false;
   }
+}
+
+/**
+ * Lakebase always speaks TLS with a publicly trusted certificate for its host name: the platform's
+ * `PGSSLMODE=require` (libpq: encrypt, do not verify) is raised to `verify-full`. Only `disable`
+ * (local stand-ins without TLS) and `verify-ca` are taken as given.
+ */
+export function lakebaseSslMode(mode: AppConfig['store']['sslMode']): AppConfig['store']['sslMode'] {
+  return mode === 'disable' || mode === 'verify-ca' ? mode : 'verify-full';
+}
+
+/** The password of each new Lakebase connection: Autoscaling's database credential, or Provisioned's workspace token. */
+function lakebasePassword(config: AppConfig): PasswordSource {
+  if (config.store.lakebase === 'autoscaling') return () => getLakebaseCredentialProvider(config).getPassword();
+  return () => getServicePrincipalTokenProvider(config).getToken();
 }
 
 /** pg pool settings for the `postgres` and `lakebase` kinds. Exported for tests. */
@@ -85,7 +118,7 @@ export function poolConfig(config: AppConfig, options: StoreOptions = {}): pg.Po
     types: pgTypes,
   };
   if (store.kind === 'lakebase') {
-    const password = options.password ?? (() => getServicePrincipalTokenProvider(config).getToken());
+    const password = options.password ?? lakebasePassword(config);
     return {
       ...common,
       host: store.host,
@@ -94,9 +127,7 @@ export function poolConfig(config: AppConfig, options: StoreOptions = {}): pg.Po
       // The Postgres role of the app's service principal is named after its client id.
       user: store.user ?? config.databricks.clientId,
       password,
-      // Lakebase accepts TLS connections only: PGSSLMODE defaults to `require` (what the platform
-      // injects); `verify-full` also checks the certificate. (`disable` is for local stand-ins.)
-      ssl: sslOption(store.sslMode ?? 'require'),
+      ssl: sslOption(lakebaseSslMode(store.sslMode)),
     };
   }
   if (store.url) {

@@ -17,6 +17,7 @@ import { getServicePrincipalTokenProvider } from '@/lib/databricks/oauth';
 import { startFakeTokenServer, type FakeTokenServer } from '@/tests/support/fake-oauth-token-server';
 
 import { openStore, poolConfig, type Store } from './client';
+import { migrateStore } from './migrate';
 import { canStartPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from './testing/private-postgres';
 import { onServer } from './testing/test-stores';
 
@@ -53,7 +54,9 @@ describe.skipIf(!runnable)('Lakebase-style pool with OAuth tokens as passwords',
   beforeAll(async () => {
     const setUp = async () => {
       await admin((c) => c.query(`CREATE ROLE "${ROLE}" LOGIN PASSWORD '${currentPassword}'`));
-      await admin((c) => c.query(`CREATE DATABASE "${DATABASE}" OWNER "${ROLE}"`));
+      // As on Lakebase: the database is not the role's; it holds CONNECT and CREATE on it.
+      await admin((c) => c.query(`CREATE DATABASE "${DATABASE}"`));
+      await admin((c) => c.query(`GRANT CONNECT, CREATE ON DATABASE "${DATABASE}" TO "${ROLE}"`));
     };
     if (serverUrl) {
       adminUrl = serverUrl;
@@ -115,12 +118,21 @@ describe.skipIf(!runnable)('Lakebase-style pool with OAuth tokens as passwords',
     const defaults = poolConfig(
       loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'h', DATABRICKS_CLIENT_ID: 'id', DATABRICKS_CLIENT_SECRET: 's', PGHOST: 'x' }),
     );
-    expect(defaults).toMatchObject({ user: 'id', database: 'databricks_postgres', port: 5432, ssl: { rejectUnauthorized: false }, maxLifetimeSeconds: 600 });
+    expect(defaults).toMatchObject({ user: 'id', database: 'databricks_postgres', port: 5432, ssl: { rejectUnauthorized: true }, maxLifetimeSeconds: 600 });
     expect(typeof defaults.password).toBe('function');
 
     const result = await sql<{ who: string }>`SELECT current_user AS who`.execute(store.db);
     expect(result.rows[0]?.who).toBe(ROLE);
     expect(tokenServer.requests.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('migrates its own schema dqx with only CONNECT and CREATE on the database', async () => {
+    expect(store.kind).toBe('lakebase');
+    const outcome = await migrateStore(store.db, 'dqx');
+    expect(outcome.applied.length).toBeGreaterThan(0);
+    const owner = await sql<{ owner: string }>`SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'dqx'`.execute(store.db);
+    expect(owner.rows[0]?.owner).toBe(ROLE);
+    await store.db.insertInto('dq_rule_sets').values({ table_name: 'main.a.b', last_version: 0 }).execute();
   });
 
   it('picks up a rotated password for new connections without recreating the pool', async () => {

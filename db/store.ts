@@ -1,7 +1,7 @@
 /**
  * The process's rule store: one client per process (kept on globalThis, so a Next dev reload does
  * not open a second PGlite on the same folder), migrated on first use when configured to
- * (`DQX_STORE_MIGRATE_ON_START`, on by default in local mode). Concurrent first callers share the
+ * (`DQX_STORE_MIGRATE_ON_START`, on by default: deployed, the app owns its schema). Concurrent first callers share the
  * same migration. Without migrate-on-start, first use checks that no migration is pending and
  * refuses with 503 (run `npm run db:migrate`) otherwise.
  */
@@ -12,7 +12,7 @@ import { isAppError, unavailable } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 import { openStore, type Store } from './client';
-import { migrateStore, pendingMigrations } from './migrate';
+import { MigrationError, migrateStore, pendingMigrations } from './migrate';
 import type { Database } from './types';
 
 interface StoreState {
@@ -26,9 +26,9 @@ const holder = globalThis as Holder;
 
 async function prepare(store: Store, config: AppConfig): Promise<void> {
   if (config.store.migrateOnStart) {
-    const { applied, fingerprinted } = await migrateStore(store.db, config.store.schema);
-    if (applied.length > 0 || fingerprinted > 0) {
-      log.info('rule store migrated', { store: store.kind, applied, fingerprinted });
+    const { applied, fingerprinted, copiedFromOriginal } = await migrateStore(store.db, config.store.schema);
+    if (applied.length > 0 || fingerprinted > 0 || copiedFromOriginal > 0) {
+      log.info('rule store migrated', { store: store.kind, schema: config.store.schema, applied, fingerprinted, copiedFromOriginal });
     }
     return;
   }
@@ -64,6 +64,14 @@ export async function getStore(): Promise<Kysely<Database>> {
       await state.store.close().catch(() => undefined);
     }
     if (isAppError(error)) throw error;
+    if (error instanceof MigrationError && error.adminAction) {
+      // The exact GRANT names roles: it goes to the log (and `npm run db:migrate`), not to users.
+      log.error('rule store needs an admin', { store: state.store.kind, problem: error.message });
+      throw unavailable(
+        "The rule store's database role lacks a privilege; an admin must grant it (the app log names the exact statement, see docs/deployment.md).",
+        error,
+      );
+    }
     log.error('rule store unavailable', { store: state.store.kind, error });
     throw unavailable('The rule store is not available right now; try again shortly.', error);
   }

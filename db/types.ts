@@ -114,6 +114,11 @@ export interface RunTable {
   cancel_requested_by: string | null;
   /** The runner instance (app process) executing the run; null until one takes it. */
   owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * Every table the run reads (its own and those its rules read), as full names; shown only to
+   * callers who can read all of them. Null for runs recorded before the app kept this.
+   */
+  read_tables: ColumnType<string[] | null, string | null | undefined, string | null>;
 }
 
 /** A runner instance: one app process that executes runs, with the heartbeat it refreshes while it lives. */

@@ -83,7 +83,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       store = await target.open({ migrate: false });
       db = store.db;
       await buildOriginalDatabase(db);
-      const outcome = await migrateStore(db);
+      const outcome = await migrateStore(db, store.schema);
       expect(outcome.applied).toEqual(Object.keys(migrations));
       // The rows whose rules are a list of checks got a fingerprint; the malformed one did not.
       expect(outcome.fingerprinted).toBe(8);
@@ -196,8 +196,8 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
     });
 
     it('has nothing left to apply', async () => {
-      expect(await pendingMigrations(db)).toEqual([]);
-      const again = await migrateStore(db);
+      expect(await pendingMigrations(db, store.schema)).toEqual([]);
+      const again = await migrateStore(db, store.schema);
       expect(again.applied).toEqual([]);
     });
   });

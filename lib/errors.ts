@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Well-formed, but the data cannot be processed (a warehouse data error such as a failed cast). */
+  unprocessable: 422,
   too_many_requests: 429,
   unavailable: 503,
   internal: 500,

@@ -32,13 +32,15 @@ describe('workflows', () => {
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
 
-  it('deploy with OIDC (no stored token), validate before deploy, migrate the store, then run the app', () => {
+  it('deploy with OIDC (no stored token), validate before deploy, run the app (it migrates its own store), then wait until it is ready', () => {
     expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const text = readFileSync(path.join(ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8');
     expect(text).toContain('DATABRICKS_AUTH_TYPE: github-oidc');
     expect(text).not.toMatch(/secrets\.DATABRICKS_TOKEN|DATABRICKS_CLIENT_SECRET/);
     const runs = deploy.jobs.deploy!.steps.map((s) => s.run ?? '');
-    const order = ['bundle validate', 'bundle deploy', 'npm run db:migrate', 'bundle run'].map((c) => runs.findIndex((r) => r.includes(c)));
+    // The deploying principal never migrates the store: the app's own principal owns schema dqx.
+    expect(runs.join('\n')).not.toContain('db:migrate');
+    const order = ['bundle validate', 'bundle deploy', 'bundle run', '/api/ready'].map((c) => runs.findIndex((r) => r.includes(c)));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(deploy.jobs.deploy!.environment).toBe('${{ inputs.environment }}');

@@ -9,10 +9,12 @@ import * as upgradeRulesEvents from './20261127000100_upgrade_rules_events';
 import * as createRuns from './20261127000200_create_runs';
 import * as recordRunOwners from './20261207000200_record_run_owners';
 import * as addRuleProvenance from './20261207000400_add_rule_provenance';
+import * as recordRunReadTables from './20261207000700_record_run_read_tables';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
   '20261127000200_create_runs': createRuns,
   '20261207000200_record_run_owners': recordRunOwners,
   '20261207000400_add_rule_provenance': addRuleProvenance,
+  '20261207000700_record_run_read_tables': recordRunReadTables,
 };

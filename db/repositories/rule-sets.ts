@@ -11,6 +11,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 
 import type { ActivationAction, Database, NewRulesEvent, RuleActivation, RulesEvent } from '../types';
 
+import { readsNoneOf } from './visibility';
+
 export type Db = Kysely<Database> | Transaction<Database>;
 
 /** Number of checks in a stored rule list (null when the stored value is not a list). */
@@ -184,7 +186,11 @@ export interface RuleSetTableRow {
 }
 
 /** Every table that has rule sets, with its active version and its latest validation run. */
-export async function listRuleSetTables(db: Db, tableNames?: string[]): Promise<RuleSetTableRow[]> {
+export async function listRuleSetTables(
+  db: Db,
+  tableNames?: string[],
+  hidden: readonly string[] = [],
+): Promise<RuleSetTableRow[]> {
   let query = db
     .selectFrom('dq_rule_sets as s')
     .leftJoin('dq_rules_events as a', (join) => join.onRef('a.table_name', '=', 's.table_name').on('a.is_active', '=', true))
@@ -201,6 +207,7 @@ export async function listRuleSetTables(db: Db, tableNames?: string[]): Promise<
           ])
           .whereRef('r.table_name', '=', 's.table_name')
           .where('r.kind', '=', 'validation')
+          .where(readsNoneOf('r', hidden))
           .orderBy('r.created_at', 'desc')
           .limit(1)
           .as('lr'),

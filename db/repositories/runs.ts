@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { NewRun, Run, RunError, RunKind, RunProgressStep, RunRuleResult, RunStatus, RunSummary } from '../types';
 
 import type { Db } from './rule-sets';
+import { readsNoneOf } from './visibility';
 
 const UNFINISHED: RunStatus[] = ['queued', 'running'];
 
@@ -141,13 +142,26 @@ export async function ruleResultsOfRun(db: Db, runId: string): Promise<RunRuleRe
   return db.selectFrom('dq_run_rule_results').selectAll().where('run_id', '=', runId).orderBy('rule_index').execute();
 }
 
-/** Runs of a table, newest first, without their output. */
+/** The distinct tables the runs of these tables read (besides, and including, their own). */
+export async function tablesReadByRunsOf(db: Db, tableNames: readonly string[]): Promise<string[]> {
+  if (tableNames.length === 0) return [];
+  const rows = await sql<{ name: string }>`
+    SELECT DISTINCT rt.name FROM dq_runs AS r, jsonb_array_elements_text(r.read_tables) AS rt(name)
+    WHERE r.read_tables IS NOT NULL AND r.table_name IN (${sql.join(tableNames.map((t) => sql.val(t)))})
+    ORDER BY rt.name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/** Runs of a table, newest first, without their output; runs that read a `hidden` table are left out. */
 export async function listRunsOfTable(
   db: Db,
   tableName: string,
-  options: { kind?: RunKind; limit: number; offset: number },
+  options: { kind?: RunKind; limit: number; offset: number; hidden?: readonly string[] },
 ): Promise<{ items: Omit<Run, 'output'>[]; total: number }> {
-  let base = db.selectFrom('dq_runs').where('table_name', '=', tableName);
+  let base = db
+    .selectFrom('dq_runs')
+    .where('table_name', '=', tableName)
+    .where(readsNoneOf('dq_runs', options.hidden ?? []));
   if (options.kind) base = base.where('kind', '=', options.kind);
   const [items, total] = await Promise.all([
     base
@@ -175,6 +189,7 @@ export async function listRunsOfTable(
         'cancel_requested_at',
         'cancel_requested_by',
         'owner_id',
+        'read_tables',
       ])
       .orderBy('created_at', 'desc')
       .orderBy('id')
@@ -197,7 +212,12 @@ export interface PassRatePoint {
 }
 
 /** Pass rate of the table's succeeded validation runs, oldest first (the last `limit` of them). */
-export async function tablePassRates(db: Db, tableName: string, limit: number): Promise<PassRatePoint[]> {
+export async function tablePassRates(
+  db: Db,
+  tableName: string,
+  limit: number,
+  hidden: readonly string[] = [],
+): Promise<PassRatePoint[]> {
   const rows = await db
     .selectFrom('dq_runs')
     .select([
@@ -211,6 +231,7 @@ export async function tablePassRates(db: Db, tableName: string, limit: number): 
     .where('status', '=', 'succeeded')
     .where(notDryRun(sql.ref('parameters')))
     .where(sql<boolean>`summary ? 'pass_rate'`)
+    .where(readsNoneOf('dq_runs', hidden))
     .orderBy('finished_at', 'desc')
     .limit(limit)
     .execute();
@@ -224,7 +245,7 @@ export type RulePassRatePoint = PassRatePoint & Omit<RunRuleResult, 'run_id' | '
 export async function rulePassRates(
   db: Db,
   tableName: string,
-  filter: { ruleName?: string; fingerprint?: string; limit: number },
+  filter: { ruleName?: string; fingerprint?: string; limit: number; hidden?: readonly string[] },
 ): Promise<RulePassRatePoint[]> {
   let query = db
     .selectFrom('dq_run_rule_results as rr')
@@ -244,7 +265,8 @@ export async function rulePassRates(
     .where('r.table_name', '=', tableName)
     .where('r.kind', '=', 'validation')
     .where('r.status', '=', 'succeeded')
-    .where(notDryRun(sql.ref('r.parameters')));
+    .where(notDryRun(sql.ref('r.parameters')))
+    .where(readsNoneOf('r', filter.hidden ?? []));
   if (filter.ruleName !== undefined) query = query.where('rr.rule_name', '=', filter.ruleName);
   if (filter.fingerprint !== undefined) query = query.where('rr.rule_fingerprint', '=', filter.fingerprint);
   const rows = await query.orderBy('r.finished_at', 'desc').orderBy('rr.rule_index').limit(filter.limit).execute();

@@ -107,6 +107,7 @@ const EnvSchema = z.object({
   DQX_JOBS_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 30),
   DQX_RUNNER_CONCURRENCY: intInRange(1, 8, 2),
   DQX_JOB_POLL_SECONDS: intInRange(1, 300, 5),
+  DQX_JOB_OUTAGE_SECONDS: intInRange(30, 86_400, 600),
 
   // Rule store.
   DQX_STORE: z.preprocess(
@@ -129,10 +130,12 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
   ),
+  // Lakebase Autoscaling: the endpoint path the `postgres` app resource gives (valueFrom).
+  LAKEBASE_ENDPOINT: optionalString,
   DQX_STORE_POOL_MAX: intInRange(1, 100, 10),
   DQX_STORE_SCHEMA: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).default('public'),
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres identifier' }).optional(),
   ),
   DQX_STORE_MIGRATE_ON_START: z.preprocess(
     emptyToUndefined,
@@ -151,6 +154,8 @@ const EnvSchema = z.object({
   DQX_LLM_API_KEY: optionalString,
   DQX_LLM_TIMEOUT_SECONDS: intInRange(1, 600, 120),
   DQX_SERVING_ENDPOINT: optionalString,
+  /** The rehearsal's SQL-warehouse stand-in (npm run test:databricks); refused unless the workspace is on loopback. */
+  DQX_REHEARSAL_WAREHOUSE_URL: optionalString,
 });
 
 type RawEnv = z.infer<typeof EnvSchema>;
@@ -193,7 +198,14 @@ export interface AppConfig {
    * Jobs API calls (not the runs themselves, whose timeouts are set on the jobs); runs executed in
    * the app's process at once (`runnerConcurrency`); how often a Databricks job run is polled.
    */
-  jobs: { requestTimeoutSeconds: number; runnerConcurrency: number; pollSeconds: number; ownerGraceSeconds: number };
+  jobs: {
+    requestTimeoutSeconds: number;
+    runnerConcurrency: number;
+    pollSeconds: number;
+    /** How long the Jobs API may stay unreachable while a job run is followed, before the app cancels it. */
+    outageSeconds: number;
+    ownerGraceSeconds: number;
+  };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -205,6 +217,8 @@ export interface AppConfig {
     validationJobId: string | undefined;
     resultsVolume: string | undefined;
     servingEndpoint: string | undefined;
+    /** Test hook of `npm run test:databricks` (lib/warehouse/databricks/rehearsal-driver.ts); loopback only. */
+    rehearsalWarehouseUrl: string | undefined;
   };
   store: {
     kind: StoreKind;
@@ -216,9 +230,15 @@ export interface AppConfig {
     user: string | undefined;
     password: string | undefined;
     sslMode: RawEnv['PGSSLMODE'];
+    /**
+     * Lakebase: `autoscaling` when LAKEBASE_ENDPOINT is an endpoint path (passwords from the
+     * credential API), else `provisioned` (the workspace token is the password).
+     */
+    lakebase: 'autoscaling' | 'provisioned';
+    lakebaseEndpoint: string | undefined;
     poolMax: number;
     schema: string;
-    /** Apply pending migrations on first use of the store (default: on in local mode, off in databricks mode). */
+    /** Apply pending migrations on first use of the store (default on; off: refuse a store with pending migrations). */
     migrateOnStart: boolean;
     /** A pooled connection is closed after this many seconds (0 = never); new ones log in with a fresh token. */
     maxLifetimeSeconds: number;
@@ -244,6 +264,17 @@ export class ConfigError extends Error {
 }
 
 /** `https://host/` or `host` -> `https://host`. */
+/** `http://127.0.0.1:<port>` or `http://localhost:<port>`: never a Databricks workspace. */
+export function isLoopbackHttp(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
+  } catch {
+    return false;
+  }
+}
+
 export function normaliseHost(host: string | undefined): string | undefined {
   if (!host) return undefined;
   const withScheme = /^https?:\/\//i.test(host) ? host : `https://${host}`;
@@ -290,6 +321,13 @@ export function loadConfig(env: Env): AppConfig {
   if (mode === 'databricks' && !e.DATABRICKS_HOST) {
     problems.push({ variable: 'DATABRICKS_HOST', message: 'databricks mode needs the workspace URL' });
   }
+  if (e.DQX_REHEARSAL_WAREHOUSE_URL && !(isLoopbackHttp(e.DATABRICKS_HOST) && isLoopbackHttp(e.DQX_REHEARSAL_WAREHOUSE_URL))) {
+    // A test hook: it can never be on in a deployment, whose workspace is an https host name.
+    problems.push({
+      variable: 'DQX_REHEARSAL_WAREHOUSE_URL',
+      message: 'the rehearsal warehouse stand-in is only allowed with DATABRICKS_HOST and itself on http://127.0.0.1 or http://localhost; unset it',
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -315,6 +353,7 @@ export function loadConfig(env: Env): AppConfig {
       requestTimeoutSeconds: e.DQX_JOBS_REQUEST_TIMEOUT_SECONDS,
       runnerConcurrency: e.DQX_RUNNER_CONCURRENCY,
       pollSeconds: e.DQX_JOB_POLL_SECONDS,
+      outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
     databricks: {
@@ -328,6 +367,7 @@ export function loadConfig(env: Env): AppConfig {
       validationJobId: e.DQX_VALIDATION_JOB_ID,
       resultsVolume: e.DQX_RESULTS_VOLUME,
       servingEndpoint: e.DQX_SERVING_ENDPOINT,
+      rehearsalWarehouseUrl: e.DQX_REHEARSAL_WAREHOUSE_URL,
     },
     store: {
       kind: storeKind,
@@ -339,9 +379,13 @@ export function loadConfig(env: Env): AppConfig {
       user: e.PGUSER,
       password: e.PGPASSWORD,
       sslMode: e.PGSSLMODE,
+      lakebase: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? 'autoscaling' : 'provisioned',
+      lakebaseEndpoint: e.LAKEBASE_ENDPOINT?.startsWith('projects/') ? e.LAKEBASE_ENDPOINT : undefined,
       poolMax: e.DQX_STORE_POOL_MAX,
-      schema: e.DQX_STORE_SCHEMA,
-      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? mode === 'local',
+      // Deployed, the app's role holds only CONNECT and CREATE on the database: it owns a schema of
+      // its own (PostgreSQL 15+ gives CREATE on `public` to its owner only) and migrates it itself.
+      schema: e.DQX_STORE_SCHEMA ?? (mode === 'databricks' ? 'dqx' : 'public'),
+      migrateOnStart: e.DQX_STORE_MIGRATE_ON_START ?? true,
       maxLifetimeSeconds: e.DQX_STORE_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DQX_STORE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: e.DQX_STORE_CONNECT_TIMEOUT_MS,

@@ -270,6 +270,11 @@ const RunShape = {
   external_id: nullableString.describe('The Databricks job run id of a job run.'),
   cancel_requested: z.boolean(),
   cancel_requested_by: nullableString,
+  read_tables: z
+    .array(z.string())
+    .describe(
+      'Every table the run reads: its own first, then those its rules read (reference tables, subqueries). Only callers who can read all of them see the run.',
+    ),
 };
 
 export const Run = z.object(RunShape);

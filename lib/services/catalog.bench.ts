@@ -39,7 +39,7 @@ beforeAll(async () => {
     { length: 5000 },
     (_, i) => `CREATE TABLE big.main.t_${String(i).padStart(4, '0')} (id INT);`,
   );
-  await wh.query(`ATTACH ':memory:' AS big; ${ddl.join('\n')}`);
+  await wh.engine.withConnection((c) => c.run(`ATTACH ':memory:' AS big; ${ddl.join('\n')}`));
   cachedService = createCatalogService({ warehouseFor: () => wh, cacheSeconds: 3600, previewRows: 50 });
   uncachedService = createCatalogService({ warehouseFor: () => wh, cacheSeconds: 0, previewRows: 50 });
   await cachedService.searchTables(caller, 't_42', 20);

@@ -14,14 +14,18 @@ import { expandChecks, type DqxCheck } from '@/lib/dqx';
 import { JOB_ERROR_MARKER, JobOutputSchema, type JobRequest } from '@/lib/jobs/contract';
 import { LocalRunner, type RunContext } from '@/lib/jobs/local/local-runner';
 import type { JobHandle, JobOutcome, JobRunner, JobState } from '@/lib/jobs/port';
+import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 import { waitForRun } from '@/tests/support/run-fixture';
+
+import type { TableGovernance, Warehouse } from '@/lib/warehouse/port';
 
 import { tableAccessVia } from './access';
 import { startGeneration, type GenerationOutput } from './generation';
 import type { RunDeps } from './run-deps';
 import { requestRunCancel } from './runs';
-import { adoptValidationJob, startValidation, type ValidationOutput } from './validation';
+import { saveRuleSet } from './rule-sets';
+import { adoptValidationJob, startValidation, validationOutcomeFromJob, type ValidationOutput } from './validation';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
 const recording = (name: string) =>
@@ -71,13 +75,20 @@ class RecordedJobs implements JobRunner {
 }
 
 const alice = testCaller('alice@example.com');
+const bob = testCaller('bob@example.com');
 const TABLE = 'spark_catalog.dqx_test.orders';
+const CUSTOMERS = 'spark_catalog.dqx_test.customers';
+const CHANGING = 'spark_catalog.dqx_test.changing';
 const RULES = JSON.parse(recording('validation-success').job_parameters.rules!) as DqxCheck[];
 
 let store: TestStore;
 let jobs: RecordedJobs;
 let runner: LocalRunner;
 let deps: RunDeps;
+let changing: InMemoryCatalog;
+/** What the user's warehouse says about the table's row filters, column masks and policies. */
+let governance: TableGovernance;
+const UNGOVERNED: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
 
 beforeAll(async () => {
   store = await pgliteTestStore();
@@ -93,13 +104,21 @@ beforeAll(async () => {
         { name: 'ordered_on', type: 'date' },
       ],
     },
+    { name: CUSTOMERS, columns: [{ name: 'customer', type: 'string' }] },
+    { name: CHANGING, columns: [{ name: 'id', type: 'int' }, { name: 'gone_soon', type: 'string' }] },
   ]);
+  // bob may read the orders, never the customers (Unity Catalog grants, as his token sees them)
+  catalog.setGrant((caller, table) => !(caller === bob.id && table === CUSTOMERS));
+  changing = catalog;
   jobs = new RecordedJobs();
   runner = new LocalRunner({ db: store.db, concurrency: 1, pollMs: 20 });
+  governance = UNGOVERNED;
+  const governed = (c: Parameters<typeof catalog.warehouseFor>[0]): Warehouse =>
+    Object.assign(catalog.warehouseFor(c), { tableGovernance: async () => governance });
   deps = {
     db: store.db,
-    access: tableAccessVia((c) => catalog.warehouseFor(c)),
-    warehouseOf: (c) => catalog.warehouseFor(c),
+    access: tableAccessVia(governed),
+    warehouseOf: governed,
     runner,
     mode: 'databricks',
     jobRunner: () => jobs,
@@ -217,5 +236,108 @@ describe('the job path (databricks mode)', () => {
     expect(out.rules.every((r) => r.origin === 'profile' && 'source' in r.evidence)).toBe(true);
     expect(out.validation.errors).toEqual([]);
     expect(out.sampling.description).toMatch(/150 rows/);
+  });
+});
+
+describe('the job path runs as the service principal: no confused deputy', () => {
+  const readsCustomers: DqxCheck = {
+    name: 'customer_known',
+    criticality: 'error',
+    check: { function: 'foreign_key', arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS } },
+  };
+
+  it('refuses, before a job starts, a saved rule set that reads a table the runner cannot read', async () => {
+    await saveRuleSet(alice, TABLE, { rules: [...RULES, readsCustomers] }, deps);
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(bob, { table: TABLE, runAsJob: true }, deps));
+    expect(refused.code).toBe('not_found');
+    expect(refused.message).toMatch(/refers to table spark_catalog\.dqx_test\.customers/);
+    expect(jobs.started).toHaveLength(started);
+
+    // its author may, and the run records every table the job reads
+    jobs.next = { outcome: outcomeOf('validation-success') };
+    const run = await startValidation(alice, { table: TABLE, runAsJob: true }, deps);
+    expect(run.read_tables).toEqual([TABLE, CUSTOMERS]);
+    await waitForRun(alice, run.id, deps);
+    expect(jobs.started).toHaveLength(started + 1);
+    // bob cannot see what the service principal read for alice
+    expect((await appError(waitForRun(bob, run.id, deps))).code).toBe('not_found');
+  });
+
+  it('refuses a saved rule set that no longer validates: what the job would read is not fully known', async () => {
+    await saveRuleSet(
+      alice,
+      CHANGING,
+      { rules: [{ name: 'gone_present', criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'gone_soon' } } }] },
+      deps,
+    );
+    // the column is dropped after the rules were saved
+    changing.add({ name: CHANGING, columns: [{ name: 'id', type: 'int' }] });
+    const started = jobs.started.length;
+    const refused = await appError(startValidation(alice, { table: CHANGING, runAsJob: true }, deps));
+    expect(refused.code).toBe('bad_request');
+    expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
+    expect(jobs.started).toHaveLength(started);
+  });
+});
+
+describe('the job path under Unity Catalog governance', () => {
+  const jobResult = () => {
+    const outcome = outcomeOf('validation-success');
+    if (!outcome.ok || outcome.kind !== 'validation') throw new Error('not a validation result');
+    return outcome.result;
+  };
+
+  it('refuses to validate a table with a row filter in a job, says why, and starts no job', async () => {
+    governance = { ...UNGOVERNED, rowFilter: true };
+    const before = jobs.started.length;
+    const refused = startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps);
+    await expect(refused).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('it has a row filter') });
+    await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('Validate it on the SQL warehouse instead') });
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('validates a masked table with job-only checks on the warehouse instead, and tells the user', async () => {
+    governance = { ...UNGOVERNED, maskedColumns: ['customer'] };
+    const before = jobs.started.length;
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
+    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
+    expect(run.engine).toBe('warehouse');
+    expect(run.parameters).toMatchObject({ run_as_job: false, job_refused: expect.stringContaining('a column mask on customer') });
+    await waitForRun(alice, run.id, deps);
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('fails closed when the governance of the table cannot be read', async () => {
+    governance = { ...UNGOVERNED, checked: false };
+    await expect(startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('could not be checked'),
+    });
+    governance = UNGOVERNED;
+  });
+
+  it('refuses to generate in a job on a table with an ABAC policy', async () => {
+    governance = { ...UNGOVERNED, policies: ['pii_rows'] };
+    const before = jobs.started.length;
+    await expect(startGeneration(alice, { table: TABLE, runAsJob: true }, deps)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('the access policies pii_rows'),
+    });
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('never shows a column of the job output that the user cannot read', () => {
+    const result = jobResult();
+    expect(result.failing_rows.columns.map((c) => c.name)).toContain('customer');
+    const params = { tableName: TABLE, version: null, fingerprint: 'x', sampleRows: null, sampleLimit: 5, checks: RULES };
+    const out = validationOutcomeFromJob(result, { ...params, visibleColumns: ['order_id', 'status', 'quantity'] }).output;
+    expect(out.columns.map((c) => c.name)).toEqual(['order_id', 'status', 'quantity']);
+    for (const rule of out.rules) for (const sample of rule.samples) expect(sample.values).toHaveLength(3);
+    // a run adopted without the list shows no row values at all
+    expect(validationOutcomeFromJob(result, { ...params, visibleColumns: null }).output.columns).toEqual([]);
   });
 });

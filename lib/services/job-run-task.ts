@@ -43,7 +43,7 @@ export function jobRunTask<K extends JobKind>(spec: JobRunSpec<K>, d: ResolvedRu
           await setRunExternalId(runId, started.externalRunId, d);
           return started;
         }));
-      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs }));
+      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs, outageMs: d.jobOutageMs }));
       if (!outcome.ok) {
         throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
       }

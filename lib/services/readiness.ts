@@ -1,7 +1,10 @@
 /**
- * Readiness: whether each dependency of this instance answers. Reports a status per dependency and
- * never a setting, host name or credential; failures are logged in full and shown as a short,
- * safe sentence.
+ * Readiness: whether each dependency of this instance is bound and answers. Reports a status per
+ * dependency and never a host name or credential; failures are logged in full and shown as a short,
+ * safe sentence. In databricks mode a binding that is missing (`not_configured`) makes the instance
+ * not ready (503), as does one that is bound but broken (`failing`): the SQL warehouse, the rule
+ * store, the two jobs (read as the app's service principal) and, when one is configured, the model
+ * endpoint.
  */
 import 'server-only';
 
@@ -11,6 +14,8 @@ import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { storeHealth } from '@/db';
 import { getWarehouse } from '@/lib/warehouse';
+
+import { probeAsServicePrincipal } from './bindings';
 
 export type DependencyState = 'ok' | 'failing' | 'skipped' | 'not_configured';
 
@@ -64,6 +69,10 @@ const warehouse: Check = async (headers) => {
 };
 
 const store: Check = async () => {
+  const config = getConfig();
+  if (config.mode === 'databricks' && config.store.kind === 'pglite') {
+    return { status: 'not_configured', message: 'No Lakebase or Postgres rule store is bound (the rule-store resource: PGHOST).' };
+  }
   const health = await storeHealth();
   return health.ok ? { status: 'ok' } : { status: 'failing', message: health.message ?? 'The rule store does not answer.' };
 };
@@ -77,11 +86,28 @@ const jobs: Check = async () => {
   if (!config.databricks.clientId || !config.databricks.clientSecret) {
     return { status: 'not_configured', message: "The app's service principal credentials are not set." };
   }
+  for (const [what, id] of [
+    ['The generation job', config.databricks.generationJobId],
+    ['The validation job', config.databricks.validationJobId],
+  ] as const) {
+    const problem = await probeAsServicePrincipal(config, `/api/2.2/jobs/get?job_id=${encodeURIComponent(id)}`, what);
+    if (problem) return { status: 'failing', message: problem };
+  }
   return { status: 'ok' };
 };
 
+const model: Check = async () => {
+  const config = getConfig();
+  const endpoint = config.databricks.servingEndpoint;
+  if (config.mode === 'local' || !endpoint || config.llm.baseUrl) {
+    return { status: 'skipped', message: endpoint || config.llm.baseUrl ? 'Not checked.' : 'No model is configured: rules come from the profile only.' };
+  }
+  const problem = await probeAsServicePrincipal(config, `/api/2.0/serving-endpoints/${encodeURIComponent(endpoint)}`, 'The model serving endpoint');
+  return problem ? { status: 'failing', message: problem } : { status: 'ok' };
+};
+
 /** One check per dependency. */
-const CHECKS: Record<string, Check> = { warehouse, store, jobs };
+const CHECKS: Record<string, Check> = { warehouse, store, jobs, model };
 
 export async function checkReadiness(headers: HeaderSource): Promise<Readiness> {
   const dependencies = await Promise.all(
@@ -101,5 +127,8 @@ export async function checkReadiness(headers: HeaderSource): Promise<Readiness> 
       }
     }),
   );
-  return { ready: dependencies.every((d) => d.status !== 'failing'), mode: getConfig().mode, dependencies };
+  const mode = getConfig().mode;
+  // Deployed, a binding that is not there is as bad as one that does not answer.
+  const ready = dependencies.every((d) => d.status !== 'failing' && (mode === 'local' || d.status !== 'not_configured'));
+  return { ready, mode, dependencies };
 }

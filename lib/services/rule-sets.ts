@@ -26,6 +26,7 @@ import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
+import { tablesHiddenFromRunsOf } from './runs';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
 export type { RuleProvenance } from './rule-provenance';
@@ -277,10 +278,9 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
   const { db, access } = await resolveDeps(deps);
   const names = await repo.listRuleSetTableNames(db);
   const readable = await mapLimited(names, 8, (name) => access.canReadTable(caller, name));
-  const rows = await repo.listRuleSetTables(
-    db,
-    names.filter((_, i) => readable[i]),
-  );
+  const visible = names.filter((_, i) => readable[i]);
+  // The latest run shown is the latest one the caller may see (it reads no table hidden from them).
+  const rows = await repo.listRuleSetTables(db, visible, await tablesHiddenFromRunsOf(caller, { db, access }, visible));
   return rows.map((r) => ({
     table_name: r.table_name,
     active_version: r.active_version,

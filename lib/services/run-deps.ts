@@ -33,6 +33,8 @@ export interface RunDeps extends StoreDeps {
   mode?: Mode;
   /** How often a job run is polled (ms). */
   jobPollMs?: number;
+  /** How long an unreachable Jobs API is tolerated while following a job run (ms). */
+  jobOutageMs?: number;
 }
 
 export interface ResolvedRunDeps {
@@ -46,6 +48,7 @@ export interface ResolvedRunDeps {
   modelStatus: ModelStatus;
   mode: Mode;
   jobPollMs: number;
+  jobOutageMs: number;
 }
 
 let jobRunnerInstance: JobRunner | undefined;
@@ -53,7 +56,7 @@ let jobRunnerInstance: JobRunner | undefined;
 function defaultJobRunner(): JobRunner {
   if (!jobRunnerInstance) {
     const provider = getServicePrincipalTokenProvider();
-    jobRunnerInstance = createDatabricksJobRunner(getConfig(), { tokenProvider: () => provider.getToken() });
+    jobRunnerInstance = createDatabricksJobRunner(getConfig(), { tokenProvider: () => provider.getToken(), invalidateToken: () => provider.invalidate() });
   }
   return jobRunnerInstance;
 }
@@ -80,5 +83,6 @@ export async function resolveRunDeps(deps: RunDeps = {}): Promise<ResolvedRunDep
     modelStatus: status,
     mode: deps.mode ?? config!.mode,
     jobPollMs: deps.jobPollMs ?? config!.jobs.pollSeconds * 1000,
+    jobOutageMs: deps.jobOutageMs ?? (config ?? getConfig()).jobs.outageSeconds * 1000,
   };
 }

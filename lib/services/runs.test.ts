@@ -110,6 +110,22 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await appError(reportRunProgress(run.id, { percent: 10 }, deps))).code).toBe('conflict');
     });
 
+    it('asks the warehouse for access once while a run is unfinished, and again on every read once it has ended', async () => {
+      const checks: string[] = [];
+      const counting = { ...deps, access: { ...deps.access!, canReadTable: async (c: typeof alice, t: string) => (checks.push(c.id), deps.access!.canReadTable(c, t)) } };
+      const run = await createRun(alice, { kind: 'validation', table: TABLE, engine: 'warehouse', rule_set_version: version }, deps);
+      await markRunStarted(run.id, {}, deps);
+      for (let i = 0; i < 5; i += 1) await getRun(alice, run.id, counting);
+      expect(checks).toEqual([alice.id]);
+      // Someone who cannot read the table is refused, every time.
+      for (let i = 0; i < 2; i += 1) expect((await appError(getRun(bob, run.id, counting))).code).toBe('not_found');
+      expect(checks).toEqual([alice.id, bob.id, bob.id]);
+      await completeRun(run.id, { status: 'succeeded', rule_results: [] }, deps);
+      await getRun(alice, run.id, counting);
+      await getRun(alice, run.id, counting);
+      expect(checks.filter((c) => c === alice.id)).toHaveLength(3);
+    });
+
     it('lets a caller cancel a running run; the runner sees it and records the cancellation', async () => {
       const run = await createRun(alice, { kind: 'generation', table: TABLE, engine: 'job' }, deps);
       await markRunStarted(run.id, {}, deps);

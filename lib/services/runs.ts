@@ -4,7 +4,12 @@
  *
  * Two kinds of functions:
  * - caller functions (create, read, list, cancel, history): each checks that the caller can read the
- *   run's table. A run id is never a capability: reading a run checks access again.
+ *   run's table and every other table the run reads (`read_tables`, recorded when it is created:
+ *   reference tables, subqueries). A run id is never a capability: reading a run checks access
+ *   again, and a run that reads a table the caller cannot read is, for them, a run that does not
+ *   exist (404 for one run, left out of lists, pass-rate histories and the rule-set overview). So a
+ *   rule set that user A wrote and user B ran shows B's results only to those who may read all B
+ *   read: no one sees values another user's rights produced without holding those rights too.
  * - runner functions (`markRunStarted`, `reportRunProgress`, `completeRun`, `isRunCancelRequested`):
  *   called by the job runners for a run that `createRun` admitted after its access check; they
  *   take the run id only and must never be reachable with an id from a request.
@@ -14,12 +19,15 @@ import 'server-only';
 import type { Caller } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
 import { badRequest, conflict, notFound, tooManyRequests } from '@/lib/errors';
+import { tablesReadBy, type DqxCheck } from '@/lib/dqx';
 import { isForeignKeyViolation, type Run, type RunEngine, type RunError, type RunKind, type RunProgressStep, type RunRuleResult, type RunSummary } from '@/db';
 import * as ruleSetRepo from '@/db/repositories/rule-sets';
+import type { Db } from '@/db/repositories/rule-sets';
 import * as repo from '@/db/repositories/runs';
 
 import { RunId, type PageInput } from './rule-set-schemas';
-import { resolveDeps, type StoreDeps } from './store-deps';
+import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
+import type { TableAccess } from './access';
 
 export interface RunDto {
   id: string;
@@ -41,6 +49,8 @@ export interface RunDto {
   external_id: string | null;
   cancel_requested: boolean;
   cancel_requested_by: string | null;
+  /** Every table the run reads, its own first; only callers who can read all of them see the run. */
+  read_tables: string[];
 }
 
 export interface RunDetail extends RunDto {
@@ -83,6 +93,7 @@ export function runDto(run: Omit<Run, 'output'>): RunDto {
     external_id: run.external_id,
     cancel_requested: run.cancel_requested,
     cancel_requested_by: run.cancel_requested_by,
+    read_tables: run.read_tables ?? [run.table_name],
   };
 }
 
@@ -103,6 +114,8 @@ export interface CreateRunInput {
   rule_set_fingerprint?: string | null;
   parameters?: Record<string, unknown>;
   steps?: RunProgressStep[];
+  /** Every other table the run reads (as the rules name them); the caller must be able to read each. */
+  read_tables?: string[];
 }
 
 /** Seconds a caller at the run limit is told to wait before starting another. */
@@ -136,6 +149,10 @@ export async function createRun(
 ): Promise<RunDto> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, input.table);
+  // The caller's own rights decide, before anything starts, whether the run may read each table.
+  const others = [...new Set(input.read_tables ?? [])];
+  const readable = await mapLimited(others, 8, async (t) => (await access.assertCanReadTable(caller, t)).name);
+  const readTables = [name, ...[...new Set(readable)].filter((t) => t !== name).sort()];
   let fingerprint = input.rule_set_fingerprint ?? null;
   if (input.rule_set_version != null) {
     const version = await ruleSetRepo.findVersion(db, name, input.rule_set_version);
@@ -157,6 +174,7 @@ export async function createRun(
         rule_set_fingerprint: fingerprint,
         parameters: JSON.stringify(input.parameters ?? {}),
         progress_steps: JSON.stringify(input.steps ?? []),
+        read_tables: JSON.stringify(readTables),
       });
     });
     return runDto(run);
@@ -166,12 +184,85 @@ export async function createRun(
   }
 }
 
+/**
+ * Access proofs of unfinished runs: once a caller has shown (with their own token, through the
+ * warehouse) that they may read every table a run reads, reading or cancelling that run again does not ask the
+ * warehouse again until the run has ended. A page polls its run every few seconds; asking the
+ * warehouse each time would run a DESCRIBE per poll (and keep a serverless warehouse awake). A
+ * finished run is checked on every read, as before.
+ */
+const PROOFS_KEY = Symbol.for('dqx.runAccessProofs');
+const PROOF_MAX_MS = 24 * 3_600_000;
+const PROOF_LIMIT = 10_000;
+type ProofHolder = { [PROOFS_KEY]?: Map<string, number> };
+
+function accessProofs(): Map<string, number> {
+  const holder = globalThis as ProofHolder;
+  holder[PROOFS_KEY] ??= new Map();
+  return holder[PROOFS_KEY];
+}
+
+/** Whether the caller can read every table in `tables` (each asked once, the caller's own rights). */
+async function canReadAll(caller: Caller, access: TableAccess, tables: readonly string[]): Promise<boolean> {
+  const unique = [...new Set(tables)];
+  const readable = await mapLimited(unique, 8, (t) => access.canReadTable(caller, t));
+  return readable.every(Boolean);
+}
+
+/**
+ * The tables a run reads. Runs recorded before `read_tables` existed: a validation run's tables
+ * come from its rules (its saved version, or the draft it kept), any other run's is its table.
+ */
+async function tablesOfRun(db: Db, run: Omit<Run, 'output'>): Promise<string[]> {
+  if (run.read_tables) return [run.table_name, ...run.read_tables];
+  if (run.kind !== 'validation') return [run.table_name];
+  let rules: unknown = run.parameters.rules;
+  if (run.rule_set_version !== null) {
+    rules = (await ruleSetRepo.findVersion(db, run.table_name, run.rule_set_version))?.rules;
+  }
+  return [run.table_name, ...(Array.isArray(rules) ? tablesReadBy(rules as DqxCheck[]) : [])];
+}
+
+/** The run, when the caller can read every table it reads; else undefined (reported as not found). */
+async function visibleRun(caller: Caller, deps: { db: Db; access: TableAccess }, id: string): Promise<Run | undefined> {
+  const run = await repo.findRun(deps.db, id);
+  if (!run) return undefined;
+  const proofs = accessProofs();
+  const key = `${caller.id}\u0000${run.id}`;
+  const unfinished = run.status === 'queued' || run.status === 'running';
+  if (unfinished) {
+    const until = proofs.get(key);
+    if (until !== undefined && until > Date.now()) return run;
+  }
+  // tablesOfRun starts with the run's own table
+  const ok = await canReadAll(caller, deps.access, await tablesOfRun(deps.db, run));
+  if (ok && unfinished) {
+    if (proofs.size >= PROOF_LIMIT) proofs.delete(proofs.keys().next().value!);
+    proofs.set(key, Date.now() + PROOF_MAX_MS);
+  } else proofs.delete(key);
+  return ok ? run : undefined;
+}
+
+/**
+ * Of the tables the runs of `tableNames` read, those the caller cannot read: runs reading any of
+ * them are left out of what the caller sees. `tableNames` themselves are known to be readable.
+ */
+async function hiddenTables(caller: Caller, deps: { db: Db; access: TableAccess }, tableNames: string[]): Promise<string[]> {
+  const known = new Set(tableNames);
+  const read = (await repo.tablesReadByRunsOf(deps.db, tableNames)).filter((t) => !known.has(t));
+  const readable = await mapLimited(read, 8, (t) => deps.access.canReadTable(caller, t));
+  return read.filter((_, i) => !readable[i]);
+}
+
+export { hiddenTables as tablesHiddenFromRunsOf };
+
 /** One run with its output and per-rule results. */
 export async function getRun(caller: Caller, runId: string, deps?: StoreDeps): Promise<RunDetail> {
-  const { db, access } = await resolveDeps(deps);
+  const d = await resolveDeps(deps);
+  const { db } = d;
   const id = parseRunId(runId);
-  const run = await repo.findRun(db, id);
-  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  const run = await visibleRun(caller, d, id);
+  if (!run) throw runNotFound(id);
   const results = await repo.ruleResultsOfRun(db, id);
   return {
     ...runDto(run),
@@ -187,9 +278,11 @@ export async function listRuns(
   query: PageInput & { kind?: RunKind },
   deps?: StoreDeps,
 ): Promise<RunPage> {
-  const { db, access } = await resolveDeps(deps);
+  const d = await resolveDeps(deps);
+  const { db, access } = d;
   const { name } = await access.assertCanReadTable(caller, table);
   const { items, total } = await repo.listRunsOfTable(db, name, {
+    hidden: await hiddenTables(caller, d, [name]),
     kind: query.kind,
     limit: query.page_size,
     offset: (query.page - 1) * query.page_size,
@@ -199,10 +292,11 @@ export async function listRuns(
 
 /** Ask a queued or running run to stop. 409 when it has already finished. */
 export async function requestRunCancel(caller: Caller, runId: string, deps?: StoreDeps): Promise<RunDto> {
-  const { db, access } = await resolveDeps(deps);
+  const d = await resolveDeps(deps);
+  const { db } = d;
   const id = parseRunId(runId);
-  const run = await repo.findRun(db, id);
-  if (!run || !(await access.canReadTable(caller, run.table_name))) throw runNotFound(id);
+  const run = await visibleRun(caller, d, id);
+  if (!run) throw runNotFound(id);
   const updated = await repo.requestRunCancel(db, id, caller.id);
   if (!updated) throw conflict(`Run ${id} has already finished (${run.status}).`, { status: run.status });
   return runDto(updated);
@@ -215,9 +309,10 @@ export interface PassRateHistory {
 
 /** Pass rate of the table's succeeded validation runs over time, dry runs excluded (oldest first, the last `limit`). */
 export async function tablePassRateHistory(caller: Caller, table: string, limit = 100, deps?: StoreDeps): Promise<PassRateHistory> {
-  const { db, access } = await resolveDeps(deps);
+  const d = await resolveDeps(deps);
+  const { db, access } = d;
   const { name } = await access.assertCanReadTable(caller, table);
-  const points = await repo.tablePassRates(db, name, Math.min(Math.max(limit, 1), 1000));
+  const points = await repo.tablePassRates(db, name, Math.min(Math.max(limit, 1), 1000), await hiddenTables(caller, d, [name]));
   return { table_name: name, points: points.map((p) => ({ ...p, finished_at: iso(p.finished_at) })) };
 }
 
@@ -236,9 +331,11 @@ export async function rulePassRateHistory(
   deps?: StoreDeps,
 ): Promise<RulePassRateHistory> {
   if (rule.name === undefined && rule.fingerprint === undefined) throw badRequest('Name the rule (by name or fingerprint).');
-  const { db, access } = await resolveDeps(deps);
+  const d = await resolveDeps(deps);
+  const { db, access } = d;
   const { name } = await access.assertCanReadTable(caller, table);
   const points = await repo.rulePassRates(db, name, {
+    hidden: await hiddenTables(caller, d, [name]),
     ruleName: rule.name,
     fingerprint: rule.fingerprint,
     limit: Math.min(Math.max(limit, 1), 1000),

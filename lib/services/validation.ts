@@ -10,7 +10,10 @@
  *
  * Access: the caller must be able to read the table and every table the rules refer to, proved with
  * the caller's own warehouse before anything starts (a Databricks job runs as the app's service
- * principal). Reading a run, its failing rows or its report checks access again.
+ * principal). The run records that exact list (`read_tables`, from `tablesReadBy`), and reading a
+ * run, its failing rows or its report checks again that the reader can read every table on it.
+ * The job path refuses a rule set whose tables are not fully known: one that does not validate
+ * now, or whose tables cannot be determined, since the job's service principal could read more.
  */
 import 'server-only';
 
@@ -38,6 +41,7 @@ import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
+import { jobPathRefusal } from './job-governance';
 import { adoptedJob, jobRunTask } from './job-run-task';
 import { assertRuleCount } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
@@ -213,6 +217,10 @@ interface ValidationParams {
   fingerprint: string;
   sampleRows: number | null;
   sampleLimit: number;
+  /** Columns the caller can read; a job's output never shows others. Null: unknown (show none). */
+  visibleColumns?: string[] | null;
+  /** Why the job path was refused for this table (its job-only rules are then not evaluated). */
+  jobRefusal?: string | null;
 }
 
 async function rulesToRun(
@@ -246,9 +254,44 @@ async function rulesToRun(
   return { checks: row.rules as DqxCheck[], version: row.version };
 }
 
+/**
+ * Every table the rules read besides the checked one, exactly as `tablesReadBy` lists them. A rule
+ * set whose tables cannot be determined is refused (400): its run could read more than it records.
+ */
+function tablesOfRules(checks: DqxCheck[]): string[] {
+  try {
+    return tablesReadBy(checks);
+  } catch (error) {
+    throw badRequest(
+      `The tables these rules read cannot be determined (${error instanceof Error ? error.message : String(error)}); a run needs the exact list to check that you may read each one.`,
+    );
+  }
+}
+
+/**
+ * The job path runs as the app's service principal, so what the job may read must be known
+ * exactly: the rules, a saved version too, must validate now against the table as the caller sees
+ * it (the validator refuses SQL whose tables it cannot resolve), and their tables be determined.
+ */
+function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema): void {
+  const validation = validateChecks(checks, { table: schema });
+  if (validation.errors.length > 0) {
+    try {
+      refuseInvalid(validation.errors, validation.warnings);
+    } catch (error) {
+      if (isAppError(error))
+        throw new AppError('bad_request', `A Databricks job runs only rules whose tables are fully known. ${error.message}`, {
+          details: error.details,
+        });
+      throw error;
+    }
+  }
+  tablesOfRules(checks);
+}
+
 /** Every table a rule reads (reference tables, subqueries) must be readable by the caller too. */
 async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps, checks: DqxCheck[], tableName: string) {
-  for (const name of tablesReadBy(checks)) {
+  for (const name of tablesOfRules(checks)) {
     try {
       const readable = await d.access.assertCanReadTable(caller, name);
       if (readable.name === tableName) continue;
@@ -302,7 +345,13 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   if (input.runAsJob && d.mode !== 'databricks') {
     throw badRequest('Running as a Databricks job needs databricks mode; in local mode validation runs in the app.');
   }
-  const asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
+  let asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
+  // A job reads the table as its own principal, which the table's row filters and column masks do
+  // not restrict as they restrict this user: a governed table never goes to the job path.
+  const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
+  if (jobRefusal && input.runAsJob === true) throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
+  if (jobRefusal) asJob = false;
+  if (asJob) assertTablesFullyKnown(checks, schema);
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const fingerprint = ruleSetFingerprint(checks);
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
@@ -323,12 +372,27 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
         sample_rows: sampleRows,
         sample_limit: sampleLimit,
         run_as_job: asJob,
+        ...(jobRefusal ? { job_refused: jobRefusal } : {}),
+        // the columns this user can read: a job's output is cut down to them
+        visible_columns: readable.description.columns.map((c) => c.name),
       },
       steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
+      // checked again there, with the caller's rights, and recorded with the run
+      read_tables: tablesOfRules(checks),
     },
     d,
   );
-  const params: ValidationParams = { tableName: readable.name, ref: readable.ref, checks, version, fingerprint, sampleRows, sampleLimit };
+  const params: ValidationParams = {
+    tableName: readable.name,
+    ref: readable.ref,
+    checks,
+    version,
+    fingerprint,
+    sampleRows,
+    sampleLimit,
+    visibleColumns: readable.description.columns.map((c) => c.name),
+    jobRefusal,
+  };
   (await d.runner()).enqueue(
     asJob
       ? validationJobTask(run.id, params, d, null)
@@ -400,7 +464,7 @@ function sampleOf(
   };
 }
 
-type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>;
+type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks' | 'visibleColumns' | 'jobRefusal'>;
 
 /** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
 function outcomeOf(
@@ -474,7 +538,9 @@ export function validationOutcome(
       rows_evaluated: null,
       failing_rows: null,
       pass_rate: null,
-      message: `Not evaluated here: ${rule.reason ?? 'the check runs only in a DQX job.'}`,
+      message: p.jobRefusal
+        ? `Not evaluated: the check runs only in a DQX job, and ${p.jobRefusal}`
+        : `Not evaluated here: ${rule.reason ?? 'the check runs only in a DQX job.'}`,
       samples: [],
     })),
   ].sort((a, b) => a.index - b.index);
@@ -488,7 +554,9 @@ export function validationOutcome(
   const failing = totals.rules_failed + totals.rules_warning;
   return {
     ...outcome,
-    message: `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
+    message:
+      `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.` +
+      (p.jobRefusal ? ` Validated on the SQL warehouse, not in a job: ${p.jobRefusal}` : ''),
   };
 }
 
@@ -545,7 +613,9 @@ export function validationOutcomeFromJob(
   } catch {
     expanded = [];
   }
-  const columns = result.failing_rows.columns;
+  // Never show a column the user could not read (the job read the table as its own principal).
+  const visible = new Set(p.visibleColumns ?? []);
+  const columns = result.failing_rows.columns.filter((c) => visible.has(c.name));
   const keys = keyColumns(p.checks, columns);
   const shown = displayColumns(columns, keys);
   const used = new Set<number>();
@@ -626,7 +696,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
   if (!job) return null;
   const d = await resolveRunDeps(deps);
   const checks = await rulesOfRun(d, run);
-  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number };
+  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number; visible_columns?: string[] };
   return validationJobTask(
     run.id,
     {
@@ -637,6 +707,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
       fingerprint: run.rule_set_fingerprint ?? ruleSetFingerprint(checks),
       sampleRows: params.sample_rows ?? null,
       sampleLimit: params.sample_limit ?? 10,
+      visibleColumns: Array.isArray(params.visible_columns) ? params.visible_columns : null,
     },
     d,
     job.handle,

@@ -6,6 +6,12 @@
  * answering `{access_token, token_type: "Bearer", expires_in, scope}`, or 401 `{error: "invalid_client"}`
  * for wrong credentials and 400 `{error: "invalid_request" | "unsupported_grant_type"}` for a
  * malformed request. Tests decide which token is handed out next.
+ *
+ * With `postgres`, it also answers Lakebase Autoscaling's database-credential endpoint as documented:
+ * `POST /api/2.0/postgres/credentials` with `Authorization: Bearer <workspace token>` and a JSON body
+ * `{endpoint: "projects/{p}/branches/{b}/endpoints/{e}"}` -> `{token, expire_time}` (RFC 3339);
+ * 401 `{error_code: "UNAUTHENTICATED"}` for a token it did not issue, 404 `{error_code:
+ * "NOT_FOUND"}` for another endpoint, 400 `{error_code: "INVALID_PARAMETER_VALUE"}` for a bad body.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +21,10 @@ export interface FakeTokenServer {
   url: string;
   /** Token requests seen, in order (successful or not). */
   requests: { clientId: string | null; grantType: string | null; scope: string | null; status: number }[];
+  /** Database-credential requests seen (with `postgres`), in order. */
+  credentialRequests: { endpoint: string | null; status: number }[];
+  /** Workspace tokens issued so far; `revoke()` makes them unknown (as after a rotation). */
+  revokeWorkspaceTokens(): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +34,8 @@ export interface FakeTokenServerOptions {
   /** The access token to hand out for each request. */
   issue: () => string;
   expiresIn?: number;
+  /** Lakebase Autoscaling credentials for this endpoint path. */
+  postgres?: { endpoint: string; issue: () => string; ttlSeconds?: number };
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -48,8 +60,31 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 
 export async function startFakeTokenServer(options: FakeTokenServerOptions): Promise<FakeTokenServer> {
   const requests: FakeTokenServer['requests'] = [];
+  const credentialRequests: FakeTokenServer['credentialRequests'] = [];
+  const issued = new Set<string>();
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (options.postgres && req.method === 'POST' && path === '/api/2.0/postgres/credentials') {
+      const pgOptions = options.postgres;
+      const raw = await readBody(req);
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      let endpoint: string | null = null;
+      try {
+        const parsed = JSON.parse(raw) as { endpoint?: unknown };
+        endpoint = typeof parsed.endpoint === 'string' ? parsed.endpoint : null;
+      } catch {
+        endpoint = null;
+      }
+      const answer = (status: number, body: unknown) => {
+        credentialRequests.push({ endpoint, status });
+        send(res, status, body);
+      };
+      if (!bearer || !issued.has(bearer)) return answer(401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
+      if (!endpoint) return answer(400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'endpoint is required' });
+      if (endpoint !== pgOptions.endpoint) return answer(404, { error_code: 'NOT_FOUND', message: `Endpoint ${endpoint} does not exist.` });
+      const expire = new Date(Date.now() + (pgOptions.ttlSeconds ?? 3600) * 1000).toISOString();
+      return answer(200, { token: pgOptions.issue(), expire_time: expire });
+    }
     if (req.method !== 'POST' || path !== '/oidc/v1/token') return send(res, 404, { error: 'not_found' });
     const body = await readBody(req);
     const credentials = basicCredentials(req.headers.authorization);
@@ -77,6 +112,7 @@ export async function startFakeTokenServer(options: FakeTokenServerOptions): Pro
       return send(res, 503, { error: 'temporarily_unavailable' });
     }
     record(200);
+    issued.add(token);
     return send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, scope });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,6 +120,8 @@ export async function startFakeTokenServer(options: FakeTokenServerOptions): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    credentialRequests,
+    revokeWorkspaceTokens: () => issued.clear(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

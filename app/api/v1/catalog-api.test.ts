@@ -204,6 +204,7 @@ describe('local mode', () => {
         expect.objectContaining({ name: 'warehouse', status: 'ok' }),
         expect.objectContaining({ name: 'store', status: 'ok' }),
         expect.objectContaining({ name: 'jobs', status: 'ok' }),
+        expect.objectContaining({ name: 'model', status: 'skipped' }),
       ],
     });
     expect(JSON.stringify(json)).not.toContain(root); // no paths or settings
@@ -247,15 +248,18 @@ describe('databricks mode', () => {
     expect(await res.text()).not.toContain('secret-user-token');
   });
 
-  it('reports readiness without a token and without secrets', async () => {
+  it('answers 503 with the reasons when bindings are missing, without a token and without secrets', async () => {
     const res = await ready(req('/api/ready'));
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(503);
     const json = await body(res);
     expect(json).toMatchObject({
-      ready: true,
+      ready: false,
       mode: 'databricks',
       dependencies: expect.arrayContaining([
-        expect.objectContaining({ name: 'warehouse', status: 'not_configured' }),
+        expect.objectContaining({ name: 'warehouse', status: 'not_configured', message: 'DATABRICKS_WAREHOUSE_ID is not set.' }),
+        expect.objectContaining({ name: 'store', status: 'not_configured' }),
+        expect.objectContaining({ name: 'jobs', status: 'not_configured' }),
+        expect.objectContaining({ name: 'model', status: 'skipped' }),
       ]),
     });
     expect(JSON.stringify(json)).not.toContain('example.cloud.databricks.com');

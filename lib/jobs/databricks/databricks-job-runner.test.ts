@@ -255,6 +255,33 @@ describe('DatabricksJobRunner against the Jobs API 2.2 stand-in', () => {
   });
 });
 
+describe('a revoked service-principal token', () => {
+  it('is dropped once on a 401 and the request is sent again with a new token', async () => {
+    const real = m2mTokenProvider({ host, clientId: 'app-sp-client-id', clientSecret: 'app-sp-secret' });
+    let stale = true;
+    let invalidations = 0;
+    const r = runner({
+      tokenProvider: async () => (stale ? 'revoked-token-456' : real()),
+      invalidateToken: () => {
+        invalidations += 1;
+        stale = false;
+      },
+    });
+    const handle = await r.start({ kind: 'validation', runId: 'revoked-token', table, rules: RULES });
+    expect(handle.externalRunId).toBeTruthy();
+    expect(invalidations).toBe(1);
+    expect(logged.join('')).not.toContain('revoked-token-456');
+  });
+
+  it('is dropped only once: a token refused twice is a 503', async () => {
+    let invalidations = 0;
+    const r = runner({ tokenProvider: async () => 'always-refused', invalidateToken: () => (invalidations += 1) });
+    const error = await r.start({ kind: 'validation', runId: 'refused-twice', table, rules: RULES }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.status).toBe(503);
+    expect(invalidations).toBe(1);
+  });
+});
+
 describe('outputs the adapter must not trust', () => {
   const pointerFor = (runId: string, outputPath: string) =>
     JSON.stringify({ contract_version: 1, run_id: runId, kind: 'validation', ok: true, output_path: outputPath, output_bytes: 10, output_sha256: 'a'.repeat(64) });

@@ -46,6 +46,8 @@ export interface DatabricksJobRunnerOptions {
   llmEndpoint?: string | undefined;
   /** The app service principal's OAuth token (M2M), refreshed by the provider. */
   tokenProvider: TokenProvider;
+  /** Drops the cached service-principal token (a 401 is retried once with a new one). */
+  invalidateToken?: () => void;
   fetch?: FetchLike;
   timeoutMs?: number;
   retries?: number;
@@ -129,6 +131,7 @@ export class DatabricksJobRunner implements JobRunner {
     this.client = new DatabricksRestClient({
       host: options.host,
       tokenProvider: options.tokenProvider,
+      invalidateToken: options.invalidateToken,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

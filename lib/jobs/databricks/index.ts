@@ -14,7 +14,7 @@ export type { TokenProvider } from './rest-client';
 
 export function createDatabricksJobRunner(
   config: AppConfig,
-  deps: { tokenProvider: TokenProvider; fetch?: FetchLike },
+  deps: { tokenProvider: TokenProvider; invalidateToken?: () => void; fetch?: FetchLike },
 ): JobRunner {
   const { host, generationJobId, validationJobId, resultsVolume, servingEndpoint } = config.databricks;
   if (!host) throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so jobs cannot be started.');
@@ -31,6 +31,7 @@ export function createDatabricksJobRunner(
     resultsVolume,
     llmEndpoint: servingEndpoint,
     tokenProvider: deps.tokenProvider,
+    invalidateToken: deps.invalidateToken,
     fetch: deps.fetch,
     timeoutMs: config.jobs.requestTimeoutSeconds * 1000,
   });

@@ -14,6 +14,8 @@ export interface RestClientOptions {
   /** `https://<workspace-host>` (normalised, no trailing slash). */
   host: string;
   tokenProvider: TokenProvider;
+  /** Drops the cached token: called once on a 401 before the request is sent again with a new one. */
+  invalidateToken?: () => void;
   fetch?: FetchLike;
   /** Per-request timeout. */
   timeoutMs?: number;
@@ -92,6 +94,7 @@ export class DatabricksRestClient {
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     let attempt = 0;
+    let renewedToken = false;
     for (;;) {
       attempt += 1;
       let token: string;
@@ -121,6 +124,13 @@ export class DatabricksRestClient {
         networkError = error;
       }
       if (response && response.ok) return response;
+      if (response?.status === 401 && !renewedToken && this.options.invalidateToken) {
+        // A revoked or rotated token: drop it once and ask again with a fresh one.
+        renewedToken = true;
+        this.options.invalidateToken();
+        log.warn('Databricks API refused the cached token; retrying once with a new one', { method, path: pathAndQuery.split('?')[0] });
+        continue;
+      }
 
       const retryable = networkError !== undefined || (response !== undefined && (response.status === 429 || response.status >= 500));
       if (retryable && attempt <= this.retries) {

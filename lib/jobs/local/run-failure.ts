@@ -39,7 +39,9 @@ const ENGINE_MESSAGE = /^([A-Z][A-Za-z ]* Error: |\[[A-Z0-9_.]+\]|The warehouse 
 /** Describe any error thrown by a run's work. Unknown errors get a generic message (the log has the rest). */
 export function describeRunFailure(error: unknown, runId: string): RunError {
   if (error instanceof RunFailure) return error.runError;
-  if (isAppError(error)) {
+  // A statement the warehouse refused (400/422 with its error class): the rules are to blame.
+  const refused = isAppError(error) && (error.code === 'bad_request' || error.code === 'unprocessable') && ENGINE_MESSAGE.test(error.message);
+  if (isAppError(error) && !refused) {
     switch (error.code) {
       case 'not_found':
         return {

@@ -129,6 +129,14 @@ function expectAllClosed() {
 }
 
 describe('DatabricksWarehouse (on behalf of the caller)', () => {
+  it('connects to a DATABRICKS_HOST with a port on that port', async () => {
+    const withPort = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://dbc.example.com:8443/', DATABRICKS_WAREHOUSE_ID: 'abc123def456' });
+    driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }] });
+    await new DatabricksWarehouse(caller(), withPort, { clientFactory: driver.factory, pool }).listCatalogs();
+    expect(driver.connects[0]).toMatchObject({ host: 'dbc.example.com', port: 8443 });
+    expect(withPort.databricks.host).toBe('https://dbc.example.com:8443');
+  });
+
   it("connects with the caller's token to the configured warehouse, without telemetry", async () => {
     driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }, { catalog: 'samples' }] });
     expect(await warehouse().listCatalogs()).toEqual([
@@ -138,6 +146,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect(driver.connects).toHaveLength(1);
     expect(driver.connects[0]).toMatchObject({
       host: 'adb-1234.5.azuredatabricks.net',
+      port: 443,
       path: '/sql/1.0/warehouses/abc123def456',
       token: TOKEN,
       telemetryEnabled: false,
@@ -320,8 +329,15 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     expect((timeout as Error).message).toContain('120 seconds');
 
     driver.answer = () => ({ error: Object.assign(new Error('[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `x` cannot be resolved. SQLSTATE: 42703'), { name: 'OperationStateError' }) });
-    const sqlError = (await warehouse().query('SELECT x').catch((e: unknown) => e)) as { errorClass?: string; sqlState?: string };
-    expect(sqlError).toMatchObject({ name: 'WarehouseQueryError', errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' });
+    const sqlError = await warehouse().query('SELECT x').catch((e: unknown) => e);
+    expect(isAppError(sqlError) && sqlError.status).toBe(400);
+    expect(sqlError).toMatchObject({ code: 'bad_request', details: { errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', sqlState: '42703' } });
+
+    driver.answer = () => ({ error: Object.assign(new Error("[CAST_INVALID_INPUT] The value 'abc' of the type \"STRING\" cannot be cast to \"INT\". SQLSTATE: 22018"), { name: 'OperationStateError' }) });
+    const dataError = await warehouse().query('SELECT CAST(s AS INT) FROM t').catch((e: unknown) => e);
+    expect(isAppError(dataError) && dataError.status).toBe(422);
+    expect(dataError).toMatchObject({ details: { errorClass: 'CAST_INVALID_INPUT', sqlState: '22018' } });
+    expect((dataError as Error).message).toContain('CAST_INVALID_INPUT');
     expectAllClosed();
   });
 
@@ -335,6 +351,46 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
 
   it('refuses to work without the caller token', () => {
     expect(() => new DatabricksWarehouse({ ...caller(), token: undefined }, config, { clientFactory: driver.factory, pool })).toThrow(/Sign-in required/);
+  });
+});
+
+describe('table governance (asked as the caller before a job may read the table)', () => {
+  const ref = { catalog: 'main', schema: 'sales', table: 'customers' };
+
+  it('reports the row filter, the masked columns and the ABAC policies the caller can see', async () => {
+    driver.answer = (sql) =>
+      sql.includes('abac_policy_definitions')
+        ? { columns: [col('policy_name', TTYPE.STRING, 1), col('policy_type', TTYPE.STRING, 2)], rows: [{ policy_name: 'pii_mask', policy_type: 'COLUMN_MASK' }] }
+        : {
+            columns: [col('kind', TTYPE.STRING, 1), col('column_name', TTYPE.STRING, 2)],
+            rows: [
+              { kind: 'row_filter', column_name: null },
+              { kind: 'column_mask', column_name: 'email' },
+            ],
+          };
+    expect(await warehouse().tableGovernance(ref)).toEqual({ checked: true, rowFilter: true, maskedColumns: ['email'], policies: ['pii_mask'] });
+    expect(driver.statements[0]!.sql).toContain('FROM `main`.information_schema.row_filters WHERE lower(schema_name) = lower(:schema)');
+    expect(driver.statements[0]!.params).toEqual({ schema: 'sales', table: 'customers' });
+    expectAllClosed();
+  });
+
+  it('is ungoverned when nothing is listed, and when the ABAC view does not exist on this warehouse', async () => {
+    driver.answer = (sql) =>
+      sql.includes('abac_policy_definitions')
+        ? { error: Object.assign(new Error('[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`information_schema`.`abac_policy_definitions` cannot be found.'), { name: 'OperationStateError' }) }
+        : { columns: [col('kind', TTYPE.STRING, 1)], rows: [] };
+    expect(await warehouse().tableGovernance(ref)).toEqual({ checked: true, rowFilter: false, maskedColumns: [], policies: [] });
+  });
+
+  it('is unchecked (the caller keeps the table off the job path) when the filters cannot be read', async () => {
+    driver.answer = () => ({ error: Object.assign(new Error('[INSUFFICIENT_PERMISSIONS] no USE CATALOG'), { name: 'OperationStateError' }) });
+    expect((await warehouse().tableGovernance(ref)).checked).toBe(false);
+  });
+
+  it('asks nothing for a Hive metastore table (no Unity Catalog governance there)', async () => {
+    driver.answer = () => ({ error: new Error('must not be asked') });
+    expect(await warehouse().tableGovernance({ catalog: 'hive_metastore', schema: 'default', table: 't' })).toMatchObject({ checked: true, rowFilter: false });
+    expect(driver.statements).toHaveLength(0);
   });
 });
 
@@ -378,6 +434,8 @@ describe('statements.json (executed on local Spark by the notebook test suite)',
       searchTables: statements.searchTables(['x'], 5),
       describeTable: statements.describeTable(ref),
       sampleRows: statements.sampleRows(ref, 5),
+      tableGovernance: statements.tableGovernance(ref),
+      abacPolicies: statements.abacPolicies(ref),
     } satisfies Record<keyof typeof statements, unknown>;
     expect(Object.keys(built).sort()).toEqual(Object.keys(statements).sort());
     for (const sample of Object.values(built)) expect(ids, sample.id).toContain(sample.id);

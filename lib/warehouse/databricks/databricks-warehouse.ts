@@ -21,6 +21,7 @@ import type {
   SchemaInfo,
   TableDescription,
   TableInfo,
+  TableGovernance,
   TableRef,
   Warehouse,
 } from '../port';
@@ -58,13 +59,23 @@ interface Rows {
 
 /** `https://host/` -> `host` (the driver wants the bare host name). */
 export function bareHost(host: string): string {
-  return host.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  return driverEndpoint(host).host;
+}
+
+/**
+ * `https://host[:port][/]` -> the driver's `host` (bare name) and `port` (default 443): the driver
+ * builds `https://<host>:<port><path>` itself, so a port left in the host name would break it.
+ */
+export function driverEndpoint(host: string): { host: string; port: number } {
+  const url = new URL(/^https?:\/\//i.test(host) ? host : `https://${host}`);
+  return { host: url.hostname, port: url.port ? Number(url.port) : 443 };
 }
 
 export class DatabricksWarehouse implements Warehouse {
   readonly dialect = 'databricks' as const;
   private readonly token: string;
   private readonly host: string;
+  private readonly port: number;
   private readonly path: string;
   private readonly timeoutSeconds: number;
   private readonly clientFactory: ClientFactory;
@@ -79,7 +90,7 @@ export class DatabricksWarehouse implements Warehouse {
       throw new AppError('unavailable', 'No SQL warehouse is bound to the app (DATABRICKS_WAREHOUSE_ID). Deploy the bundle, which binds it.');
     }
     this.token = token;
-    this.host = bareHost(config.databricks.host);
+    ({ host: this.host, port: this.port } = driverEndpoint(config.databricks.host));
     this.path = `/sql/1.0/warehouses/${config.databricks.warehouseId}`;
     this.timeoutSeconds = config.warehouse.queryTimeoutSeconds;
     this.clientFactory = deps.clientFactory ?? defaultClientFactory;
@@ -88,7 +99,7 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   private get key(): string {
-    return ConnectionPool.key(this.host, this.path, this.token);
+    return ConnectionPool.key(`${this.host}:${this.port}`, this.path, this.token);
   }
 
   /**
@@ -122,6 +133,7 @@ export class DatabricksWarehouse implements Warehouse {
       const client = this.clientFactory(driverLogger((text) => scrub(text, this.token)));
       await client.connect({
         host: this.host,
+        port: this.port,
         path: this.path,
         token: this.token,
         userAgentEntry: 'dqx-data-quality-manager',
@@ -248,6 +260,39 @@ export class DatabricksWarehouse implements Warehouse {
 
   async sampleRows(ref: TableRef, limit: number, options: QueryOptions = {}): Promise<QueryResult> {
     return toResult(await this.run(statements.sampleRows(ref, Math.max(1, Math.min(100_000, Math.trunc(limit)))), options));
+  }
+
+  /**
+   * Row filters, column masks and ABAC policies of a table, asked AS THE CALLER in the catalog's
+   * information_schema. Hive metastore catalogs have none. A failure of the filter/mask query is
+   * `checked: false` (the caller then keeps the table off the job path); the ABAC view is newer and
+   * only shows policies to those with READ METADATA or MANAGE, so its absence is not a failure.
+   */
+  async tableGovernance(ref: TableRef): Promise<TableGovernance> {
+    const none: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
+    if (isHiveCatalog(ref.catalog)) return none;
+    let rows: Rows;
+    try {
+      rows = await this.run(statements.tableGovernance(ref));
+    } catch (error) {
+      log.warn('the row filters and column masks of a table could not be read', {
+        table: `${ref.catalog}.${ref.schema}.${ref.table}`,
+        error: (error as Error)?.message,
+      });
+      return { ...none, checked: false };
+    }
+    const rowFilter = rows.rows.some((r) => r.kind === 'row_filter');
+    const maskedColumns = rows.rows.filter((r) => r.kind === 'column_mask').map((r) => String(r.column_name));
+    let policies: string[] = [];
+    try {
+      policies = (await this.run(statements.abacPolicies(ref))).rows.map((r) => String(r.policy_name));
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'not_found')) {
+        log.warn('the ABAC policies of a table could not be read', { error: (error as Error)?.message });
+        return { checked: false, rowFilter, maskedColumns, policies };
+      }
+    }
+    return { checked: true, rowFilter, maskedColumns, policies };
   }
 
   /** SQL compiled by this application (lib/dqx); never user text. */

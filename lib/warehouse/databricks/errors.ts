@@ -1,21 +1,16 @@
 /**
  * Driver and warehouse errors -> what the caller should see. Authentication problems are 401,
  * missing permissions 403, objects the caller cannot see 404, a warehouse that is stopped,
- * starting, overloaded or unreachable 503. Messages never contain the token (it is scrubbed from
- * anything the driver says, though the driver does not put it there).
+ * starting, overloaded or unreachable 503, a statement the warehouse refused 400 (422 for a data
+ * error, SQLSTATE class 22) with its error class and SQLSTATE in the details. Messages never contain
+ * the token (it is scrubbed from anything the driver says, though the driver does not put it there).
  */
 import { AppError } from '@/lib/errors';
 
-/** A SQL error the warehouse reported for a statement (its class and state kept for callers). */
-export class WarehouseQueryError extends Error {
-  constructor(
-    message: string,
-    readonly errorClass: string | null,
-    readonly sqlState: string | null,
-  ) {
-    super(message);
-    this.name = 'WarehouseQueryError';
-  }
+/** The details of a statement the warehouse refused. */
+export interface WarehouseErrorDetails {
+  errorClass: string | null;
+  sqlState: string | null;
 }
 
 export class QueryAbortedError extends Error {
@@ -107,7 +102,10 @@ export function mapError(error: unknown, token: string | undefined, timeoutSecon
     default: {
       const errorClass = /\[([A-Z0-9_.]+)\]/.exec(detail)?.[1] ?? null;
       const sqlState = /SQLSTATE:\s*([0-9A-Z]{5})/.exec(errorText(error))?.[1] ?? null;
-      return new WarehouseQueryError(`The warehouse rejected the query: ${detail}`, errorClass, sqlState);
+      // SQLSTATE class 22 is a data exception (a value that cannot be cast, a division by zero):
+      // the statement is right but the data cannot be processed. Everything else is the statement.
+      const details: WarehouseErrorDetails = { errorClass, sqlState };
+      return new AppError(sqlState?.startsWith('22') ? 'unprocessable' : 'bad_request', `The warehouse rejected the query: ${detail}`, { details });
     }
   }
 }

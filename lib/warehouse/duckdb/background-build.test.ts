@@ -89,6 +89,13 @@ describe('the big sample table built in the background', () => {
     );
     const versionWhilePreparing = await wh.listingVersion();
 
+    // A file added while the build runs: the locked instance is replaced by one that may read it,
+    // and the take-over at the end of the build keeps it (and stays locked).
+    fs.writeFileSync(path.join(root, 'data', 'during_build.csv'), 'k\n1\n2\n3\n');
+    expect(
+      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.rowCount,
+    ).toBe(3);
+
     // A connection taken before the take-over keeps working on the old instance until it is done.
     const held = wh.engine.withConnection(async (conn) => {
       await wh.engine.whenSampleCatalogSettled();
@@ -105,6 +112,15 @@ describe('the big sample table built in the background', () => {
     // The data folder's tables are there in the new instance too.
     expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
       2,
+    );
+    expect(
+      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.rowCount,
+    ).toBe(3);
+    await expect(wh.query(`SELECT * FROM read_text('/etc/hostname')`)).rejects.toThrow(
+      /file system operations are disabled by configuration/,
+    );
+    await expect(wh.engine.withConnection((c) => c.run(`SET enable_external_access = true`))).rejects.toThrow(
+      /configuration has been locked/,
     );
     expect(await wh.listingVersion()).not.toBe(versionWhilePreparing);
     // Only the full catalog file is left.

@@ -16,12 +16,19 @@
  *    and the old instance is closed when its last connection is.
  *
  * Why a new instance rather than attaching the file to the running one: the serving instance's
- * configuration is locked once it is set up (external access off, `lock_configuration`), after which
- * DuckDB refuses ATTACH ("file system operations are disabled by configuration", checked on DuckDB
- * 1.5.6), and a writable attachment would let the serving instance write to the sample catalog.
- * Opening a fresh instance repeats the same locked set-up, so the serving instance never has to
- * change a setting after it is locked, and the builder never runs in it. Later starts find the full
- * file and attach it directly.
+ * configuration is locked once it is set up (`lockDown()`: external access off, `lock_configuration`),
+ * after which DuckDB refuses ATTACH of a file ("file system operations are disabled by
+ * configuration", checked on DuckDB 1.5.6), and a writable attachment would let the serving instance
+ * write to the sample catalog. Opening a fresh instance repeats the same locked set-up, so the
+ * serving instance never has to change a setting after it is locked, and the builder never runs in
+ * it. Later starts find the full file and attach it directly.
+ *
+ * The same goes for the data folder: a locked instance may open exactly the files that were in the
+ * folder when it was set up (their real paths, DuckDB's `allowed_paths`) and nothing else, not even
+ * other files of the folder. When a rescan finds a new file, a new serving instance is opened for
+ * the new list of files and takes over in the same way. So rule SQL that reaches DuckDB, even past
+ * the SQL checks, can read no file but the user's own tables, write none, attach no database, load
+ * no extension and change no setting.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,7 +46,7 @@ import {
 } from '../sample-catalog/build';
 import { BACKGROUND_BUILD_MIN_ROWS, BIG_SAMPLE_TABLE, SAMPLE_CATALOG_NAME } from '../sample-catalog/tables';
 
-import { LOCAL_CATALOG, LocalCatalog } from './local-files';
+import { LOCAL_CATALOG, LocalCatalog, readablePaths } from './local-files';
 
 export { BACKGROUND_BUILD_MIN_ROWS };
 
@@ -66,6 +73,23 @@ export type SampleCatalogStatus =
 
 const BIG_TABLE_NAME = `${SAMPLE_CATALOG_NAME}.${BIG_SAMPLE_TABLE.schema}.${BIG_SAMPLE_TABLE.name}`;
 
+/**
+ * Lock a serving instance down once its catalogs are attached: it may open only `files` (and
+ * DuckDB's own spill folder, which DuckDB always allows), install or load no extension, keep no
+ * secret on disk, and no statement may change any of this (or any other setting) afterwards.
+ */
+export async function lockDown(conn: DuckDBConnection, files: readonly string[]): Promise<void> {
+  const list = `[${files.map((f) => quoteString('duckdb', f)).join(', ')}]`;
+  await conn.run(`SET allowed_paths = ${list}`);
+  await conn.run(`SET allowed_directories = []`);
+  await conn.run(`SET autoinstall_known_extensions = false`);
+  await conn.run(`SET autoload_known_extensions = false`);
+  await conn.run(`SET allow_community_extensions = false`);
+  await conn.run(`SET allow_persistent_secrets = false`);
+  await conn.run(`SET enable_external_access = false`);
+  await conn.run(`SET lock_configuration = true`);
+}
+
 export class DuckDbEngine {
   #local: LocalCatalog;
   #instance: DuckDBInstance | null = null;
@@ -79,6 +103,10 @@ export class DuckDbEngine {
   #sample: SampleCatalogStatus;
   #background: Promise<void> | null = null;
   #abortBuild = new AbortController();
+  /** The sample catalog file the serving instance attaches (null: none). */
+  #samplesFile: string | null = null;
+  /** A replacement instance being opened because the data folder gained files. */
+  #reopening: Promise<void> | null = null;
 
   constructor(readonly options: DuckDbOptions) {
     this.#local = new LocalCatalog(options.dataDir, options.rescanIntervalMs ?? 1000);
@@ -150,6 +178,7 @@ export class DuckDbEngine {
         );
       }
     }
+    this.#samplesFile = file;
     const { instance, local } = await this.#open(file);
     this.#local = local;
     if (buildLater) this.#buildInBackground();
@@ -176,16 +205,17 @@ export class DuckDbEngine {
   }
 
   /**
-   * A serving instance: the data folder's views in `local`, the sample catalog file (if any)
-   * attached read-only as `samples`. Every serving instance is set up here, the first one and any
-   * that replaces it, so they are configured alike.
+   * A serving instance: the sample catalog file (if any) attached read-only as `samples`, then the
+   * configuration locked to the data folder's current files (`lockDown()`), then the views of
+   * `local` over them. Every serving instance is set up here, the first one and any that replaces
+   * it, so they are configured alike.
    */
   async #open(samplesFile: string | null): Promise<{ instance: DuckDBInstance; local: LocalCatalog }> {
     const { dataDir, stateDir } = this.options;
     // Spill files of large queries go to the state folder, not to the working directory.
     const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(stateDir, 'tmp') });
     const conn = await instance.connect();
-    const local = new LocalCatalog(dataDir, this.options.rescanIntervalMs ?? 1000);
+    let local: LocalCatalog;
     try {
       await conn.run(`ATTACH ':memory:' AS ${quoteIdent('duckdb', LOCAL_CATALOG)}`);
       fs.mkdirSync(dataDir, { recursive: true });
@@ -194,6 +224,9 @@ export class DuckDbEngine {
           `ATTACH ${quoteString('duckdb', samplesFile)} AS ${quoteIdent('duckdb', SAMPLE_CATALOG_NAME)} (READ_ONLY)`,
         );
       }
+      const files = readablePaths(dataDir);
+      await lockDown(conn, files);
+      local = new LocalCatalog(dataDir, this.options.rescanIntervalMs ?? 1000, new Set(files));
       await local.refresh((sql) => conn.run(sql), true);
     } catch (error) {
       conn.closeSync();
@@ -202,6 +235,42 @@ export class DuckDbEngine {
     }
     conn.closeSync();
     return { instance, local };
+  }
+
+  /** Make `next` the serving instance; the old one closes when its last query is done. */
+  #takeOver(next: { instance: DuckDBInstance; local: LocalCatalog }): void {
+    const old = this.#instance;
+    this.#instance = next.instance;
+    this.#local = next.local;
+    this.#generation++;
+    if (old) this.#retire(old);
+  }
+
+  /** A new serving instance for the data folder's current files (one at a time). */
+  async #reopen(): Promise<void> {
+    this.#reopening ??= (async () => {
+      try {
+        for (;;) {
+          const file = this.#samplesFile;
+          const next = await this.#open(file);
+          // Closed meanwhile, or the background build took over with the full sample file: this
+          // instance has the old one; open again unless closed.
+          if (this.#closed) {
+            next.instance.closeSync();
+            return;
+          }
+          if (file !== this.#samplesFile) {
+            next.instance.closeSync();
+            continue;
+          }
+          this.#takeOver(next);
+          return;
+        }
+      } finally {
+        this.#reopening = null;
+      }
+    })();
+    return this.#reopening;
   }
 
   #buildInBackground(): void {
@@ -229,17 +298,16 @@ export class DuckDbEngine {
     })
       .then(async (built) => {
         if (this.#closed) return;
+        // Set first, so a replacement opened meanwhile for new data files gives way to this one.
+        this.#samplesFile = built.file;
+        await this.#reopening;
         const next = await this.#open(built.file);
         if (this.#closed) {
           next.instance.closeSync();
           return;
         }
-        const old = this.#instance;
-        this.#instance = next.instance;
-        this.#local = next.local;
-        this.#generation++;
+        this.#takeOver(next);
         this.#sample = { state: 'ready' };
-        if (old) this.#retire(old);
         log.info('sample catalog: big table ready', {
           table: BIG_TABLE_NAME,
           millis: Date.now() - startedAt,
@@ -308,6 +376,8 @@ export class DuckDbEngine {
         ),
       force,
     );
+    // A new file: the locked instance may not open it, a new one is set up for it.
+    if (local.stale && local === this.#local && !this.#closed) await this.#reopen();
   }
 
   close(): void {

@@ -5,6 +5,12 @@
  * ignored. Each file becomes a DuckDB view that reads the file, so a query always sees its current
  * contents; the folder is rescanned (at most once per interval) whenever the catalog is listed, and
  * at once when a name is asked for that is not known yet, so new files appear without a restart.
+ *
+ * A link in the folder is followed only when the file it points to is inside the folder too: a link
+ * to a file elsewhere (`/etc/passwd`, a home folder) is listed as a file that cannot be read and is
+ * never opened. Views read files by their real path, and the serving DuckDB instance may open exactly
+ * those paths and no other (`lockDown()` in `engine.ts`); a file this instance was not opened for
+ * marks the catalog `stale`, and the engine replaces the instance with one that may read it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,6 +51,8 @@ export interface LocalFile {
   format: FileFormat;
   mtimeMs: number;
   size: number;
+  /** Why the file is not read at all (a link out of the data folder), or absent. */
+  refused?: string;
 }
 
 export interface LocalEntry extends LocalFile {
@@ -82,9 +90,28 @@ function listDir(dir: string): fs.Dirent[] {
   }
 }
 
-/** The files of the data folder as tables, sorted; name clashes get the format as a suffix. */
+/** Whether `file` (a real path) is inside the folder `root` (a real path). */
+function inside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+const LINK_OUT =
+  'it is a link to a file outside the data folder, and links out of the folder are not followed. Copy the file into the folder instead.';
+
+/**
+ * The files of the data folder as tables, sorted; name clashes get the format as a suffix. `file`
+ * is each file's real path (links resolved); a link whose target is outside the folder is listed
+ * with `refused` and its target is never read.
+ */
 export function scanDataDir(dataDir: string): LocalFile[] {
   const found: LocalFile[] = [];
+  let root: string;
+  try {
+    root = fs.realpathSync(dataDir);
+  } catch {
+    return [];
+  }
   const addFiles = (dir: string, schema: string, relativeDir: string) => {
     const files = listDir(dir)
       .filter((d) => !d.name.startsWith('.') && (d.isFile() || d.isSymbolicLink()))
@@ -94,14 +121,23 @@ export function scanDataDir(dataDir: string): LocalFile[] {
     for (const name of files) {
       const kind = formatOf(name);
       if (!kind) continue;
-      const file = path.join(dir, name);
+      let file = path.join(dir, name);
       let stat: fs.Stats;
+      let refused: string | undefined;
       try {
-        stat = fs.statSync(file);
+        const real = fs.realpathSync(file);
+        if (inside(root, real)) {
+          file = real;
+          stat = fs.statSync(file);
+          if (!stat.isFile()) continue;
+        } else {
+          // Never stat the target either: its size and age are none of the app's business.
+          stat = fs.lstatSync(file);
+          refused = `The file ${relativeDir ? `${relativeDir}/${name}` : name} cannot be read: ${LINK_OUT}`;
+        }
       } catch {
         continue;
       }
-      if (!stat.isFile()) continue;
       let table = sanitiseName(kind.base);
       if (taken.has(table)) table = sanitiseName(`${kind.base}_${name.slice(kind.base.length + 1)}`);
       let n = 2;
@@ -115,15 +151,17 @@ export function scanDataDir(dataDir: string): LocalFile[] {
         format: kind.format,
         mtimeMs: stat.mtimeMs,
         size: stat.size,
+        ...(refused ? { refused } : {}),
       });
     }
   };
-  addFiles(dataDir, DEFAULT_SCHEMA, '');
-  const folders = listDir(dataDir)
+  addFiles(root, DEFAULT_SCHEMA, '');
+  // A link to a folder is not a Dirent directory: linked folders are not followed.
+  const folders = listDir(root)
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .map((d) => d.name)
     .sort();
-  for (const folder of folders) addFiles(path.join(dataDir, folder), sanitiseName(folder), folder);
+  for (const folder of folders) addFiles(path.join(root, folder), sanitiseName(folder), folder);
   return found;
 }
 
@@ -158,17 +196,35 @@ type Run = (sql: string) => Promise<unknown>;
 
 const key = (schema: string, table: string) => `${schema}\u0000${table}`;
 
+/** The real paths of the folder's files that may be read (what a serving instance is opened for). */
+export function readablePaths(dataDir: string): string[] {
+  return scanDataDir(dataDir)
+    .filter((f) => !f.refused)
+    .map((f) => f.file);
+}
+
 /** The `local` catalog's registry of files and the views that read them. */
 export class LocalCatalog {
   readonly #entries = new Map<string, LocalEntry>();
   #version = 0;
   #lastScan = 0;
   #scanning: Promise<void> | null = null;
+  #stale = false;
 
+  /**
+   * `readable`: the only files the DuckDB instance behind `run` may open (null: any). A file found
+   * outside it gets no view here and makes the catalog `stale`.
+   */
   constructor(
     readonly dataDir: string,
     private readonly minIntervalMs: number,
+    private readonly readable: ReadonlySet<string> | null = null,
   ) {}
+
+  /** The folder holds a file this catalog's instance may not open: a new instance is needed. */
+  get stale(): boolean {
+    return this.#stale;
+  }
 
   /** Changes whenever a file appears, disappears or changes. */
   get version(): number {
@@ -205,6 +261,10 @@ export class LocalCatalog {
     const schemasBefore = new Set(this.schemas());
 
     for (const file of files) {
+      if (!file.refused && this.readable && !this.readable.has(file.file)) {
+        this.#stale = true;
+        continue;
+      }
       const k = key(file.schema, file.table);
       seen.add(k);
       const known = this.#entries.get(k);
@@ -212,7 +272,12 @@ export class LocalCatalog {
         continue;
       changed = true;
       const view = quoteQualified('duckdb', [LOCAL_CATALOG, file.schema, file.table]);
-      let error: string | null = null;
+      let error: string | null = file.refused ?? null;
+      if (error) {
+        await run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+        this.#entries.set(k, { ...file, error });
+        continue;
+      }
       try {
         await run(`CREATE SCHEMA IF NOT EXISTS ${quoteQualified('duckdb', [LOCAL_CATALOG, file.schema])}`);
         await run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${readerSql(file)}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AppError } from '@/lib/errors';
@@ -159,13 +160,15 @@ describe('query and values', () => {
   });
 
   it('quotes identifiers, so odd names work and cannot inject SQL', async () => {
-    await wh.query(
-      `ATTACH ':memory:' AS odd; CREATE SCHEMA odd."we""ird"; CREATE TABLE odd."we""ird"."x; DROP TABLE y" (v INT); INSERT INTO odd."we""ird"."x; DROP TABLE y" VALUES (7)`,
+    await wh.engine.withConnection((c) =>
+      c.run(
+        `ATTACH ':memory:' AS odd; CREATE SCHEMA odd."we""ird"; CREATE TABLE odd."we""ird"."x; DROP TABLE y" (v INT); INSERT INTO odd."we""ird"."x; DROP TABLE y" VALUES (7)`,
+      ),
     );
     const ref = { catalog: 'odd', schema: 'we"ird', table: 'x; DROP TABLE y' };
     expect((await wh.describeTable(ref))?.rowCount).toBe(1);
     expect((await wh.sampleRows(ref, 10)).rows).toEqual([[7]]);
-    await wh.query('DETACH odd');
+    await wh.engine.withConnection((c) => c.run('DETACH odd'));
   });
 });
 
@@ -191,7 +194,7 @@ describe('search', () => {
       { length: 5000 },
       (_, i) => `CREATE TABLE big.main.t_${String(i).padStart(4, '0')} (id INT);`,
     );
-    await wh.query(`ATTACH ':memory:' AS big; ${ddl.join('\n')}`);
+    await wh.engine.withConnection((c) => c.run(`ATTACH ':memory:' AS big; ${ddl.join('\n')}`));
     try {
       expect(await wh.listTables('big', 'main')).toHaveLength(5000);
       const exact = await wh.searchTables('t_4321', 20);
@@ -201,7 +204,7 @@ describe('search', () => {
       expect(many.every((t) => t.table.startsWith('t_4'))).toBe(true);
       expect(await wh.searchTables('', 25)).toHaveLength(25);
     } finally {
-      await wh.query('DETACH big');
+      await wh.engine.withConnection((c) => c.run('DETACH big'));
     }
   });
 });
@@ -248,9 +251,14 @@ describe('local files', () => {
     // Parquet, in a new folder, written by DuckDB itself.
     fs.mkdirSync(path.join(dataDir, 'lake'));
     const parquet = path.join(dataDir, 'lake', 'metrics.parquet');
-    await wh.query(
+    // The serving instance may not write files: another DuckDB instance writes it.
+    const writer = await DuckDBInstance.create(':memory:');
+    const conn = await writer.connect();
+    await conn.run(
       `COPY (SELECT range AS n, range * 1.5 AS v FROM range(4)) TO '${parquet}' (FORMAT parquet)`,
     );
+    conn.closeSync();
+    writer.closeSync();
     expect((await wh.listTables('local', 'lake')).map((t) => t.table)).toEqual(['metrics']);
     expect((await wh.describeTable({ catalog: 'local', schema: 'lake', table: 'metrics' }))?.rowCount).toBe(
       4,

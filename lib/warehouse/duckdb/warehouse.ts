@@ -4,7 +4,7 @@
  * regard to case, as DuckDB and Unity Catalog do; identifiers are quoted by `lib/sql/quote.ts`, and
  * values are bound as parameters.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 import { AppError, notFound } from '@/lib/errors';
 import { quoteQualified } from '@/lib/sql/quote';
@@ -119,6 +119,9 @@ const isBigSampleTable = (catalog: string, schema: string, table: string) =>
   catalog.toLowerCase() === SAMPLE_CATALOG_NAME &&
   schema.toLowerCase() === BIG_SAMPLE_TABLE.schema &&
   table.toLowerCase() === BIG_SAMPLE_TABLE.name;
+
+const notOneSelect = () =>
+  new AppError('bad_request', 'Only a single SELECT statement may run on the local warehouse.');
 
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
@@ -386,10 +389,16 @@ export class DuckDbWarehouse implements Warehouse {
       const onAbort = () => conn.interrupt();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
+        // One SELECT and nothing else: no ATTACH/DETACH, COPY, SET, DDL or a second statement, even
+        // if SQL that should have been refused gets this far (see also lockDown() in engine.ts).
+        const statements = await conn.extractStatements(sql);
+        if (statements.count !== 1) throw notOneSelect();
+        const prepared = await statements.prepare(0);
+        if (prepared.statementType !== StatementType.SELECT) throw notOneSelect();
         const reader =
           options.maxRows === undefined
-            ? await conn.runAndReadAll(sql)
-            : await conn.streamAndReadUntil(sql, options.maxRows);
+            ? await prepared.runAndReadAll()
+            : await prepared.streamAndReadUntil(options.maxRows);
         const columns = reader
           .columnNames()
           .map((name, i) => ({ name, type: sparkType(reader.columnType(i)) }));
