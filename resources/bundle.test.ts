@@ -277,6 +277,8 @@ describe('cross-references', () => {
     for (const job of Object.values(jobs)) {
       const deps = (job.environments as { spec: { dependencies: string[] } }[]).flatMap((e) => e.spec.dependencies);
       expect(deps).toContain(`jsonschema==${jsonschemaPin}`);
+      // the notebooks' SQL sandbox (notebooks/dqx_jobs/sql_guard.py)
+      expect(deps).toContain(`sqlglot==${/^sqlglot==(\S+)$/m.exec(requirements)?.[1]}`);
     }
   });
 

@@ -12,7 +12,9 @@
  * for which the browser build ships Next's crypto polyfill (most of that 142 kB). Loading it in
  * its own chunk keeps it out of the first load; the editor shows "Checking the rules…" for the
  * moment it takes. (A `turbopack.resolveAlias` for `node:crypto` does not replace Next's own
- * polyfill; a pure TypeScript SHA-256 in the engine would remove the cost.)
+ * polyfill; a pure TypeScript SHA-256 in the engine would remove the cost.) Validation also runs
+ * the SQL sandbox (lib/dqx/sql-guard) so the editor shows refused SQL as the server would: its Spark
+ * grammar adds a chunk of about 316 kB gzipped to that on-demand load, not to the first one.
  *
  * Every module here is pure TypeScript with no I/O, so importing it in a client component is safe.
  */

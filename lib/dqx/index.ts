@@ -19,7 +19,13 @@ export { dqxCheckSchema, dqxChecksSchema, toDqxCheck, toDqxChecks, criticalitySc
 export { ChecksFormatError, parseChecksText, serializeChecks } from './checks-file';
 export { YAML_LIMITS } from './checks-yaml';
 export { JSON_LIMITS } from './checks-json';
-export { validateChecks, normalizeCheck, type ValidateOptions, type DetailedRuleIssue } from './validate';
+export {
+  validateChecks,
+  normalizeCheck,
+  sqlSandboxIssues,
+  type ValidateOptions,
+  type DetailedRuleIssue,
+} from './validate';
 export {
   expandChecks,
   ruleFingerprint,

@@ -647,7 +647,7 @@ function sandboxIssues(
         rule.name,
         f.field,
         'invalid_expression',
-        `The ${where} is not a valid Spark SQL expression: ${refusal.message}`,
+        `The ${where} is not a valid Spark SQL expression: ${refusal.message.replace(/\.$/, '')} (at "${refusal.construct}").`,
       );
       continue;
     }
@@ -772,6 +772,28 @@ export function validateChecks(checks: unknown[], options: ValidateOptions = {})
     out.add('warning', s.index, name, null, s.code, s.message);
   }
   return { ok: out.errors.length === 0, errors: out.errors, warnings: out.warnings };
+}
+
+/**
+ * Only the SQL sandbox's errors (lib/dqx/sql-guard) of a rule set, without a table: what a service
+ * checks before it touches a warehouse, so hostile rule SQL is refused before anything reads data.
+ * Structurally invalid checks are skipped (validateChecks reports them).
+ */
+export function sqlSandboxIssues(checks: unknown[]): DetailedRuleIssue[] {
+  const out = new Collector();
+  if (!Array.isArray(checks)) return [];
+  checks.forEach((raw, index) => {
+    if (structuralIssues(raw).length) return;
+    let expanded;
+    try {
+      expanded = expandChecks([normalizeCheck(raw as unknown as DqxCheck)]);
+    } catch {
+      return;
+    }
+    for (const rule of expanded) sandboxIssues(index, rule, null, out);
+  });
+  // refused constructs, and fragments the parser cannot read (which the services refuse too)
+  return out.errors.filter((e) => e.code === 'sql_not_allowed' || e.code === 'invalid_expression');
 }
 
 /** A structurally valid raw check as the model (null optional fields dropped, unknown keys ignored). */

@@ -13,6 +13,7 @@
  * version, so an app and notebooks from different releases fail loudly instead of misreading.
  */
 import { z } from 'zod';
+import { sqlGuardContract } from '@/lib/dqx/sql-guard/contract';
 
 export const JOB_CONTRACT_VERSION = 1;
 
@@ -471,6 +472,8 @@ export function contractJsonSchemas(): Record<string, unknown> {
       error_marker: JOB_ERROR_MARKER,
       parameter_names: JOB_PARAMETER_NAMES,
     },
+    // the rules' SQL sandbox: the same allow-list the app applies (lib/dqx/sql-guard)
+    'sql-guard.json': sqlGuardContract(),
   };
 }
 

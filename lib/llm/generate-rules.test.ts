@@ -26,6 +26,7 @@ const input = {
 
 let scripted: FakeLlm;
 let stubborn: FakeLlm;
+let hostile: FakeLlm;
 
 beforeAll(async () => {
   scripted = await startFakeLlm();
@@ -37,11 +38,28 @@ beforeAll(async () => {
         { criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'phone_number' } } },
       ]),
   });
+  // A model (or a prompt injection through the table's data) proposing SQL the sandbox refuses.
+  hostile = await startFakeLlm({
+    respond: () =>
+      JSON.stringify([
+        { criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'email' } } },
+        {
+          criticality: 'error',
+          filter: "main.read_csv('/etc/passwd') IS NOT NULL",
+          check: { function: 'is_not_null', arguments: { column: 'customer_id' } },
+        },
+        {
+          criticality: 'error',
+          check: { function: 'sql_expression', arguments: { expression: "secret('scope', 'key') = email" } },
+        },
+      ]),
+  });
 });
 
 afterAll(async () => {
   await scripted.close();
   await stubborn.close();
+  await hostile.close();
 });
 
 describe('generateRulesWithModel', () => {
@@ -66,6 +84,18 @@ describe('generateRulesWithModel', () => {
     expect(result.dropped).toHaveLength(1);
     expect(result.dropped[0]!.errors.join(' ')).toMatch(/phone_number/);
     expect(stubborn.requests).toHaveLength(2);
+  });
+
+  it('checks the model\'s SQL with the same sandbox: refused rules are sent back, then dropped', async () => {
+    const model = createChatModel({ baseUrl: hostile.url, model: 'fake', timeoutMs: 5000 });
+    const result = await generateRulesWithModel(model, input);
+    expect(result.rules.map((r) => r.check.arguments?.column)).toEqual(['email']);
+    expect(result.dropped.map((d) => d.errors.join(' '))).toEqual([
+      expect.stringMatching(/filter: .*refused \(qualified_function\)/),
+      expect.stringMatching(/check\.arguments\.expression: .*secret\(\) is not on the SQL allow-list/),
+    ]);
+    const repairTurn = hostile.requests[1]!.messages.at(-1)!.content;
+    expect(repairTurn).toMatch(/main\.read_csv/);
   });
 
   it('puts the columns, the request and the available checks in the prompt', async () => {

@@ -22,7 +22,7 @@ import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
 import { readChecksFile } from './checks-file/reader';
-import { refuseInvalid } from './invalid-rules';
+import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
@@ -166,10 +166,11 @@ export async function saveRuleSet(
   input: SaveRuleSetInput,
   deps?: StoreDeps,
 ): Promise<SavedRuleSetVersion> {
-  const { db, access } = await resolveDeps(deps);
-  const readable = await access.assertCanReadTable(caller, table);
   assertRuleCount(input.rules);
   assertPlainRules(input.rules);
+  refuseUnsafeSql(input.rules);
+  const { db, access } = await resolveDeps(deps);
+  const readable = await access.assertCanReadTable(caller, table);
   const validation = validateChecks(input.rules, {
     table: {
       name: readable.name,

@@ -40,7 +40,7 @@ import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
-import { refuseInvalid } from './invalid-rules';
+import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { jobPathRefusal } from './job-governance';
 import { adoptedJob, jobRunTask } from './job-run-task';
 import { assertRuleCount } from './limits';
@@ -315,10 +315,13 @@ async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps,
  * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
  */
 export async function startValidation(caller: Caller, input: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+  if (input.rules) {
+    assertRuleCount(input.rules);
+    refuseUnsafeSql(input.rules);
+  }
   const d = await resolveRunDeps(deps);
   const readable = await d.access.assertCanReadTable(caller, input.table);
   const schema = schemaOf(readable.name, readable.description.columns);
-  if (input.rules) assertRuleCount(input.rules);
   const { checks, version } = await rulesToRun(caller, d, readable.name, schema, input);
   assertRuleCount(checks);
   await assertCanReadReferencedTables(caller, d, checks, readable.name);

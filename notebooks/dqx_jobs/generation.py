@@ -10,6 +10,7 @@ from typing import Any
 from dqx_jobs.errors import JobFailure, classify_table_error, first_line
 from dqx_jobs.jsonsafe import to_json_value
 from dqx_jobs.params import GenerationParams
+from dqx_jobs.sql_guard import check_expression
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,22 @@ def _ai_rules(params: GenerationParams, ws: Any, spark: Any, summary_stats: dict
     return ai
 
 
+def refuse_unsafe_profile_filter(profile_options: dict[str, Any], columns: frozenset[str]) -> None:
+    """The profile filter is user SQL that DQX's profiler evaluates as the job's identity: it passes
+    the rules' SQL sandbox first (dqx_jobs/sql_guard.py, the app's allow-list)."""
+    text = profile_options.get("filter")
+    if not isinstance(text, str) or not text:
+        return
+    refused = check_expression(text, columns)
+    if refused is not None:
+        rule, construct, message = refused
+        raise JobFailure(
+            "sql_not_allowed",
+            f"The profile filter is refused by the SQL sandbox ({rule}): {message} Offending construct: \"{construct}\".",
+            "Change the filter in the app; it applies the same allow-list.",
+        )
+
+
 def generate(params: GenerationParams, spark: Any, ws: Any, identity_hint: str) -> dict[str, Any]:
     """Returns the `result` object of a generation output (see job-output.schema.json)."""
     from databricks.labs.dqx.profiler.generator import DQGenerator
@@ -79,6 +96,7 @@ def generate(params: GenerationParams, spark: Any, ws: Any, identity_hint: str) 
     except Exception as exc:  # noqa: BLE001
         raise classify_table_error(exc, params.table.display(), identity_hint) from exc
 
+    refuse_unsafe_profile_filter(params.profile_options, frozenset(c["name"].lower() for c in columns))
     options: dict[str, Any] = {
         **params.profile_options,
         "sample_fraction": params.sample_fraction,

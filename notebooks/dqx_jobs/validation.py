@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from collections import Counter
 from typing import Any
 
@@ -15,6 +14,7 @@ from dqx_jobs.errors import JobFailure, classify_table_error, first_line
 from dqx_jobs.generation import dqx_version
 from dqx_jobs.jsonsafe import to_json_value
 from dqx_jobs.params import ValidationParams
+from dqx_jobs.sql_guard import rule_refusals
 from dqx_jobs.volumes import VolumeFiles
 
 logger = logging.getLogger(__name__)
@@ -45,28 +45,36 @@ def load_rules(params: ValidationParams, volumes: VolumeFiles) -> list[dict[str,
     return rules
 
 
-_SUBQUERY = re.compile(r"\bselect\b", re.IGNORECASE)
 # Checks that run a query of their own: they could read any table the job's identity can read.
 _QUERY_CHECKS = {"sql_query"}
 
 
-def refuse_table_reading_rules(rules: list[dict[str, Any]]) -> None:
-    """The job runs as its own identity, not the user's. The app checks the user's access to the
-    table and to tables named in rule arguments (foreign_key, compare_datasets) before starting
-    it, but it cannot see which tables free SQL text would read. Such rules run on the fast path,
-    as the user, instead."""
+def refuse_table_reading_rules(rules: list[dict[str, Any]], columns: frozenset[str] = frozenset()) -> None:
+    """The job runs as its own identity, not the user's. Every SQL fragment of every rule passes the
+    rules' SQL sandbox (dqx_jobs/sql_guard.py: the app's allow-list, read from the contract) before
+    DQX runs anything. The app checks the user's access to the table and to tables named in rule
+    arguments (foreign_key, compare_datasets) before starting the job; a rule that reads other
+    tables through SQL (sql_query, or a subquery the sandbox finds) runs on the fast path, as the
+    user, instead."""
     problems = []
+    refused = []
     for index, rule in enumerate(rules):
         check = rule.get("check") or {}
         function = str(check.get("function", ""))
         label = rule.get("name") or f"rule {index + 1} ({function})"
+        for r in rule_refusals(rule, columns):
+            if r.rule == "subquery":
+                problems.append(f"{label} contains a subquery ({r.field})")
+            else:
+                refused.append(f'{label}, {r.field}: {r.message} Offending construct: "{r.construct}"')
         if function in _QUERY_CHECKS:
             problems.append(f"{label} runs its own SQL query")
-            continue
-        arguments = check.get("arguments") or {}
-        texts = [rule.get("filter"), rule.get("message_expr"), *(v for v in arguments.values() if isinstance(v, str))]
-        if any(isinstance(t, str) and _SUBQUERY.search(t) for t in texts):
-            problems.append(f"{label} contains a subquery")
+    if refused:
+        raise JobFailure(
+            "sql_not_allowed",
+            f"{len(refused)} rule SQL fragment(s) refused by the SQL sandbox: " + "; ".join(refused[:10]),
+            "Fix the rules in the editor (it applies the same allow-list) and validate again.",
+        )
     if problems:
         raise JobFailure(
             "table_reading_rule",
