@@ -77,6 +77,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DQX_STORE_MIGRATE_ON_START: 'sometimes' })).toThrowError(/DQX_STORE_MIGRATE_ON_START/);
   });
 
+  it('refuses the rehearsal warehouse stand-in unless the workspace and the stand-in are both on loopback http', () => {
+    const base = { DQX_MODE: 'databricks', DQX_REHEARSAL_WAREHOUSE_URL: 'http://127.0.0.1:3452' };
+    expect(loadConfig({ ...base, DATABRICKS_HOST: 'http://127.0.0.1:4000' }).databricks.rehearsalWarehouseUrl).toBe('http://127.0.0.1:3452');
+    for (const env of [
+      { ...base, DATABRICKS_HOST: 'https://adb-123.azuredatabricks.net' },
+      { ...base, DATABRICKS_HOST: 'adb-123.azuredatabricks.net' },
+      { ...base, DATABRICKS_HOST: 'http://127.0.0.1:4000', DQX_REHEARSAL_WAREHOUSE_URL: 'http://warehouse.example.com' },
+      { ...base, DATABRICKS_HOST: 'https://127.0.0.1:4000' },
+    ]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/DQX_REHEARSAL_WAREHOUSE_URL/);
+    }
+    expect(loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://x.cloud.databricks.com' }).databricks.rehearsalWarehouseUrl).toBeUndefined();
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DQX_MODE: '', DATABASE_URL: '  ' }).store.kind).toBe('pglite');
   });

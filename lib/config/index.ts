@@ -154,6 +154,8 @@ const EnvSchema = z.object({
   DQX_LLM_API_KEY: optionalString,
   DQX_LLM_TIMEOUT_SECONDS: intInRange(1, 600, 120),
   DQX_SERVING_ENDPOINT: optionalString,
+  /** The rehearsal's SQL-warehouse stand-in (npm run test:databricks); refused unless the workspace is on loopback. */
+  DQX_REHEARSAL_WAREHOUSE_URL: optionalString,
 });
 
 type RawEnv = z.infer<typeof EnvSchema>;
@@ -215,6 +217,8 @@ export interface AppConfig {
     validationJobId: string | undefined;
     resultsVolume: string | undefined;
     servingEndpoint: string | undefined;
+    /** Test hook of `npm run test:databricks` (lib/warehouse/databricks/rehearsal-driver.ts); loopback only. */
+    rehearsalWarehouseUrl: string | undefined;
   };
   store: {
     kind: StoreKind;
@@ -260,6 +264,17 @@ export class ConfigError extends Error {
 }
 
 /** `https://host/` or `host` -> `https://host`. */
+/** `http://127.0.0.1:<port>` or `http://localhost:<port>`: never a Databricks workspace. */
+export function isLoopbackHttp(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
+  } catch {
+    return false;
+  }
+}
+
 export function normaliseHost(host: string | undefined): string | undefined {
   if (!host) return undefined;
   const withScheme = /^https?:\/\//i.test(host) ? host : `https://${host}`;
@@ -306,6 +321,13 @@ export function loadConfig(env: Env): AppConfig {
   if (mode === 'databricks' && !e.DATABRICKS_HOST) {
     problems.push({ variable: 'DATABRICKS_HOST', message: 'databricks mode needs the workspace URL' });
   }
+  if (e.DQX_REHEARSAL_WAREHOUSE_URL && !(isLoopbackHttp(e.DATABRICKS_HOST) && isLoopbackHttp(e.DQX_REHEARSAL_WAREHOUSE_URL))) {
+    // A test hook: it can never be on in a deployment, whose workspace is an https host name.
+    problems.push({
+      variable: 'DQX_REHEARSAL_WAREHOUSE_URL',
+      message: 'the rehearsal warehouse stand-in is only allowed with DATABRICKS_HOST and itself on http://127.0.0.1 or http://localhost; unset it',
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -345,6 +367,7 @@ export function loadConfig(env: Env): AppConfig {
       validationJobId: e.DQX_VALIDATION_JOB_ID,
       resultsVolume: e.DQX_RESULTS_VOLUME,
       servingEndpoint: e.DQX_SERVING_ENDPOINT,
+      rehearsalWarehouseUrl: e.DQX_REHEARSAL_WAREHOUSE_URL,
     },
     store: {
       kind: storeKind,

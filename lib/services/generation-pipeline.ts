@@ -200,6 +200,8 @@ export interface GenerationParams {
   options: ProfileOptions;
   sampleRows: 'all' | number | undefined;
   criticality: 'error' | 'warn';
+  /** Columns the caller can read: a job's output is cut down to them (null: unknown, none kept). */
+  visibleColumns?: string[] | null;
 }
 
 export interface GenerationEnv {

@@ -37,6 +37,7 @@ import type { JobHandle } from '@/lib/jobs/port';
 import { quoteQualified } from '@/lib/sql/quote';
 
 import type { SaveGeneratedRuleSetInput, StartGenerationInput } from './generation-schemas';
+import { jobPathRefusal } from './job-governance';
 import {
   mergeRules,
   produceGeneration,
@@ -168,6 +169,12 @@ export async function startGeneration(
       'A profile filter cannot be sent to the generation job; profile on the warehouse instead.',
     );
   }
+  // The job reads the table as its own principal: a table with a row filter or column mask never
+  // goes there (its statistics and rules would describe rows and values this user cannot see).
+  const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
+  if (jobRefusal) {
+    throw badRequest(`${jobRefusal} Generate on the SQL warehouse instead (without run_as_job).`);
+  }
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
   // the run asks the language model once (and once more to repair invalid rules): counted now, so
@@ -189,6 +196,7 @@ export async function startGeneration(
         profile_options: input.profileOptions ?? {},
         criticality,
         run_as_job: asJob,
+        visible_columns: readable.description.columns.map((c) => c.name),
       },
       steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
     },
@@ -203,6 +211,7 @@ export async function startGeneration(
     options,
     sampleRows: input.sampleRows,
     criticality,
+    visibleColumns: readable.description.columns.map((c) => c.name),
   };
   (await d.runner()).enqueue(
     asJob
@@ -260,10 +269,11 @@ const JOB_DQX_SAMPLING: SamplingPlan['kind'] = 'dqx';
 
 /** The job's result as the same output the local path stores. */
 export function generationOutputFromJob(
-  result: GenerationResult,
-  p: { tableName: string; request: string; criticality: 'error' | 'warn' },
+  jobResult: GenerationResult,
+  p: { tableName: string; request: string; criticality: 'error' | 'warn'; visibleColumns?: string[] | null },
   modelConfigured: { configured: boolean; name: string | null },
 ): GenerationOutput {
+  const result = visibleOnly(jobResult, p.visibleColumns ?? null);
   const schema: TableSchema = { name: p.tableName, columns: result.columns };
   const profileRules = result.profile_rules.map((rule) => ({
     check: rule as unknown as DqxCheck,
@@ -315,6 +325,31 @@ export function generationOutputFromJob(
   };
 }
 
+/** Whether a rule names only columns in `visible` (its `column`, `columns` and `col_name` arguments). */
+function namesVisibleColumns(rule: unknown, visible: Set<string>): boolean {
+  const args = ((rule as { check?: { arguments?: Record<string, unknown> } })?.check?.arguments ?? {}) as Record<string, unknown>;
+  const named = [args.column, args.col_name, ...(Array.isArray(args.columns) ? args.columns : [])].filter((c) => typeof c === 'string') as string[];
+  return named.every((c) => visible.has(c));
+}
+
+/**
+ * The job's result cut down to the columns the user can read (the job read the table as its own
+ * principal): other columns, their statistics, profiles and rules are dropped. Null: unknown, so
+ * nothing column-specific is kept.
+ */
+function visibleOnly(result: GenerationResult, visibleColumns: string[] | null): GenerationResult {
+  const visible = new Set(visibleColumns ?? []);
+  const stats = Object.fromEntries(Object.entries(result.summary_stats).filter(([column]) => visible.has(column)));
+  return {
+    ...result,
+    columns: result.columns.filter((c) => visible.has(c.name)),
+    summary_stats: stats as GenerationResult['summary_stats'],
+    profiles: result.profiles.filter((x) => visible.has((x as { column?: string }).column ?? '')),
+    profile_rules: result.profile_rules.filter((r) => namesVisibleColumns(r, visible)),
+    ai: { ...result.ai, rules: result.ai.rules.filter((r) => namesVisibleColumns(r, visible)) },
+  };
+}
+
 function generationJobTask(
   runId: string,
   p: GenerationParams,
@@ -356,7 +391,7 @@ export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<R
   const job = adoptedJob(run, 'generation');
   if (!job) return null;
   const d = await resolveRunDeps(deps);
-  const params = run.parameters as { request?: string; criticality?: 'error' | 'warn' };
+  const params = run.parameters as { request?: string; criticality?: 'error' | 'warn'; visible_columns?: string[] };
   return generationJobTask(
     run.id,
     {
@@ -367,6 +402,7 @@ export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<R
       options: parseProfileOptions({}),
       sampleRows: undefined,
       criticality: params.criticality ?? 'error',
+      visibleColumns: Array.isArray(params.visible_columns) ? params.visible_columns : null,
     },
     d,
     job.handle,

@@ -18,12 +18,14 @@ import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
 import { waitForRun } from '@/tests/support/run-fixture';
 
+import type { TableGovernance, Warehouse } from '@/lib/warehouse/port';
+
 import { tableAccessVia } from './access';
 import { startGeneration, type GenerationOutput } from './generation';
 import type { RunDeps } from './run-deps';
 import { requestRunCancel } from './runs';
 import { saveRuleSet } from './rule-sets';
-import { adoptValidationJob, startValidation, type ValidationOutput } from './validation';
+import { adoptValidationJob, startValidation, validationOutcomeFromJob, type ValidationOutput } from './validation';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
 const recording = (name: string) =>
@@ -84,6 +86,9 @@ let jobs: RecordedJobs;
 let runner: LocalRunner;
 let deps: RunDeps;
 let changing: InMemoryCatalog;
+/** What the user's warehouse says about the table's row filters, column masks and policies. */
+let governance: TableGovernance;
+const UNGOVERNED: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
 
 beforeAll(async () => {
   store = await pgliteTestStore();
@@ -107,10 +112,13 @@ beforeAll(async () => {
   changing = catalog;
   jobs = new RecordedJobs();
   runner = new LocalRunner({ db: store.db, concurrency: 1, pollMs: 20 });
+  governance = UNGOVERNED;
+  const governed = (c: Parameters<typeof catalog.warehouseFor>[0]): Warehouse =>
+    Object.assign(catalog.warehouseFor(c), { tableGovernance: async () => governance });
   deps = {
     db: store.db,
-    access: tableAccessVia((c) => catalog.warehouseFor(c)),
-    warehouseOf: (c) => catalog.warehouseFor(c),
+    access: tableAccessVia(governed),
+    warehouseOf: governed,
     runner,
     mode: 'databricks',
     jobRunner: () => jobs,
@@ -270,5 +278,66 @@ describe('the job path runs as the service principal: no confused deputy', () =>
     expect(refused.code).toBe('bad_request');
     expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
     expect(jobs.started).toHaveLength(started);
+  });
+});
+
+describe('the job path under Unity Catalog governance', () => {
+  const jobResult = () => {
+    const outcome = outcomeOf('validation-success');
+    if (!outcome.ok || outcome.kind !== 'validation') throw new Error('not a validation result');
+    return outcome.result;
+  };
+
+  it('refuses to validate a table with a row filter in a job, says why, and starts no job', async () => {
+    governance = { ...UNGOVERNED, rowFilter: true };
+    const before = jobs.started.length;
+    const refused = startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps);
+    await expect(refused).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('it has a row filter') });
+    await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('Validate it on the SQL warehouse instead') });
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('validates a masked table with job-only checks on the warehouse instead, and tells the user', async () => {
+    governance = { ...UNGOVERNED, maskedColumns: ['customer'] };
+    const before = jobs.started.length;
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
+    const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
+    expect(run.engine).toBe('warehouse');
+    expect(run.parameters).toMatchObject({ run_as_job: false, job_refused: expect.stringContaining('a column mask on customer') });
+    await waitForRun(alice, run.id, deps);
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('fails closed when the governance of the table cannot be read', async () => {
+    governance = { ...UNGOVERNED, checked: false };
+    await expect(startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('could not be checked'),
+    });
+    governance = UNGOVERNED;
+  });
+
+  it('refuses to generate in a job on a table with an ABAC policy', async () => {
+    governance = { ...UNGOVERNED, policies: ['pii_rows'] };
+    const before = jobs.started.length;
+    await expect(startGeneration(alice, { table: TABLE, runAsJob: true }, deps)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('the access policies pii_rows'),
+    });
+    expect(jobs.started.length).toBe(before);
+    governance = UNGOVERNED;
+  });
+
+  it('never shows a column of the job output that the user cannot read', () => {
+    const result = jobResult();
+    expect(result.failing_rows.columns.map((c) => c.name)).toContain('customer');
+    const params = { tableName: TABLE, version: null, fingerprint: 'x', sampleRows: null, sampleLimit: 5, checks: RULES };
+    const out = validationOutcomeFromJob(result, { ...params, visibleColumns: ['order_id', 'status', 'quantity'] }).output;
+    expect(out.columns.map((c) => c.name)).toEqual(['order_id', 'status', 'quantity']);
+    for (const rule of out.rules) for (const sample of rule.samples) expect(sample.values).toHaveLength(3);
+    // a run adopted without the list shows no row values at all
+    expect(validationOutcomeFromJob(result, { ...params, visibleColumns: null }).output.columns).toEqual([]);
   });
 });

@@ -41,6 +41,7 @@ import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
 import { refuseInvalid } from './invalid-rules';
+import { jobPathRefusal } from './job-governance';
 import { adoptedJob, jobRunTask } from './job-run-task';
 import { assertRuleCount } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
@@ -216,6 +217,10 @@ interface ValidationParams {
   fingerprint: string;
   sampleRows: number | null;
   sampleLimit: number;
+  /** Columns the caller can read; a job's output never shows others. Null: unknown (show none). */
+  visibleColumns?: string[] | null;
+  /** Why the job path was refused for this table (its job-only rules are then not evaluated). */
+  jobRefusal?: string | null;
 }
 
 async function rulesToRun(
@@ -337,7 +342,12 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   if (input.runAsJob && d.mode !== 'databricks') {
     throw badRequest('Running as a Databricks job needs databricks mode; in local mode validation runs in the app.');
   }
-  const asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
+  let asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
+  // A job reads the table as its own principal, which the table's row filters and column masks do
+  // not restrict as they restrict this user: a governed table never goes to the job path.
+  const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
+  if (jobRefusal && input.runAsJob === true) throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
+  if (jobRefusal) asJob = false;
   if (asJob) assertTablesFullyKnown(checks, schema);
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const fingerprint = ruleSetFingerprint(checks);
@@ -359,6 +369,9 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
         sample_rows: sampleRows,
         sample_limit: sampleLimit,
         run_as_job: asJob,
+        ...(jobRefusal ? { job_refused: jobRefusal } : {}),
+        // the columns this user can read: a job's output is cut down to them
+        visible_columns: readable.description.columns.map((c) => c.name),
       },
       steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
       // checked again there, with the caller's rights, and recorded with the run
@@ -366,7 +379,17 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
     },
     d,
   );
-  const params: ValidationParams = { tableName: readable.name, ref: readable.ref, checks, version, fingerprint, sampleRows, sampleLimit };
+  const params: ValidationParams = {
+    tableName: readable.name,
+    ref: readable.ref,
+    checks,
+    version,
+    fingerprint,
+    sampleRows,
+    sampleLimit,
+    visibleColumns: readable.description.columns.map((c) => c.name),
+    jobRefusal,
+  };
   (await d.runner()).enqueue(
     asJob
       ? validationJobTask(run.id, params, d, null)
@@ -438,7 +461,7 @@ function sampleOf(
   };
 }
 
-type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks'>;
+type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks' | 'visibleColumns' | 'jobRefusal'>;
 
 /** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
 function outcomeOf(
@@ -512,7 +535,9 @@ export function validationOutcome(
       rows_evaluated: null,
       failing_rows: null,
       pass_rate: null,
-      message: `Not evaluated here: ${rule.reason ?? 'the check runs only in a DQX job.'}`,
+      message: p.jobRefusal
+        ? `Not evaluated: the check runs only in a DQX job, and ${p.jobRefusal}`
+        : `Not evaluated here: ${rule.reason ?? 'the check runs only in a DQX job.'}`,
       samples: [],
     })),
   ].sort((a, b) => a.index - b.index);
@@ -526,7 +551,9 @@ export function validationOutcome(
   const failing = totals.rules_failed + totals.rules_warning;
   return {
     ...outcome,
-    message: `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.`,
+    message:
+      `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.` +
+      (p.jobRefusal ? ` Validated on the SQL warehouse, not in a job: ${p.jobRefusal}` : ''),
   };
 }
 
@@ -583,7 +610,9 @@ export function validationOutcomeFromJob(
   } catch {
     expanded = [];
   }
-  const columns = result.failing_rows.columns;
+  // Never show a column the user could not read (the job read the table as its own principal).
+  const visible = new Set(p.visibleColumns ?? []);
+  const columns = result.failing_rows.columns.filter((c) => visible.has(c.name));
   const keys = keyColumns(p.checks, columns);
   const shown = displayColumns(columns, keys);
   const used = new Set<number>();
@@ -664,7 +693,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
   if (!job) return null;
   const d = await resolveRunDeps(deps);
   const checks = await rulesOfRun(d, run);
-  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number };
+  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number; visible_columns?: string[] };
   return validationJobTask(
     run.id,
     {
@@ -675,6 +704,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
       fingerprint: run.rule_set_fingerprint ?? ruleSetFingerprint(checks),
       sampleRows: params.sample_rows ?? null,
       sampleLimit: params.sample_limit ?? 10,
+      visibleColumns: Array.isArray(params.visible_columns) ? params.visible_columns : null,
     },
     d,
     job.handle,

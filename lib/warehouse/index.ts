@@ -9,6 +9,7 @@ import { getConfig } from '@/lib/config';
 import { unauthorized } from '@/lib/errors';
 
 import { createDatabricksWarehouse } from './databricks';
+import { rehearsalClientFactory } from './databricks/rehearsal-driver';
 import { getLocalWarehouse } from './duckdb';
 import type { Warehouse } from './port';
 
@@ -21,6 +22,12 @@ export function getWarehouse(caller: Caller): Warehouse {
     case 'databricks':
       if (!caller.token) throw unauthorized();
       // Built per caller, with the caller's own token: Unity Catalog permissions apply to the user.
-      return createDatabricksWarehouse(caller, getConfig());
+      return createDatabricksWarehouse(caller, getConfig(), rehearsalDeps());
   }
+}
+
+/** The rehearsal's driver stand-in, when configured (loopback only: see lib/config). */
+function rehearsalDeps(): { clientFactory?: ReturnType<typeof rehearsalClientFactory> } {
+  const url = getConfig().databricks.rehearsalWarehouseUrl;
+  return url ? { clientFactory: rehearsalClientFactory(url) } : {};
 }

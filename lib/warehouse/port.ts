@@ -60,6 +60,33 @@ export interface TableDescription extends TableInfo {
   rowCount: number | null;
 }
 
+/**
+ * Unity Catalog governance of a table as its reader sees it: what a Databricks job (which reads as
+ * its own principal, not as the user) would bypass. `checked: false` when it could not be found out;
+ * callers treat that like a governed table (fail closed).
+ */
+export interface TableGovernance {
+  checked: boolean;
+  rowFilter: boolean;
+  maskedColumns: string[];
+  /** ABAC row-filter / column-mask policies the caller can see on the table, its schema or catalog. */
+  policies: string[];
+}
+
+export function isGoverned(g: TableGovernance): boolean {
+  return !g.checked || g.rowFilter || g.maskedColumns.length > 0 || g.policies.length > 0;
+}
+
+/** Why a governed table cannot go to a job, in words a user understands. */
+export function governanceReason(g: TableGovernance): string {
+  if (!g.checked) return 'its row filters and column masks could not be checked';
+  const parts: string[] = [];
+  if (g.rowFilter) parts.push('a row filter');
+  if (g.maskedColumns.length > 0) parts.push(`a column mask on ${g.maskedColumns.join(', ')}`);
+  if (g.policies.length > 0) parts.push(`the access policies ${g.policies.join(', ')}`);
+  return `it has ${parts.join(' and ')}`;
+}
+
 export interface QueryColumn {
   name: string;
   type: string;
@@ -99,4 +126,9 @@ export interface Warehouse {
    * reload on a change; adapters that cannot know leave it out and listings live for the cache TTL.
    */
   listingVersion?(): Promise<string>;
+  /**
+   * Optional: the row filters, column masks and ABAC policies on a table, asked as the caller.
+   * Adapters without Unity Catalog (DuckDB) leave it out: nothing there is governed.
+   */
+  tableGovernance?(ref: TableRef): Promise<TableGovernance>;
 }

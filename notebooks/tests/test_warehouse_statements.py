@@ -39,6 +39,32 @@ def warehouse(spark):
         "('spark_catalog', 'other', 'customers', 'MANAGED', NULL), "
         "('spark_catalog', 'information_schema', 'tables', 'VIEW', NULL)"
     )
+    # Unity Catalog governance views, with the documented columns: a row filter and a column mask on
+    # dqx_ws.orders, and an ABAC row-filter policy on its schema
+    spark.sql("DROP TABLE IF EXISTS information_schema.row_filters")
+    spark.sql(
+        "CREATE TABLE information_schema.row_filters (catalog_name STRING, schema_name STRING, table_name STRING, "
+        "filter_catalog STRING, filter_schema STRING, filter_name STRING, filter_col_usage STRING) USING parquet"
+    )
+    spark.sql("INSERT INTO information_schema.row_filters VALUES ('spark_catalog', 'dqx_ws', 'orders', 'spark_catalog', 'dqx_ws', 'f', 'customer')")
+    spark.sql("DROP TABLE IF EXISTS information_schema.column_masks")
+    spark.sql(
+        "CREATE TABLE information_schema.column_masks (catalog_name STRING, schema_name STRING, table_name STRING, column_name STRING, "
+        "mask_catalog STRING, mask_schema STRING, mask_name STRING, using_columns STRING) USING parquet"
+    )
+    spark.sql(
+        "INSERT INTO information_schema.column_masks VALUES ('spark_catalog', 'dqx_ws', 'orders', 'customer', 'spark_catalog', 'dqx_ws', 'm', ''), "
+        "('spark_catalog', 'other', 'customers', 'email', 'spark_catalog', 'other', 'm', '')"
+    )
+    spark.sql("DROP TABLE IF EXISTS information_schema.abac_policy_definitions")
+    spark.sql(
+        "CREATE TABLE information_schema.abac_policy_definitions (policy_id STRING, policy_name STRING, policy_type STRING, "
+        "catalog_name STRING, schema_name STRING, securable_name STRING) USING parquet"
+    )
+    spark.sql(
+        "INSERT INTO information_schema.abac_policy_definitions VALUES ('1', 'orders_region', 'ROW_FILTER', 'spark_catalog', 'dqx_ws', NULL), "
+        "('2', 'other_mask', 'COLUMN_MASK', 'spark_catalog', 'other', NULL), ('3', 'grants', 'GRANT', 'spark_catalog', NULL, NULL)"
+    )
     return spark
 
 

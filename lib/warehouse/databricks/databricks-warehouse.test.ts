@@ -354,6 +354,46 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
   });
 });
 
+describe('table governance (asked as the caller before a job may read the table)', () => {
+  const ref = { catalog: 'main', schema: 'sales', table: 'customers' };
+
+  it('reports the row filter, the masked columns and the ABAC policies the caller can see', async () => {
+    driver.answer = (sql) =>
+      sql.includes('abac_policy_definitions')
+        ? { columns: [col('policy_name', TTYPE.STRING, 1), col('policy_type', TTYPE.STRING, 2)], rows: [{ policy_name: 'pii_mask', policy_type: 'COLUMN_MASK' }] }
+        : {
+            columns: [col('kind', TTYPE.STRING, 1), col('column_name', TTYPE.STRING, 2)],
+            rows: [
+              { kind: 'row_filter', column_name: null },
+              { kind: 'column_mask', column_name: 'email' },
+            ],
+          };
+    expect(await warehouse().tableGovernance(ref)).toEqual({ checked: true, rowFilter: true, maskedColumns: ['email'], policies: ['pii_mask'] });
+    expect(driver.statements[0]!.sql).toContain('FROM `main`.information_schema.row_filters WHERE lower(schema_name) = lower(:schema)');
+    expect(driver.statements[0]!.params).toEqual({ schema: 'sales', table: 'customers' });
+    expectAllClosed();
+  });
+
+  it('is ungoverned when nothing is listed, and when the ABAC view does not exist on this warehouse', async () => {
+    driver.answer = (sql) =>
+      sql.includes('abac_policy_definitions')
+        ? { error: Object.assign(new Error('[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`information_schema`.`abac_policy_definitions` cannot be found.'), { name: 'OperationStateError' }) }
+        : { columns: [col('kind', TTYPE.STRING, 1)], rows: [] };
+    expect(await warehouse().tableGovernance(ref)).toEqual({ checked: true, rowFilter: false, maskedColumns: [], policies: [] });
+  });
+
+  it('is unchecked (the caller keeps the table off the job path) when the filters cannot be read', async () => {
+    driver.answer = () => ({ error: Object.assign(new Error('[INSUFFICIENT_PERMISSIONS] no USE CATALOG'), { name: 'OperationStateError' }) });
+    expect((await warehouse().tableGovernance(ref)).checked).toBe(false);
+  });
+
+  it('asks nothing for a Hive metastore table (no Unity Catalog governance there)', async () => {
+    driver.answer = () => ({ error: new Error('must not be asked') });
+    expect(await warehouse().tableGovernance({ catalog: 'hive_metastore', schema: 'default', table: 't' })).toMatchObject({ checked: true, rowFilter: false });
+    expect(driver.statements).toHaveLength(0);
+  });
+});
+
 describe('driver log lines', () => {
   it('reach our log with the token scrubbed', async () => {
     driver.answer = () => ({ rows: [] });
@@ -394,6 +434,8 @@ describe('statements.json (executed on local Spark by the notebook test suite)',
       searchTables: statements.searchTables(['x'], 5),
       describeTable: statements.describeTable(ref),
       sampleRows: statements.sampleRows(ref, 5),
+      tableGovernance: statements.tableGovernance(ref),
+      abacPolicies: statements.abacPolicies(ref),
     } satisfies Record<keyof typeof statements, unknown>;
     expect(Object.keys(built).sort()).toEqual(Object.keys(statements).sort());
     for (const sample of Object.values(built)) expect(ids, sample.id).toContain(sample.id);

@@ -21,6 +21,7 @@ import type {
   SchemaInfo,
   TableDescription,
   TableInfo,
+  TableGovernance,
   TableRef,
   Warehouse,
 } from '../port';
@@ -259,6 +260,39 @@ export class DatabricksWarehouse implements Warehouse {
 
   async sampleRows(ref: TableRef, limit: number, options: QueryOptions = {}): Promise<QueryResult> {
     return toResult(await this.run(statements.sampleRows(ref, Math.max(1, Math.min(100_000, Math.trunc(limit)))), options));
+  }
+
+  /**
+   * Row filters, column masks and ABAC policies of a table, asked AS THE CALLER in the catalog's
+   * information_schema. Hive metastore catalogs have none. A failure of the filter/mask query is
+   * `checked: false` (the caller then keeps the table off the job path); the ABAC view is newer and
+   * only shows policies to those with READ METADATA or MANAGE, so its absence is not a failure.
+   */
+  async tableGovernance(ref: TableRef): Promise<TableGovernance> {
+    const none: TableGovernance = { checked: true, rowFilter: false, maskedColumns: [], policies: [] };
+    if (isHiveCatalog(ref.catalog)) return none;
+    let rows: Rows;
+    try {
+      rows = await this.run(statements.tableGovernance(ref));
+    } catch (error) {
+      log.warn('the row filters and column masks of a table could not be read', {
+        table: `${ref.catalog}.${ref.schema}.${ref.table}`,
+        error: (error as Error)?.message,
+      });
+      return { ...none, checked: false };
+    }
+    const rowFilter = rows.rows.some((r) => r.kind === 'row_filter');
+    const maskedColumns = rows.rows.filter((r) => r.kind === 'column_mask').map((r) => String(r.column_name));
+    let policies: string[] = [];
+    try {
+      policies = (await this.run(statements.abacPolicies(ref))).rows.map((r) => String(r.policy_name));
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'not_found')) {
+        log.warn('the ABAC policies of a table could not be read', { error: (error as Error)?.message });
+        return { checked: false, rowFilter, maskedColumns, policies };
+      }
+    }
+    return { checked: true, rowFilter, maskedColumns, policies };
   }
 
   /** SQL compiled by this application (lib/dqx); never user text. */

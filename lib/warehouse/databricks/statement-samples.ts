@@ -41,5 +41,10 @@ export function statementSamples(): StatementSample[] {
     { ...statements.describeTable({ ...ws, table: HOSTILE_TABLE }), id: 'describe-table-hostile', runnable: false, hostileName: HOSTILE_TABLE },
     { ...statements.sampleRows(ws, 3), runnable: true, expectRowCount: 3 },
     { ...statements.sampleRows({ ...ws, table: HOSTILE_TABLE }, 3), id: 'sample-rows-hostile', runnable: false, hostileName: HOSTILE_TABLE },
+    // the suite's information_schema lists a row filter and a mask on dqx_ws.orders
+    { ...statements.tableGovernance(ws), runnable: true, expectFirstColumn: ['row_filter', 'column_mask'], expectRowCount: 2 },
+    { ...statements.tableGovernance({ ...ws, table: HOSTILE_TABLE }), id: 'table-governance-hostile-value', runnable: true, expectRowCount: 0 },
+    { ...statements.tableGovernance({ ...ws, catalog: 'no`such catalog' }), id: 'table-governance-hostile', runnable: false, hostileName: 'no`such catalog' },
+    { ...statements.abacPolicies(ws), runnable: true, expectFirstColumn: ['orders_region'], expectRowCount: 1 },
   ];
 }

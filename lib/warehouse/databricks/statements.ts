@@ -104,4 +104,37 @@ export const statements = {
       params: {},
     };
   },
+
+  /**
+   * Unity Catalog governance of one table that the CALLER can see (information_schema shows only
+   * relations the caller may interact with): a row for its row filter and one per masked column.
+   * Run as the user before a Databricks job, which would read the table as the job's principal,
+   * is allowed to start.
+   */
+  tableGovernance(ref: TableRef): Statement {
+    const is = `${quoteIdent('databricks', ref.catalog)}.information_schema`;
+    const where = 'WHERE lower(schema_name) = lower(:schema) AND lower(table_name) = lower(:table)';
+    return {
+      id: 'table-governance',
+      sql:
+        `SELECT 'row_filter' AS kind, CAST(NULL AS STRING) AS column_name FROM ${is}.row_filters ${where} ` +
+        `UNION ALL SELECT 'column_mask' AS kind, column_name FROM ${is}.column_masks ${where}`,
+      params: { schema: ref.schema, table: ref.table },
+    };
+  },
+
+  /**
+   * ABAC row-filter and column-mask policies attached to the table, its schema or its catalog, as
+   * far as the caller may see them (READ METADATA or MANAGE on where they are attached).
+   */
+  abacPolicies(ref: TableRef): Statement {
+    return {
+      id: 'abac-policies',
+      sql:
+        `SELECT policy_name, policy_type FROM ${quoteIdent('databricks', ref.catalog)}.information_schema.abac_policy_definitions ` +
+        "WHERE upper(policy_type) IN ('ROW_FILTER', 'COLUMN_MASK') AND (schema_name IS NULL OR (lower(schema_name) = lower(:schema) " +
+        'AND (securable_name IS NULL OR lower(securable_name) = lower(:table) OR lower(securable_name) = lower(:full_name))))',
+      params: { schema: ref.schema, table: ref.table, full_name: `${ref.catalog}.${ref.schema}.${ref.table}` },
+    };
+  },
 };

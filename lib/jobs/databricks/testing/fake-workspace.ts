@@ -57,6 +57,8 @@ interface FakeRun {
   output: Record<string, unknown>;
   /** Set to answer this run's get-output with a truncated notebook result. */
   truncate?: boolean;
+  /** A computed run (options.compute) stays RUNNING until its notebook has finished. */
+  computing?: boolean;
 }
 
 export interface FakeWorkspaceOptions {
@@ -64,6 +66,13 @@ export interface FakeWorkspaceOptions {
   clientSecret: string;
   jobs: FakeJob[];
   recordings: Recording[];
+  /**
+   * Computes a run's notebook result instead of playing a recording (the rehearsal runs the real
+   * notebooks on local Spark). The run stays RUNNING until it resolves.
+   */
+  compute?: (job: FakeJob, parameters: Record<string, string>) => Promise<Recording['notebook']>;
+  /** Answers other workspace endpoints first (true when it answered); the rehearsal's SCIM, serving, Lakebase. */
+  extra?: (req: IncomingMessage, url: URL, raw: Buffer, res: ServerResponse) => Promise<boolean>;
 }
 
 export class FakeWorkspace {
@@ -131,6 +140,7 @@ export class FakeWorkspace {
     this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization, body: raw.toString('utf8') });
 
     if (req.method === 'POST' && url.pathname === '/oidc/v1/token') return this.token(req, raw, res);
+    if (this.options.extra && (await this.options.extra(req, url, raw, res))) return;
 
     const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
     if (!bearer || !this.issuedTokens.includes(bearer)) {
@@ -192,6 +202,7 @@ export class FakeWorkspace {
       return this.send(res, 200, `{"run_id":${existing},"number_in_job":${existing}}`);
     }
     const parameters = params as Record<string, string>;
+    if (this.options.compute) return this.computedRun(job, parameters, body.idempotency_token, res);
     const recording = this.options.recordings.find(
       (r) => JSON.stringify(sortKeys(r.job_parameters)) === JSON.stringify(sortKeys(parameters)),
     );
@@ -220,7 +231,37 @@ export class FakeWorkspace {
     this.send(res, 200, `{"run_id":${runId},"number_in_job":${runId}}`);
   }
 
+  private computedRun(job: FakeJob, parameters: Record<string, string>, idempotency: string | undefined, res: ServerResponse): void {
+    const runId = this.nextRunId++;
+    const taskRunId = this.nextRunId++;
+    const running: RunStep = { life: 'RUNNING', v2: 'RUNNING' };
+    const run: FakeRun = { runId, taskRunId, job, parameters, recording: undefined, steps: [...NORMAL_LIFE], final: running, position: 0, startTime: Date.now(), output: {}, computing: true };
+    this.runs.set(runId, run);
+    if (idempotency) this.idempotency.set(idempotency, runId);
+    void this.options.compute!(job, parameters)
+      .then((notebook) => {
+        if (run.final.result === 'CANCELED') return;
+        if ('exit' in notebook) {
+          run.output = { notebook_output: { result: notebook.exit, truncated: false } };
+          run.final = { life: 'TERMINATED', result: 'SUCCESS', v2: 'TERMINATED', code: 'SUCCESS', message: '' };
+        } else {
+          run.output = { error: `${notebook.raised.class}: ${notebook.raised.message}`, error_trace: `${notebook.raised.class}: ${notebook.raised.message}` };
+          run.final = { life: 'TERMINATED', result: 'FAILED', v2: 'TERMINATED', code: 'RUN_EXECUTION_ERROR', message: `Task ${job.taskKey} failed with message: Workload failed, see run output for details.` };
+        }
+      })
+      .catch((error: unknown) => {
+        run.output = { error: String(error), error_trace: String(error) };
+        run.final = { life: 'INTERNAL_ERROR', v2: 'TERMINATED', code: 'INTERNAL_ERROR', message: String(error) };
+      })
+      .finally(() => {
+        run.computing = false;
+      });
+    this.send(res, 200, `{"run_id":${runId},"number_in_job":${runId}}`);
+  }
+
   private current(run: FakeRun): { step: RunStep; terminal: boolean } {
+    // a computed run shows RUNNING (its last live state) until the notebook has finished
+    if (run.computing && run.position >= run.steps.length - 1) return { step: { life: 'RUNNING', v2: 'RUNNING' }, terminal: false };
     if (run.position < run.steps.length) return { step: run.steps[run.position]!, terminal: false };
     return { step: run.final, terminal: true };
   }
@@ -288,6 +329,7 @@ export class FakeWorkspace {
       run.steps = [{ life: 'TERMINATING', v2: 'TERMINATING' }];
       run.position = 0;
       run.final = { life: 'TERMINATED', result: 'CANCELED', v2: 'TERMINATED', code: 'USER_CANCELED', message: 'Run was canceled by the user.' };
+      run.computing = false;
     }
     this.send(res, 200, {});
   }
