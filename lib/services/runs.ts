@@ -237,7 +237,7 @@ async function visibleRun(caller: Caller, deps: { db: Db; access: TableAccess },
     const until = proofs.get(key);
     if (until !== undefined && until > Date.now()) return run;
   }
-  // tablesOfRun starts with the run's own table
+  // Each table once: the run's own table and every other it reads.
   const ok = await canReadAll(caller, deps.access, await tablesOfRun(deps.db, run));
   if (ok && unfinished) {
     if (proofs.size >= PROOF_LIMIT) proofs.delete(proofs.keys().next().value!);
