@@ -5,12 +5,7 @@ import { usePathname } from 'next/navigation';
 
 import { cn } from '@/lib/utils';
 
-const LINKS = [
-  { href: '/generator', label: 'Generator' },
-  { href: '/validator', label: 'Validator' },
-  { href: '/history', label: 'History' },
-  { href: '/catalog', label: 'Catalog' },
-];
+import { SECTIONS as LINKS } from './sections';
 
 export function NavLinks() {
   const pathname = usePathname();

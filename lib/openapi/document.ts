@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { API_ROUTES, EMPTY_BODY_MAX_BYTES, type ApiRoute } from '@/lib/http/api-surface';
+import { INTEGER_TEXT } from '@/lib/services/safe-input';
 
 import { ErrorBody } from './response-schemas';
 import { OPERATIONS, type NamedSchema, type Operation } from './operations';
@@ -55,8 +56,32 @@ function componentSchemas(): Record<string, JsonSchema> {
   );
 }
 
+/**
+ * A whole number read from text (`INTEGER_TEXT`) is documented as `type: integer` with its bounds
+ * instead of zod's string-with-a-pattern, and with its default where the schema has one.
+ */
+function integerOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const schema = ctx.zodSchema as z.ZodType;
+  const bounds = INTEGER_TEXT.get(schema);
+  if (bounds) {
+    for (const key of ['type', 'pattern', 'format', 'minLength', 'maxLength']) delete ctx.jsonSchema[key];
+    Object.assign(ctx.jsonSchema, { type: 'integer', ...bounds });
+    return;
+  }
+  if (schema instanceof z.ZodDefault) {
+    let inner = schema.def.innerType as z.ZodType;
+    if (inner instanceof z.ZodOptional) inner = inner.def.innerType as z.ZodType;
+    if (INTEGER_TEXT.has(inner)) ctx.jsonSchema.default = Number(schema.def.defaultValue);
+  }
+}
+
 function queryParameters(schema: z.ZodType): JsonSchema[] {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    override: integerOverride,
+  }) as JsonSchema;
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required as string[] | undefined) ?? []);
   return Object.entries(properties).map(([name, property]) => {

@@ -10,7 +10,14 @@ import { API_ROUTES, type OperationId } from '@/lib/http/api-surface';
 import { sampleTableInput, searchTablesInput } from '@/lib/services/catalog-schemas';
 import { AnalyzeRulesBody } from '@/lib/services/analysis-schemas';
 import { StartGenerationBody } from '@/lib/services/generation-schemas';
-import { DiffQuery, PageQuery, RunsQuery, SaveRuleSetBody, VersionQuery } from '@/lib/services/rule-set-schemas';
+import {
+  DiffQuery,
+  PageQuery,
+  RunsQuery,
+  SaveRuleSetBody,
+  VERSION_NUMBER_MAX,
+  VersionQuery,
+} from '@/lib/services/rule-set-schemas';
 import { FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
@@ -42,7 +49,7 @@ export interface Operation {
   summary: string;
   description?: string;
   /** Path segments; `schema` says what the route accepts (default: any string), `example` a value that exists in local mode. */
-  pathParams?: { name: string; description: string; schema?: Record<string, unknown>; example?: string }[];
+  pathParams?: { name: string; description: string; schema?: Record<string, unknown>; example?: string | number }[];
   /** The zod schema of the query string (its input side is documented). */
   query?: z.ZodType;
   body?: {
@@ -72,8 +79,8 @@ const RUN_PARAM = { name: 'id', description: 'The run id (a UUID).', schema: { t
 const VERSION_PARAM = {
   name: 'version',
   description: 'A version number (1, 2, 3, …).',
-  schema: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
-  example: '1',
+  schema: { type: 'integer', minimum: 1, maximum: VERSION_NUMBER_MAX },
+  example: 1,
 };
 const TABLE_NAME_PARAM = { name: 'name', description: 'The table, `catalog.schema.table`.', example: 'samples.sales.orders' };
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { cleanText, jsonProblem, jsonValue, queryInt } from './safe-input';
+import { cleanText, integerText, jsonProblem, jsonValue, queryInt } from './safe-input';
 
 const JSON_LIMIT = 200_000;
 /**
@@ -72,11 +72,18 @@ export const SaveRuleSetBody = z.strictObject({
 });
 export type SaveRuleSetInput = z.infer<typeof SaveRuleSetBody>;
 
+/** The largest version number a path or query accepts (nine digits). */
+export const VERSION_NUMBER_MAX = 999_999_999;
+
 /** A positive version number, from a path segment or a query parameter. */
-export const VersionNumber = z
-  .string()
-  .regex(/^[1-9]\d{0,8}$/, { error: 'expected a version number (1, 2, 3, …)' })
-  .transform(Number);
+export const VersionNumber = integerText(
+  z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, { error: 'expected a version number (1, 2, 3, …)' })
+    .transform(Number),
+  1,
+  VERSION_NUMBER_MAX,
+);
 
 export const TableParam = cleanText(z.string().min(1).max(800), 'the table name');
 

@@ -109,9 +109,27 @@ export const jsonValue = (what: string) => z.unknown().superRefine(refineJson(wh
  */
 export function queryInt(what: string, min: number, max: number) {
   const message = `${what} must be a whole number between ${min} and ${max}, written with digits only`;
-  return z
-    .string({ error: message })
-    .regex(/^(0|[1-9][0-9]{0,14})$/, { error: message })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: message });
+  return integerText(
+    z
+      .string({ error: message })
+      .regex(/^(0|[1-9][0-9]{0,14})$/, { error: message })
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, { error: message }),
+    min,
+    max,
+  );
+}
+
+/**
+ * The bounds of every schema that reads a whole number from text (a query parameter or a path
+ * segment). On the wire the value is text, so zod describes such a schema as a string with a
+ * pattern; the OpenAPI document (`lib/openapi/document.ts`) describes it as what it means for a
+ * caller: `type: integer` with these bounds.
+ */
+export const INTEGER_TEXT = new WeakMap<z.ZodType, { minimum: number; maximum: number }>();
+
+/** Marks `schema` (text in, a whole number from `min` to `max` out) as an integer for the API document. */
+export function integerText<S extends z.ZodType>(schema: S, min: number, max: number): S {
+  INTEGER_TEXT.set(schema, { minimum: min, maximum: max });
+  return schema;
 }

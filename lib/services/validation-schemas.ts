@@ -85,11 +85,11 @@ export const FailingRowsQuery = z
         .max(500, { error: 'rule must be at most 500 characters' }),
       'rule',
     ).describe('The rule’s name (after for_each_column expansion), as in the run’s per-rule results.'),
-    page: queryInt('page', 1, 10_000_000).optional().default(1).describe('Page number, from 1.'),
+    page: queryInt('page', 1, 10_000_000).optional().default(1).describe('Page number.'),
     page_size: queryInt('page_size', 1, FAILING_ROWS_PAGE_MAX)
       .optional()
       .default(50)
-      .describe(`Rows per page, 1 to ${FAILING_ROWS_PAGE_MAX}.`),
+      .describe('Rows per page.'),
   })
   .transform((q) => ({ rule: q.rule, page: q.page, pageSize: q.page_size }));
 

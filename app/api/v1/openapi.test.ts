@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 
 import { API_ROUTES, type ApiRoute } from '@/lib/http/api-surface';
 import { openApiDocument } from '@/lib/openapi/document';
+import { OPERATIONS } from '@/lib/openapi/operations';
+import { VersionNumber } from '@/lib/services/rule-set-schemas';
 
 const API_DIR = path.join(__dirname);
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -98,5 +100,39 @@ describe('the OpenAPI document', () => {
         }
       }
     }
+  });
+
+  it('types every paging and numeric parameter as an integer with the bounds the handlers enforce', () => {
+    type Param = { name: string; in: string; schema: Record<string, unknown> };
+    const ops = doc.paths as unknown as Record<string, Record<string, { parameters?: Param[] }>>;
+    const numeric: string[] = [];
+    for (const op of OPERATIONS) {
+      for (const param of ops[op.path]![op.method]!.parameters ?? []) {
+        const where = `${op.method} ${op.path} ${param.in} ${param.name}`;
+        // no number is left described as text that happens to be digits
+        expect(String(param.schema.pattern ?? ''), where).not.toMatch(/\[0-9\]|\\d/);
+        if (!['page', 'page_size', 'limit', 'version', 'from', 'to'].includes(param.name)) {
+          expect(param.schema.type, where).not.toBe('integer');
+          continue;
+        }
+        numeric.push(where);
+        const { minimum, maximum } = param.schema as { minimum: number; maximum: number };
+        expect(param.schema.type, where).toBe('integer');
+        expect(minimum, where).toBe(1);
+        expect(Number.isSafeInteger(maximum) && maximum > minimum, where).toBe(true);
+        // the documented bounds are the parser's: both ends accepted, one past either end refused
+        const refused = (value: number) => {
+          const text = String(value);
+          if (param.in === 'path') return !VersionNumber.safeParse(text).success;
+          const parsed = op.query!.safeParse({ [param.name]: text });
+          return !parsed.success && parsed.error.issues.some((issue) => issue.path[0] === param.name);
+        };
+        expect([refused(minimum - 1), refused(minimum), refused(maximum), refused(maximum + 1)], where).toEqual([true, false, false, true]);
+        if (param.schema.default !== undefined) expect(refused(param.schema.default as number), where).toBe(false);
+      }
+    }
+    // page and page_size of the three paged lists; limit x2, version x2, from and to
+    expect(numeric.filter((w) => / (page|page_size)$/.test(w))).toHaveLength(6);
+    expect(numeric).toHaveLength(12);
   });
 });
