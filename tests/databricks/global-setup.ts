@@ -36,6 +36,7 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const DATABASE = 'dqx_rehearsal';
 const GENERATION_JOB_ID = '912345678901234';
 const VALIDATION_JOB_ID = '912345678901235';
+const SERVING_ENDPOINT = 'databricks-claude-sonnet-4-5';
 
 async function prepareStore(role: string): Promise<void> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -141,6 +142,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       validationJobId: VALIDATION_JOB_ID,
       users: [ids.alice, ids.bob],
       sparkUrl: `http://127.0.0.1:${sparkPort}`,
+      servingEndpoint: SERVING_ENDPOINT,
     });
     const common: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '',
@@ -179,7 +181,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       DQX_GENERATION_JOB_ID: GENERATION_JOB_ID,
       DQX_VALIDATION_JOB_ID: VALIDATION_JOB_ID,
       DQX_RESULTS_VOLUME: '/Volumes/main/dqx_app/job_results',
-      DQX_SERVING_ENDPOINT: 'databricks-claude-sonnet-4-5',
+      DQX_SERVING_ENDPOINT: SERVING_ENDPOINT,
       DQX_REHEARSAL_WAREHOUSE_URL: `http://127.0.0.1:${sparkPort}`,
     });
     unbound = start(process.execPath, serve, unboundLog, { ...common, ...dir('unbound'), PORT: String(appPort + 1) });

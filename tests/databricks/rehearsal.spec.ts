@@ -240,7 +240,7 @@ test('/api/ready tells the truth: every binding ok when bound, and which are mis
   const bound = await request.get(`${appUrl}/api/ready`, { headers: headersOf('alice') });
   const body = (await bound.json()) as { ready: boolean; dependencies: { name: string; status: string }[] };
   expect(bound.status(), JSON.stringify(body)).toBe(200);
-  expect(Object.fromEntries(body.dependencies.map((d) => [d.name, d.status]))).toEqual({ warehouse: 'ok', store: 'ok', jobs: 'ok' });
+  expect(Object.fromEntries(body.dependencies.map((d) => [d.name, d.status]))).toEqual({ warehouse: 'ok', store: 'ok', jobs: 'ok', model: 'ok' });
 
   // The same build with no warehouse and no jobs bound is not ready, and names both.
   const unbound = await request.get(`${unboundUrl}/api/ready`);

@@ -37,6 +37,8 @@ export interface RehearsalWorkspaceOptions {
   validationJobId: string;
   users: RehearsalUser[];
   sparkUrl: string;
+  /** The model serving endpoint the app is bound to (GET /api/2.0/serving-endpoints/{name} knows it). */
+  servingEndpoint: string;
 }
 
 export interface RehearsalWorkspace {
@@ -99,6 +101,24 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
       }
       if (url.pathname === '/_rehearsal/job-runs') {
         send(res, 200, runs);
+        return true;
+      }
+      // what readiness reads as the service principal: the bound jobs and the model endpoint
+      if (req.method === 'GET' && (url.pathname === '/api/2.2/jobs/get' || url.pathname.startsWith('/api/2.0/serving-endpoints/'))) {
+        if (!spToken(req)) {
+          send(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
+          return true;
+        }
+        if (url.pathname === '/api/2.2/jobs/get') {
+          const jobId = url.searchParams.get('job_id');
+          const name = jobId === o.generationJobId ? 'DQX rule generation' : jobId === o.validationJobId ? 'DQX rule validation' : null;
+          if (!name) send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Job ${jobId} does not exist.` });
+          else send(res, 200, { job_id: Number(jobId), settings: { name } });
+          return true;
+        }
+        const endpoint = decodeURIComponent(url.pathname.slice('/api/2.0/serving-endpoints/'.length));
+        if (endpoint !== o.servingEndpoint) send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Endpoint ${endpoint} does not exist.` });
+        else send(res, 200, { name: endpoint, state: { ready: 'READY', config_update: 'NOT_UPDATING' } });
         return true;
       }
       if (url.pathname === SCIM_ME) {
