@@ -52,12 +52,14 @@ export default defineConfig({
     },
     {
       // Each run starts from an empty state folder, so the sample catalog is built afresh.
-      command: `node scripts/reset-dir.mjs ${e2eData}/local && npx next start -H 127.0.0.1 -p ${localPort}`,
+      command: `node scripts/reset-dir.mjs ${e2eData}/local && npx tsx scripts/serve.ts start`,
       url: `http://127.0.0.1:${localPort}/api/health`,
       timeout: 300_000,
       reuseExistingServer: false,
       env: {
         DQX_MODE: 'local',
+        DQX_BIND_HOST: '127.0.0.1',
+        PORT: String(localPort),
         DQX_LOCAL_DATA_DIR: `${e2eData}/local/data`,
         DQX_STATE_DIR: `${e2eData}/local/state`,
         DQX_LOCAL_USER: 'e2e-user',
@@ -68,12 +70,14 @@ export default defineConfig({
       },
     },
     {
-      command: `node scripts/reset-dir.mjs ${e2eData}/databricks && npx next start -H 127.0.0.1 -p ${databricksPort}`,
+      command: `node scripts/reset-dir.mjs ${e2eData}/databricks && npx tsx scripts/serve.ts start`,
       url: `http://127.0.0.1:${databricksPort}/api/health`,
       timeout: 300_000,
       reuseExistingServer: false,
       env: {
         DQX_MODE: 'databricks',
+        DQX_BIND_HOST: '127.0.0.1',
+        PORT: String(databricksPort),
         DATABRICKS_HOST: 'https://example.cloud.databricks.com',
         DQX_LOCAL_DATA_DIR: `${e2eData}/databricks/data`,
         DQX_STATE_DIR: `${e2eData}/databricks/state`,

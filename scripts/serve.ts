@@ -35,6 +35,9 @@ const config = loadConfig(process.env);
 const { bindHost } = config.http;
 const { port } = config;
 
+/** How long an idle keep-alive connection stays open (see the server below). */
+const KEEP_ALIVE_MS = 65_000;
+
 /** Methods the Fetch API forbids: Next.js cannot build a request from them. */
 const UNSERVABLE = new Set(['TRACE', 'TRACK', 'CONNECT']);
 
@@ -86,6 +89,13 @@ async function main(): Promise<void> {
     }
     void handle(req, res);
   });
+  // Longer than the idle timeout of the proxies in front of the app (the Databricks Apps proxy, load
+  // balancers: commonly 60 s), so that the proxy, not the app, closes an idle connection. With
+  // Node's default of 5 s a request sent on a connection the app is closing at that instant fails
+  // (a 502 behind a proxy, ECONNRESET for a direct client), and whenever the event loop was busy
+  // for longer than 5 s (the embedded store's first start) every idle connection is dropped at once.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   server.on('error', (error) => {
     console.error(`Cannot listen on ${bindHost}:${port}: ${error.message}`);
     process.exit(1);
