@@ -10,11 +10,13 @@
  *    `scripts/serve.ts start` in databricks mode with every binding, as Databricks Apps starts it,
  *    and a second instance with no warehouse and no jobs bound.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import pg from 'pg';
+
+import { startProcess, stopProcess, untilAnswers } from '../support/processes';
 
 import { startRehearsalWorkspace, type RehearsalWorkspace } from './workspace';
 import {
@@ -62,45 +64,14 @@ function python(): string {
 }
 
 function start(command: string, args: string[], log: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const out = fs.openSync(log, 'w');
-  return spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', out, out], env });
+  return startProcess(command, args, { cwd: ROOT, log, env });
 }
 
-async function until(url: string, child: ChildProcess, what: string, log: string, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} stopped (see ${path.relative(ROOT, log)})`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not start within ${seconds} s (see ${path.relative(ROOT, log)})`);
+function until(url: string, child: ChildProcess, what: string, log: string, seconds: number): Promise<void> {
+  return untilAnswers(url, child, what, seconds, path.relative(ROOT, log));
 }
 
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      resolve();
-    }
-  });
-}
+const stop = (child: ChildProcess | undefined) => stopProcess(child, 5_000);
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {

@@ -5,7 +5,7 @@
  * a SCIM current-user stand-in for databricks mode, a language-model stand-in for local mode that
  * holds prompts containing HOLD until the test releases them (POST <control>/release).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import type { TestProject } from 'vitest/node';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { scriptedModel } from '@/tests/support/fake-llm/scripted-model';
 import { FakeScimServer } from '@/tests/support/fake-scim-server';
+import { startProcess, stopProcess, untilAnswers } from '@/tests/support/processes';
 
 import {
   APP_NAME,
@@ -43,14 +44,12 @@ function startApp(name: string, env: Record<string, string>): ChildProcess {
   const dir = path.join(root, securityDataDir, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const log = fs.openSync(path.join(root, securityDataDir, `${name}.log`), 'w');
-  const child = spawn(
+  return startProcess(
     process.execPath,
     [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', 'start'],
     {
       cwd: root,
-      detached: true,
-      stdio: ['ignore', log, log],
+      log: path.join(root, securityDataDir, `${name}.log`),
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -63,45 +62,13 @@ function startApp(name: string, env: Record<string, string>): ChildProcess {
       },
     },
   );
-  return child;
 }
 
-async function untilUp(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`the ${name} server stopped (see ${securityDataDir}/${name}.log)`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`the ${name} server did not start (see ${securityDataDir}/${name}.log)`);
+function untilUp(url: string, child: ChildProcess, name: string): Promise<void> {
+  return untilAnswers(`${url}/api/health`, child, `the ${name} server`, 180, `${securityDataDir}/${name}.log`);
 }
 
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, 8_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      resolve();
-    }
-  });
-}
+const stop = (child: ChildProcess | undefined) => stopProcess(child);
 
 export default async function setup(project: TestProject) {
   if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
