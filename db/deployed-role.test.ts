@@ -17,16 +17,13 @@ import { openStore } from './client';
 import { storeHealth } from './health';
 import { MigrationError, migrateStore } from './migrate';
 import { migrations } from './migrations';
+import { ORIGINAL_COLUMNS, ORIGINAL_TABLE } from './original-schema';
 import { closeStore, getStore } from './store';
 import { createDeployedDatabase, onServer, type DeployedDatabase } from './testing/test-stores';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 
-const ORIGINAL_DDL = `
-  CREATE TABLE dq_rules_events (
-    id UUID PRIMARY KEY, table_name VARCHAR(500) NOT NULL, version INTEGER NOT NULL, rules JSONB NOT NULL,
-    user_prompt TEXT, ai_summary JSONB, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, created_by VARCHAR(255),
-    is_active BOOLEAN DEFAULT TRUE, metadata JSONB, UNIQUE(table_name, version))`;
+const ORIGINAL_DDL = `CREATE TABLE ${ORIGINAL_TABLE} (${ORIGINAL_COLUMNS})`;
 
 const rule = (column: string) => JSON.stringify([{ criticality: 'error', check: { function: 'is_not_null', arguments: { column } } }]);
 

@@ -17,6 +17,7 @@ import { ruleSetFingerprint, type DqxCheck } from '@/lib/dqx';
 import { log } from '@/lib/log';
 
 import { migrations } from './migrations';
+import { ORIGINAL_COLUMNS, ORIGINAL_TABLE } from './original-schema';
 import type { Database } from './types';
 
 export const MIGRATION_TABLE = 'dqx_store_migration';
@@ -39,7 +40,6 @@ export class MigrationError extends Error {
 
 /** Where the original application kept `dq_rules_events` (no schema qualifier: its role's default). */
 export const ORIGINAL_SCHEMA = 'public';
-const ORIGINAL_TABLE = 'dq_rules_events';
 
 /** A Postgres identifier, quoted for a statement an admin copies. */
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -152,20 +152,7 @@ async function copyOriginalTable(db: Kysely<Database>, schema: string): Promise<
     await sql`SELECT pg_advisory_xact_lock(hashtext('dqx.store.copy_original'))`.execute(trx);
     if (await tableExists(trx, schema, ORIGINAL_TABLE)) return 0;
     // The original application's DDL (as the first migration creates it for a fresh store).
-    await sql`
-      CREATE TABLE ${sql.id(schema, ORIGINAL_TABLE)} (
-        id UUID PRIMARY KEY,
-        table_name VARCHAR(500) NOT NULL,
-        version INTEGER NOT NULL,
-        rules JSONB NOT NULL,
-        user_prompt TEXT,
-        ai_summary JSONB,
-        created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-        created_by VARCHAR(255),
-        is_active BOOLEAN DEFAULT TRUE,
-        metadata JSONB,
-        UNIQUE(table_name, version)
-      )`.execute(trx);
+    await sql`CREATE TABLE ${sql.id(schema, ORIGINAL_TABLE)} (${sql.raw(ORIGINAL_COLUMNS)})`.execute(trx);
     const copied = await sql`
       INSERT INTO ${sql.id(schema, ORIGINAL_TABLE)}
         (id, table_name, version, rules, user_prompt, ai_summary, created_at, created_by, is_active, metadata)

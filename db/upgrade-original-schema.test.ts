@@ -8,26 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { migrateStore, pendingMigrations } from './migrate';
 import { migrations } from './migrations';
+import { ORIGINAL_COLUMNS, ORIGINAL_INDEXES, ORIGINAL_TABLE } from './original-schema';
 import { storeTargets, type TestStore } from './testing/test-stores';
 import type { Database } from './types';
 
-const ORIGINAL_DDL = [
-  `CREATE TABLE IF NOT EXISTS dq_rules_events (
-      id UUID PRIMARY KEY,
-      table_name VARCHAR(500) NOT NULL,
-      version INTEGER NOT NULL,
-      rules JSONB NOT NULL,
-      user_prompt TEXT,
-      ai_summary JSONB,
-      created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-      created_by VARCHAR(255),
-      is_active BOOLEAN DEFAULT TRUE,
-      metadata JSONB,
-      UNIQUE(table_name, version)
-  )`,
-  `CREATE INDEX IF NOT EXISTS idx_dq_rules_table_name ON dq_rules_events(table_name)`,
-  `CREATE INDEX IF NOT EXISTS idx_dq_rules_active ON dq_rules_events(table_name, is_active) WHERE is_active = TRUE`,
-];
+const ORIGINAL_DDL = [`CREATE TABLE IF NOT EXISTS ${ORIGINAL_TABLE} (${ORIGINAL_COLUMNS})`, ...ORIGINAL_INDEXES];
 
 const notNull = (column: string) => ({ criticality: 'error', check: { function: 'is_not_null', arguments: { column } } });
 

@@ -20,6 +20,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are typed Kysely<any>: frozen, they must not depend on today's table types */
 import { sql, type Kysely } from 'kysely';
 
+import { ORIGINAL_COLUMNS, ORIGINAL_INDEXES, ORIGINAL_TABLE } from '../original-schema';
+
 const LEGACY_APP = 'dq-rule-generator-app';
 
 /** lower(), no back-quotes, no blanks around the dots or at the ends. */
@@ -28,22 +30,8 @@ const normalisedName = (column: string) =>
 
 export async function up(db: Kysely<any>): Promise<void> {
   // The original application's DDL, verbatim in substance.
-  await sql`
-    CREATE TABLE IF NOT EXISTS dq_rules_events (
-      id UUID PRIMARY KEY,
-      table_name VARCHAR(500) NOT NULL,
-      version INTEGER NOT NULL,
-      rules JSONB NOT NULL,
-      user_prompt TEXT,
-      ai_summary JSONB,
-      created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-      created_by VARCHAR(255),
-      is_active BOOLEAN DEFAULT TRUE,
-      metadata JSONB,
-      UNIQUE(table_name, version)
-    )`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS idx_dq_rules_table_name ON dq_rules_events(table_name)`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS idx_dq_rules_active ON dq_rules_events(table_name, is_active) WHERE is_active = TRUE`.execute(db);
+  await sql`CREATE TABLE IF NOT EXISTS ${sql.raw(ORIGINAL_TABLE)} (${sql.raw(ORIGINAL_COLUMNS)})`.execute(db);
+  for (const index of ORIGINAL_INDEXES) await sql.raw(index).execute(db);
 
   // 1. Keep what the original application wrote.
   await sql`
