@@ -17,7 +17,7 @@ import { getConfig, type AppConfig } from '@/lib/config';
 import { unavailable } from '@/lib/errors';
 import { log } from '@/lib/log';
 
-import { getServicePrincipalTokenProvider, type ServicePrincipalTokenProvider } from './oauth';
+import { getServicePrincipalTokenProvider, jsonObjectOf, type ServicePrincipalTokenProvider } from './oauth';
 
 /** `projects/{project}/branches/{branch}/endpoints/{endpoint}`, as the `postgres` app resource gives it. */
 export const LAKEBASE_ENDPOINT_PATH = /^projects\/[a-z0-9][a-z0-9-]{0,62}\/branches\/[a-z0-9][a-z0-9-]{0,62}\/endpoints\/[a-z0-9][a-z0-9-]{0,62}$/;
@@ -103,14 +103,7 @@ export class LakebaseCredentialProvider {
     } catch (cause) {
       throw unavailable('Could not reach the Lakebase credential API of the workspace.', cause);
     }
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch {
-      // Not JSON: reported below without echoing it.
-    }
+    const body = await jsonObjectOf(response);
     if (response.status === 401 && !retried) {
       // The workspace token was revoked or the secret rotated: one fresh token, one more try.
       this.#tokens.invalidate();

@@ -104,14 +104,7 @@ export class ServicePrincipalTokenProvider {
     } catch (cause) {
       throw unavailable(`Could not reach the OAuth token endpoint of ${host} for the app's service principal.`, cause);
     }
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch {
-      // Not JSON: reported below without echoing the body.
-    }
+    const body = await jsonObjectOf(response);
     if (!response.ok) {
       const reason = typeof body.error === 'string' ? ` (${body.error.slice(0, 100)})` : '';
       const refused = response.status === 400 || response.status === 401 || response.status === 403;
@@ -133,6 +126,20 @@ export class ServicePrincipalTokenProvider {
     const token = { value: accessToken, expiresAt: issuedAt + lifetimeMs, refreshAt: issuedAt + lifetimeMs - margin };
     this.#cached = token;
     return token;
+  }
+}
+
+/**
+ * The JSON object a Databricks API answered, or {} when the body is not one (an HTML error page
+ * from a proxy): callers report the status without echoing the body.
+ */
+export async function jsonObjectOf(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 
