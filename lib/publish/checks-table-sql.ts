@@ -6,9 +6,12 @@
  *
  * Writing follows DQX's `save_checks` in append mode: the table is created when missing (no
  * `USING`, so the workspace default, Delta, as DQX's `saveAsTable`), and a save appends one batch
- * of rows stamped with one `created_at`. DQX skips a save whose fingerprint is stored anywhere for
- * the run config; we skip only when the LATEST batch already has it, so a rollback to an older rule
- * set is appended again and `load_checks`, which reads the latest batch, returns it.
+ * of rows stamped with one `created_at`. `load_checks` reads the fingerprint of the latest batch
+ * and then EVERY row of the run config with that fingerprint. DQX's own save therefore skips a rule
+ * set stored anywhere for the run config, which leaves a rollback unpublished (an older batch is not
+ * the latest). We skip only when the latest batch already is this rule set; when an older batch is,
+ * its rows are deleted before the new batch is appended (see checks-table-writer.ts), so the latest
+ * batch is exactly the active version, without duplicates.
  */
 import { CHECKS_TABLE_COLUMNS, type ChecksTableRow } from '@/lib/dqx/checks-table';
 import { quoteIdent, quoteQualified, quoteString, type Dialect } from '@/lib/sql/quote';
@@ -35,12 +38,18 @@ const DUCKDB_TYPES: Record<string, string> = {
     'STRUCT("function" VARCHAR, for_each_column VARCHAR[], arguments MAP(VARCHAR, VARCHAR))',
 };
 
+/** Databricks: the struct's field names quoted too (the column types are otherwise DQX's, as written). */
+const DATABRICKS_TYPES: Record<string, string> = {
+  'STRUCT<function: STRING, for_each_column: ARRAY<STRING>, arguments: MAP<STRING, STRING>>':
+    'STRUCT<`function`: STRING, `for_each_column`: ARRAY<STRING>, `arguments`: MAP<STRING, STRING>>',
+};
+
 const target = (dialect: Dialect, t: TablePath) =>
   dialect === 'duckdb' ? quoteQualified(dialect, [t.schema, t.table]) : quoteQualified(dialect, [t.catalog, t.schema, t.table]);
 
 /** The table in DQX's schema, when it does not exist yet. */
 export function createChecksTable(dialect: Dialect, t: TablePath): ParamStatement {
-  const columns = CHECKS_TABLE_COLUMNS.map(([name, type]) => `${quoteIdent(dialect, name)} ${dialect === 'duckdb' ? DUCKDB_TYPES[type] : type}`);
+  const columns = CHECKS_TABLE_COLUMNS.map(([name, type]) => `${quoteIdent(dialect, name)} ${dialect === 'duckdb' ? DUCKDB_TYPES[type] : (DATABRICKS_TYPES[type] ?? type)}`);
   return { id: 'create-checks-table', sql: `CREATE TABLE IF NOT EXISTS ${target(dialect, t)} (${columns.join(', ')})`, params: {} };
 }
 
@@ -54,6 +63,30 @@ export function latestChecksBatch(dialect: Dialect, t: TablePath, runConfigName:
       `WHERE ${quoteIdent(dialect, 'run_config_name')} = ${p}run_config_name ` +
       `ORDER BY ${quoteIdent(dialect, 'created_at')} DESC NULLS LAST, ${quoteIdent(dialect, 'rule_set_fingerprint')} DESC NULLS LAST LIMIT 1`,
     params: { run_config_name: runConfigName },
+  };
+}
+
+/** How many rows of `fingerprint` the run config holds (in any batch). */
+export function countChecksBatch(dialect: Dialect, t: TablePath, runConfigName: string, fingerprint: string): ParamStatement {
+  const p = marker(dialect);
+  return {
+    id: 'count-checks-batch',
+    sql:
+      `SELECT count(*) AS n FROM ${target(dialect, t)} ` +
+      `WHERE ${quoteIdent(dialect, 'run_config_name')} = ${p}run_config_name AND ${quoteIdent(dialect, 'rule_set_fingerprint')} = ${p}rule_set_fingerprint`,
+    params: { run_config_name: runConfigName, rule_set_fingerprint: fingerprint },
+  };
+}
+
+/** Remove the run config's rows of `fingerprint` (an older batch of the rule set being published again). */
+export function deleteChecksBatch(dialect: Dialect, t: TablePath, runConfigName: string, fingerprint: string): ParamStatement {
+  const p = marker(dialect);
+  return {
+    id: 'delete-checks-batch',
+    sql:
+      `DELETE FROM ${target(dialect, t)} ` +
+      `WHERE ${quoteIdent(dialect, 'run_config_name')} = ${p}run_config_name AND ${quoteIdent(dialect, 'rule_set_fingerprint')} = ${p}rule_set_fingerprint`,
+    params: { run_config_name: runConfigName, rule_set_fingerprint: fingerprint },
   };
 }
 

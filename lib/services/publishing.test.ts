@@ -160,33 +160,38 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
 
     it('publishes on every activation when the settings say so, a rollback included, and History tells what matches', async () => {
       const table = newTable();
-      const v1 = await saveRuleSet(alice, table, { rules: V1 }, deps);
-      await savePublishSettings(alice, table, { auto_publish: true, targets: [{ kind: 'local_table', table: 'dqx.checks' }, { kind: 'local_file', format: 'json' }] }, deps);
+      const targets = [{ kind: 'local_table', table: 'dqx.checks' }, { kind: 'local_file', format: 'json' }] as const;
+      await savePublishSettings(alice, table, { auto_publish: true, targets: [...targets] }, deps);
       expect((await getPublicationHistory(alice, table, deps)).targets.map((t) => t.matches_active)).toEqual([null, null]);
 
+      const v1 = await saveRuleSet(alice, table, { rules: V1 }, deps);
       const v2 = await saveRuleSet(alice, table, { rules: V2 }, deps);
       let history = await getPublicationHistory(alice, table, deps);
       expect(history.items.map((p) => [p.version, p.trigger, p.status])).toEqual([
         [2, 'activation', 'published'],
         [2, 'activation', 'published'],
+        [1, 'activation', 'published'],
+        [1, 'activation', 'published'],
       ]);
       expect(history.targets.map((t) => t.matches_active)).toEqual([true, true]);
       expect((await latestBatch(stateDir, 'dqx.checks', table)).map((r) => r.rule_set_fingerprint)).toEqual([v2.rule_set_fingerprint]);
 
-      // back to version 1: DQX would skip a fingerprint it already holds; the latest batch must be v1's
+      // back to version 1, whose batch is already in the table (older): load_checks must now read
+      // exactly version 1 (DQX would skip the save and keep reading version 2)
       await activateRuleSetVersion(alice, table, 1, deps);
       const rows = await latestBatch(stateDir, 'dqx.checks', table);
       expect(rows).toHaveLength(V1.length);
       expect(new Set(rows.map((r) => r.rule_set_fingerprint))).toEqual(new Set([v1.rule_set_fingerprint]));
+      expect(new Set(rows.map((r) => String(r.created_at))).size).toBe(1);
       history = await getPublicationHistory(alice, table, deps);
       expect(history).toMatchObject({ active_version: 1, active_fingerprint: v1.rule_set_fingerprint });
-      expect(history.targets.map((t) => [t.last_published?.version, t.matches_active])).toEqual([
-        [1, true],
-        [1, true],
+      expect(history.targets.map((t) => [t.last_published?.version, t.last_published?.status, t.matches_active])).toEqual([
+        [1, 'published', true],
+        [1, 'published', true],
       ]);
 
       // settings off: a new active version leaves the published copies behind, and History says so
-      await savePublishSettings(alice, table, { auto_publish: false, targets: [{ kind: 'local_table', table: 'dqx.checks' }, { kind: 'local_file', format: 'json' }] }, deps);
+      await savePublishSettings(alice, table, { auto_publish: false, targets: [...targets] }, deps);
       await saveRuleSet(alice, table, { rules: V2 }, deps);
       history = await getPublicationHistory(alice, table, deps);
       expect(history.active_version).toBe(3);

@@ -10,13 +10,12 @@
 import 'server-only';
 
 import { serializeChecks } from '@/lib/dqx';
-import { checksTableRows } from '@/lib/dqx/checks-table';
 import { AppError, badRequest, isAppError } from '@/lib/errors';
 import { DatabricksApiError, DatabricksRestClient, type FetchLike } from '@/lib/jobs/databricks/rest-client';
 import { parseTableName } from '@/lib/warehouse/names';
 import type { Warehouse } from '@/lib/warehouse/port';
 
-import { createChecksTable, insertChecksBatch, latestChecksBatch } from '../checks-table-sql';
+import { writeChecksTable } from '../checks-table-writer';
 import type { PublishOutcome, PublishRequest, PublishTarget, Publisher } from '../port';
 
 export interface DatabricksPublisherOptions {
@@ -59,13 +58,9 @@ export class DatabricksPublisher implements Publisher {
   private async writeTable(table: string, request: PublishRequest): Promise<PublishOutcome> {
     const { warehouse } = this.options;
     if (!warehouse.execute) throw new AppError('unavailable', 'This warehouse cannot write tables.');
-    const ref = parseTableName(table);
-    const rows = checksTableRows(request.checks, request.tableName);
-    await warehouse.execute(createChecksTable('databricks', ref));
-    const latest = await warehouse.execute(latestChecksBatch('databricks', ref, request.tableName));
-    if (latest.rows[0]?.[0] === request.fingerprint) return { status: 'unchanged', location: table };
-    await warehouse.execute(insertChecksBatch('databricks', ref, rows, new Date().toISOString()));
-    return { status: 'published', location: table };
+    const execute = warehouse.execute.bind(warehouse);
+    const status = await writeChecksTable(async (statement) => (await execute(statement)).rows, 'databricks', parseTableName(table), request);
+    return { status, location: table };
   }
 
   private async writeVolumeFile(path: string, request: PublishRequest): Promise<PublishOutcome> {

@@ -20,10 +20,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 import { serializeChecks } from '@/lib/dqx';
-import { checksTableRows } from '@/lib/dqx/checks-table';
 import { quoteIdent } from '@/lib/sql/quote';
 
-import { createChecksTable, insertChecksBatch, latestChecksBatch } from '../checks-table-sql';
+import { writeChecksTable } from '../checks-table-writer';
 import type { PublishOutcome, PublishRequest, PublishTarget, Publisher } from '../port';
 
 export const LOCAL_CHECKS_DB = 'checks.duckdb';
@@ -76,20 +75,17 @@ export class LocalPublisher implements Publisher {
     const [schema, name] = table.split('.') as [string, string];
     const { root, database } = localPublishPaths(this.stateDir);
     await fs.mkdir(root, { recursive: true });
-    const ref = { catalog: 'checks', schema, table: name };
-    const rows = checksTableRows(request.checks, request.tableName);
     const instance = await DuckDBInstance.create(database);
     const conn = await instance.connect();
     try {
       await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent('duckdb', schema)}`);
-      await conn.run(createChecksTable('duckdb', ref).sql);
-      const latest = latestChecksBatch('duckdb', ref, request.tableName);
-      const found = (await conn.runAndReadAll(latest.sql, latest.params)).getRowObjectsJS() as { rule_set_fingerprint: string | null }[];
-      const location = `${database}:${table}`;
-      if (found[0]?.rule_set_fingerprint === request.fingerprint) return { status: 'unchanged', location };
-      const insert = insertChecksBatch('duckdb', ref, rows, new Date().toISOString().replace('T', ' ').replace('Z', ''));
-      await conn.run(insert.sql, insert.params);
-      return { status: 'published', location };
+      const status = await writeChecksTable(
+        async (statement) => (await conn.runAndReadAll(statement.sql, statement.params)).getRowsJS() as unknown[][],
+        'duckdb',
+        { catalog: 'checks', schema, table: name },
+        request,
+      );
+      return { status, location: `${database}:${table}` };
     } finally {
       conn.closeSync();
       instance.closeSync();
