@@ -17,13 +17,10 @@ stored for the version, and the table and file give the same checks."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+import dqx_harness as h
 DATABASE = "dqx_publish"
 TABLE = f"spark_catalog.{DATABASE}.checks"
 
@@ -31,17 +28,7 @@ TABLE = f"spark_catalog.{DATABASE}.checks"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("publish") / "publish-fixtures.json"
-    npx = shutil.which("npx")
-    if npx is None:
-        pytest.fail("npx is required to build the published rule sets (Node 20+)")
-    subprocess.run(
-        [npx, "tsx", "scripts/emit-publish-fixtures.ts", str(out), TABLE],
-        cwd=REPO,
-        check=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        timeout=600,
-    )
+    h.run_node_script("scripts/emit-publish-fixtures.ts", str(out), TABLE)
     return json.loads(out.read_text(encoding="utf-8"))
 
 
