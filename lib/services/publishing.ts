@@ -245,10 +245,10 @@ export async function publishActiveVersion(caller: Caller, table: string, deps?:
  */
 export async function publishAfterActivation(caller: Caller, tableName: string, deps?: PublishDeps): Promise<PublishResult | null> {
   try {
-    const resolved = await resolve(deps);
-    const settings = await pubs.findSettings(resolved.db, tableName);
+    const { db } = await resolveDeps(deps);
+    const settings = await pubs.findSettings(db, tableName);
     if (!settings?.auto_publish || (settings.targets as unknown[]).length === 0) return null;
-    const { failures: _failures, ...result } = await publishVersion(caller, tableName, 'activation', resolved);
+    const { failures: _failures, ...result } = await publishVersion(caller, tableName, 'activation', await resolve(deps));
     return result;
   } catch (error) {
     log.warn('publishing after an activation failed', { table: tableName, error: (error as Error)?.message });
