@@ -145,6 +145,36 @@ export interface RunRuleResultTable {
   pass_rate: number;
 }
 
+export type PublicationStatus = 'published' | 'unchanged' | 'failed';
+export type PublicationTrigger = 'activation' | 'manual';
+
+/** Where a table's active version is published, and whether on every activation. */
+export interface PublishSettingsTable {
+  table_name: string;
+  auto_publish: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Publishing targets (lib/publish/port.ts `PublishTarget`), validated by the service. */
+  targets: Json<unknown[]>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** One publish of one version to one target. */
+export interface PublicationTable {
+  id: Generated<string>;
+  table_name: string;
+  version: number;
+  rule_set_fingerprint: string;
+  target_kind: string;
+  target: Json<Record<string, unknown>>;
+  location: string | null;
+  trigger: PublicationTrigger;
+  status: PublicationStatus;
+  /** Why it failed, safe to show; null unless failed. */
+  error: string | null;
+  published_by: string;
+  published_at: Timestamp;
+}
+
 export interface Database {
   dq_rules_events: RulesEventTable;
   dq_rule_sets: RuleSetTable;
@@ -152,6 +182,8 @@ export interface Database {
   dq_runs: RunTable;
   dq_run_rule_results: RunRuleResultTable;
   dq_run_owners: RunOwnerTable;
+  dq_publish_settings: PublishSettingsTable;
+  dq_publications: PublicationTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -162,3 +194,6 @@ export type NewRun = Insertable<RunTable>;
 export type RunUpdate = Updateable<RunTable>;
 export type RunRuleResult = Selectable<RunRuleResultTable>;
 export type RunOwner = Selectable<RunOwnerTable>;
+export type PublishSettings = Selectable<PublishSettingsTable>;
+export type Publication = Selectable<PublicationTable>;
+export type NewPublication = Insertable<PublicationTable>;

@@ -6,6 +6,8 @@ import { ActivateVersion } from '@/components/history/activate-version';
 import { DiffPicker } from '@/components/history/diff-picker';
 import { DiffView } from '@/components/history/diff-view';
 import { PassRateChart, type PassRatePoint } from '@/components/history/pass-rate-chart';
+import { PublicationList } from '@/components/history/publication-list';
+import { PublishControls } from '@/components/history/publish-controls';
 import { UrlSelect } from '@/components/history/url-select';
 import { VersionView } from '@/components/history/version-view';
 import { plural } from '@/components/runs/format';
@@ -17,6 +19,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { getCaller, type Caller } from '@/lib/auth';
 import { expandChecks, serializeChecks, type DqxCheck } from '@/lib/dqx';
 import { isAppError } from '@/lib/errors';
+import { getPublicationHistory } from '@/lib/services/publishing';
 import { diffRuleSetVersions, getRuleSetVersion, type RuleSetDiff, type RuleSetVersion } from '@/lib/services/rule-sets';
 import { listRuns, rulePassRateHistory, tablePassRateHistory } from '@/lib/services/runs';
 
@@ -148,6 +151,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
   if (query.rule && !names.includes(query.rule)) names.unshift(query.rule);
   const points = await passRatePoints(caller, name, query.rule);
   const runs = await listRuns(caller, name, { kind: 'validation', page: 1, page_size: 10 });
+  const publishing = await attempt(() => getPublicationHistory(caller, name));
   const versionOptions = versions.map((v) => ({
     version: v.version,
     label: `Version ${v.version}${v.is_active ? ' (active)' : ''} · ${v.rule_count ?? '?'} rules`,
@@ -274,6 +278,31 @@ export async function TableHistory({ table, query }: { table: string; query: His
               ))}
             </ul>
           </details>
+        )}
+      </section>
+
+      <section id="publishing" aria-labelledby="publishing-heading" className="grid gap-3 scroll-mt-16">
+        <h3 id="publishing-heading" className="text-base font-medium">
+          Publishing
+        </h3>
+        <p className="text-muted-foreground text-sm">
+          Where DQX pipelines load the active version from, in DQX’s own storage formats (<span className="font-mono">DQEngine.load_checks</span>).
+        </p>
+        {publishing.ok ? (
+          <>
+            <PublicationList history={publishing.value} />
+            <PublishControls
+              table={name}
+              mode={caller.mode}
+              autoPublish={publishing.value.auto_publish}
+              targets={publishing.value.targets.map((t) => t.target)}
+              hasActive={active !== null}
+            />
+          </>
+        ) : (
+          <p role="alert" className="text-destructive text-sm">
+            The publishing history cannot be shown: {publishing.message}
+          </p>
         )}
       </section>
 

@@ -10,6 +10,7 @@ import * as createRuns from './20261127000200_create_runs';
 import * as recordRunOwners from './20261207000200_record_run_owners';
 import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 import * as recordRunReadTables from './20261207000700_record_run_read_tables';
+import * as createPublications from './20261207001300_create_publications';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261207000200_record_run_owners': recordRunOwners,
   '20261207000400_add_rule_provenance': addRuleProvenance,
   '20261207000700_record_run_read_tables': recordRunReadTables,
+  '20261207001300_create_publications': createPublications,
 };

@@ -27,6 +27,7 @@ const { startDryRunAction, startValidationAction, getFailingRowsAction } = await
 const { getRunAction, cancelRunAction, listRunsAction, passRateHistoryAction } = await import('./runs');
 const { analyzeRulesAction } = await import('./analysis');
 const { activateVersionAction, diffVersionsAction, listHistoryAction, getVersionAction } = await import('./rule-sets');
+const { savePublishSettingsAction, publishNowAction } = await import('./publishing');
 
 const TABLE = 'samples.sales.orders';
 let root: string;
@@ -120,6 +121,16 @@ describe('server actions', () => {
     expect(versions.ok && versions.data.active_version).toBe(1);
 
     expect(await cancelRunAction({ run_id: run.id })).toMatchObject({ ok: false, code: 'conflict' });
+
+    // publishing the active version (version 1 after the rollback) from the History page
+    expect(await publishNowAction({ table: TABLE })).toMatchObject({ ok: false, code: 'conflict' });
+    const badTarget = await savePublishSettingsAction({ table: TABLE, auto_publish: false, targets: [{ kind: 'local_table', table: 'not a name' }] });
+    expect(badTarget).toMatchObject({ ok: false, code: 'bad_request', fieldErrors: { 'targets.0.table': [expect.stringContaining('schema.table')] } });
+    const wrongMode = await savePublishSettingsAction({ table: TABLE, auto_publish: false, targets: [{ kind: 'volume_file', path: '/Volumes/main/dqx/rules/x.yml' }] });
+    expect(wrongMode).toMatchObject({ ok: false, code: 'bad_request', message: expect.stringContaining('databricks mode') });
+    expect(await savePublishSettingsAction({ table: TABLE, auto_publish: true, targets: [{ kind: 'local_file', format: 'yaml' }] })).toMatchObject({ ok: true });
+    expect(await publishNowAction({ table: TABLE })).toMatchObject({ ok: true, data: { version: 1 }, message: expect.stringContaining('written to 1 of 1 targets') });
+    expect(fs.readFileSync(path.join(root, 'state', 'published', 'files', `${TABLE}.yml`), 'utf8')).toContain('function:');
   });
 
   it('reports bad input at the field, and rule errors at the rule', async () => {

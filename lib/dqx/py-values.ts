@@ -333,9 +333,10 @@ export function pyJsonFloat(n: number): string {
 /**
  * `json.dumps(value, sort_keys=True, default=str)`. Markers are rendered as the Python object
  * they stand for would be after DQX's `normalize_bound_args` (dates become their `str()`,
- * Decimals stay `{"__decimal__": ...}`), which is what DQX hashes.
+ * Decimals stay `{"__decimal__": ...}`), which is what DQX hashes. With `sortKeys` false, dict
+ * keys keep their order (`json.dumps(value)`, as DQX encodes the values of its checks table).
  */
-export function pyJsonDumps(value: unknown): string {
+export function pyJsonDumps(value: unknown, sortKeys = true): string {
   switch (pyKind(value)) {
     case 'none':
       return 'null';
@@ -348,17 +349,16 @@ export function pyJsonDumps(value: unknown): string {
     case 'str':
       return jsonEscapeString(value as string);
     case 'list':
-      return '[' + (value as unknown[]).map(pyJsonDumps).join(', ') + ']';
+      return '[' + (value as unknown[]).map((v) => pyJsonDumps(v, sortKeys)).join(', ') + ']';
     case 'decimal':
       return `{"__decimal__": ${jsonEscapeString((value as { __decimal__: string }).__decimal__)}}`;
     case 'date':
     case 'datetime':
       return jsonEscapeString(pyStr(value));
     case 'dict': {
-      const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-        compareCodePoints(a, b),
-      );
-      return '{' + entries.map(([k, v]) => `${jsonEscapeString(k)}: ${pyJsonDumps(v)}`).join(', ') + '}';
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (sortKeys) entries.sort(([a], [b]) => compareCodePoints(a, b));
+      return '{' + entries.map(([k, v]) => `${jsonEscapeString(k)}: ${pyJsonDumps(v, sortKeys)}`).join(', ') + '}';
     }
     default:
       return jsonEscapeString(String(value));

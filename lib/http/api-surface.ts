@@ -53,6 +53,14 @@ export const API_ROUTES = {
   activateRuleSetVersion: { method: 'post', path: '/api/v1/rule-sets/{table}/versions/{version}/activate' },
   diffRuleSetVersions: { method: 'get', path: '/api/v1/rule-sets/{table}/diff' },
   listTableRuns: { method: 'get', path: '/api/v1/rule-sets/{table}/runs' },
+  getPublishSettings: { method: 'get', path: '/api/v1/rule-sets/{table}/publishing' },
+  savePublishSettings: {
+    method: 'post',
+    path: '/api/v1/rule-sets/{table}/publishing',
+    body: { mediaTypes: [JSON_TYPE], maxBytes: 64_000 },
+  },
+  publishRuleSet: { method: 'post', path: '/api/v1/rule-sets/{table}/publish' },
+  listPublications: { method: 'get', path: '/api/v1/rule-sets/{table}/publications' },
   startGeneration: {
     method: 'post',
     path: '/api/v1/generations',

@@ -182,6 +182,7 @@ export function openApiDocument(): JsonSchema {
     tags: [
       { name: 'Catalog', description: 'Browse catalogs, schemas and tables as the caller sees them.' },
       { name: 'Rule sets', description: 'Versions of each table’s DQX rules: save, import, export, diff, activate (rollback).' },
+      { name: 'Publishing', description: 'The active version written where DQX pipelines read it (DQX checks table, checks file), with its history.' },
       { name: 'Runs', description: 'Generation and validation runs (background work with progress), failing rows, reports, AI analysis.' },
       { name: 'Meta', description: 'This document.' },
     ],

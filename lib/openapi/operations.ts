@@ -18,6 +18,7 @@ import {
   VERSION_NUMBER_MAX,
   VersionQuery,
 } from '@/lib/services/rule-set-schemas';
+import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
 import { FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
@@ -265,6 +266,48 @@ export const OPERATIONS: Operation[] = [
     pathParams: [TABLE_PARAM, VERSION_PARAM],
     responses: [{ status: 200, description: 'The activation.', json: { name: 'Activated', schema: R.Activated } }],
     errors: { ...base, 400: E.bad, 404: 'The table, its rule set or the version does not exist.', 409: 'The version is already active, or another change happened at the same time.', 503: E.unavailable },
+  },
+  {
+    ...operation('getPublishSettings'),
+    tag: 'Publishing',
+    summary: 'Where the table’s active version is published (DQX checks table, checks file), and whether on every activation.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The settings (no targets and `auto_publish` false until saved).', json: { name: 'PublishSettings', schema: R.PublishSettings } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('savePublishSettings'),
+    tag: 'Publishing',
+    summary: 'Replace the table’s publishing settings: the targets and whether to publish on every activation.',
+    description: 'Targets of the other mode are refused (400): `uc_table` and `volume_file` in databricks mode, `local_file` and `local_table` in local mode.',
+    pathParams: [TABLE_PARAM],
+    body: { description: 'The settings.', json: { name: 'PublishSettingsBody', schema: PublishSettingsBody } },
+    responses: [{ status: 200, description: 'The settings as saved.', json: { name: 'PublishSettings', schema: R.PublishSettings } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('publishRuleSet'),
+    tag: 'Publishing',
+    summary: 'Publish the active version to every target of the settings now, as the caller.',
+    description:
+      'Each target is written in DQX’s own format so `DQEngine.load_checks` reads the active version unchanged. When a target fails the others are still written and every attempt is recorded; the answer is then the failure’s status with the results in `error.details`.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'One result per target.', json: { name: 'PublishResult', schema: R.PublishResult } }],
+    errors: {
+      ...base,
+      400: 'The input is not valid, or a target cannot hold the rule set (the message says why).',
+      403: `${E.forbidden} Databricks mode: Unity Catalog refused the caller a write to a target.`,
+      404: 'The table or its rule set does not exist, or the caller cannot read the table.',
+      409: 'The table has no active version, or no publishing target is set.',
+    },
+  },
+  {
+    ...operation('listPublications'),
+    tag: 'Publishing',
+    summary: 'What was published where, when and by whom, and whether each target still holds the active version.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The publication history.', json: { name: 'PublicationHistory', schema: R.PublicationHistory } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
   },
   {
     ...operation('diffRuleSetVersions'),

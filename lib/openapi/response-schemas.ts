@@ -220,6 +220,60 @@ export const Activated = z.object({
 
 export const ChecksFile = z.array(DqxCheck).describe('The version as a DQX checks file (JSON).');
 
+// ---- Publishing ----
+
+const PublishTarget = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('uc_table'), table: z.string().describe('Unity Catalog table `catalog.schema.table` (databricks mode).') }),
+    z.object({ kind: z.literal('volume_file'), path: z.string().describe('`/Volumes/<catalog>/<schema>/<volume>/…/<name>.yml|.yaml|.json` (databricks mode).') }),
+    z.object({ kind: z.literal('local_file'), format: z.enum(['yaml', 'json']).describe('Local mode: a checks file in `<state folder>/published/files/`.') }),
+    z.object({ kind: z.literal('local_table'), table: z.string().describe('Local mode: `schema.table` in `<state folder>/published/checks.duckdb`.') }),
+  ])
+  .describe('Where the active version is published, in DQX storage format.');
+
+export const PublishSettings = z.object({
+  table_name: z.string(),
+  auto_publish: z.boolean().describe('Publish on every activation (a save or a rollback).'),
+  targets: z.array(PublishTarget),
+  updated_by: nullableString,
+  updated_at: timestamp.nullable(),
+});
+
+const Publication = z.object({
+  id: z.string(),
+  version: z.int(),
+  rule_set_fingerprint: z.string(),
+  target: PublishTarget,
+  location: nullableString.describe('Where it was written (table name or file path); null when it failed.'),
+  trigger: z.enum(['activation', 'manual']),
+  status: z.enum(['published', 'unchanged', 'failed']).describe('`unchanged`: the target already held this rule set as its latest batch.'),
+  error: nullableString,
+  published_by: z.string(),
+  published_at: timestamp,
+});
+
+export const PublishResult = z.object({
+  table_name: z.string(),
+  version: z.int(),
+  rule_set_fingerprint: z.string(),
+  results: z.array(Publication),
+});
+
+export const PublicationHistory = z.object({
+  table_name: z.string(),
+  active_version: z.int().nullable(),
+  active_fingerprint: nullableString,
+  auto_publish: z.boolean(),
+  targets: z.array(
+    z.object({
+      target: PublishTarget,
+      last_published: Publication.nullable(),
+      matches_active: z.boolean().nullable().describe('Whether the last copy written is the active version (fingerprints compared).'),
+    }),
+  ),
+  items: z.array(Publication).describe('Every attempt, newest first (at most 100).'),
+});
+
 // ---- Runs ----
 
 const RunSummary = z

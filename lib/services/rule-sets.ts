@@ -22,6 +22,7 @@ import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
 import { readChecksFile } from './checks-file/reader';
+import { publishAfterActivation, type PublishDeps } from './publishing';
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
@@ -164,7 +165,7 @@ export async function saveRuleSet(
   caller: Caller,
   table: string,
   input: SaveRuleSetInput,
-  deps?: StoreDeps,
+  deps?: PublishDeps,
 ): Promise<SavedRuleSetVersion> {
   assertRuleCount(input.rules);
   assertPlainRules(input.rules);
@@ -202,6 +203,7 @@ export async function saveRuleSet(
     await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
     return { row, previous };
   });
+  await publishAfterActivation(caller, readable.name, deps);
   return { ...versionDto(row), previous_active_version: previous, warnings: validation.warnings };
 }
 
@@ -210,7 +212,7 @@ export async function importRuleSet(
   caller: Caller,
   table: string,
   file: { text: string; format?: ChecksFormat; user_prompt?: string | null },
-  deps?: StoreDeps,
+  deps?: PublishDeps,
 ): Promise<SavedRuleSetVersion> {
   let checks: unknown[];
   try {
@@ -443,11 +445,12 @@ export async function diffRuleSetVersions(
  * Make `version` the active version (a rollback when it is older), in one transaction that also
  * records who did it and when. 409 when it is already the active version.
  */
-export async function activateRuleSetVersion(caller: Caller, table: string, version: number, deps?: StoreDeps): Promise<Activated> {
+export async function activateRuleSetVersion(caller: Caller, table: string, version: number, deps?: PublishDeps): Promise<Activated> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
+  let activated: Activated;
   try {
-    return await db.transaction().execute(async (trx) => {
+    activated = await db.transaction().execute(async (trx) => {
       // Serialise with saves and other activations of this table.
       const locked = await repo.lockRuleSet(trx, name);
       if (!locked) throw notFound(`${name} has no rule set.`);
@@ -474,4 +477,6 @@ export async function activateRuleSetVersion(caller: Caller, table: string, vers
     }
     throw error;
   }
+  await publishAfterActivation(caller, name, deps);
+  return activated;
 }

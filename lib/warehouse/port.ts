@@ -100,6 +100,14 @@ export interface QueryResult {
   rows: Cell[][];
 }
 
+/** SQL built by this application with its values as named parameters (every value a string). */
+export interface BoundStatement {
+  /** Stable id, for logs. */
+  id: string;
+  sql: string;
+  params: Record<string, string>;
+}
+
 export interface QueryOptions {
   signal?: AbortSignal;
   /** Stop reading after this many rows (the query itself should also LIMIT). */
@@ -118,6 +126,12 @@ export interface Warehouse {
   sampleRows(ref: TableRef, limit: number): Promise<QueryResult>;
   /** Run SQL produced by this application's compilers. Never user text. */
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Optional: run one statement this application built (identifiers quoted by lib/sql/quote) with
+   * its values bound as named parameters (`:name`). The Databricks adapter has it, for writes made
+   * as the caller (publishing rule sets); the local DuckDB serving instance is read-only and has not.
+   */
+  execute?(statement: BoundStatement, options?: QueryOptions): Promise<QueryResult>;
   /** A cheap liveness probe. */
   ping(): Promise<void>;
   /**

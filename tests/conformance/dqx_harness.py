@@ -39,6 +39,26 @@ except AttributeError:  # pragma: no cover - not on Windows
     pass
 
 
+def run_node_script(script: str, *args: str) -> None:
+    """Runs one of the repository's TypeScript scripts (``npx tsx``), which writes its output file."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    npx = shutil.which("npx")
+    if npx is None:
+        pytest.fail("npx is required to run the TypeScript side of the suite (Node 20+)")
+    subprocess.run(
+        [npx, "tsx", script, *args],
+        cwd=HERE.parents[1],
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=600,
+    )
+
+
 def spark_session():
     """One local Spark session (getOrCreate, so other conftests share it)."""
     from pyspark.sql import SparkSession

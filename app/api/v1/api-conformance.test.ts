@@ -28,6 +28,9 @@ import { GET as catalogs } from './catalogs/route';
 import { POST as generations } from './generations/route';
 import { GET as openapi } from './openapi.json/route';
 import { GET as diff } from './rule-sets/[table]/diff/route';
+import { GET as publications } from './rule-sets/[table]/publications/route';
+import { POST as publish } from './rule-sets/[table]/publish/route';
+import { GET as publishing, POST as savePublishing } from './rule-sets/[table]/publishing/route';
 import { GET as tableRuns } from './rule-sets/[table]/runs/route';
 import { POST as activate } from './rule-sets/[table]/versions/[version]/activate/route';
 import { GET as version } from './rule-sets/[table]/versions/[version]/route';
@@ -218,6 +221,30 @@ describe('every route, as documented (local mode)', () => {
     expect((await call(diff, { method: 'GET', path: df, params: { table: TABLE }, query: { from: '1', to: '7' } })).status).toBe(404);
   });
 
+  it('publishing routes', async () => {
+    const ps = '/api/v1/rule-sets/{table}/publishing';
+    const pub = '/api/v1/rule-sets/{table}/publish';
+    const hist = '/api/v1/rule-sets/{table}/publications';
+    expect((await call(publishing, { method: 'GET', path: ps, params: { table: TABLE } })).body).toMatchObject({ auto_publish: false, targets: [] });
+    expect((await call(publish, { method: 'POST', path: pub, params: { table: TABLE } })).status).toBe(409);
+    expect((await call(publishing, { method: 'GET', path: ps, params: { table: 'samples.sales.nope' } })).status).toBe(404);
+    const refused = await call(savePublishing, { method: 'POST', path: ps, params: { table: TABLE }, body: { auto_publish: true, targets: [{ kind: 'uc_table', table: 'main.dqx.checks' }] } });
+    expect(refused.status).toBe(400);
+    expect((refused.body as { error: { message: string } }).error.message).toContain('targets[0].kind');
+    expect((await call(savePublishing, { method: 'POST', path: ps, params: { table: TABLE }, body: { auto_publish: 'yes', targets: [] } })).status).toBe(400);
+    const targets = [{ kind: 'local_file', format: 'yaml' }, { kind: 'local_table', table: 'dqx.checks' }];
+    expect((await call(savePublishing, { method: 'POST', path: ps, params: { table: TABLE }, body: { auto_publish: false, targets } })).status).toBe(200);
+
+    const done = await call(publish, { method: 'POST', path: pub, params: { table: TABLE } });
+    expect(done.status).toBe(200);
+    expect((done.body as { results: { status: string }[] }).results.map((r) => r.status)).toEqual(['published', 'published']);
+    expect(fs.existsSync(path.join(root, 'state', 'published', 'files', `${TABLE}.yml`))).toBe(true);
+    const h = await call(publications, { method: 'GET', path: hist, params: { table: TABLE } });
+    expect((h.body as { targets: { matches_active: boolean }[] }).targets.map((t) => t.matches_active)).toEqual([true, true]);
+    expect((await call(publications, { method: 'GET', path: hist, params: { table: 'orders' } })).status).toBe(400);
+    expect((await call(publish, { method: 'POST', path: pub, params: { table: 'samples.sales.nope' } })).status).toBe(404);
+  });
+
   it('generation, validation and run routes', async () => {
     // generation with the language model
     const g = await call(generations, { method: 'POST', path: '/api/v1/generations', body: { table: 'samples.sales.customers', request: 'valid email', sample_rows: 300 } });
@@ -331,5 +358,7 @@ describe('without a token in databricks mode', () => {
     expect((await call(openapi, { method: 'GET', path: '/api/v1/openapi.json' })).status).toBe(401);
     expect((await call(ruleSets, { method: 'GET', path: '/api/v1/rule-sets' })).status).toBe(401);
     expect((await call(catalogs, { method: 'GET', path: '/api/v1/catalogs' })).status).toBe(401);
+    expect((await call(publish, { method: 'POST', path: '/api/v1/rule-sets/{table}/publish', params: { table: TABLE } })).status).toBe(401);
+    expect((await call(publishing, { method: 'GET', path: '/api/v1/rule-sets/{table}/publishing', params: { table: TABLE } })).status).toBe(401);
   });
 });

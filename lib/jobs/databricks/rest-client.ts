@@ -22,6 +22,11 @@ export interface RestClientOptions {
   /** Retries of 429/5xx and network failures (requests here are idempotent or carry an idempotency token). */
   retries?: number;
   retryBaseDelayMs?: number;
+  /**
+   * The token is the signed-in user's (calls made on their behalf): a 401 asks them to sign in
+   * again and a 403 is theirs to resolve (their Unity Catalog rights), not the service principal's.
+   */
+  onBehalfOfUser?: boolean;
 }
 
 export class DatabricksApiError extends Error {
@@ -81,6 +86,11 @@ export class DatabricksRestClient {
   async getBytes(path: string, signal?: AbortSignal): Promise<Buffer> {
     const response = await this.send('GET', path, undefined, signal);
     return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** A PUT without a body (Files API: create a directory). */
+  async put(path: string, signal?: AbortSignal): Promise<void> {
+    await this.send('PUT', path, undefined, signal);
   }
 
   async putBytes(path: string, data: Uint8Array, signal?: AbortSignal): Promise<void> {
@@ -160,6 +170,12 @@ export class DatabricksRestClient {
     const path = pathAndQuery.split('?')[0] ?? pathAndQuery;
     const apiError = new DatabricksApiError(response.status, errorCode, `${method} ${path}: ${response.status} ${errorCode}: ${message}`);
     log.warn('Databricks API call failed', { method, path, status: response.status, errorCode });
+    if (this.options.onBehalfOfUser && response.status === 401) {
+      return new AppError('unauthorized', 'Databricks did not accept your sign-in (it may have expired). Reload the page to sign in again.', { cause: apiError });
+    }
+    if (this.options.onBehalfOfUser && response.status === 403) {
+      return new AppError('forbidden', `Databricks refused: you may not do this (${path}). Ask for the Unity Catalog privilege it needs.`, { cause: apiError });
+    }
     if (response.status === 401 || response.status === 403) {
       return new AppError(
         'unavailable',

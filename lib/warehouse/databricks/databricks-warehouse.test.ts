@@ -129,6 +129,15 @@ function expectAllClosed() {
 }
 
 describe('DatabricksWarehouse (on behalf of the caller)', () => {
+  it('runs a statement the app built with its values bound by name, as the caller, and closes it', async () => {
+    driver.answer = () => ({ columns: [col('n', TTYPE.BIGINT, 1)], rows: [{ n: 2 }] });
+    const statement = { id: 'count-checks-batch', sql: 'SELECT count(*) AS n FROM `main`.`dqx`.`checks` WHERE run_config_name = :rc', params: { rc: "o'brien" } };
+    expect(await warehouse().execute(statement)).toEqual({ columns: [{ name: 'n', type: 'bigint' }], rows: [[2]] });
+    expect(driver.statements).toEqual([{ sql: statement.sql, params: { rc: "o'brien" } }]);
+    expect(driver.connects[0]).toMatchObject({ token: TOKEN });
+    expectAllClosed();
+  });
+
   it('connects to a DATABRICKS_HOST with a port on that port', async () => {
     const withPort = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://dbc.example.com:8443/', DATABRICKS_WAREHOUSE_ID: 'abc123def456' });
     driver.answer = () => ({ columns: [col('catalog', TTYPE.STRING, 1)], rows: [{ catalog: 'main' }] });

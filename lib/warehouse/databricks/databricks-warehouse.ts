@@ -13,6 +13,7 @@ import { AppError, isAppError, unauthorized } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 import type {
+  BoundStatement,
   CatalogInfo,
   Cell,
   ColumnInfo,
@@ -293,6 +294,11 @@ export class DatabricksWarehouse implements Warehouse {
       }
     }
     return { checked: true, rowFilter, maskedColumns, policies };
+  }
+
+  /** A statement this application built, values bound by name; as the caller, like every other. */
+  async execute(statement: BoundStatement, options: QueryOptions = {}): Promise<QueryResult> {
+    return toResult(await this.run(statement, options));
   }
 
   /** SQL compiled by this application (lib/dqx); never user text. */

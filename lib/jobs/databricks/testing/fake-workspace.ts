@@ -71,6 +71,11 @@ export interface FakeWorkspaceOptions {
    * notebooks on local Spark). The run stays RUNNING until it resolves.
    */
   compute?: (job: FakeJob, parameters: Record<string, string>) => Promise<Recording['notebook']>;
+  /**
+   * Users' own tokens the Files API accepts besides the service principal's (calls made on a user's
+   * behalf, e.g. publishing a checks file), each with the volume paths it may write (prefixes).
+   */
+  userTokens?: Record<string, { canWrite: string[] }>;
   /** Answers other workspace endpoints first (true when it answered); the rehearsal's SCIM, serving, Lakebase. */
   extra?: (req: IncomingMessage, url: URL, raw: Buffer, res: ServerResponse) => Promise<boolean>;
 }
@@ -78,6 +83,7 @@ export interface FakeWorkspaceOptions {
 export class FakeWorkspace {
   readonly requests: { method: string; path: string; authorization: string | undefined; body: string }[] = [];
   readonly files = new Map<string, Buffer>();
+  readonly directories = new Set<string>();
   readonly runs = new Map<number, FakeRun>();
   readonly issuedTokens: string[] = [];
   private readonly idempotency = new Map<string, number>();
@@ -143,6 +149,14 @@ export class FakeWorkspace {
     if (this.options.extra && (await this.options.extra(req, url, raw, res))) return;
 
     const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+    const user = bearer ? this.options.userTokens?.[bearer] : undefined;
+    if (user && (url.pathname.startsWith('/api/2.0/fs/files/') || url.pathname.startsWith('/api/2.0/fs/directories/'))) {
+      const path = decodeURIComponent(url.pathname.replace(/^\/api\/2\.0\/fs\/(files|directories)/, ''));
+      if (req.method === 'PUT' && !user.canWrite.some((prefix) => path.startsWith(prefix))) {
+        return this.send(res, 403, { error_code: 'PERMISSION_DENIED', message: `User does not have WRITE VOLUME on ${path}.` });
+      }
+      return url.pathname.startsWith('/api/2.0/fs/files/') ? this.fileCall(req.method ?? '', url, raw, res) : this.directoryCall(req.method ?? '', path, res);
+    }
     if (!bearer || !this.issuedTokens.includes(bearer)) {
       return this.send(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' });
     }
@@ -156,6 +170,9 @@ export class FakeWorkspace {
     if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get-output') return this.getOutput(url, res);
     if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/runs/cancel') return this.cancel(raw, res);
     if (url.pathname.startsWith('/api/2.0/fs/files/')) return this.fileCall(req.method ?? '', url, raw, res);
+    if (url.pathname.startsWith('/api/2.0/fs/directories/')) {
+      return this.directoryCall(req.method ?? '', decodeURIComponent(url.pathname.slice('/api/2.0/fs/directories'.length)), res);
+    }
     return this.send(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${url.pathname}'` });
   }
 
@@ -334,6 +351,21 @@ export class FakeWorkspace {
     this.send(res, 200, {});
   }
 
+  /** `PUT /api/2.0/fs/directories{path}`: creates the directory and its parents (mkdir -p) in an existing volume. */
+  private directoryCall(method: string, path: string, res: ServerResponse): void {
+    const parts = path.split('/');
+    if (!path.startsWith('/Volumes/') || parts.length < 5) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Path must be inside a volume.' });
+    if (method !== 'PUT') return this.send(res, 405, { error_code: 'METHOD_NOT_ALLOWED', message: method });
+    const volume = parts.slice(0, 5).join('/');
+    if (this.volumes && !this.volumes.has(volume)) return this.send(res, 404, { error_code: 'NOT_FOUND', message: `Volume ${volume} does not exist.` });
+    for (let i = 5; i <= parts.length; i++) this.directories.add(parts.slice(0, i).join('/'));
+    res.writeHead(204);
+    res.end();
+  }
+
+  /** Volumes that exist (`/Volumes/c/s/v`); unset: every volume does. */
+  volumes: Set<string> | undefined;
+
   private fileCall(method: string, url: URL, raw: Buffer, res: ServerResponse): void {
     const path = decodeURIComponent(url.pathname.slice('/api/2.0/fs/files'.length));
     if (!path.startsWith('/Volumes/')) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Path must be under /Volumes.' });
@@ -344,6 +376,8 @@ export class FakeWorkspace {
       return void res.end(data);
     }
     if (method === 'PUT') {
+      const volume = path.split('/').slice(0, 5).join('/');
+      if (this.volumes && !this.volumes.has(volume)) return this.send(res, 404, { error_code: 'NOT_FOUND', message: `Volume ${volume} does not exist.` });
       if (this.files.has(path) && url.searchParams.get('overwrite') !== 'true') {
         return this.send(res, 409, { error_code: 'ALREADY_EXISTS', message: 'The file being created already exists.' });
       }
