@@ -72,6 +72,8 @@ describe('Python renderings', () => {
     );
     expect(pyJsonDumps('😀')).toBe('"\\ud83d\\ude00"');
     expect(pyJsonDumps({ '\u{10000}': 1, '\uffff': 2 })).toBe('{"\\uffff": 2, "\\ud800\\udc00": 1}');
+    // Python escapes everything outside space..tilde, DEL (0x7f) included: json.dumps('~\x7f') is "~\u007f"
+    expect(pyJsonDumps('~\x7f')).toBe('"~\\u007f"');
   });
 });
 
