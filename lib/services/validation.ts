@@ -117,6 +117,10 @@ export type ValidationRunSummary = {
   rules_warning: number;
   rules_skipped: number;
   rules_not_evaluated: number;
+  /** `incomplete` when any rule was not evaluated: pass_rate and the row counts cover the other rules only. */
+  evaluation: 'complete' | 'incomplete';
+  /** Each rule not evaluated, with the reason. */
+  not_evaluated: { index: number; name: string; function: string; reason: string }[];
   dry_run: boolean;
 };
 
@@ -423,6 +427,7 @@ function summaryOf(
   rules: ValidationRuleOut[],
   dryRun: boolean,
 ): ValidationRunSummary {
+  const notEvaluated = rules.filter((r) => r.status === 'not_evaluated');
   return {
     total_rows: counts.total,
     valid_rows: counts.valid,
@@ -433,7 +438,14 @@ function summaryOf(
     rules_failed: rules.filter((r) => r.status === 'failed').length,
     rules_warning: rules.filter((r) => r.status === 'warning').length,
     rules_skipped: rules.filter((r) => r.status === 'skipped').length,
-    rules_not_evaluated: rules.filter((r) => r.status === 'not_evaluated').length,
+    rules_not_evaluated: notEvaluated.length,
+    evaluation: notEvaluated.length > 0 ? 'incomplete' : 'complete',
+    not_evaluated: notEvaluated.map((r) => ({
+      index: r.index,
+      name: r.name,
+      function: r.function,
+      reason: r.message ?? 'Not evaluated.',
+    })),
     dry_run: dryRun,
   };
 }
@@ -557,8 +569,17 @@ export function validationOutcome(
     ...outcome,
     message:
       `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.` +
+      incompleteNote(totals) +
       (p.jobRefusal ? ` Validated on the SQL warehouse, not in a job: ${p.jobRefusal}` : ''),
   };
+}
+
+/** " Incomplete: ..." naming the rules not evaluated, or nothing. */
+function incompleteNote(totals: ValidationRunSummary): string {
+  if (totals.evaluation === 'complete') return '';
+  const names = totals.not_evaluated.map((r) => `'${r.name}'`).join(', ');
+  const n = totals.not_evaluated.length;
+  return ` Incomplete: ${n} rule${n === 1 ? ' was' : 's were'} not evaluated (${names}); the pass rate covers the other rules only.`;
 }
 
 async function validateLocally(
@@ -858,11 +879,13 @@ const REPORT_COLUMNS = [
   'failing_rows',
   'pass_rate',
   'message',
+  'run_evaluation',
 ] as const;
 
 /**
  * The report of a finished validation run: JSON (run, summary and per-rule results) or CSV (one
- * row per rule). 409 while the run has no results.
+ * row per rule, each with the run's evaluation: `incomplete` when a rule was not evaluated). 409
+ * while the run has no results.
  */
 export async function validationReport(caller: Caller, runId: string, format: ReportFormat, deps?: RunDeps): Promise<ValidationReport> {
   const d = await resolveRunDeps(deps);
@@ -889,6 +912,7 @@ export async function validationReport(caller: Caller, runId: string, format: Re
           csvCell(r.failing_rows),
           csvCell(r.pass_rate),
           csvCell(r.message),
+          csvCell(run.evaluation),
         ].join(','),
       );
     }
@@ -906,6 +930,7 @@ export async function validationReport(caller: Caller, runId: string, format: Re
     started_by: run.started_by,
     started_at: run.started_at,
     finished_at: run.finished_at,
+    evaluation: run.evaluation,
     summary: run.summary,
     rules: rules.map((r) => ({
       name: r.name,
