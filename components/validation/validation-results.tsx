@@ -114,6 +114,7 @@ export function ValidationResults({
         {plural(rules.length, 'rule')}: {failed} failed, {warned} with warnings, {rules.length - failed - warned - skipped - notEvaluated} passed
         {skipped ? `, ${skipped} skipped` : ''}
         {notEvaluated ? `, ${notEvaluated} not evaluated` : ''}.
+        {output.missing_columns === 'skip' && skipped > 0 && ' Rules on missing columns ran as DQX runs them: skipped, and reported on every row.'}
       </p>
 
       <div className="overflow-x-auto rounded-md border">

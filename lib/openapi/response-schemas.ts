@@ -476,6 +476,12 @@ export const ValidationOutput = z
     ),
     engine: z.enum(['local', 'warehouse', 'job']),
     validated_at: timestamp,
+    missing_columns: z
+      .enum(['refuse', 'skip'])
+      .describe(
+        'What applied to rules on missing columns: skip (as DQX: each such rule is skipped and reported on every row with its message) or refuse (draft rules naming a missing column were refused with 400). Absent on runs recorded before it existed.',
+      )
+      .optional(),
   })
   .describe('The output of a succeeded validation run.');
 

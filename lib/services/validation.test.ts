@@ -150,6 +150,40 @@ describe('validation runs', () => {
     expect((error.details as { errors: { ruleIndex: number; field: string }[] }).errors[0]).toMatchObject({ ruleIndex: 0, field: expect.stringContaining('column') });
   });
 
+  it('refuses draft rules on a missing column by default, and with missing_columns skip runs them as DQX does', async () => {
+    const rules: DqxCheck[] = [
+      { criticality: 'error', name: 'ghost_required', check: { function: 'is_not_null', arguments: { column: 'ghost' } } },
+      { criticality: 'warn', name: 'amount_where_ghost', filter: 'ghost > 1', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+      { criticality: 'error', name: 'amount_required', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+    ];
+    const refused = await appError(startValidation(alice, { table: ORDERS, rules }, fx.deps));
+    expect(refused.status).toBe(400);
+    expect(refused.message).toMatch(/ghost/);
+
+    const { run, out, summary } = await validate({ table: ORDERS, rules, missingColumns: 'skip' });
+    expect(out.missing_columns).toBe('skip');
+    expect(run.parameters.missing_columns).toBe('skip');
+    const byName = Object.fromEntries(out.rules.map((r) => [r.name, r]));
+    expect(byName.ghost_required).toMatchObject({
+      status: 'skipped',
+      failing_rows: BIG_ROWS,
+      message: "Check evaluation skipped due to invalid check columns: ['ghost']",
+    });
+    expect(byName.amount_where_ghost).toMatchObject({
+      status: 'skipped',
+      message: "Check evaluation skipped due to invalid check filter: 'ghost > 1'",
+    });
+    expect(byName.amount_required).toMatchObject({ status: 'failed', failing_rows: 17 });
+    // an error rule skipped on every row quarantines every row, as in DQX
+    expect(summary).toMatchObject({ total_rows: BIG_ROWS, valid_rows: 0, error_rows: BIG_ROWS, rules_skipped: 2 });
+    const rows = await getFailingRows(alice, run.id, { rule: 'ghost_required', page: 1, pageSize: 5 }, fx.deps);
+    expect(rows.total).toBe(BIG_ROWS);
+    expect(rows.rows[0]!.messages).toContain("Check evaluation skipped due to invalid check columns: ['ghost']");
+
+    const strict = await appError(startValidation(alice, { table: ORDERS, rules, missingColumns: 'refuse' }, fx.deps));
+    expect(strict.status).toBe(400);
+  });
+
   it('runs a dry run on the first rows only, and keeps it as a run marked dry_run', async () => {
     const rules = [{ criticality: 'error', name: 'amount_present', check: { function: 'is_not_null', arguments: { column: 'amount' } } }];
     const { run, out, summary } = await validate({ table: ORDERS, rules, sampleRows: 200 });
