@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-import { formatRate, type RunStatus } from '@/components/runs/format';
+import { formatRunRate, type RunStatus } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunStatusBadge } from '@/components/runs/run-status';
 import { Button } from '@/components/ui/button';
@@ -58,14 +58,14 @@ export async function RuleSetOverview() {
               <TableCell className="text-xs">
                 {item.last_run ? (
                   <span className="flex flex-wrap items-center gap-2">
-                    <RunStatusBadge status={item.last_run.status as RunStatus} />
+                    <RunStatusBadge status={item.last_run.status as RunStatus} incomplete={item.last_run.incomplete} />
                     <LocalTime iso={item.last_run.finished_at ?? item.last_run.created_at} />
                   </span>
                 ) : (
                   <span className="text-muted-foreground">never validated</span>
                 )}
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatRate(item.last_run?.pass_rate ?? null)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatRunRate(item.last_run?.pass_rate ?? null, item.last_run?.incomplete ?? false)}</TableCell>
               <TableCell>
                 <Link className="text-primary text-xs underline" href={`/validator?${new URLSearchParams({ table: item.table_name }).toString()}`}>
                   Validate<span className="sr-only"> {item.table_name}</span>

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-import { formatCount, formatRate } from '@/components/runs/format';
+import { formatCount, formatRunRate } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 
@@ -12,6 +12,8 @@ export interface PassRatePoint {
   rule_set_version: number | null;
   /** 0..1 */
   pass_rate: number;
+  /** The run left rules not evaluated: its pass rate covers the others only. */
+  incomplete?: boolean;
   /** For a rule: rows evaluated and failing. */
   rows_evaluated?: number;
   failing_rows?: number;
@@ -59,7 +61,9 @@ export function PassRateChart({
         <span className="font-medium">{title}</span>
         <span className="text-muted-foreground">
           {' '}
-          · {formatCount(points.length)} run{points.length === 1 ? '' : 's'}; latest {formatRate(last.pass_rate)}, lowest {formatRate(lowest.pass_rate)}.
+          · {formatCount(points.length)} run{points.length === 1 ? '' : 's'}; latest {formatRunRate(last.pass_rate, last.incomplete ?? false)}, lowest{' '}
+          {formatRunRate(lowest.pass_rate, lowest.incomplete ?? false)}.
+          {points.some((p) => p.incomplete) && ' Hollow dashed points are incomplete runs (some rules not evaluated).'}
         </span>
       </figcaption>
       <div className="bg-card overflow-x-auto rounded-lg border p-2">
@@ -87,9 +91,18 @@ export function PassRateChart({
           )}
           <path d={path} fill="none" className="stroke-primary" strokeWidth={2} strokeLinejoin="round" />
           {points.map((p, i) => (
-            <circle key={p.run_id} cx={x(i)} cy={y(p.pass_rate * 100)} r={4} className="fill-background stroke-primary" strokeWidth={2}>
+            <circle
+              key={p.run_id}
+              cx={x(i)}
+              cy={y(p.pass_rate * 100)}
+              r={4}
+              className={p.incomplete ? 'fill-background stroke-amber-600' : 'fill-background stroke-primary'}
+              strokeDasharray={p.incomplete ? '2 2' : undefined}
+              strokeWidth={2}
+              data-incomplete={p.incomplete ? 'true' : undefined}
+            >
               <title>
-                {`${shortDate(p.finished_at)}: ${formatRate(p.pass_rate)}${p.rule_set_version !== null ? ` (version ${p.rule_set_version})` : ' (draft)'}`}
+                {`${shortDate(p.finished_at)}: ${formatRunRate(p.pass_rate, p.incomplete ?? false)}${p.rule_set_version !== null ? ` (version ${p.rule_set_version})` : ' (draft)'}`}
               </title>
             </circle>
           ))}
@@ -117,7 +130,7 @@ export function PassRateChart({
                     <LocalTime iso={p.finished_at} />
                   </TableCell>
                   <TableCell className="text-xs">{p.rule_set_version !== null ? `version ${p.rule_set_version}` : 'draft'}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatRate(p.pass_rate)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatRunRate(p.pass_rate, p.incomplete ?? false)}</TableCell>
                   {points.some((q) => q.failing_rows !== undefined) && (
                     <TableCell className="text-right tabular-nums">
                       {formatCount(p.failing_rows ?? null)} of {formatCount(p.rows_evaluated ?? null)}

@@ -76,6 +76,8 @@ export interface RuleValidationSummary {
   valid: boolean;
   pending: boolean;
   errorCount: number;
+  /** Errors that only name a column the table does not have (DQX would skip those rules). */
+  missingColumnErrors: number;
   warningCount: number;
 }
 
@@ -188,11 +190,13 @@ export function RuleEditor({
     [validation.index, value, externalIssues],
   );
 
+  const missingColumnErrors = index.all.filter((i) => i.severity === 'error' && i.code === 'unknown_column').length;
   useEffect(() => {
     onValidationChange?.({
       valid: validation.valid && externalIssues.length === 0,
       pending: validation.pending,
       errorCount: index.errorCount,
+      missingColumnErrors,
       warningCount: index.warningCount,
     });
   }, [
@@ -200,6 +204,7 @@ export function RuleEditor({
     validation.valid,
     validation.pending,
     index.errorCount,
+    missingColumnErrors,
     index.warningCount,
     externalIssues.length,
   ]);

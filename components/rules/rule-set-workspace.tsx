@@ -83,6 +83,7 @@ const INITIAL_VALIDATION: RuleValidationSummary = {
   valid: false,
   pending: true,
   errorCount: 0,
+  missingColumnErrors: 0,
   warningCount: 0,
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRate, isTerminal, plural, pollDelay } from './format';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRate, formatRunRate, isTerminal, plural, pollDelay } from './format';
 
 describe('run formatting', () => {
   it('shows rates as percentages without rounding a failing run up to 100%', () => {
@@ -11,6 +11,13 @@ describe('run formatting', () => {
     expect(formatRate(0.999999)).toBe('99.99%');
     expect(formatRate(0.0000001)).toBe('0.01%');
     expect(formatRate(null)).toBe('–');
+  });
+
+  it('marks the pass rate of a run that left rules not evaluated', () => {
+    expect(formatRunRate(1, true)).toBe('100% (incomplete)');
+    expect(formatRunRate(0.995, true)).toBe('99.5% (incomplete)');
+    expect(formatRunRate(0.995, false)).toBe('99.5%');
+    expect(formatRunRate(null, true)).toBe('–');
   });
 
   it('shows durations in seconds, minutes and hours', () => {

@@ -28,6 +28,12 @@ export function formatRate(rate: number | null | undefined): string {
   return `${text}%`;
 }
 
+/** A run's pass rate, marked when the run left rules not evaluated: "99.5% (incomplete)". */
+export function formatRunRate(rate: number | null | undefined, incomplete: boolean): string {
+  const text = formatRate(rate);
+  return incomplete && text !== '–' ? `${text} (incomplete)` : text;
+}
+
 /** Elapsed time as people read it: under 1 s, 4 s, 1 min 05 s, 2 h 03 min. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) ms = 0;

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { RunDto } from '@/lib/services/runs';
 
-import { formatCount, formatRate, type RunStatus } from './format';
+import { formatCount, formatRunRate, type RunStatus } from './format';
 import { LocalTime } from './local-time';
 import { RunStatusBadge } from './run-status';
 
@@ -54,10 +54,10 @@ export function RunList({
                 <TableCell className="text-xs">{run.started_by}</TableCell>
                 <TableCell className="text-xs">{runRulesLabel(run)}</TableCell>
                 <TableCell>
-                  <RunStatusBadge status={run.status as RunStatus} />
+                  <RunStatusBadge status={run.status as RunStatus} incomplete={run.evaluation === 'incomplete'} />
                 </TableCell>
                 <TableCell className="text-right text-xs tabular-nums">{formatCount(run.summary?.total_rows ?? null)}</TableCell>
-                <TableCell className="text-right text-xs tabular-nums">{formatRate(run.summary?.pass_rate ?? null)}</TableCell>
+                <TableCell className="text-right text-xs tabular-nums">{formatRunRate(run.summary?.pass_rate ?? null, run.evaluation === 'incomplete')}</TableCell>
                 <TableCell>
                   {current ? (
                     <span className="text-muted-foreground text-xs">shown</span>

@@ -80,7 +80,7 @@ export function RunProgress({
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <h3 className="font-medium">{what}</h3>
-        <RunStatusBadge status={status} />
+        <RunStatusBadge status={status} incomplete={run.evaluation === 'incomplete'} />
         <span className="text-muted-foreground text-sm tabular-nums" aria-label="Elapsed time">
           {elapsed === null ? (status === 'queued' ? 'waiting to start' : '') : `${active ? 'running for' : 'took'} ${formatDuration(elapsed)}`}
         </span>

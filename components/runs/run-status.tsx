@@ -1,4 +1,4 @@
-import { Ban, CircleCheck, CircleX, Clock, Loader2 } from 'lucide-react';
+import { Ban, CircleAlert, CircleCheck, CircleX, Clock, Loader2 } from 'lucide-react';
 
 import { Badge } from '@/components/ui/badge';
 
@@ -12,11 +12,21 @@ const STATUS: Record<RunStatus, { label: string; variant: 'secondary' | 'success
   cancelled: { label: 'Cancelled', variant: 'outline', Icon: Ban },
 };
 
-/** A run's status as an icon and a word (never colour alone). */
-export function RunStatusBadge({ status }: { status: RunStatus }) {
-  const s = STATUS[status] ?? STATUS.queued;
+const INCOMPLETE = { label: 'Incomplete', variant: 'outline' as const, Icon: CircleAlert };
+
+/**
+ * A run's status as an icon and a word (never colour alone). A succeeded run that left rules not
+ * evaluated reads "Incomplete", never "Succeeded".
+ */
+export function RunStatusBadge({ status, incomplete = false }: { status: RunStatus; incomplete?: boolean }) {
+  const s = status === 'succeeded' && incomplete ? INCOMPLETE : (STATUS[status] ?? STATUS.queued);
   return (
-    <Badge variant={s.variant} data-status={status}>
+    <Badge
+      variant={s.variant}
+      data-status={status}
+      data-evaluation={status === 'succeeded' ? (incomplete ? 'incomplete' : 'complete') : undefined}
+      title={s === INCOMPLETE ? 'The run finished, but some rules were not evaluated' : undefined}
+    >
       <s.Icon aria-hidden className={status === 'running' ? 'animate-spin' : undefined} />
       {s.label}
     </Badge>

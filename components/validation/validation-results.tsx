@@ -3,7 +3,7 @@
 import { ChevronDown, ChevronRight, ListTree } from 'lucide-react';
 import { Fragment } from 'react';
 
-import { dryRunScope, formatCount, formatRate, plural } from '@/components/runs/format';
+import { dryRunScope, formatCount, formatRate, formatRunRate, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -65,7 +65,9 @@ export function ValidationResults({
   }
   const rules = output.rules;
   const dry = output.dry_run;
-  const notEvaluated = rules.filter((r) => r.status === 'not_evaluated').length;
+  const notEvaluatedRules = rules.filter((r) => r.status === 'not_evaluated');
+  const notEvaluated = notEvaluatedRules.length;
+  const incomplete = notEvaluated > 0;
   const skipped = rules.filter((r) => r.status === 'skipped').length;
   const failed = rules.filter((r) => r.status === 'failed').length;
   const warned = rules.filter((r) => r.status === 'warning').length;
@@ -87,12 +89,32 @@ export function ValidationResults({
         <Stat label="Valid rows" value={formatCount(summary.valid_rows)} hint="Rows without errors (rows with warnings only count as valid, as in DQX)" />
         <Stat label="Rows with errors" value={formatCount(summary.error_rows)} />
         <Stat label="Rows with warnings only" value={formatCount(summary.warning_rows)} />
-        <Stat label="Pass rate" value={formatRate(summary.pass_rate)} hint="Valid rows / total rows" />
+        <Stat
+          label="Pass rate"
+          value={formatRunRate(summary.pass_rate, incomplete)}
+          hint={incomplete ? 'Valid rows / total rows, over the rules evaluated only' : 'Valid rows / total rows'}
+        />
       </dl>
+      {incomplete && (
+        <div role="status" data-testid="run-incomplete" className="rounded-md border border-amber-600/40 bg-amber-50 p-3 text-sm dark:bg-amber-950/30">
+          <p className="font-medium">
+            Incomplete: {plural(notEvaluated, 'rule')} {notEvaluated === 1 ? 'was' : 'were'} not evaluated, so the counts and the pass rate cover the
+            other rules only.
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {notEvaluatedRules.map((r) => (
+              <li key={r.index}>
+                <span className="font-mono text-xs">{r.name}</span>: {r.message ?? 'not evaluated'}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p className="text-sm">
         {plural(rules.length, 'rule')}: {failed} failed, {warned} with warnings, {rules.length - failed - warned - skipped - notEvaluated} passed
         {skipped ? `, ${skipped} skipped` : ''}
-        {notEvaluated ? `, ${notEvaluated} not evaluated here (they run only in a DQX job)` : ''}.
+        {notEvaluated ? `, ${notEvaluated} not evaluated` : ''}.
+        {output.missing_columns === 'skip' && skipped > 0 && ' Rules on missing columns ran as DQX runs them: skipped, and reported on every row.'}
       </p>
 
       <div className="overflow-x-auto rounded-md border">

@@ -18,6 +18,7 @@ import { useUrlState } from '@/components/runs/url-state';
 import { useRun } from '@/components/runs/use-run';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { Checkbox } from '@/components/ui/checkbox';
 import { NativeSelect } from '@/components/ui/native-select';
 import { saveRuleSetAction } from '@/lib/actions/rule-sets';
 import { startValidationAction } from '@/lib/actions/validation';
@@ -96,6 +97,8 @@ export function ValidatorWorkspace({
   const unsavedDraft = useUnsavedDraft(`validator:${table}`);
 
   const [start, setStart] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
+  // DQX runs a rule on a missing column and reports it skipped on every row; by default we refuse it
+  const [skipMissing, setSkipMissing] = useState(false);
   const [saved, setSaved] = useState<{ id: string; version: number; message: string } | { error: string } | null>(null);
 
   const seed = useMemo(
@@ -115,7 +118,8 @@ export function ValidatorWorkspace({
 
   const startRun = async (input: { version: number } | { rules: unknown[] }) => {
     setStart({ pending: true, error: null });
-    const result = await startValidationAction({ table, ...input }).catch(() => ({
+    const missing = 'rules' in input ? { missing_columns: skipMissing ? ('skip' as const) : ('refuse' as const) } : {};
+    const result = await startValidationAction({ table, ...input, ...missing }).catch(() => ({
       ok: false as const,
       message: 'The server could not be reached. Try again.',
       fieldErrors: undefined,
@@ -150,16 +154,34 @@ export function ValidatorWorkspace({
   };
 
   const draftActions = (state: RuleSetState) => {
+    const blocking = state.validation.errorCount - (skipMissing ? state.validation.missingColumnErrors : 0);
     const block =
       state.items.length === 0
         ? 'Add at least one rule.'
         : state.validation.pending
           ? 'Checking the rules…'
-          : state.validation.errorCount
-            ? `Fix ${plural(state.validation.errorCount, 'error')} first.`
+          : blocking > 0
+            ? `Fix ${plural(blocking, 'error')} first.`
             : null;
     return (
       <>
+        <div className="flex basis-full items-start gap-2">
+          <Checkbox
+            id={`${id}-skip-missing`}
+            checked={skipMissing}
+            onCheckedChange={(v) => setSkipMissing(v === true)}
+            aria-describedby={`${id}-skip-missing-hint`}
+          />
+          <div className="grid gap-1">
+            <label htmlFor={`${id}-skip-missing`} className="text-sm font-medium">
+              Run rules on missing columns as DQX does
+            </label>
+            <p id={`${id}-skip-missing-hint`} className="text-muted-foreground text-xs">
+              A rule naming a column the table does not have (or whose filter does) is kept and reported as skipped on every row, with DQX&apos;s
+              message; an error rule then fails every row. Off: such a draft is refused until the column is fixed.
+            </p>
+          </div>
+        </div>
         <Button type="button" onClick={() => void startRun({ rules: state.rules })} disabled={Boolean(block) || start.pending || runActive}>
           {start.pending ? <Loader2 className="animate-spin" /> : <Play />} Validate the draft
         </Button>

@@ -11,6 +11,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 
 import type { ActivationAction, Database, NewRulesEvent, RuleActivation, RulesEvent } from '../types';
 
+import { incompleteRun } from './runs';
 import { readsNoneOf } from './visibility';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -183,6 +184,7 @@ export interface RuleSetTableRow {
   last_run_created_at: Date | null;
   last_run_finished_at: Date | null;
   last_run_pass_rate: number | null;
+  last_run_incomplete: boolean | null;
 }
 
 /** Every table that has rule sets, with its active version and its latest validation run. */
@@ -204,6 +206,7 @@ export async function listRuleSetTables(
             'r.created_at',
             'r.finished_at',
             sql<number | null>`(r.summary ->> 'pass_rate')::double precision`.as('pass_rate'),
+            incompleteRun(sql.ref('r.summary')).as('incomplete'),
           ])
           .whereRef('r.table_name', '=', 's.table_name')
           .where('r.kind', '=', 'validation')
@@ -227,6 +230,7 @@ export async function listRuleSetTables(
       'lr.created_at as last_run_created_at',
       'lr.finished_at as last_run_finished_at',
       'lr.pass_rate as last_run_pass_rate',
+      'lr.incomplete as last_run_incomplete',
     ])
     .orderBy('s.table_name');
   if (tableNames) {

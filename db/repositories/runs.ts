@@ -204,11 +204,17 @@ export async function listRunsOfTable(
 /** Dry runs validate a sample of the table with draft rules: they are kept, but are not the table's pass-rate history. */
 const notDryRun = (parameters: ReturnType<typeof sql.ref>) => sql<boolean>`coalesce((${parameters} ->> 'dry_run')::boolean, false) = false`;
 
+/** A validation run that left rules not evaluated (a pass rate over part of the rules). */
+export const incompleteRun = (summary: ReturnType<typeof sql.ref>) =>
+  sql<boolean>`coalesce((${summary} ->> 'rules_not_evaluated')::int, 0) > 0`;
+
 export interface PassRatePoint {
   run_id: string;
   finished_at: Date;
   rule_set_version: number | null;
   pass_rate: number;
+  /** Some rules of the run were not evaluated: the pass rate covers the others only. */
+  incomplete: boolean;
 }
 
 /** Pass rate of the table's succeeded validation runs, oldest first (the last `limit` of them). */
@@ -225,6 +231,7 @@ export async function tablePassRates(
       'finished_at',
       'rule_set_version',
       sql<number>`(summary ->> 'pass_rate')::double precision`.as('pass_rate'),
+      incompleteRun(sql.ref('summary')).as('incomplete'),
     ])
     .where('table_name', '=', tableName)
     .where('kind', '=', 'validation')
@@ -255,6 +262,7 @@ export async function rulePassRates(
       'r.finished_at',
       'r.rule_set_version',
       'rr.pass_rate',
+      incompleteRun(sql.ref('r.summary')).as('incomplete'),
       'rr.rule_name',
       'rr.rule_fingerprint',
       'rr.function',

@@ -4,8 +4,9 @@
  * `{ ok: true, data }` or `{ ok: false, message, code, fieldErrors? }`.
  *
  * startValidationAction(input: z.input<typeof StartValidationBody>)
- *   input: { table, version? | rules?, sample_rows?, sample_limit?, run_as_job? }
- *          version omitted and no rules: the table's active version.
+ *   input: { table, version? | rules?, sample_rows?, sample_limit?, run_as_job?, missing_columns? }
+ *          version omitted and no rules: the table’s active version. missing_columns (drafts):
+ *          "refuse" (default, 400) or "skip" (rules on missing columns run as DQX: skipped on every row).
  *   data:  { run: RunDto }  poll with getRunAction; a succeeded run has `summary`
  *          (ValidationRunSummary: total_rows, valid_rows, error_rows, warning_rows, pass_rate,
  *          rules_*), `rule_results` (per rule name) and `output` (ValidationOutput: rules with

@@ -6,6 +6,8 @@
  * fragment may contain, and what it refers to, is decided by the sandbox's parse tree.
  */
 
+import { duckSparkLower, duckSparkUpper } from './compile/spark-case';
+
 export type TokenKind = 'ws' | 'comment' | 'string' | 'quoted_ident' | 'number' | 'ident' | 'op' | 'other';
 
 export interface Token {
@@ -266,6 +268,10 @@ interface Call {
 type FunctionRewrite = (call: Call) => string;
 
 const rewrite: Record<string, FunctionRewrite> = {
+  upper: ({ args }) => duckSparkUpper(`CAST((${args[0]}) AS VARCHAR)`),
+  ucase: ({ args }) => duckSparkUpper(`CAST((${args[0]}) AS VARCHAR)`),
+  lower: ({ args }) => duckSparkLower(`CAST((${args[0]}) AS VARCHAR)`),
+  lcase: ({ args }) => duckSparkLower(`CAST((${args[0]}) AS VARCHAR)`),
   size: ({ args }) => `len(${args.join(', ')})`,
   cardinality: ({ args }) => `len(${args.join(', ')})`,
   nvl: ({ args }) => `coalesce(${args.join(', ')})`,

@@ -182,6 +182,7 @@ export const RuleSetList = z.object({
           created_at: timestamp,
           finished_at: timestamp.nullable(),
           pass_rate: z.number().nullable(),
+          incomplete: z.boolean().describe('The run left rules not evaluated: its pass rate covers the others only.'),
         })
         .nullable(),
     }),
@@ -283,9 +284,17 @@ const RunSummary = z
     error_rows: z.int(),
     warning_rows: z.int(),
     pass_rate: z.number().min(0).max(1),
+    evaluation: z
+      .enum(['complete', 'incomplete'])
+      .optional()
+      .describe('incomplete: some rules were not evaluated, and the counts and pass_rate cover the others only.'),
+    not_evaluated: z
+      .array(z.object({ index: z.int(), name: z.string(), function: z.string(), reason: z.string() }))
+      .optional()
+      .describe('Each rule that was not evaluated, with the reason.'),
   })
   .describe(
-    'Validation runs: row counts; pass_rate = valid_rows / total_rows (1 for an empty table). Extra keys: rules_total, rules_failed, rules_warning, rules_skipped, rules_not_evaluated, dry_run.',
+    'Validation runs: row counts; pass_rate = valid_rows / total_rows (1 for an empty table) over the rules evaluated. Extra keys: rules_total, rules_failed, rules_warning, rules_skipped, rules_not_evaluated, dry_run.',
   );
 
 const RunShape = {
@@ -293,6 +302,12 @@ const RunShape = {
   kind: z.enum(['generation', 'validation']),
   table_name: z.string(),
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  evaluation: z
+    .enum(['complete', 'incomplete'])
+    .nullable()
+    .describe(
+      'A succeeded validation run: incomplete when some rules were not evaluated (listed in summary.not_evaluated with the reason; pass_rate covers the other rules only). Null for other runs.',
+    ),
   progress: z.object({
     percent: z.int().min(0).max(100),
     message: nullableString,
@@ -515,6 +530,12 @@ export const ValidationOutput = z
     ),
     engine: z.enum(['local', 'warehouse', 'job']),
     validated_at: timestamp,
+    missing_columns: z
+      .enum(['refuse', 'skip'])
+      .describe(
+        'What applied to rules on missing columns: skip (as DQX: each such rule is skipped and reported on every row with its message) or refuse (draft rules naming a missing column were refused with 400). Absent on runs recorded before it existed.',
+      )
+      .optional(),
   })
   .describe('The output of a succeeded validation run.');
 
@@ -553,6 +574,7 @@ export const RulePassRateHistory = z.object({
       finished_at: timestamp,
       rule_set_version: z.int().nullable(),
       pass_rate: z.number(),
+      incomplete: z.boolean().describe('That run left other rules not evaluated.'),
       ...RuleResultShape,
     }),
   ),
@@ -594,6 +616,7 @@ export const ValidationReport = z.object({
   started_by: z.string(),
   started_at: timestamp.nullable(),
   finished_at: timestamp.nullable(),
+  evaluation: z.enum(['complete', 'incomplete']).nullable(),
   summary: RunSummary.nullable(),
   rules: z.array(
     z.object({

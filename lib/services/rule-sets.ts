@@ -90,7 +90,8 @@ export interface RuleSetListItem {
   activated_by: string | null;
   updated_at: string;
   /** The latest validation run of the table, whatever its status. */
-  last_run: { id: string; status: string; created_at: string; finished_at: string | null; pass_rate: number | null } | null;
+  /** incomplete: the run left rules not evaluated, so its pass rate covers the others only. */
+  last_run: { id: string; status: string; created_at: string; finished_at: string | null; pass_rate: number | null; incomplete: boolean } | null;
 }
 
 export interface ExportedRuleSet {
@@ -299,6 +300,7 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
           created_at: iso(r.last_run_created_at ?? r.updated_at),
           finished_at: isoOrNull(r.last_run_finished_at),
           pass_rate: r.last_run_pass_rate,
+          incomplete: r.last_run_incomplete ?? false,
         }
       : null,
   }));

@@ -34,6 +34,12 @@ export interface RunDto {
   kind: RunKind;
   table_name: string;
   status: Run['status'];
+  /**
+   * A succeeded validation run: `complete` when every rule was evaluated, `incomplete` when some
+   * were not (listed in `summary.not_evaluated`; the pass rate covers the others only). Null for
+   * other runs.
+   */
+  evaluation: RunEvaluation | null;
   progress: { percent: number; message: string | null; steps: RunProgressStep[] };
   started_by: string;
   created_at: string;
@@ -72,12 +78,21 @@ export type RuleResultInput = Omit<RunRuleResult, 'run_id' | 'rule_index' | 'pas
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
 
+export type RunEvaluation = 'complete' | 'incomplete';
+
+/** Whether a run's results cover every rule (see RunDto.evaluation). */
+export function runEvaluation(run: Pick<Run, 'kind' | 'status' | 'summary'>): RunEvaluation | null {
+  if (run.kind !== 'validation' || run.status !== 'succeeded' || !run.summary) return null;
+  return Number(run.summary.rules_not_evaluated ?? 0) > 0 ? 'incomplete' : 'complete';
+}
+
 export function runDto(run: Omit<Run, 'output'>): RunDto {
   return {
     id: run.id,
     kind: run.kind,
     table_name: run.table_name,
     status: run.status,
+    evaluation: runEvaluation(run),
     progress: { percent: run.progress_percent, message: run.progress_message, steps: run.progress_steps },
     started_by: run.started_by,
     created_at: iso(run.created_at),
@@ -307,7 +322,8 @@ export async function requestRunCancel(caller: Caller, runId: string, deps?: Sto
 
 export interface PassRateHistory {
   table_name: string;
-  points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number }[];
+  /** incomplete: that run left rules not evaluated (its pass rate covers the others only). */
+  points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number; incomplete: boolean }[];
 }
 
 /** Pass rate of the table's succeeded validation runs over time, dry runs excluded (oldest first, the last `limit`). */

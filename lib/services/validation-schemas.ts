@@ -48,6 +48,12 @@ export const StartValidationBody = z
       .boolean({ error: 'run_as_job must be true or false' })
       .default(false)
       .describe('Databricks mode: validate with DQX itself in a Databricks job (job-only checks always do).'),
+    missing_columns: z
+      .enum(['refuse', 'skip'], { error: "missing_columns must be 'refuse' or 'skip'" })
+      .default('refuse')
+      .describe(
+        "Draft rules that name a column the table does not have (in `column`/`columns`, the filter or an expression): `refuse` answers 400; `skip` runs them as DQX does, each such rule reported as skipped on every row with DQX's message. Saved versions always run as DQX does.",
+      ),
   })
   .refine((b) => !(b.version !== undefined && b.rules !== undefined), {
     error: 'give either version or rules, not both',
@@ -60,6 +66,7 @@ export const StartValidationBody = z
     sampleRows: b.sample_rows,
     sampleLimit: b.sample_limit,
     runAsJob: b.run_as_job,
+    missingColumns: b.missing_columns,
   }));
 
 /** The validation service's input (what StartValidationBody parses into). */
@@ -74,7 +81,11 @@ export interface StartValidationInput {
   /** Failing rows kept per rule in the output (default 10). */
   sampleLimit?: number;
   runAsJob?: boolean;
+  /** Draft rules on missing columns: refused (400, the default) or run as DQX does (skipped on every row). */
+  missingColumns?: MissingColumns;
 }
+
+export type MissingColumns = 'refuse' | 'skip';
 
 export const FailingRowsQuery = z
   .object({

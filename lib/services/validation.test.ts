@@ -14,7 +14,7 @@ import { testCaller } from '@/tests/support/in-memory-warehouse';
 import { openRunFixture, waitForRun, type RunFixture } from '@/tests/support/run-fixture';
 
 import { saveRuleSet } from './rule-sets';
-import { getRun, listRuns, requestRunCancel } from './runs';
+import { getRun, listRuns, requestRunCancel, tablePassRateHistory } from './runs';
 import { csvCell, getFailingRows, startValidation, validationReport, type ValidationOutput, type ValidationRunSummary } from './validation';
 
 const alice = testCaller('alice@example.com');
@@ -148,6 +148,40 @@ describe('validation runs', () => {
     );
     expect(error.code).toBe('bad_request');
     expect((error.details as { errors: { ruleIndex: number; field: string }[] }).errors[0]).toMatchObject({ ruleIndex: 0, field: expect.stringContaining('column') });
+  });
+
+  it('refuses draft rules on a missing column by default, and with missing_columns skip runs them as DQX does', async () => {
+    const rules: DqxCheck[] = [
+      { criticality: 'error', name: 'ghost_required', check: { function: 'is_not_null', arguments: { column: 'ghost' } } },
+      { criticality: 'warn', name: 'amount_where_ghost', filter: 'ghost > 1', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+      { criticality: 'error', name: 'amount_required', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+    ];
+    const refused = await appError(startValidation(alice, { table: ORDERS, rules }, fx.deps));
+    expect(refused.status).toBe(400);
+    expect(refused.message).toMatch(/ghost/);
+
+    const { run, out, summary } = await validate({ table: ORDERS, rules, missingColumns: 'skip' });
+    expect(out.missing_columns).toBe('skip');
+    expect(run.parameters.missing_columns).toBe('skip');
+    const byName = Object.fromEntries(out.rules.map((r) => [r.name, r]));
+    expect(byName.ghost_required).toMatchObject({
+      status: 'skipped',
+      failing_rows: BIG_ROWS,
+      message: "Check evaluation skipped due to invalid check columns: ['ghost']",
+    });
+    expect(byName.amount_where_ghost).toMatchObject({
+      status: 'skipped',
+      message: "Check evaluation skipped due to invalid check filter: 'ghost > 1'",
+    });
+    expect(byName.amount_required).toMatchObject({ status: 'failed', failing_rows: 17 });
+    // an error rule skipped on every row quarantines every row, as in DQX
+    expect(summary).toMatchObject({ total_rows: BIG_ROWS, valid_rows: 0, error_rows: BIG_ROWS, rules_skipped: 2 });
+    const rows = await getFailingRows(alice, run.id, { rule: 'ghost_required', page: 1, pageSize: 5 }, fx.deps);
+    expect(rows.total).toBe(BIG_ROWS);
+    expect(rows.rows[0]!.messages).toContain("Check evaluation skipped due to invalid check columns: ['ghost']");
+
+    const strict = await appError(startValidation(alice, { table: ORDERS, rules, missingColumns: 'refuse' }, fx.deps));
+    expect(strict.status).toBe(400);
   });
 
   it('runs a dry run on the first rows only, and keeps it as a run marked dry_run', async () => {
@@ -311,9 +345,9 @@ describe('reports', () => {
     expect(csv.content_type).toBe('text/csv; charset=utf-8');
     expect(csv.filename).toMatch(/^dqx_validation_samples_sales_orders_[0-9a-f]{8}\.csv$/);
     const lines = csv.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message');
+    expect(lines[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message,run_evaluation');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"",""click"")","is_not_null","error","amount",,"failed",${BIG_ROWS},17,${(BIG_ROWS - 17) / BIG_ROWS},`);
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"",""click"")","is_not_null","error","amount",,"failed",${BIG_ROWS},17,${(BIG_ROWS - 17) / BIG_ROWS},,"complete"`);
     expect(lines[2]!.startsWith('"quantity, in ""range""","is_in_range","warn","quantity","status <> \'cancelled\'","warning",')).toBe(true);
 
     const json = await validationReport(alice, run.id, 'json', fx.deps);
@@ -324,6 +358,36 @@ describe('reports', () => {
       ['=HYPERLINK("http://x","click")', 17],
       ['quantity, in "range"', expect.any(Number)],
     ]);
+  });
+
+  it('never reports a run with a rule not evaluated as complete: run, summary, message, reports and history say so', async () => {
+    const rules: DqxCheck[] = [
+      { criticality: 'error', name: 'amount_required', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
+      { criticality: 'error', name: 'status_is_geometry', check: { function: 'is_geometry', arguments: { column: 'status' } } },
+    ];
+    const { run, summary } = await validate({ table: ORDERS, rules });
+    expect(run.evaluation).toBe('incomplete');
+    expect(summary.evaluation).toBe('incomplete');
+    expect(summary.rules_not_evaluated).toBe(1);
+    expect(summary.not_evaluated).toEqual([
+      { index: 1, name: 'status_is_geometry', function: 'is_geometry', reason: expect.stringContaining('Not evaluated') },
+    ]);
+    expect(run.progress.message).toMatch(/Incomplete: 1 rule was not evaluated \('status_is_geometry'\)/);
+
+    const csv = await validationReport(alice, run.id, 'csv', fx.deps);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines.slice(1).every((l) => l.endsWith(',"incomplete"'))).toBe(true);
+    expect(lines[2]).toMatch(/^"status_is_geometry","is_geometry","error","status",,"not_evaluated",,,,"Not evaluated/);
+    const json = JSON.parse((await validationReport(alice, run.id, 'json', fx.deps)).body) as { evaluation: string };
+    expect(json.evaluation).toBe('incomplete');
+
+    const listed = await listRuns(alice, ORDERS, { kind: 'validation', page: 1, page_size: 50 }, fx.deps);
+    expect(listed.items.find((r) => r.id === run.id)?.evaluation).toBe('incomplete');
+    const history = await tablePassRateHistory(alice, ORDERS, 100, fx.deps);
+    expect(history.points.find((p) => p.run_id === run.id)?.incomplete).toBe(true);
+    const complete = await validate({ table: ORDERS, rules: [rules[0]!] });
+    expect(complete.run.evaluation).toBe('complete');
+    expect((await tablePassRateHistory(alice, ORDERS, 100, fx.deps)).points.find((p) => p.run_id === complete.run.id)?.incomplete).toBe(false);
   });
 
   it('quotes every text cell and neutralises formula prefixes', () => {

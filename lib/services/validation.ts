@@ -48,7 +48,13 @@ import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
 import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
 import { describeOrFail, schemaOf } from './table-schema';
-import { FAILING_ROWS_PAGE_MAX, type FailingRowsInput, type ReportFormat, type StartValidationInput } from './validation-schemas';
+import {
+  FAILING_ROWS_PAGE_MAX,
+  type FailingRowsInput,
+  type MissingColumns,
+  type ReportFormat,
+  type StartValidationInput,
+} from './validation-schemas';
 
 export type { StartValidationInput } from './validation-schemas';
 
@@ -102,6 +108,11 @@ export interface ValidationOutput {
   rules: ValidationRuleOut[];
   engine: 'local' | 'warehouse' | 'job';
   validated_at: string;
+  /**
+   * What applied to rules on missing columns: `skip` (as DQX: each such rule skipped, reported on
+   * every row) or `refuse` (a draft naming a missing column was refused before the run).
+   */
+  missing_columns: MissingColumns;
 }
 
 export type ValidationRunSummary = {
@@ -117,6 +128,10 @@ export type ValidationRunSummary = {
   rules_warning: number;
   rules_skipped: number;
   rules_not_evaluated: number;
+  /** `incomplete` when any rule was not evaluated: pass_rate and the row counts cover the other rules only. */
+  evaluation: 'complete' | 'incomplete';
+  /** Each rule not evaluated, with the reason. */
+  not_evaluated: { index: number; name: string; function: string; reason: string }[];
   dry_run: boolean;
 };
 
@@ -221,6 +236,8 @@ interface ValidationParams {
   visibleColumns?: string[] | null;
   /** Why the job path was refused for this table (its job-only rules are then not evaluated). */
   jobRefusal?: string | null;
+  /** What applied to draft rules on missing columns (a saved version always runs them as DQX does). */
+  missingColumns?: MissingColumns;
 }
 
 async function rulesToRun(
@@ -233,7 +250,10 @@ async function rulesToRun(
   if (input.rules !== undefined) {
     if (input.version !== undefined) throw badRequest('Give either a version or draft rules, not both.');
     const validation = validateChecks(input.rules, { table: schema });
-    refuseInvalid(validation.errors, validation.warnings);
+    // 'skip': a rule on a missing column runs as in DQX, reported as skipped on every row
+    const errors =
+      input.missingColumns === 'skip' ? validation.errors.filter((e) => e.code !== 'unknown_column') : validation.errors;
+    refuseInvalid(errors, validation.warnings);
     return { checks: input.rules as DqxCheck[], version: null };
   }
   const row =
@@ -273,11 +293,13 @@ function tablesOfRules(checks: DqxCheck[]): string[] {
  * exactly: the rules, a saved version too, must validate now against the table as the caller sees
  * it (the validator refuses SQL whose tables it cannot resolve), and their tables be determined.
  */
-function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema): void {
+function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema, skipMissingColumns: boolean): void {
   const validation = validateChecks(checks, { table: schema });
-  if (validation.errors.length > 0) {
+  // a missing column hides no table: with 'skip' such rules run as DQX does
+  const errors = skipMissingColumns ? validation.errors.filter((e) => e.code !== 'unknown_column') : validation.errors;
+  if (errors.length > 0) {
     try {
-      refuseInvalid(validation.errors, validation.warnings);
+      refuseInvalid(errors, validation.warnings);
     } catch (error) {
       if (isAppError(error))
         throw new AppError('bad_request', `A Databricks job runs only rules whose tables are fully known. ${error.message}`, {
@@ -351,9 +373,10 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
   const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
   if (jobRefusal && input.runAsJob === true) throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
   if (jobRefusal) asJob = false;
-  if (asJob) assertTablesFullyKnown(checks, schema);
+  if (asJob) assertTablesFullyKnown(checks, schema, version === null && input.missingColumns === 'skip');
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
   const fingerprint = ruleSetFingerprint(checks);
+  const missingColumns: MissingColumns = version === null ? (input.missingColumns ?? 'refuse') : 'skip';
   const steps = asJob ? JOB_STEPS : LOCAL_STEPS;
   const run = await createRun(
     caller,
@@ -372,6 +395,8 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
         sample_rows: sampleRows,
         sample_limit: sampleLimit,
         run_as_job: asJob,
+        // which applied to rules on missing columns (a saved version always runs them as DQX does)
+        missing_columns: missingColumns,
         ...(jobRefusal ? { job_refused: jobRefusal } : {}),
         // the columns this user can read: a job's output is cut down to them
         visible_columns: readable.description.columns.map((c) => c.name),
@@ -392,6 +417,7 @@ export async function startValidation(caller: Caller, input: StartValidationInpu
     sampleLimit,
     visibleColumns: readable.description.columns.map((c) => c.name),
     jobRefusal,
+    missingColumns,
   };
   (await d.runner()).enqueue(
     asJob
@@ -423,6 +449,7 @@ function summaryOf(
   rules: ValidationRuleOut[],
   dryRun: boolean,
 ): ValidationRunSummary {
+  const notEvaluated = rules.filter((r) => r.status === 'not_evaluated');
   return {
     total_rows: counts.total,
     valid_rows: counts.valid,
@@ -433,7 +460,14 @@ function summaryOf(
     rules_failed: rules.filter((r) => r.status === 'failed').length,
     rules_warning: rules.filter((r) => r.status === 'warning').length,
     rules_skipped: rules.filter((r) => r.status === 'skipped').length,
-    rules_not_evaluated: rules.filter((r) => r.status === 'not_evaluated').length,
+    rules_not_evaluated: notEvaluated.length,
+    evaluation: notEvaluated.length > 0 ? 'incomplete' : 'complete',
+    not_evaluated: notEvaluated.map((r) => ({
+      index: r.index,
+      name: r.name,
+      function: r.function,
+      reason: r.message ?? 'Not evaluated.',
+    })),
     dry_run: dryRun,
   };
 }
@@ -465,7 +499,10 @@ function sampleOf(
   };
 }
 
-type OutcomeParams = Pick<ValidationParams, 'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks' | 'visibleColumns' | 'jobRefusal'>;
+type OutcomeParams = Pick<
+  ValidationParams,
+  'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks' | 'visibleColumns' | 'jobRefusal' | 'missingColumns'
+>;
 
 /** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
 function outcomeOf(
@@ -493,6 +530,7 @@ function outcomeOf(
       rules: evaluated.rules,
       engine: evaluated.engine,
       validated_at: evaluated.validatedAt,
+      missing_columns: p.missingColumns ?? (p.version === null ? 'refuse' : 'skip'),
     },
     summary: summaryOf(counts, evaluated.rules, dryRun),
     rule_results: ruleResults(evaluated.rules),
@@ -557,8 +595,17 @@ export function validationOutcome(
     ...outcome,
     message:
       `${totals.dry_run ? 'Dry run: ' : ''}${totals.total_rows} rows, ${totals.error_rows} with errors, ${totals.warning_rows} with warnings only; ${failing} of ${rules.length} rules found failing rows.` +
+      incompleteNote(totals) +
       (p.jobRefusal ? ` Validated on the SQL warehouse, not in a job: ${p.jobRefusal}` : ''),
   };
+}
+
+/** " Incomplete: ..." naming the rules not evaluated, or nothing. */
+function incompleteNote(totals: ValidationRunSummary): string {
+  if (totals.evaluation === 'complete') return '';
+  const names = totals.not_evaluated.map((r) => `'${r.name}'`).join(', ');
+  const n = totals.not_evaluated.length;
+  return ` Incomplete: ${n} rule${n === 1 ? ' was' : 's were'} not evaluated (${names}); the pass rate covers the other rules only.`;
 }
 
 async function validateLocally(
@@ -858,11 +905,13 @@ const REPORT_COLUMNS = [
   'failing_rows',
   'pass_rate',
   'message',
+  'run_evaluation',
 ] as const;
 
 /**
  * The report of a finished validation run: JSON (run, summary and per-rule results) or CSV (one
- * row per rule). 409 while the run has no results.
+ * row per rule, each with the run's evaluation: `incomplete` when a rule was not evaluated). 409
+ * while the run has no results.
  */
 export async function validationReport(caller: Caller, runId: string, format: ReportFormat, deps?: RunDeps): Promise<ValidationReport> {
   const d = await resolveRunDeps(deps);
@@ -889,6 +938,7 @@ export async function validationReport(caller: Caller, runId: string, format: Re
           csvCell(r.failing_rows),
           csvCell(r.pass_rate),
           csvCell(r.message),
+          csvCell(run.evaluation),
         ].join(','),
       );
     }
@@ -906,6 +956,7 @@ export async function validationReport(caller: Caller, runId: string, format: Re
     started_by: run.started_by,
     started_at: run.started_at,
     finished_at: run.finished_at,
+    evaluation: run.evaluation,
     summary: run.summary,
     rules: rules.map((r) => ({
       name: r.name,

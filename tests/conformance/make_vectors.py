@@ -328,6 +328,26 @@ DATE_STRINGS = {
     ],
 }
 
+CLOCK_EDGES = {
+    "columns": [{"name": "id", "type": "int"}, {"name": "s", "type": "string"}],
+    "rows": [
+        [1, "2024-02-29 24:00:00"],
+        [2, "2024-02-29 23:59:60"],
+        [3, "2024-02-29 23:60:00"],
+        [4, "2024-12-31T24:00"],
+        [5, "24:00"],
+        [6, "23:59:60"],
+        [7, "2024-02-29 23:59:59.999999"],
+        [8, "2024-02-29 00:00:00"],
+        [9, "2024-01-01T10:00:00+01:00"],
+        [10, "2024-01-01 10:00:00 Europe/Paris"],
+        [11, "2024-01-01 12:00"],
+        [12, "2024"],
+        [13, "2024-02-30 10:00:00"],
+        [14, None],
+    ],
+}
+
 CASES = {
     "columns": [{"name": "id", "type": "int"}, {"name": "s", "type": "string"}],
     "rows": [
@@ -345,6 +365,45 @@ CASES = {
         [12, "a.b. c"],
         [13, ".leading dot"],
         [14, "  spaced. words  here"],
+    ],
+}
+
+# strings Spark's ANSI cast reads (one it cannot read fails DQX's whole run: see duckdb-errors.test.ts)
+READABLE_TIMES = {
+    "columns": [{"name": "id", "type": "int"}, {"name": "s", "type": "string"}],
+    "rows": [
+        [1, "2024-02-29 23:59:59.999999"],
+        [2, "2024-02-29 23:30"],
+        [3, "2024-03-01T00:59:00+01:00"],
+        [4, "2024-02-29 23:00:00 Europe/Paris"],
+        [5, "2024-03-01 00:00:00Z"],
+        [6, "2024"],
+        [7, "2024-03"],
+        [8, "2024-1-1T10:00"],
+        [9, "  2024-02-29 12:00:00  "],
+        [10, "+2024-02-29 12:00:00.5"],
+        [11, None],
+    ],
+}
+
+SPECIAL_CASES = {
+    "columns": [{"name": "id", "type": "int"}, {"name": "s", "type": "string"}],
+    "rows": [
+        [1, "ß"],
+        [2, "straße"],
+        [3, "STRASSE"],
+        [4, "ﬁne ﬂow"],
+        [5, "İT"],
+        [6, "it"],
+        [7, "ΟΔΟΣ"],
+        [8, "οδος"],
+        [9, "ΑΣ1 ΑΣΣ ΣΑ"],
+        [10, "ᾳ ᾼ"],
+        [11, "a\ufeffb"],
+        [12, "ŉ ǰ"],
+        [13, "Ǆ ǅ ǆ"],
+        [14, "ẞ"],
+        [15, None],
     ],
 }
 
@@ -397,6 +456,9 @@ TABLES = {
     "lenient_json": LENIENT_JSON,
     "date_strings": DATE_STRINGS,
     "cases": CASES,
+    "clock_edges": CLOCK_EDGES,
+    "special_cases": SPECIAL_CASES,
+    "readable_times": READABLE_TIMES,
     "odd_names": ODD_NAMES,
     "shaped_codes": SHAPED_CODES,
 }
@@ -608,17 +670,23 @@ vector("is_valid_timestamp-patterns", "date_strings", [
     check("is_valid_date", {"column": "s", "date_format": "yyyyMMdd"}, name="compact", criticality="warn"),
     check("is_valid_timestamp", {"column": "s", "timestamp_format": "yyyy-MM-dd'T'HH:mm:ss.SSS"}, name="iso_millis", criticality="warn"),
 ])
+vector("is_valid_timestamp-clock-edges", "clock_edges", [check("is_valid_timestamp", {"column": "s"}), check("is_valid_date", {"column": "s"}, criticality="warn")])
+vector("is_data_fresh-string-zones", "readable_times", [check("is_data_fresh", {"column": "s", "max_age_minutes": 60, "base_timestamp": "2024-03-01 00:30:00"})])
+vector("is_not_in_near_future-string-zones", "readable_times", [check("is_not_in_near_future", {"column": "s", "offset": 86400 * 365 * 200})], now_offsets=[86400 * 365 * 200])
+vector("is_in_range-string-timestamp-limits", "readable_times", [check("is_in_range", {"column": "s", "min_limit": "2024-02-29 12:00:00", "max_limit": "2024-03-01 00:00:00"}), check("is_not_greater_than", {"column": "s", "limit": "2024-02-29T23:59:59"}, criticality="warn"), check("is_not_less_than", {"column": "s", "limit": {"__date__": "2024-02-01"}}, name="date_limit")])
+vector("has_valid_string_case-java-special-casing", "special_cases", [check("has_valid_string_case", {"column": "s", "case": case}, criticality="warn" if case in ("lower", "sentence") else "error") for case in ["upper", "lower", "title", "sentence"]])
+vector("is_in_list-case-insensitive-special-casing", "special_cases", [
+    check("is_in_list", {"column": "s", "allowed": ["'STRASSE'", "'ΟΔΟΣ'", "'i̇t'"], "case_sensitive": False}),
+    check("is_not_in_list", {"column": "s", "forbidden": ["'strasse'", "'οδοσ'"], "case_sensitive": False}, criticality="warn"),
+    check("is_valid_country_code", {"column": "s", "case_sensitive": False}, name="country"),
+])
+vector("sql_expression-upper-lower-special-casing", "special_cases", [
+    check("sql_expression", {"expression": "upper(s) <> 'STRASSE'", "name": "not_strasse"}),
+    check("sql_expression", {"expression": "lower(s) NOT IN ('οδος', 'it')", "name": "not_odos"}, criticality="warn"),
+    check("is_not_null", {"column": "s"}, filter="ucase(s) <> s"),
+])
 vector("has_valid_string_case-unicode-upper-lower", "cases", [check("has_valid_string_case", {"column": "s", "case": "upper"}), check("has_valid_string_case", {"column": "s", "case": "lower"}, criticality="warn")])
-vector(
-    "has_valid_string_case-unicode-title-sentence",
-    "cases",
-    [check("has_valid_string_case", {"column": "s", "case": "title"}), check("has_valid_string_case", {"column": "s", "case": "sentence"}, criticality="warn")],
-    known_differences=diff(
-        "Java upper-cases some characters to several (the ligature 'ﬁ' becomes 'FI'), so Spark's upper('ﬁne') is 'FIne' "
-        "and the value fails title and sentence case; DuckDB's upper keeps 'ﬁ'.",
-        [6],
-    ),
-)
+vector("has_valid_string_case-unicode-title-sentence", "cases", [check("has_valid_string_case", {"column": "s", "case": "title"}), check("has_valid_string_case", {"column": "s", "case": "sentence"}, criticality="warn")])
 vector("regex_match-java-syntax", "strings", [
     check("regex_match", {"column": "s", "regex": "(?i)^hello"}, name="ci"),
     check("regex_match", {"column": "s", "regex": "\\p{Lu}\\p{Ll}+"}, name="capitalised"),

@@ -83,7 +83,7 @@ test('failing rows are shown as text, every one of them, key columns first; the 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Report (CSV)' }).click();
   const csv = fs.readFileSync((await (await download).path())!, 'utf8').trim().split(/\r?\n/);
-  expect(csv[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message');
+  expect(csv[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message,run_evaluation');
   expect(csv).toHaveLength(4);
   expect(csv.find((line) => line.startsWith(`"${RATING_RULE}"`))).toContain(`,${DEFECT.reviews_rating_range.count},`);
 });

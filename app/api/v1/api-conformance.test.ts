@@ -298,7 +298,7 @@ describe('every route, as documented (local mode)', () => {
     const json = await call(report, { method: 'GET', path: rp, params: { id: dryRun.id } });
     expect(json.res.headers.get('content-disposition')).toMatch(/^attachment; filename="dqx_validation_samples_sales_orders_[0-9a-f]{8}\.json"$/);
     const csv = await call(report, { method: 'GET', path: rp, params: { id: dryRun.id }, query: { format: 'csv' } });
-    expect(String(csv.body).split('\r\n')[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message');
+    expect(String(csv.body).split('\r\n')[0]).toBe('rule_name,function,criticality,columns,filter,status,rows_evaluated,failing_rows,pass_rate,message,run_evaluation');
     expect((await call(report, { method: 'GET', path: rp, params: { id: dryRun.id }, query: { format: 'xml' } })).status).toBe(400);
 
     // cancel: a generation held at the model, then cancelled

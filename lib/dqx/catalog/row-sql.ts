@@ -12,7 +12,14 @@ import {
   type DqPatternName,
 } from '../compile/patterns';
 import type { ColumnValue, LimitSql, RowSqlContext, SqlValue } from '../compile/row-context';
-import { duckToDate, duckTryToTimestamp, duckTryToTimestampWithPattern } from '../compile/spark-datetime';
+import {
+  duckSparkCastDate,
+  duckSparkCastTimestamp,
+  duckToDate,
+  duckTryToTimestamp,
+  duckTryToTimestampWithPattern,
+} from '../compile/spark-datetime';
+import { duckSparkLower, duckSparkUpper } from '../compile/spark-case';
 import { bindIn, bindOnce } from '../compile/spark-string';
 import { numericValue, pyKind } from '../py-values';
 import { parseSchemaDdl, simpleString, type SparkField, type SparkType } from '../spark-types';
@@ -59,12 +66,13 @@ function nullsMessage(
   };
 }
 
+/** Spark's `lower()` (Java's full case mapping; DuckDB: duckSparkLower). */
 function lower(ctx: RowSqlContext, v: SqlValue, isArray: boolean): string {
   if (isArray)
     return ctx.dialect === 'duckdb'
-      ? `list_transform(${v.sql}, __l -> lower(__l))`
+      ? `list_transform(${v.sql}, __l -> ${duckSparkLower('__l')})`
       : `transform(${v.sql}, __l -> lower(__l))`;
-  return ctx.dialect === 'duckdb' ? `lower(CAST(${v.sql} AS VARCHAR))` : `lower(${v.sql})`;
+  return ctx.dialect === 'duckdb' ? duckSparkLower(`CAST(${v.sql} AS VARCHAR)`) : `lower(${v.sql})`;
 }
 
 function listCheck(kind: 'allowed' | 'forbidden', nullFails: boolean): Builder {
@@ -144,13 +152,30 @@ function equality(negated: boolean): Builder {
       condition = negated
         ? toleranceMatch(ctx, c, v, absTol, relTol)
         : `NOT ${toleranceMatch(ctx, c, v, absTol, relTol)}`;
-    else condition = negated ? `(${c.sql} = ${v.sql})` : `(${c.sql} <> ${v.sql})`;
+    else {
+      const x = comparable(ctx, c, v);
+      condition = negated ? `(${x} = ${v.sql})` : `(${x} <> ${v.sql})`;
+    }
     const text = negated
       ? `' in Column '${c.display}' is equal to value: `
       : `' in Column '${c.display}' is not equal to value: `;
     const message = ctx.concat(valuePrefix(ctx), ctx.str(c), ctx.lit(text), ctx.limitStr(v));
     return nullsMessage(ctx, c, truthy(argOr(args, 'allow_nulls', true)), condition, message);
   };
+}
+
+/**
+ * The column as Spark compares it with these limits: a string compared with a date or timestamp
+ * is cast the way Spark casts it (a string Spark cannot read fails the run with Spark's error),
+ * where DuckDB's implicit cast would roll `24:00:00` over into the next day.
+ */
+function comparable(ctx: RowSqlContext, c: ColumnValue, ...limits: LimitSql[]): string {
+  const fam = c.type?.kind;
+  if (ctx.dialect !== 'duckdb' || !(fam === 'string' || fam === 'varchar' || fam === 'char')) return c.sql;
+  const kinds = limits.map((l) => l.type?.kind);
+  if (kinds.some((k) => k === 'timestamp' || k === 'timestamp_ntz')) return duckSparkCastTimestamp(c.sql, c.type);
+  if (kinds.includes('date')) return duckSparkCastDate(c.sql, c.type);
+  return c.sql;
 }
 
 function limitCompare(op: '<' | '>', text: string): Builder {
@@ -167,7 +192,7 @@ function limitCompare(op: '<' | '>', text: string): Builder {
       ctx,
       c,
       truthy(argOr(args, 'allow_nulls', true)),
-      `(${c.sql} ${op} ${l.sql})`,
+      `(${comparable(ctx, c, l)} ${op} ${l.sql})`,
       message,
     );
   };
@@ -178,9 +203,10 @@ function range(inside: boolean): Builder {
     const c = ctx.column(args.column);
     const lo = ctx.limit(args.min_limit);
     const hi = ctx.limit(args.max_limit);
+    const x = comparable(ctx, c, lo, hi);
     const condition = inside
-      ? `((${c.sql} >= ${lo.sql}) AND (${c.sql} <= ${hi.sql}))`
-      : `((${c.sql} < ${lo.sql}) OR (${c.sql} > ${hi.sql}))`;
+      ? `((${x} >= ${lo.sql}) AND (${x} <= ${hi.sql}))`
+      : `((${x} < ${lo.sql}) OR (${x} > ${hi.sql}))`;
     const text = inside
       ? `' in Column '${c.display}' in range: [`
       : `' in Column '${c.display}' not in range: [`;
@@ -258,18 +284,18 @@ function stringCase(ctx: RowSqlContext, s: string, kind: string): string {
   const duck = ctx.dialect === 'duckdb';
   switch (kind) {
     case 'upper':
-      return `upper(${s})`;
+      return duck ? duckSparkUpper(s) : `upper(${s})`;
     case 'lower':
-      return `lower(${s})`;
+      return duck ? duckSparkLower(s) : `lower(${s})`;
     case 'title':
       return duck
-        ? `array_to_string(list_transform(string_split(${s}, ' '), __w -> upper(substring(__w, 1, 1)) || substring(__w, 2, length(__w))), ' ')`
+        ? `array_to_string(list_transform(string_split(${s}, ' '), __w -> ${duckSparkUpper('substring(__w, 1, 1)')} || substring(__w, 2, length(__w))), ' ')`
         : `array_join(transform(split(${s}, ' '), __w -> concat(upper(substring(__w, 1, 1)), substring(__w, 2, length(__w)))), ' ')`;
     default: {
       const ws = duck ? "'^([\\t\\n\\x0B\\f\\r ]*)'" : quoteString('databricks', '^(\\s*)');
       const prefix = `regexp_extract(__g, ${ws}, 1)`;
       const seg =
-        `substring(__g, 1, length(${prefix})) || upper(substring(__g, length(${prefix}) + 1, 1)) || ` +
+        `substring(__g, 1, length(${prefix})) || ${duckSparkUpper(`substring(__g, length(${prefix}) + 1, 1)`)} || ` +
         `substring(__g, length(${prefix}) + 2, length(__g))`;
       return duck
         ? `array_to_string(list_transform(string_split(${s}, '.'), __g -> ${seg}), '.')`
@@ -954,11 +980,11 @@ export const ROW_SQL: Record<string, Builder> = {
   },
 };
 
+/** DuckDB: a value compared with a timestamp as Spark does (a string is cast the way Spark casts it). */
 function compareWithTimestamp(c: ColumnValue, op: string, ts: string): string {
   const fam = c.type?.kind;
-  if (fam === 'date') return `(CAST(${c.sql} AS TIMESTAMP) ${op} ${ts})`;
   if (fam === 'string' || fam === 'varchar' || fam === 'char')
-    return `(TRY_CAST(${c.sql} AS TIMESTAMP) ${op} ${ts})`;
+    return `(${duckSparkCastTimestamp(c.sql, c.type)} ${op} ${ts})`;
   return `(CAST(${c.sql} AS TIMESTAMP) ${op} ${ts})`;
 }
 
