@@ -364,6 +364,27 @@ export class DuckDbEngine {
     }
   }
 
+  /**
+   * `withConnection` for a generator: the connection stays taken while the consumer iterates, and is
+   * closed when the iteration ends, fails or is stopped.
+   */
+  async *streamWithConnection<T>(fn: (conn: DuckDBConnection) => AsyncGenerator<T>): AsyncGenerator<T> {
+    if (!this.#instance) await this.instance();
+    const instance = this.#instance;
+    if (!instance) throw unavailable('The local warehouse has been shut down.');
+    this.#users.set(instance, (this.#users.get(instance) ?? 0) + 1);
+    try {
+      const conn = await instance.connect();
+      try {
+        yield* fn(conn);
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      this.#release(instance);
+    }
+  }
+
   /** Rescan the data folder (throttled unless `force`). */
   async refreshLocal(force = false): Promise<void> {
     await this.instance();

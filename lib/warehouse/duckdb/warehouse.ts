@@ -10,6 +10,7 @@ import { AppError, notFound } from '@/lib/errors';
 import { quoteQualified } from '@/lib/sql/quote';
 
 import type {
+  Cell,
   CatalogInfo,
   ColumnInfo,
   QueryOptions,
@@ -421,6 +422,30 @@ export class DuckDbWarehouse implements Warehouse {
         throw error;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  stream(sql: string, options: { signal?: AbortSignal } = {}): AsyncIterable<QueryResult> {
+    const { signal } = options;
+    return this.engine.streamWithConnection(async function* (conn: DuckDBConnection) {
+      if (signal?.aborted) throw new AppError('unavailable', 'The query was cancelled.');
+      const onAbort = () => conn.interrupt();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const statements = await conn.extractStatements(sql);
+        if (statements.count !== 1) throw notOneSelect();
+        const prepared = await statements.prepare(0);
+        if (prepared.statementType !== StatementType.SELECT) throw notOneSelect();
+        const result = await prepared.stream();
+        const columns = result.columnNames().map((name, i) => ({ name, type: sparkType(result.columnType(i)) }));
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) break;
+          yield { columns, rows: chunk.convertRows(toCell) as Cell[][] };
+        }
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
       }
     });
   }
