@@ -317,11 +317,12 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
 /**
  * `(keys) >= (values)` (or `<` when `before`) in the order ORDER BY uses, NULLs last, written out
  * column by column so both dialects read it and a leading key column can use the table's ordering.
+ * Fewer values than key columns compare a prefix of the key.
  */
 function keyCompare(p: Prepared, values: (string | null)[], before: boolean): string {
   const alts: string[] = [];
   const eqs: string[] = [];
-  p.keys.forEach((k, i) => {
+  p.keys.slice(0, values.length).forEach((k, i) => {
     const c = p.q(k.name);
     const v = values[i] ?? null;
     const beyond = before ? (v === null ? `${c} IS NOT NULL` : `${c} < ${p.lit(k, v)}`) : v === null ? 'FALSE' : `(${c} > ${p.lit(k, v)} OR ${c} IS NULL)`;
@@ -337,8 +338,8 @@ const TEXT_KEY_TYPES = /^(string|varchar|char)/i;
 /** A key value a user typed, checked against the column's type (400 naming `key` otherwise). */
 function checkedKey(p: Prepared, key: (string | null)[]): (string | null)[] {
   if (p.keys.length === 0) throw badRequest('key: the rows of this table have no key columns to jump to.', { field: 'key' });
-  if (key.length !== p.keys.length) {
-    throw badRequest(`key must hold ${p.keys.length} value(s), one for each of ${p.keys.map((k) => k.name).join(', ')}.`, { field: 'key' });
+  if (key.length > p.keys.length) {
+    throw badRequest(`key must hold at most ${p.keys.length} value(s), for ${p.keys.map((k) => k.name).join(', ')} in that order.`, { field: 'key' });
   }
   return key.map((v, i) => {
     const column = p.keys[i]!;
