@@ -162,10 +162,11 @@ describe('query and values', () => {
     expect(sizes.length).toBeGreaterThan(1);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(sum).toBe((9999 * 10_000) / 2);
-    const copy = async () => {
-      for await (const chunk of wh.stream("COPY (SELECT 1) TO '/tmp/dqx-should-not-exist.csv'")) void chunk;
+    const drain = async (sql: string) => {
+      for await (const chunk of wh.stream(sql)) void chunk;
     };
-    await expect(copy()).rejects.toThrow(/Only a single SELECT statement/);
+    await expect(drain('SELECT 1; SELECT 2')).rejects.toThrow(/Only a single SELECT statement/);
+    await expect(drain('CREATE TABLE streamed AS SELECT 1 AS x')).rejects.toThrow(/Only a single SELECT statement/);
   });
 
   it('samples rows in table order, HTML-looking text untouched', async () => {
