@@ -194,8 +194,16 @@ interface Prepared {
   keys: ColumnInfo[];
   failingColumns: string[];
   shown: { name: string; type: string }[];
-  /** `FROM (...) WHERE <failing and matching value>`. */
+  /** `FROM (...) WHERE <failing and matching value>`, over the rules' results (entries built). */
   from: string;
+  /** The same rows, over flags only (no entries built): for counting and positions. */
+  flaggedFrom: string;
+  /**
+   * The SELECT of the rows of `where` (extra conditions), `order` and `limit` with `select`: over
+   * flags, the entries built only for the rows of the page when every rule is a row rule (a dataset
+   * rule needs every row for its entries).
+   */
+  pageSql: (where: string, limit: string) => string;
   /** The selected columns, the key texts and the entries as JSON text. */
   select: string;
   /** ORDER BY keys (nulls last) then the other orderable columns. */
@@ -251,18 +259,16 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
   const params = run.parameters as { sample_rows?: number | null };
   const sampleRows = typeof params.sample_rows === 'number' && Number.isInteger(params.sample_rows) && params.sample_rows > 0 ? params.sample_rows : null;
   const source = sourceSql(dialect, readable.description, sampleRows === null ? null : { rows: sampleRows, columns, keys: keyNames });
-  const applied = compileApplyChecks(
-    selected.map(({ rule }) => rule.check),
-    source,
-    {
-      dialect,
-      table: schema,
-      referenceTables: await referenceSchemas(wh, checks),
-      runId: run.id,
-      ...(run.started_at ? { runTime: run.started_at.replace(/(Z|[+-]\d\d:\d\d)$/, '') } : {}),
-      ...(run.rule_set_fingerprint ? { ruleSetFingerprint: run.rule_set_fingerprint } : {}),
-    },
-  );
+  const options = {
+    dialect,
+    table: schema,
+    referenceTables: await referenceSchemas(wh, checks),
+    runId: run.id,
+    ...(run.started_at ? { runTime: run.started_at.replace(/(Z|[+-]\d\d:\d\d)$/, '') } : {}),
+    ...(run.rule_set_fingerprint ? { ruleSetFingerprint: run.rule_set_fingerprint } : {}),
+  };
+  const selectedChecks = selected.map(({ rule }) => rule.check);
+  const applied = compileApplyChecks(selectedChecks, source, options);
   if (applied.rules.length === 0) {
     const reason = applied.jobOnly[0]?.reason ?? 'it runs only in a DQX job';
     throw conflict(`The failing rows of ${rules.length === 1 ? rules[0]!.name : 'this run'} cannot be listed here: ${reason}`);
@@ -275,7 +281,7 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
   const errorsCol = q(applied.resultColumns.errors);
   const warningsCol = q(applied.resultColumns.warnings);
 
-  let where = `(${errorsCol} IS NOT NULL OR ${warningsCol} IS NOT NULL)`;
+  let valueSql = '';
   if (selector.value) {
     if (failingColumns.length === 0) {
       throw badRequest('value: the selected rule names no column of the table to filter on; choose a rule that checks a column.', { field: 'value' });
@@ -285,13 +291,28 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
       selector.value!.match === 'equals'
         ? `${asText(q(c))} = ${needle}`
         : `instr(lower(${asText(q(c))}), lower(${needle})) > 0`;
-    where += ` AND (${failingColumns.map(test).join(' OR ')})`;
+    valueSql = ` AND (${failingColumns.map(test).join(' OR ')})`;
   }
   const lit = (column: ColumnInfo, value: string | null) =>
     value === null ? 'NULL' : `CAST(${quoteString(dialect, value)} AS ${castType(dialect, column)!})`;
   const keyOrder = keys.map((k) => `${q(k.name)} ASC NULLS LAST`).join(', ');
   const rest = shown.filter((c) => orderable(c.type) && !keys.some((k) => k.name === c.name)).map((c) => `${q(c.name)} ASC NULLS LAST`);
   const order = [keyOrder, ...rest].filter(Boolean).join(', ');
+  const orderSql = order ? `ORDER BY ${order}` : '';
+  const select = [
+    ...shown.map((c) => q(c.name)),
+    ...keys.map((k, i) => `${asText(q(k.name))} AS __dqx_k${i}`),
+    `${json(errorsCol)} AS __dqx_e`,
+    `${json(warningsCol)} AS __dqx_w`,
+  ].join(', ');
+  const from = `FROM (${applied.sql}) AS __dqx_applied WHERE (${errorsCol} IS NOT NULL OR ${warningsCol} IS NOT NULL)${valueSql}`;
+  const flaggedFrom = `FROM (${applied.flaggedSql}) AS __dqx_flagged WHERE __dqx_failed${valueSql}`;
+  const rowRulesOnly = applied.rules.every((r) => r.level === 'row');
+  const pageSql = (where: string, limit: string) => {
+    if (!rowRulesOnly) return `SELECT ${select} ${from}${where} ${orderSql} ${limit}`;
+    const page = `(SELECT ${info.map((c) => q(c.name)).join(', ')} ${flaggedFrom}${where} ${orderSql} ${limit})`;
+    return `SELECT ${select} FROM (${compileApplyChecks(selectedChecks, page, options).sql}) AS __dqx_applied ${orderSql}`;
+  };
   return {
     run,
     wh,
@@ -299,14 +320,11 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
     keys,
     failingColumns,
     shown,
-    from: `FROM (${applied.sql}) AS __dqx_applied WHERE ${where}`,
-    select: [
-      ...shown.map((c) => q(c.name)),
-      ...keys.map((k, i) => `${asText(q(k.name))} AS __dqx_k${i}`),
-      `${json(errorsCol)} AS __dqx_e`,
-      `${json(warningsCol)} AS __dqx_w`,
-    ].join(', '),
-    order: order ? `ORDER BY ${order}` : '',
+    from,
+    flaggedFrom,
+    pageSql,
+    select,
+    order: orderSql,
     keyOrder: keyOrder ? `ORDER BY ${keyOrder}` : '',
     q,
     lit,
@@ -386,7 +404,7 @@ export async function getFailingRows(
     size,
     p.keys.map((k) => k.name),
   ]);
-  const count = async (extra = '') => Number((await wh.query(`SELECT count(*) AS n ${p.from}${extra}`)).rows[0]?.[0] ?? 0);
+  const count = async (extra = '') => Number((await wh.query(`SELECT count(*) AS n ${p.flaggedFrom}${extra}`)).rows[0]?.[0] ?? 0);
 
   // Where the page starts: a position (key + rows of that key to pass over, or an offset).
   let position: FailingRowsPosition;
@@ -406,7 +424,7 @@ export async function getFailingRows(
       // how many rows share that key before it.
       const [total, boundary] = await Promise.all([
         count(),
-        wh.query(`SELECT ${p.keys.map((k, i) => `CAST(${p.q(k.name)} AS ${wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING'}) AS __dqx_k${i}`).join(', ')} ${p.from} ${p.keyOrder} LIMIT 1 OFFSET ${offset}`, { maxRows: 1 }),
+        wh.query(`SELECT ${p.keys.map((k, i) => `CAST(${p.q(k.name)} AS ${wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING'}) AS __dqx_k${i}`).join(', ')} ${p.flaggedFrom} ${p.keyOrder} LIMIT 1 OFFSET ${offset}`, { maxRows: 1 }),
       ]);
       const row = boundary.rows[0];
       if (!row) {
@@ -421,8 +439,8 @@ export async function getFailingRows(
 
   const keyed = position.key !== null && p.keys.length > 0;
   const sql = keyed
-    ? `SELECT ${p.select} ${p.from} AND ${keyCompare(p, position.key!, false)} ${p.order} LIMIT ${size + position.skip}`
-    : `SELECT ${p.select} ${p.from} ${p.order} LIMIT ${size} OFFSET ${position.skip}`;
+    ? p.pageSql(` AND ${keyCompare(p, position.key!, false)}`, `LIMIT ${size + position.skip}`)
+    : p.pageSql('', `LIMIT ${size} OFFSET ${position.skip}`);
   const result = await wh.query(sql, { maxRows: size + (keyed ? position.skip : 0) });
   const fetched = keyed ? result.rows.slice(position.skip) : result.rows;
   const n = p.shown.length;
