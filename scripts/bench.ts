@@ -548,7 +548,7 @@ async function main() {
       counts_agree: countsAgree,
       count_mismatches: mismatches,
       dqx,
-      failing_rows: options.failingRows ? failingRowsSection(options.runs) : null,
+      failing_rows: opts.failingRows ? failingRowsSection(opts.runs) : null,
       targets: {
         validate_25_at_most_1_3x_predicate_floor: ratios.validate_25_over_predicate_floor <= 1.3,
         one_scan_for_all_row_rules: scans.validate_25.table === 1,
@@ -577,8 +577,8 @@ async function main() {
 function failingRowsSection(runs: number): unknown {
   log('failing rows at depth (scripts/bench-failing-rows.ts)');
   const child = spawnSync(
-    process.execPath,
-    [...process.execArgv.filter((a) => !a.startsWith('--conditions')), '--conditions=react-server', path.join('scripts', 'bench-failing-rows.ts'), '--runs', String(runs)],
+    path.resolve('node_modules', '.bin', 'tsx'),
+    ['--conditions=react-server', path.join('scripts', 'bench-failing-rows.ts'), '--runs', String(runs)],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
   );
   if (child.status !== 0) throw new Error(`scripts/bench-failing-rows.ts failed (exit ${child.status})`);
