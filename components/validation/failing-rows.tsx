@@ -175,8 +175,10 @@ export function FailingRowsBrowser({
   const submitKey = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values = (data?.key_columns ?? []).map((c) => String(form.get(`key:${c}`) ?? ''));
-    if (values.some((v) => v !== '')) setPosition({ kind: 'key', key: JSON.stringify(values) });
+    const values = (data?.key_columns ?? []).map((c) => String(form.get(`key:${c}`) ?? '').trim());
+    // a prefix of the key is enough: the key columns left empty at the end are left out
+    while (values.length > 0 && values.at(-1) === '') values.pop();
+    if (values.length > 0) setPosition({ kind: 'key', key: JSON.stringify(values) });
   };
   const submitFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
