@@ -17,7 +17,10 @@ import { z } from 'zod';
 import { badRequest } from '@/lib/errors';
 
 export interface FailingRowsPosition {
-  /** Key values (warehouse text) of the last row read; null when rows are paged by position. */
+  /**
+   * Key values (warehouse text) to start at, all key columns or a leading part of them; null when
+   * rows are paged by position.
+   */
   key: (string | null)[] | null;
   /** Rows with exactly `key` already read (or, without a key, rows already read). */
   skip: number;
@@ -76,6 +79,6 @@ export function decodeCursor(token: string, binding: string, keyColumns: number)
   if (!parsed.success) throw refused('it was changed');
   const p = parsed.data;
   if (p.b !== binding) throw refused('it belongs to another run, rule, filter or page size');
-  if (p.k !== null && p.k.length !== keyColumns) throw refused('the table’s key columns changed');
+  if (p.k !== null && (p.k.length < 1 || p.k.length > keyColumns)) throw refused('the table’s key columns changed');
   return { key: p.k, skip: p.s, page: p.p, firstRow: p.f, total: p.t };
 }

@@ -420,11 +420,15 @@ export async function getFailingRows(
     if (offset === 0 || p.keys.length === 0) {
       position = { key: null, skip: offset, page, firstRow: offset + 1, total: await count() };
     } else {
-      // The key of the page's first row, read over the key columns alone (a narrow sort), then
-      // how many rows share that key before it.
+      // The first key column of the page's first row, read over that column alone (a narrow
+      // sort), then how many rows with that value come before it: the page starts there.
+      const first = p.keys[0]!;
       const [total, boundary] = await Promise.all([
         count(),
-        wh.query(`SELECT ${p.keys.map((k, i) => `CAST(${p.q(k.name)} AS ${wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING'}) AS __dqx_k${i}`).join(', ')} ${p.flaggedFrom} ${p.keyOrder} LIMIT 1 OFFSET ${offset}`, { maxRows: 1 }),
+        wh.query(
+          `SELECT CAST(${p.q(first.name)} AS ${wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING'}) AS __dqx_k0 ${p.flaggedFrom} ORDER BY ${p.q(first.name)} ASC NULLS LAST LIMIT 1 OFFSET ${offset}`,
+          { maxRows: 1 },
+        ),
       ]);
       const row = boundary.rows[0];
       if (!row) {
