@@ -40,6 +40,7 @@ import {
   sourceSql,
   validationRunOrRefuse,
   csvCell,
+  type ValidationRuleOut,
 } from './validation';
 import {
   FAILING_ROWS_PAGE_MAX,
@@ -76,15 +77,8 @@ export interface FailingRow {
   warnings: DqxResultEntry[] | null;
 }
 
-export interface FailingRowsRule {
-  index: number;
-  name: string;
-  function: string;
-  criticality: 'error' | 'warn';
-  columns: string[] | null;
-  filter: string | null;
-  fingerprint: string;
-}
+/** A rule whose failing rows are read, as the run's per-rule results name it. */
+export type FailingRowsRule = Pick<ValidationRuleOut, 'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'>;
 
 export interface FailingRowsPage {
   run_id: string;
@@ -206,6 +200,8 @@ interface Prepared {
   pageSql: (where: string, limit: string) => string;
   /** The selected columns, the key texts and the entries as JSON text. */
   select: string;
+  /** The entries as JSON text, `__dqx_e` and `__dqx_w`. */
+  entriesJson: string;
   /** ORDER BY keys (nulls last) then the other orderable columns. */
   order: string;
   keyOrder: string;
@@ -324,6 +320,7 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
     flaggedFrom,
     pageSql,
     select,
+    entriesJson: `${json(errorsCol)} AS __dqx_e, ${json(warningsCol)} AS __dqx_w`,
     order: orderSql,
     keyOrder: keyOrder ? `ORDER BY ${keyOrder}` : '',
     q,
@@ -576,7 +573,16 @@ export async function exportFailingRows(
   const { wh } = p;
   const n = p.shown.length;
   const nk = p.keys.length;
-  const sql = `SELECT ${p.select} ${p.from} ${p.keyOrder}`;
+  // Values go out as text (what CSV is), except the numbers and booleans Parquet types; the
+  // warehouse renders them, far faster than converting each value here.
+  const textType = wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING';
+  const json = (expr: string) => (wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
+  const exported = (c: { name: string; type: string }) => {
+    const kind = parquetType(c.type);
+    if (kind !== 'STRING' && kind !== 'INT64') return p.q(c.name);
+    return /^(array|struct|map)</i.test(c.type) ? `${json(p.q(c.name))} AS ${p.q(c.name)}` : `CAST(${p.q(c.name)} AS ${textType}) AS ${p.q(c.name)}`;
+  };
+  const sql = `SELECT ${[...p.shown.map(exported), ...p.keys.map((_, i) => `NULL AS __dqx_k${i}`), '__dqx_e', '__dqx_w'].join(', ')} FROM (SELECT *, ${p.entriesJson} ${p.from}) AS __dqx_rows ${p.keyOrder}`;
   const part = hasRule(selector) && p.rules[0] ? `_${p.rules[0].name}` : '';
   const base = `dqx_failing_rows_${p.run.table_name}${part}_${p.run.id.slice(0, 8)}`.replace(/[^a-z0-9_-]+/gi, '_').slice(0, 180);
   const header = [...p.shown.map((c) => c.name), '_errors', '_warnings'];

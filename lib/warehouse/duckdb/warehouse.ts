@@ -121,6 +121,9 @@ const isBigSampleTable = (catalog: string, schema: string, table: string) =>
   schema.toLowerCase() === BIG_SAMPLE_TABLE.schema &&
   table.toLowerCase() === BIG_SAMPLE_TABLE.name;
 
+/** Spark types whose DuckDB JS values are already Cells (no bigint, date or decimal objects). */
+const PLAIN_TYPES = new Set(['string', 'tinyint', 'smallint', 'int', 'double', 'float', 'boolean']);
+
 const notOneSelect = () =>
   new AppError('bad_request', 'Only a single SELECT statement may run on the local warehouse.');
 
@@ -439,10 +442,13 @@ export class DuckDbWarehouse implements Warehouse {
         if (prepared.statementType !== StatementType.SELECT) throw notOneSelect();
         const result = await prepared.stream();
         const columns = result.columnNames().map((name, i) => ({ name, type: sparkType(result.columnType(i)) }));
+        // Text, 32-bit integers, doubles and booleans are Cells as the driver's values already:
+        // read them without the per-value converter, several times faster on big results.
+        const plain = columns.every((c) => PLAIN_TYPES.has(c.type));
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
-          yield { columns, rows: chunk.convertRows(toCell) as Cell[][] };
+          yield { columns, rows: plain ? (chunk.getRows() as Cell[][]) : (chunk.convertRows(toCell) as Cell[][]) };
         }
       } finally {
         signal?.removeEventListener('abort', onAbort);
