@@ -579,10 +579,16 @@ function failingRowsSection(runs: number): unknown {
   const child = spawnSync(
     path.resolve('node_modules', '.bin', 'tsx'),
     ['--conditions=react-server', path.join('scripts', 'bench-failing-rows.ts'), '--runs', String(runs)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, DQX_LOG_LEVEL: 'warn' },
+    },
   );
   if (child.status !== 0) throw new Error(`scripts/bench-failing-rows.ts failed (exit ${child.status})`);
-  return JSON.parse(child.stdout) as unknown;
+  // the document is the last thing printed, from a line holding `{` alone
+  return JSON.parse(child.stdout.slice(child.stdout.lastIndexOf('\n{\n') + 1)) as unknown;
 }
 
 main().catch((error: unknown) => {
