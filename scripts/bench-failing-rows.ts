@@ -11,8 +11,9 @@
  * - first_page, next_page (by cursor), deep_page_by_number (page 19,000 of 20,000),
  *   deep_page_by_cursor (the page after 18,999), key_jump (to a key 95% of the way);
  * - export_csv and export_parquet of every failing row, once each (no warm-up): time, bytes, and
- *   the largest growth of the process's resident memory while streaming (the CSV of 1M rows is
- *   hundreds of MB; held whole it would show).
+ *   the largest growth of the JS heap (with array buffers) and of the process's resident memory
+ *   (DuckDB's included) while streaming: the CSV of 1M rows is hundreds of MB; held whole it
+ *   would show.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,8 +107,14 @@ async function main() {
 
     const exported = async (format: 'csv' | 'parquet') =>
       timed(`export ${format}`, async () => {
+        const heap = () => {
+          const m = process.memoryUsage();
+          return m.heapUsed + m.arrayBuffers;
+        };
         const baseline = process.memoryUsage().rss;
+        const heapBaseline = heap();
         let peak = 0;
+        let heapPeak = 0;
         let bytes = 0;
         const file = await exportFailingRows(caller, run.id, { ruleIndex: 0 }, format, fx.deps);
         const reader = file.body.getReader();
@@ -116,8 +123,9 @@ async function main() {
           if (done) break;
           bytes += value.byteLength;
           peak = Math.max(peak, process.memoryUsage().rss - baseline);
+          heapPeak = Math.max(heapPeak, heap() - heapBaseline);
         }
-        return { bytes, rss_growth_mb: Math.round(peak / 1e6) };
+        return { bytes, rss_growth_mb: Math.round(peak / 1e6), js_heap_growth_mb: Math.round(heapPeak / 1e6) };
       }, true);
     const csv = await exported('csv');
     const parquet = await exported('parquet');

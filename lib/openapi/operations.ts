@@ -359,13 +359,13 @@ export const OPERATIONS: Operation[] = [
   {
     ...operation('exportFailingRows'),
     tag: 'Runs',
-    summary: 'Every failing row of one rule or of the whole validation run as a CSV or Parquet download, streamed from the warehouse (never held in memory): the columns in the page’s order, then `_errors` and `_warnings` (the DQX entries as JSON text).',
+    summary: 'Every failing row of one rule or of the whole validation run as a CSV or Parquet download, streamed from the warehouse (never held in memory): the columns in the page’s order, then `_errors` and `_warnings` (the DQX entries as JSON text), in table order.',
     pathParams: [RUN_PARAM],
     query: FailingRowsExportQuery,
     responses: [
       {
         status: 200,
-        description: 'The rows, `Content-Disposition: attachment`, ordered by the key columns.',
+        description: 'The rows, `Content-Disposition: attachment`, in table order (not sorted, so no warehouse holds them all).',
         other: {
           'text/csv': { description: 'CSV with a header row; cells quoted, text a spreadsheet would run as a formula starts with a quote mark (`format=csv`).', schema: { type: 'string' } },
           'application/vnd.apache.parquet': { description: 'Parquet (`format=parquet`): booleans, integers and doubles typed, every other value as text.', schema: { type: 'string', format: 'binary' } },

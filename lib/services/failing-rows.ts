@@ -558,9 +558,9 @@ function parquetValue(type: ParquetColumnType, v: Cell): unknown {
 const PARQUET_ROW_GROUP = 50_000;
 
 /**
- * Every failing row of a rule (or of the run) as a CSV or Parquet download: the columns in the
- * page's order, then `_errors` and `_warnings` (the DQX entries, as JSON). Read from the warehouse
- * a chunk at a time; never held whole.
+ * Every failing row of a rule (or of the run) as a CSV or Parquet download, in table order: the
+ * columns in the page's order, then `_errors` and `_warnings` (the DQX entries, as JSON). Read from
+ * the warehouse a chunk at a time; never held whole.
  */
 export async function exportFailingRows(
   caller: Caller,
@@ -574,7 +574,8 @@ export async function exportFailingRows(
   const n = p.shown.length;
   const nk = p.keys.length;
   // Values go out as text (what CSV is), except the numbers and booleans Parquet types; the
-  // warehouse renders them, far faster than converting each value here.
+  // warehouse renders them, far faster than converting each value here. In table order, not
+  // sorted: sorting every failing row would hold them all in the warehouse's memory.
   const textType = wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING';
   const json = (expr: string) => (wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
   const exported = (c: { name: string; type: string }) => {
@@ -582,7 +583,7 @@ export async function exportFailingRows(
     if (kind !== 'STRING' && kind !== 'INT64') return p.q(c.name);
     return /^(array|struct|map)</i.test(c.type) ? `${json(p.q(c.name))} AS ${p.q(c.name)}` : `CAST(${p.q(c.name)} AS ${textType}) AS ${p.q(c.name)}`;
   };
-  const sql = `SELECT ${[...p.shown.map(exported), ...p.keys.map((_, i) => `NULL AS __dqx_k${i}`), '__dqx_e', '__dqx_w'].join(', ')} FROM (SELECT *, ${p.entriesJson} ${p.from}) AS __dqx_rows ${p.keyOrder}`;
+  const sql = `SELECT ${[...p.shown.map(exported), ...p.keys.map((_, i) => `NULL AS __dqx_k${i}`), '__dqx_e', '__dqx_w'].join(', ')} FROM (SELECT *, ${p.entriesJson} ${p.from}) AS __dqx_rows`;
   const part = hasRule(selector) && p.rules[0] ? `_${p.rules[0].name}` : '';
   const base = `dqx_failing_rows_${p.run.table_name}${part}_${p.run.id.slice(0, 8)}`.replace(/[^a-z0-9_-]+/gi, '_').slice(0, 180);
   const header = [...p.shown.map((c) => c.name), '_errors', '_warnings'];
