@@ -181,6 +181,21 @@ describe('rules, fields and columns', () => {
     }
     // customer_id repeats by definition here: the cursor passes over rows of the same key exactly once
     expect(walked.map((r) => JSON.stringify(r.values))).toEqual(all.rows.map((r) => JSON.stringify(r.values)));
+    // pages of one row each: every page is one key, rows of it before the page are counted
+    const single: string[] = [];
+    let one = await getFailingRows(alice, done.id, { ruleIndex: 0, page: 1, pageSize: 1 }, fx.deps);
+    single.push(...one.rows.map((r) => JSON.stringify(r.values)));
+    while (one.next_cursor && single.length < 12) {
+      one = await getFailingRows(alice, done.id, { ruleIndex: 0, cursor: one.next_cursor, pageSize: 1 }, fx.deps);
+      single.push(...one.rows.map((r) => JSON.stringify(r.values)));
+    }
+    expect(single).toEqual(all.rows.slice(0, 12).map((r) => JSON.stringify(r.values)));
+    for (const n of [2, 3, 4, 5]) {
+      const byNumber = await getFailingRows(alice, done.id, { ruleIndex: 0, page: n, pageSize: 2 }, fx.deps);
+      expect(byNumber.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice((n - 1) * 2, n * 2).map((r) => JSON.stringify(r.values)));
+      const following = await getFailingRows(alice, done.id, { ruleIndex: 0, cursor: byNumber.next_cursor!, pageSize: 2 }, fx.deps);
+      expect(following.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice(n * 2, n * 2 + 2).map((r) => JSON.stringify(r.values)));
+    }
     const jumped = await getFailingRows(alice, done.id, { ruleIndex: 0, page: 2, pageSize: 7 }, fx.deps);
     expect(jumped.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice(7, 14).map((r) => JSON.stringify(r.values)));
     expect(jumped.rows[0]!.warnings![0]).toMatchObject({ name: 'customer_unique', function: 'is_unique', columns: ['customer_id'] });

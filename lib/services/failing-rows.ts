@@ -438,12 +438,10 @@ export async function getFailingRows(
     }
   }
 
+  // The rows of the key already read are passed over by the warehouse (OFFSET), never sent here.
   const keyed = position.key !== null && p.keys.length > 0;
-  const sql = keyed
-    ? p.pageSql(` AND ${keyCompare(p, position.key!, false)}`, `LIMIT ${size + position.skip}`)
-    : p.pageSql('', `LIMIT ${size} OFFSET ${position.skip}`);
-  const result = await wh.query(sql, { maxRows: size + (keyed ? position.skip : 0) });
-  const fetched = keyed ? result.rows.slice(position.skip) : result.rows;
+  const sql = p.pageSql(keyed ? ` AND ${keyCompare(p, position.key!, false)}` : '', `LIMIT ${size} OFFSET ${position.skip}`);
+  const fetched = (await wh.query(sql, { maxRows: size })).rows;
   const n = p.shown.length;
   const nk = p.keys.length;
   const rows = fetched.map((row) => {
@@ -469,8 +467,9 @@ export async function getFailingRows(
       const same = (r: Cell[]) => JSON.stringify(keyOf(r)) === JSON.stringify(last);
       let trailing = 0;
       for (let i = fetched.length - 1; i >= 0 && same(fetched[i]!); i--) trailing++;
-      const carried = keyed && trailing === fetched.length && JSON.stringify(position.key) === JSON.stringify(last) ? position.skip : 0;
-      next = { key: last, skip: trailing + carried, ...following };
+      // A whole page of one key: rows of it may come before the page too; count what precedes it.
+      const skip = trailing < fetched.length ? trailing : position.firstRow - 1 + size - (await count(` AND ${keyCompare(p, last, true)}`));
+      next = { key: last, skip, ...following };
     }
   }
 
