@@ -7,6 +7,7 @@
  *   npm run bench                          DuckDB side only
  *   npm run bench -- --with-dqx            also real DQX on local Spark, same rows
  *   npm run bench -- --with-dqx --dqx-rows 1000000
+ *   npm run bench -- --failing-rows        also failing rows at depth (scripts/bench-failing-rows.ts)
  *
  * Options: --rows N (table size, default 10,000,000), --runs N (timed runs per measurement after
  * one warm-up, default 3), --dqx-runs N (default: --runs), --dqx-rows N (default: every row),
@@ -21,6 +22,7 @@
  * - profile_20: compileProfile over every row of the 20 columns, and with DQX's default options;
  * - the table scans of each plan, counted in DuckDB's physical plan (EXPLAIN).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +55,7 @@ interface Options {
   rows: number;
   runs: number;
   withDqx: boolean;
+  failingRows: boolean;
   dqxRows: number | null;
   dqxRuns: number | null;
   driverMemory: string;
@@ -64,6 +67,7 @@ function parseArgs(argv: string[]): Options {
     rows: 10_000_000,
     runs: 3,
     withDqx: false,
+    failingRows: false,
     dqxRows: null,
     dqxRuns: null,
     driverMemory: '8g',
@@ -81,6 +85,9 @@ function parseArgs(argv: string[]): Options {
     switch (flag) {
       case '--with-dqx':
         o.withDqx = true;
+        break;
+      case '--failing-rows':
+        o.failingRows = true;
         break;
       case '--rows':
         o.rows = count(flag, value());
@@ -541,6 +548,7 @@ async function main() {
       counts_agree: countsAgree,
       count_mismatches: mismatches,
       dqx,
+      failing_rows: opts.failingRows ? failingRowsSection(opts.runs) : null,
       targets: {
         validate_25_at_most_1_3x_predicate_floor: ratios.validate_25_over_predicate_floor <= 1.3,
         one_scan_for_all_row_rules: scans.validate_25.table === 1,
@@ -560,6 +568,27 @@ async function main() {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Failing rows at depth (keyset pages, jumps, streamed export of 1M rows) go through the real
+ * services, which need the `react-server` condition: their own script, run as a child.
+ */
+function failingRowsSection(runs: number): unknown {
+  log('failing rows at depth (scripts/bench-failing-rows.ts)');
+  const child = spawnSync(
+    path.resolve('node_modules', '.bin', 'tsx'),
+    ['--conditions=react-server', path.join('scripts', 'bench-failing-rows.ts'), '--runs', String(runs)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, DQX_LOG_LEVEL: 'warn' },
+    },
+  );
+  if (child.status !== 0) throw new Error(`scripts/bench-failing-rows.ts failed (exit ${child.status})`);
+  // the document is the last thing printed, from a line holding `{` alone
+  return JSON.parse(child.stdout.slice(child.stdout.lastIndexOf('\n{\n') + 1)) as unknown;
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,12 @@ export interface FailingRowsSelection {
   page: number | null;
 }
 
+/** The table columns a rule checks (its `columns` that name a column of the table). */
+function failingColumnsOf(ruleColumns: string[] | null, columns: { name: string }[]): string[] {
+  const byLower = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
+  return (ruleColumns ?? []).map((c) => byLower.get(c.toLowerCase())).filter((c): c is string => c !== undefined);
+}
+
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
     <div className="bg-card rounded-lg border px-3 py-2">
@@ -186,6 +192,7 @@ export function ValidationResults({
                                   caption={`Sample failing rows of ${rule.name}`}
                                   columns={output.columns}
                                   keyColumns={output.key_columns}
+                                  failingColumns={failingColumnsOf(rule.columns, output.columns)}
                                   rows={rule.samples.map((s) => ({ values: s.values, messages: s.message ? [s.message] : [] }))}
                                 />
                               )}
@@ -205,6 +212,7 @@ export function ValidationResults({
                               <FailingRowsBrowser
                                 runId={run.id}
                                 rule={rule.name}
+                                ruleIndex={rule.index}
                                 page={selection.page}
                                 onPage={(page) => onSelect({ rule: rule.name, page })}
                               />

@@ -86,7 +86,7 @@ describe('server actions', () => {
     const dryRun = await untilFinished(dry.data.run.id);
     expect((dryRun.output as ValidationOutput).rules.find((r) => r.name === 'amount_not_negative')?.failing_rows).toBe(23);
 
-    const rows = await getFailingRowsAction({ run_id: dryRun.id, rule: 'amount_not_negative', page: 1, page_size: 10 });
+    const rows = await getFailingRowsAction({ run_id: dryRun.id, query: { rule: 'amount_not_negative', page: '1', page_size: '10' } });
     expect(rows).toMatchObject({ ok: true, data: { total: 23, page: 1 } });
     if (rows.ok) expect(rows.data.rows).toHaveLength(10);
 

@@ -15,28 +15,20 @@
  * startDryRunAction(input: same as above; sample_rows defaults to 10000)
  *   A validation of the first rows only (the rule editor's "dry run"), kept as a run marked dry_run.
  *
- * getFailingRowsAction(input: { run_id, rule, page?, page_size? })
- *   data: FailingRowsPage (lib/services/validation.ts): every failing row of one rule, a page at a
- *         time, read from the table now: { columns (key columns first), key_columns, rows: [{values,
- *         messages}], page, page_size, total, rule }.
+ * getFailingRowsAction(input: { run_id, query: { rule? | rule_index? | rule_fingerprint?, page? | cursor? | key?, value?, match?, page_size? } })
+ *   The query is the one of GET /api/v1/runs/{id}/failing-rows (text values, as in a URL).
+ *   data: FailingRowsPage (lib/services/failing-rows.ts): a keyset page of failing rows read from
+ *         the table now: { columns (key columns, then failing columns, first), key_columns,
+ *         failing_columns, rows: [{values, messages, errors, warnings}], page, first_row, total,
+ *         pages, next_cursor, rule, rules }.
  */
 import { z } from 'zod';
 
 import { RunId } from '@/lib/services/rule-set-schemas';
-import { cleanText } from '@/lib/services/safe-input';
 import type { RunDto } from '@/lib/services/runs';
-import {
-  getFailingRows,
-  startValidation,
-  validationReport,
-  type FailingRowsPage,
-  type ValidationReport,
-} from '@/lib/services/validation';
-import {
-  DEFAULT_DRY_RUN_ROWS,
-  FAILING_ROWS_PAGE_MAX,
-  StartValidationBody,
-} from '@/lib/services/validation-schemas';
+import { getFailingRows, type FailingRowsPage } from '@/lib/services/failing-rows';
+import { startValidation, validationReport, type ValidationReport } from '@/lib/services/validation';
+import { DEFAULT_DRY_RUN_ROWS, FailingRowsQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import { runAction, type ActionResult } from './action-result';
 
@@ -72,13 +64,8 @@ export async function startDryRunAction(
 }
 
 const FailingRowsAction = z
-  .strictObject({
-    run_id: RunId,
-    rule: cleanText(z.string().min(1, { error: 'choose a rule' }).max(500), 'rule'),
-    page: z.int().min(1).max(10_000_000).default(1),
-    page_size: z.int().min(1).max(FAILING_ROWS_PAGE_MAX).default(50),
-  })
-  .transform((v) => ({ runId: v.run_id, rule: v.rule, page: v.page, pageSize: v.page_size }));
+  .strictObject({ run_id: RunId, query: FailingRowsQuery })
+  .transform((v) => ({ runId: v.run_id, ...v.query }));
 
 export async function getFailingRowsAction(
   input: z.input<typeof FailingRowsAction>,

@@ -74,6 +74,7 @@ export const API_ROUTES = {
   getRun: { method: 'get', path: '/api/v1/runs/{id}' },
   cancelRun: { method: 'post', path: '/api/v1/runs/{id}/cancel' },
   getFailingRows: { method: 'get', path: '/api/v1/runs/{id}/failing-rows' },
+  exportFailingRows: { method: 'get', path: '/api/v1/runs/{id}/failing-rows/export' },
   getValidationReport: { method: 'get', path: '/api/v1/runs/{id}/report' },
   analyzeRules: {
     method: 'post',

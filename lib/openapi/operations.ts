@@ -19,7 +19,7 @@ import {
   VersionQuery,
 } from '@/lib/services/rule-set-schemas';
 import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
-import { FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
+import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
 
@@ -383,13 +383,42 @@ export const OPERATIONS: Operation[] = [
   {
     ...operation('getFailingRows'),
     tag: 'Runs',
-    summary: 'Every failing row of one rule of a validation run, a page at a time, read from the table now (key columns first, stable order).',
+    summary: 'The failing rows of one rule (by name, index or fingerprint) or of every rule of a validation run, a page at a time, read from the table now: key columns first, then the failing column(s), with every DQX result field of each row’s `_errors`/`_warnings`.',
+    description:
+      'Pages are keyset pages: pass `next_cursor` as `cursor` for the next page, which costs what the first page costs at any depth. ' +
+      '`page` jumps to a page number and `key` to the first row at or after a key; `value` keeps only rows whose failing column holds a value. ' +
+      'A cursor is opaque and bound to its run, rule, filter and page size: an edited one, or one made for another request, is refused with 400.',
     pathParams: [RUN_PARAM],
     query: FailingRowsQuery,
-    responses: [{ status: 200, description: 'One page of failing rows and the total.', json: { name: 'FailingRowsPage', schema: R.FailingRowsPage } }],
+    responses: [{ status: 200, description: 'One page of failing rows, the total and the cursor of the next page.', json: { name: 'FailingRowsPage', schema: R.FailingRowsPage } }],
     errors: {
       ...base,
-      400: 'Bad query, or not a validation run.',
+      400: 'Bad query (the field is named), a cursor that is not valid for this request, or not a validation run.',
+      404: 'The run or the rule does not exist, or the caller cannot read the table.',
+      409: 'The rule runs only in a DQX job, or the run’s rules are no longer available.',
+      503: E.unavailable,
+    },
+  },
+  {
+    ...operation('exportFailingRows'),
+    tag: 'Runs',
+    summary: 'Every failing row of one rule or of the whole validation run as a CSV or Parquet download, streamed from the warehouse (never held in memory): the columns in the page’s order, then `_errors` and `_warnings` (the DQX entries as JSON text), in table order.',
+    pathParams: [RUN_PARAM],
+    query: FailingRowsExportQuery,
+    responses: [
+      {
+        status: 200,
+        description: 'The rows, `Content-Disposition: attachment`, in table order (not sorted, so no warehouse holds them all).',
+        other: {
+          'text/csv': { description: 'CSV with a header row; cells quoted, text a spreadsheet would run as a formula starts with a quote mark (`format=csv`).', schema: { type: 'string' } },
+          'application/vnd.apache.parquet': { description: 'Parquet (`format=parquet`): booleans, integers and doubles typed, every other value as text.', schema: { type: 'string', format: 'binary' } },
+        },
+        headers: { 'Content-Disposition': DISPOSITION },
+      },
+    ],
+    errors: {
+      ...base,
+      400: 'Bad query (the field is named), or not a validation run.',
       404: 'The run or the rule does not exist, or the caller cannot read the table.',
       409: 'The rule runs only in a DQX job, or the run’s rules are no longer available.',
       503: E.unavailable,

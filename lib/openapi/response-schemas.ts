@@ -580,27 +580,55 @@ export const RulePassRateHistory = z.object({
   ),
 });
 
+const FailingRowsRule = z.object({
+  index: z.int().describe('The rule’s position in the run’s per-rule results.'),
+  name: z.string(),
+  function: z.string(),
+  criticality: z.enum(['error', 'warn']),
+  columns: z.array(z.string()).nullable(),
+  filter: nullableString,
+  fingerprint: z.string().describe('DQX `rule_fingerprint`.'),
+});
+
+const DqxResultEntry = z
+  .object({
+    name: z.string(),
+    message: nullableString,
+    columns: z.array(z.string()).nullable(),
+    filter: nullableString,
+    function: z.string(),
+    run_time: nullableString,
+    run_id: nullableString.describe('The run’s id.'),
+    user_metadata: z.record(z.string(), z.string().nullable()),
+    rule_fingerprint: nullableString,
+    rule_set_fingerprint: nullableString,
+    skipped: z.boolean().nullable().describe('true when DQX skipped the check (it then fails every row).'),
+  })
+  .describe('One DQX result entry, every field DQX 0.17 writes, in its order.');
+
 export const FailingRowsPage = z.object({
   run_id: z.string(),
   table_name: z.string(),
-  rule: z.object({
-    name: z.string(),
-    function: z.string(),
-    criticality: z.enum(['error', 'warn']),
-    columns: z.array(z.string()).nullable(),
-    filter: nullableString,
-  }),
-  key_columns: z.array(z.string()),
+  rule: FailingRowsRule.nullable().describe('The rule asked for; null when every rule of the run is read.'),
+  rules: z.array(FailingRowsRule).describe('Every rule read (several when rules share the name asked for).'),
+  key_columns: z.array(z.string()).describe('The order of the rows; first in `columns`.'),
+  failing_columns: z.array(z.string()).describe('Table columns the rules check; right after the key columns in `columns`.'),
   columns: z.array(z.object({ name: z.string(), type: z.string() })),
   rows: z.array(
     z.object({
       values: z.array(z.unknown()).describe('Aligned with columns.'),
       messages: z.array(z.string()),
+      errors: z.array(DqxResultEntry).nullable().describe('The row’s `_errors` entries of the rules read.'),
+      warnings: z.array(DqxResultEntry).nullable().describe('The row’s `_warnings` entries of the rules read.'),
     }),
   ),
   page: z.int(),
   page_size: z.int(),
-  total: z.int().describe('Every failing row of the rule.'),
+  first_row: z.int().describe('1-based position of the page’s first row.'),
+  total: z.int().describe('Every failing row (matching `value`), counted on the first page.'),
+  pages: z.int(),
+  next_cursor: nullableString.describe('Pass as `cursor` for the next page; null on the last page.'),
+  value_filter: z.object({ value: z.string(), match: z.enum(['contains', 'equals']) }).nullable(),
   dry_run: z.boolean(),
 });
 

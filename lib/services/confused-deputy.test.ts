@@ -18,7 +18,8 @@ import { tableAccessVia } from './access';
 import type { RunDeps } from './run-deps';
 import { listRuleSets, saveRuleSet } from './rule-sets';
 import { getRun, listRuns, requestRunCancel, rulePassRateHistory, tablePassRateHistory } from './runs';
-import { getFailingRows, startValidation, validationReport } from './validation';
+import { getFailingRows } from './failing-rows';
+import { startValidation, validationReport } from './validation';
 
 const alice = testCaller('alice@example.com');
 const bob = testCaller('bob@example.com');

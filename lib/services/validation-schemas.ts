@@ -86,27 +86,145 @@ export interface StartValidationInput {
 }
 
 export type MissingColumns = 'refuse' | 'skip';
+const RULE_INDEX_MAX = 100_000;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+/** Which failing rows: of one rule (by name, index or fingerprint) or of every rule, and a value filter. */
+const failingRowsSelector = {
+  rule: cleanText(
+    z.string().min(1, { error: 'rule must not be empty' }).max(500, { error: 'rule must be at most 500 characters' }),
+    'rule',
+  )
+    .optional()
+    .describe(
+      'A rule by name (after for_each_column expansion), as in the run’s per-rule results; rules sharing a name are read together. Give at most one of rule, rule_index and rule_fingerprint; none: every rule of the run.',
+    ),
+  rule_index: queryInt('rule_index', 0, RULE_INDEX_MAX)
+    .optional()
+    .describe('A rule by its `index` in the run’s per-rule results (0-based, after for_each_column expansion).'),
+  rule_fingerprint: z
+    .string()
+    .regex(FINGERPRINT, { error: 'rule_fingerprint must be a rule’s 64-character hex fingerprint' })
+    .optional()
+    .describe('A rule by its DQX `rule_fingerprint` (as in the run’s per-rule results).'),
+  value: cleanText(z.string().min(1, { error: 'value must not be empty' }).max(500, { error: 'value must be at most 500 characters' }), 'value')
+    .optional()
+    .describe('Only rows whose failing column (a column the rule names) holds this value, as text.'),
+  match: z
+    .enum(['contains', 'equals'], { error: "match must be 'contains' or 'equals'" })
+    .optional()
+    .default('contains')
+    .describe('How `value` is compared: contained in the text of the value (case-insensitive), or equal to it.'),
+};
+
+const ruleChoice = (q: { rule?: string; rule_index?: number; rule_fingerprint?: string }) =>
+  [q.rule, q.rule_index, q.rule_fingerprint].filter((v) => v !== undefined).length <= 1;
+
+const selectorOf = (q: {
+  rule?: string;
+  rule_index?: number;
+  rule_fingerprint?: string;
+  value?: string;
+  match: 'contains' | 'equals';
+}): FailingRowsSelector => ({
+  rule: q.rule,
+  ruleIndex: q.rule_index,
+  ruleFingerprint: q.rule_fingerprint,
+  value: q.value === undefined ? undefined : { text: q.value, match: q.match },
+});
 
 export const FailingRowsQuery = z
   .object({
-    rule: cleanText(
-      z
-        .string({ error: 'rule is required: the name of a rule of the run' })
-        .min(1, { error: 'rule is required: the name of a rule of the run' })
-        .max(500, { error: 'rule must be at most 500 characters' }),
-      'rule',
-    ).describe('The rule’s name (after for_each_column expansion), as in the run’s per-rule results.'),
-    page: queryInt('page', 1, 10_000_000).optional().default(1).describe('Page number.'),
+    ...failingRowsSelector,
+    page: queryInt('page', 1, 10_000_000)
+      .optional()
+      .describe('Jump to this page number (default 1). Give at most one of page, cursor and key.'),
+    cursor: z
+      .string()
+      .min(1)
+      .max(4000, { error: 'cursor is not valid: start again from page 1' })
+      .optional()
+      .describe('The `next_cursor` of the previous page: the next page, as fast at any depth.'),
+    key: z
+      .string()
+      .min(1)
+      .max(2000, { error: 'key must be at most 2000 characters' })
+      .optional()
+      .describe(
+        'Jump to the first failing row at or after this key: a JSON array of the values of `key_columns`, in order (e.g. `["1042"]`).',
+      ),
     page_size: queryInt('page_size', 1, FAILING_ROWS_PAGE_MAX)
       .optional()
       .default(50)
       .describe('Rows per page.'),
   })
-  .transform((q) => ({ rule: q.rule, page: q.page, pageSize: q.page_size }));
+  .refine(ruleChoice, { error: 'give at most one of rule, rule_index and rule_fingerprint', path: ['rule'] })
+  .refine((q) => [q.page, q.cursor, q.key].filter((v) => v !== undefined).length <= 1, {
+    error: 'give at most one of page, cursor and key',
+    path: ['cursor'],
+  })
+  .transform((q, ctx): FailingRowsInput => {
+    const key = q.key === undefined ? undefined : parseKeyParam(q.key);
+    if (key === null) {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'key must be a JSON array of the key columns’ values, e.g. ["1042"]' });
+      return z.NEVER;
+    }
+    return {
+      ...selectorOf(q),
+      page: q.page ?? (q.cursor === undefined && key === undefined ? 1 : undefined),
+      cursor: q.cursor,
+      key,
+      pageSize: q.page_size,
+    };
+  });
 
-export interface FailingRowsInput {
-  rule: string;
-  page: number;
+/** `key` as a list of values (text or null); null when it is not a JSON array of plain values. */
+export function parseKeyParam(text: string): (string | null)[] | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.length >= 1 &&
+    parsed.length <= 50 &&
+    parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  if (!ok) return null;
+  return (parsed as (string | number | boolean | null)[]).map((v) => (v === null ? null : String(v)));
+}
+
+export const FailingRowsExportQuery = z
+  .object({
+    ...failingRowsSelector,
+    format: z
+      .enum(['csv', 'parquet'], { error: "format must be 'csv' or 'parquet'" })
+      .optional()
+      .default('csv')
+      .describe('csv (values as text, `_errors`/`_warnings` as JSON) or parquet (typed numbers and booleans).'),
+  })
+  .refine(ruleChoice, { error: 'give at most one of rule, rule_index and rule_fingerprint', path: ['rule'] })
+  .transform((q) => ({ selector: selectorOf(q), format: q.format }));
+
+export type FailingRowsExportFormat = 'csv' | 'parquet';
+
+/** Which failing rows (the service's input). */
+export interface FailingRowsSelector {
+  rule?: string;
+  ruleIndex?: number;
+  ruleFingerprint?: string;
+  /** Only rows whose failing column holds this value. */
+  value?: { text: string; match: 'contains' | 'equals' };
+}
+
+export interface FailingRowsInput extends FailingRowsSelector {
+  /** A page number (1 when neither cursor nor key is given). */
+  page?: number;
+  /** An opaque position from a previous page's `next_cursor`. */
+  cursor?: string;
+  /** The values of the key columns to start at. */
+  key?: (string | null)[];
   pageSize: number;
 }
 

@@ -15,7 +15,8 @@ import { openRunFixture, waitForRun, type RunFixture } from '@/tests/support/run
 
 import { saveRuleSet } from './rule-sets';
 import { getRun, listRuns, requestRunCancel, tablePassRateHistory } from './runs';
-import { csvCell, getFailingRows, startValidation, validationReport, type ValidationOutput, type ValidationRunSummary } from './validation';
+import { getFailingRows } from './failing-rows';
+import { csvCell, startValidation, validationReport, type ValidationOutput, type ValidationRunSummary } from './validation';
 
 const alice = testCaller('alice@example.com');
 const bob = testCaller('bob@example.com');

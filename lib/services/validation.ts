@@ -5,8 +5,8 @@
  * for_each_column expansion) the rows evaluated and failing, and a bounded sample of failing rows
  * with their DQX messages. Every run is kept (dry runs too, marked `dry_run`).
  *
- * Beyond the sample, every failing row of one rule can be read on demand (`getFailingRows`), paged
- * and fetched from the table when asked, never stored. Reports download as JSON or CSV.
+ * Beyond the sample, every failing row of a rule or of the run can be read on demand, paged or
+ * exported, fetched from the table when asked and never stored (./failing-rows.ts). Reports download as JSON or CSV.
  *
  * Access: the caller must be able to read the table and every table the rules refer to, proved with
  * the caller's own warehouse before anything starts (a Databricks job runs as the app's service
@@ -20,7 +20,6 @@ import 'server-only';
 import type { Caller } from '@/lib/auth/caller';
 import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import {
-  compileApplyChecks,
   compileValidation,
   expandChecks,
   ruleSetFingerprint,
@@ -38,7 +37,7 @@ import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local
 import { RunFailure } from '@/lib/jobs/local/run-failure';
 import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
-import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
+import type { Cell, TableRef, Warehouse } from '@/lib/warehouse/port';
 
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { jobPathRefusal } from './job-governance';
@@ -48,13 +47,7 @@ import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
 import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
 import { describeOrFail, schemaOf } from './table-schema';
-import {
-  FAILING_ROWS_PAGE_MAX,
-  type FailingRowsInput,
-  type MissingColumns,
-  type ReportFormat,
-  type StartValidationInput,
-} from './validation-schemas';
+import type { MissingColumns, ReportFormat, StartValidationInput } from './validation-schemas';
 
 export type { StartValidationInput } from './validation-schemas';
 
@@ -152,7 +145,7 @@ const JOB_STEPS: StepSpec[] = [
 const UNORDERABLE = /(^|<|,|:)\s*(map|variant|geometry|geography)\b/i;
 
 /** Whether the dialect can sort by a column of this Spark type (maps and variants it cannot). */
-const orderable = (type: string) => !UNORDERABLE.test(type);
+export const orderable = (type: string) => !UNORDERABLE.test(type);
 
 /**
  * The columns that identify a row, for ordering failing rows and showing them first: the columns of
@@ -178,7 +171,7 @@ export function keyColumns(checks: DqxCheck[], columns: { name: string; type: st
 }
 
 /** Column order for rows shown to users: key columns first, then the others as in the table. */
-function displayColumns(columns: { name: string; type: string }[], keys: string[]) {
+export function displayColumns(columns: { name: string; type: string }[], keys: string[]) {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const first = keys.map((k) => byName.get(k)).filter((c): c is { name: string; type: string } => c !== undefined);
   return [...first, ...columns.filter((c) => !keys.includes(c.name))].map((c) => ({ name: c.name, type: c.type }));
@@ -191,7 +184,7 @@ function orderBy(dialect: Dialect, columns: { name: string; type: string }[], ke
 }
 
 /** The table, or for a dry run its first `sampleRows` rows in key order (the same rows every time). */
-function sourceSql(
+export function sourceSql(
   dialect: Dialect,
   table: { catalog: string; schema: string; table: string },
   sample: { rows: number; columns: { name: string; type: string }[]; keys: string[] } | null,
@@ -207,7 +200,7 @@ function sourceSql(
  * columns (compare_datasets, has_valid_schema). Read through the caller's own warehouse, so a table
  * the caller cannot read stays unknown (and the access check refuses the run before this).
  */
-async function referenceSchemas(wh: Warehouse, checks: DqxCheck[]): Promise<Record<string, TableSchema>> {
+export async function referenceSchemas(wh: Warehouse, checks: DqxCheck[]): Promise<Record<string, TableSchema>> {
   const out: Record<string, TableSchema> = {};
   for (const name of tablesReadBy(checks)) {
     let parsed;
@@ -727,7 +720,7 @@ function validationJobTask(runId: string, p: ValidationParams, d: ResolvedRunDep
 }
 
 /** The rules a validation run used: its saved version, or the draft kept in its parameters. */
-async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'table_name' | 'rule_set_version' | 'parameters' | 'id'>): Promise<DqxCheck[]> {
+export async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'table_name' | 'rule_set_version' | 'parameters' | 'id'>): Promise<DqxCheck[]> {
   if (run.rule_set_version !== null) {
     const row = await ruleSetRepo.findVersion(d.db, run.table_name, run.rule_set_version);
     if (!row || !Array.isArray(row.rules)) throw conflict(`The rules of run ${run.id} are no longer available.`);
@@ -762,120 +755,10 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
   );
 }
 
-// ---- Failing rows on demand ----
+// ---- Runs whose rows are read again (failing rows: ./failing-rows.ts) ----
 
-export interface FailingRowsPage {
-  run_id: string;
-  table_name: string;
-  rule: { name: string; function: string; criticality: 'error' | 'warn'; columns: string[] | null; filter: string | null };
-  /** The columns that identify a row; they come first in `columns`. */
-  key_columns: string[];
-  columns: { name: string; type: string }[];
-  /** Each failing row: its values aligned with `columns`, and the rule's message(s) for it. */
-  rows: { values: Cell[]; messages: string[] }[];
-  page: number;
-  page_size: number;
-  /** Every failing row of the rule (over the run's sample, for a dry run). */
-  total: number;
-  dry_run: boolean;
-}
-
-function validationRunOrRefuse(run: RunDetail): void {
+export function validationRunOrRefuse(run: RunDetail): void {
   if (run.kind !== 'validation') throw badRequest(`Run ${run.id} is a ${run.kind} run; failing rows and reports belong to validation runs.`);
-}
-
-function parseEntries(text: unknown): { name: string; message: string | null }[] {
-  if (text === null || text === undefined) return [];
-  try {
-    const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : text;
-    return Array.isArray(parsed) ? (parsed as { name: string; message: string | null }[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Every failing row of one rule of a validation run, a page at a time, read from the table now (not
- * stored): the run's rules (its version, or the draft it kept), that rule alone applied to the table
- * (or the run's sample, for a dry run), ordered by the table's key columns then every other column,
- * so pages are stable and together hold each failing row exactly once. Access is checked again.
- */
-export async function getFailingRows(
-  caller: Caller,
-  runId: string,
-  input: FailingRowsInput,
-  deps?: RunDeps,
-): Promise<FailingRowsPage> {
-  if (!(Number.isInteger(input.page) && input.page >= 1 && Number.isInteger(input.pageSize) && input.pageSize >= 1 && input.pageSize <= FAILING_ROWS_PAGE_MAX)) {
-    throw badRequest(`page must be a whole number from 1, and page_size a whole number from 1 to ${FAILING_ROWS_PAGE_MAX}.`);
-  }
-  const d = await resolveRunDeps(deps);
-  const run = await getRun(caller, runId, d);
-  validationRunOrRefuse(run);
-  const checks = await rulesOfRun(d, run);
-  const readable = await d.access.assertCanReadTable(caller, run.table_name);
-  const wh = d.warehouseOf(caller);
-  const columns: { name: string; type: string }[] = readable.description.columns.map((c: ColumnInfo) => ({ name: c.name, type: c.type }));
-  const schema = schemaOf(run.table_name, readable.description.columns);
-
-  let expanded;
-  try {
-    expanded = expandChecks(checks);
-  } catch {
-    throw conflict(`The rules of run ${run.id} are not valid DQX checks any more.`);
-  }
-  const selected = expanded.filter((r) => r.name === input.rule);
-  if (selected.length === 0) throw notFound(`Run ${run.id} has no rule named "${input.rule.slice(0, 200)}".`);
-
-  const keys = keyColumns(checks, columns);
-  const shown = displayColumns(columns, keys);
-  const params = run.parameters as { sample_rows?: number | null };
-  const sampleRows = typeof params.sample_rows === 'number' && Number.isInteger(params.sample_rows) && params.sample_rows > 0 ? params.sample_rows : null;
-  const source = sourceSql(wh.dialect, readable.description, sampleRows === null ? null : { rows: sampleRows, columns, keys });
-  const applied = compileApplyChecks(
-    selected.map((r) => r.check),
-    source,
-    { dialect: wh.dialect, table: schema, referenceTables: await referenceSchemas(wh, checks) },
-  );
-  if (applied.rules.length === 0) {
-    const reason = applied.jobOnly[0]?.reason ?? 'it runs only in a DQX job';
-    throw conflict(`The failing rows of ${input.rule} cannot be listed here: ${reason}`);
-  }
-  const q = (name: string) => quoteIdent(wh.dialect, name);
-  const appliedSql = applied.sql;
-  const errorsCol = q(applied.resultColumns.errors);
-  const warningsCol = q(applied.resultColumns.warnings);
-  const failing = `FROM (${appliedSql}) AS __dqx_applied WHERE ${errorsCol} IS NOT NULL OR ${warningsCol} IS NOT NULL`;
-  const asText = (expr: string) => (wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
-
-  const offset = (input.page - 1) * input.pageSize;
-  const [count, page] = await Promise.all([
-    wh.query(`SELECT count(*) AS n ${failing}`),
-    wh.query(
-      `SELECT ${shown.map((c) => q(c.name)).join(', ')}, ${asText(errorsCol)} AS __dqx_e, ${asText(warningsCol)} AS __dqx_w ${failing} ${orderBy(wh.dialect, columns, keys)} LIMIT ${input.pageSize} OFFSET ${offset}`,
-      { maxRows: input.pageSize },
-    ),
-  ]);
-  const total = Number(count.rows[0]?.[0] ?? 0);
-  const rule = selected[0]!;
-  return {
-    run_id: run.id,
-    table_name: run.table_name,
-    rule: { name: rule.name, function: rule.function, criticality: rule.criticality, columns: rule.columns, filter: rule.filter },
-    key_columns: keys,
-    columns: shown,
-    rows: page.rows.map((row) => {
-      const entries = [...parseEntries(row[shown.length]), ...parseEntries(row[shown.length + 1])];
-      return {
-        values: row.slice(0, shown.length),
-        messages: entries.filter((e) => e.name === input.rule).map((e) => e.message ?? ''),
-      };
-    }),
-    page: input.page,
-    page_size: input.pageSize,
-    total,
-    dry_run: sampleRows !== null,
-  };
 }
 
 // ---- Reports ----

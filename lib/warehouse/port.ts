@@ -132,6 +132,12 @@ export interface Warehouse {
    * as the caller (publishing rule sets); the local DuckDB serving instance is read-only and has not.
    */
   execute?(statement: BoundStatement, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Run SQL produced by this application's compilers and hand its rows over a chunk at a time, the
+   * next chunk read only when the consumer asks for it: the result is never held whole. Stopping the
+   * iteration (`return()`, a `break`) closes the statement. Never user text.
+   */
+  stream(sql: string, options?: { signal?: AbortSignal }): AsyncIterable<QueryResult>;
   /** A cheap liveness probe. */
   ping(): Promise<void>;
   /**

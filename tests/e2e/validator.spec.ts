@@ -71,13 +71,32 @@ test('failing rows are shown as text, every one of them, key columns first; the 
   await expect(every.getByRole('table').getByRole('row')).toHaveCount(DEFECT.reviews_body_html.count + 1);
   const headers = await every.getByRole('columnheader').allTextContents();
   const message = headers.indexOf('Message');
+  const keyCount = headers.filter((h) => h.includes('(key column)')).length;
   expect(headers[0]).toContain('review_id');
-  expect(message).toBeGreaterThan(0);
-  expect(headers.slice(0, message).every((h) => h.includes('(key column)'))).toBe(true);
-  expect(headers.slice(message + 1).some((h) => h.startsWith('body'))).toBe(true);
+  expect(keyCount).toBeGreaterThan(0);
+  expect(headers.slice(0, keyCount).every((h) => h.includes('(key column)'))).toBe(true);
+  // the column the rule checks comes right after the key, before the message
+  expect(headers[keyCount]).toMatch(/^body\(checked\)/);
+  expect(message).toBe(keyCount + 1);
   await expect(every.getByRole('cell', { name: '<script>alert(1)</script>', exact: true })).toBeVisible();
   await expect(every.getByRole('cell', { name: "Column 'body' is matching regex" }).first()).toBeVisible();
   expect(await page.locator('script:text("alert(1)")').count()).toBe(0);
+  expect(dialogs).toEqual([]);
+
+  // Every failing row of the rule as a CSV download, streamed from the table.
+  const rowsDownload = page.waitForEvent('download');
+  await every.getByRole('link', { name: 'CSV' }).click();
+  const rowsCsv = fs.readFileSync((await (await rowsDownload).path())!, 'utf8').trim().split(/\r?\n/);
+  expect(rowsCsv[0]).toMatch(/^"review_id",.*"body",.*"_errors","_warnings"$/);
+  expect(rowsCsv).toHaveLength(DEFECT.reviews_body_html.count + 1);
+
+  // A filter on the failing value keeps the rows whose body holds it.
+  await every.getByRole('textbox', { name: 'Failing value' }).fill('<script>');
+  await every.getByRole('button', { name: 'Filter' }).click();
+  await expect(every.getByRole('status')).toContainText('failing rows holding this value');
+  await expect(every.getByRole('cell', { name: '<script>alert(1)</script>', exact: true })).toBeVisible();
+  const kept = await every.getByRole('table').getByRole('row').count();
+  expect(kept - 1).toBeLessThan(DEFECT.reviews_body_html.count);
   expect(dialogs).toEqual([]);
 
   const download = page.waitForEvent('download');

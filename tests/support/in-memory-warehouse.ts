@@ -106,6 +106,9 @@ export class InMemoryCatalog {
       query: async (): Promise<QueryResult> => {
         throw new Error('InMemoryCatalog does not run SQL');
       },
+      stream: (): AsyncIterable<QueryResult> => {
+        throw new Error('InMemoryCatalog does not run SQL');
+      },
       ping: async () => undefined,
     };
   }

@@ -35,6 +35,7 @@ export function hidingWarehouse(base: Warehouse, caller: Caller, hide: Hide): Wa
       return base.sampleRows(ref, limit);
     },
     query: (sql, options) => base.query(sql, options),
+    stream: (sql, options) => base.stream(sql, options),
     ping: () => base.ping(),
   };
 }

@@ -37,6 +37,7 @@ import { GET as version } from './rule-sets/[table]/versions/[version]/route';
 import { GET as versions, POST as saveVersion } from './rule-sets/[table]/versions/route';
 import { GET as ruleSets } from './rule-sets/route';
 import { POST as cancel } from './runs/[id]/cancel/route';
+import { GET as exportRows } from './runs/[id]/failing-rows/export/route';
 import { GET as failingRows } from './runs/[id]/failing-rows/route';
 import { GET as report } from './runs/[id]/report/route';
 import { GET as run } from './runs/[id]/route';
@@ -289,7 +290,25 @@ describe('every route, as documented (local mode)', () => {
     const rows = await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { rule: 'amount_present', page_size: '3' } });
     expect(rows.status).toBe(200);
     expect((rows.body as { rows: unknown[] }).rows.length).toBeLessThanOrEqual(3);
-    expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id } })).status).toBe(400);
+    const next = (rows.body as { next_cursor: string | null }).next_cursor;
+    expect(next).toEqual(expect.any(String));
+    const second = await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { rule: 'amount_present', page_size: '3', cursor: next! } });
+    expect(second.body).toMatchObject({ page: 2, first_row: 4 });
+    const tampered = await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { rule: 'amount_present', page_size: '3', cursor: `x${next!.slice(1)}` } });
+    expect(tampered.status).toBe(400);
+    expect(tampered.body).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(/^cursor is not valid/) } });
+    // no rule: every rule of the run; two ways of naming a rule, or a page and a cursor: refused
+    expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id } })).body).toMatchObject({ rule: null });
+    expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { rule: 'amount_present', rule_index: '0' } })).status).toBe(400);
+    expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { page: '2', cursor: next! } })).status).toBe(400);
+    expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { key: 'not json' } })).status).toBe(400);
+    const fe = '/api/v1/runs/{id}/failing-rows/export';
+    const csvRows = await call(exportRows, { method: 'GET', path: fe, params: { id: dryRun.id }, query: { rule_index: '0' } });
+    expect(csvRows.res.headers.get('content-disposition')).toMatch(/^attachment; filename="dqx_failing_rows_samples_sales_orders_amount_present_[0-9a-f]{8}\.csv"$/);
+    expect(String(csvRows.body).trimEnd().split('\r\n')).toHaveLength((rows.body as { total: number }).total + 1);
+    const parquet = await call(exportRows, { method: 'GET', path: fe, params: { id: dryRun.id }, query: { format: 'parquet' } });
+    expect(parquet.res.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    expect((await call(exportRows, { method: 'GET', path: fe, params: { id: dryRun.id }, query: { format: 'xlsx' } })).status).toBe(400);
     expect((await call(failingRows, { method: 'GET', path: f, params: { id: dryRun.id }, query: { rule: 'nope' } })).status).toBe(404);
     expect((await call(failingRows, { method: 'GET', path: f, params: { id: generation.id }, query: { rule: 'x' } })).status).toBe(400);
 

@@ -59,6 +59,12 @@ export interface CompiledApply {
   jobOnly: CompiledRule[];
   ruleSetFingerprint: string;
   resultColumns: { errors: string; warnings: string };
+  /**
+   * The same rows with, instead of the result columns, one boolean `__dqx_failed`: whether any rule
+   * puts an entry on the row. Cheaper than building the entries when only which rows fail matters
+   * (counting them, finding a page's position).
+   */
+  flaggedSql: string;
 }
 
 /** `apply_checks_by_metadata(df, checks)` as one SELECT over `source`. */
@@ -73,8 +79,13 @@ export function compileApplyChecks(
   const sql =
     `SELECT ${[...cols, `${errorsArray(plan, byCriticality(plan, 'error'))} AS ${quoteIdent(d, plan.resultColumns.errors)}`, `${errorsArray(plan, byCriticality(plan, 'warn'))} AS ${quoteIdent(d, plan.resultColumns.warnings)}`].join(',\n  ')}\n` +
     `FROM ${sourceRelation(plan, source, SRC)}`;
+  const flags = plan.rules.map((r) => `coalesce(${r.flagSql}, FALSE)`);
+  const flaggedSql =
+    `SELECT ${[...cols, `${flags.length ? flags.join(' OR ') : 'FALSE'} AS __dqx_failed`].join(',\n  ')}\n` +
+    `FROM ${sourceRelation(plan, source, SRC)}`;
   return {
     sql,
+    flaggedSql,
     referenceTables: plan.referenceTables,
     rules: plan.rules.map(publicRule),
     jobOnly: plan.jobOnly,

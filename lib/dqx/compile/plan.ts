@@ -36,6 +36,11 @@ export interface CompileOptions {
   runTime?: string;
   /** `ExtraParams.run_id_overwrite`; default: a random UUID. */
   runId?: string;
+  /**
+   * The rule set fingerprint the entries carry; default: that of `checks`. Given when a subset of a
+   * rule set is applied again (one rule's failing rows), so its entries name the whole rule set.
+   */
+  ruleSetFingerprint?: string;
   /** `ExtraParams.user_metadata`: merged under each check's user_metadata. */
   userMetadata?: Record<string, unknown>;
   /** `ExtraParams.suppress_skipped`: skipped checks produce no entry. */
@@ -303,7 +308,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
   }
   const resolver = new TableResolver(options.table);
   const expanded = expandChecks(checks, { sparkFlavor: options.sparkFlavor });
-  const ruleSetFingerprint = ruleSetFingerprintOf(expanded);
+  const ruleSetFingerprint = options.ruleSetFingerprint ?? ruleSetFingerprintOf(expanded);
   const runId = options.runId ?? globalThis.crypto.randomUUID();
   const runTimeSql = options.runTime
     ? `TIMESTAMP ${quoteString(dialect, options.runTime.replace('T', ' '))}`

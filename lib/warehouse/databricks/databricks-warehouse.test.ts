@@ -37,6 +37,8 @@ interface Answer {
   error?: unknown;
   /** Resolve fetchChunk only when the test says so. */
   hold?: Promise<void>;
+  /** Rows served one fetchChunk at a time (instead of `rows` at once). */
+  chunks?: Record<string, unknown>[][];
 }
 
 /** A stand-in at the driver's connection-object level: DBSQLClient -> IDBSQLSession -> IOperation. */
@@ -46,6 +48,7 @@ class FakeDriver {
   sessions: { configuration?: Record<string, string>; closed: boolean }[] = [];
   statements: { sql: string; params: Record<string, string> | undefined }[] = [];
   operations: { cancelled: boolean; closed: boolean }[] = [];
+  fetches = 0;
   answer: (sql: string) => Answer = () => ({ columns: [], rows: [] });
   connectError: unknown;
 
@@ -68,6 +71,7 @@ class FakeDriver {
             const op = { cancelled: false, closed: false };
             this.operations.push(op);
             let served = false;
+            let next = 0;
             const operation: DriverOperation = {
               getSchema: async () => {
                 if (answer.error) throw answer.error;
@@ -77,9 +81,11 @@ class FakeDriver {
                 if (answer.hold) await answer.hold;
                 if (op.cancelled) throw Object.assign(new Error('The operation was canceled by a client'), { errorCode: 'CANCELED' });
                 served = true;
+                this.fetches += 1;
+                if (answer.chunks) return answer.chunks[next++] ?? [];
                 return answer.rows ?? [];
               },
-              hasMoreRows: async () => !served,
+              hasMoreRows: async () => (answer.chunks ? next < answer.chunks.length : !served),
               cancel: async () => {
                 op.cancelled = true;
                 return {};
@@ -297,6 +303,23 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     driver.answer = () => ({ columns: [col('n', TTYPE.INT, 1)], rows: Array.from({ length: 50 }, (_, n) => ({ n })) });
     const result = await warehouse().query('SELECT n FROM x', { maxRows: 7 });
     expect(result.rows).toHaveLength(7);
+  });
+
+  it('streams a result a chunk at a time, fetching the next only when asked, and closes when stopped early', async () => {
+    const chunks = [0, 1, 2, 3].map((c) => Array.from({ length: 3 }, (_, i) => ({ n: c * 3 + i })));
+    driver.answer = () => ({ columns: [col('n', TTYPE.INT, 1)], chunks });
+    const all: number[] = [];
+    for await (const chunk of warehouse().stream('SELECT n FROM x')) all.push(...chunk.rows.map((r) => r[0] as number));
+    expect(all).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expectAllClosed();
+
+    driver.fetches = 0;
+    const it = warehouse().stream('SELECT n FROM x')[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ columns: [{ name: 'n', type: 'int' }], rows: [[0], [1], [2]] });
+    expect(driver.fetches).toBe(1);
+    await it.return?.(undefined);
+    expect(driver.fetches).toBe(1);
+    expectAllClosed();
   });
 
   it('cancels the running operation when the signal aborts', async () => {

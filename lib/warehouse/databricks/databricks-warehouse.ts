@@ -151,12 +151,27 @@ export class DatabricksWarehouse implements Warehouse {
 
   /** Runs one statement in its own session and returns its columns and rows. */
   private async run(statement: Statement, options: QueryOptions = {}): Promise<Rows> {
-    const { signal } = options;
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    let columns: Rows['columns'] = [];
+    const rows: Record<string, unknown>[] = [];
+    for await (const chunk of this.chunks(statement, options.signal, () => maxRows - rows.length)) {
+      columns = chunk.columns;
+      rows.push(...chunk.rows.slice(0, maxRows - rows.length));
+    }
+    return { columns, rows };
+  }
+
+  /**
+   * Runs one statement in its own session and yields its rows a chunk at a time (at most `room()`
+   * rows each, until `room()` is 0 or the result ends); the statement and session are closed when
+   * the iteration ends, fails or is stopped.
+   */
+  private async *chunks(statement: Statement, signal: AbortSignal | undefined, room: () => number): AsyncGenerator<Rows> {
     if (signal?.aborted) throw new QueryAbortedError();
     const started = Date.now();
     let operation: DriverOperation | undefined;
     let session: Awaited<ReturnType<DriverClient['openSession']>> | undefined;
+    let read = 0;
     const onAbort = () => void operation?.cancel().catch(() => undefined);
     try {
       const client = await this.client();
@@ -170,16 +185,19 @@ export class DatabricksWarehouse implements Warehouse {
       const columns = [...(schema?.columns ?? [])]
         .sort((a, b) => a.position - b.position)
         .map((c) => ({ name: c.columnName, type: sparkTypeFromThrift(c.typeDesc?.types) }));
-      const rows: Record<string, unknown>[] = [];
-      while (rows.length < maxRows) {
+      let yielded = false;
+      while (room() > 0) {
         if (signal?.aborted) throw new QueryAbortedError();
-        const chunk = (await operation.fetchChunk({ maxRows: Math.min(CHUNK_ROWS, maxRows - rows.length) })) as Record<string, unknown>[];
-        rows.push(...chunk.slice(0, maxRows - rows.length));
+        const chunk = (await operation.fetchChunk({ maxRows: Math.min(CHUNK_ROWS, room()) })) as Record<string, unknown>[];
+        read += chunk.length;
+        if (chunk.length > 0 || !yielded) {
+          yielded = true;
+          yield { columns, rows: chunk };
+        }
         if (!(await operation.hasMoreRows())) break;
       }
       if (signal?.aborted) throw new QueryAbortedError();
-      log.debug('warehouse statement', { statement: statement.id, rows: rows.length, ms: Date.now() - started });
-      return { columns, rows };
+      log.debug('warehouse statement', { statement: statement.id, rows: read, ms: Date.now() - started });
     } catch (error) {
       if (signal?.aborted || error instanceof QueryAbortedError) throw new QueryAbortedError();
       if (isAppError(error)) throw error;
@@ -304,6 +322,13 @@ export class DatabricksWarehouse implements Warehouse {
   /** SQL compiled by this application (lib/dqx); never user text. */
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     return toResult(await this.run({ id: 'query', sql, params: {} }, options));
+  }
+
+  /** SQL compiled by this application, every row, a chunk at a time (never held whole). */
+  async *stream(sql: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<QueryResult> {
+    for await (const chunk of this.chunks({ id: 'query', sql, params: {} }, options.signal, () => CHUNK_ROWS)) {
+      yield toResult(chunk);
+    }
   }
 }
 

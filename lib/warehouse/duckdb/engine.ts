@@ -345,17 +345,40 @@ export class DuckDbEngine {
     if (this.#retired.delete(instance)) instance.closeSync();
   }
 
-  /** Run `fn` with a connection of its own (DuckDB connections run one statement at a time). */
-  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  /** The serving instance, taken and counted in one step so a take-over cannot close it under its user. */
+  async #take(): Promise<DuckDBInstance> {
     if (!this.#instance) await this.instance();
-    // Taken and counted in one step, so a take-over cannot close it under this connection.
     const instance = this.#instance;
     if (!instance) throw unavailable('The local warehouse has been shut down.');
     this.#users.set(instance, (this.#users.get(instance) ?? 0) + 1);
+    return instance;
+  }
+
+  /** Run `fn` with a connection of its own (DuckDB connections run one statement at a time). */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const instance = await this.#take();
     try {
       const conn = await instance.connect();
       try {
         return await fn(conn);
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      this.#release(instance);
+    }
+  }
+
+  /**
+   * `withConnection` for a generator: the connection stays taken while the consumer iterates, and is
+   * closed when the iteration ends, fails or is stopped.
+   */
+  async *streamWithConnection<T>(fn: (conn: DuckDBConnection) => AsyncGenerator<T>): AsyncGenerator<T> {
+    const instance = await this.#take();
+    try {
+      const conn = await instance.connect();
+      try {
+        yield* fn(conn);
       } finally {
         conn.closeSync();
       }

@@ -152,6 +152,23 @@ describe('query and values', () => {
     expect(result.rows).toHaveLength(5);
   });
 
+  it('streams every row of a result in chunks, and refuses anything but one SELECT', async () => {
+    const sizes: number[] = [];
+    let sum = 0;
+    for await (const chunk of wh.stream('SELECT i FROM range(10000) t(i)')) {
+      sizes.push(chunk.rows.length);
+      for (const row of chunk.rows) sum += Number(row[0]);
+    }
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(sum).toBe((9999 * 10_000) / 2);
+    const drain = async (sql: string) => {
+      for await (const chunk of wh.stream(sql)) void chunk;
+    };
+    await expect(drain('SELECT 1; SELECT 2')).rejects.toThrow(/Only a single SELECT statement/);
+    await expect(drain('CREATE TABLE streamed AS SELECT 1 AS x')).rejects.toThrow(/Only a single SELECT statement/);
+  });
+
   it('samples rows in table order, HTML-looking text untouched', async () => {
     const sample = await wh.sampleRows({ catalog: 'samples', schema: 'web', table: 'reviews' }, 3);
     expect(sample.rows).toHaveLength(3);
