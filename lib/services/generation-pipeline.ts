@@ -436,7 +436,7 @@ export async function produceGeneration(
       }
       // The row count decides the sampling; a warehouse that does not report it is asked (a
       // count(*) is answered from table metadata on Delta tables).
-      const rowCount = description.rowCount ?? (await countRows(wh, source, signal));
+      const rowCount = description.row_count ?? (await countRows(wh, source, signal));
       const sampling = recommendedSampling(p.mode === 'recommended' ? p.sampleRows : undefined, rowCount);
       const compiled = compileRobustProfile({ name: p.tableName, columns }, source, {
         dialect: wh.dialect,
