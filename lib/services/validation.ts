@@ -40,6 +40,7 @@ import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, ColumnInfo, TableRef, Warehouse } from '@/lib/warehouse/port';
 
+import { draftRules } from './draft-rules';
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { jobPathRefusal } from './job-governance';
 import { adoptedJob, jobRunTask } from './job-run-task';
@@ -314,7 +315,8 @@ async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps,
  * or only on its first `sampleRows` rows (a dry run). 404 when the caller cannot read the table or a
  * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
  */
-export async function startValidation(caller: Caller, input: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+export async function startValidation(caller: Caller, given: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+  const input: StartValidationInput = { ...given, rules: await draftRules(given), rulesYaml: undefined };
   if (input.rules) {
     assertRuleCount(input.rules);
     refuseUnsafeSql(input.rules);
