@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-import { formatRate, type RunStatus } from '@/components/runs/format';
+import { formatPercent, percentDecimals, type RunStatus } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunStatusBadge } from '@/components/runs/run-status';
 import { Button } from '@/components/ui/button';
@@ -27,6 +27,7 @@ export async function RuleSetOverview() {
       </div>
     );
   }
+  const decimals = percentDecimals(items.map((item) => item.last_run?.pass_rate));
   return (
     <div className="overflow-x-auto rounded-md border">
       <Table aria-label="Tables with rule sets">
@@ -65,7 +66,7 @@ export async function RuleSetOverview() {
                   <span className="text-muted-foreground">never validated</span>
                 )}
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatRate(item.last_run?.pass_rate ?? null)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatPercent(item.last_run?.pass_rate ?? null, decimals)}</TableCell>
               <TableCell>
                 <Link className="text-primary text-xs underline" href={`/validator?${new URLSearchParams({ table: item.table_name }).toString()}`}>
                   Validate<span className="sr-only"> {item.table_name}</span>

@@ -9,7 +9,7 @@ import { RuleSetWorkspace, type RuleSeed, type RuleSetState } from '@/components
 import { useRuleSetState } from '@/components/rules/use-rule-set-state';
 import { TablePreparing, useTableAvailability } from '@/components/catalog/table-availability';
 import { provenanceOf } from '@/components/rules/rule-provenance';
-import { defaultDryRunRows, dryRunChoices, dryRunScope, formatRate, isTerminal, plural } from '@/components/runs/format';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, formatPercent, isTerminal, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunProgress } from '@/components/runs/run-progress';
 import { useUrlState } from '@/components/runs/url-state';
@@ -589,7 +589,7 @@ export function GeneratorWorkspace({
       )}
       {dryRunSummary && save.status !== 'saved' && (
         <p className="text-muted-foreground text-xs">
-          The dry run’s pass rate ({formatRate(dryRunSummary.pass_rate)} on{' '}
+          The dry run’s pass rate ({formatPercent(dryRunSummary.pass_rate)} on{' '}
           {dryRunScope(dryRunSummary.total_rows, Number(dryRun.run?.parameters.sample_rows ?? 0) || null, rowCount)}) is noted with the version when you save.
         </p>
       )}

@@ -2,7 +2,7 @@ import Link from 'next/link';
 
 import { AnalysisView, readAnalysis } from '@/components/generation/analysis-view';
 import { isRecord } from '@/components/rules/rule-model';
-import { formatCount, formatRate } from '@/components/runs/format';
+import { formatCount, formatPercent } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Badge } from '@/components/ui/badge';
 import { RulesPreview } from '@/components/validation/rules-preview';
@@ -33,7 +33,7 @@ function facts(table: string, metadata: Record<string, unknown> | null): { label
   }
   if (isRecord(metadata.dry_run) && typeof metadata.dry_run.pass_rate === 'number') {
     const scope = typeof metadata.dry_run.scope === 'string' ? metadata.dry_run.scope : `${formatCount(Number(metadata.dry_run.sample_rows ?? 0))} rows`;
-    out.push({ label: 'Dry run before saving', value: `${formatRate(metadata.dry_run.pass_rate)} on ${scope}` });
+    out.push({ label: 'Dry run before saving', value: `${formatPercent(metadata.dry_run.pass_rate)} on ${scope}` });
   }
   if (typeof metadata.based_on_version === 'number') out.push({ label: 'Based on', value: `version ${metadata.based_on_version}` });
   return out;

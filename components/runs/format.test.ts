@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRate, isTerminal, plural, pollDelay } from './format';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, isTerminal, plural, pollDelay } from './format';
 
 describe('run formatting', () => {
-  it('shows rates as percentages without rounding a failing run up to 100%', () => {
-    expect(formatRate(1)).toBe('100%');
-    expect(formatRate(0)).toBe('0%');
-    expect(formatRate(0.5)).toBe('50%');
-    expect(formatRate(0.99954)).toBe('99.95%');
-    expect(formatRate(0.999999)).toBe('99.99%');
-    expect(formatRate(0.0000001)).toBe('0.01%');
-    expect(formatRate(null)).toBe('–');
-  });
-
   it('shows durations in seconds, minutes and hours', () => {
     expect(formatDuration(4_400)).toBe('4 s');
     expect(formatDuration(65_000)).toBe('1 min 05 s');

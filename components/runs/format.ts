@@ -17,16 +17,8 @@ const NUMBER = new Intl.NumberFormat('en-US');
 /** 12,345 */
 export const formatCount = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : NUMBER.format(n));
 
-/** A rate between 0 and 1 as a percentage with up to two decimals: 99.95%, 100%, 0%. */
-export function formatRate(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '–';
-  const pct = rate * 100;
-  // Never round a rate that is not perfect up to 100%, nor a non-zero one down to 0%.
-  let text = (Math.round(pct * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
-  if (text === '100' && rate < 1) text = '99.99';
-  if (text === '0' && rate > 0) text = '0.01';
-  return `${text}%`;
-}
+/** Percentages: the app's one helper (lib/format/percent.ts). */
+export { formatPercent, percentDecimals } from '@/lib/format/percent';
 
 /** Elapsed time as people read it: under 1 s, 4 s, 1 min 05 s, 2 h 03 min. */
 export function formatDuration(ms: number): string {

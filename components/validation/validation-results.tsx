@@ -3,7 +3,7 @@
 import { ChevronDown, ChevronRight, ListTree } from 'lucide-react';
 import { Fragment } from 'react';
 
-import { dryRunScope, formatCount, formatRate, plural } from '@/components/runs/format';
+import { dryRunScope, formatCount, formatPercent, percentDecimals, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -64,6 +64,8 @@ export function ValidationResults({
     return <p className="text-muted-foreground text-sm">This run has no results.</p>;
   }
   const rules = output.rules;
+  // the run's pass rate and every rule's, written with the same decimals
+  const decimals = percentDecimals([summary.pass_rate, ...rules.map((r) => r.pass_rate)]);
   const dry = output.dry_run;
   const notEvaluated = rules.filter((r) => r.status === 'not_evaluated').length;
   const skipped = rules.filter((r) => r.status === 'skipped').length;
@@ -87,7 +89,7 @@ export function ValidationResults({
         <Stat label="Valid rows" value={formatCount(summary.valid_rows)} hint="Rows without errors (rows with warnings only count as valid, as in DQX)" />
         <Stat label="Rows with errors" value={formatCount(summary.error_rows)} />
         <Stat label="Rows with warnings only" value={formatCount(summary.warning_rows)} />
-        <Stat label="Pass rate" value={formatRate(summary.pass_rate)} hint="Valid rows / total rows" />
+        <Stat label="Pass rate" value={formatPercent(summary.pass_rate, decimals)} hint="Valid rows / total rows" />
       </dl>
       <p className="text-sm">
         {plural(rules.length, 'rule')}: {failed} failed, {warned} with warnings, {rules.length - failed - warned - skipped - notEvaluated} passed
@@ -132,7 +134,7 @@ export function ValidationResults({
                     <TableCell className="text-right tabular-nums" data-testid="failing-rows">
                       {formatCount(rule.failing_rows)}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{formatRate(rule.pass_rate)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatPercent(rule.pass_rate, decimals)}</TableCell>
                     <TableCell>
                       {canList && (
                         <Button
