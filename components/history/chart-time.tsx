@@ -12,7 +12,20 @@ const FULL: Intl.DateTimeFormatOptions = { ...DAY, year: 'numeric', ...TIME };
 
 const valid = (iso: string) => !Number.isNaN(new Date(iso).getTime());
 
-export function ChartTimeLabel({ iso, x, y, anchor }: { iso: string; x: number; y: number; anchor: 'start' | 'middle' | 'end' }) {
+/** `withSeconds` when runs of the chart finished within the same minute, so that their labels differ. */
+export function ChartTimeLabel({
+  iso,
+  x,
+  y,
+  anchor,
+  withSeconds = false,
+}: {
+  iso: string;
+  x: number;
+  y: number;
+  anchor: 'start' | 'middle' | 'end';
+  withSeconds?: boolean;
+}) {
   const date = new Date(iso);
   return (
     <text x={x} y={y} textAnchor={anchor} className="fill-muted-foreground text-[11px]" data-testid="chart-time" suppressHydrationWarning>
@@ -20,7 +33,7 @@ export function ChartTimeLabel({ iso, x, y, anchor }: { iso: string; x: number; 
         {valid(iso) ? date.toLocaleDateString('en-GB', DAY) : iso}
       </tspan>
       <tspan x={x} dy="1.2em" suppressHydrationWarning>
-        {valid(iso) ? date.toLocaleTimeString('en-GB', TIME) : ''}
+        {valid(iso) ? date.toLocaleTimeString('en-GB', withSeconds ? { ...TIME, second: '2-digit' } : TIME) : ''}
       </tspan>
     </text>
   );

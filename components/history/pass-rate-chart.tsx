@@ -54,6 +54,8 @@ export function PassRateChart({
   const decimals = percentDecimals(points.map((p) => p.pass_rate));
   const pctText = (rate: number) => formatPercent(rate, decimals);
   const markers = versionChanges(points.map((p) => p.rule_set_version));
+  const minutes = points.map((p) => p.finished_at.slice(0, 16));
+  const withSeconds = new Set(minutes).size < minutes.length;
   const versionText = (v: number | null) => (v !== null ? `version ${v}` : 'draft');
 
   return (
@@ -89,6 +91,7 @@ export function PassRateChart({
               <ChartTimeLabel
                 key={p.run_id}
                 iso={p.finished_at}
+                withSeconds={withSeconds}
                 x={x(i)}
                 y={H - 26}
                 anchor={points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}
