@@ -64,7 +64,7 @@ test.describe('catalog browsing (local mode)', () => {
     await crumbs.getByRole('link', { name: 'sales', exact: true }).click();
     await expect(page.getByRole('list', { name: 'Tables of samples.sales' }).getByRole('link', { name: /^orders\b/ })).toBeVisible();
     await page.goto('/catalog?catalog=nope');
-    await expect(page.getByRole('alert')).toContainText('nope');
+    await expect(page.getByRole('alert').filter({ hasText: 'Not found' })).toContainText('nope');
     await expect(crumbs.getByRole('link', { name: 'All catalogs' })).toBeVisible();
   });
 
