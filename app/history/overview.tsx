@@ -1,5 +1,6 @@
 import Link from 'next/link';
 
+import { historyHref } from '@/components/catalog/links';
 import { formatPercent, percentDecimals, type RunStatus } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunStatusBadge } from '@/components/runs/run-status';
@@ -7,8 +8,6 @@ import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { getCaller } from '@/lib/auth';
 import { listRuleSets } from '@/lib/services/rule-sets';
-
-const historyHref = (table: string) => `/history?${new URLSearchParams({ table }).toString()}`;
 
 /** Every table with a rule set the caller can read: active version, rules, last run and its pass rate. */
 export async function RuleSetOverview() {
