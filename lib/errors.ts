@@ -22,7 +22,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
+  error: { code: ErrorCode; message: string; details?: unknown; request_id?: string };
 }
 
 export interface AppErrorOptions {
@@ -111,7 +111,7 @@ export function toErrorBody(
           code: error.code,
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
-          ...(requestId ? { requestId } : {}),
+          ...(requestId ? { request_id: requestId } : {}),
         },
       },
     };
@@ -124,7 +124,7 @@ export function toErrorBody(
         code: 'internal',
         message:
           'Something went wrong on the server. The error was logged; try again or report the request id.',
-        ...(requestId ? { requestId } : {}),
+        ...(requestId ? { request_id: requestId } : {}),
       },
     },
   };

@@ -257,7 +257,7 @@ async function timeProfile(wh: ReturnType<typeof createDuckDbWarehouse>) {
   const source = quoteQualified('duckdb', ['samples', 'sales', 'orders']);
   const profile = compileRobustProfile({ name: 'orders', columns }, source, {
     dialect: 'duckdb',
-    rowCount: d.rowCount,
+    rowCount: d.row_count,
   });
   const measured = profile.decode(rowsToObjects(await wh.query(profile.sql)));
   const follow = compileValueCounts({ name: 'orders', columns }, source, followUpRequest(measured), {
@@ -289,7 +289,7 @@ async function timeProfile(wh: ReturnType<typeof createDuckDbWarehouse>) {
     list.sort((a, b) => a - b);
     ms[name] = { min: Math.round(list[0]!), median: Math.round(list[Math.floor(list.length / 2)]!) };
   }
-  return { rows: d.rowCount, columns: columns.length, rounds: 7, load_average: os.loadavg()[0], ms };
+  return { rows: d.row_count, columns: columns.length, rounds: 7, load_average: os.loadavg()[0], ms };
 }
 
 const fmt = (x: number | null) => (x === null ? '  -  ' : x.toFixed(3));

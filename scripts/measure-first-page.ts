@@ -105,8 +105,8 @@ async function main() {
   while (Date.now() < deadline && marks.big_table_ready === undefined) {
     const res = await get(`${base}/api/v1/tables?q=orders&limit=5`, 30_000).catch(() => null);
     if (res?.status === 200) {
-      const body = JSON.parse(res.text) as { tables?: { fullName: string; availability?: unknown }[] };
-      const orders = body.tables?.find((t) => t.fullName === 'samples.sales.orders');
+      const body = JSON.parse(res.text) as { tables?: { full_name: string; availability?: unknown }[] };
+      const orders = body.tables?.find((t) => t.full_name === 'samples.sales.orders');
       if (orders?.availability) progressSeen = true;
       else if (orders) mark('big_table_ready');
     }

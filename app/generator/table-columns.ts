@@ -48,9 +48,9 @@ export async function describeTableColumns(caller: Caller, name: string): Promis
     }
     return {
       status: 'ok',
-      name: described.fullName || name,
+      name: described.full_name || name,
       dialect: warehouse.dialect,
-      rowCount: described.rowCount,
+      rowCount: described.row_count,
       columns: described.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
     };
   } catch (error) {

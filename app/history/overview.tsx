@@ -1,14 +1,13 @@
 import Link from 'next/link';
 
-import { formatRunRate, type RunStatus } from '@/components/runs/format';
+import { historyHref } from '@/components/catalog/links';
+import { formatRunRate, percentDecimals, type RunStatus } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { RunStatusBadge } from '@/components/runs/run-status';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { getCaller } from '@/lib/auth';
 import { listRuleSets } from '@/lib/services/rule-sets';
-
-const historyHref = (table: string) => `/history?${new URLSearchParams({ table }).toString()}`;
 
 /** Every table with a rule set the caller can read: active version, rules, last run and its pass rate. */
 export async function RuleSetOverview() {
@@ -27,6 +26,7 @@ export async function RuleSetOverview() {
       </div>
     );
   }
+  const decimals = percentDecimals(items.map((item) => item.last_run?.pass_rate));
   return (
     <div className="overflow-x-auto rounded-md border">
       <Table aria-label="Tables with rule sets">
@@ -65,7 +65,9 @@ export async function RuleSetOverview() {
                   <span className="text-muted-foreground">never validated</span>
                 )}
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatRunRate(item.last_run?.pass_rate ?? null, item.last_run?.incomplete ?? false)}</TableCell>
+              <TableCell className="text-right tabular-nums">
+                {formatRunRate(item.last_run?.pass_rate ?? null, item.last_run?.incomplete ?? false, decimals)}
+              </TableCell>
               <TableCell>
                 <Link className="text-primary text-xs underline" href={`/validator?${new URLSearchParams({ table: item.table_name }).toString()}`}>
                   Validate<span className="sr-only"> {item.table_name}</span>

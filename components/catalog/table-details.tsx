@@ -23,14 +23,14 @@ export function TableSummary({ table }: { table: TableDescription }) {
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
-        <h2 className="font-mono text-lg font-semibold break-all">{table.fullName}</h2>
+        <h2 className="font-mono text-lg font-semibold break-all">{table.full_name}</h2>
         <Badge variant="secondary">{table.kind}</Badge>
       </div>
       {table.comment && <p className="text-muted-foreground text-sm">{table.comment}</p>}
       <p className="text-sm" data-testid="table-stats">
-        {table.rowCount === null
+        {table.row_count === null
           ? 'Row count unknown'
-          : `${fmt(table.rowCount)} row${table.rowCount === 1 ? '' : 's'}`}{' '}
+          : `${fmt(table.row_count)} row${table.row_count === 1 ? '' : 's'}`}{' '}
         · {table.columns.length} column{table.columns.length === 1 ? '' : 's'}
       </p>
     </div>
@@ -61,7 +61,7 @@ export function ColumnList({ table }: { table: TableDescription }) {
                   {column.position}
                 </TableCell>
                 <TableCell className="font-mono text-xs">{column.name}</TableCell>
-                <TableCell className="font-mono text-xs" title={`Engine type: ${column.nativeType}`}>
+                <TableCell className="font-mono text-xs" title={`Engine type: ${column.native_type}`}>
                   {column.type}
                 </TableCell>
                 <TableCell>{column.nullable ? 'yes' : 'no'}</TableCell>

@@ -82,10 +82,10 @@ export function TablePicker({
 
   const choose = useCallback(
     (table: TableInfo) => {
-      setText(table.fullName);
+      setText(table.full_name);
       setOpen(false);
       const next = new URLSearchParams(searchParams.toString());
-      next.set(param, table.fullName);
+      next.set(param, table.full_name);
       router.push(`${pathname}?${next.toString()}`);
     },
     [param, pathname, router, searchParams],
@@ -115,7 +115,7 @@ export function TablePicker({
           setActive(tables.length > 0 ? 0 : -1);
           if (enterFor.current === query) {
             enterFor.current = null;
-            const exact = tables.find((t) => t.fullName.toLowerCase() === query.toLowerCase());
+            const exact = tables.find((t) => t.full_name.toLowerCase() === query.toLowerCase());
             const best = exact ?? tables[0];
             if (best) choose(best);
           }
@@ -278,7 +278,7 @@ export function TablePicker({
           >
             {tables.map((table, i) => (
               <li
-                key={table.fullName}
+                key={table.full_name}
                 id={`${id}-opt-${i}`}
                 role="option"
                 aria-selected={i === active}

@@ -4,6 +4,7 @@
  */
 import type { RawRule, RuleAnnotation } from '@/components/rules/rule-model';
 import type { GeneratedRuleOut, GenerationOutput, RuleImpact } from '@/lib/services/generation';
+import { formatPercent } from '@/lib/format/percent';
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
 
@@ -40,14 +41,8 @@ const STAT_LABEL: Record<string, string> = {
   max: 'largest value',
 };
 
-const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumSignificantDigits: 2 });
-
-/** A share of rows as a percentage people read: 0.0014%, 2.3%, 99.7%. */
-export function shareText(share: number): string {
-  if (share === 0) return '0%';
-  if (share < 0.0001) return '<0.01%';
-  return PERCENT.format(share);
-}
+/** A share of rows as a percentage, as everywhere in the app: 0.0014%, 2.30%, 99.70%. */
+export const shareText = (share: number): string => formatPercent(share);
 
 /** What a rule does to the whole table, in a sentence ("Fails 14 of 1,000,000 rows (<0.01%), e.g. 0, 1013."). */
 export function impactText(impact: RuleImpact | null | undefined): string | null {

@@ -2,7 +2,7 @@
 
 import { Download, Info, TriangleAlert } from 'lucide-react';
 
-import { formatCount, formatRate, plural } from '@/components/runs/format';
+import { formatCount, formatPercent, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -104,7 +104,7 @@ export function GenerationSummary({
                   className="text-muted-foreground block text-xs"
                   data-testid="pass-rate-with-corrections"
                 >
-                  {formatRate(output.impact.with_corrections.expected_pass_rate)} with the suggested
+                  {formatPercent(output.impact.with_corrections.expected_pass_rate)} with the suggested
                   corrections accepted
                 </span>
               )}
@@ -263,7 +263,7 @@ export function GenerationSummary({
                     </TableCell>
                     <TableCell className="text-muted-foreground text-xs">
                       {Object.entries(c.formats)
-                        .map(([k, v]) => `${k} ${formatRate(v)}`)
+                        .map(([k, v]) => `${k} ${formatPercent(v)}`)
                         .join(', ') || '–'}
                     </TableCell>
                   </TableRow>

@@ -2,7 +2,7 @@
 
 import { Check, CircleCheck, Plus, TriangleAlert } from 'lucide-react';
 
-import { formatCount, formatRate, plural } from '@/components/runs/format';
+import { formatCount, formatPercent, plural } from '@/components/runs/format';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -210,5 +210,5 @@ export function RuleImpactPanel({
 
 /** "99.99% (999,880 of 1,000,000 rows) would pass every rule". */
 export function expectedPassText(impact: NonNullable<GenerationOutput['impact']>): string {
-  return `${formatRate(impact.expected_pass_rate)} of the rows (${formatCount(impact.passing_rows)} of ${formatCount(impact.total_rows)}) pass every rule`;
+  return `${formatPercent(impact.expected_pass_rate)} of the rows (${formatCount(impact.passing_rows)} of ${formatCount(impact.total_rows)}) pass every rule`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { percentRange, tickLabel } from './chart-scale';
+import { percentRange, tickLabel, versionChanges } from './chart-scale';
 
 describe('pass-rate chart scale', () => {
   it('zooms in on rates close to 100%', () => {
@@ -30,5 +30,15 @@ describe('pass-rate chart scale', () => {
   it('labels ticks as percentages', () => {
     expect(tickLabel(99.5)).toBe('99.5%');
     expect(tickLabel(100)).toBe('100%');
+  });
+});
+
+describe('version markers', () => {
+  it('marks each run whose version differs from the last saved version before it', () => {
+    expect(versionChanges([1, 1, 2, 2, 3])).toEqual([2, 4]);
+    expect(versionChanges([1, null, 1, null, 2])).toEqual([4]);
+    expect(versionChanges([null, null, 1])).toEqual([]);
+    expect(versionChanges([2, 1])).toEqual([1]);
+    expect(versionChanges([])).toEqual([]);
   });
 });

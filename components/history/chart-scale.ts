@@ -28,3 +28,19 @@ export function percentRange(ratesPct: number[]): PercentRange {
 
 /** Axis label: 99.5%, 100%, 0.05% */
 export const tickLabel = (pct: number) => `${Number(pct.toFixed(2))}%`;
+
+/**
+ * Indexes of the points where the version validated differs from the one before (the first point
+ * is no change). Draft runs (null) are skipped: a draft between two runs of version 2 is no change,
+ * and the first saved version after drafts is compared with the last saved one before them.
+ */
+export function versionChanges(versions: readonly (number | null)[]): number[] {
+  const out: number[] = [];
+  let previous: number | null = null;
+  versions.forEach((v, i) => {
+    if (v === null) return;
+    if (previous !== null && v !== previous) out.push(i);
+    previous = v;
+  });
+  return out;
+}

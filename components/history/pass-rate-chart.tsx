@@ -1,10 +1,11 @@
 import Link from 'next/link';
 
-import { formatCount, formatRunRate } from '@/components/runs/format';
+import { formatCount, formatRunRate, percentDecimals } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 
-import { percentRange, tickLabel } from './chart-scale';
+import { percentRange, tickLabel, versionChanges } from './chart-scale';
+import { ChartPointTitle, ChartTimeLabel } from './chart-time';
 
 export interface PassRatePoint {
   run_id: string;
@@ -21,17 +22,15 @@ export interface PassRatePoint {
 
 const W = 640;
 const H = 220;
-const PAD = { top: 12, right: 16, bottom: 34, left: 56 };
+const PAD = { top: 22, right: 16, bottom: 44, left: 56 };
 
-const shortDate = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 10);
-};
 
 /**
- * Pass rate per run over time, as a small SVG line chart (runs evenly spaced, oldest on the left;
- * the y axis zooms in near 100%), with the same numbers as a table, which also links every run.
- * The drawing is hidden from screen readers: the summary line and the table carry the data.
+ * Pass rate per run over time, as a small SVG line chart (runs evenly spaced, oldest on the left,
+ * labelled with the day and time they finished; the y axis zooms in near 100%), a dashed marker
+ * where the version validated changes, a tooltip per run (time, pass rate, failing rows,
+ * version), and the same numbers as a table, which also links every run. The drawing is hidden
+ * from screen readers: the summary line and the table carry the data.
  */
 export function PassRateChart({
   points,
@@ -54,6 +53,12 @@ export function PassRateChart({
   const last = points[points.length - 1]!;
   const lowest = points.reduce((a, b) => (b.pass_rate < a.pass_rate ? b : a));
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
+  const decimals = percentDecimals(points.map((p) => p.pass_rate));
+  const pctText = (rate: number, incomplete?: boolean) => formatRunRate(rate, incomplete ?? false, decimals);
+  const markers = versionChanges(points.map((p) => p.rule_set_version));
+  const minutes = points.map((p) => p.finished_at.slice(0, 16));
+  const withSeconds = new Set(minutes).size < minutes.length;
+  const versionText = (v: number | null) => (v !== null ? `version ${v}` : 'draft');
 
   return (
     <figure className="grid max-w-3xl gap-2">
@@ -61,8 +66,9 @@ export function PassRateChart({
         <span className="font-medium">{title}</span>
         <span className="text-muted-foreground">
           {' '}
-          · {formatCount(points.length)} run{points.length === 1 ? '' : 's'}; latest {formatRunRate(last.pass_rate, last.incomplete ?? false)}, lowest{' '}
-          {formatRunRate(lowest.pass_rate, lowest.incomplete ?? false)}.
+          · {formatCount(points.length)} run{points.length === 1 ? '' : 's'}; latest {pctText(last.pass_rate, last.incomplete)}, lowest{' '}
+          {pctText(lowest.pass_rate, lowest.incomplete)}
+          {markers.length > 0 && `; the version changed ${markers.length === 1 ? 'once' : `${markers.length} times`} (dashed lines)`}.
           {points.some((p) => p.incomplete) && ' Hollow dashed points are incomplete runs (some rules not evaluated).'}
         </span>
       </figcaption>
@@ -76,35 +82,50 @@ export function PassRateChart({
               </text>
             </g>
           ))}
+          {markers.map((i) => (
+            <g key={`v${i}`} data-testid="version-marker">
+              <line x1={x(i)} x2={x(i)} y1={PAD.top - 4} y2={H - PAD.bottom} className="stroke-muted-foreground" strokeWidth={1} strokeDasharray="3 3" />
+              <text x={x(i)} y={PAD.top - 8} textAnchor={i === points.length - 1 && points.length > 1 ? 'end' : 'middle'} className="fill-muted-foreground text-[10px]">
+                {points[i]!.rule_set_version !== null ? `v${points[i]!.rule_set_version}` : 'draft'}
+              </text>
+            </g>
+          ))}
           {points.map((p, i) =>
             i % labelEvery === 0 || i === points.length - 1 ? (
-              <text
+              <ChartTimeLabel
                 key={p.run_id}
+                iso={p.finished_at}
+                withSeconds={withSeconds}
                 x={x(i)}
-                y={H - 10}
-                textAnchor={points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}
-                className="fill-muted-foreground text-[11px]"
-              >
-                {shortDate(p.finished_at)}
-              </text>
+                y={H - 26}
+                anchor={points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}
+              />
             ) : null,
           )}
           <path d={path} fill="none" className="stroke-primary" strokeWidth={2} strokeLinejoin="round" />
           {points.map((p, i) => (
-            <circle
-              key={p.run_id}
-              cx={x(i)}
-              cy={y(p.pass_rate * 100)}
-              r={4}
-              className={p.incomplete ? 'fill-background stroke-amber-600' : 'fill-background stroke-primary'}
-              strokeDasharray={p.incomplete ? '2 2' : undefined}
-              strokeWidth={2}
-              data-incomplete={p.incomplete ? 'true' : undefined}
-            >
-              <title>
-                {`${shortDate(p.finished_at)}: ${formatRunRate(p.pass_rate, p.incomplete ?? false)}${p.rule_set_version !== null ? ` (version ${p.rule_set_version})` : ' (draft)'}`}
-              </title>
-            </circle>
+            <g key={p.run_id} data-testid="chart-point">
+              <circle
+                cx={x(i)}
+                cy={y(p.pass_rate * 100)}
+                r={4}
+                className={p.incomplete ? 'fill-background stroke-amber-600' : 'fill-background stroke-primary'}
+                strokeDasharray={p.incomplete ? '2 2' : undefined}
+                strokeWidth={2}
+                data-incomplete={p.incomplete ? 'true' : undefined}
+              />
+              {/* a wider, invisible target so the tooltip is easy to reach */}
+              <circle cx={x(i)} cy={y(p.pass_rate * 100)} r={12} fill="transparent">
+                <ChartPointTitle
+                  iso={p.finished_at}
+                  lines={[
+                    `Pass rate ${pctText(p.pass_rate, p.incomplete)}`,
+                    ...(p.failing_rows !== undefined ? [`${formatCount(p.failing_rows)} failing of ${formatCount(p.rows_evaluated ?? null)} rows`] : []),
+                    `Rules: ${versionText(p.rule_set_version)}`,
+                  ]}
+                />
+              </circle>
+            </g>
           ))}
         </svg>
       </div>
@@ -129,8 +150,8 @@ export function PassRateChart({
                   <TableCell className="text-xs">
                     <LocalTime iso={p.finished_at} />
                   </TableCell>
-                  <TableCell className="text-xs">{p.rule_set_version !== null ? `version ${p.rule_set_version}` : 'draft'}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatRunRate(p.pass_rate, p.incomplete ?? false)}</TableCell>
+                  <TableCell className="text-xs">{versionText(p.rule_set_version)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{pctText(p.pass_rate, p.incomplete)}</TableCell>
                   {points.some((q) => q.failing_rows !== undefined) && (
                     <TableCell className="text-right tabular-nums">
                       {formatCount(p.failing_rows ?? null)} of {formatCount(p.rows_evaluated ?? null)}

@@ -32,7 +32,7 @@ describe('column suggestions', () => {
     );
     const mismatched = result.errors
       .filter((e) => e.code === 'column_type_mismatch')
-      .map((e) => columns[e.ruleIndex!]!.name);
+      .map((e) => columns[e.rule_index!]!.name);
     expect(mismatched).toEqual(['order_id', 'tags']);
   });
 

@@ -50,10 +50,10 @@ export function indexIssues(items: readonly RuleItem[], result: ValidationResult
   const all: EditorIssue[] = [];
   if (!result) return { byKey, setLevel, errorCount: 0, warningCount: 0, all };
   for (const raw of [...result.errors, ...result.warnings]) {
-    const item = raw.ruleIndex === null ? undefined : items[raw.ruleIndex];
+    const item = raw.rule_index === null ? undefined : items[raw.rule_index];
     const issue: EditorIssue = {
       severity: raw.severity,
-      ruleIndex: raw.ruleIndex,
+      ruleIndex: raw.rule_index,
       ruleKey: item?.key ?? null,
       field: raw.field,
       code: raw.code,

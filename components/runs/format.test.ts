@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRate, formatRunRate, isTerminal, plural, pollDelay } from './format';
+import { defaultDryRunRows, dryRunChoices, dryRunScope, elapsedMs, formatDuration, formatRunRate, isTerminal, plural, pollDelay } from './format';
 
 describe('run formatting', () => {
-  it('shows rates as percentages without rounding a failing run up to 100%', () => {
-    expect(formatRate(1)).toBe('100%');
-    expect(formatRate(0)).toBe('0%');
-    expect(formatRate(0.5)).toBe('50%');
-    expect(formatRate(0.99954)).toBe('99.95%');
-    expect(formatRate(0.999999)).toBe('99.99%');
-    expect(formatRate(0.0000001)).toBe('0.01%');
-    expect(formatRate(null)).toBe('–');
-  });
-
   it('marks the pass rate of a run that left rules not evaluated', () => {
-    expect(formatRunRate(1, true)).toBe('100% (incomplete)');
-    expect(formatRunRate(0.995, true)).toBe('99.5% (incomplete)');
-    expect(formatRunRate(0.995, false)).toBe('99.5%');
+    expect(formatRunRate(1, true)).toBe('100.00% (incomplete)');
+    expect(formatRunRate(0.995, true)).toBe('99.50% (incomplete)');
+    expect(formatRunRate(0.995, false)).toBe('99.50%');
+    expect(formatRunRate(0.999994, true, 4)).toBe('99.9994% (incomplete)');
     expect(formatRunRate(null, true)).toBe('–');
   });
 

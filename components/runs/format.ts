@@ -3,6 +3,8 @@
  * polling schedule. Pure functions (tested in format.test.ts).
  */
 
+import { formatPercent } from '@/lib/format/percent';
+
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
@@ -17,20 +19,15 @@ const NUMBER = new Intl.NumberFormat('en-US');
 /** 12,345 */
 export const formatCount = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : NUMBER.format(n));
 
-/** A rate between 0 and 1 as a percentage with up to two decimals: 99.95%, 100%, 0%. */
-export function formatRate(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '–';
-  const pct = rate * 100;
-  // Never round a rate that is not perfect up to 100%, nor a non-zero one down to 0%.
-  let text = (Math.round(pct * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
-  if (text === '100' && rate < 1) text = '99.99';
-  if (text === '0' && rate > 0) text = '0.01';
-  return `${text}%`;
-}
+/** Percentages: the app's one helper (lib/format/percent.ts). */
+export { formatPercent, percentDecimals } from '@/lib/format/percent';
 
-/** A run's pass rate, marked when the run left rules not evaluated: "99.5% (incomplete)". */
-export function formatRunRate(rate: number | null | undefined, incomplete: boolean): string {
-  const text = formatRate(rate);
+/**
+ * A run's pass rate, marked when the run left rules not evaluated: "99.50% (incomplete)".
+ * `decimals`: those of the figures shown beside it (percentDecimals), as for formatPercent.
+ */
+export function formatRunRate(rate: number | null | undefined, incomplete: boolean, decimals?: number): string {
+  const text = formatPercent(rate, decimals);
   return incomplete && text !== '–' ? `${text} (incomplete)` : text;
 }
 

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { RunDto } from '@/lib/services/runs';
 
-import { formatCount, formatRunRate, type RunStatus } from './format';
+import { formatCount, formatRunRate, percentDecimals, type RunStatus } from './format';
 import { LocalTime } from './local-time';
 import { RunStatusBadge } from './run-status';
 
@@ -27,6 +27,7 @@ export function RunList({
   currentRunId?: string | null;
   caption: string;
 }) {
+  const decimals = percentDecimals(runs.map((run) => run.summary?.pass_rate));
   return (
     <div className="overflow-x-auto rounded-md border">
       <Table aria-label={caption}>
@@ -57,7 +58,7 @@ export function RunList({
                   <RunStatusBadge status={run.status as RunStatus} incomplete={run.evaluation === 'incomplete'} />
                 </TableCell>
                 <TableCell className="text-right text-xs tabular-nums">{formatCount(run.summary?.total_rows ?? null)}</TableCell>
-                <TableCell className="text-right text-xs tabular-nums">{formatRunRate(run.summary?.pass_rate ?? null, run.evaluation === 'incomplete')}</TableCell>
+                <TableCell className="text-right text-xs tabular-nums">{formatRunRate(run.summary?.pass_rate ?? null, run.evaluation === 'incomplete', decimals)}</TableCell>
                 <TableCell>
                   {current ? (
                     <span className="text-muted-foreground text-xs">shown</span>

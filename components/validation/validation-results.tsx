@@ -3,7 +3,7 @@
 import { ChevronDown, ChevronRight, ListTree } from 'lucide-react';
 import { Fragment } from 'react';
 
-import { dryRunScope, formatCount, formatRate, formatRunRate, plural } from '@/components/runs/format';
+import { dryRunScope, formatCount, formatPercent, formatRunRate, percentDecimals, plural } from '@/components/runs/format';
 import { LocalTime } from '@/components/runs/local-time';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -70,6 +70,8 @@ export function ValidationResults({
     return <p className="text-muted-foreground text-sm">This run has no results.</p>;
   }
   const rules = output.rules;
+  // the run's pass rate and every rule's, written with the same decimals
+  const decimals = percentDecimals([summary.pass_rate, ...rules.map((r) => r.pass_rate)]);
   const dry = output.dry_run;
   const notEvaluatedRules = rules.filter((r) => r.status === 'not_evaluated');
   const notEvaluated = notEvaluatedRules.length;
@@ -97,7 +99,7 @@ export function ValidationResults({
         <Stat label="Rows with warnings only" value={formatCount(summary.warning_rows)} />
         <Stat
           label="Pass rate"
-          value={formatRunRate(summary.pass_rate, incomplete)}
+          value={formatRunRate(summary.pass_rate, incomplete, decimals)}
           hint={incomplete ? 'Valid rows / total rows, over the rules evaluated only' : 'Valid rows / total rows'}
         />
       </dl>
@@ -160,7 +162,7 @@ export function ValidationResults({
                     <TableCell className="text-right tabular-nums" data-testid="failing-rows">
                       {formatCount(rule.failing_rows)}
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{formatRate(rule.pass_rate)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatPercent(rule.pass_rate, decimals)}</TableCell>
                     <TableCell>
                       {canList && (
                         <Button

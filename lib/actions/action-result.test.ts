@@ -48,8 +48,8 @@ describe('runAction', () => {
     const result = await runAction(Input, { table: 'a.b.c' }, async () => {
       throw badRequest('The rules do not validate (2 errors).', {
         errors: [
-          { severity: 'error', ruleIndex: 2, ruleName: null, field: 'check.arguments.column', code: 'unknown_column', message: "no column 'x'" },
-          { severity: 'error', ruleIndex: null, ruleName: null, field: null, code: 'duplicate', message: 'two rules share a name' },
+          { severity: 'error', rule_index: 2, rule_name: null, field: 'check.arguments.column', code: 'unknown_column', message: "no column 'x'" },
+          { severity: 'error', rule_index: null, rule_name: null, field: null, code: 'duplicate', message: 'two rules share a name' },
         ],
       });
     });

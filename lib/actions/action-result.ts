@@ -40,7 +40,7 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
 interface IssueLike {
   path?: unknown;
   message?: unknown;
-  ruleIndex?: unknown;
+  rule_index?: unknown;
   field?: unknown;
 }
 
@@ -54,7 +54,7 @@ function detailFieldErrors(details: unknown): FieldErrors | undefined {
   }
   for (const issue of ruleErrors ?? []) {
     if (typeof issue.message !== 'string') continue;
-    const index = typeof issue.ruleIndex === 'number' ? `.${issue.ruleIndex}` : '';
+    const index = typeof issue.rule_index === 'number' ? `.${issue.rule_index}` : '';
     const field = index && typeof issue.field === 'string' && issue.field ? `.${issue.field}` : '';
     addError(errors, `rules${index}${field}`, issue.message);
   }

@@ -29,8 +29,8 @@ export type ChecksFormat = 'yaml' | 'json';
 export interface RuleIssue {
   severity: 'error' | 'warning';
   /** Index in the rule list as given (before for_each_column expansion); null for set-level issues. */
-  ruleIndex: number | null;
-  ruleName: string | null;
+  rule_index: number | null;
+  rule_name: string | null;
   field: string | null;
   code: string;
   message: string;

@@ -55,8 +55,8 @@ describe('table-aware validation', () => {
     });
     expect(result.ok).toBe(false);
     expect(issue(result, 'unknown_column')).toMatchObject({
-      ruleIndex: 0,
-      ruleName: 'cust',
+      rule_index: 0,
+      rule_name: 'cust',
       field: 'check.arguments.column',
     });
     expect(issue(result, 'unknown_column')!.message).toContain(
@@ -71,7 +71,7 @@ describe('table-aware validation', () => {
     );
     const fields = result.errors.filter((e) => e.code === 'unknown_column').map((e) => e.field);
     expect(fields).toEqual(['check.for_each_column.1', 'check.for_each_column.2']);
-    expect(result.errors[0]!.ruleName).toBe('address_country_is_null');
+    expect(result.errors[0]!.rule_name).toBe('address_country_is_null');
   });
 
   it('reports unknown columns in filters, message expressions, SQL expressions and limit expressions', () => {
@@ -85,7 +85,7 @@ describe('table-aware validation', () => {
       { table },
     );
     const unknown = result.errors.filter((e) => e.code === 'unknown_column');
-    expect(unknown.map((e) => [e.ruleIndex, e.field])).toEqual([
+    expect(unknown.map((e) => [e.rule_index, e.field])).toEqual([
       [0, 'filter'],
       [1, 'message_expr'],
       [2, 'check.arguments.expression'],
@@ -105,7 +105,7 @@ describe('table-aware validation', () => {
       ],
       { table },
     );
-    const codes = result.errors.map((e) => [e.ruleIndex, e.code, e.field]);
+    const codes = result.errors.map((e) => [e.rule_index, e.code, e.field]);
     expect(codes).toContainEqual([0, 'argument_type_mismatch', 'check.arguments.min_limit']);
     expect(codes).toContainEqual([0, 'argument_type_mismatch', 'check.arguments.max_limit']);
     expect(codes).toContainEqual([1, 'column_type_mismatch', 'check.arguments.column']);
@@ -150,7 +150,7 @@ describe('table-aware validation', () => {
       ],
       { table },
     );
-    expect(result.errors.map((e) => [e.ruleIndex, e.code])).toEqual([
+    expect(result.errors.map((e) => [e.rule_index, e.code])).toEqual([
       [0, 'unsafe_filter'],
       [1, 'invalid_expression'],
     ]);
@@ -166,13 +166,13 @@ describe('table-aware validation', () => {
       { table },
     );
     expect(result.ok).toBe(true);
-    expect(result.warnings.filter((w) => w.code === 'job_only').map((w) => w.ruleIndex)).toEqual([0, 1]);
+    expect(result.warnings.filter((w) => w.code === 'job_only').map((w) => w.rule_index)).toEqual([0, 1]);
   });
 
   it('names issues after the derived rule name when the rule has none', () => {
     const result = validateChecks([rule('has_valid_string_case', { column: 'status', case: 'camel' })]);
     expect(result.errors[0]).toMatchObject({
-      ruleName: 'status_has_invalid_camel_string_case',
+      rule_name: 'status_has_invalid_camel_string_case',
       field: 'check.arguments.case',
       code: 'invalid_argument',
     });

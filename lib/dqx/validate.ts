@@ -68,7 +68,7 @@ class Collector {
     message: string,
     summary = message,
   ) {
-    const issue: DetailedRuleIssue = { severity, ruleIndex, ruleName, field, code, message, summary };
+    const issue: DetailedRuleIssue = { severity, rule_index: ruleIndex, rule_name: ruleName, field, code, message, summary };
     (severity === 'error' ? this.errors : this.warnings).push(issue);
   }
 }
@@ -640,7 +640,7 @@ function sandboxIssues(
     const where = `${f.field} of rule '${rule.name}'`;
     if (refusal.rule === 'syntax' && f.kind === 'expression') {
       // DQX skips a rule whose expression does not parse; report it once
-      if (out.errors.some((e) => e.ruleIndex === index && e.field === f.field)) continue;
+      if (out.errors.some((e) => e.rule_index === index && e.field === f.field)) continue;
       out.add(
         'error',
         index,

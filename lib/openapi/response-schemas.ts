@@ -23,7 +23,7 @@ export const ErrorBody = z
         .describe(
           '400: `issues` [{path, message}] for bad input, `errors`/`warnings` (rule issues) for rules that do not validate.',
         ),
-      requestId: z.string().optional(),
+      request_id: z.string().optional().describe('The request id (also in the x-request-id header), to quote when reporting a problem.'),
     }),
   })
   .describe('Every error: a status code and this body, never a 200 that carries an error.');
@@ -36,7 +36,7 @@ const TableInfo = z.object({
   catalog: z.string(),
   schema: z.string(),
   table: z.string(),
-  fullName: z.string(),
+  full_name: z.string(),
   kind: z.enum(['table', 'view', 'file']),
   comment: nullableString,
   availability: z
@@ -53,7 +53,7 @@ const TableInfo = z.object({
 const ColumnInfo = z.object({
   name: z.string(),
   type: z.string().describe('Spark SQL type, lower case.'),
-  nativeType: z.string(),
+  native_type: z.string(),
   nullable: z.boolean(),
   comment: nullableString,
   position: z.int(),
@@ -65,7 +65,7 @@ export const TableList = z.object({ tables: z.array(TableInfo) });
 export const TableSearch = z.object({ query: z.string(), tables: z.array(TableInfo) });
 export const TableDescription = TableInfo.extend({
   columns: z.array(ColumnInfo),
-  rowCount: z.int().nullable(),
+  row_count: z.int().nullable(),
 });
 export const TableSample = z.object({
   table: z.string(),
@@ -95,8 +95,8 @@ const DqxCheck = z
 
 const RuleIssue = z.looseObject({
   severity: z.enum(['error', 'warning']),
-  ruleIndex: z.int().nullable(),
-  ruleName: nullableString,
+  rule_index: z.int().nullable(),
+  rule_name: nullableString,
   field: nullableString,
   code: z.string(),
   message: z.string(),

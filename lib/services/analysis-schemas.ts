@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 import { REQUEST_MAX_CHARS, TableNameField } from './generation-schemas';
+import { RulesYamlField } from './rule-set-schemas';
 import { cleanText, jsonValue } from './safe-input';
 
 export const AnalyzeRulesBody = z.strictObject({
@@ -18,7 +19,13 @@ export const AnalyzeRulesBody = z.strictObject({
     .array(jsonValue('a rule'), { error: 'rules must be a list of DQX checks' })
     .min(1, { error: 'rules must hold at least one check' })
     .max(1000, { error: 'at most 1000 rules can be analysed at once' })
-    .describe('The DQX checks (metadata form) to analyse.'),
-});
+    .optional()
+    .describe('The DQX checks (metadata form) to analyse; or send them as `rules_yaml`.'),
+  rules_yaml: RulesYamlField.optional(),
+})
+  .refine((b) => (b.rules === undefined) !== (b.rules_yaml === undefined), {
+    error: 'give the rules to analyse as rules (a list of checks) or rules_yaml (YAML text), one of the two',
+    path: ['rules'],
+  });
 
 export type AnalyzeRulesInput = z.output<typeof AnalyzeRulesBody>;

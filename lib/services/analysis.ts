@@ -12,6 +12,7 @@ import { badRequest, unavailable } from '@/lib/errors';
 import { analyzeRulesWithModel, type RuleAnalysis } from '@/lib/llm';
 
 import type { AnalyzeRulesInput } from './analysis-schemas';
+import { draftRules } from './draft-rules';
 import { assertRuleCount, consumeModelCall } from './limits';
 import { resolveRunDeps, type RunDeps } from './run-deps';
 
@@ -27,8 +28,9 @@ export async function analyzeRules(caller: Caller, input: AnalyzeRulesInput, dep
       'AI analysis needs a language model, and none is configured: the administrator can set DQX_LLM_BASE_URL and DQX_LLM_MODEL (or DQX_SERVING_ENDPOINT in databricks mode). The rules can be saved without an analysis.',
     );
   }
-  assertRuleCount(input.rules);
-  const rules = input.rules.map((rule, index) => {
+  const given = (await draftRules({ rules: input.rules, rulesYaml: input.rules_yaml })) ?? [];
+  assertRuleCount(given);
+  const rules = given.map((rule, index) => {
     try {
       return toDqxCheck(rule);
     } catch {

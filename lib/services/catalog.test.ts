@@ -86,7 +86,7 @@ describe('listings', () => {
       'sales',
       'web',
     ]);
-    expect((await service.listTables(ada, 'samples', 'iot')).map((t) => t.fullName)).toEqual([
+    expect((await service.listTables(ada, 'samples', 'iot')).map((t) => t.full_name)).toEqual([
       'samples.iot.devices',
       'samples.iot.sensor_readings',
     ]);
@@ -134,7 +134,7 @@ describe('listings', () => {
     fs.writeFileSync(path.join(dataDir, 'fresh_file.csv'), 'a\n1\n');
     try {
       const after = await service.searchTables(ada, 'fresh_file');
-      expect(after.map((t) => t.fullName)).toEqual(['local.default.fresh_file']);
+      expect(after.map((t) => t.full_name)).toEqual(['local.default.fresh_file']);
     } finally {
       fs.rmSync(path.join(dataDir, 'fresh_file.csv'));
     }
@@ -145,7 +145,7 @@ describe('listings', () => {
     await expect(service.describeTable(ada, ref)).rejects.toMatchObject({ code: 'not_found' });
     fs.writeFileSync(path.join(dataDir, 'just_added.csv'), 'a\n1\n');
     try {
-      expect((await service.describeTable(ada, ref)).rowCount).toBe(1);
+      expect((await service.describeTable(ada, ref)).row_count).toBe(1);
     } finally {
       fs.rmSync(path.join(dataDir, 'just_added.csv'));
     }
@@ -174,7 +174,7 @@ describe('search', () => {
   });
 
   it('finds tables by part of the name', async () => {
-    expect((await service.searchTables(ada, 'sensor', 5)).map((t) => t.fullName)).toEqual([
+    expect((await service.searchTables(ada, 'sensor', 5)).map((t) => t.full_name)).toEqual([
       'samples.iot.sensor_readings',
     ]);
   });
@@ -183,7 +183,7 @@ describe('search', () => {
 describe('describe and sample', () => {
   it('describes a table and answers 404 for an unknown one', async () => {
     const t = await service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'orders' });
-    expect(t.rowCount).toBe(1000);
+    expect(t.row_count).toBe(1000);
     expect(
       await appError(service.describeTable(ada, { catalog: 'samples', schema: 'sales', table: 'nope' })),
     ).toMatchObject({

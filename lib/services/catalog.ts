@@ -168,7 +168,7 @@ export function createCatalogService(options: CatalogServiceOptions) {
         return text;
       }),
     );
-    return { table: table.fullName, columns: result.columns, rows, limit: n, truncated };
+    return { table: table.full_name, columns: result.columns, rows, limit: n, truncated };
   }
 
   return {

@@ -177,7 +177,7 @@ function selectRules(expanded: ExpandedRule[], s: FailingRowsSelector, runId: st
 
 /** The SQL type a key value is cast back to: the engine's own type name locally, Spark's on Databricks. */
 function castType(dialect: Dialect, column: ColumnInfo): string | null {
-  const type = dialect === 'duckdb' ? column.nativeType : column.type;
+  const type = dialect === 'duckdb' ? column.native_type : column.type;
   return /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?$/.test(type) ? type : null;
 }
 

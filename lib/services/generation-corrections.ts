@@ -23,6 +23,7 @@ import { niceCeil, niceFloor } from '@/lib/dqx/generator/nice-numbers';
 import { isIntegral } from '@/lib/dqx/profiler/spark-type';
 
 import { TOO_STRICT_SHARE, type RuleImpact } from './generation-impact';
+import { formatPercent } from '@/lib/format/percent';
 
 export interface RuleCorrection {
   action: 'replace' | 'remove';
@@ -55,7 +56,6 @@ const FAMILY: Record<string, string> = {
 
 const familyOf = (fn: string) => FAMILY[fn] ?? fn;
 const count = (n: number) => n.toLocaleString('en-US');
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : x < 0.1 ? 2 : 1)}%`;
 
 function columnsOf(check: DqxCheck): string[] {
   try {
@@ -79,7 +79,7 @@ function describeColumn(stats: FieldStats | undefined): string {
   if (!stats) return '';
   const parts: string[] = [];
   const nulls = stats.rows - stats.nonNull;
-  if (nulls > 0) parts.push(`${count(nulls)} NULLs (${pct(nulls / Math.max(stats.rows, 1))})`);
+  if (nulls > 0) parts.push(`${count(nulls)} NULLs (${formatPercent(nulls / Math.max(stats.rows, 1))})`);
   if (stats.family === 'numeric' && stats.min !== null && stats.max !== null) {
     parts.push(`values from ${stats.min} to ${stats.max}`);
     const med = stats.quantiles?.[9];
@@ -121,7 +121,7 @@ export function flagFor(
   const columns = columnsOf(check);
   const column = columns.length === 1 ? columns[0]! : null;
   const stats = column ? context.stats.get(column) : undefined;
-  const message = `Fails ${count(impact.failing_rows)} of ${count(impact.rows_evaluated)} rows (${pct(impact.failing_share)}) of the whole table.`;
+  const message = `Fails ${count(impact.failing_rows)} of ${count(impact.rows_evaluated)} rows (${formatPercent(impact.failing_share)}) of the whole table.`;
   const examples = impact.examples.length
     ? ` Failing values include ${impact.examples.map((e) => `'${e}'`).join(', ')}.`
     : '';

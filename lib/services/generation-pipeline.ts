@@ -73,6 +73,7 @@ import {
 } from './generation-impact';
 import { inferReferences } from './generation-references';
 import { schemaOf } from './table-schema';
+import { formatPercent } from '@/lib/format/percent';
 
 export type { RuleFlag, RuleCorrection } from './generation-corrections';
 export type { RuleImpact } from './generation-impact';
@@ -376,7 +377,6 @@ function promptProfile(
   return { rowsProfiled, columns };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : x < 0.1 ? 2 : 1)}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 
 function impactText(impact: RuleImpact | null): string {
@@ -385,7 +385,7 @@ function impactText(impact: RuleImpact | null): string {
   const ex = impact.examples.length
     ? `; failing values include ${impact.examples.map((e) => `'${e}'`).join(', ')}`
     : '';
-  return `it fails ${count(impact.failing_rows)} of ${count(impact.rows_evaluated)} rows (${pct(impact.failing_share ?? 0)})${ex}`;
+  return `it fails ${count(impact.failing_rows)} of ${count(impact.rows_evaluated)} rows (${formatPercent(impact.failing_share ?? 0)})${ex}`;
 }
 
 async function countRows(wh: Warehouse, source: string, signal?: AbortSignal): Promise<number | null> {
@@ -436,7 +436,7 @@ export async function produceGeneration(
       }
       // The row count decides the sampling; a warehouse that does not report it is asked (a
       // count(*) is answered from table metadata on Delta tables).
-      const rowCount = description.rowCount ?? (await countRows(wh, source, signal));
+      const rowCount = description.row_count ?? (await countRows(wh, source, signal));
       const sampling = recommendedSampling(p.mode === 'recommended' ? p.sampleRows : undefined, rowCount);
       const compiled = compileRobustProfile({ name: p.tableName, columns }, source, {
         dialect: wh.dialect,
@@ -777,7 +777,7 @@ export async function produceGeneration(
   });
   const fromModel = output.rules.filter((r) => r.origin === 'model').length;
   const rate = output.impact
-    ? ` Expected pass rate on the whole table: ${pct(output.impact.expected_pass_rate)}.`
+    ? ` Expected pass rate on the whole table: ${formatPercent(output.impact.expected_pass_rate)}.`
     : '';
   return {
     output,

@@ -180,7 +180,7 @@ describe('the language model sees the same evidence', () => {
       /Impact of these rules on the whole table \(JSON\):\n\[\{"rule":"[^"]+","failing_rows":\d+/,
     );
     expect(ask).toContain('Sample values (JSON)');
-    expect(review).toMatch(/it fails \d{3} of 400 rows \(\d+\.\d%\); failing values include/);
+    expect(review).toMatch(/it fails \d{3} of 400 rows \(\d+\.\d{2}%\); failing values include/);
     expect(out.model).toMatchObject({ reviewed: 1, revised: 1 });
     const fromModel = out.rules.filter((r) => r.origin === 'model');
     expect(fromModel.map((r) => r.check)).toEqual([better]);

@@ -6,9 +6,9 @@ import { badRequest } from '@/lib/errors';
 
 function describeIssue(issue: RuleIssue): string {
   const where =
-    issue.ruleIndex === null
+    issue.rule_index === null
       ? 'Rule set'
-      : `Rule ${issue.ruleIndex + 1}${issue.ruleName ? ` (${issue.ruleName})` : ''}`;
+      : `Rule ${issue.rule_index + 1}${issue.rule_name ? ` (${issue.rule_name})` : ''}`;
   return `${where}: ${issue.message}`;
 }
 

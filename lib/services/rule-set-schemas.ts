@@ -110,3 +110,17 @@ export const RunsQuery = z.object({
 });
 
 export const RunId = z.uuid({ error: 'expected a run id (a UUID)' });
+
+/** Largest `rules_yaml` text, as large as a saved checks file may be. */
+export const RULES_YAML_MAX_CHARS = 2_000_000;
+
+/** Draft rules as a DQX checks file in YAML, instead of `rules` (read like a YAML file saved as a version). */
+export const RulesYamlField = cleanText(
+  z
+    .string({ error: 'rules_yaml must be text: a DQX checks file in YAML' })
+    .min(1, { error: 'rules_yaml must not be empty' })
+    .max(RULES_YAML_MAX_CHARS, { error: `rules_yaml must be at most ${RULES_YAML_MAX_CHARS} characters` }),
+  'rules_yaml',
+).describe(
+  'The draft rules as a DQX checks file in YAML (a list of checks, or a mapping with `checks:`), instead of `rules`; read as a YAML file saved as a version is, with the same limits.',
+);

@@ -95,8 +95,8 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       );
       expect(error.code).toBe('bad_request');
       expect(error.message).toMatch(/do not validate \(2 errors\).*Rule 2.*criticality.*Rule 3 \(no_check\)/);
-      const details = error.details as { errors: { ruleIndex: number; field: string | null }[] };
-      expect(details.errors.map((e) => e.ruleIndex)).toEqual([1, 2]);
+      const details = error.details as { errors: { rule_index: number; field: string | null }[] };
+      expect(details.errors.map((e) => e.rule_index)).toEqual([1, 2]);
       const history = await getRuleSetHistory(alice, table, { page: 1, page_size: 20 }, deps);
       expect(history.total).toBe(1);
       expect(history.active_version).toBe(1);

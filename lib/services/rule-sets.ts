@@ -7,7 +7,6 @@ import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
 import {
-  ChecksFormatError,
   expandChecks,
   ruleSetFingerprint,
   serializeChecks,
@@ -17,11 +16,11 @@ import {
   type ExpandedRule,
   type RuleIssue,
 } from '@/lib/dqx';
-import { AppError, badRequest, conflict, notFound } from '@/lib/errors';
+import { AppError, conflict, notFound } from '@/lib/errors';
 import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
-import { readChecksFile } from './checks-file/reader';
+import { readChecksOr400 } from './checks-file/reader';
 import { publishAfterActivation, type PublishDeps } from './publishing';
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
@@ -215,16 +214,7 @@ export async function importRuleSet(
   file: { text: string; format?: ChecksFormat; user_prompt?: string | null },
   deps?: PublishDeps,
 ): Promise<SavedRuleSetVersion> {
-  let checks: unknown[];
-  try {
-    checks = await readChecksFile(file.text, file.format);
-  } catch (error) {
-    if (error instanceof ChecksFormatError) {
-      const at = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
-      throw badRequest(`The checks file cannot be read${at}: ${error.message}`);
-    }
-    throw error;
-  }
+  const checks = await readChecksOr400(file.text, file.format, 'The checks file');
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
   const rule_provenance = importedProvenance(checks);
   return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps);

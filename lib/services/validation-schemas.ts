@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import { TableNameField } from './generation-schemas';
-import { RULES_PER_REQUEST_MAX } from './rule-set-schemas';
+import { RULES_PER_REQUEST_MAX, RulesYamlField } from './rule-set-schemas';
 import { cleanText, jsonValue, queryInt } from './safe-input';
 
 export const DRY_RUN_ROWS_MAX = 10_000_000;
@@ -30,6 +30,7 @@ export const StartValidationBody = z
       .max(RULES_PER_REQUEST_MAX, { error: `at most ${RULES_PER_REQUEST_MAX} rules` })
       .optional()
       .describe('A draft rule set (DQX checks, metadata form) to validate instead of a saved version.'),
+    rules_yaml: RulesYamlField.optional(),
     sample_rows: z
       .int({ error: 'sample_rows must be a whole number of rows' })
       .min(1, { error: 'sample_rows must be at least 1' })
@@ -55,14 +56,19 @@ export const StartValidationBody = z
         "Draft rules that name a column the table does not have (in `column`/`columns`, the filter or an expression): `refuse` answers 400; `skip` runs them as DQX does, each such rule reported as skipped on every row with DQX's message. Saved versions always run as DQX does.",
       ),
   })
-  .refine((b) => !(b.version !== undefined && b.rules !== undefined), {
-    error: 'give either version or rules, not both',
+  .refine((b) => !(b.rules !== undefined && b.rules_yaml !== undefined), {
+    error: 'give either rules or rules_yaml, not both',
+    path: ['rules_yaml'],
+  })
+  .refine((b) => !(b.version !== undefined && (b.rules !== undefined || b.rules_yaml !== undefined)), {
+    error: 'give either version or draft rules (rules or rules_yaml), not both',
     path: ['rules'],
   })
   .transform((b) => ({
     table: b.table,
     version: b.version,
     rules: b.rules,
+    rulesYaml: b.rules_yaml,
     sampleRows: b.sample_rows,
     sampleLimit: b.sample_limit,
     runAsJob: b.run_as_job,
@@ -76,6 +82,8 @@ export interface StartValidationInput {
   version?: number;
   /** A draft rule set instead of a saved version. */
   rules?: unknown[];
+  /** A draft rule set as a DQX checks file in YAML (instead of `rules`). */
+  rulesYaml?: string;
   /** A dry run on this many rows. */
   sampleRows?: number;
   /** Failing rows kept per rule in the output (default 10). */

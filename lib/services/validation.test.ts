@@ -148,7 +148,7 @@ describe('validation runs', () => {
       startValidation(alice, { table: ORDERS, rules: [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'no_such_column' } } }] }, fx.deps),
     );
     expect(error.code).toBe('bad_request');
-    expect((error.details as { errors: { ruleIndex: number; field: string }[] }).errors[0]).toMatchObject({ ruleIndex: 0, field: expect.stringContaining('column') });
+    expect((error.details as { errors: { rule_index: number; field: string }[] }).errors[0]).toMatchObject({ rule_index: 0, field: expect.stringContaining('column') });
   });
 
   it('refuses draft rules on a missing column by default, and with missing_columns skip runs them as DQX does', async () => {

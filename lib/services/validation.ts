@@ -34,15 +34,17 @@ import {
 import { AppError, badRequest, conflict, isAppError, notFound } from '@/lib/errors';
 import type { ValidationResult } from '@/lib/jobs/contract';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
+import { scanEstimateMs, withEstimatedProgress } from '@/lib/jobs/local/estimated-progress';
 import { RunFailure } from '@/lib/jobs/local/run-failure';
 import type { JobHandle } from '@/lib/jobs/port';
 import { quoteIdent, quoteQualified, type Dialect } from '@/lib/sql/quote';
 import type { Cell, TableRef, Warehouse } from '@/lib/warehouse/port';
 
+import { draftRules } from './draft-rules';
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { jobPathRefusal } from './job-governance';
 import { adoptedJob, jobRunTask } from './job-run-task';
-import { assertRuleCount } from './limits';
+import { assertRuleCount, expandedRuleCount } from './limits';
 import { resolveRunDeps, type ResolvedRunDeps, type RunDeps } from './run-deps';
 import { parseTableName } from './table-name';
 import { createRun, getRun, type RuleResultInput, type RunDetail, type RunDto } from './runs';
@@ -329,7 +331,8 @@ async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps,
  * or only on its first `sampleRows` rows (a dry run). 404 when the caller cannot read the table or a
  * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
  */
-export async function startValidation(caller: Caller, input: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+export async function startValidation(caller: Caller, given: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+  const input: StartValidationInput = { ...given, rules: await draftRules(given), rulesYaml: undefined };
   if (input.rules) {
     assertRuleCount(input.rules);
     refuseUnsafeSql(input.rules);
@@ -616,6 +619,10 @@ async function validateLocally(
   const source = sourceSql(wh.dialect, description, p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys });
 
   const referenceTables = await referenceSchemas(wh, p.checks);
+  const scanMessage =
+    p.sampleRows === null
+      ? `Evaluating every rule in one scan of ${description.row_count === null ? 'the table' : `${description.row_count.toLocaleString('en-US')} rows`}…`
+      : `Evaluating every rule on ${p.sampleRows.toLocaleString('en-US')} rows…`;
   const summary = await ctx.step(
     'scan',
     async () => {
@@ -633,10 +640,15 @@ async function validateLocally(
         }
         throw error;
       }
-      const result = await wh.query(compiled.sql, { signal: ctx.signal });
+      const rows = p.sampleRows === null ? description.row_count : Math.min(p.sampleRows, description.row_count ?? p.sampleRows);
+      const result = await withEstimatedProgress(
+        ctx,
+        { estimateMs: scanEstimateMs(rows, expandedRuleCount(p.checks)), label: scanMessage },
+        () => wh.query(compiled.sql, { signal: ctx.signal }),
+      );
       return compiled.decode(result);
     },
-    p.sampleRows === null ? 'Evaluating every rule in one scan of the table…' : `Evaluating every rule on ${p.sampleRows} rows…`,
+    scanMessage,
   );
   return ctx.step('results', async () => validationOutcome(summary, p, columns, engine));
 }

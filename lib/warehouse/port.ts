@@ -36,7 +36,7 @@ export interface TableAvailability {
 }
 
 export interface TableInfo extends TableRef {
-  fullName: string;
+  full_name: string;
   kind: 'table' | 'view' | 'file';
   comment: string | null;
   /** Present only while the table is listed but cannot be read yet. */
@@ -48,7 +48,7 @@ export interface ColumnInfo {
   /** Spark SQL type string, lower case. */
   type: string;
   /** The engine's own type name, for display. */
-  nativeType: string;
+  native_type: string;
   nullable: boolean;
   comment: string | null;
   position: number;
@@ -57,7 +57,7 @@ export interface ColumnInfo {
 export interface TableDescription extends TableInfo {
   columns: ColumnInfo[];
   /** Exact row count when cheap to know, else null. */
-  rowCount: number | null;
+  row_count: number | null;
 }
 
 /**

@@ -56,7 +56,7 @@ describe('validation matches DQX', () => {
       if (c.expected.errors.length === 0) {
         const build = c.checks.map(
           (_, i) =>
-            result.errors.find((e) => e.ruleIndex === i && e.code === 'invalid_argument')?.message ?? null,
+            result.errors.find((e) => e.rule_index === i && e.code === 'invalid_argument')?.message ?? null,
         );
         const expected = c.expected.build_errors;
         if (c.compare_prefix) {
@@ -68,7 +68,7 @@ describe('validation matches DQX', () => {
       }
       // every issue points at a rule and, for rule-level problems, a field
       for (const issue of [...result.errors, ...result.warnings]) {
-        expect(issue.ruleIndex === null || (issue.ruleIndex >= 0 && issue.ruleIndex < c.checks.length)).toBe(
+        expect(issue.rule_index === null || (issue.rule_index >= 0 && issue.rule_index < c.checks.length)).toBe(
           true,
         );
         expect(issue.code).toMatch(/^[a-z_]+$/);

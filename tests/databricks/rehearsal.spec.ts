@@ -81,7 +81,7 @@ test('browse: each user sees only the tables, rows and columns Unity Catalog giv
   const tables = async (request: APIRequestContext) => {
     const res = await request.get('/api/v1/tables?q=main');
     expect(res.status()).toBe(200);
-    return ((await res.json()) as { tables: { fullName: string }[] }).tables.map((t) => t.fullName).sort();
+    return ((await res.json()) as { tables: { full_name: string }[] }).tables.map((t) => t.full_name).sort();
   };
   expect(await tables(alice)).toEqual([TABLES.employees, TABLES.customers, TABLES.orders].sort());
   expect(await tables(bob)).toEqual([TABLES.ledger, TABLES.orders].sort());

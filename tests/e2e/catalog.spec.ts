@@ -36,6 +36,38 @@ test.describe('catalog browsing (local mode)', () => {
     await expect(catalog.sampleCell('<script>alert(1)</script>')).toBeVisible();
   });
 
+  test('browses catalog, schema and table with the keyboard, and opens a table in Generate, Validate and History', async ({ page }) => {
+    await page.goto('/catalog');
+    const open = async (list: string, name: RegExp) => {
+      const link = page.getByRole('list', { name: list }).getByRole('link', { name });
+      await link.focus();
+      await page.keyboard.press('Enter');
+    };
+    await open('Catalogs', /^samples\b/);
+    await expect(page).toHaveURL(/\/catalog\?catalog=samples$/);
+    await open('Schemas of samples', /^sales\b/);
+    await expect(page).toHaveURL(/\/catalog\?catalog=samples&schema=sales$/);
+    await open('Tables of samples.sales', /^customers\b/);
+    await expect(page).toHaveURL(/\/catalog\?table=samples\.sales\.customers$/);
+    await expect(page.getByRole('heading', { name: 'samples.sales.customers' })).toBeVisible();
+
+    const crumbs = page.getByRole('navigation', { name: 'Catalog breadcrumb' });
+    await expect(crumbs.getByRole('listitem')).toHaveText(['All catalogs', 'samples', 'sales', 'customers']);
+    const actions = page.getByRole('navigation', { name: 'Work with samples.sales.customers' });
+    await expect(actions.getByRole('link', { name: 'Generate rules' })).toHaveAttribute('href', '/generator?table=samples.sales.customers');
+    await expect(actions.getByRole('link', { name: 'Validate' })).toHaveAttribute('href', '/validator?table=samples.sales.customers');
+    await actions.getByRole('link', { name: 'History' }).click();
+    await expect(page).toHaveURL(/\/history\?table=samples\.sales\.customers$/);
+
+    // up a level from the breadcrumb, and an unknown level explained in place
+    await page.goBack();
+    await crumbs.getByRole('link', { name: 'sales', exact: true }).click();
+    await expect(page.getByRole('list', { name: 'Tables of samples.sales' }).getByRole('link', { name: /^orders\b/ })).toBeVisible();
+    await page.goto('/catalog?catalog=nope');
+    await expect(page.getByRole('alert').filter({ hasText: 'Not found' })).toContainText('nope');
+    await expect(crumbs.getByRole('link', { name: 'All catalogs' })).toBeVisible();
+  });
+
   test('works with the keyboard and marks nulls', async ({ page }) => {
     const catalog = new CatalogPage(page);
     await catalog.goto('/generator');

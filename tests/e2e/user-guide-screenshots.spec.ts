@@ -142,6 +142,11 @@ test('user guide screenshots', async ({ page }) => {
   await page.screenshot({ path: shot('history-rollback') });
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
+  // --- Catalog: a schema's tables, with the breadcrumb.
+  await page.goto('/catalog?catalog=samples&schema=sales');
+  await expect(page.getByRole('list', { name: 'Tables of samples.sales' })).toBeVisible();
+  await shotAt(page, 'catalog', page.getByRole('heading', { name: 'Catalog', level: 1 }));
+
   // --- A narrow window.
   await page.setViewportSize({ width: 390, height: 844 });
   await validator.goto(TABLE);

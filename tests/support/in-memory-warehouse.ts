@@ -42,7 +42,7 @@ export class InMemoryCatalog {
     const columns: ColumnInfo[] = spec.columns.map((c, position) => ({
       name: c.name,
       type: c.type,
-      nativeType: c.type.toUpperCase(),
+      native_type: c.type.toUpperCase(),
       nullable: true,
       comment: null,
       position,
@@ -51,11 +51,11 @@ export class InMemoryCatalog {
       catalog,
       schema,
       table,
-      fullName: spec.name,
+      full_name: spec.name,
       kind: 'table',
       comment: null,
       columns,
-      rowCount: spec.rows ?? null,
+      row_count: spec.rows ?? null,
     });
   }
 
@@ -64,12 +64,12 @@ export class InMemoryCatalog {
   }
 
   warehouseFor(caller: Caller): Warehouse {
-    const visible = () => [...this.#tables.values()].filter((t) => this.grant(caller.id, t.fullName));
+    const visible = () => [...this.#tables.values()].filter((t) => this.grant(caller.id, t.full_name));
     const info = (t: TableDescription): TableInfo => ({
       catalog: t.catalog,
       schema: t.schema,
       table: t.table,
-      fullName: t.fullName,
+      full_name: t.full_name,
       kind: t.kind,
       comment: t.comment,
     });
@@ -90,7 +90,7 @@ export class InMemoryCatalog {
       searchTables: async (query: string, limit: number) => {
         const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
         return visible()
-          .filter((t) => terms.every((term) => t.fullName.includes(term)))
+          .filter((t) => terms.every((term) => t.full_name.includes(term)))
           .slice(0, limit)
           .map(info);
       },

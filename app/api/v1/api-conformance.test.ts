@@ -20,6 +20,7 @@ import { resetCatalogServiceForTests } from '@/lib/services/catalog';
 import { resetLocalWarehouseForTests } from '@/lib/warehouse/duckdb';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { scriptedModel } from '@/tests/support/fake-llm/scripted-model';
+import { billionLaughsChecks } from '@/tests/support/hostile-payloads';
 
 import { POST as analyses } from './analyses/route';
 import { GET as schemas } from './catalogs/[catalog]/schemas/route';
@@ -270,6 +271,37 @@ describe('every route, as documented (local mode)', () => {
     });
     const dryRun = draft.body as { id: string };
     expect((await finished(dryRun.id)).status).toBe('succeeded');
+    // the same draft as a DQX checks file in YAML: the same rules are evaluated
+    const yamlDraft = await call(validations, {
+      method: 'POST',
+      path: '/api/v1/validations',
+      body: {
+        table: TABLE,
+        rules_yaml: '- name: amount_present\n  criticality: error\n  check:\n    function: is_not_null\n    arguments:\n      column: amount\n- criticality: error\n  check: {function: is_not_null, arguments: {column: status}}\n',
+        sample_rows: 500,
+        sample_limit: 2,
+      },
+    });
+    expect(yamlDraft.status).toBe(202);
+    const ruleNames = async (id: string) => {
+      const detail = (await call(run, { method: 'GET', path: '/api/v1/runs/{id}', params: { id } })).body as { output: { rules: { name: string; failing_rows: number | null }[] } };
+      return detail.output.rules.map((r) => [r.name, r.failing_rows]);
+    };
+    expect((await finished((yamlDraft.body as { id: string }).id)).status).toBe('succeeded');
+    expect(await ruleNames((yamlDraft.body as { id: string }).id)).toEqual(await ruleNames(dryRun.id));
+    const yamlRefusal = async (body: Record<string, unknown>) => {
+      const res = await call(validations, { method: 'POST', path: '/api/v1/validations', body: { table: TABLE, ...body } });
+      expect(res.status).toBe(400);
+      return res.body as { error: { message: string; details?: { issues?: { path: string; message: string }[] } } };
+    };
+    // hostile YAML is refused by the limits a saved file has, naming the field
+    const bomb = await yamlRefusal({ rules_yaml: billionLaughsChecks() });
+    expect(bomb.error.details?.issues?.[0]?.path).toBe('rules_yaml');
+    expect(bomb.error.message).toMatch(/rules_yaml cannot be read.*more than \d+ nodes/);
+    expect((await yamlRefusal({ rules_yaml: 'check: [unclosed' })).error.message).toMatch(/rules_yaml cannot be read \(line \d+/);
+    expect((await yamlRefusal({ rules_yaml: '[]' })).error.message).toMatch(/rules_yaml holds no checks/);
+    expect((await yamlRefusal({ rules_yaml: '- check: {function: is_not_null, arguments: {column: ghost}}' })).error.message).toMatch(/ghost/);
+    expect(JSON.stringify(await yamlRefusal({ rules: [rule('amount')], rules_yaml: '- check: {function: is_not_null}' }))).toMatch(/either rules or rules_yaml/);
     expect((await call(validations, { method: 'POST', path: '/api/v1/validations', body: { table: TABLE, version: 1, rules: [rule('amount')] } })).status).toBe(400);
     expect((await call(validations, { method: 'POST', path: '/api/v1/validations', body: { table: TABLE, rules: [rule('ghost')] } })).status).toBe(400);
     expect((await call(validations, { method: 'POST', path: '/api/v1/validations', body: { table: 'samples.web.campaigns' } })).status).toBe(404);
@@ -342,6 +374,9 @@ describe('every route, as documented (local mode)', () => {
     const a = await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, request: 'amounts', rules: [rule('amount')] } });
     expect(a.status).toBe(200);
     expect((await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, rules: [] } })).status).toBe(400);
+    const ay = await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, rules_yaml: '- check: {function: is_not_null, arguments: {column: amount}}' } });
+    expect(ay.status).toBe(200);
+    expect((await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE } })).status).toBe(400);
     expect((await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: 'samples.sales.nope', rules: [rule('x')] } })).status).toBe(404);
     const d = await call(openapi, { method: 'GET', path: '/api/v1/openapi.json' });
     expect(d.body).toMatchObject({ openapi: '3.1.0' });

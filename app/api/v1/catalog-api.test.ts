@@ -103,7 +103,7 @@ describe('local mode', () => {
       ctx({ catalog: 'samples', schema: 'web' }),
     );
     expect(ok.status).toBe(200);
-    expect(((await body(ok)).tables as { fullName: string }[]).map((t) => t.fullName)).toEqual([
+    expect(((await body(ok)).tables as { full_name: string }[]).map((t) => t.full_name)).toEqual([
       'samples.web.campaigns',
       'samples.web.events',
       'samples.web.reviews',
@@ -121,7 +121,7 @@ describe('local mode', () => {
     expect(ok.status).toBe(200);
     const json = await body(ok);
     expect(json.query).toBe('revi');
-    expect((json.tables as { fullName: string }[])[0]?.fullName).toBe('samples.web.reviews');
+    expect((json.tables as { full_name: string }[])[0]?.full_name).toBe('samples.web.reviews');
 
     for (const limit of ['0', '101', 'abc', '2.5']) {
       const bad = await search(req(`/api/v1/tables?q=x&limit=${limit}`), ctx({}));
@@ -142,7 +142,7 @@ describe('local mode', () => {
     );
     expect(ok.status).toBe(200);
     const json = await body(ok);
-    expect(json).toMatchObject({ fullName: 'samples.sales.orders', rowCount: 1000, kind: 'table' });
+    expect(json).toMatchObject({ full_name: 'samples.sales.orders', row_count: 1000, kind: 'table' });
     expect((json.columns as { name: string; type: string }[]).slice(0, 3)).toEqual([
       expect.objectContaining({ name: 'order_id', type: 'bigint', comment: 'Order key.' }),
       expect.objectContaining({ name: 'customer_id', type: 'bigint' }),

@@ -139,4 +139,24 @@ describe('the OpenAPI document', () => {
     expect(numeric.filter((w) => / rule_index$/.test(w))).toHaveLength(2);
     expect(numeric).toHaveLength(14);
   });
+  it('names every property and parameter in snake_case, requests and responses alike', () => {
+    const names: string[] = [];
+    const offending: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${at}[${i}]`));
+      if (!node || typeof node !== 'object') return;
+      const obj = node as Record<string, unknown>;
+      const props = obj.properties && typeof obj.properties === 'object' ? Object.keys(obj.properties) : [];
+      const param = typeof obj.in === 'string' && typeof obj.name === 'string' ? [obj.name] : [];
+      for (const name of [...props, ...param]) {
+        names.push(name);
+        if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name)) offending.push(`${at}: ${name}`);
+      }
+      for (const [key, child] of Object.entries(obj)) walk(child, `${at}.${key}`);
+    };
+    walk(doc, '$');
+    // the walk reaches the catalog, rule-set, run and error schemas (not a vacuous pass)
+    expect(names).toEqual(expect.arrayContaining(['full_name', 'row_count', 'native_type', 'rule_index', 'request_id', 'table_name']));
+    expect(offending).toEqual([]);
+  });
 });

@@ -282,7 +282,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
   if (blocking.length) {
     throw new RuleSetCompileError(
       `The rule set is not valid: ${blocking[0]!.summary}`,
-      blocking.map((e) => ({ ruleIndex: e.ruleIndex, field: e.field, message: e.message })),
+      blocking.map((e) => ({ ruleIndex: e.rule_index, field: e.field, message: e.message })),
     );
   }
   const resultColumns = {

@@ -199,7 +199,7 @@ describe('the SQL sandbox refuses what could read files, tables, secrets or the 
       },
       { name: 'r3', check: { function: 'is_not_null', arguments: { column: "upper(http_request('x'))" } } },
     ]);
-    expect(v.errors.map((e) => [e.ruleName, e.field, e.code])).toEqual([
+    expect(v.errors.map((e) => [e.rule_name, e.field, e.code])).toEqual([
       ['r1', 'filter', 'sql_not_allowed'],
       ['r2', 'check.arguments.expression', 'sql_not_allowed'],
       ['r3', 'check.arguments.column', 'sql_not_allowed'],

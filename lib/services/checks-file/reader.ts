@@ -168,3 +168,22 @@ export function readChecksFile(
   holder[KEY] ??= new ChecksFileReader();
   return holder[KEY].read(text, format, options.timeLimitMs ?? READ_TIME_LIMIT_MS);
 }
+
+/**
+ * The checks of a DQX checks file sent by a caller, with a file that cannot be read refused as a
+ * 400 that says where (`what`: how the message names the text, e.g. "The checks file" or
+ * "rules_yaml"). The same reader, limits and messages for an imported file and for draft rules
+ * sent as YAML.
+ */
+export async function readChecksOr400(text: string, format: 'yaml' | 'json' | undefined, what: string, field?: string): Promise<unknown[]> {
+  try {
+    return await readChecksFile(text, format);
+  } catch (error) {
+    if (error instanceof ChecksFormatError) {
+      const at = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
+      const message = `${what} cannot be read${at}: ${error.message}`;
+      throw badRequest(message, field ? { issues: [{ path: field, message }] } : undefined);
+    }
+    throw error;
+  }
+}

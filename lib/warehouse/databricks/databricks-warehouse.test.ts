@@ -212,7 +212,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
       sql: 'SELECT table_name, table_type, comment FROM `we``ird; DROP`.information_schema.tables WHERE table_schema = :schema ORDER BY table_name',
       params: { schema: "sales' OR '1'='1" },
     });
-    expect(tables.map((t) => [t.fullName, t.kind, t.comment])).toEqual([
+    expect(tables.map((t) => [t.full_name, t.kind, t.comment])).toEqual([
       ["we`ird; DROP.sales' OR '1'='1.orders", 'table', 'all orders'],
       ["we`ird; DROP.sales' OR '1'='1.v_orders", 'view', null],
     ]);
@@ -228,7 +228,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
   it('searches every term across catalog, schema and table names with bound parameters', async () => {
     driver.answer = () => ({ rows: [{ table_catalog: 'main', table_schema: 'sales', table_name: 'orders', table_type: 'MANAGED', comment: null }] });
     const found = await warehouse().searchTables("  Sales  ord'ers ", 25);
-    expect(found[0]!.fullName).toBe('main.sales.orders');
+    expect(found[0]!.full_name).toBe('main.sales.orders');
     const { sql, params } = driver.statements[0]!;
     expect(params).toEqual({ t0: 'sales', t1: "ord'ers" });
     expect(sql).toContain('FROM system.information_schema.tables');
@@ -258,7 +258,7 @@ describe('DatabricksWarehouse (on behalf of the caller)', () => {
     driver.answer = () => ({ columns: [col('json_metadata', TTYPE.STRING, 1)], rows: [{ json_metadata: JSON.stringify(json) }] });
     const table = await warehouse().describeTable({ catalog: 'main', schema: 'sales', table: 'or`ders' });
     expect(driver.statements[0]!.sql).toBe('DESCRIBE TABLE EXTENDED `main`.`sales`.`or``ders` AS JSON');
-    expect(table).toMatchObject({ fullName: 'main.sales.or`ders', kind: 'table', comment: 'all orders', rowCount: 1234 });
+    expect(table).toMatchObject({ full_name: 'main.sales.or`ders', kind: 'table', comment: 'all orders', row_count: 1234 });
     expect(table!.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
       ['id', 'bigint', false],
       ['amount', 'decimal(12,2)', true],

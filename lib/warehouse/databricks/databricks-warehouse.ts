@@ -271,10 +271,10 @@ export class DatabricksWarehouse implements Warehouse {
     };
     const columns: ColumnInfo[] = (meta.columns ?? []).map((c, i) => {
       const type = sparkTypeFromDescribe(c.type);
-      return { name: c.name, type, nativeType: type, nullable: c.nullable !== false, comment: c.comment ?? null, position: i };
+      return { name: c.name, type, native_type: type, nullable: c.nullable !== false, comment: c.comment ?? null, position: i };
     });
     const rowCount = typeof meta.statistics?.num_rows === 'number' ? meta.statistics.num_rows : null;
-    return { ...tableInfo(ref.catalog, ref.schema, ref.table, meta.type ?? null, meta.comment ?? null), columns, rowCount };
+    return { ...tableInfo(ref.catalog, ref.schema, ref.table, meta.type ?? null, meta.comment ?? null), columns, row_count: rowCount };
   }
 
   async sampleRows(ref: TableRef, limit: number, options: QueryOptions = {}): Promise<QueryResult> {
@@ -338,7 +338,7 @@ function asText(value: unknown): string | null {
 
 function tableInfo(catalog: string, schema: string, table: string, type: string | null, comment: string | null): TableInfo {
   const kind: TableInfo['kind'] = type && /VIEW/i.test(type) ? 'view' : 'table';
-  return { catalog, schema, table, fullName: `${catalog}.${schema}.${table}`, kind, comment };
+  return { catalog, schema, table, full_name: `${catalog}.${schema}.${table}`, kind, comment };
 }
 
 function toResult({ columns, rows }: Rows): QueryResult {

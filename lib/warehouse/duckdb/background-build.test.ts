@@ -52,14 +52,14 @@ describe('the big sample table built in the background', () => {
 
     // Listed (search and schema listing) with its progress, next to the tables that are ready.
     const found = await wh.searchTables('sales', 20);
-    const orders = found.find((t) => t.fullName === 'samples.sales.orders');
+    const orders = found.find((t) => t.full_name === 'samples.sales.orders');
     expect(orders?.availability?.state).toBe('preparing');
     expect(orders?.availability?.progress).toBeGreaterThanOrEqual(0);
     expect(orders?.availability?.progress).toBeLessThan(1);
     expect(orders?.availability?.message).toMatch(
       /^samples\.sales\.orders is being prepared: \d+% \([\d,]+ of 300,000 rows\)/,
     );
-    expect(found.find((t) => t.fullName === 'samples.sales.customers')?.availability).toBeUndefined();
+    expect(found.find((t) => t.full_name === 'samples.sales.customers')?.availability).toBeUndefined();
     expect((await wh.listTables('samples', 'sales')).map((t) => t.table)).toEqual([
       'customers',
       'orders',
@@ -82,9 +82,9 @@ describe('the big sample table built in the background', () => {
 
     // Everything else works meanwhile.
     expect(
-      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.row_count,
     ).toBe(5012);
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.row_count).toBe(
       2,
     );
     const versionWhilePreparing = await wh.listingVersion();
@@ -93,7 +93,7 @@ describe('the big sample table built in the background', () => {
     // and the take-over at the end of the build keeps it (and stays locked).
     fs.writeFileSync(path.join(root, 'data', 'during_build.csv'), 'k\n1\n2\n3\n');
     expect(
-      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.row_count,
     ).toBe(3);
 
     // A connection taken before the take-over keeps working on the old instance until it is done.
@@ -105,16 +105,16 @@ describe('the big sample table built in the background', () => {
     expect(Number(await held)).toBe(5012);
 
     expect(wh.engine.sampleStatus().state).toBe('ready');
-    expect((await wh.describeTable(ORDERS))?.rowCount).toBe(BIG_ROWS);
+    expect((await wh.describeTable(ORDERS))?.row_count).toBe(BIG_ROWS);
     expect(
-      (await wh.searchTables('orders', 5)).find((t) => t.fullName === 'samples.sales.orders')?.availability,
+      (await wh.searchTables('orders', 5)).find((t) => t.full_name === 'samples.sales.orders')?.availability,
     ).toBeUndefined();
     // The data folder's tables are there in the new instance too.
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.row_count).toBe(
       2,
     );
     expect(
-      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'local', schema: 'default', table: 'during_build' }))?.row_count,
     ).toBe(3);
     await expect(wh.query(`SELECT * FROM read_text('/etc/hostname')`)).rejects.toThrow(
       /file system operations are disabled by configuration/,
@@ -133,7 +133,7 @@ describe('the big sample table built in the background', () => {
     const wh = warehouse('state');
     await wh.ping();
     expect(wh.engine.sampleStatus().state).toBe('ready');
-    expect((await wh.describeTable(ORDERS))?.rowCount).toBe(BIG_ROWS);
+    expect((await wh.describeTable(ORDERS))?.row_count).toBe(BIG_ROWS);
   });
 
   it('a failed build is reported as such, and the rest of the catalog keeps working', async () => {
@@ -142,12 +142,12 @@ describe('the big sample table built in the background', () => {
     await wh.ping();
     await wh.engine.whenSampleCatalogSettled();
     expect(wh.engine.sampleStatus().state).toBe('failed');
-    const orders = (await wh.searchTables('orders', 5)).find((t) => t.fullName === 'samples.sales.orders');
+    const orders = (await wh.searchTables('orders', 5)).find((t) => t.full_name === 'samples.sales.orders');
     expect(orders?.availability).toMatchObject({ state: 'failed', progress: null });
     expect(orders?.availability?.message).toMatch(/could not be prepared .*restart the app/);
     await expect(wh.describeTable(ORDERS)).rejects.toMatchObject({ code: 'unavailable' });
     expect(
-      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.row_count,
     ).toBe(5012);
   });
 });

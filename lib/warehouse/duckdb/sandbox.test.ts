@@ -134,7 +134,7 @@ describe('the serving DuckDB instance is locked down', () => {
       await expect(wh.query(sql), sql).rejects.toMatchObject({ code: 'bad_request' });
     }
     expect((await wh.query('WITH t AS (SELECT 41 AS v) SELECT v + 1 FROM t')).rows).toEqual([[42]]);
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.row_count).toBe(
       2,
     );
   });
@@ -154,7 +154,7 @@ describe('the serving DuckDB instance is locked down', () => {
   });
 
   it('still reads the user tables: data folder files, links inside the folder, the sample catalog', async () => {
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.row_count).toBe(
       2,
     );
     expect((await wh.sampleRows({ catalog: 'local', schema: 'default', table: 'alias' }, 5)).rows).toEqual([
@@ -162,7 +162,7 @@ describe('the serving DuckDB instance is locked down', () => {
       [2, 'Grace'],
     ]);
     expect(
-      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'samples', schema: 'sales', table: 'customers' }))?.row_count,
     ).toBeGreaterThan(0);
     // A query big enough to need sorting still runs (spill files stay allowed).
     const sorted = await wh.query(`SELECT i FROM range(200000) t(i) ORDER BY i DESC LIMIT 1`);
@@ -196,7 +196,7 @@ describe('the serving DuckDB instance is locked down', () => {
     const generation = wh.engine.generation;
     fs.writeFileSync(path.join(dataDir, 'added.csv'), 'x\n1\n2\n3\n');
     fs.symlinkSync('/etc/passwd', path.join(dataDir, 'passwd.csv'));
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'added' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'added' }))?.row_count).toBe(
       3,
     );
     expect(wh.engine.generation).toBeGreaterThan(generation);

@@ -58,7 +58,7 @@ describe('catalogs, schemas and tables', () => {
 
   it('lists tables with comments', async () => {
     const tables = await wh.listTables('samples', 'sales');
-    expect(tables.map((t) => t.fullName)).toEqual([
+    expect(tables.map((t) => t.full_name)).toEqual([
       'samples.sales.customers',
       'samples.sales.orders',
       'samples.sales.products',
@@ -75,16 +75,16 @@ describe('describeTable', () => {
       expect(table!.columns.map((c) => [c.name, c.type, c.comment])).toEqual(
         def.columns.map((c) => [c.name, c.type, c.comment]),
       );
-      expect(table!.rowCount).toBe(def.rows(2000));
+      expect(table!.row_count).toBe(def.rows(2000));
       expect(table!.comment).toBe(def.comment);
     }
   });
 
   it('keeps DuckDB type names for display and finds tables whatever the case', async () => {
     const orders = await wh.describeTable({ catalog: 'Samples', schema: 'SALES', table: 'Orders' });
-    expect(orders?.fullName).toBe('samples.sales.orders');
+    expect(orders?.full_name).toBe('samples.sales.orders');
     const amount = orders?.columns.find((c) => c.name === 'amount');
-    expect(amount).toMatchObject({ type: 'decimal(12,2)', nativeType: 'DECIMAL(12,2)', position: 6 });
+    expect(amount).toMatchObject({ type: 'decimal(12,2)', native_type: 'DECIMAL(12,2)', position: 6 });
   });
 
   it('returns null for an unknown table and 404 for its sample', async () => {
@@ -183,7 +183,7 @@ describe('query and values', () => {
       ),
     );
     const ref = { catalog: 'odd', schema: 'we"ird', table: 'x; DROP TABLE y' };
-    expect((await wh.describeTable(ref))?.rowCount).toBe(1);
+    expect((await wh.describeTable(ref))?.row_count).toBe(1);
     expect((await wh.sampleRows(ref, 10)).rows).toEqual([[7]]);
     await wh.engine.withConnection((c) => c.run('DETACH odd'));
   });
@@ -192,9 +192,9 @@ describe('query and values', () => {
 describe('search', () => {
   it('finds a table by part of its name, best match first', async () => {
     const found = await wh.searchTables('revi', 10);
-    expect(found[0]?.fullName).toBe('samples.web.reviews');
-    expect((await wh.searchTables('SALES ord', 10)).map((t) => t.fullName)).toEqual(['samples.sales.orders']);
-    expect((await wh.searchTables('sales.cust', 10)).map((t) => t.fullName)).toEqual([
+    expect(found[0]?.full_name).toBe('samples.web.reviews');
+    expect((await wh.searchTables('SALES ord', 10)).map((t) => t.full_name)).toEqual(['samples.sales.orders']);
+    expect((await wh.searchTables('sales.cust', 10)).map((t) => t.full_name)).toEqual([
       'samples.sales.customers',
     ]);
     expect(await wh.searchTables('no-such-table-anywhere', 10)).toEqual([]);
@@ -203,7 +203,7 @@ describe('search', () => {
   it('treats LIKE wildcards as text', async () => {
     expect(await wh.searchTables('%', 10)).toEqual([]);
     expect(await wh.searchTables('_', 50)).not.toHaveLength(0); // sensor_readings has an underscore
-    expect((await wh.searchTables('_', 50)).every((t) => t.fullName.includes('_'))).toBe(true);
+    expect((await wh.searchTables('_', 50)).every((t) => t.full_name.includes('_'))).toBe(true);
   });
 
   it('stays usable with thousands of tables', async () => {
@@ -215,7 +215,7 @@ describe('search', () => {
     try {
       expect(await wh.listTables('big', 'main')).toHaveLength(5000);
       const exact = await wh.searchTables('t_4321', 20);
-      expect(exact[0]?.fullName).toBe('big.main.t_4321');
+      expect(exact[0]?.full_name).toBe('big.main.t_4321');
       const many = await wh.searchTables('t_4', 20);
       expect(many).toHaveLength(20);
       expect(many.every((t) => t.table.startsWith('t_4'))).toBe(true);
@@ -232,16 +232,16 @@ describe('local files', () => {
     expect((await wh.listTables('local', 'default')).map((t) => t.table)).toEqual(['people']);
     const finance = await wh.listTables('local', 'finance');
     expect(finance).toEqual([
-      expect.objectContaining({ fullName: 'local.finance.o_brien_s_ledger', kind: 'file' }),
+      expect.objectContaining({ full_name: 'local.finance.o_brien_s_ledger', kind: 'file' }),
       expect.objectContaining({
-        fullName: 'local.finance.q1_budget_final',
+        full_name: 'local.finance.q1_budget_final',
         kind: 'file',
         comment: 'File finance/Q1 Budget (final).json',
       }),
     ]);
     // A quote in the file name is quoted in SQL, not pasted.
     expect(
-      (await wh.describeTable({ catalog: 'local', schema: 'finance', table: 'o_brien_s_ledger' }))?.rowCount,
+      (await wh.describeTable({ catalog: 'local', schema: 'finance', table: 'o_brien_s_ledger' }))?.row_count,
     ).toBe(1);
     const people = await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' });
     expect(people?.columns.map((c) => [c.name, c.type])).toEqual([
@@ -249,7 +249,7 @@ describe('local files', () => {
       ['name', 'string'],
       ['joined', 'date'],
     ]);
-    expect(people?.rowCount).toBe(2);
+    expect(people?.row_count).toBe(2);
     expect((await wh.sampleRows({ catalog: 'local', schema: 'default', table: 'people' }, 10)).rows).toEqual([
       [1, 'Ada', '2024-01-02'],
       [2, null, '2024-02-03'],
@@ -261,9 +261,9 @@ describe('local files', () => {
     fs.writeFileSync(path.join(dataDir, 'late_arrival.ndjson'), '{"a":1}\n{"a":2}\n{"a":3}\n');
     // describe works at once, even before any listing noticed the file
     const late = await wh.describeTable({ catalog: 'local', schema: 'default', table: 'late_arrival' });
-    expect(late?.rowCount).toBe(3);
+    expect(late?.row_count).toBe(3);
     expect(await wh.listingVersion()).not.toBe(before);
-    expect((await wh.searchTables('late', 5)).map((t) => t.fullName)).toEqual(['local.default.late_arrival']);
+    expect((await wh.searchTables('late', 5)).map((t) => t.full_name)).toEqual(['local.default.late_arrival']);
 
     // Parquet, in a new folder, written by DuckDB itself.
     fs.mkdirSync(path.join(dataDir, 'lake'));
@@ -277,12 +277,12 @@ describe('local files', () => {
     conn.closeSync();
     writer.closeSync();
     expect((await wh.listTables('local', 'lake')).map((t) => t.table)).toEqual(['metrics']);
-    expect((await wh.describeTable({ catalog: 'local', schema: 'lake', table: 'metrics' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'lake', table: 'metrics' }))?.row_count).toBe(
       4,
     );
 
     fs.rmSync(path.join(dataDir, 'late_arrival.ndjson'));
-    expect((await wh.searchTables('late', 5)).map((t) => t.fullName)).toEqual([]);
+    expect((await wh.searchTables('late', 5)).map((t) => t.full_name)).toEqual([]);
     expect(await wh.describeTable({ catalog: 'local', schema: 'default', table: 'late_arrival' })).toBeNull();
   });
 
@@ -299,14 +299,14 @@ describe('local files', () => {
       message: expect.stringContaining('broken.parquet'),
     });
     expect((await wh.listCatalogs()).map((c) => c.name)).toContain('local'); // still working
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'people' }))?.row_count).toBe(
       2,
     );
 
     // A file that breaks after it was read fine is reported the same way.
     const later = path.join(dataDir, 'later.csv');
     fs.writeFileSync(later, 'a,b\n1,2\n');
-    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'later' }))?.rowCount).toBe(
+    expect((await wh.describeTable({ catalog: 'local', schema: 'default', table: 'later' }))?.row_count).toBe(
       1,
     );
     fs.rmSync(later);

@@ -61,7 +61,7 @@ function tableInfo(r: Relation): TableInfo {
     catalog: r.catalog,
     schema: r.schema,
     table: r.name,
-    fullName: `${r.catalog}.${r.schema}.${r.name}`,
+    full_name: `${r.catalog}.${r.schema}.${r.name}`,
     kind: r.kind,
     comment: r.comment,
   };
@@ -179,7 +179,7 @@ export class DuckDbWarehouse implements Warehouse {
     return new AppError(
       'unavailable',
       table?.availability?.message ?? 'The table is being prepared; try again in a moment.',
-      { details: { table: table?.fullName, availability: table?.availability }, cause },
+      { details: { table: table?.full_name, availability: table?.availability }, cause },
     );
   }
 
@@ -249,7 +249,7 @@ export class DuckDbWarehouse implements Warehouse {
     if (
       pending &&
       isBigSampleTable(name, schema, pending.table) &&
-      !tables.some((t) => t.fullName === pending.fullName)
+      !tables.some((t) => t.full_name === pending.full_name)
     ) {
       tables.push(pending);
       tables.sort((a, b) => a.table.localeCompare(b.table));
@@ -283,17 +283,17 @@ export class DuckDbWarehouse implements Warehouse {
     const fromFiles = this.engine.local
       .entries()
       .map(localTableInfo)
-      .filter((t) => terms.every((term) => t.fullName.toLowerCase().includes(term)))
+      .filter((t) => terms.every((term) => t.full_name.toLowerCase().includes(term)))
       .map((info) => ({ info, rank: searchRank(info.table, terms) }));
     const pending = this.pendingSampleTable();
     const fromBuild =
       pending &&
-      terms.every((term) => pending.fullName.includes(term)) &&
-      !fromSql.some((r) => r.info.fullName === pending.fullName)
+      terms.every((term) => pending.full_name.includes(term)) &&
+      !fromSql.some((r) => r.info.full_name === pending.full_name)
         ? [{ info: pending, rank: searchRank(pending.table, terms) }]
         : [];
     return [...fromSql, ...fromFiles, ...fromBuild]
-      .sort((a, b) => a.rank - b.rank || a.info.fullName.localeCompare(b.info.fullName))
+      .sort((a, b) => a.rank - b.rank || a.info.full_name.localeCompare(b.info.full_name))
       .slice(0, max)
       .map((r) => r.info);
   }
@@ -366,7 +366,7 @@ export class DuckDbWarehouse implements Warehouse {
           return {
             name,
             type: sparkType(type),
-            nativeType: nativeTypeName(type),
+            native_type: nativeTypeName(type),
             nullable: m?.nullable ?? true,
             comment: m?.comment ?? sample?.columns.find((c) => c.name === name)?.comment ?? null,
             position: i + 1,
@@ -374,7 +374,7 @@ export class DuckDbWarehouse implements Warehouse {
         });
         const count = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${quoted}`);
         const n = count.getRowsJS()[0]?.[0];
-        return { ...table, columns, rowCount: n === undefined || n === null ? null : Number(n) };
+        return { ...table, columns, row_count: n === undefined || n === null ? null : Number(n) };
       }),
     );
   }
