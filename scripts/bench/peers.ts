@@ -65,6 +65,9 @@ const unquote = (v: unknown): string => {
   return s.length >= 2 && s.startsWith("'") && s.endsWith("'") ? s.slice(1, -1).replaceAll("''", "'") : s;
 };
 
+/** GX fills `{batch}` in with Python's str.format: other braces (regex quantifiers) are doubled. */
+const gxBraces = (sql: string) => sql.replaceAll('{', '{{').replaceAll('}', '}}');
+
 function customSql(
   name: string,
   failing: string,
@@ -78,7 +81,7 @@ function customSql(
       form: 'custom_sql',
       expectation: {
         type: 'UnexpectedRowsExpectation',
-        kwargs: { unexpected_rows_query: `SELECT * FROM {batch} WHERE ${where}`, description: name },
+        kwargs: { unexpected_rows_query: `SELECT * FROM {batch} WHERE ${gxBraces(where)}`, description: name },
       },
       note,
     },

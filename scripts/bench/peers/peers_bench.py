@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import platform
 import resource
 import statistics
@@ -23,8 +22,6 @@ import time
 from importlib.metadata import version
 
 import duckdb
-
-os.environ.setdefault("TQDM_DISABLE", "1")  # GX's progress bars
 
 
 def log(msg: str) -> None:
@@ -120,7 +117,10 @@ def gx_setup(spec, suites):
 
     if "duckdb" not in gx_sql._PERSISTED_CONNECTION_DIALECTS:
         gx_sql._PERSISTED_CONNECTION_DIALECTS = (*gx_sql._PERSISTED_CONNECTION_DIALECTS, DuckDBDialect("duckdb"))
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     datasource = context.data_sources.add_sql(
         name="peers",
         connection_string=f"duckdb:///{spec['database']}",
@@ -154,8 +154,10 @@ def run_gx(batch_definition, suite, counter):
     for r in result.results:
         rule = (r.expectation_config.meta or {}).get("rule")
         info = r.result or {}
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            errors.append(f"{rule}: {r.exception_info.get('exception_message')}")
+        # exception_info is one record, or one per metric that failed
+        info_errors = r.exception_info or {}
+        records = [info_errors] if "raised_exception" in info_errors else list(info_errors.values())
+        errors += [f"{rule}: {e.get('exception_message')}" for e in records if e.get("raised_exception")]
         value = info.get("unexpected_count")
         if value is None and r.expectation_config.type == "unexpected_rows_expectation":
             value = info.get("observed_value")
