@@ -269,7 +269,8 @@ async function comparePeers(
 ) {
   const file = await peerDatabase(conn, CACHE_DIR, databaseFile, opts.peerRows);
   const attached = await query(conn, "SELECT 1 FROM duckdb_databases() WHERE database_name = 'peersdb'");
-  if (attached.rows.length === 0) await conn.run(`ATTACH ${quoteString('duckdb', file)} AS peersdb (READ_ONLY)`);
+  if (attached.rows.length === 0)
+    await conn.run(`ATTACH ${quoteString('duckdb', file)} AS peersdb (READ_ONLY)`);
   const source = `peersdb.main.${quoteIdent('duckdb', PEER_TABLE)}`;
   const suffix = ` (peer rows: ${opts.peerRows})`;
   const v25 = await measure(`validate_25${suffix}`, opts.runs, () => validate(conn, ROW_RULES, source));
@@ -282,22 +283,37 @@ async function comparePeers(
     is_aggr_not_greater_than: Number(expectedRow.aggr),
     foreign_key: Number(expectedRow.fk),
   };
-  const rowPeers = ROW_RULES.map((r, i) => translateRowRule(r, FLOOR_PREDICATES[i]![0], FLOOR_PREDICATES[i]![1]));
+  const rowPeers = ROW_RULES.map((r, i) =>
+    translateRowRule(r, FLOOR_PREDICATES[i]![0], FLOOR_PREDICATES[i]![1]),
+  );
   const datasetPeers = DATASET_RULES.map((r) => {
     const fn = r.check.function;
     const name =
       [...v28.result.rules, ...v28.result.jobOnly].find((x) => x.level === 'dataset' && x.function === fn)
         ?.name ?? fn;
-    return translateDatasetRule(r, name, quoteIdent('duckdb', PEER_TABLE), quoteIdent('duckdb', PEER_REF_TABLE));
+    return translateDatasetRule(
+      r,
+      name,
+      quoteIdent('duckdb', PEER_TABLE),
+      quoteIdent('duckdb', PEER_REF_TABLE),
+    );
   });
   const suites = { validate_25: rowPeers, validate_25_plus_3_dataset: [...rowPeers, ...datasetPeers] };
-  const out = await runPeers({ cacheDir: CACHE_DIR, databaseFile: file, rows: opts.peerRows, runs: opts.runs, suites });
+  const out = await runPeers({
+    cacheDir: CACHE_DIR,
+    databaseFile: file,
+    rows: opts.peerRows,
+    runs: opts.runs,
+    suites,
+  });
 
   const oursTiming = { validate_25: v25.timing, validate_25_plus_3_dataset: v28.timing };
   const oursCounts: Record<keyof typeof suites, Record<string, number>> = {
     validate_25: failingOf(v25.result),
     validate_25_plus_3_dataset: {
-      ...Object.fromEntries(datasetPeers.map((p, i) => [p.name, expectedByFn[DATASET_RULES[i]!.check.function]!])),
+      ...Object.fromEntries(
+        datasetPeers.map((p, i) => [p.name, expectedByFn[DATASET_RULES[i]!.check.function]!]),
+      ),
       ...failingOf(v28.result),
     },
   };
@@ -308,7 +324,12 @@ async function comparePeers(
       for (const suite of Object.keys(suites) as (keyof typeof suites)[]) {
         const expressible = suites[suite].filter((p) => p[tool].form !== 'unsupported').map((p) => p.name);
         mismatches.push(
-          ...compareCounts(`${suite}: ours vs ${tool}`, oursCounts[suite], nonNull(t.counts[suite] ?? {}), expressible),
+          ...compareCounts(
+            `${suite}: ours vs ${tool}`,
+            oursCounts[suite],
+            nonNull(t.counts[suite] ?? {}),
+            expressible,
+          ),
         );
       }
       return [
@@ -342,7 +363,7 @@ async function comparePeers(
     file: path.relative(process.cwd(), file),
     versions: { duckdb_python: out.duckdb_python, python: out.python, duckdb_node: duckdbVersion() },
     method:
-      'each tool: 1 warm-up run and --runs timed runs per suite in one Python process; setup a user pays once (Soda connection, GX context/datasource/suite) is not timed; cpu is that process\'s user + system time, DuckDB threads included; statements are those sent to DuckDB in one run (Soda: through the connection; GX: SQLAlchemy before_cursor_execute). Ours: one statement per validation',
+      "each tool: 1 warm-up run and --runs timed runs per suite in one Python process; setup a user pays once (Soda connection, GX context/datasource/suite) is not timed; cpu is that process's user + system time, DuckDB threads included; statements are those sent to DuckDB in one run (Soda: through the connection; GX: SQLAlchemy before_cursor_execute). Ours: one statement per validation",
     ours: { timings_s: oursTiming, statements: { validate_25: 1, validate_25_plus_3_dataset: 1 } },
     ...perTool,
     expressed: Object.fromEntries(
@@ -606,9 +627,7 @@ async function main() {
       dqxTargets = { validation: ratios.validate_25 >= 10, profile: ratios.profile_20 >= 10 };
     }
 
-    const peers = opts.withPeers
-      ? await comparePeers(conn, db.file, opts, mismatches)
-      : null;
+    const peers = opts.withPeers ? await comparePeers(conn, db.file, opts, mismatches) : null;
 
     const ourRatios = <R>(r: (a: Timing, b: Timing) => R) => ({
       validate_25_over_predicate_floor: r(ours.v25.timing, predicateFloor.timing),

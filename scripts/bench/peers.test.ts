@@ -17,7 +17,10 @@ describe('bench rules translated for Soda Core and Great Expectations', () => {
       form: 'native',
       check: { 'missing_count(customer_id) = 0': { name: 'customer_id_is_null' } },
     });
-    expect(plain.gx.expectation).toEqual({ type: 'ExpectColumnValuesToNotBeNull', kwargs: { column: 'customer_id' } });
+    expect(plain.gx.expectation).toEqual({
+      type: 'ExpectColumnValuesToNotBeNull',
+      kwargs: { column: 'customer_id' },
+    });
 
     const filtered = row('shipped_without_date');
     expect(filtered.soda.check).toEqual({
@@ -58,17 +61,29 @@ describe('bench rules translated for Soda Core and Great Expectations', () => {
     const future = row('order_date_in_future');
     expect(future.soda).toMatchObject({
       form: 'custom_sql',
-      check: { 'failed rows': { name: 'order_date_in_future', 'fail condition': expect.stringContaining('order_date >') } },
+      check: {
+        'failed rows': {
+          name: 'order_date_in_future',
+          'fail condition': expect.stringContaining('order_date >'),
+        },
+      },
     });
-    expect(row('product_sku_not_matching_regex').soda.check?.['invalid_count(product_sku) = 0']).toMatchObject({
+    expect(
+      row('product_sku_not_matching_regex').soda.check?.['invalid_count(product_sku) = 0'],
+    ).toMatchObject({
       'valid regex': expect.stringMatching(/^\^\[A-Z\]\{3\}-/),
     });
     expect(row('product_sku_not_matching_regex').gx.form).toBe('custom_sql');
   });
 
   it('translates the dataset rules, NULL keys kept as one group for the aggregate', () => {
-    const [unique, aggr, fk] = DATASET_RULES.map((r, i) => translateDatasetRule(r, `d${i}`, '"orders"', '"country_ref"'));
-    expect(unique!.gx.expectation).toEqual({ type: 'ExpectColumnValuesToBeUnique', kwargs: { column: 'order_id' } });
+    const [unique, aggr, fk] = DATASET_RULES.map((r, i) =>
+      translateDatasetRule(r, `d${i}`, '"orders"', '"country_ref"'),
+    );
+    expect(unique!.gx.expectation).toEqual({
+      type: 'ExpectColumnValuesToBeUnique',
+      kwargs: { column: 'order_id' },
+    });
     expect(unique!.soda.check?.['failed rows']?.['fail query']).toContain('HAVING count(*) > 1');
     expect(aggr!.soda.check?.['failed rows']?.['fail query']).toContain('IS NOT DISTINCT FROM');
     expect(aggr!.gx.expectation?.kwargs.unexpected_rows_query).toContain('FROM {batch} AS t');
@@ -79,13 +94,18 @@ describe('bench rules translated for Soda Core and Great Expectations', () => {
 
   it('lists a rule it has no translation for as unsupported instead of dropping it', () => {
     const odd = translateRowRule(
-      { criticality: 'error', check: { function: 'is_older_than_n_days', arguments: { column: 'd', days: 1 } } },
+      {
+        criticality: 'error',
+        check: { function: 'is_older_than_n_days', arguments: { column: 'd', days: 1 } },
+      },
       'odd',
       'FALSE',
     );
     expect(odd.soda.form).toBe('unsupported');
     expect(odd.gx.form).toBe('unsupported');
     const doc = sodaChecks([row('order_id_is_null'), odd], 'orders');
-    expect(doc['checks for orders']).toEqual([{ 'missing_count(order_id) = 0': { name: 'order_id_is_null' } }]);
+    expect(doc['checks for orders']).toEqual([
+      { 'missing_count(order_id) = 0': { name: 'order_id_is_null' } },
+    ]);
   });
 });

@@ -9,7 +9,7 @@
  * metrics, GX column expectations), else a user-written SQL condition or query (Soda failed rows,
  * GX UnexpectedRowsExpectation), else "cannot express" with the reason. The output says which.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -23,6 +23,7 @@ import { REF_SQL, TABLE_SQL } from './database';
 import type { Timing } from './dqx';
 import { IPV4, SKU, UUID } from './floors';
 import { log } from './log';
+import { runPythonJson } from './python';
 
 /** Table names inside the peers' DuckDB file (its main schema). */
 export const PEER_TABLE = 'orders';
@@ -55,7 +56,8 @@ export interface PeerRule {
 const id = (s: string) => quoteIdent('duckdb', s);
 const lit = (s: string) => quoteString('duckdb', s);
 const text = (v: unknown, what: string): string => {
-  if (typeof v !== 'string' || v === '') throw new Error(`peer translation: ${what} must be a non-empty string`);
+  if (typeof v !== 'string' || v === '')
+    throw new Error(`peer translation: ${what} must be a non-empty string`);
   return v;
 };
 const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
@@ -81,7 +83,10 @@ function customSql(
       form: 'custom_sql',
       expectation: {
         type: 'UnexpectedRowsExpectation',
-        kwargs: { unexpected_rows_query: `SELECT * FROM {batch} WHERE ${gxBraces(where)}`, description: name },
+        kwargs: {
+          unexpected_rows_query: `SELECT * FROM {batch} WHERE ${gxBraces(where)}`,
+          description: name,
+        },
       },
       note,
     },
@@ -168,9 +173,17 @@ export function translateRowRule(rule: DqxCheck, name: string, failing: string):
         ),
       };
     case 'is_not_in_future':
-      return { name, level: 'row', ...customSql(name, failing, 'neither peer compares with the current time', filter) };
+      return {
+        name,
+        level: 'row',
+        ...customSql(name, failing, 'neither peer compares with the current time', filter),
+      };
     case 'sql_expression':
-      return { name, level: 'row', ...customSql(name, failing, 'a SQL expression is SQL in every tool', filter) };
+      return {
+        name,
+        level: 'row',
+        ...customSql(name, failing, 'a SQL expression is SQL in every tool', filter),
+      };
     default:
       return {
         name,
@@ -186,7 +199,8 @@ export function translateDatasetRule(rule: DqxCheck, name: string, table: string
   const fn = rule.check.function;
   const a = (rule.check.arguments ?? {}) as Record<string, unknown>;
   const cols = (v: unknown, what: string) => {
-    if (!Array.isArray(v) || v.length !== 1) throw new Error(`peer translation: ${what} must list one column`);
+    if (!Array.isArray(v) || v.length !== 1)
+      throw new Error(`peer translation: ${what} must list one column`);
     return text(v[0], what);
   };
   const failedRows = (query: string, note: string): SodaTranslation => ({
@@ -196,10 +210,18 @@ export function translateDatasetRule(rule: DqxCheck, name: string, table: string
   });
   const unexpectedRows = (query: string, note: string): GxTranslation => ({
     form: 'custom_sql',
-    expectation: { type: 'UnexpectedRowsExpectation', kwargs: { unexpected_rows_query: query, description: name } },
+    expectation: {
+      type: 'UnexpectedRowsExpectation',
+      kwargs: { unexpected_rows_query: query, description: name },
+    },
     note,
   });
-  const dataset = (soda: SodaTranslation, gx: GxTranslation): PeerRule => ({ name, level: 'dataset', soda, gx });
+  const dataset = (soda: SodaTranslation, gx: GxTranslation): PeerRule => ({
+    name,
+    level: 'dataset',
+    soda,
+    gx,
+  });
   switch (fn) {
     case 'is_unique': {
       const c = id(cols(a.columns, 'is_unique columns'));
@@ -207,12 +229,22 @@ export function translateDatasetRule(rule: DqxCheck, name: string, table: string
       const dups = (t: string) =>
         `SELECT * FROM ${t} WHERE ${c} IN (SELECT ${c} FROM ${t} WHERE ${c} IS NOT NULL GROUP BY ${c} HAVING count(*) > 1)`;
       return dataset(
-        failedRows(dups(table), "Soda's duplicate_count counts duplicated values, not rows; written as a query"),
-        { form: 'native', expectation: { type: 'ExpectColumnValuesToBeUnique', kwargs: { column: cols(a.columns, 'is_unique columns') } } },
+        failedRows(
+          dups(table),
+          "Soda's duplicate_count counts duplicated values, not rows; written as a query",
+        ),
+        {
+          form: 'native',
+          expectation: {
+            type: 'ExpectColumnValuesToBeUnique',
+            kwargs: { column: cols(a.columns, 'is_unique columns') },
+          },
+        },
       );
     }
     case 'is_aggr_not_greater_than': {
-      if (a.aggr_type !== 'count' || a.column !== '*') throw new Error('peer translation: only count(*) aggregates');
+      if (a.aggr_type !== 'count' || a.column !== '*')
+        throw new Error('peer translation: only count(*) aggregates');
       const g = id(cols(a.group_by, 'group_by'));
       const limit = Number(a.limit);
       // NULL keys form one group, as in DQX (IS NOT DISTINCT FROM)
@@ -280,7 +312,9 @@ export async function peerDatabase(
   log(`writing the first ${rows.toLocaleString('en-US')} rows to ${path.relative(process.cwd(), file)} ...`);
   await conn.run(`ATTACH ${lit(partial)} AS peers_build`);
   try {
-    await conn.run(`CREATE TABLE peers_build.main.${id(PEER_TABLE)} AS SELECT * FROM ${TABLE_SQL} WHERE rowid < ${rows}`);
+    await conn.run(
+      `CREATE TABLE peers_build.main.${id(PEER_TABLE)} AS SELECT * FROM ${TABLE_SQL} WHERE rowid < ${rows}`,
+    );
     await conn.run(`CREATE TABLE peers_build.main.${id(PEER_REF_TABLE)} AS SELECT * FROM ${REF_SQL}`);
   } finally {
     await conn.run('DETACH peers_build');
@@ -310,9 +344,6 @@ export interface PeersRunInput {
 
 export async function runPeers(input: PeersRunInput): Promise<PeersOutput> {
   const python = peersPython();
-  const specFile = path.resolve(input.cacheDir, 'peers-spec.json');
-  const outFile = path.resolve(input.cacheDir, 'peers-result.json');
-  fs.rmSync(outFile, { force: true });
   const spec = {
     database: input.databaseFile,
     table: PEER_TABLE,
@@ -331,16 +362,12 @@ export async function runPeers(input: PeersRunInput): Promise<PeersOutput> {
       ]),
     ),
   };
-  fs.writeFileSync(specFile, JSON.stringify(spec, null, 2));
   log('running Soda Core and Great Expectations on the same rows; progress below');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(python, ['scripts/bench/peers/peers_bench.py', specFile, outFile], {
-      stdio: ['ignore', 2, 2],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`peers_bench.py exited with ${code}`)),
-    );
-  });
-  return JSON.parse(fs.readFileSync(outFile, 'utf8')) as PeersOutput;
+  return runPythonJson<PeersOutput>(
+    python,
+    'scripts/bench/peers/peers_bench.py',
+    input.cacheDir,
+    'peers',
+    spec,
+  );
 }
