@@ -338,6 +338,7 @@ async function comparePeers(
           version: t.version,
           timings_s: t.timings_s,
           statements: t.statements,
+          ...(t.logged_queries ? { logged_queries: t.logged_queries } : {}),
           cpu_over_ours: {
             validate_25: cpuRatio(t.timings_s.validate_25!, oursTiming.validate_25),
             validate_25_plus_3_dataset: cpuRatio(

@@ -283,6 +283,8 @@ export interface PeerToolResult {
   timings_s: Record<string, Timing>;
   /** SQL statements the tool sent to DuckDB in one run of each suite. */
   statements: Record<string, number>;
+  /** Soda only: the queries the scan logs itself (a cross-check of `statements`). */
+  logged_queries?: Record<string, number>;
   /** Failing rows per rule name, as the tool reported them. */
   counts: Record<string, Record<string, number | null>>;
   errors: Record<string, string[]>;

@@ -181,12 +181,21 @@ def main() -> None:
         "tools": {},
     }
 
-    soda = {"version": version("soda-core"), "timings_s": {}, "statements": {}, "counts": {}, "errors": {}}
+    soda = {
+        "version": version("soda-core"),
+        "timings_s": {},
+        "statements": {},
+        # the queries Soda itself logs for a scan, next to those counted on the connection
+        "logged_queries": {},
+        "counts": {},
+        "errors": {},
+    }
     conn = CountingConnection(duckdb.connect(spec["database"], read_only=True))
     for key, suite in spec["suites"].items():
         timing, res = measure(f"soda {key}", runs, lambda s=suite: run_soda(spec, s, conn))
         soda["timings_s"][key] = timing
         soda["statements"][key] = res["statements"]
+        soda["logged_queries"][key] = res["queries"]
         soda["counts"][key] = res["counts"]
         soda["errors"][key] = res["errors"]
     conn.close()
