@@ -8,10 +8,11 @@
  *   npm run bench -- --with-dqx            also real DQX on local Spark, same rows
  *   npm run bench -- --with-dqx --dqx-rows 1000000
  *   npm run bench -- --failing-rows        also failing rows at depth (scripts/bench-failing-rows.ts)
+ *   npm run bench -- --with-peers          also Soda Core and Great Expectations, same rules and rows
  *
  * Options: --rows N (table size, default 10,000,000), --runs N (timed runs per measurement after
  * one warm-up, default 3), --dqx-runs N (default: --runs), --dqx-rows N (default: every row),
- * --driver-memory 8g, --master local[2].
+ * --driver-memory 8g, --master local[2], --peer-rows N (rows given to the peers, default 2,000,000).
  *
  * What is measured, on a table built once per generator version into .bench/ (scripts/bench/table.ts):
  * - scan_floor: one aggregate reading every column; predicate_floor: the hand-written query that
@@ -36,6 +37,7 @@ import {
   type DqxCheck,
   type ValidationSummary,
 } from '../lib/dqx';
+import { quoteIdent, quoteString } from '../lib/sql/quote';
 
 import {
   countScans,
@@ -48,6 +50,14 @@ import {
 import { runDqx, type DqxCounts, type DqxOutput, type Timing } from './bench/dqx';
 import { datasetExpectedSql, FLOOR_PREDICATES, predicateFloorSql, scanFloorSql } from './bench/floors';
 import { log } from './bench/log';
+import {
+  PEER_REF_TABLE,
+  PEER_TABLE,
+  peerDatabase,
+  runPeers,
+  translateDatasetRule,
+  translateRowRule,
+} from './bench/peers';
 import { DATASET_RULES, ROW_RULES } from './bench/rules';
 import { COLUMNS, GENERATOR_VERSION } from './bench/table';
 
@@ -60,6 +70,8 @@ interface Options {
   dqxRuns: number | null;
   driverMemory: string;
   master: string;
+  withPeers: boolean;
+  peerRows: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -72,6 +84,8 @@ function parseArgs(argv: string[]): Options {
     dqxRuns: null,
     driverMemory: '8g',
     master: 'local[2]',
+    withPeers: false,
+    peerRows: 2_000_000,
   };
   const count = (flag: string, v: string | undefined) => {
     const n = Number(v?.replaceAll('_', ''));
@@ -88,6 +102,12 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--failing-rows':
         o.failingRows = true;
+        break;
+      case '--with-peers':
+        o.withPeers = true;
+        break;
+      case '--peer-rows':
+        o.peerRows = count(flag, value());
         break;
       case '--rows':
         o.rows = count(flag, value());
@@ -112,6 +132,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (o.dqxRows !== null && o.dqxRows > o.rows) o.dqxRows = o.rows;
+  if (o.peerRows > o.rows) o.peerRows = o.rows;
   return o;
 }
 
@@ -241,6 +262,146 @@ async function measureComparable(conn: DuckDBConnection, source: string, runs: n
   );
   return { v25, v28, p, pd };
 }
+
+/**
+ * `--with-peers`: Soda Core and Great Expectations on the first `peerRows` rows (a DuckDB file of
+ * their own that our side reads too), the same rules translated (scripts/bench/peers.ts). Their
+ * failing counts are checked against ours; differences go to `mismatches`.
+ */
+async function comparePeers(
+  conn: DuckDBConnection,
+  databaseFile: string,
+  opts: Options,
+  mismatches: Mismatch[],
+) {
+  const file = await peerDatabase(conn, CACHE_DIR, databaseFile, opts.peerRows);
+  const attached = await query(conn, "SELECT 1 FROM duckdb_databases() WHERE database_name = 'peersdb'");
+  if (attached.rows.length === 0)
+    await conn.run(`ATTACH ${quoteString('duckdb', file)} AS peersdb (READ_ONLY)`);
+  const source = `peersdb.main.${quoteIdent('duckdb', PEER_TABLE)}`;
+  const suffix = ` (peer rows: ${opts.peerRows})`;
+  const v25 = await measure(`validate_25${suffix}`, opts.runs, () => validate(conn, ROW_RULES, source));
+  const v28 = await measure(`validate_25_plus_3_dataset${suffix}`, opts.runs, () =>
+    validate(conn, [...ROW_RULES, ...DATASET_RULES], source),
+  );
+  const expectedRow = rowsToObjects(await query(conn, datasetExpectedSql(source, AGGR_LIMIT)))[0]!;
+  const expectedByFn: Record<string, number> = {
+    is_unique: Number(expectedRow.order_id_is_not_unique),
+    is_aggr_not_greater_than: Number(expectedRow.aggr),
+    foreign_key: Number(expectedRow.fk),
+  };
+  const rowPeers = ROW_RULES.map((r, i) =>
+    translateRowRule(r, FLOOR_PREDICATES[i]![0], FLOOR_PREDICATES[i]![1]),
+  );
+  const datasetPeers = DATASET_RULES.map((r) => {
+    const fn = r.check.function;
+    const name =
+      [...v28.result.rules, ...v28.result.jobOnly].find((x) => x.level === 'dataset' && x.function === fn)
+        ?.name ?? fn;
+    return translateDatasetRule(
+      r,
+      name,
+      quoteIdent('duckdb', PEER_TABLE),
+      quoteIdent('duckdb', PEER_REF_TABLE),
+    );
+  });
+  const suites = { validate_25: rowPeers, validate_25_plus_3_dataset: [...rowPeers, ...datasetPeers] };
+  const out = await runPeers({
+    cacheDir: CACHE_DIR,
+    databaseFile: file,
+    rows: opts.peerRows,
+    runs: opts.runs,
+    suites,
+  });
+
+  const oursTiming = { validate_25: v25.timing, validate_25_plus_3_dataset: v28.timing };
+  const oursCounts: Record<keyof typeof suites, Record<string, number>> = {
+    validate_25: failingOf(v25.result),
+    validate_25_plus_3_dataset: {
+      ...Object.fromEntries(
+        datasetPeers.map((p, i) => [p.name, expectedByFn[DATASET_RULES[i]!.check.function]!]),
+      ),
+      ...failingOf(v28.result),
+    },
+  };
+  const tools = { soda: out.tools.soda, gx: out.tools.gx } as const;
+  const perTool = Object.fromEntries(
+    (Object.keys(tools) as (keyof typeof tools)[]).map((tool) => {
+      const t = tools[tool];
+      for (const suite of Object.keys(suites) as (keyof typeof suites)[]) {
+        const expressible = suites[suite].filter((p) => p[tool].form !== 'unsupported').map((p) => p.name);
+        mismatches.push(
+          ...compareCounts(
+            `${suite}: ours vs ${tool}`,
+            oursCounts[suite],
+            nonNull(t.counts[suite] ?? {}),
+            expressible,
+          ),
+        );
+      }
+      return [
+        tool,
+        {
+          version: t.version,
+          timings_s: t.timings_s,
+          statements: t.statements,
+          ...(t.logged_queries ? { logged_queries: t.logged_queries } : {}),
+          cpu_over_ours: {
+            validate_25: cpuRatio(t.timings_s.validate_25!, oursTiming.validate_25),
+            validate_25_plus_3_dataset: cpuRatio(
+              t.timings_s.validate_25_plus_3_dataset!,
+              oursTiming.validate_25_plus_3_dataset,
+            ),
+          },
+          time_over_ours: {
+            validate_25: wallRatio(t.timings_s.validate_25!, oursTiming.validate_25),
+            validate_25_plus_3_dataset: wallRatio(
+              t.timings_s.validate_25_plus_3_dataset!,
+              oursTiming.validate_25_plus_3_dataset,
+            ),
+          },
+          errors: t.errors,
+        },
+      ];
+    }),
+  );
+  const all = suites.validate_25_plus_3_dataset;
+  return {
+    rows: out.rows,
+    file: path.relative(process.cwd(), file),
+    versions: { duckdb_python: out.duckdb_python, python: out.python, duckdb_node: duckdbVersion() },
+    method:
+      "each tool: 1 warm-up run and --runs timed runs per suite in one Python process; setup a user pays once (Soda connection, GX context/datasource/suite) is not timed; cpu is that process's user + system time, DuckDB threads included; statements are those sent to DuckDB in one run (Soda: through the connection; GX: SQLAlchemy before_cursor_execute). Ours: one statement per validation",
+    ours: { timings_s: oursTiming, statements: { validate_25: 1, validate_25_plus_3_dataset: 1 } },
+    ...perTool,
+    expressed: Object.fromEntries(
+      all.map((p) => [
+        p.name,
+        {
+          soda: p.soda.form + (p.soda.note ? `: ${p.soda.note}` : ''),
+          gx: p.gx.form + (p.gx.note ? `: ${p.gx.note}` : ''),
+        },
+      ]),
+    ),
+    cannot_express: {
+      soda: all.filter((p) => p.soda.form === 'unsupported').map((p) => p.name),
+      gx: all.filter((p) => p.gx.form === 'unsupported').map((p) => p.name),
+    },
+    failing_counts: Object.fromEntries(
+      all.map((p) => [
+        p.name,
+        {
+          ours: oursCounts.validate_25_plus_3_dataset[p.name] ?? null,
+          soda: tools.soda.counts.validate_25_plus_3_dataset?.[p.name] ?? null,
+          gx: tools.gx.counts.validate_25_plus_3_dataset?.[p.name] ?? null,
+        },
+      ]),
+    ),
+  };
+}
+
+const nonNull = (c: Record<string, number | null>) =>
+  Object.fromEntries(Object.entries(c).filter((e): e is [string, number] => e[1] !== null));
 
 function machine() {
   const cpus = os.cpus();
@@ -474,6 +635,8 @@ async function main() {
       dqxTargets = { validation: ratios.validate_25 >= 10, profile: ratios.profile_20 >= 10 };
     }
 
+    const peers = opts.withPeers ? await comparePeers(conn, db.file, opts, mismatches) : null;
+
     const ourRatios = <R>(r: (a: Timing, b: Timing) => R) => ({
       validate_25_over_predicate_floor: r(ours.v25.timing, predicateFloor.timing),
       validate_25_over_scan_floor: r(ours.v25.timing, scanFloor.timing),
@@ -549,6 +712,7 @@ async function main() {
       count_mismatches: mismatches,
       dqx,
       failing_rows: opts.failingRows ? failingRowsSection(opts.runs) : null,
+      peers,
       targets: {
         validate_25_at_most_1_3x_predicate_floor: ratios.validate_25_over_predicate_floor <= 1.3,
         one_scan_for_all_row_rules: scans.validate_25.table === 1,

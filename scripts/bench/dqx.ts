@@ -4,7 +4,7 @@
  * scripts/conformance-env.sh). The table goes to Parquet once (cached next to the DuckDB file);
  * scripts/bench/dqx_bench.py does the Spark side and writes its timings and counts as JSON.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,6 +15,7 @@ import { quoteString } from '../../lib/sql/quote';
 
 import { REF_SQL, TABLE_SQL } from './database';
 import { log } from './log';
+import { runPythonJson } from './python';
 import { REF_TABLE } from './rules';
 import { COLUMNS } from './table';
 
@@ -98,9 +99,6 @@ async function exportParquet(input: DqxRunInput): Promise<{ table: string; ref: 
 export async function runDqx(input: DqxRunInput): Promise<DqxOutput> {
   const python = conformancePython();
   const files = await exportParquet(input);
-  const specFile = path.resolve(input.cacheDir, 'dqx-spec.json');
-  const outFile = path.resolve(input.cacheDir, 'dqx-result.json');
-  fs.rmSync(outFile, { force: true });
   // Spark's in-memory catalog starts empty each run, but refuses a table whose folder exists
   const warehouse = path.resolve(input.cacheDir, 'spark-warehouse');
   fs.rmSync(warehouse, { recursive: true, force: true });
@@ -118,16 +116,6 @@ export async function runDqx(input: DqxRunInput): Promise<DqxOutput> {
     profile_options: input.profileOptions,
     runs: input.runs,
   };
-  fs.writeFileSync(specFile, JSON.stringify(spec, null, 2));
   log(`running real DQX on local Spark (${input.master}); progress below`);
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(python, ['scripts/bench/dqx_bench.py', specFile, outFile], {
-      stdio: ['ignore', 2, 2],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`dqx_bench.py exited with ${code}`)),
-    );
-  });
-  return JSON.parse(fs.readFileSync(outFile, 'utf8')) as DqxOutput;
+  return runPythonJson<DqxOutput>(python, 'scripts/bench/dqx_bench.py', input.cacheDir, 'dqx', spec);
 }

@@ -29,7 +29,7 @@ export function scanFloorSql(): string {
 
 // DQX's IPV4_ADDRESS: four decimal octets 0-255 without leading zeros.
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4 = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
+export const IPV4 = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
 // DQX's EMAIL_ADDRESS: dot-atom or quoted local part, a domain of labels with an alphabetic
 // top-level label or an address literal; at most 254 characters, at most 64 before the first '@'.
 const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
@@ -37,9 +37,9 @@ const LOCAL = `(${ATEXT}+(\\.${ATEXT}+)*|"([\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\
 const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DOMAIN = `((${LABEL}\\.)+[A-Za-z]{2,63}|\\[(${IPV4}|IPv6:[A-Fa-f0-9:]+)\\])`;
 const EMAIL = `${LOCAL}@${DOMAIN}`;
-const UUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+export const UUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
 // regex_match '^[A-Z]{3}-\d{4}$' is Java's find(): '$' also matches before a final line terminator.
-const SKU = '^[A-Z]{3}-[0-9]{4}(\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?$';
+export const SKU = '^[A-Z]{3}-[0-9]{4}(\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?$';
 
 /** Membership in a long constant list: DuckDB runs `IN (SELECT unnest(list))` as a hash (mark) join,
  * the fastest of the forms tried (IN (a, b, ...) is a chain of comparisons; list_contains scans). */
