@@ -89,6 +89,14 @@ const EnvSchema = z.object({
   DQX_LLM_CALLS_PER_MINUTE: intInRange(1, 10_000, 10),
   DQX_MAX_RULES: intInRange(1, 10_000, 1_000),
   DQX_RUN_OWNER_GRACE_SECONDS: intInRange(10, 3_600, 60),
+  DQX_ALERT_WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { error: 'expected an http(s) URL of a webhook' })
+      .optional(),
+  ),
 
   // Databricks Apps runtime (injected by the platform).
   DATABRICKS_APP_NAME: optionalString,
@@ -206,6 +214,8 @@ export interface AppConfig {
     outageSeconds: number;
     ownerGraceSeconds: number;
   };
+  /** Where alerts of tables without their own webhook go (docs/monitoring.md); checked again when sent. */
+  alerts: { webhookUrl: string | undefined };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -356,6 +366,7 @@ export function loadConfig(env: Env): AppConfig {
       outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
+    alerts: { webhookUrl: e.DQX_ALERT_WEBHOOK_URL },
     databricks: {
       appName: e.DATABRICKS_APP_NAME,
       host: normaliseHost(e.DATABRICKS_HOST),
