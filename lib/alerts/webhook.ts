@@ -27,8 +27,14 @@ const UNSPECIFIED_V4 = (a: number[]) => a[0] === 0;
 /** What kind of forbidden address this is in `mode` (a phrase), or null when it may receive alerts. */
 export function forbiddenAddress(address: string, mode: Mode): string | null {
   let ip = address.replace(/^\[|\]$/g, '').toLowerCase();
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d, which URL parsing writes as ::ffff:xxxx:xxxx) is its IPv4 address.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
   if (mapped) ip = mapped[1]!;
+  else if (mappedHex) {
+    const [hi, lo] = [parseInt(mappedHex[1]!, 16), parseInt(mappedHex[2]!, 16)];
+    ip = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  }
   const family = net.isIP(ip);
   if (family === 4) {
     const parts = ip.split('.').map(Number);
