@@ -154,7 +154,9 @@ export async function saveThresholds(caller: Caller, table: string, input: Thres
   const { db, access, mode } = await resolve(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   input.rules.forEach((r, i) => {
-    if (input.rules.findIndex((o) => o.rule === r.rule) !== i) throw badRequest(`rules[${i}].rule: ${r.rule} is listed twice.`, { field: `rules.${i}.rule` });
+    if (input.rules.findIndex((o) => o.rule === r.rule) !== i) {
+      throw badRequest(`rules[${i}].rule: ${r.rule} is listed twice.`, { issues: [{ path: `rules.${i}.rule`, message: `${r.rule} is listed twice.` }] });
+    }
   });
   let webhookUrl = input.webhook_url;
   if (webhookUrl === '') webhookUrl = null;
@@ -162,7 +164,9 @@ export async function saveThresholds(caller: Caller, table: string, input: Thres
     try {
       webhookUrl = checkWebhookUrl(webhookUrl, mode).toString();
     } catch (error) {
-      if (error instanceof WebhookUrlError) throw badRequest(`webhook_url ${error.message}.`, { field: 'webhook_url' });
+      if (error instanceof WebhookUrlError) {
+        throw badRequest(`webhook_url ${error.message}.`, { issues: [{ path: 'webhook_url', message: `The webhook URL ${error.message}.` }] });
+      }
       throw error;
     }
   }
