@@ -4,14 +4,7 @@ import { LocalTime } from '@/components/runs/local-time';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatPercent } from '@/lib/format/percent';
-import type { AlertHistory, Breach } from '@/lib/services/alerting';
-
-/** A breached threshold in words. */
-export function breachLabel(b: Breach): string {
-  const what = b.scope === 'table' ? 'table' : b.rule;
-  if (b.threshold === 'min_pass_rate') return `${what}: pass rate ${formatPercent(b.actual)}, below ${formatPercent(b.limit)}`;
-  return `${what}: ${b.actual} ${b.threshold === 'fail_on_error_rows' ? 'error' : 'failing'} row${b.actual === 1 ? '' : 's'}`;
-}
+import { describeBreach, type AlertHistory } from '@/lib/services/alerting';
 
 const DELIVERY: Record<AlertHistory['items'][number]['delivery'], string> = {
   pending: 'sending',
@@ -60,7 +53,7 @@ export function AlertList({ history, runHref }: { history: AlertHistory; runHref
                     </Link>
                   </TableCell>
                   <TableCell className="text-xs">{formatPercent(a.payload.figures.pass_rate)}</TableCell>
-                  <TableCell className="text-xs">{a.payload.breached.length === 0 ? '–' : a.payload.breached.map(breachLabel).join('; ')}</TableCell>
+                  <TableCell className="text-xs">{a.payload.breached.length === 0 ? '–' : a.payload.breached.map(describeBreach).join('; ')}</TableCell>
                   <TableCell className="text-xs">
                     {DELIVERY[a.delivery]}
                     {a.attempts > 1 && ` (${a.attempts} attempts)`}

@@ -226,7 +226,8 @@ export function evaluateThresholds(
   return { state: breached.length > 0 ? 'breach' : 'ok', breached, incomplete: figures.rules_not_evaluated > 0, rules_without_result: withoutResult };
 }
 
-function describeBreach(b: Breach): string {
+/** A breached threshold in words (alert text, History). */
+export function describeBreach(b: Breach): string {
   const what = b.scope === 'table' ? 'table' : `rule ${b.rule}`;
   if (b.threshold === 'min_pass_rate') return `${what} pass rate ${formatPercent(b.actual)} < ${formatPercent(b.limit)}`;
   return `${what} has ${b.actual} ${b.threshold === 'fail_on_error_rows' ? 'error' : 'failing'} row${b.actual === 1 ? '' : 's'}`;
