@@ -338,6 +338,9 @@ export function loadConfig(env: Env): AppConfig {
       message: 'the rehearsal warehouse stand-in is only allowed with DATABRICKS_HOST and itself on http://127.0.0.1 or http://localhost; unset it',
     });
   }
+  if (mode === 'databricks' && e.DQX_ALERT_WEBHOOK_URL && !/^https:\/\//i.test(e.DQX_ALERT_WEBHOOK_URL)) {
+    problems.push({ variable: 'DQX_ALERT_WEBHOOK_URL', message: 'databricks mode sends alerts over https only' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
