@@ -107,7 +107,13 @@ export function postJson(url: URL, body: unknown, options: { mode: Mode; timeout
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let settled = false;
+    // The whole exchange, not only an idle socket, has `timeoutMs` (a receiver that answers byte by byte too).
+    const deadline = setTimeout(() => {
+      req.destroy();
+      done({ ok: false, status: null, error: `the webhook did not answer within ${options.timeoutMs} ms` });
+    }, options.timeoutMs);
     const done = (outcome: PostOutcome) => {
+      clearTimeout(deadline);
       if (!settled) {
         settled = true;
         resolve(outcome);
@@ -119,7 +125,6 @@ export function postJson(url: URL, body: unknown, options: { mode: Mode; timeout
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'dqx-data-quality-manager' },
         lookup,
-        timeout: options.timeoutMs,
       },
       (res) => {
         res.resume();
@@ -130,10 +135,6 @@ export function postJson(url: URL, body: unknown, options: { mode: Mode; timeout
         res.on('error', () => done({ ok: false, status: res.statusCode ?? null, error: 'the webhook answer broke off' }));
       },
     );
-    req.on('timeout', () => {
-      req.destroy();
-      done({ ok: false, status: null, error: `the webhook did not answer within ${options.timeoutMs} ms` });
-    });
     req.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EFORBIDDEN' ? error.message : `the webhook could not be reached (${error.code ?? 'network error'})`;
       done({ ok: false, status: null, error: why });

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -123,6 +126,19 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const viaName = await postJson(new URL(hook.url.replace('127.0.0.1', 'localhost')), { x: 1 }, { mode: 'databricks', timeoutMs: 2000 });
       expect(viaName).toMatchObject({ ok: false, status: null });
       expect(viaName.error).toContain('loopback');
+    });
+
+    it('gives up on a webhook that does not answer in time', async () => {
+      const silent = http.createServer(() => undefined); // reads the request, never answers
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = silent.address() as AddressInfo;
+        const outcome = await postJson(new URL(`http://127.0.0.1:${port}/hook`), { x: 1 }, { mode: 'local', timeoutMs: 300 });
+        expect(outcome).toEqual({ ok: false, status: null, error: 'the webhook did not answer within 300 ms' });
+      } finally {
+        silent.closeAllConnections();
+        await new Promise((resolve) => silent.close(resolve));
+      }
     });
 
     it('alerts once on a breach and once on the recovery, never while the state stays the same', async () => {
