@@ -281,9 +281,11 @@ export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_n
     if (run.kind !== 'validation' || run.status !== 'succeeded' || !run.summary || run.parameters?.dry_run === true || !run.finished_at) return null;
     const { db } = deps;
     const settings = await alerts.findSettings(db, run.table_name);
+    // A table whose thresholds were never saved can only be `ok`: nothing to record.
+    if (!settings) return null;
     const figures = figuresOf(run.summary);
     const verdict = evaluateThresholds(settings, figures, results);
-    const webhook = settings?.webhook_url ?? getConfig().alerts.webhookUrl ?? null;
+    const webhook = settings.webhook_url ?? getConfig().alerts.webhookUrl ?? null;
     const finishedAt = run.finished_at instanceof Date ? run.finished_at : new Date(run.finished_at);
     const alert = await db.transaction().execute(async (trx) => {
       const changed = await alerts.transitionState(trx, { tableName: run.table_name, state: verdict.state, runId: run.id, finishedAt });
@@ -297,7 +299,7 @@ export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_n
         rule_set_version: run.rule_set_version,
         incomplete: verdict.incomplete,
         figures,
-        thresholds: { min_pass_rate: settings?.min_pass_rate ?? null, fail_on_error_rows: settings?.fail_on_error_rows ?? false, rules: settings?.rule_thresholds ?? [] },
+        thresholds: { min_pass_rate: settings.min_pass_rate, fail_on_error_rows: settings.fail_on_error_rows, rules: settings.rule_thresholds },
         breached: verdict.breached,
         text: alertText(run.table_name, verdict, figures),
       };
