@@ -26,6 +26,9 @@ describe('migrating into a schema of its own (DQX_STORE_SCHEMA)', () => {
       WHERE table_schema IN ('public', 'dqx_rules') ORDER BY table_name`.execute(store.db);
     expect(new Set(tables.rows.map((t) => t.table_schema))).toEqual(new Set(['dqx_rules']));
     expect(tables.rows.map((t) => t.table_name)).toEqual([
+      'dq_alert_settings',
+      'dq_alert_state',
+      'dq_alerts',
       'dq_publications',
       'dq_publish_settings',
       'dq_rule_activations',

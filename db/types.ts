@@ -175,6 +175,54 @@ export interface PublicationTable {
   published_at: Timestamp;
 }
 
+/** A threshold on one rule of a table, by the rule's name or fingerprint (lib/services/alerting-schemas.ts). */
+export interface RuleThreshold {
+  rule: string;
+  min_pass_rate: number | null;
+  fail_on_failing_rows: boolean;
+}
+
+/** What a table's finished validation runs are held to, and where its alerts go. */
+export interface AlertSettingsTable {
+  table_name: string;
+  /** The table's pass rate must be at least this (0..1); null: no minimum. */
+  min_pass_rate: number | null;
+  /** Breach when a run has any error row. */
+  fail_on_error_rows: ColumnType<boolean, boolean | undefined, boolean>;
+  rule_thresholds: Json<RuleThreshold[]>;
+  /** The table's webhook; null: DQX_ALERT_WEBHOOK_URL. Never returned whole (it can hold a secret). */
+  webhook_url: string | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export type AlertStateValue = 'ok' | 'breach';
+
+export interface AlertStateTable {
+  table_name: string;
+  state: AlertStateValue;
+  run_id: string | null;
+  run_finished_at: NullableTimestamp;
+  changed_at: Timestamp;
+}
+
+export type AlertDelivery = 'pending' | 'sent' | 'failed' | 'no_webhook';
+
+/** One breach or recovery of a table, with what was sent. */
+export interface AlertTable {
+  id: Generated<string>;
+  table_name: string;
+  run_id: string;
+  state: AlertStateValue;
+  payload: Json<Record<string, unknown>>;
+  delivery: ColumnType<AlertDelivery, AlertDelivery | undefined, AlertDelivery>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Why the delivery failed, safe to show (never the URL). */
+  delivery_error: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
 export interface Database {
   dq_rules_events: RulesEventTable;
   dq_rule_sets: RuleSetTable;
@@ -184,6 +232,9 @@ export interface Database {
   dq_run_owners: RunOwnerTable;
   dq_publish_settings: PublishSettingsTable;
   dq_publications: PublicationTable;
+  dq_alert_settings: AlertSettingsTable;
+  dq_alert_state: AlertStateTable;
+  dq_alerts: AlertTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -197,3 +248,6 @@ export type RunOwner = Selectable<RunOwnerTable>;
 export type PublishSettings = Selectable<PublishSettingsTable>;
 export type Publication = Selectable<PublicationTable>;
 export type NewPublication = Insertable<PublicationTable>;
+export type AlertSettings = Selectable<AlertSettingsTable>;
+export type AlertState = Selectable<AlertStateTable>;
+export type Alert = Selectable<AlertTable>;

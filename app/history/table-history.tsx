@@ -3,11 +3,13 @@ import Link from 'next/link';
 
 import { TableMessage } from '@/components/catalog/table-view';
 import { ActivateVersion } from '@/components/history/activate-version';
+import { AlertList } from '@/components/history/alert-list';
 import { DiffPicker } from '@/components/history/diff-picker';
 import { DiffView } from '@/components/history/diff-view';
 import { PassRateChart, type PassRatePoint } from '@/components/history/pass-rate-chart';
 import { PublicationList } from '@/components/history/publication-list';
 import { PublishControls } from '@/components/history/publish-controls';
+import { ThresholdControls } from '@/components/history/threshold-controls';
 import { UrlSelect } from '@/components/history/url-select';
 import { VersionView } from '@/components/history/version-view';
 import { plural } from '@/components/runs/format';
@@ -19,6 +21,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { getCaller, type Caller } from '@/lib/auth';
 import { expandChecks, serializeChecks, type DqxCheck } from '@/lib/dqx';
 import { isAppError } from '@/lib/errors';
+import { getThresholds, listAlerts } from '@/lib/services/alerting';
 import { getPublicationHistory } from '@/lib/services/publishing';
 import { diffRuleSetVersions, getRuleSetVersion, type RuleSetDiff, type RuleSetVersion } from '@/lib/services/rule-sets';
 import { listRuns, rulePassRateHistory, tablePassRateHistory } from '@/lib/services/runs';
@@ -152,6 +155,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
   const points = await passRatePoints(caller, name, query.rule);
   const runs = await listRuns(caller, name, { kind: 'validation', page: 1, page_size: 10 });
   const publishing = await attempt(() => getPublicationHistory(caller, name));
+  const [thresholds, alerts] = await Promise.all([attempt(() => getThresholds(caller, name)), attempt(() => listAlerts(caller, name))]);
   const versionOptions = versions.map((v) => ({
     version: v.version,
     label: `Version ${v.version}${v.is_active ? ' (active)' : ''} · ${v.rule_count ?? '?'} rules`,
@@ -302,6 +306,30 @@ export async function TableHistory({ table, query }: { table: string; query: His
         ) : (
           <p role="alert" className="text-destructive text-sm">
             The publishing history cannot be shown: {publishing.message}
+          </p>
+        )}
+      </section>
+
+      <section id="alerts" aria-labelledby="alerts-heading" className="grid gap-3 scroll-mt-16">
+        <h3 id="alerts-heading" className="text-base font-medium">
+          Thresholds and alerts
+        </h3>
+        <p className="text-muted-foreground text-sm">
+          Every validation run is held to these thresholds; monitors can read the result at{' '}
+          <span className="font-mono break-all">/api/v1/tables/{name}/health</span> (200 or 503).
+        </p>
+        {alerts.ok ? (
+          <AlertList history={alerts.value} runHref={(runId) => validatorRun(name, runId)} />
+        ) : (
+          <p role="alert" className="text-destructive text-sm">
+            The alerts cannot be shown: {alerts.message}
+          </p>
+        )}
+        {thresholds.ok ? (
+          <ThresholdControls table={name} thresholds={thresholds.value} ruleNames={activeRules?.ok ? ruleNames(activeRules.value.rules) : []} />
+        ) : (
+          <p role="alert" className="text-destructive text-sm">
+            The thresholds cannot be shown: {thresholds.message}
           </p>
         )}
       </section>

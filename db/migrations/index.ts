@@ -11,6 +11,7 @@ import * as recordRunOwners from './20261207000200_record_run_owners';
 import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 import * as recordRunReadTables from './20261207000700_record_run_read_tables';
 import * as createPublications from './20261207001300_create_publications';
+import * as createAlerting from './20261207001400_create_alerting';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261207000400_add_rule_provenance': addRuleProvenance,
   '20261207000700_record_run_read_tables': recordRunReadTables,
   '20261207001300_create_publications': createPublications,
+  '20261207001400_create_alerting': createAlerting,
 };

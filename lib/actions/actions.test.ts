@@ -28,6 +28,7 @@ const { getRunAction, cancelRunAction, listRunsAction, passRateHistoryAction } =
 const { analyzeRulesAction } = await import('./analysis');
 const { activateVersionAction, diffVersionsAction, listHistoryAction, getVersionAction } = await import('./rule-sets');
 const { savePublishSettingsAction, publishNowAction } = await import('./publishing');
+const { saveThresholdsAction } = await import('./alerting');
 
 const TABLE = 'samples.sales.orders';
 let root: string;
@@ -131,6 +132,16 @@ describe('server actions', () => {
     expect(await savePublishSettingsAction({ table: TABLE, auto_publish: true, targets: [{ kind: 'local_file', format: 'yaml' }] })).toMatchObject({ ok: true });
     expect(await publishNowAction({ table: TABLE })).toMatchObject({ ok: true, data: { version: 1 }, message: expect.stringContaining('written to 1 of 1 targets') });
     expect(fs.readFileSync(path.join(root, 'state', 'published', 'files', `${TABLE}.yml`), 'utf8')).toContain('function:');
+
+    // thresholds from the History page: bad fields are named, a good form is saved
+    const badRate = await saveThresholdsAction({ table: TABLE, min_pass_rate: 1.2, fail_on_error_rows: false, rules: [{ rule: 'amount', min_pass_rate: -1 }] });
+    expect(badRate).toMatchObject({ ok: false, code: 'bad_request', fieldErrors: { min_pass_rate: [expect.any(String)], 'rules.0.min_pass_rate': [expect.any(String)] } });
+    const metadata = await saveThresholdsAction({ table: TABLE, min_pass_rate: 0.9, fail_on_error_rows: false, webhook_url: 'http://169.254.169.254/latest/meta-data/' });
+    expect(metadata).toMatchObject({ ok: false, fieldErrors: { webhook_url: [expect.stringContaining('link-local')] } });
+    expect(await saveThresholdsAction({ table: TABLE, min_pass_rate: 0.9, fail_on_error_rows: true })).toMatchObject({
+      ok: true,
+      data: { min_pass_rate: 0.9, fail_on_error_rows: true, active: true },
+    });
   });
 
   it('reports bad input at the field, and rule errors at the rule', async () => {

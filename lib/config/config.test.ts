@@ -109,6 +109,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DQX_ALLOWED_HOSTS: 'DQX.example.com, my-laptop' }).http.allowedHosts).toEqual(['dqx.example.com', 'my-laptop']);
     expect(() => loadConfig({ DQX_ALLOWED_HOSTS: '*.example.com' })).toThrowError(/DQX_ALLOWED_HOSTS/);
     expect(loadConfig({}).limits).toEqual({ runsPerUser: 4, llmCallsPerMinute: 10, maxRules: 1000 });
+    expect(loadConfig({}).alerts.webhookUrl).toBeUndefined();
+    expect(loadConfig({ DQX_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9000/hook' }).alerts.webhookUrl).toBe('http://127.0.0.1:9000/hook');
+    expect(() => loadConfig({ DQX_ALERT_WEBHOOK_URL: 'ftp://example.com/x' })).toThrow(/DQX_ALERT_WEBHOOK_URL/);
+    expect(() => loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://x.cloud.databricks.com', DQX_ALERT_WEBHOOK_URL: 'http://hooks.example.com/x' })).toThrow(
+      /DQX_ALERT_WEBHOOK_URL/,
+    );
     expect(() => loadConfig({ DQX_MAX_RULES: '100000' })).toThrowError(/DQX_MAX_RULES/);
     expect(loadConfig({}).identity.cacheSeconds).toBe(300);
     expect(loadConfig({}).jobs.ownerGraceSeconds).toBe(60);

@@ -89,6 +89,14 @@ const EnvSchema = z.object({
   DQX_LLM_CALLS_PER_MINUTE: intInRange(1, 10_000, 10),
   DQX_MAX_RULES: intInRange(1, 10_000, 1_000),
   DQX_RUN_OWNER_GRACE_SECONDS: intInRange(10, 3_600, 60),
+  DQX_ALERT_WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { error: 'expected an http(s) URL of a webhook' })
+      .optional(),
+  ),
 
   // Databricks Apps runtime (injected by the platform).
   DATABRICKS_APP_NAME: optionalString,
@@ -206,6 +214,8 @@ export interface AppConfig {
     outageSeconds: number;
     ownerGraceSeconds: number;
   };
+  /** Where alerts of tables without their own webhook go (docs/monitoring.md); checked again when sent. */
+  alerts: { webhookUrl: string | undefined };
   databricks: {
     appName: string | undefined;
     host: string | undefined;
@@ -328,6 +338,9 @@ export function loadConfig(env: Env): AppConfig {
       message: 'the rehearsal warehouse stand-in is only allowed with DATABRICKS_HOST and itself on http://127.0.0.1 or http://localhost; unset it',
     });
   }
+  if (mode === 'databricks' && e.DQX_ALERT_WEBHOOK_URL && !/^https:\/\//i.test(e.DQX_ALERT_WEBHOOK_URL)) {
+    problems.push({ variable: 'DQX_ALERT_WEBHOOK_URL', message: 'databricks mode sends alerts over https only' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -356,6 +369,7 @@ export function loadConfig(env: Env): AppConfig {
       outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
     },
+    alerts: { webhookUrl: e.DQX_ALERT_WEBHOOK_URL },
     databricks: {
       appName: e.DATABRICKS_APP_NAME,
       host: normaliseHost(e.DATABRICKS_HOST),

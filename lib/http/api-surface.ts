@@ -42,6 +42,7 @@ export const API_ROUTES = {
   searchTables: { method: 'get', path: '/api/v1/tables' },
   describeTable: { method: 'get', path: '/api/v1/tables/{name}' },
   sampleTable: { method: 'get', path: '/api/v1/tables/{name}/sample' },
+  getTableHealth: { method: 'get', path: '/api/v1/tables/{name}/health' },
   listRuleSets: { method: 'get', path: '/api/v1/rule-sets' },
   listRuleSetVersions: { method: 'get', path: '/api/v1/rule-sets/{table}/versions' },
   saveRuleSetVersion: {
@@ -61,6 +62,13 @@ export const API_ROUTES = {
   },
   publishRuleSet: { method: 'post', path: '/api/v1/rule-sets/{table}/publish' },
   listPublications: { method: 'get', path: '/api/v1/rule-sets/{table}/publications' },
+  getThresholds: { method: 'get', path: '/api/v1/rule-sets/{table}/thresholds' },
+  saveThresholds: {
+    method: 'post',
+    path: '/api/v1/rule-sets/{table}/thresholds',
+    body: { mediaTypes: [JSON_TYPE], maxBytes: 64_000 },
+  },
+  listAlerts: { method: 'get', path: '/api/v1/rule-sets/{table}/alerts' },
   startGeneration: {
     method: 'post',
     path: '/api/v1/generations',

@@ -135,6 +135,16 @@ function operationObject(op: Operation): JsonSchema {
     };
   }
   for (const [status, description] of Object.entries(bodyErrors(op)).sort(([a], [b]) => Number(a) - Number(b))) {
+    const answer = responses[status] as { description: string; content: Record<string, { schema: JsonSchema }> } | undefined;
+    if (answer) {
+      // The status is an answer of its own (a health check's 503) as well as an error.
+      const own = answer.content['application/json']?.schema;
+      responses[status] = {
+        description: `${answer.description} Or an error: ${description}`,
+        content: { 'application/json': { schema: own ? { oneOf: [own, ref('ErrorBody')] } : ref('ErrorBody') } },
+      };
+      continue;
+    }
     responses[status] = {
       description,
       ...(status === '429' || status === '503'
@@ -183,6 +193,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'Catalog', description: 'Browse catalogs, schemas and tables as the caller sees them.' },
       { name: 'Rule sets', description: 'Versions of each table’s DQX rules: save, import, export, diff, activate (rollback).' },
       { name: 'Publishing', description: 'The active version written where DQX pipelines read it (DQX checks table, checks file), with its history.' },
+      { name: 'Alerts', description: 'Thresholds per table and per rule, the alerts a breach and a recovery send, and the health of a table for uptime monitors.' },
       { name: 'Runs', description: 'Generation and validation runs (background work with progress), failing rows, reports, AI analysis.' },
       { name: 'Meta', description: 'This document.' },
     ],

@@ -19,6 +19,7 @@ import {
   VersionQuery,
 } from '@/lib/services/rule-set-schemas';
 import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
+import { ThresholdsBody } from '@/lib/services/alerting-schemas';
 import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
@@ -32,7 +33,8 @@ export interface NamedSchema {
 }
 
 export interface ResponseSpec {
-  status: 200 | 201 | 202;
+  /** 503 only where a 503 is an answer with a body of its own (a health check), besides the error body. */
+  status: 200 | 201 | 202 | 503;
   description: string;
   /** JSON bodies (application/json), by name. */
   json?: NamedSchema | NamedSchema[];
@@ -168,6 +170,19 @@ export const OPERATIONS: Operation[] = [
     pathParams: [TABLE_NAME_PARAM],
     responses: [{ status: 200, description: 'The table.', json: { name: 'TableDescription', schema: R.TableDescription } }],
     errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 409: 'A local file that cannot be read (the message names it).', 503: E.unavailable },
+  },
+  {
+    ...operation('getTableHealth'),
+    tag: 'Alerts',
+    summary: 'Whether the table’s latest validation run meets its thresholds: 200 when it does, 503 when not, for uptime monitors.',
+    description:
+      'The thresholds as they are now, applied to the latest succeeded validation run the caller may see (dry runs aside). 503 with `state: breach` when it breaches them, and with `state: no_run` when thresholds are set but no run exists yet; without thresholds and without a run, 200 with `state: unknown`.',
+    pathParams: [TABLE_NAME_PARAM],
+    responses: [
+      { status: 200, description: 'The table meets its thresholds (or has none).', json: { name: 'TableHealth', schema: R.TableHealth } },
+      { status: 503, description: 'The table breaches its thresholds, or has thresholds and no run yet.', json: { name: 'TableHealth', schema: R.TableHealth } },
+    ],
+    errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 503: E.unavailable },
   },
   {
     ...operation('sampleTable'),
@@ -307,6 +322,33 @@ export const OPERATIONS: Operation[] = [
     summary: 'What was published where, when and by whom, and whether each target still holds the active version.',
     pathParams: [TABLE_PARAM],
     responses: [{ status: 200, description: 'The publication history.', json: { name: 'PublicationHistory', schema: R.PublicationHistory } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('getThresholds'),
+    tag: 'Alerts',
+    summary: 'What the table’s finished validation runs are held to, and where its alerts go.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The thresholds (none set until saved).', json: { name: 'Thresholds', schema: R.Thresholds } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('saveThresholds'),
+    tag: 'Alerts',
+    summary: 'Replace the table’s thresholds, and set or remove its webhook.',
+    description:
+      '`webhook_url`: a URL sets the table’s webhook, null removes it (alerts then go to DQX_ALERT_WEBHOOK_URL), omitted keeps it. Only http and https (https only in databricks mode), no user name or password, never a link-local address (169.254.0.0/16), and in databricks mode no loopback address: refused with 400 naming `webhook_url`.',
+    pathParams: [TABLE_PARAM],
+    body: { description: 'The thresholds.', json: { name: 'ThresholdsBody', schema: ThresholdsBody } },
+    responses: [{ status: 200, description: 'The thresholds as saved.', json: { name: 'Thresholds', schema: R.Thresholds } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('listAlerts'),
+    tag: 'Alerts',
+    summary: 'The table’s alert state and its breaches and recoveries, newest first, with what was sent and how the delivery went.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The alert history.', json: { name: 'AlertHistory', schema: R.AlertHistory } }],
     errors: { ...base, 400: E.bad, 404: E.tableNotFound },
   },
   {

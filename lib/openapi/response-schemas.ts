@@ -275,6 +275,105 @@ export const PublicationHistory = z.object({
   items: z.array(Publication).describe('Every attempt, newest first (at most 100).'),
 });
 
+// ---- Thresholds, alerts, health ----
+
+const RuleThreshold = z.object({
+  rule: z.string().describe('The rule’s name or fingerprint.'),
+  min_pass_rate: z.number().min(0).max(1).nullable().describe('The rule’s pass rate must be at least this; null: no minimum.'),
+  fail_on_failing_rows: z.boolean().describe('Breach when the rule has any failing row.'),
+});
+
+const ThresholdValues = z.object({
+  min_pass_rate: z.number().min(0).max(1).nullable().describe('The table’s pass rate must be at least this (0..1); null: no minimum.'),
+  fail_on_error_rows: z.boolean().describe('Breach when a run has any error row.'),
+  rules: z.array(RuleThreshold),
+});
+
+export const Thresholds = ThresholdValues.extend({
+  table_name: z.string(),
+  webhook: z
+    .object({ source: z.enum(['table', 'global', 'none']), origin: nullableString })
+    .describe('Where alerts go: the table’s own webhook, DQX_ALERT_WEBHOOK_URL, or nowhere. Only the origin is shown: a webhook’s path often holds its secret.'),
+  active: z.boolean().describe('Whether any threshold is set; without one, no run is a breach.'),
+  updated_by: nullableString,
+  updated_at: timestamp.nullable(),
+});
+
+const Breach = z.object({
+  scope: z.enum(['table', 'rule']),
+  rule: nullableString,
+  threshold: z.enum(['min_pass_rate', 'fail_on_error_rows', 'fail_on_failing_rows']),
+  limit: z.number().describe('The minimum pass rate, or 0 rows.'),
+  actual: z.number().describe('The pass rate, or the error (failing) rows of the run.'),
+});
+
+const alertState = z.enum(['ok', 'breach']);
+
+const AlertPayload = z
+  .object({
+    table: z.string(),
+    state: alertState,
+    event: z.enum(['breach', 'recovery']),
+    run_id: z.string(),
+    finished_at: timestamp,
+    rule_set_version: z.int().nullable(),
+    incomplete: z.boolean().describe('Some rules were not evaluated: the run was judged by the rules it evaluated.'),
+    figures: z.object({
+      total_rows: z.number(),
+      valid_rows: z.number(),
+      error_rows: z.number(),
+      warning_rows: z.number(),
+      pass_rate: z.number(),
+      rules_not_evaluated: z.number(),
+    }),
+    thresholds: ThresholdValues,
+    breached: z.array(Breach),
+    text: z.string().describe('One line for chat tools (Slack-compatible).'),
+  })
+  .describe('The JSON body POSTed to the webhook.');
+
+export const AlertHistory = z.object({
+  table_name: z.string(),
+  state: alertState.describe('After the latest evaluated run; `ok` before any.'),
+  items: z
+    .array(
+      z.object({
+        id: z.string(),
+        run_id: z.string(),
+        state: alertState,
+        event: z.enum(['breach', 'recovery']),
+        created_at: timestamp,
+        delivery: z.enum(['pending', 'sent', 'failed', 'no_webhook']),
+        attempts: z.int(),
+        delivery_error: nullableString,
+        delivered_at: timestamp.nullable(),
+        payload: AlertPayload,
+      }),
+    )
+    .describe('Breaches and recoveries, newest first (at most 100).'),
+});
+
+export const TableHealth = z.object({
+  table_name: z.string(),
+  state: z
+    .enum(['ok', 'breach', 'no_run', 'unknown', 'overdue'])
+    .describe('no_run: thresholds are set but the table has no run yet (503); unknown: neither thresholds nor a run (200); overdue: reserved for scheduled checks.'),
+  healthy: z.boolean(),
+  latest_run: z
+    .object({
+      id: z.string(),
+      finished_at: timestamp,
+      pass_rate: z.number(),
+      error_rows: z.number(),
+      incomplete: z.boolean(),
+      rule_set_version: z.int().nullable(),
+    })
+    .nullable(),
+  thresholds: ThresholdValues.nullable().describe('Null when no threshold is set.'),
+  breached: z.array(Breach),
+  overdue: z.boolean().describe('Always false until scheduled checks exist.'),
+});
+
 // ---- Runs ----
 
 const RunSummary = z

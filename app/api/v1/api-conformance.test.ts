@@ -15,12 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { closeStore } from '@/db';
 import { resetConfigForTests } from '@/lib/config';
+import { alertDeliveriesSettled } from '@/lib/services/alerting';
+import { getRunRunner } from '@/lib/services/run-runner';
 import { openApiDocument } from '@/lib/openapi/document';
 import { resetCatalogServiceForTests } from '@/lib/services/catalog';
 import { resetLocalWarehouseForTests } from '@/lib/warehouse/duckdb';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { scriptedModel } from '@/tests/support/fake-llm/scripted-model';
 import { billionLaughsChecks } from '@/tests/support/hostile-payloads';
+import { startWebhookReceiver } from '@/tests/support/webhook-receiver';
 
 import { POST as analyses } from './analyses/route';
 import { GET as schemas } from './catalogs/[catalog]/schemas/route';
@@ -29,10 +32,12 @@ import { GET as catalogs } from './catalogs/route';
 import { POST as generations } from './generations/route';
 import { GET as openapi } from './openapi.json/route';
 import { GET as diff } from './rule-sets/[table]/diff/route';
+import { GET as alertHistory } from './rule-sets/[table]/alerts/route';
 import { GET as publications } from './rule-sets/[table]/publications/route';
 import { POST as publish } from './rule-sets/[table]/publish/route';
 import { GET as publishing, POST as savePublishing } from './rule-sets/[table]/publishing/route';
 import { GET as tableRuns } from './rule-sets/[table]/runs/route';
+import { GET as thresholds, POST as saveThresholds } from './rule-sets/[table]/thresholds/route';
 import { POST as activate } from './rule-sets/[table]/versions/[version]/activate/route';
 import { GET as version } from './rule-sets/[table]/versions/[version]/route';
 import { GET as versions, POST as saveVersion } from './rule-sets/[table]/versions/route';
@@ -42,6 +47,7 @@ import { GET as exportRows } from './runs/[id]/failing-rows/export/route';
 import { GET as failingRows } from './runs/[id]/failing-rows/route';
 import { GET as report } from './runs/[id]/report/route';
 import { GET as run } from './runs/[id]/route';
+import { GET as health } from './tables/[name]/health/route';
 import { GET as describeTable } from './tables/[name]/route';
 import { GET as sample } from './tables/[name]/sample/route';
 import { GET as search } from './tables/route';
@@ -370,6 +376,77 @@ describe('every route, as documented (local mode)', () => {
     expect((await call(report, { method: 'GET', path: rp, params: { id: heldRun.id } })).status).toBe(400);
   });
 
+  it('thresholds, alerts and the health of a table (200 and 503 as runs finish and thresholds change)', async () => {
+    const hook = await startWebhookReceiver();
+    try {
+      const CUSTOMERS = 'samples.sales.customers';
+      const th = '/api/v1/rule-sets/{table}/thresholds';
+      const hp = '/api/v1/tables/{name}/health';
+      const al = '/api/v1/rule-sets/{table}/alerts';
+      const healthOf = async () => {
+        const res = await call(health, { method: 'GET', path: hp, params: { name: CUSTOMERS } });
+        return { status: res.status, body: res.body as { state: string; breached: { threshold: string; rule: string | null }[]; latest_run: { id: string } | null } };
+      };
+      /** A full validation of customers (15 rows have no name); returns when its alert, if any, is sent. */
+      const validate = async () => {
+        const v = await call(validations, { method: 'POST', path: '/api/v1/validations', body: { table: CUSTOMERS, rules: [rule('full_name', 'name_present')] } });
+        expect(v.status).toBe(202);
+        const id = (v.body as { id: string }).id;
+        expect((await finished(id)).status).toBe('succeeded');
+        await (await getRunRunner()).idle();
+        await alertDeliveriesSettled();
+        return id;
+      };
+
+      expect(await healthOf()).toMatchObject({ status: 200, body: { state: 'unknown', latest_run: null } });
+      expect((await call(thresholds, { method: 'GET', path: th, params: { table: CUSTOMERS } })).body).toMatchObject({ active: false, webhook: { source: 'none' } });
+      const saved = await call(saveThresholds, {
+        method: 'POST',
+        path: th,
+        params: { table: CUSTOMERS },
+        body: { min_pass_rate: 1, fail_on_error_rows: false, rules: [{ rule: 'name_present', fail_on_failing_rows: true }], webhook_url: hook.url },
+      });
+      expect(saved.status).toBe(200);
+      expect(saved.body).toMatchObject({ active: true, webhook: { source: 'table', origin: new URL(hook.url).origin } });
+      expect(JSON.stringify(saved.body)).not.toContain('secret-token');
+      const refusal = async (body: unknown, table = CUSTOMERS) => (await call(saveThresholds, { method: 'POST', path: th, params: { table }, body })).status;
+      expect(await refusal({ min_pass_rate: 2, fail_on_error_rows: false })).toBe(400);
+      expect(await refusal({ min_pass_rate: 0.5, fail_on_error_rows: false, webhook_url: 'http://169.254.169.254/latest/meta-data/' })).toBe(400);
+      expect(await refusal({ min_pass_rate: 0.5, fail_on_error_rows: false, webhook_url: 'file:///etc/passwd' })).toBe(400);
+      expect(await refusal({ min_pass_rate: 0.5, fail_on_error_rows: false }, 'samples.sales.nope')).toBe(404);
+      expect((await call(thresholds, { method: 'GET', path: th, params: { table: 'orders' } })).status).toBe(400);
+
+      // thresholds set, no run yet: 503 for an uptime monitor
+      expect(await healthOf()).toMatchObject({ status: 503, body: { state: 'no_run' } });
+      const first = await validate();
+      const breach = await healthOf();
+      expect(breach).toMatchObject({ status: 503, body: { state: 'breach', latest_run: { id: first } } });
+      expect(breach.body.breached.map((b) => [b.threshold, b.rule])).toEqual([
+        ['min_pass_rate', null],
+        ['fail_on_failing_rows', 'name_present'],
+      ]);
+      await validate(); // the same breach again: no second alert
+      expect(hook.received.map((r) => r.body.event)).toEqual(['breach']);
+      expect(String(hook.received[0]!.body.text)).toContain(CUSTOMERS);
+
+      // looser thresholds apply to the health check at once; the next run sends the recovery
+      expect(await refusal({ min_pass_rate: 0.9, fail_on_error_rows: false })).toBe(200);
+      expect(await healthOf()).toMatchObject({ status: 200, body: { state: 'ok', breached: [] } });
+      const third = await validate();
+      expect(hook.received.map((r) => [r.body.event, r.body.run_id])).toEqual([
+        ['breach', first],
+        ['recovery', third],
+      ]);
+      const history = await call(alertHistory, { method: 'GET', path: al, params: { table: CUSTOMERS } });
+      expect(history.body).toMatchObject({ state: 'ok', items: [{ event: 'recovery', delivery: 'sent' }, { event: 'breach', delivery: 'sent' }] });
+      expect((await call(alertHistory, { method: 'GET', path: al, params: { table: 'samples.sales.nope' } })).status).toBe(404);
+      expect((await call(health, { method: 'GET', path: hp, params: { name: 'samples.sales.nope' } })).status).toBe(404);
+      expect((await call(health, { method: 'GET', path: hp, params: { name: 'orders' } })).status).toBe(400);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('analysis and the document itself', async () => {
     const a = await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, request: 'amounts', rules: [rule('amount')] } });
     expect(a.status).toBe(200);
@@ -414,5 +491,6 @@ describe('without a token in databricks mode', () => {
     expect((await call(catalogs, { method: 'GET', path: '/api/v1/catalogs' })).status).toBe(401);
     expect((await call(publish, { method: 'POST', path: '/api/v1/rule-sets/{table}/publish', params: { table: TABLE } })).status).toBe(401);
     expect((await call(publishing, { method: 'GET', path: '/api/v1/rule-sets/{table}/publishing', params: { table: TABLE } })).status).toBe(401);
+    expect((await call(health, { method: 'GET', path: '/api/v1/tables/{name}/health', params: { name: TABLE } })).status).toBe(401);
   });
 });
