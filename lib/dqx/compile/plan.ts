@@ -127,7 +127,7 @@ export interface Plan {
    * and how many contributions DQX computes before them (that rule's included): those see the
    * input rows only, the later ones every row, as DQX's later checks read the changed rows.
    */
-  added: { rows: AddedRows; before: number } | null;
+  added: { rows: AddedRows; before: number; criticality: 'error' | 'warn' } | null;
 }
 
 export class RuleSetCompileError extends Error {
@@ -402,7 +402,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         const ds = def.datasetSql!(dctx, rule.arguments);
         contributions.push({ columns: ds.columns ?? [], joins: ds.joins ?? [] });
         if (ds.addsRows) {
-          added = { rows: ds.addsRows, before: contributions.length };
+          added = { rows: ds.addsRows, before: contributions.length, criticality: rule.criticality };
           augmented = `(${withAddedRows(dialect, options.table, source, ds.addsRows, [])})`;
         }
         for (const name of reads) referenceTables.add(name);
@@ -441,6 +441,17 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         ]);
       }
       throw error;
+    }
+  }
+  if (added?.criticality === 'warn') {
+    // DQX builds the errors column before the warning checks run: a warning that adds rows leaves
+    // them without error entries
+    const input = `NOT ${quoteIdent(dialect, ADDED_ROW)}`;
+    for (const r of rules) {
+      if (r.criticality !== 'error') continue;
+      r.flagSql = `(${input} AND ${r.flagSql})`;
+      r.testSql = `(${input} AND ${r.testSql})`;
+      r.filterSql = r.filterSql ? `(${input} AND ${r.filterSql})` : `(${input})`;
     }
   }
   return {

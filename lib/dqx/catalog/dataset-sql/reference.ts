@@ -356,7 +356,7 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     `LEFT JOIN (SELECT ${keyNames.join(', ')}, ${refGathered} AS ${arr} FROM (${refRows}) AS ${ctx.id('r')} GROUP BY ${keyNames.join(', ')}) AS ${alias} ` +
       `ON ${srcKeys.map((k, i) => keyMatch(k.sql, `${alias}.${keyNames[i]}`)).join(' AND ')}`,
   );
-  if (raiseOnDuplicates) pairedPerKey = `least(${st}.${nTotal}, 1)`;
+  if (raiseOnDuplicates) pairedPerKey = `CASE WHEN ${st}.${nTotal} > 0 THEN 1 ELSE 0 END`;
   let addsRows: AddedRows | undefined;
   if (checkMissing) {
     // DQX's FULL OUTER join: a reference row no source row takes becomes an output row with its key
