@@ -316,6 +316,17 @@ def add(*, vector, check, diff, tables) -> None:
         ref_tables=cmp_ref,
     )
     vector(
+        "compare_datasets-missing-records-dataset-rules-before",
+        "cmp_src",
+        [
+            check("has_valid_schema", {"expected_schema": "id STRING"}),
+            check("is_aggr_not_greater_than", {"column": "id", "aggr_type": "count", "limit": 5}),
+            check("compare_datasets", {**cmp, "check_missing_records": True}),
+            check("is_aggr_not_greater_than", {"column": "id", "aggr_type": "count", "limit": 5}, criticality="warn"),
+        ],
+        ref_tables=cmp_ref,
+    )
+    vector(
         "compare_datasets-missing-records-not-null-safe",
         "cmp_src",
         [

@@ -328,6 +328,8 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
   const contributions: DatasetContribution[] = [];
   const referenceTables = new Set<string>();
   let added: Plan['added'] = null;
+  // compiled dataset rules DQX evaluates before the one adding rows
+  const datasetBefore: PlannedRule[] = [];
   // the input plus the added rows: what dataset rules after the one adding rows read
   let augmented = source;
   // DQX evaluates error checks first, then warnings; each list keeps the rule order.
@@ -429,6 +431,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         filterSql,
         entrySql: entrySql(dialect, entryRule, message, runTimeSql, runId, ruleSetFingerprint, false),
       });
+      if (def.level === 'dataset' && added === null) datasetBefore.push(rules[rules.length - 1]!);
     } catch (error) {
       if (error instanceof UnsupportedInDialect) {
         jobOnly.push({ ...base, status: 'job_only', reason: error.reason });
@@ -443,12 +446,14 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       throw error;
     }
   }
-  if (added?.criticality === 'warn') {
-    // DQX builds the errors column before the warning checks run: a warning that adds rows leaves
-    // them without error entries
+  if (added) {
+    // Rules that report nothing on the added rows: the dataset rules DQX evaluates before the one
+    // adding them (their result columns are NULL there), and, when that one is a warning, every
+    // error rule (DQX builds the errors column before the warning checks run).
     const input = `NOT ${quoteIdent(dialect, ADDED_ROW)}`;
+    const warn = (added as NonNullable<Plan['added']>).criticality === 'warn';
     for (const r of rules) {
-      if (r.criticality !== 'error') continue;
+      if (!((warn && r.criticality === 'error') || datasetBefore.includes(r))) continue;
       r.flagSql = `(${input} AND ${r.flagSql})`;
       r.testSql = `(${input} AND ${r.testSql})`;
       r.filterSql = r.filterSql ? `(${input} AND ${r.filterSql})` : `(${input})`;
