@@ -264,9 +264,14 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
     ...(run.rule_set_fingerprint ? { ruleSetFingerprint: run.rule_set_fingerprint } : {}),
   };
   const selectedChecks = selected.map(({ rule }) => rule.check);
-  const applied = compileApplyChecks(selectedChecks, source, options);
-  if (applied.rules.length === 0) {
-    const reason = applied.jobOnly[0]?.reason ?? 'it runs only in a DQX job';
+  // a rule that adds rows (compare_datasets with check_missing_records) changes the rows every
+  // rule sees: the whole set is applied, with entries of the selected rules only
+  const indexes = new Set(selected.map(({ index }) => index));
+  const whole = compileApplyChecks(checks, source, { ...options, entriesOf: [...indexes] });
+  const applied = whole.addsRows ? whole : compileApplyChecks(selectedChecks, source, options);
+  const mine = <T extends { index: number }>(list: T[]) => (whole.addsRows ? list.filter((r) => indexes.has(r.index)) : list);
+  if (mine(applied.rules).length === 0) {
+    const reason = mine(applied.jobOnly)[0]?.reason ?? 'it runs only in a DQX job';
     throw conflict(`The failing rows of ${rules.length === 1 ? rules[0]!.name : 'this run'} cannot be listed here: ${reason}`);
   }
 
@@ -303,7 +308,7 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
   ].join(', ');
   const from = `FROM (${applied.sql}) AS __dqx_applied WHERE (${errorsCol} IS NOT NULL OR ${warningsCol} IS NOT NULL)${valueSql}`;
   const flaggedFrom = `FROM (${applied.flaggedSql}) AS __dqx_flagged WHERE __dqx_failed${valueSql}`;
-  const rowRulesOnly = applied.rules.every((r) => r.level === 'row');
+  const rowRulesOnly = !applied.addsRows && applied.rules.every((r) => r.level === 'row');
   const pageSql = (where: string, limit: string) => {
     if (!rowRulesOnly) return `SELECT ${select} ${from}${where} ${orderSql} ${limit}`;
     const page = `(SELECT ${info.map((c) => q(c.name)).join(', ')} ${flaggedFrom}${where} ${orderSql} ${limit})`;

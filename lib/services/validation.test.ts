@@ -391,6 +391,58 @@ describe('reports', () => {
     expect((await tablePassRateHistory(alice, ORDERS, 100, fx.deps)).points.find((p) => p.run_id === complete.run.id)?.incomplete).toBe(false);
   });
 
+  it('evaluates compare_datasets with check_missing_records locally: complete, the missing rows counted and listed', async () => {
+    // every customer beyond the orders of its customer_id is a reference row missing from the orders
+    const rules: DqxCheck[] = [
+      {
+        criticality: 'error',
+        name: 'orders_match_customers',
+        check: {
+          function: 'compare_datasets',
+          arguments: { columns: ['customer_id'], ref_columns: ['customer_id'], ref_table: 'samples.sales.customers', check_missing_records: true },
+        },
+      },
+      { criticality: 'warn', name: 'order_id_present', check: { function: 'is_not_null', arguments: { column: 'order_id' } } },
+    ];
+    const count = async (sql: string) => Number((await fx.warehouse.query(sql)).rows[0]![0]);
+    const orders = await count(`SELECT count(*) FROM ${ORDERS}`);
+    const missing = await count(
+      `SELECT coalesce(sum(greatest(r.n - coalesce(s.n, 0), 0)), 0) FROM (SELECT customer_id, count(*) AS n FROM samples.sales.customers GROUP BY customer_id) r ` +
+        `LEFT JOIN (SELECT customer_id, count(*) AS n FROM ${ORDERS} GROUP BY customer_id) s ON r.customer_id IS NOT DISTINCT FROM s.customer_id`,
+    );
+    const nullIds = await count(`SELECT count(*) FROM ${ORDERS} WHERE order_id IS NULL`);
+    expect(missing).toBeGreaterThan(0);
+
+    const { run, out, summary } = await validate({ table: ORDERS, rules });
+    expect(run.evaluation).toBe('complete');
+    expect(summary).toMatchObject({ evaluation: 'complete', rules_not_evaluated: 0, not_evaluated: [], total_rows: orders + missing });
+    const [compare, present] = out.rules;
+    expect(compare).toMatchObject({ status: 'failed', rows_evaluated: orders + missing });
+    expect(compare!.failing_rows).toBeGreaterThanOrEqual(missing);
+    // the added rows have no order: the rule after it sees them too
+    expect(present).toMatchObject({ status: 'warning', failing_rows: nullIds + missing });
+
+    const page = await getFailingRows(alice, run.id, { rule: 'orders_match_customers', page: 1, pageSize: 500 }, fx.deps);
+    expect(page.total).toBe(compare!.failing_rows);
+    const rows = [page];
+    for (let next = page.next_cursor; next; ) {
+      const more = await getFailingRows(alice, run.id, { rule: 'orders_match_customers', cursor: next, pageSize: 500 }, fx.deps);
+      rows.push(more);
+      next = more.next_cursor;
+    }
+    const orderId = page.columns.findIndex((c) => c.name === 'order_id');
+    const customerId = page.columns.findIndex((c) => c.name === 'customer_id');
+    const added = rows.flatMap((p) => p.rows).filter((r) => r.messages.some((m) => m.startsWith('{"row_missing":true')));
+    expect(added).toHaveLength(missing);
+    for (const r of added) {
+      expect(r.values[orderId]).toBeNull();
+      expect(r.values[customerId]).not.toBeNull();
+    }
+    // another rule's failing rows include the added rows it fails on
+    const absent = await getFailingRows(alice, run.id, { rule: 'order_id_present', page: 1, pageSize: 500 }, fx.deps);
+    expect(absent.total).toBe(nullIds + missing);
+  });
+
   it('quotes every text cell and neutralises formula prefixes', () => {
     expect(csvCell('plain')).toBe('"plain"');
     expect(csvCell('+1')).toBe(`"'+1"`);

@@ -7,9 +7,12 @@ filters, joins to a reference table, CTEs, zero rows) and ``has_valid_schema`` (
 strict, DDL or reference table, column selection and exclusion; the harness's ``__row_idx`` column
 is part of "all input columns").
 
+``compare_datasets`` with ``check_missing_records`` adds the reference rows no source row takes
+(every other rule of the set is evaluated on them too; they have no ``__row_idx`` and are ordered
+after the input rows, see ``dqx_harness.added_row_key``).
+
 Not vectors (they cannot be recorded or do not run on the fast path, see the unit tests):
-``ref_df_name`` (a DataFrame handed to DQX in code), ``compare_datasets`` with
-``check_missing_records`` (left to a DQX job), a ``sql_query`` without merge columns
+``ref_df_name`` (a DataFrame handed to DQX in code), a ``sql_query`` without merge columns
 returning several rows (DQX fails the whole apply; our statement fails the same way).
 
 Added to the vector list by make_vectors.py (``add`` is called with its helpers)."""
@@ -296,6 +299,82 @@ def add(*, vector, check, diff, tables) -> None:
         "compare_datasets-filter-unique-keys",
         "cmp_uniq",
         [check("compare_datasets", {**cmp, "ref_table": "cmp_ref_uniq", "raise_on_duplicate_keys": True}, filter="score > 1")],
+        ref_tables={"cmp_ref_uniq": CMP_REF_UNIQ},
+    )
+    # check_missing_records: reference rows no source row takes become output rows (the key from
+    # the reference, every other column NULL) that every rule of the set then sees
+    vector(
+        "compare_datasets-missing-records",
+        "cmp_src",
+        [
+            check("is_unique", {"columns": ["id"]}),
+            check("compare_datasets", {**cmp, "check_missing_records": True}),
+            check("is_not_null", {"column": "name"}, criticality="warn"),
+            check("is_aggr_not_greater_than", {"column": "id", "aggr_type": "count", "limit": 8}, criticality="warn"),
+            check("is_unique", {"columns": ["only_src"]}, criticality="warn"),
+        ],
+        ref_tables=cmp_ref,
+    )
+    vector(
+        "compare_datasets-missing-records-dataset-rules-before",
+        "cmp_src",
+        [
+            check("has_valid_schema", {"expected_schema": "id STRING"}),
+            check("is_aggr_not_greater_than", {"column": "id", "aggr_type": "count", "limit": 5}),
+            check("compare_datasets", {**cmp, "check_missing_records": True}),
+            check("is_aggr_not_greater_than", {"column": "id", "aggr_type": "count", "limit": 5}, criticality="warn"),
+        ],
+        ref_tables=cmp_ref,
+    )
+    vector(
+        "compare_datasets-missing-records-not-null-safe",
+        "cmp_src",
+        [
+            check(
+                "compare_datasets",
+                {**cmp, "check_missing_records": True, "null_safe_row_matching": False, "null_safe_column_value_matching": False, "row_filter": "id <> 2"},
+                criticality="warn",
+            ),
+            check("is_not_null", {"column": "id"}),
+        ],
+        ref_tables=cmp_ref,
+    )
+    vector(
+        "compare_datasets-missing-records-renamed-tolerance",
+        "cmp_src",
+        [check("compare_datasets", {"columns": ["id"], "ref_columns": ["rid"], "ref_table": "cmp_ref_renamed", "check_missing_records": True, "abs_tolerance": 0.2})],
+        ref_tables={"cmp_ref_renamed": CMP_REF_RENAMED},
+    )
+    vector(
+        "compare_datasets-missing-records-composite",
+        "cmp_src",
+        [check("compare_datasets", {"columns": ["id", "name"], "ref_columns": ["id", "name"], "ref_table": "cmp_ref", "check_missing_records": True})],
+        ref_tables=cmp_ref,
+    )
+    vector(
+        "compare_datasets-missing-records-row-filter",
+        "cmp_pairs",
+        [
+            check("compare_datasets", {**pairs, "check_missing_records": True, "row_filter": "flag"}),
+            check("is_not_null", {"column": "flag"}, criticality="warn"),
+        ],
+        ref_tables={"cmp_pairs_ref": CMP_PAIRS_REF},
+    )
+    vector(
+        "compare_datasets-missing-records-rule-filter",
+        "cmp_pairs",
+        [
+            check("compare_datasets", {**pairs, "check_missing_records": True, "null_safe_row_matching": False}, filter="flag"),
+            check("is_unique", {"columns": ["grp"]}, criticality="warn"),
+        ],
+        ref_tables={"cmp_pairs_ref": CMP_PAIRS_REF},
+    )
+    vector(
+        "compare_datasets-missing-records-unique-keys",
+        "cmp_uniq",
+        [
+            check("compare_datasets", {**cmp, "ref_table": "cmp_ref_uniq", "raise_on_duplicate_keys": True, "check_missing_records": True}, filter="id IS NOT NULL OR score > -1"),
+        ],
         ref_tables={"cmp_ref_uniq": CMP_REF_UNIQ},
     )
     vector(

@@ -206,19 +206,30 @@ def normalize_entry(entry) -> dict | None:
     return d
 
 
+def added_row_key(row: dict) -> str:
+    """Orders the rows a check adds (no row index: compare_datasets' missing records) by their entries."""
+    parts = [f"{e['name']}\x1e{e['message'] or ''}" for e in (row["errors"] or [])]
+    parts.append("\x1d")
+    parts += [f"{e['name']}\x1e{e['message'] or ''}" for e in (row["warnings"] or [])]
+    return "\x1f".join(parts)
+
+
 def result_rows(df, errors_col="_errors", warnings_col="_warnings") -> list[dict]:
-    """The _errors/_warnings of every row, in input order (a row-index column orders them)."""
+    """The _errors/_warnings of every row, in input order (a row-index column orders them); rows a
+    check added (NULL row index) follow, ordered by ``added_row_key``."""
+    from pyspark.sql import functions as F
+
     out = []
-    for row in df.orderBy("__row_idx").collect():
+    added = []
+    for row in df.orderBy(F.col("__row_idx").asc_nulls_last()).collect():
         errors = row[errors_col]
         warnings = row[warnings_col]
-        out.append(
-            {
-                "errors": None if errors is None else [normalize_entry(e) for e in errors],
-                "warnings": None if warnings is None else [normalize_entry(e) for e in warnings],
-            }
-        )
-    return out
+        entry = {
+            "errors": None if errors is None else [normalize_entry(e) for e in errors],
+            "warnings": None if warnings is None else [normalize_entry(e) for e in warnings],
+        }
+        (out if row["__row_idx"] is not None else added).append(entry)
+    return out + sorted(added, key=added_row_key)
 
 
 def split_counts(rows: list[dict]) -> dict:

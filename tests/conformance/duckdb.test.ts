@@ -15,6 +15,7 @@ import {
   loadVectors,
   maskRows,
   normalizeRow,
+  orderAddedRows,
   ROW_INDEX,
   splitCounts,
   vectorTable,
@@ -57,10 +58,16 @@ describe('conformance vectors on DuckDB', () => {
         ...RUN,
       });
       const start = Date.now() / 1000;
-      const reader = await conn.runAndReadAll(`SELECT * FROM (${compiled.sql}) ORDER BY ${ROW_INDEX}`);
+      const reader = await conn.runAndReadAll(
+        `SELECT * FROM (${compiled.sql}) ORDER BY ${ROW_INDEX} NULLS LAST`,
+      );
       const end = Date.now() / 1000;
       const actual: ResultRow[] = maskRows(
-        reader.getRowObjectsJson().map((r) => normalizeRow(r._errors, r._warnings)),
+        orderAddedRows(
+          reader
+            .getRowObjectsJson()
+            .map((r) => ({ index: r[ROW_INDEX], row: normalizeRow(r._errors, r._warnings) })),
+        ),
         v.now_offsets ?? [],
         start,
         end,

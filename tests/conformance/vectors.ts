@@ -187,6 +187,32 @@ export function normalizeRow(errors: unknown, warnings: unknown): ResultRow {
   return { errors: conv(errors), warnings: conv(warnings) };
 }
 
+/**
+ * Rows a check adds (compare_datasets' missing records) have no row index: they follow the input
+ * rows, ordered by their entries (`added_row_key` in dqx_harness.py).
+ */
+export function orderAddedRows(rows: { index: unknown; row: ResultRow }[]): ResultRow[] {
+  const key = (r: ResultRow) =>
+    [
+      ...(r.errors ?? []).map((e) => `${e.name}\x1e${e.message ?? ''}`),
+      '\x1d',
+      ...(r.warnings ?? []).map((e) => `${e.name}\x1e${e.message ?? ''}`),
+    ].join('\x1f');
+  const byCodePoint = (a: string, b: string) => {
+    const x = [...a];
+    const y = [...b];
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    return x.length - y.length;
+  };
+  const input = rows.filter((r) => r.index !== null && r.index !== undefined).map((r) => r.row);
+  const added = rows
+    .filter((r) => r.index === null || r.index === undefined)
+    .map((r) => r.row)
+    .sort((a, b) => byCodePoint(key(a), key(b)));
+  return [...input, ...added];
+}
+
 export function splitCounts(rows: ResultRow[]) {
   return {
     total: rows.length,

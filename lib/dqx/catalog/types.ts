@@ -101,6 +101,20 @@ export interface DatasetCheckSql {
   message: string;
   /** The result entry's `columns` when DQX reports other columns than the rule's (has_valid_schema). */
   columnsOverride?: string[] | null;
+  /**
+   * Rows the check adds to the output, as DQX's `compare_datasets` with `check_missing_records`
+   * does (a FULL OUTER join): `sql` is a SELECT over which `keys` give the input columns that are
+   * not NULL on those rows (by input column name) and `columns` the rule's own internal columns
+   * (by the quoted name of `columns`); every other column is NULL. The condition and message must
+   * read `ctx.addedRow` to tell those rows apart.
+   */
+  addsRows?: AddedRows;
+}
+
+export interface AddedRows {
+  sql: string;
+  keys: { column: string; sql: string }[];
+  columns: { name: string; sql: string }[];
 }
 
 export interface CheckDefinition {

@@ -65,21 +65,33 @@ export interface CompiledApply {
    * (counting them, finding a page's position).
    */
   flaggedSql: string;
+  /**
+   * Whether a rule adds rows to the input (`compare_datasets` with `check_missing_records`): the
+   * rows then depend on the whole rule set, so a subset of its rules is applied with
+   * `entriesOf` rather than on its own.
+   */
+  addsRows: boolean;
+}
+
+export interface ApplyOptions extends CompileOptions {
+  /**
+   * Only these rules (indexes after expansion) put entries on the rows; the others still shape
+   * the rows (the rows a rule adds, what later dataset rules read). Default: every rule.
+   */
+  entriesOf?: number[];
 }
 
 /** `apply_checks_by_metadata(df, checks)` as one SELECT over `source`. */
-export function compileApplyChecks(
-  checks: DqxCheck[],
-  source: string,
-  options: CompileOptions,
-): CompiledApply {
+export function compileApplyChecks(checks: DqxCheck[], source: string, options: ApplyOptions): CompiledApply {
   const plan = planRuleSet(checks, options, source);
   const d = plan.dialect;
   const cols = plan.inputColumns.map((c) => quoteIdent(d, c));
+  const only = options.entriesOf ? new Set(options.entriesOf) : null;
+  const shown = only ? { ...plan, rules: plan.rules.filter((r) => only.has(r.index)) } : plan;
   const sql =
-    `SELECT ${[...cols, `${errorsArray(plan, byCriticality(plan, 'error'))} AS ${quoteIdent(d, plan.resultColumns.errors)}`, `${errorsArray(plan, byCriticality(plan, 'warn'))} AS ${quoteIdent(d, plan.resultColumns.warnings)}`].join(',\n  ')}\n` +
+    `SELECT ${[...cols, `${errorsArray(shown, byCriticality(shown, 'error'))} AS ${quoteIdent(d, plan.resultColumns.errors)}`, `${errorsArray(shown, byCriticality(shown, 'warn'))} AS ${quoteIdent(d, plan.resultColumns.warnings)}`].join(',\n  ')}\n` +
     `FROM ${sourceRelation(plan, source, SRC)}`;
-  const flags = plan.rules.map((r) => `coalesce(${r.flagSql}, FALSE)`);
+  const flags = shown.rules.map((r) => `coalesce(${r.flagSql}, FALSE)`);
   const flaggedSql =
     `SELECT ${[...cols, `${flags.length ? flags.join(' OR ') : 'FALSE'} AS __dqx_failed`].join(',\n  ')}\n` +
     `FROM ${sourceRelation(plan, source, SRC)}`;
@@ -91,6 +103,7 @@ export function compileApplyChecks(
     jobOnly: plan.jobOnly,
     ruleSetFingerprint: plan.ruleSetFingerprint,
     resultColumns: plan.resultColumns,
+    addsRows: plan.added !== null,
   };
 }
 

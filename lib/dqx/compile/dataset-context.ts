@@ -11,6 +11,9 @@ import type { TableSchema } from '../model';
 import { assertQuery } from '../sql-guard/guard';
 import { UnsupportedInDialect, type RowSqlContext } from './row-context';
 
+/** The internal column that marks the rows a dataset check adds to the output. */
+export const ADDED_ROW = '__dqx_added';
+
 export interface ReferenceTable {
   /** The quoted, qualified name for the dialect. */
   sql: string;
@@ -33,6 +36,11 @@ export interface DatasetSqlContext extends RowSqlContext {
   readonly runTimeSql: string;
   /** A reference table named by the rule (`ref_table`). */
   refTable(name: unknown): ReferenceTable;
+  /**
+   * The boolean column that is TRUE on the rows a check adds (`DatasetCheckSql.addsRows`), or
+   * null when an earlier rule of the set already adds rows (the fast path models one such rule).
+   */
+  readonly addedRow: string | null;
   /**
    * A `sql_query` query through the SQL sandbox (lib/dqx/sql-guard): its accepted text with table
    * placeholders and the tables it reads; throws SqlGuardError when refused. (Passed to the catalog
@@ -82,6 +90,8 @@ export function createDatasetContext(
     referenceTables: Record<string, TableSchema>;
     /** Called with each reference table the rule reads. */
     onReference(name: string): void;
+    /** Whether this rule may add rows (no earlier rule of the set does). */
+    mayAddRows: boolean;
   },
 ): DatasetSqlContext {
   const lookup = (name: string): TableSchema | null => {
@@ -101,6 +111,7 @@ export function createDatasetContext(
     sqlQuery: (text, inputName) => assertQuery(text, inputName),
     table: options.table,
     runTimeSql: options.runTimeSql,
+    addedRow: options.mayAddRows ? quoteIdent(row.dialect, ADDED_ROW) : null,
     refTable(name: unknown): ReferenceTable {
       if (typeof name !== 'string' || name.trim() === '')
         throw new UnsupportedInDialect('The reference table name is missing.', row.dialect);

@@ -14,17 +14,18 @@ import { createHash } from 'node:crypto';
 import { quoteIdent, quoteString, type Dialect } from '@/lib/sql/quote';
 
 import { getCheck } from '../catalog';
-import type { DatasetColumn, NamingOptions } from '../catalog/types';
+import type { AddedRows, DatasetColumn, NamingOptions } from '../catalog/types';
 import { expandChecks } from '../fingerprint';
 import type { DqxCheck, ExpandedRule, TableSchema } from '../model';
 import { skipDisplayColumnName } from '../naming';
-import { parseSparkType, type SparkType } from '../spark-types';
+import { parseSparkType, simpleString, type SparkType } from '../spark-types';
 import { javaDoubleToString, pyKind, pyStrRepr, parsePyFloat, isMarker } from '../py-values';
 import { fragmentProblem, isSqlQuerySafe, sanitizeForLogging } from '../spark-sql';
 import { guardExpression, SqlGuardError } from '../sql-guard/guard';
 import { TableResolver } from '../table-resolver';
 import { validateChecks } from '../validate';
-import { createDatasetContext } from './dataset-context';
+import { ADDED_ROW, createDatasetContext } from './dataset-context';
+import { duckType } from './duck-types';
 import { createRowContext, UnsupportedInDialect } from './row-context';
 import { literalSparkString, resolveLimit } from '../literals';
 
@@ -121,6 +122,12 @@ export interface Plan {
   resolver: TableResolver;
   /** Reference tables the compiled dataset rules read (names as the rules write them). */
   referenceTables: string[];
+  /**
+   * The rows a dataset rule adds to the output (`compare_datasets` with `check_missing_records`),
+   * and how many contributions DQX computes before them (that rule's included): those see the
+   * input rows only, the later ones every row, as DQX's later checks read the changed rows.
+   */
+  added: { rows: AddedRows; before: number; criticality: 'error' | 'warn' } | null;
 }
 
 export class RuleSetCompileError extends Error {
@@ -320,6 +327,11 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
   const jobOnly: CompiledRule[] = [];
   const contributions: DatasetContribution[] = [];
   const referenceTables = new Set<string>();
+  let added: Plan['added'] = null;
+  // compiled dataset rules DQX evaluates before the one adding rows
+  const datasetBefore: PlannedRule[] = [];
+  // the input plus the added rows: what dataset rules after the one adding rows read
+  let augmented = source;
   // DQX evaluates error checks first, then warnings; each list keeps the rule order.
   const ordered = [
     ...expanded.filter((r) => r.criticality === 'error'),
@@ -382,14 +394,19 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         const dctx = createDatasetContext(ctx, {
           ruleIndex: rules.length + jobOnly.length,
           rowFilter: rowFilterText ? ctx.expr(rowFilterText) : null,
-          source,
+          source: augmented,
           table: options.table,
           runTimeSql,
           referenceTables: options.referenceTables ?? {},
           onReference: (name) => reads.push(name),
+          mayAddRows: added === null,
         });
         const ds = def.datasetSql!(dctx, rule.arguments);
         contributions.push({ columns: ds.columns ?? [], joins: ds.joins ?? [] });
+        if (ds.addsRows) {
+          added = { rows: ds.addsRows, before: contributions.length, criticality: rule.criticality };
+          augmented = `(${withAddedRows(dialect, options.table, source, ds.addsRows, [])})`;
+        }
         for (const name of reads) referenceTables.add(name);
         built = ds;
         if (ds.columnsOverride !== undefined) entryRule = { ...base, columns: ds.columnsOverride };
@@ -414,6 +431,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
         filterSql,
         entrySql: entrySql(dialect, entryRule, message, runTimeSql, runId, ruleSetFingerprint, false),
       });
+      if (def.level === 'dataset' && added === null) datasetBefore.push(rules[rules.length - 1]!);
     } catch (error) {
       if (error instanceof UnsupportedInDialect) {
         jobOnly.push({ ...base, status: 'job_only', reason: error.reason });
@@ -428,6 +446,19 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
       throw error;
     }
   }
+  if (added) {
+    // Rules that report nothing on the added rows: the dataset rules DQX evaluates before the one
+    // adding them (their result columns are NULL there), and, when that one is a warning, every
+    // error rule (DQX builds the errors column before the warning checks run).
+    const input = `NOT ${quoteIdent(dialect, ADDED_ROW)}`;
+    const warn = (added as NonNullable<Plan['added']>).criticality === 'warn';
+    for (const r of rules) {
+      if (!((warn && r.criticality === 'error') || datasetBefore.includes(r))) continue;
+      r.flagSql = `(${input} AND ${r.flagSql})`;
+      r.testSql = `(${input} AND ${r.testSql})`;
+      r.filterSql = r.filterSql ? `(${input} AND ${r.filterSql})` : `(${input})`;
+    }
+  }
   return {
     dialect,
     contributions,
@@ -438,7 +469,44 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
     inputColumns,
     resolver,
     referenceTables: [...referenceTables],
+    added,
   };
+}
+
+/**
+ * `source` followed by the rows a rule adds (UNION ALL): the input columns (NULL on added rows
+ * except the keys, cast to the input column's type), then `extra` items computed on each side.
+ */
+function withAddedRows(
+  dialect: Dialect,
+  table: TableSchema,
+  source: string,
+  rows: AddedRows,
+  extra: { name: string; input: string; added: string }[],
+  joins = '',
+): string {
+  const q = (c: string) => quoteIdent(dialect, c);
+  const o = '__dqx_o';
+  const a = '__dqx_a';
+  const cast = (sql: string, type: string) => {
+    const t = parseSparkType(type);
+    return `CAST(${sql} AS ${dialect === 'duckdb' ? duckType(t) : simpleString(t)})`;
+  };
+  const inputSide = [
+    ...table.columns.map((c) => `${o}.${q(c.name)}`),
+    ...extra.map((e) => `${e.input} AS ${e.name}`),
+  ];
+  const addedSide = [
+    ...table.columns.map((c) => {
+      const key = rows.keys.find((k) => k.column === c.name);
+      return `${key ? cast(`${a}.${key.sql}`, c.type) : 'NULL'} AS ${q(c.name)}`;
+    }),
+    ...extra.map((e) => `${e.added} AS ${e.name}`),
+  ];
+  return (
+    `SELECT ${inputSide.join(', ')} FROM ${source} AS ${o}${joins} ` +
+    `UNION ALL SELECT ${addedSide.join(', ')} FROM (${rows.sql}) AS ${a}`
+  );
 }
 
 /**
@@ -446,6 +514,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
  * are computed in a projection over the source so row rules can read them like input columns.
  */
 export function sourceRelation(plan: Plan, source: string, alias: string): string {
+  if (plan.added) return addedRowsRelation(plan, plan.added, source, alias);
   const columns = plan.contributions.flatMap((c) => c.columns);
   const joins = plan.contributions.flatMap((c) => c.joins);
   if (columns.length === 0 && joins.length === 0) return `${source} AS ${alias}`;
@@ -453,12 +522,57 @@ export function sourceRelation(plan: Plan, source: string, alias: string): strin
   return `(SELECT ${[`${alias}.*`, ...items].join(', ')} FROM ${source} AS ${alias}${joins.length ? ' ' + joins.join(' ') : ''}) AS ${alias}`;
 }
 
+/**
+ * With a rule that adds rows: the contributions computed before it (its own included) over the
+ * input rows, then the added rows with those columns NULL (the adding rule's own from its rows),
+ * then the later contributions over every row. Without later contributions the union is the scan.
+ */
+function addedRowsRelation(
+  plan: Plan,
+  added: NonNullable<Plan['added']>,
+  source: string,
+  alias: string,
+): string {
+  const d = plan.dialect;
+  const before = plan.contributions.slice(0, added.before);
+  const after = plan.contributions.slice(added.before);
+  const own = new Map(added.rows.columns.map((c) => [c.name, c.sql]));
+  const extra = [
+    { name: quoteIdent(d, ADDED_ROW), input: 'FALSE', added: 'TRUE' },
+    ...before.flatMap((c) =>
+      c.columns.map((col) => ({
+        name: col.name,
+        input: col.sql,
+        added: own.has(col.name) ? `__dqx_a.${own.get(col.name)!}` : 'NULL',
+      })),
+    ),
+  ];
+  const joins = before.flatMap((c) => c.joins);
+  const union = withAddedRows(
+    d,
+    plan.resolver.table,
+    source,
+    added.rows,
+    extra,
+    joins.length ? ' ' + joins.join(' ') : '',
+  );
+  const columns = after.flatMap((c) => c.columns);
+  const laterJoins = after.flatMap((c) => c.joins);
+  if (columns.length === 0 && laterJoins.length === 0) return `(${union}) AS ${alias}`;
+  const items = columns.map((c) => `${c.sql} AS ${c.name}`);
+  return `(SELECT ${[`${alias}.*`, ...items].join(', ')} FROM (${union}) AS ${alias}${laterJoins.length ? ' ' + laterJoins.join(' ') : ''}) AS ${alias}`;
+}
+
 /** The internal columns dataset rules add (quoted name and Spark type), in scan order. */
 export function internalColumns(plan: Plan): { name: string; type: SparkType }[] {
   // names come from ctx.id(): a quoted `__dqx_d<rule>_<[a-z0-9_]+>`
-  return plan.contributions.flatMap((c) =>
-    c.columns.map((col) => ({ name: col.name.slice(1, -1), type: parseSparkType(col.type) })),
-  );
+  const added = plan.added ? [{ name: ADDED_ROW, type: { kind: 'boolean' } as SparkType }] : [];
+  return [
+    ...added,
+    ...plan.contributions.flatMap((c) =>
+      c.columns.map((col) => ({ name: col.name.slice(1, -1), type: parseSparkType(col.type) })),
+    ),
+  ];
 }
 
 function ruleSetFingerprintOf(rules: ExpandedRule[]): string {

@@ -98,16 +98,26 @@ describe('rules left to a DQX job, with the reason', () => {
     for (const r of compiled.jobOnly) expect(r.reason).toMatch(/ref_df_name/);
   });
 
-  it('compare_datasets with check_missing_records (DQX adds rows for missing reference rows)', () => {
-    const base = { columns: ['id'], ref_columns: ['cid'], ref_table: 'main.ref.customers' };
+  it('a second compare_datasets with check_missing_records in the same set', async () => {
+    const base = { columns: ['cust'], ref_columns: ['cid'], ref_table: 'ref.customers' };
     const compiled = duck([
       rule('compare_datasets', { ...base, check_missing_records: true }),
+      rule('compare_datasets', { ...base, check_missing_records: true }, { name: 'again' }),
       rule('compare_datasets', base, { filter: 'id > 1' }),
     ]);
-    expect(compiled.jobOnly.map((r) => r.reason)).toEqual([
-      expect.stringMatching(/adds an output row for every reference row missing/),
+    expect(compiled.jobOnly.map((r) => [r.name, r.reason])).toEqual([
+      ['again', expect.stringMatching(/already adds the reference rows missing from the input/)],
     ]);
-    expect(compiled.rules.map((r) => r.filter)).toEqual(['id > 1']);
+    expect(compiled.rules.map((r) => r.filter)).toEqual([null, 'id > 1']);
+    expect(compiled.addsRows).toBe(true);
+    // the reference row 12 no order takes is added: its key set, every other column NULL
+    const rows = await run(`SELECT id, cust FROM (${compiled.sql}) ORDER BY cust NULLS FIRST`);
+    expect(rows).toEqual([
+      { id: 3, cust: null },
+      { id: 1, cust: 10 },
+      { id: 2, cust: 11 },
+      { id: null, cust: 12 },
+    ]);
   });
 
   it('strict has_valid_schema without known nullability', () => {

@@ -9,7 +9,9 @@
  *   row number, so rows are paired without multiplying the input. With a filter, DQX first pairs
  *   in-scope rows with identical reference rows and then the rest by position (see the builder);
  *   with raise_on_duplicate_keys it pairs 1:1 and the statement fails on duplicate keys as DQX
- *   raises. check_missing_records adds output rows, so that rule runs in a DQX job.
+ *   raises. With check_missing_records the reference rows no source row takes are added to the
+ *   output (`addsRows`, see the planner): per key, the source takes as many reference rows (in
+ *   pairing order) as DQX's FULL OUTER join pairs, and the rest are missing.
  * - `sql_query`: the user's query over the (row-filtered) input, joined back on the merge columns
  *   (grouped, max(condition)), or reduced to one row for the whole dataset.
  * - `has_valid_schema`: the schema comparison is done here, at compile time, from the checked
@@ -28,7 +30,7 @@ import {
   type SparkType,
 } from '../../spark-types';
 import type { DatasetSqlContext } from '../../compile/dataset-context';
-import type { DatasetColumn } from '../types';
+import type { AddedRows, DatasetColumn } from '../types';
 import { truthy } from '../helpers';
 import type { DatasetBuilder } from './index';
 import { replaceTemplate, rewriteQuery } from './sql-query';
@@ -128,6 +130,15 @@ function foreignKey(ctx: DatasetSqlContext, args: Record<string, unknown>) {
   };
 }
 
+/** The input column a key argument names (DQX's keys are plain column names). */
+function inputColumnName(ctx: DatasetSqlContext, name: string): string {
+  const col =
+    ctx.table.columns.find((c) => c.name === name) ??
+    ctx.table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!col) return ctx.unsupported(`The key column '${name}' is not a column of the table.`);
+  return col.name;
+}
+
 const quoteDuckField = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 // ---------------------------------------------------------------------------------------------
@@ -139,9 +150,10 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     ctx.unsupported(
       "compare_datasets with 'ref_df_name' compares with a DataFrame handed to DQX in code (ref_dfs); the SQL fast path reads tables only ('ref_table'), so the rule runs in a DQX job.",
     );
-  if (truthy(args.check_missing_records))
+  const checkMissing = truthy(args.check_missing_records);
+  if (checkMissing && !ctx.addedRow)
     ctx.unsupported(
-      'With check_missing_records, DQX adds an output row for every reference row missing from the input (input columns NULL except the key, taken from the reference), and every other rule of the set is evaluated on those rows too; the SQL fast path returns exactly the input rows, so the rule runs in a DQX job.',
+      'An earlier compare_datasets of the set already adds the reference rows missing from the input (check_missing_records); the SQL fast path models one such rule per rule set, so this one runs in a DQX job.',
     );
   const pk = strings(args.columns);
   const refPk = strings(args.ref_columns);
@@ -213,7 +225,9 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
   const notNull = (exprs: string[]) => exprs.map((e) => `${e} IS NOT NULL`);
   const keyMatch = (a: string, b: string) => (nullSafeRows ? nullSafeEq(d, a, b) : `${a} = ${b}`);
   const at = (index: string) =>
-    d === 'duckdb' ? `${alias}.${arr}[CAST(${index} AS BIGINT)]` : `try_element_at(${alias}.${arr}, CAST(${index} AS INT))`;
+    d === 'duckdb'
+      ? `${alias}.${arr}[CAST(${index} AS BIGINT)]`
+      : `try_element_at(${alias}.${arr}, CAST(${index} AS INT))`;
   const scope = ctx.rowFilter ? `coalesce(${ctx.rowFilter}, FALSE)` : null;
   const partition = srcKeys.map((k) => k.sql).join(', ');
   const p = ctx.id('pair');
@@ -221,6 +235,16 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
   const joins: string[] = [];
   let refRows: string; // reference rows (keys, rn, values) gathered per key into the array
   let gate: string | null = null;
+  // check_missing_records: per key, how many of its reference rows (numbered rn) a source row takes
+  const st = ctx.id('st');
+  const sk = pk!.map((_, i) => ctx.id(`sk${i}`));
+  const nTotal = ctx.id('ntotal');
+  const nIn = ctx.id('nin');
+  const sourceStats =
+    `SELECT ${[...srcKeys.map((k, i) => `${k.sql} AS ${sk[i]}`), `count(*) AS ${nTotal}`, `sum(CASE WHEN ${scope ?? 'TRUE'} THEN 1 ELSE 0 END) AS ${nIn}`].join(', ')} ` +
+    `FROM ${ctx.source} AS ${ctx.id('ss')} GROUP BY ${srcKeys.map((k) => k.sql).join(', ')}`;
+  let pairedPerKey = `${st}.${nTotal}`;
+  let pairedJoin = '';
 
   if (scope === null || raiseOnDuplicates) {
     refRows = `SELECT ${[
@@ -315,6 +339,15 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
       type: '',
     });
     gate = `NOT ${ex}`;
+    // in-scope keys pair their exactly matching rows, then their other in-scope rows by position;
+    // keys without in-scope rows pair every source row by position
+    const exs = ctx.id('exs');
+    const exn = ctx.id('exn');
+    pairedJoin =
+      ` LEFT JOIN (SELECT ${gk.map((k) => `${sc}.${k} AS ${k}`).join(', ')}, sum(least(${sc}.${gn}, coalesce(${ra}.${rc}, 0))) AS ${exn} ` +
+      `FROM (${sourceCounts}) AS ${sc} LEFT JOIN (${refCounts}) AS ${ra} ON ${sameGroup(sc, gk, gv, ra, rk, rv)} ` +
+      `GROUP BY ${gk.map((k) => `${sc}.${k}`).join(', ')}) AS ${exs} ON ${gk.map((k, i) => nullSafeEq(d, `${st}.${sk[i]}`, `${exs}.${k}`)).join(' AND ')}`;
+    pairedPerKey = `CASE WHEN ${st}.${nIn} > 0 THEN ${st}.${nIn} - coalesce(${exs}.${exn}, 0) ELSE ${st}.${nTotal} END`;
   }
   const refGathered = raiseOnDuplicates
     ? `CASE WHEN count(*) > 1${nullSafeRows ? '' : ` AND ${all(notNull(keyNames))}`} THEN ${dupError('reference', refPk!)} ELSE ${gathered} END`
@@ -323,6 +356,21 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     `LEFT JOIN (SELECT ${keyNames.join(', ')}, ${refGathered} AS ${arr} FROM (${refRows}) AS ${ctx.id('r')} GROUP BY ${keyNames.join(', ')}) AS ${alias} ` +
       `ON ${srcKeys.map((k, i) => keyMatch(k.sql, `${alias}.${keyNames[i]}`)).join(' AND ')}`,
   );
+  if (raiseOnDuplicates) pairedPerKey = `CASE WHEN ${st}.${nTotal} > 0 THEN 1 ELSE 0 END`;
+  let addsRows: AddedRows | undefined;
+  if (checkMissing) {
+    // DQX's FULL OUTER join: a reference row no source row takes becomes an output row with its key
+    // (under the source key's name) and the pair it would have been compared with
+    const r = ctx.id('mr');
+    addsRows = {
+      sql:
+        `SELECT ${[...keyNames.map((k) => `${r}.${k} AS ${k}`), `${element} AS ${p}`].join(', ')} ` +
+        `FROM (${refRows}) AS ${r} LEFT JOIN (${sourceStats}) AS ${st} ON ${keyNames.map((k, i) => keyMatch(`${r}.${k}`, `${st}.${sk[i]}`)).join(' AND ')}${pairedJoin} ` +
+        `WHERE ${r}.${rn} > coalesce(${pairedPerKey}, 0)`,
+      keys: pk!.map((c, i) => ({ column: inputColumnName(ctx, c), sql: keyNames[i]! })),
+      columns: [{ name: p, sql: p }],
+    };
+  }
   const pairType = `struct<rn:int${valueFields.map((f) => `,${f.name}:${simpleString(f.type)}`).join('')}>`;
   for (const col of columns) if (col.type === '') col.type = pairType;
 
@@ -359,7 +407,11 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
     };
   });
   const differs = `(${[extra, ...changes.map((c) => `coalesce(${c.changed}, FALSE)`)].join(' OR ')})`;
-  const condition = `(${all([...(ctx.rowFilter ? [ctx.rowFilter] : []), ...(gate ? [gate] : []), differs])})`;
+  const verdict = `(${all([...(ctx.rowFilter ? [ctx.rowFilter] : []), ...(gate ? [gate] : []), differs])})`;
+  // an added row always fails: DQX reports missing rows whatever the row_filter says
+  const added = addsRows ? ctx.addedRow! : null;
+  const condition = added ? `(CASE WHEN ${added} THEN TRUE ELSE ${verdict} END)` : verdict;
+  const missing = added ? `coalesce(${added}, FALSE)` : 'FALSE';
   let message: string;
   if (d === 'databricks') {
     const map = changes.length
@@ -370,7 +422,7 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
           )
           .join(', ')})))`
       : 'map()';
-    message = `to_json(named_struct('row_missing', FALSE, 'row_extra', ${extra}, 'changed', ${map}))`;
+    message = `to_json(named_struct('row_missing', ${missing}, 'row_extra', ${extra}, 'changed', ${map}))`;
   } else {
     const json = (s: string) => `CAST(to_json(${s}) AS VARCHAR)`;
     const entries = changes.map(
@@ -378,13 +430,14 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
         `CASE WHEN ${c.changed} THEN ${ctx.lit(JSON.stringify(c.name) + ':{')} || concat_ws(',', CASE WHEN ${c.df} IS NOT NULL THEN '"df":' || ${json(c.df)} END, CASE WHEN ${c.ref} IS NOT NULL THEN '"ref":' || ${json(c.ref)} END) || '}' END`,
     );
     const changed = entries.length ? `concat_ws(',', ${entries.join(', ')})` : `''`;
-    message = `('{"row_missing":false,"row_extra":' || CASE WHEN ${extra} THEN 'true' ELSE 'false' END || ',"changed":{' || ${changed} || '}}')`;
+    message = `('{"row_missing":' || CASE WHEN ${missing} THEN 'true' ELSE 'false' END || ',"row_extra":' || CASE WHEN ${extra} THEN 'true' ELSE 'false' END || ',"changed":{' || ${changed} || '}}')`;
   }
   return {
     columns,
     joins,
     condition,
     message,
+    ...(addsRows ? { addsRows } : {}),
   };
 }
 
@@ -415,14 +468,21 @@ function sqlQuery(ctx: DatasetSqlContext, args: Record<string, unknown>) {
     );
   const inputAlias = ctx.id('in');
   const input = `(SELECT * FROM ${ctx.source} AS ${inputAlias}${ctx.rowFilter ? ` WHERE ${ctx.rowFilter}` : ''})`;
-  const rewritten = rewriteQuery(query, placeholder, d, input, (table) => {
-    const ref = ctx.refTable(table);
-    if (d === 'duckdb' && !ref.schema)
-      ctx.unsupported(
-        `The query reads ${table}; on the local DuckDB fast path a query may read only its input and the reference tables the caller described.`,
-      );
-    return ref.sql;
-  }, ctx.sqlQuery);
+  const rewritten = rewriteQuery(
+    query,
+    placeholder,
+    d,
+    input,
+    (table) => {
+      const ref = ctx.refTable(table);
+      if (d === 'duckdb' && !ref.schema)
+        ctx.unsupported(
+          `The query reads ${table}; on the local DuckDB fast path a query may read only its input and the reference tables the caller described.`,
+        );
+      return ref.sql;
+    },
+    ctx.sqlQuery,
+  );
   if ('problem' in rewritten) ctx.unsupported(rewritten.problem);
   const { sql } = rewritten as { sql: string };
   const quote = (n: string) => (d === 'duckdb' ? quoteDuckField(n) : `\`${n.replaceAll('`', '``')}\``);
