@@ -33,8 +33,7 @@ for _ in $(seq 1 180); do
   kill -0 "$SERVER" 2>/dev/null || { cat "$DIR/server.log"; exit 1; }
   sleep 1
 done
-"$ST" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,unsupported_method,allow_header_conformance,negative_data_rejection \
+"$ST" --config-file tests/security/schemathesis.toml run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --phases examples,coverage,fuzzing \
   --max-examples "${FUZZ_MAX_EXAMPLES:-40}" \
   --seed "${FUZZ_SEED:-20261207}" \
