@@ -259,6 +259,7 @@ async function prepare(caller: Caller, runId: string, selector: FailingRowsSelec
     dialect,
     table: schema,
     referenceTables: await referenceSchemas(wh, checks),
+    sourceIsSample: sampleRows !== null,
     runId: run.id,
     ...(run.started_at ? { runTime: run.started_at.replace(/(Z|[+-]\d\d:\d\d)$/, '') } : {}),
     ...(run.rule_set_fingerprint ? { ruleSetFingerprint: run.rule_set_fingerprint } : {}),

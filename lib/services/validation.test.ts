@@ -443,6 +443,29 @@ describe('reports', () => {
     expect(absent.total).toBe(nullIds + missing);
   });
 
+  it('does not look for missing records in a dry run on a sample: the run says so instead of calling every other reference row missing', async () => {
+    const rules: DqxCheck[] = [
+      {
+        criticality: 'error',
+        name: 'orders_match_customers',
+        check: {
+          function: 'compare_datasets',
+          arguments: { columns: ['customer_id'], ref_columns: ['customer_id'], ref_table: 'samples.sales.customers', check_missing_records: true },
+        },
+      },
+      { criticality: 'warn', name: 'order_id_present', check: { function: 'is_not_null', arguments: { column: 'order_id' } } },
+    ];
+    const { run, out, summary } = await validate({ table: ORDERS, rules, sampleRows: 200 });
+    expect(run.evaluation).toBe('incomplete');
+    expect(summary).toMatchObject({ dry_run: true, total_rows: 200, rules_not_evaluated: 1 });
+    expect(summary.not_evaluated).toEqual([expect.objectContaining({ name: 'orders_match_customers', reason: expect.stringContaining('sample') })]);
+    const present = out.rules.find((r) => r.name === 'order_id_present')!;
+    expect(present.rows_evaluated).toBe(200);
+    const absent = await getFailingRows(alice, run.id, { rule: 'order_id_present', page: 1, pageSize: 500 }, fx.deps);
+    expect(absent.rows.every((r) => !r.messages.some((m) => m.includes('row_missing')))).toBe(true);
+    expect(absent.total).toBe(present.failing_rows);
+  });
+
   it('quotes every text cell and neutralises formula prefixes', () => {
     expect(csvCell('plain')).toBe('"plain"');
     expect(csvCell('+1')).toBe(`"'+1"`);

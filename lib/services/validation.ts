@@ -633,6 +633,7 @@ async function validateLocally(
           table: schema,
           referenceTables,
           sampleLimit: p.sampleLimit,
+          sourceIsSample: p.sampleRows !== null,
         });
       } catch (error) {
         if (error instanceof RuleSetCompileError) {

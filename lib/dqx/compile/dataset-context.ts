@@ -41,6 +41,8 @@ export interface DatasetSqlContext extends RowSqlContext {
    * null when an earlier rule of the set already adds rows (the fast path models one such rule).
    */
   readonly addedRow: string | null;
+  /** The source is a sample of the table (CompileOptions.sourceIsSample). */
+  readonly sourceIsSample: boolean;
   /**
    * A `sql_query` query through the SQL sandbox (lib/dqx/sql-guard): its accepted text with table
    * placeholders and the tables it reads; throws SqlGuardError when refused. (Passed to the catalog
@@ -92,6 +94,7 @@ export function createDatasetContext(
     onReference(name: string): void;
     /** Whether this rule may add rows (no earlier rule of the set does). */
     mayAddRows: boolean;
+    sourceIsSample: boolean;
   },
 ): DatasetSqlContext {
   const lookup = (name: string): TableSchema | null => {
@@ -112,6 +115,7 @@ export function createDatasetContext(
     table: options.table,
     runTimeSql: options.runTimeSql,
     addedRow: options.mayAddRows ? quoteIdent(row.dialect, ADDED_ROW) : null,
+    sourceIsSample: options.sourceIsSample,
     refTable(name: unknown): ReferenceTable {
       if (typeof name !== 'string' || name.trim() === '')
         throw new UnsupportedInDialect('The reference table name is missing.', row.dialect);

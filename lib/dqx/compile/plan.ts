@@ -55,6 +55,13 @@ export interface CompileOptions {
    * are left to a DQX job when it is missing.
    */
   referenceTables?: Record<string, TableSchema>;
+  /**
+   * The source is a sample of the table (a dry run on its first N rows). Checks whose result on a
+   * sample would be wrong for the table, not merely partial (`compare_datasets` looking for
+   * reference rows missing from the input: every reference row outside the sample would read
+   * missing), are then not evaluated, with the reason.
+   */
+  sourceIsSample?: boolean;
 }
 
 export type RuleStatus = 'compiled' | 'skipped' | 'job_only';
@@ -400,6 +407,7 @@ export function planRuleSet(checks: DqxCheck[], options: CompileOptions, source:
           referenceTables: options.referenceTables ?? {},
           onReference: (name) => reads.push(name),
           mayAddRows: added === null,
+          sourceIsSample: options.sourceIsSample === true,
         });
         const ds = def.datasetSql!(dctx, rule.arguments);
         contributions.push({ columns: ds.columns ?? [], joins: ds.joins ?? [] });

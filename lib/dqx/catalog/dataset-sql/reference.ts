@@ -151,6 +151,10 @@ function compareDatasets(ctx: DatasetSqlContext, args: Record<string, unknown>) 
       "compare_datasets with 'ref_df_name' compares with a DataFrame handed to DQX in code (ref_dfs); the SQL fast path reads tables only ('ref_table'), so the rule runs in a DQX job.",
     );
   const checkMissing = truthy(args.check_missing_records);
+  if (checkMissing && ctx.sourceIsSample)
+    ctx.unsupported(
+      'compare_datasets with check_missing_records compares the whole reference table with the input: on a sample of the input every reference row outside the sample would read missing, so the rule is evaluated only when the whole table is validated.',
+    );
   if (checkMissing && !ctx.addedRow)
     ctx.unsupported(
       'An earlier compare_datasets of the set already adds the reference rows missing from the input (check_missing_records); the SQL fast path models one such rule per rule set, so this one runs in a DQX job.',
