@@ -164,6 +164,23 @@ describe('rules, fields and columns', () => {
     expect(whole.total).toBe(Number(direct.rows[0]![0]));
   });
 
+  it('takes a hostile filter value as text to match, never as SQL: nothing matches and no file or other table is read', async () => {
+    for (const text of [
+      "' OR 1=1 --",
+      "%' UNION SELECT * FROM read_csv('/etc/passwd') --",
+      "x') OR (SELECT count(*) FROM samples.sales.customers) > 0 OR ('",
+      '\\" ; DROP TABLE x; --',
+      'a'.repeat(500),
+    ]) {
+      for (const match of ['contains', 'equals'] as const) {
+        const page = await getFailingRows(alice, runId, { ruleIndex: 1, value: { text, match }, page: 1, pageSize: 50 }, fx.deps);
+        expect(page.total).toBe(0);
+        expect(page.rows).toEqual([]);
+        expect(page.value_filter).toEqual({ value: text, match });
+      }
+    }
+  });
+
   it('pages a dataset rule (is_unique) through the same cursors, every failing row once', async () => {
     const unique: DqxCheck = { criticality: 'warn', name: 'customer_unique', check: { function: 'is_unique', arguments: { columns: ['customer_id'] } } };
     const started = await startValidation(alice, { table: ORDERS, rules: [unique] }, fx.deps);
