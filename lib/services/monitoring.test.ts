@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@/db';
@@ -185,6 +185,32 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       for (const passing of [90, 91, 92, 93, 94]) await run(table, passing);
       const overview = await getMonitoringOverview(viewer([table]), { db, access, seriesLength: 3 });
       expect(overview.items[0]!.pass_rates.map((p) => p.pass_rate)).toEqual([0.92, 0.93, 0.94]);
+    });
+
+    it('asks the store the same few queries for 2 monitored tables or 12 (no query per table)', async () => {
+      const queriesFor = async (count: number) => {
+        const tables: string[] = [];
+        for (let i = 0; i < count; i++) {
+          const table = newTable('many');
+          tables.push(table);
+          await thresholds(table, { min_pass_rate: 0.9 });
+          await run(table, 80 + (i % 20), { results: [ruleResult('id_present', 20 - (i % 20))] });
+        }
+        let queries = 0;
+        const counter: KyselyPlugin = {
+          transformQuery: (args) => {
+            queries++;
+            return args.node;
+          },
+          transformResult: async (args) => args.result,
+        };
+        const overview = await getMonitoringOverview(viewer(tables), { db: db.withPlugin(counter), access });
+        expect(overview.items).toHaveLength(count);
+        return queries;
+      };
+      const few = await queriesFor(2);
+      expect(few).toBeLessThanOrEqual(10);
+      expect(await queriesFor(12)).toBe(few);
     });
 
     it('reads schedules through the seam: next run, overdue when a slot passed without a run, never for a paused schedule', async () => {
