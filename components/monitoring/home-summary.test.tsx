@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MonitoringOverview } from '@/lib/services/monitoring';
 
 let overview: () => Promise<MonitoringOverview>;
-vi.mock('@/lib/services/monitoring', () => ({ getMonitoringOverview: () => overview() }));
+vi.mock('@/lib/services/monitoring', () => ({ getMonitoringSummary: async () => (await overview()).summary }));
 vi.mock('@/lib/auth', () => ({ getCaller: async () => ({ id: 'someone', mode: 'local' }) }));
 vi.mock('@/lib/log', () => ({ log: { warn: vi.fn(), error: vi.fn(), info: vi.fn() } }));
 

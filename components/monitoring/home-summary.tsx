@@ -4,19 +4,20 @@ import { unstable_rethrow } from 'next/navigation';
 
 import { getCaller } from '@/lib/auth';
 import { log } from '@/lib/log';
-import { getMonitoringOverview } from '@/lib/services/monitoring';
+import { getMonitoringSummary } from '@/lib/services/monitoring';
 
 import { summaryText } from './summary-text';
 
 /**
  * One line on the home page (the Generator) with the Monitoring page's counts and a link to it.
- * Nothing when no table is monitored, and nothing when it cannot be read (the Generator must not
+ * The counts may be up to 30 seconds old (see getMonitoringSummary). Nothing when no table is
+ * monitored, and nothing when it cannot be read (the Generator must not
  * break or wait for it: the page streams it in a Suspense boundary).
  */
 export async function HomeMonitoringSummary() {
   let summary;
   try {
-    summary = (await getMonitoringOverview(await getCaller())).summary;
+    summary = await getMonitoringSummary(await getCaller());
   } catch (error) {
     unstable_rethrow(error); // the framework's own signals (dynamic rendering) are not failures
     log.warn('the monitoring summary could not be read for the home page', { error });

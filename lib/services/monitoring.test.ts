@@ -8,7 +8,7 @@ import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse
 import { tableAccessVia, type TableAccess } from './access';
 import { alertDeliveriesSettled, saveThresholds } from './alerting';
 import { ThresholdsBody } from './alerting-schemas';
-import { getMonitoringOverview, type MonitoringDeps, type ScheduleSummary } from './monitoring';
+import { getMonitoringOverview, getMonitoringSummary, type MonitoringDeps, type ScheduleSummary } from './monitoring';
 import { completeRun, createRun, type RuleResultInput } from './runs';
 
 const alice = testCaller('alice@example.com');
@@ -211,6 +211,21 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const few = await queriesFor(2);
       expect(few).toBeLessThanOrEqual(10);
       expect(await queriesFor(12)).toBe(few);
+    });
+
+    it('keeps the home page counts per caller for a short while', async () => {
+      const table = newTable('summary');
+      await thresholds(table, { min_pass_rate: 0.9 });
+      const caller = viewer([table]);
+      let now = new Date('2026-12-07T12:00:00Z');
+      const deps = { db, access, now: () => now };
+      expect(await getMonitoringSummary(caller, deps)).toMatchObject({ no_run: 1, total: 1 });
+      await run(table, 50);
+      now = new Date(now.getTime() + 10_000);
+      expect(await getMonitoringSummary(caller, deps)).toMatchObject({ no_run: 1, total: 1 }); // kept
+      expect(await getMonitoringSummary(viewer([table]), deps)).toMatchObject({ breach: 1, total: 1 }); // another caller reads afresh
+      now = new Date(now.getTime() + 30_000);
+      expect(await getMonitoringSummary(caller, deps)).toMatchObject({ breach: 1, total: 1 });
     });
 
     it('reads schedules through the seam: next run, overdue when a slot passed without a run, never for a paused schedule', async () => {

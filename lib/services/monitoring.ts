@@ -260,3 +260,29 @@ export async function getMonitoringOverview(caller: Caller, deps: MonitoringDeps
   for (const item of items) summary[item.status]++;
   return { generated_at: now.toISOString(), summary, items };
 }
+
+/** How long the home page's counts are kept per caller (see getMonitoringSummary). */
+export const SUMMARY_MAX_AGE_MS = 30_000;
+const SUMMARY_CACHE_LIMIT = 1_000;
+const SUMMARY_KEY = Symbol.for('dqx.monitoringSummaries');
+type SummaryHolder = { [SUMMARY_KEY]?: Map<string, { at: number; summary: MonitoringOverview['summary'] }> };
+
+/**
+ * The counts per status for the home page, kept per caller for `SUMMARY_MAX_AGE_MS`: the home page
+ * is opened often, and each overview asks the caller's warehouse about every monitored table (in
+ * databricks mode a query per table), so a user moving around the app does not ask again on every
+ * visit. The Monitoring page and the API always read afresh.
+ */
+export async function getMonitoringSummary(caller: Caller, deps: MonitoringDeps & { maxAgeMs?: number } = {}): Promise<MonitoringOverview['summary']> {
+  const holder = globalThis as SummaryHolder;
+  const cache = (holder[SUMMARY_KEY] ??= new Map());
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const key = `${caller.mode}\u0000${caller.id}`;
+  const kept = cache.get(key);
+  if (kept && now - kept.at < (deps.maxAgeMs ?? SUMMARY_MAX_AGE_MS)) return kept.summary;
+  const { summary } = await getMonitoringOverview(caller, deps);
+  cache.delete(key);
+  if (cache.size >= SUMMARY_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, { at: now, summary });
+  return summary;
+}
