@@ -98,6 +98,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const worse = newTable('worse');
       const never = newTable('never');
       const failed = newTable('failed');
+      const onlyFailed = newTable('only_failed');
       const secret = newTable('secret');
       const unwatched = newTable('unwatched');
       const referenced = newTable('referenced');
@@ -120,6 +121,9 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const good = await run(failed, 90);
       const broken = await run(failed, 0, { failed: true });
 
+      await thresholds(onlyFailed, { min_pass_rate: 0.5 });
+      await run(onlyFailed, 0, { failed: true });
+
       await thresholds(secret, { min_pass_rate: 0.99 });
       await run(secret, 10);
 
@@ -131,17 +135,18 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       await run(referenced, 96);
       await run(referenced, 20, { readTables: [hiddenRef] });
 
-      const caller = viewer([ok, breach, worse, never, failed, unwatched, referenced]);
+      const caller = viewer([ok, breach, worse, never, failed, onlyFailed, unwatched, referenced]);
       const overview = await getMonitoringOverview(caller, { db, access });
       expect(overview.items.map((i) => [i.table_name, i.status])).toEqual([
         [worse, 'breach'],
         [breach, 'breach'],
         [failed, 'failed'],
+        [onlyFailed, 'failed'],
         [never, 'no_run'],
         [ok, 'ok'],
         [referenced, 'ok'],
       ]);
-      expect(overview.summary).toEqual({ breach: 2, overdue: 0, failed: 1, no_run: 1, ok: 2, total: 6 });
+      expect(overview.summary).toEqual({ breach: 2, overdue: 0, failed: 2, no_run: 1, ok: 2, total: 7 });
       expect(JSON.stringify(overview)).not.toContain(secret);
 
       const b = overview.items.find((i) => i.table_name === breach)!;
@@ -167,6 +172,11 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(f.judged_run_id).toBe(good);
       expect(f.pass_rate).toBeCloseTo(0.9);
 
+      expect(overview.items.find((i) => i.table_name === onlyFailed)).toMatchObject({
+        pass_rate: null,
+        judged_run_id: null,
+        reasons: ['the latest run failed: The warehouse stopped.', 'no succeeded validation run yet'],
+      });
       expect(overview.items.find((i) => i.table_name === never)).toMatchObject({ last_run: null, pass_rates: [], reasons: ['no validation run yet'] });
       expect(overview.items.find((i) => i.table_name === referenced)!.pass_rates.map((p) => p.pass_rate)).toEqual([0.96]);
 

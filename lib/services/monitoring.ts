@@ -205,7 +205,7 @@ export async function getMonitoringOverview(caller: Caller, deps: MonitoringDeps
     const reasons = breached.map(describeBreach);
     if (overdue && due) reasons.push(`the scheduled run due ${due.toISOString()} has not started`);
     if (lastFailed && last) reasons.push(`the latest run ${last.status === 'cancelled' ? 'was cancelled' : 'failed'}${last.error?.message ? `: ${last.error.message}` : ''}`);
-    if (!judged) reasons.push('no validation run yet');
+    if (!judged) reasons.push(last ? 'no succeeded validation run yet' : 'no validation run yet');
 
     const breachedRules = new Set(breached.filter((b) => b.scope === 'rule').map((b) => b.rule));
     const failing = ruleResults
