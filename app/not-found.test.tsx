@@ -19,6 +19,7 @@ describe('the 404 page', () => {
       ['/validator', 'Validator'],
       ['/history', 'History'],
       ['/catalog', 'Catalog'],
+      ['/audit', 'Audit'],
     ]);
   });
 });

@@ -4,4 +4,5 @@ export const SECTIONS = [
   { href: '/validator', label: 'Validator', description: 'Run a rule set against a table and see the failing rows.' },
   { href: '/history', label: 'History', description: 'Saved rule-set versions and how each validation run went.' },
   { href: '/catalog', label: 'Catalog', description: 'Browse tables: columns, types, comments and sample rows.' },
+  { href: '/audit', label: 'Audit', description: 'Who changed which rules, publishing and thresholds, and when.' },
 ] as const;
