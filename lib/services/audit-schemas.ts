@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { cleanText, queryInt } from './safe-input';
+
 export const AUDIT_PAGE_SIZE_MAX = 200;
 
 /** `2026-12-07` (the whole day, in UTC) or an ISO date-time with an offset. */
@@ -22,11 +24,11 @@ const empty = (v: unknown) => (v === '' ? undefined : v);
 export const AuditFilters = z.object({
   table: z.preprocess(
     empty,
-    z.string().trim().min(1).max(800, { error: 'table must be at most 800 characters' }).optional().describe('Only events of this table, `catalog.schema.table`.'),
+    cleanText(z.string().trim().min(1).max(800, { error: 'table must be at most 800 characters' }), 'table').optional().describe('Only events of this table, `catalog.schema.table`.'),
   ),
   actor: z.preprocess(
     empty,
-    z.string().trim().min(1).max(255, { error: 'actor must be at most 255 characters' }).optional().describe('Only events by this user (their user name or e-mail, exactly).'),
+    cleanText(z.string().trim().min(1).max(255, { error: 'actor must be at most 255 characters' }), 'actor').optional().describe('Only events by this user (their user name or e-mail, exactly).'),
   ),
   action: z.preprocess(
     empty,
@@ -47,11 +49,7 @@ export const AuditQuery = AuditFilters.extend({
     empty,
     z.string().max(500).optional().describe('`next_cursor` or `prev_cursor` of a page read with the same filters and page size.'),
   ),
-  page_size: z.coerce
-    .number({ error: 'page_size must be a whole number' })
-    .int({ error: 'page_size must be a whole number' })
-    .min(1, { error: 'page_size must be at least 1' })
-    .max(AUDIT_PAGE_SIZE_MAX, { error: `page_size must be at most ${AUDIT_PAGE_SIZE_MAX}` })
+  page_size: queryInt('page_size', 1, AUDIT_PAGE_SIZE_MAX)
     .optional()
     .default(50)
     .describe(`Events per page (1 to ${AUDIT_PAGE_SIZE_MAX}, default 50).`),

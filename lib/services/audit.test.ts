@@ -30,7 +30,8 @@ const COLUMNS = [
 const V1: DqxCheck[] = [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'id' } } }];
 const V2: DqxCheck[] = [...V1, { criticality: 'warn', check: { function: 'is_not_null', arguments: { column: 'status' } } }];
 
-const query = (input: Record<string, unknown>) => AuditQuery.parse(input);
+const query = (input: Record<string, unknown>) =>
+  AuditQuery.parse(Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])));
 
 async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
