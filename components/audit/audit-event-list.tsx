@@ -72,12 +72,12 @@ export function AuditEventList({ events }: { events: AuditEventDto[] }) {
         </TableHeader>
         <TableBody>
           {events.map((e) => (
-            <TableRow key={e.id} className="align-top">
-              <TableCell className="text-xs whitespace-nowrap">
+            <TableRow key={e.id}>
+              <TableCell className="align-top text-xs whitespace-nowrap">
                 <LocalTime iso={e.occurred_at} withSeconds />
               </TableCell>
-              <TableCell className="text-xs">{e.actor}</TableCell>
-              <TableCell className="max-w-md text-xs">
+              <TableCell className="align-top text-xs break-all whitespace-normal">{e.actor}</TableCell>
+              <TableCell className="max-w-md align-top text-xs whitespace-normal">
                 <div className="flex flex-wrap items-center gap-2">
                   <Badge variant="outline" className="font-mono">
                     {e.action}
@@ -86,7 +86,7 @@ export function AuditEventList({ events }: { events: AuditEventDto[] }) {
                 </div>
                 {e.detail && <p className="mt-1">{e.detail}</p>}
               </TableCell>
-              <TableCell className="font-mono text-xs">
+              <TableCell className="align-top font-mono text-xs">
                 {e.table_name ? (
                   <Link className="text-primary underline" href={historyHref(e.table_name)}>
                     {e.table_name}
@@ -95,7 +95,7 @@ export function AuditEventList({ events }: { events: AuditEventDto[] }) {
                   <span className="text-muted-foreground">app</span>
                 )}
               </TableCell>
-              <TableCell className="min-w-64">
+              <TableCell className="min-w-64 align-top whitespace-normal">
                 <BeforeAfter event={e} />
               </TableCell>
             </TableRow>
