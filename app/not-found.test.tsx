@@ -20,6 +20,7 @@ describe('the 404 page', () => {
       ['/history', 'History'],
       ['/monitoring', 'Monitoring'],
       ['/catalog', 'Catalog'],
+      ['/audit', 'Audit'],
     ]);
   });
 });

@@ -29,6 +29,7 @@ describe('migrating into a schema of its own (DQX_STORE_SCHEMA)', () => {
       'dq_alert_settings',
       'dq_alert_state',
       'dq_alerts',
+      'dq_audit_events',
       'dq_publications',
       'dq_publish_settings',
       'dq_rule_activations',

@@ -223,6 +223,25 @@ export interface AlertTable {
   delivered_at: NullableTimestamp;
 }
 
+/**
+ * One change in the audit trail (issue 16). Append-only: the database refuses UPDATE, DELETE and
+ * TRUNCATE. `id` is a bigint (read as text).
+ */
+export interface AuditEventTable {
+  id: ColumnType<string, never, never>;
+  occurred_at: ColumnType<Date, never, never>;
+  actor: string;
+  /** `version.saved`, `published`, `thresholds.changed`, ... (lib/services/audit.ts AUDIT_ACTIONS). */
+  action: string;
+  /** Null for app-level events (settings). */
+  table_name: ColumnType<string | null, string | null | undefined, never>;
+  target: ColumnType<string | null, string | null | undefined, never>;
+  before: NullableJson<unknown>;
+  after: NullableJson<unknown>;
+  request_id: ColumnType<string | null, string | null | undefined, never>;
+  detail: ColumnType<string | null, string | null | undefined, never>;
+}
+
 export interface Database {
   dq_rules_events: RulesEventTable;
   dq_rule_sets: RuleSetTable;
@@ -235,6 +254,7 @@ export interface Database {
   dq_alert_settings: AlertSettingsTable;
   dq_alert_state: AlertStateTable;
   dq_alerts: AlertTable;
+  dq_audit_events: AuditEventTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -251,3 +271,5 @@ export type NewPublication = Insertable<PublicationTable>;
 export type AlertSettings = Selectable<AlertSettingsTable>;
 export type AlertState = Selectable<AlertStateTable>;
 export type Alert = Selectable<AlertTable>;
+export type AuditEvent = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

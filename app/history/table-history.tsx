@@ -1,6 +1,7 @@
 import { CircleCheck } from 'lucide-react';
 import Link from 'next/link';
 
+import { auditHref } from '@/components/catalog/links';
 import { TableMessage } from '@/components/catalog/table-view';
 import { ActivateVersion } from '@/components/history/activate-version';
 import { AlertList } from '@/components/history/alert-list';
@@ -174,6 +175,11 @@ export async function TableHistory({ table, query }: { table: string; query: His
           </Button>
           <Button asChild size="sm" variant="outline">
             <Link href={`/generator?${new URLSearchParams({ table: name }).toString()}`}>Generate new rules</Link>
+          </Button>
+          <Button asChild size="sm" variant="outline">
+            <Link href={auditHref(name)}>
+              Audit<span className="sr-only"> trail of {name}</span>
+            </Link>
           </Button>
         </span>
       </div>

@@ -7,3 +7,4 @@ export const catalogTableHref = (table: string) => withQuery('/catalog', { table
 export const generatorHref = (table: string) => withQuery('/generator', { table });
 export const validatorHref = (table: string) => withQuery('/validator', { table });
 export const historyHref = (table: string) => withQuery('/history', { table });
+export const auditHref = (table: string) => withQuery('/audit', { table });

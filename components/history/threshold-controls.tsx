@@ -39,6 +39,14 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
       }),
     ),
   );
+  // A rule that appeared after the form was first drawn (a rollback or a save refreshed the page
+  // with another active version) starts from its stored threshold, or none.
+  const ruleState = (rule: string) => {
+    const stored = rules[rule];
+    if (stored) return stored;
+    const t = thresholds.rules.find((r) => r.rule === rule);
+    return { min: asPercent(t?.min_pass_rate ?? null), anyFailing: t?.fail_on_failing_rows ?? false };
+  };
   const [webhook, setWebhook] = useState('');
   const [removeWebhook, setRemoveWebhook] = useState(false);
   const [pending, setPending] = useState(false);
@@ -46,7 +54,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
 
   const chosenRules = names
-    .map((rule) => ({ rule, min_pass_rate: asRate(rules[rule]!.min), fail_on_failing_rows: rules[rule]!.anyFailing }))
+    .map((rule) => ({ rule, min_pass_rate: asRate(ruleState(rule).min), fail_on_failing_rows: ruleState(rule).anyFailing }))
     .filter((r) => r.min_pass_rate !== null || r.fail_on_failing_rows);
   const errorsOf = (path: string) => fieldErrors[path] ?? [];
   const ruleErrors = (rule: string) => {
@@ -126,16 +134,16 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
                     className={`${input} w-24`}
                     inputMode="decimal"
                     aria-label={`Minimum pass rate of ${rule} (%)`}
-                    value={rules[rule]!.min}
-                    onChange={(e) => setRules({ ...rules, [rule]: { ...rules[rule]!, min: e.target.value } })}
+                    value={ruleState(rule).min}
+                    onChange={(e) => setRules({ ...rules, [rule]: { ...ruleState(rule), min: e.target.value } })}
                     aria-invalid={errors.length > 0 || undefined}
                   />
                 </label>
                 <label className="flex items-center gap-2">
                   <input
                     type="checkbox"
-                    checked={rules[rule]!.anyFailing}
-                    onChange={(e) => setRules({ ...rules, [rule]: { ...rules[rule]!, anyFailing: e.target.checked } })}
+                    checked={ruleState(rule).anyFailing}
+                    onChange={(e) => setRules({ ...rules, [rule]: { ...ruleState(rule), anyFailing: e.target.checked } })}
                   />
                   any failing row
                 </label>

@@ -5,4 +5,5 @@ export const SECTIONS = [
   { href: '/history', label: 'History', description: 'Saved rule-set versions and how each validation run went.' },
   { href: '/monitoring', label: 'Monitoring', description: 'Monitored tables, worst first: thresholds breached, last and next run, failing rules.' },
   { href: '/catalog', label: 'Catalog', description: 'Browse tables: columns, types, comments and sample rows.' },
+  { href: '/audit', label: 'Audit', description: 'Who changed which rules, publishing and thresholds, and when.' },
 ] as const;

@@ -9,8 +9,9 @@ import type { Alert, AlertDelivery, AlertSettings, AlertState, AlertStateValue, 
 import type { Db } from './rule-sets';
 import { readsNoneOf } from './visibility';
 
-export async function findSettings(db: Db, tableName: string): Promise<AlertSettings | undefined> {
-  return db.selectFrom('dq_alert_settings').selectAll().where('table_name', '=', tableName).executeTakeFirst();
+export async function findSettings(db: Db, tableName: string, options: { forUpdate?: boolean } = {}): Promise<AlertSettings | undefined> {
+  const q = db.selectFrom('dq_alert_settings').selectAll().where('table_name', '=', tableName);
+  return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 /** Insert or replace; `webhookUrl` undefined keeps the stored one. */

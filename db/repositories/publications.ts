@@ -8,8 +8,9 @@ import type { NewPublication, Publication, PublishSettings } from '../types';
 
 import type { Db } from './rule-sets';
 
-export async function findSettings(db: Db, tableName: string): Promise<PublishSettings | undefined> {
-  return db.selectFrom('dq_publish_settings').selectAll().where('table_name', '=', tableName).executeTakeFirst();
+export async function findSettings(db: Db, tableName: string, options: { forUpdate?: boolean } = {}): Promise<PublishSettings | undefined> {
+  const q = db.selectFrom('dq_publish_settings').selectAll().where('table_name', '=', tableName);
+  return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function saveSettings(

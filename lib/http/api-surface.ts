@@ -90,6 +90,8 @@ export const API_ROUTES = {
     path: '/api/v1/analyses',
     body: { mediaTypes: [JSON_TYPE], maxBytes: 2 * MB },
   },
+  listAuditEvents: { method: 'get', path: '/api/v1/audit' },
+  exportAuditEvents: { method: 'get', path: '/api/v1/audit/export' },
   getOpenApiDocument: { method: 'get', path: '/api/v1/openapi.json' },
 } as const satisfies Record<string, ApiRoute>;
 

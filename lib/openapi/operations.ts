@@ -20,6 +20,7 @@ import {
 } from '@/lib/services/rule-set-schemas';
 import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
 import { ThresholdsBody } from '@/lib/services/alerting-schemas';
+import { AuditExportQuery, AuditQuery } from '@/lib/services/audit-schemas';
 import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
@@ -505,6 +506,40 @@ export const OPERATIONS: Operation[] = [
       429: llmLimit,
       503: 'No language model is configured, or it failed or answered in the wrong form, or Databricks cannot confirm who the caller is.',
     },
+  },
+  // ---- Audit ----
+  {
+    ...operation('listAuditEvents'),
+    tag: 'Audit',
+    summary: 'The audit trail, newest first: who changed what and when (versions saved, imported, activated and rolled back, publishing settings, publishes, thresholds), with the state before and after.',
+    description:
+      'The caller sees the events of the tables they can read (checked as the caller, once per table per request) and app-level events only as an admin (local mode: the local user). ' +
+      'Pages are keyset pages: pass `next_cursor` (older) or `prev_cursor` (newer) as `cursor` with the same filters and page size; events recorded meanwhile never shift or repeat the events of other pages. ' +
+      'A cursor made for other filters, or edited, is refused with 400.',
+    query: AuditQuery,
+    responses: [{ status: 200, description: 'One page of events and the cursors of the pages around it.', json: { name: 'AuditPage', schema: R.AuditPage } }],
+    errors: { ...base, 400: 'Bad query (the field is named), a malformed table name, or a cursor that is not valid for this request.' },
+  },
+  {
+    ...operation('exportAuditEvents'),
+    tag: 'Audit',
+    summary: 'Every event of the audit trail the caller may see under the filters, newest first, as a CSV or JSON download streamed from the store.',
+    query: AuditExportQuery,
+    responses: [
+      {
+        status: 200,
+        description: 'The events, `Content-Disposition: attachment`.',
+        other: {
+          'text/csv': {
+            description: 'CSV with a header row (id, occurred_at, actor, action, table_name, target, detail, request_id, before, after; before and after as JSON text); cells quoted, text a spreadsheet would run as a formula starts with a quote mark (`format=csv`).',
+            schema: { type: 'string' },
+          },
+          'application/json': { description: 'A JSON list of events as `GET /api/v1/audit` returns them (`format=json`).', schema: { type: 'array', items: { type: 'object' } } },
+        },
+        headers: { 'Content-Disposition': DISPOSITION },
+      },
+    ],
+    errors: { ...base, 400: 'Bad query (the field is named), or a malformed table name.' },
   },
   {
     ...operation('getOpenApiDocument'),

@@ -353,6 +353,28 @@ export const AlertHistory = z.object({
     .describe('Breaches and recoveries, newest first (at most 100).'),
 });
 
+export const AuditEvent = z.object({
+  id: z.string().describe('The event’s number (a bigint as text), increasing in the order events were recorded.'),
+  occurred_at: timestamp,
+  actor: z.string().describe('Who made the change: their user name (e-mail) in databricks mode, the local user in local mode.'),
+  action: z
+    .string()
+    .describe('What happened: version.saved, version.imported, version.activated, version.rolled_back, publishing.settings_changed, published, thresholds.changed (later also proposal.*, schedule.changed, settings.changed).'),
+  table_name: nullableString.describe('The table changed; null for app-level events (settings).'),
+  target: nullableString.describe('What in the table: `version 3`, the publishing targets, `thresholds`.'),
+  before: z.unknown().describe('The state before the change (JSON; null when there was none). URLs show their origin only.'),
+  after: z.unknown().describe('The state after the change (JSON). For a publish, the result per target.'),
+  request_id: nullableString.describe('The x-request-id of the request that made the change.'),
+  detail: nullableString.describe('The change in words.'),
+});
+
+export const AuditPage = z.object({
+  items: z.array(AuditEvent).describe('Events the caller may see, newest first.'),
+  page_size: z.int(),
+  next_cursor: nullableString.describe('Pass as `cursor` (with the same filters) for older events; null on the last page.'),
+  prev_cursor: nullableString.describe('Pass as `cursor` (with the same filters) for newer events; null on the first page.'),
+});
+
 export const TableHealth = z.object({
   table_name: z.string(),
   state: z

@@ -28,6 +28,7 @@ import * as alerts from '@/db/repositories/alerts';
 import type { Db } from '@/db/repositories/rule-sets';
 
 import type { ThresholdsInput } from './alerting-schemas';
+import { recordAudit } from './audit';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
 export interface AlertingDeps extends StoreDeps {
@@ -170,13 +171,33 @@ export async function saveThresholds(caller: Caller, table: string, input: Thres
       throw error;
     }
   }
-  const row = await alerts.saveSettings(db, {
-    tableName: name,
-    minPassRate: input.min_pass_rate,
-    failOnErrorRows: input.fail_on_error_rows,
-    rules: input.rules,
-    webhookUrl,
-    by: caller.id,
+  const row = await db.transaction().execute(async (trx) => {
+    const before = await alerts.findSettings(trx, name, { forUpdate: true });
+    const row = await alerts.saveSettings(trx, {
+      tableName: name,
+      minPassRate: input.min_pass_rate,
+      failOnErrorRows: input.fail_on_error_rows,
+      rules: input.rules,
+      webhookUrl,
+      by: caller.id,
+    });
+    // The webhook is recorded as its origin only (recordAudit redacts URLs): it can hold a secret.
+    const audited = (s: AlertSettings) => ({
+      min_pass_rate: s.min_pass_rate,
+      fail_on_error_rows: s.fail_on_error_rows,
+      rules: s.rule_thresholds,
+      webhook_url: s.webhook_url,
+    });
+    await recordAudit(trx, {
+      caller,
+      action: 'thresholds.changed',
+      table: name,
+      target: 'thresholds',
+      before: before ? audited(before) : null,
+      after: audited(row),
+      detail: hasThresholds(row) ? 'Thresholds changed.' : 'Thresholds cleared: runs of the table are no longer held to any.',
+    });
+    return row;
   });
   return thresholdsDto(name, row);
 }

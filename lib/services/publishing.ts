@@ -22,10 +22,11 @@ import { DatabricksPublisher } from '@/lib/publish/databricks/databricks-publish
 import { LocalPublisher } from '@/lib/publish/local/local-publisher';
 import type { PublishTarget, Publisher } from '@/lib/publish/port';
 import { getWarehouse } from '@/lib/warehouse';
-import type { Publication, PublicationTrigger } from '@/db';
+import type { NewPublication, Publication, PublicationTrigger } from '@/db';
 import * as pubs from '@/db/repositories/publications';
 import * as repo from '@/db/repositories/rule-sets';
 
+import { recordAudit } from './audit';
 import type { PublishSettingsInput } from './publishing-schemas';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
@@ -117,6 +118,21 @@ function publicationDto(row: Publication): PublicationDto {
   };
 }
 
+/** A target in a few words: `uc_table main.dq.checks`, `local_file yaml`. */
+function targetLabel(target: PublishTarget): string {
+  switch (target.kind) {
+    case 'uc_table':
+    case 'local_table':
+      return `${target.kind} ${target.table}`;
+    case 'volume_file':
+      return `${target.kind} ${target.path}`;
+    case 'local_file':
+      return `${target.kind} ${target.format}`;
+    default:
+      return (target as { kind: string }).kind;
+  }
+}
+
 const sameTarget = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 function canonical(value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
@@ -155,7 +171,20 @@ export async function savePublishSettings(
       throw badRequest(`targets[${i}] is listed twice.`, { field: `targets.${i}` });
     }
   });
-  const row = await pubs.saveSettings(db, { tableName: name, autoPublish: input.auto_publish, targets: input.targets, by: caller.id });
+  const row = await db.transaction().execute(async (trx) => {
+    const before = await pubs.findSettings(trx, name, { forUpdate: true });
+    const row = await pubs.saveSettings(trx, { tableName: name, autoPublish: input.auto_publish, targets: input.targets, by: caller.id });
+    await recordAudit(trx, {
+      caller,
+      action: 'publishing.settings_changed',
+      table: name,
+      target: 'publishing settings',
+      before: before ? { auto_publish: before.auto_publish, targets: before.targets } : null,
+      after: { auto_publish: row.auto_publish, targets: row.targets },
+      detail: `Publishing settings: ${row.targets.length} target${row.targets.length === 1 ? '' : 's'}, ${row.auto_publish ? 'published on every activation' : 'published on demand only'}.`,
+    });
+    return row;
+  });
   return {
     table_name: name,
     auto_publish: row.auto_publish,
@@ -190,7 +219,7 @@ async function publishVersion(
 
   const request = { tableName: name, version: active.version, fingerprint: active.rule_set_fingerprint, checks: active.rules as DqxCheck[] };
   const publisher = publisherFor(caller);
-  const results: PublicationDto[] = [];
+  const outcomes: NewPublication[] = [];
   const failures: { code: ErrorCode; message: string }[] = [];
   // One target after the other: each is its own write, recorded whatever happens to the others.
   for (const target of targets) {
@@ -204,7 +233,7 @@ async function publishVersion(
       failures.push(failure);
       outcome = { status: 'failed', location: null, error: failure.message };
     }
-    const row = await pubs.insertPublication(db, {
+    outcomes.push({
       table_name: name,
       version: active.version,
       rule_set_fingerprint: active.rule_set_fingerprint,
@@ -216,8 +245,38 @@ async function publishVersion(
       error: outcome.error,
       published_by: caller.id,
     });
-    results.push(publicationDto(row));
   }
+  // The attempts and their audit event in one transaction: recorded together or not at all.
+  const version = active.version;
+  const fingerprint = active.rule_set_fingerprint;
+  const results = await db.transaction().execute(async (trx) => {
+    const previous = await pubs.latestSuccessfulPerTarget(trx, name);
+    const rows: PublicationDto[] = [];
+    for (const outcome of outcomes) rows.push(publicationDto(await pubs.insertPublication(trx, outcome)));
+    const failed = rows.filter((r) => r.status === 'failed').length;
+    await recordAudit(trx, {
+      caller,
+      action: 'published',
+      table: name,
+      target: rows.map((r) => targetLabel(r.target)).join(', '),
+      before: {
+        targets: targets.map((target) => {
+          const last = previous.find((p) => sameTarget(p.target, target));
+          return { target, version: last?.version ?? null, rule_set_fingerprint: last?.rule_set_fingerprint ?? null };
+        }),
+      },
+      after: {
+        version,
+        rule_set_fingerprint: fingerprint,
+        trigger,
+        results: rows.map((r) => ({ target: r.target, status: r.status, location: r.location, error: r.error })),
+      },
+      detail:
+        `Published version ${version} ${trigger === 'activation' ? 'on activation' : 'on demand'}: ` +
+        (failed === 0 ? `${rows.length} of ${rows.length} targets written.` : `${failed} of ${rows.length} targets failed.`),
+    });
+    return rows;
+  });
   return { table_name: name, version: active.version, rule_set_fingerprint: active.rule_set_fingerprint, results, failures };
 }
 

@@ -20,6 +20,7 @@ import { AppError, conflict, notFound } from '@/lib/errors';
 import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
 import * as repo from '@/db/repositories/rule-sets';
 
+import { recordAudit } from './audit';
 import { readChecksOr400 } from './checks-file/reader';
 import { publishAfterActivation, type PublishDeps } from './publishing';
 import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
@@ -167,6 +168,23 @@ export async function saveRuleSet(
   input: SaveRuleSetInput,
   deps?: PublishDeps,
 ): Promise<SavedRuleSetVersion> {
+  return saveVersion(caller, table, input, deps, null);
+}
+
+/** What a version's audit event shows of it. */
+const auditedVersion = (row: Pick<RulesEvent, 'version' | 'rule_set_fingerprint' | 'rules'>) => ({
+  version: row.version,
+  rule_set_fingerprint: row.rule_set_fingerprint,
+  rule_count: countRules(row.rules),
+});
+
+async function saveVersion(
+  caller: Caller,
+  table: string,
+  input: SaveRuleSetInput,
+  deps: PublishDeps | undefined,
+  imported: { format: ChecksFormat } | null,
+): Promise<SavedRuleSetVersion> {
   assertRuleCount(input.rules);
   assertPlainRules(input.rules);
   refuseUnsafeSql(input.rules);
@@ -185,6 +203,7 @@ export async function saveRuleSet(
 
   const { row, previous } = await db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, readable.name);
+    const previousRow = await repo.findActiveVersion(trx, readable.name);
     const previous = await repo.deactivateActiveVersion(trx, readable.name);
     const row = await repo.insertVersion(trx, {
       table_name: readable.name,
@@ -201,6 +220,17 @@ export async function saveRuleSet(
       rule_provenance: provenance === null ? null : JSON.stringify(provenance),
     });
     await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
+    await recordAudit(trx, {
+      caller,
+      action: imported ? 'version.imported' : 'version.saved',
+      table: readable.name,
+      target: `version ${version}`,
+      before: previousRow ? { active_version: auditedVersion(previousRow) } : { active_version: null },
+      after: { active_version: { ...auditedVersion(row), rules: checks } },
+      detail: imported
+        ? `Imported a ${imported.format.toUpperCase()} checks file as version ${version} and made it active.`
+        : `Saved version ${version} and made it active${previous === null ? '' : ` (was version ${previous})`}.`,
+    });
     return { row, previous };
   });
   await publishAfterActivation(caller, readable.name, deps);
@@ -217,7 +247,7 @@ export async function importRuleSet(
   const checks = await readChecksOr400(file.text, file.format, 'The checks file');
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
   const rule_provenance = importedProvenance(checks);
-  return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps);
+  return saveVersion(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps, { format });
 }
 
 async function loadVersion(db: Parameters<typeof repo.findVersion>[0], tableName: string, version: number): Promise<RulesEvent> {
@@ -450,11 +480,24 @@ export async function activateRuleSetVersion(caller: Caller, table: string, vers
       if (target.is_active) {
         throw conflict(`Version ${version} is already the active version of ${name}.`, { active_version: version });
       }
+      const previousRow = await repo.findActiveVersion(trx, name);
       const previous = await repo.deactivateActiveVersion(trx, name);
       const activated = await repo.markVersionActive(trx, name, version, caller.id);
       if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
       await repo.recordActivation(trx, { tableName: name, version, previousVersion: previous, action: 'activate', by: caller.id });
       await repo.touchRuleSet(trx, name);
+      const rollback = previous !== null && version < previous;
+      await recordAudit(trx, {
+        caller,
+        action: rollback ? 'version.rolled_back' : 'version.activated',
+        table: name,
+        target: `version ${version}`,
+        before: { active_version: previousRow ? auditedVersion(previousRow) : null },
+        after: { active_version: auditedVersion(target) },
+        detail: rollback
+          ? `Rolled back from version ${previous} to version ${version}.`
+          : `Made version ${version} active${previous === null ? '' : ` (was version ${previous})`}.`,
+      });
       return {
         table_name: name,
         version,

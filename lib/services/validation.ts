@@ -32,6 +32,7 @@ import {
   type ValidationSummary,
 } from '@/lib/dqx';
 import { AppError, badRequest, conflict, isAppError, notFound } from '@/lib/errors';
+import { csvCell } from '@/lib/format/csv-cell';
 import type { ValidationResult } from '@/lib/jobs/contract';
 import type { RunContext, RunSuccess, RunTask, StepSpec } from '@/lib/jobs/local/local-runner';
 import { scanEstimateMs, withEstimatedProgress } from '@/lib/jobs/local/estimated-progress';
@@ -782,13 +783,7 @@ export interface ValidationReport {
   body: string;
 }
 
-/** A spreadsheet cell: quoted, and text that a spreadsheet would run as a formula made inert. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${inert.replaceAll('"', '""')}"`;
-}
+export { csvCell };
 
 const REPORT_COLUMNS = [
   'rule_name',

@@ -26,6 +26,8 @@ import { billionLaughsChecks } from '@/tests/support/hostile-payloads';
 import { startWebhookReceiver } from '@/tests/support/webhook-receiver';
 
 import { POST as analyses } from './analyses/route';
+import { GET as auditExport } from './audit/export/route';
+import { GET as audit } from './audit/route';
 import { GET as schemas } from './catalogs/[catalog]/schemas/route';
 import { GET as tables } from './catalogs/[catalog]/schemas/[schema]/tables/route';
 import { GET as catalogs } from './catalogs/route';
@@ -467,6 +469,35 @@ describe('every route, as documented (local mode)', () => {
     expect(d.body).toMatchObject({ openapi: '3.1.0' });
   });
 
+  it('audit routes: the changes made above, pages, filters and the export', async () => {
+    const au = '/api/v1/audit';
+    const first = await call(audit, { method: 'GET', path: au, query: { table: TABLE, page_size: '2' } });
+    expect(first.status).toBe(200);
+    const page = first.body as { items: { action: string; table_name: string; actor: string }[]; next_cursor: string | null };
+    expect(page.items).toHaveLength(2);
+    expect(page.items.every((e) => e.table_name === TABLE)).toBe(true);
+    expect(page.next_cursor).not.toBeNull();
+    const next = await call(audit, { method: 'GET', path: au, query: { table: TABLE, page_size: '2', cursor: page.next_cursor! } });
+    expect(next.status).toBe(200);
+    const saves = await call(audit, { method: 'GET', path: au, query: { action: 'version.*', from: '2000-01-01' } });
+    expect((saves.body as typeof page).items.map((e) => e.action)).toContain('version.saved');
+    expect((await call(audit, { method: 'GET', path: au, query: { page_size: '0' } })).status).toBe(400);
+    expect((await call(audit, { method: 'GET', path: au, query: { from: 'yesterday' } })).status).toBe(400);
+    expect((await call(audit, { method: 'GET', path: au, query: { action: 'DROP TABLE' } })).status).toBe(400);
+    expect((await call(audit, { method: 'GET', path: au, query: { table: TABLE, page_size: '3', cursor: page.next_cursor! } })).status).toBe(400);
+    expect((await call(audit, { method: 'GET', path: au, query: { table: 'orders' } })).status).toBe(400);
+    expect(((await call(audit, { method: 'GET', path: au, query: { table: 'samples.sales.nope' } })).body as typeof page).items).toEqual([]);
+
+    const csv = await call(auditExport, { method: 'GET', path: `${au}/export`, query: { table: TABLE, format: 'csv' } });
+    expect(csv.status).toBe(200);
+    expect(csv.res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-.*\.csv"$/);
+    expect(String(csv.body).split('\r\n')[0]).toBe('id,occurred_at,actor,action,table_name,target,detail,request_id,before,after');
+    const json = await call(auditExport, { method: 'GET', path: `${au}/export`, query: { table: TABLE, format: 'json' } });
+    expect(json.status).toBe(200);
+    expect((json.body as unknown[]).length).toBeGreaterThan(2);
+    expect((await call(auditExport, { method: 'GET', path: `${au}/export`, query: { format: 'xml' } })).status).toBe(400);
+  });
+
   it('answers every operation with success, and every operation that takes input with an error too', () => {
     const noInput = new Set(['GET /api/v1/catalogs', 'GET /api/v1/rule-sets', 'GET /api/v1/openapi.json', 'GET /api/v1/monitoring']);
     for (const [p, ops] of Object.entries(doc.paths)) {
@@ -501,5 +532,7 @@ describe('without a token in databricks mode', () => {
     expect((await call(publishing, { method: 'GET', path: '/api/v1/rule-sets/{table}/publishing', params: { table: TABLE } })).status).toBe(401);
     expect((await call(health, { method: 'GET', path: '/api/v1/tables/{name}/health', params: { name: TABLE } })).status).toBe(401);
     expect((await call(monitoring, { method: 'GET', path: '/api/v1/monitoring' })).status).toBe(401);
+    expect((await call(audit, { method: 'GET', path: '/api/v1/audit' })).status).toBe(401);
+    expect((await call(auditExport, { method: 'GET', path: '/api/v1/audit/export' })).status).toBe(401);
   });
 });
