@@ -128,7 +128,9 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
                       </Link>
                     </>
                   )}
-                  {current.outputs_status === 'written' && <span className="text-muted-foreground"> · outputs written</span>}
+                  {current.outputs_status === 'written' && (
+                    <span className="text-muted-foreground"> · outputs written{current.outputs_message ? `: ${current.outputs_message}` : ''}</span>
+                  )}
                   {current.outputs_status && current.outputs_status !== 'written' && (
                     <span className="text-muted-foreground"> · {current.outputs_message ?? `outputs ${current.outputs_status}`}</span>
                   )}

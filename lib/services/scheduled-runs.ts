@@ -81,6 +81,16 @@ export async function writeScheduledOutputs(schedule: Schedule, runId: string, d
   });
 }
 
+/** What was appended, in words (kept with the schedule, shown on History). */
+export function describeOutputs(result: CheckOutputsResult): string {
+  const parts = [
+    result.quarantine_rows !== null ? `${result.quarantine_rows} quarantine row${result.quarantine_rows === 1 ? '' : 's'}` : null,
+    result.valid_table_rows !== null ? `${result.valid_table_rows} valid row${result.valid_table_rows === 1 ? '' : 's'}` : null,
+    result.metrics_rows !== null ? `${result.metrics_rows} metrics rows` : null,
+  ].filter(Boolean);
+  return `Appended ${parts.join(', ')} (of ${result.input_rows} rows checked).`;
+}
+
 const KEY = Symbol.for('dqx.localScheduler');
 type Holder = { [KEY]?: LocalScheduler };
 
@@ -95,7 +105,7 @@ export async function startLocalScheduler(): Promise<void> {
     db: await getStore(),
     tickMs: config.jobs.schedulerTickMs,
     startRun: (schedule, slot) => startScheduledRun(schedule, slot),
-    writeOutputs: (schedule, runId) => writeScheduledOutputs(schedule, runId),
+    writeOutputs: async (schedule, runId) => describeOutputs(await writeScheduledOutputs(schedule, runId)),
   });
   holder[KEY] = scheduler;
   scheduler.start();

@@ -13,7 +13,7 @@ import type { DqxCheck } from '@/lib/dqx';
 import { failAbandonedRuns } from '@/lib/jobs/local/recovery';
 import { createRun } from '@/lib/services/runs';
 import { saveRuleSet } from '@/lib/services/rule-sets';
-import { startScheduledRun, writeScheduledOutputs } from '@/lib/services/scheduled-runs';
+import { describeOutputs, startScheduledRun, writeScheduledOutputs } from '@/lib/services/scheduled-runs';
 import { ScheduleBody } from '@/lib/services/schedule-schemas';
 import { getSchedule, saveSchedule } from '@/lib/services/schedules';
 import type { ValidationRunSummary } from '@/lib/services/validation';
@@ -42,7 +42,7 @@ function scheduler(): LocalScheduler {
     db: fx.store.db,
     now: () => clock,
     startRun: (s, slot) => startScheduledRun(s, slot, fx.deps),
-    writeOutputs: (s, runId) => writeScheduledOutputs(s, runId, { ...fx.deps, stateDir, writer: fx.warehouse.engine }),
+    writeOutputs: async (s, runId) => describeOutputs(await writeScheduledOutputs(s, runId, { ...fx.deps, stateDir, writer: fx.warehouse.engine })),
   });
 }
 
@@ -99,7 +99,7 @@ describe('the local scheduler', () => {
     const summary = run.summary as ValidationRunSummary;
 
     const outputs = (await s.tick()).outputs;
-    expect(outputs).toEqual([expect.objectContaining({ table: TABLE, runId, status: 'written' })]);
+    expect(outputs).toEqual([{ table: TABLE, runId, status: 'written', message: `Appended 48 quarantine rows, 4 metrics rows (of ${summary.total_rows} rows checked).` }]);
     const view = (await getSchedule(alice, TABLE, fx.deps)).schedule!;
     expect(view).toMatchObject({ last_run_id: runId, last_run_status: 'succeeded', outputs_status: 'written', next_run_at: '2026-12-08T06:00:00.000Z' });
 

@@ -36,7 +36,7 @@ export interface LocalSchedulerOptions {
   tickMs?: number;
   /** Start the run of a claimed slot; returns the run id. */
   startRun(schedule: Schedule, slot: Date): Promise<string>;
-  /** Write the outputs of a succeeded run; the result is kept as a message. */
+  /** Write the outputs of a succeeded run; a text result is kept as the message (anything else as JSON). */
   writeOutputs(schedule: Schedule, runId: string): Promise<unknown>;
 }
 
@@ -141,7 +141,7 @@ export class LocalScheduler {
         try {
           const result = await this.#options.writeOutputs(schedule, runId);
           status = 'written';
-          message = result === undefined ? null : JSON.stringify(result);
+          message = result === undefined ? null : typeof result === 'string' ? result : JSON.stringify(result);
         } catch (error) {
           status = 'failed';
           message = `The outputs could not be written: ${error instanceof Error ? error.message : String(error)}`;
