@@ -56,6 +56,8 @@ test('a schedule set on History runs at its next slot as a scheduled run, with i
     await expect(status).toContainText('succeeded');
     await expect(status).toContainText('outputs written');
     await expect(history.runs).toContainText('scheduled');
+    // UPDATE_SCREENSHOTS=1 refreshes the picture in docs/monitoring.md
+    if (process.env.UPDATE_SCREENSHOTS) await section.screenshot({ path: 'docs/images/monitoring-schedule.png' });
   } finally {
     await page.request.post(`/api/v1/rule-sets/${TABLE}/schedule/delete`);
   }
