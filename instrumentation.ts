@@ -2,7 +2,8 @@
  * Runs once when the server starts. In local mode it opens the embedded warehouse in the
  * background (the small sample tables in a second or two; the big one is then built while the app
  * answers, see lib/warehouse/duckdb/engine.ts), and in every mode it fails the runs a previous
- * process left unfinished ("interrupted by a restart"). Deployed, it also checks and logs the
+ * process left unfinished ("interrupted by a restart"), and in local mode it starts the scheduler
+ * of scheduled checks. Deployed, it also checks and logs the
  * app's bindings and migrates the rule store.
  *
  * Nothing here is awaited: the server answers requests as soon as it is up, and both jobs load
@@ -22,6 +23,11 @@ export function register() {
     );
     void import('@/lib/jobs/local/recovery').then(
       (m) => m.recoverAtStartup(),
+      () => undefined,
+    );
+    // Local mode: the scheduler of scheduled checks (lib/jobs/local/scheduler.ts).
+    void import('@/lib/services/scheduled-runs').then(
+      (m) => m.startLocalScheduler(),
       () => undefined,
     );
     // Deployed: validate and log the bindings, and migrate the rule store now rather than on the

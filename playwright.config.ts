@@ -67,6 +67,8 @@ export default defineConfig({
         DQX_SAMPLE_BIG_ROWS: String(e2eBigRows),
         DQX_LLM_BASE_URL: `http://127.0.0.1:${fakeLlmPort}/v1`,
         DQX_LLM_MODEL: fakeLlmModel,
+        // the local scheduler looks for due slots every 2 s (tests/e2e/schedules.spec.ts)
+        DQX_SCHEDULER_TICK_MS: '2000',
       },
     },
     {

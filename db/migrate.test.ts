@@ -38,6 +38,7 @@ describe('migrating into a schema of its own (DQX_STORE_SCHEMA)', () => {
       'dq_run_owners',
       'dq_run_rule_results',
       'dq_runs',
+      'dq_schedules',
       'dqx_store_migration',
       'dqx_store_migration_lock',
     ]);

@@ -242,6 +242,40 @@ export interface AuditEventTable {
   detail: ColumnType<string | null, string | null | undefined, never>;
 }
 
+export type ScheduleOutputsStatus = 'written' | 'failed' | 'skipped';
+
+/** When a table's rule set runs by itself, and where its outputs go (lib/services/schedules.ts). */
+export interface ScheduleTable {
+  table_name: string;
+  /** 5-field unix cron, read in `timezone`. */
+  cron: string;
+  /** IANA time zone. */
+  timezone: string;
+  /** The version to run; null: the active one at each run. */
+  version: number | null;
+  paused: ColumnType<boolean, boolean | undefined, boolean>;
+  valid_table: string | null;
+  quarantine_table: string | null;
+  metrics_table: string | null;
+  /** Who the Databricks job notifies (databricks mode only). */
+  notify_emails: ColumnType<string[], string | undefined, string>;
+  /** The schedule's Databricks job (databricks mode). */
+  external_job_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The latest slot claimed (a run started for it); a slot is claimed only when later than this. */
+  last_slot: NullableTimestamp;
+  next_run_at: NullableTimestamp;
+  last_run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  last_run_at: NullableTimestamp;
+  /** A scheduled run whose outputs are still to be written (once it has finished). */
+  outputs_run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  outputs_status: ColumnType<ScheduleOutputsStatus | null, ScheduleOutputsStatus | null | undefined, ScheduleOutputsStatus | null>;
+  outputs_message: ColumnType<string | null, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   dq_rules_events: RulesEventTable;
   dq_rule_sets: RuleSetTable;
@@ -255,6 +289,7 @@ export interface Database {
   dq_alert_state: AlertStateTable;
   dq_alerts: AlertTable;
   dq_audit_events: AuditEventTable;
+  dq_schedules: ScheduleTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -273,3 +308,4 @@ export type AlertState = Selectable<AlertStateTable>;
 export type Alert = Selectable<AlertTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
+export type Schedule = Selectable<ScheduleTable>;

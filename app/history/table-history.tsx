@@ -10,6 +10,7 @@ import { DiffView } from '@/components/history/diff-view';
 import { PassRateChart, type PassRatePoint } from '@/components/history/pass-rate-chart';
 import { PublicationList } from '@/components/history/publication-list';
 import { PublishControls } from '@/components/history/publish-controls';
+import { ScheduleControls } from '@/components/history/schedule-controls';
 import { ThresholdControls } from '@/components/history/threshold-controls';
 import { UrlSelect } from '@/components/history/url-select';
 import { VersionView } from '@/components/history/version-view';
@@ -26,6 +27,7 @@ import { getThresholds, listAlerts } from '@/lib/services/alerting';
 import { getPublicationHistory } from '@/lib/services/publishing';
 import { diffRuleSetVersions, getRuleSetVersion, type RuleSetDiff, type RuleSetVersion } from '@/lib/services/rule-sets';
 import { listRuns, rulePassRateHistory, tablePassRateHistory } from '@/lib/services/runs';
+import { getSchedule } from '@/lib/services/schedules';
 
 import { allVersions } from './history-data';
 
@@ -156,7 +158,11 @@ export async function TableHistory({ table, query }: { table: string; query: His
   const points = await passRatePoints(caller, name, query.rule);
   const runs = await listRuns(caller, name, { kind: 'validation', page: 1, page_size: 10 });
   const publishing = await attempt(() => getPublicationHistory(caller, name));
-  const [thresholds, alerts] = await Promise.all([attempt(() => getThresholds(caller, name)), attempt(() => listAlerts(caller, name))]);
+  const [thresholds, alerts, schedule] = await Promise.all([
+    attempt(() => getThresholds(caller, name)),
+    attempt(() => listAlerts(caller, name)),
+    attempt(() => getSchedule(caller, name)),
+  ]);
   const versionOptions = versions.map((v) => ({
     version: v.version,
     label: `Version ${v.version}${v.is_active ? ' (active)' : ''} · ${v.rule_count ?? '?'} rules`,
@@ -336,6 +342,28 @@ export async function TableHistory({ table, query }: { table: string; query: His
         ) : (
           <p role="alert" className="text-destructive text-sm">
             The thresholds cannot be shown: {thresholds.message}
+          </p>
+        )}
+      </section>
+
+      <section id="schedule" aria-labelledby="schedule-heading" className="grid gap-3 scroll-mt-16">
+        <h3 id="schedule-heading" className="text-base font-medium">
+          Scheduled checks
+        </h3>
+        <p className="text-muted-foreground text-sm">
+          The rule set runs by itself on a schedule, as an ordinary validation run held to the thresholds above, and keeps its
+          quarantine rows and DQX metrics in the outputs below.
+        </p>
+        {schedule.ok ? (
+          <ScheduleControls
+            table={name}
+            state={schedule.value}
+            versions={versions.map((v) => v.version)}
+            lastRunHref={schedule.value.schedule?.last_run_id ? validatorRun(name, schedule.value.schedule.last_run_id) : null}
+          />
+        ) : (
+          <p role="alert" className="text-destructive text-sm">
+            The schedule cannot be shown: {schedule.message}
           </p>
         )}
       </section>

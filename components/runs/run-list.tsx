@@ -7,12 +7,13 @@ import { formatCount, formatRunRate, percentDecimals, type RunStatus } from './f
 import { LocalTime } from './local-time';
 import { RunStatusBadge } from './run-status';
 
-/** What rules a validation run used: a saved version or a draft, whole table or a dry run. */
+/** What rules a validation run used: a saved version or a draft, whole table or a dry run; and whether its schedule started it. */
 export function runRulesLabel(run: Pick<RunDto, 'rule_set_version' | 'parameters'>): string {
   const dry = run.parameters.dry_run === true;
   const rows = typeof run.parameters.sample_rows === 'number' ? run.parameters.sample_rows : null;
   const what = run.rule_set_version !== null ? `version ${run.rule_set_version}` : 'draft';
-  return dry ? `${what}, dry run (${formatCount(rows)} rows)` : what;
+  const scheduled = run.parameters.trigger === 'schedule' ? ', scheduled' : '';
+  return (dry ? `${what}, dry run (${formatCount(rows)} rows)` : what) + scheduled;
 }
 
 /** A table's validation runs, newest first, each with a link that reopens it. */

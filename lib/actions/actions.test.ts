@@ -29,6 +29,7 @@ const { analyzeRulesAction } = await import('./analysis');
 const { activateVersionAction, diffVersionsAction, listHistoryAction, getVersionAction } = await import('./rule-sets');
 const { savePublishSettingsAction, publishNowAction } = await import('./publishing');
 const { saveThresholdsAction } = await import('./alerting');
+const { saveScheduleAction, deleteScheduleAction } = await import('./schedules');
 
 const TABLE = 'samples.sales.orders';
 let root: string;
@@ -142,6 +143,14 @@ describe('server actions', () => {
       ok: true,
       data: { min_pass_rate: 0.9, fail_on_error_rows: true, active: true },
     });
+
+    // a schedule from the History page: the cron and the time zone are named when wrong
+    expect(await saveScheduleAction({ table: TABLE, cron: '0 6 * *', timezone: 'UTC' })).toMatchObject({ ok: false, code: 'bad_request', fieldErrors: { cron: [expect.stringContaining('5-field')] } });
+    expect(await saveScheduleAction({ table: TABLE, cron: '0 6 * * *', timezone: 'Atlantis/Capital' })).toMatchObject({ ok: false, fieldErrors: { timezone: [expect.stringContaining('IANA')] } });
+    const scheduled = await saveScheduleAction({ table: TABLE, cron: '0 6 * * *', timezone: 'UTC', paused: true });
+    expect(scheduled).toMatchObject({ ok: true, data: { schedule: { cron: '0 6 * * *', paused: true, next_run_at: null } } });
+    expect(scheduled.ok && scheduled.message).toBe(`Schedule of ${TABLE} saved (paused).`);
+    expect(await deleteScheduleAction({ table: TABLE })).toMatchObject({ ok: true, data: { schedule: null } });
   });
 
   it('reports bad input at the field, and rule errors at the rule', async () => {

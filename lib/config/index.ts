@@ -89,6 +89,7 @@ const EnvSchema = z.object({
   DQX_LLM_CALLS_PER_MINUTE: intInRange(1, 10_000, 10),
   DQX_MAX_RULES: intInRange(1, 10_000, 1_000),
   DQX_RUN_OWNER_GRACE_SECONDS: intInRange(10, 3_600, 60),
+  DQX_SCHEDULER_TICK_MS: intInRange(1_000, 600_000, 15_000),
   DQX_ALERT_WEBHOOK_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -213,6 +214,8 @@ export interface AppConfig {
     /** How long the Jobs API may stay unreachable while a job run is followed, before the app cancels it. */
     outageSeconds: number;
     ownerGraceSeconds: number;
+    /** How often the local scheduler looks for due slots (ms; local mode). */
+    schedulerTickMs: number;
   };
   /** Where alerts of tables without their own webhook go (docs/monitoring.md); checked again when sent. */
   alerts: { webhookUrl: string | undefined };
@@ -368,6 +371,7 @@ export function loadConfig(env: Env): AppConfig {
       pollSeconds: e.DQX_JOB_POLL_SECONDS,
       outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
+      schedulerTickMs: e.DQX_SCHEDULER_TICK_MS,
     },
     alerts: { webhookUrl: e.DQX_ALERT_WEBHOOK_URL },
     databricks: {

@@ -70,6 +70,13 @@ export const API_ROUTES = {
     body: { mediaTypes: [JSON_TYPE], maxBytes: 64_000 },
   },
   listAlerts: { method: 'get', path: '/api/v1/rule-sets/{table}/alerts' },
+  getSchedule: { method: 'get', path: '/api/v1/rule-sets/{table}/schedule' },
+  saveSchedule: {
+    method: 'post',
+    path: '/api/v1/rule-sets/{table}/schedule',
+    body: { mediaTypes: [JSON_TYPE], maxBytes: 64_000 },
+  },
+  deleteSchedule: { method: 'post', path: '/api/v1/rule-sets/{table}/schedule/delete' },
   startGeneration: {
     method: 'post',
     path: '/api/v1/generations',

@@ -21,11 +21,12 @@ import {
 import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
 import { ThresholdsBody } from '@/lib/services/alerting-schemas';
 import { AuditExportQuery, AuditQuery } from '@/lib/services/audit-schemas';
+import { ScheduleBody } from '@/lib/services/schedule-schemas';
 import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 501 | 503 | 500;
 
 export interface NamedSchema {
   /** Name in `components.schemas`. */
@@ -352,6 +353,33 @@ export const OPERATIONS: Operation[] = [
     body: { description: 'The thresholds.', json: { name: 'ThresholdsBody', schema: ThresholdsBody } },
     responses: [{ status: 200, description: 'The thresholds as saved.', json: { name: 'Thresholds', schema: R.Thresholds } }],
     errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('getSchedule'),
+    tag: 'Alerts',
+    summary: 'The table’s schedule of checks (null until set), its next and last scheduled run, and the outputs it writes.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The schedule, or `schedule: null`, with the default outputs.', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('saveSchedule'),
+    tag: 'Alerts',
+    summary: 'Create or replace the table’s schedule: a 5-field cron in an IANA time zone, the version to run (null: the active one), paused, and outputs.',
+    description:
+      'Each slot runs the rule set as an ordinary validation run (recorded with `parameters.trigger: schedule`) and appends DQX’s quarantine (rows with `_errors`/`_warnings`), the valid rows when set, and DQX’s summary metrics in its long format (docs/monitoring.md). A slot missed while the app was down runs once when it is back; a slot never runs twice. Outputs omitted take the defaults (`<table>_dq_quarantine`, `<table>_dq_metrics`, no valid rows); null turns one off. A bad `cron`, `timezone`, `version` or output is refused with 400 naming it. Databricks mode: the schedule is a Databricks job; 501 where this build has no job side.',
+    pathParams: [TABLE_PARAM],
+    body: { description: 'The schedule.', json: { name: 'ScheduleBody', schema: ScheduleBody } },
+    responses: [{ status: 200, description: 'The schedule as saved, with its next run.', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 501: 'Databricks mode: scheduled checks are not available in this build.' },
+  },
+  {
+    ...operation('deleteSchedule'),
+    tag: 'Alerts',
+    summary: 'Remove the table’s schedule (databricks mode: its job too). Outputs already written stay.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The table without a schedule (`schedule: null`).', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
+    errors: { ...base, 400: E.bad, 404: 'The table has no schedule, does not exist, or the caller cannot read it.', 501: 'Databricks mode: scheduled checks are not available in this build.' },
   },
   {
     ...operation('listAlerts'),

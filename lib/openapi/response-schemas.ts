@@ -275,6 +275,42 @@ export const PublicationHistory = z.object({
   items: z.array(Publication).describe('Every attempt, newest first (at most 100).'),
 });
 
+// ---- Schedules ----
+
+const ScheduleOutputs = z.object({
+  valid_table: nullableString.describe('Valid rows (no errors; warnings kept), appended; null: not written.'),
+  quarantine_table: nullableString.describe('Rows with errors or warnings, with `_errors` and `_warnings`, appended; null: not written.'),
+  metrics_table: nullableString.describe('DQX’s summary metrics in its long format, appended; null: not written.'),
+});
+
+export const ScheduleState = z.object({
+  table_name: z.string(),
+  schedule: z
+    .object({
+      table_name: z.string(),
+      cron: z.string().describe('5-field unix cron, read in `timezone`.'),
+      timezone: z.string().describe('IANA time zone.'),
+      version: z.number().int().nullable().describe('The version run; null: the active one at each run.'),
+      paused: z.boolean(),
+      outputs: ScheduleOutputs,
+      notify_emails: z.array(z.string()).describe('Who the Databricks job notifies (databricks mode).'),
+      next_run_at: timestamp.nullable().describe('The next slot; null when paused.'),
+      last_run_at: timestamp.nullable(),
+      last_run_id: nullableString.describe('The last scheduled run (a validation run).'),
+      last_run_status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).nullable(),
+      outputs_status: z.enum(['written', 'failed', 'skipped']).nullable().describe('Whether the last run’s outputs were written; null while the run is unfinished or when there are none.'),
+      outputs_message: nullableString,
+      external_job_id: nullableString.describe('The schedule’s Databricks job (databricks mode).'),
+      created_by: z.string(),
+      updated_by: z.string(),
+      updated_at: timestamp,
+    })
+    .nullable()
+    .describe('Null: the table has no schedule.'),
+  default_outputs: ScheduleOutputs.describe('The outputs a schedule gets when they are omitted.'),
+  runs_on: z.enum(['local', 'databricks']).describe('local: the app’s own scheduler; databricks: a Databricks job per schedule.'),
+});
+
 // ---- Thresholds, alerts, health ----
 
 const RuleThreshold = z.object({

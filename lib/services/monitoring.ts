@@ -2,7 +2,7 @@
  * The Monitoring page (issue 15 item 5): every monitored table the caller can read, worst first.
  *
  * A table is **monitored** when it has thresholds set (`dq_alert_settings` with at least one
- * threshold: see `hasThresholds`) or a schedule (from the schedules seam, `deps.schedules`). A
+ * threshold: see `hasThresholds`) or a schedule (lib/services/schedules.ts; `deps.schedules` replaces it in tests). A
  * table the caller cannot read is left out, exactly as if it were not monitored; runs that read a
  * table hidden from the caller are passed over, as in the History page and the health endpoint.
  *
@@ -29,21 +29,13 @@ import * as repo from '@/db/repositories/monitoring';
 
 import { describeBreach, evaluateThresholds, hasThresholds, iso, type Breach } from './alerting';
 import { tablesHiddenFromRunsOf } from './runs';
+import { listScheduleSummaries, type ScheduleSummary } from './schedules';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
-/** A table's schedule as the schedules service reports it (the seam this page reads through). */
-export interface ScheduleSummary {
-  table_name: string;
-  cron: string;
-  timezone: string;
-  paused: boolean;
-  next_run_at: string | null;
-  last_run_at: string | null;
-  last_run_id: string | null;
-}
+export type { ScheduleSummary };
 
 export interface MonitoringDeps extends StoreDeps {
-  /** Every table's schedule; none until schedules are wired in. */
+  /** Every table's schedule (default: the schedules service, on the same store). */
   schedules?: () => Promise<ScheduleSummary[]>;
   /** The clock (tests). */
   now?: () => Date;
@@ -131,8 +123,6 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-const noSchedules = async (): Promise<ScheduleSummary[]> => [];
-
 const rank = (s: MonitorStatus) => MONITOR_STATUSES.indexOf(s);
 
 /** Worst first; within a status, lowest pass rate first (no figure last), then by name. */
@@ -146,7 +136,7 @@ export async function getMonitoringOverview(caller: Caller, deps: MonitoringDeps
   const overdueAfter = deps.overdueAfterMs ?? DEFAULT_OVERDUE_AFTER_MS;
   const perTable = Math.min(Math.max(deps.seriesLength ?? DEFAULT_SERIES_LENGTH, 1), 100);
 
-  const [settingsRows, scheduleRows] = await Promise.all([repo.listAlertSettings(d.db), (deps.schedules ?? noSchedules)()]);
+  const [settingsRows, scheduleRows] = await Promise.all([repo.listAlertSettings(d.db), (deps.schedules ?? (() => listScheduleSummaries({ db: d.db })))()]);
   const settings = new Map(settingsRows.filter(hasThresholds).map((s) => [s.table_name, s]));
   const schedules = new Map(scheduleRows.map((s) => [s.table_name.toLowerCase(), s]));
   const candidates = [...new Set([...settings.keys(), ...schedules.keys()])].sort();

@@ -332,7 +332,14 @@ async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps,
  * or only on its first `sampleRows` rows (a dry run). 404 when the caller cannot read the table or a
  * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
  */
-export async function startValidation(caller: Caller, given: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
+export interface StartValidationOptions {
+  /** What started the run: a person or API client (default), or a table's schedule (recorded in `parameters.trigger`). */
+  trigger?: 'manual' | 'schedule';
+  /** The schedule's slot the run is for (with trigger `schedule`). */
+  scheduleSlot?: Date;
+}
+
+export async function startValidation(caller: Caller, given: StartValidationInput, deps?: RunDeps, options: StartValidationOptions = {}): Promise<RunDto> {
   const input: StartValidationInput = { ...given, rules: await draftRules(given), rulesYaml: undefined };
   if (input.rules) {
     assertRuleCount(input.rules);
@@ -397,6 +404,9 @@ export async function startValidation(caller: Caller, given: StartValidationInpu
         ...(jobRefusal ? { job_refused: jobRefusal } : {}),
         // the columns this user can read: a job's output is cut down to them
         visible_columns: readable.description.columns.map((c) => c.name),
+        ...(options.trigger === 'schedule'
+          ? { trigger: 'schedule', schedule_slot: options.scheduleSlot ? options.scheduleSlot.toISOString() : null }
+          : {}),
       },
       steps: steps.map((s) => ({ key: s.key, label: s.label, status: 'pending' })),
       // checked again there, with the caller's rights, and recorded with the run

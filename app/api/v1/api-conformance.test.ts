@@ -40,6 +40,8 @@ import { GET as publications } from './rule-sets/[table]/publications/route';
 import { POST as publish } from './rule-sets/[table]/publish/route';
 import { GET as publishing, POST as savePublishing } from './rule-sets/[table]/publishing/route';
 import { GET as tableRuns } from './rule-sets/[table]/runs/route';
+import { POST as deleteSchedule } from './rule-sets/[table]/schedule/delete/route';
+import { GET as schedule, POST as saveSchedule } from './rule-sets/[table]/schedule/route';
 import { GET as thresholds, POST as saveThresholds } from './rule-sets/[table]/thresholds/route';
 import { POST as activate } from './rule-sets/[table]/versions/[version]/activate/route';
 import { GET as version } from './rule-sets/[table]/versions/[version]/route';
@@ -457,6 +459,24 @@ describe('every route, as documented (local mode)', () => {
     }
   });
 
+  it('the schedule of a table: set, refused with the field named, read, removed', async () => {
+    const sp = '/api/v1/rule-sets/{table}/schedule';
+    const dp = '/api/v1/rule-sets/{table}/schedule/delete';
+    const CUSTOMERS = 'samples.sales.customers';
+    expect((await call(schedule, { method: 'GET', path: sp, params: { table: CUSTOMERS } })).body).toMatchObject({ schedule: null, runs_on: 'local' });
+    const saved = await call(saveSchedule, { method: 'POST', path: sp, params: { table: CUSTOMERS }, body: { cron: '0 6 * * *', timezone: 'Europe/Paris', paused: true } });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ schedule: { cron: '0 6 * * *', timezone: 'Europe/Paris', paused: true, next_run_at: null, outputs: { quarantine_table: `${CUSTOMERS}_dq_quarantine` } } });
+    const bad = await call(saveSchedule, { method: 'POST', path: sp, params: { table: CUSTOMERS }, body: { cron: '0 6 * *' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { details: { issues: [{ path: 'cron' }] } } });
+    expect((await call(saveSchedule, { method: 'POST', path: sp, params: { table: CUSTOMERS }, body: { cron: '0 6 * * *', timezone: 'Nowhere/Land' } })).status).toBe(400);
+    expect((await call(saveSchedule, { method: 'POST', path: sp, params: { table: 'samples.sales.nope' }, body: { cron: '0 6 * * *' } })).status).toBe(404);
+    expect((await call(schedule, { method: 'GET', path: sp, params: { table: 'orders' } })).status).toBe(400);
+    expect((await call(deleteSchedule, { method: 'POST', path: dp, params: { table: CUSTOMERS } })).body).toMatchObject({ schedule: null });
+    expect((await call(deleteSchedule, { method: 'POST', path: dp, params: { table: CUSTOMERS } })).status).toBe(404);
+  });
+
   it('analysis and the document itself', async () => {
     const a = await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, request: 'amounts', rules: [rule('amount')] } });
     expect(a.status).toBe(200);
@@ -534,5 +554,6 @@ describe('without a token in databricks mode', () => {
     expect((await call(monitoring, { method: 'GET', path: '/api/v1/monitoring' })).status).toBe(401);
     expect((await call(audit, { method: 'GET', path: '/api/v1/audit' })).status).toBe(401);
     expect((await call(auditExport, { method: 'GET', path: '/api/v1/audit/export' })).status).toBe(401);
+    expect((await call(saveSchedule, { method: 'POST', path: '/api/v1/rule-sets/{table}/schedule', params: { table: TABLE }, body: { cron: '0 6 * * *' } })).status).toBe(401);
   });
 });

@@ -90,6 +90,8 @@ export async function lockDown(conn: DuckDBConnection, files: readonly string[])
   await conn.run(`SET lock_configuration = true`);
 }
 
+let writerQueue: Promise<unknown> = Promise.resolve();
+
 export class DuckDbEngine {
   #local: LocalCatalog;
   #instance: DuckDBInstance | null = null;
@@ -210,7 +212,10 @@ export class DuckDbEngine {
    * `local` over them. Every serving instance is set up here, the first one and any that replaces
    * it, so they are configured alike.
    */
-  async #open(samplesFile: string | null): Promise<{ instance: DuckDBInstance; local: LocalCatalog }> {
+  async #open(
+    samplesFile: string | null,
+    writable: readonly { file: string; alias: string }[] = [],
+  ): Promise<{ instance: DuckDBInstance; local: LocalCatalog }> {
     const { dataDir, stateDir } = this.options;
     // Spill files of large queries go to the state folder, not to the working directory.
     const instance = await DuckDBInstance.create(':memory:', { temp_directory: path.join(stateDir, 'tmp') });
@@ -223,6 +228,11 @@ export class DuckDbEngine {
         await conn.run(
           `ATTACH ${quoteString('duckdb', samplesFile)} AS ${quoteIdent('duckdb', SAMPLE_CATALOG_NAME)} (READ_ONLY)`,
         );
+      }
+      // Output databases (scheduled checks), attached before the lock; nothing else is writable.
+      for (const w of writable) {
+        fs.mkdirSync(path.dirname(w.file), { recursive: true });
+        await conn.run(`ATTACH ${quoteString('duckdb', w.file)} AS ${quoteIdent('duckdb', w.alias)}`);
       }
       const files = readablePaths(dataDir);
       await lockDown(conn, files);
@@ -385,6 +395,33 @@ export class DuckDbEngine {
     } finally {
       this.#release(instance);
     }
+  }
+
+  /**
+   * Run `fn` on an instance of its own, set up exactly like a serving instance (the same catalogs,
+   * locked down the same way) with, in addition, the database `files` attached WRITABLE as
+   * `aliases[i]` before the lock: the only place anything is written to. Used to write the outputs
+   * of scheduled checks (lib/jobs/local/check-outputs.ts) with INSERT ... SELECT inside DuckDB.
+   * Calls are serialised in this process (a database file is opened by one instance at a time).
+   */
+  async withWritableDatabases<T>(files: readonly string[], fn: (conn: DuckDBConnection, aliases: string[]) => Promise<T>): Promise<T> {
+    const run = writerQueue.then(async () => {
+      await this.instance();
+      const attached = files.map((file, i) => ({ file, alias: `__dqx_out_${i}` }));
+      const { instance } = await this.#open(this.#samplesFile, attached);
+      try {
+        const conn = await instance.connect();
+        try {
+          return await fn(conn, attached.map((a) => a.alias));
+        } finally {
+          conn.closeSync();
+        }
+      } finally {
+        instance.closeSync();
+      }
+    });
+    writerQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** Rescan the data folder (throttled unless `force`). */

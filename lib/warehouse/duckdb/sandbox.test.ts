@@ -121,6 +121,27 @@ describe('the serving DuckDB instance is locked down', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['data', 'outside']);
   });
 
+  it('the instance that writes scheduled-check outputs is locked the same way: only its attached output file is writable', async () => {
+    const outputFile = path.join(root, 'outputs', 'scheduled.duckdb');
+    await wh.engine.withWritableDatabases([outputFile], async (c, [alias]) => {
+      for (const [what, sql] of hostile()) {
+        const outcome = await c.runAndReadAll(sql).then(
+          (r) => `answered ${JSON.stringify(r.getRowsJS()).slice(0, 80)}`,
+          (e: unknown) => (e instanceof Error ? e.message : String(e)),
+        );
+        expect(outcome, what).toMatch(LOCKED);
+      }
+      await c.run(`CREATE TABLE "${alias}".main.kept AS SELECT 42 AS answer`);
+    });
+    const check = await DuckDBInstance.create(outputFile, { access_mode: 'READ_ONLY' });
+    const conn = await check.connect();
+    expect((await conn.runAndReadAll('SELECT answer FROM kept')).getRowsJS()).toEqual([[42]]);
+    conn.closeSync();
+    check.closeSync();
+    expect(fs.readdirSync(root).sort()).toEqual(['data', 'outputs', 'outside']);
+    fs.rmSync(path.join(root, 'outputs'), { recursive: true, force: true });
+  });
+
   it('query() runs one SELECT and nothing else', async () => {
     for (const sql of [
       'SELECT 1; SELECT 2',

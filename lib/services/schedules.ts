@@ -1,0 +1,282 @@
+/**
+ * Scheduled checks of tables (issue 15 item 2): per table a schedule (a 5-field cron read in an IANA
+ * time zone), the version it runs (null: the active one at each run), whether it is paused, where
+ * its outputs go (valid rows, quarantine, DQX summary metrics) and, for the Databricks job, who is
+ * notified.
+ *
+ * Local mode: the in-process scheduler (lib/jobs/local/scheduler.ts, started from
+ * instrumentation.ts) runs due slots as ordinary validation runs (./scheduled-runs.ts).
+ * Databricks mode: a schedule is a Databricks job; saving or deleting one calls the MonitoringJobs
+ * port (lib/jobs/monitoring-port.ts), whose default refuses with 501 until a job implementation is
+ * wired; the local scheduler does not run there.
+ *
+ * Access: reading and changing a schedule need read access to the table, like the other rule-set
+ * settings, checked in ONE place (`assertMayManageSchedule`) so a stricter right (stewards) can be
+ * required later by changing that function only.
+ */
+import 'server-only';
+
+import type { Caller } from '@/lib/auth/caller';
+import { getConfig, type Mode } from '@/lib/config';
+import { badRequest, notFound } from '@/lib/errors';
+import { CronError, nextSlot, parseCron } from '@/lib/jobs/cron';
+import { unavailableMonitoringJobs, type MonitoringJobs } from '@/lib/jobs/monitoring-port';
+import type { RunStatus, Schedule } from '@/db';
+import * as ruleSetRepo from '@/db/repositories/rule-sets';
+import * as runsRepo from '@/db/repositories/runs';
+import * as repo from '@/db/repositories/schedules';
+
+import type { ScheduleInput } from './schedule-schemas';
+import { resolveDeps, type StoreDeps } from './store-deps';
+import { parseTableName } from './table-name';
+
+export type { ScheduleInput } from './schedule-schemas';
+
+export interface MonitoringSchedule {
+  table_name: string;
+  cron: string;
+  timezone: string;
+  version: number | null;
+  paused: boolean;
+  outputs: { valid_table: string | null; quarantine_table: string | null; metrics_table: string | null };
+  notify_emails: string[];
+}
+
+export interface ScheduleSummary {
+  table_name: string;
+  cron: string;
+  timezone: string;
+  paused: boolean;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_run_id: string | null;
+}
+
+/** A schedule as the API and History show it. */
+export interface ScheduleView extends MonitoringSchedule {
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_run_id: string | null;
+  /** Status of the last scheduled run (null: none, or no longer recorded). */
+  last_run_status: RunStatus | null;
+  /** Whether the last run's outputs were written (null: not yet, or none to write). */
+  outputs_status: 'written' | 'failed' | 'skipped' | null;
+  outputs_message: string | null;
+  /** The Databricks job of the schedule (databricks mode). */
+  external_job_id: string | null;
+  created_by: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface ScheduleDto {
+  table_name: string;
+  /** Null: the table has no schedule. */
+  schedule: ScheduleView | null;
+  /** The outputs a schedule of this table gets when they are omitted. */
+  default_outputs: MonitoringSchedule['outputs'];
+  /** Where the local scheduler runs schedules: `local` (in the app), `databricks` (a job per schedule). */
+  runs_on: Mode;
+}
+
+export interface ScheduleDeps extends StoreDeps {
+  mode?: Mode;
+  /** The Databricks side (databricks mode); default: refuses with 501 until wired. */
+  monitoringJobs?: MonitoringJobs;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
+
+async function resolve(deps: ScheduleDeps = {}) {
+  const { db, access } = await resolveDeps(deps);
+  return {
+    db,
+    access,
+    mode: deps.mode ?? getConfig().mode,
+    monitoringJobs: deps.monitoringJobs ?? unavailableMonitoringJobs,
+    now: deps.now ?? (() => new Date()),
+  };
+}
+
+type Resolved = Awaited<ReturnType<typeof resolve>>;
+
+/**
+ * The one access check of schedules: today, read access to the table (like thresholds and
+ * publishing settings). Returns the normalised name.
+ */
+async function assertMayManageSchedule(caller: Caller, table: string, d: Pick<Resolved, 'access'>): Promise<string> {
+  const { name } = await d.access.assertCanReadTable(caller, table);
+  return name;
+}
+
+// ---- Cron and time zones ----
+
+const fieldError = (path: string, message: string) => badRequest(`${path}: ${message}`, { issues: [{ path, message }] });
+
+/** Check a cron expression and time zone: 400 naming `cron` or `timezone`. */
+export function assertValidCron(cron: string, timezone: string): void {
+  try {
+    parseCron(cron, timezone);
+  } catch (error) {
+    if (error instanceof CronError) throw fieldError(error.field, error.message);
+    throw error;
+  }
+}
+
+// ---- Outputs ----
+
+/** The default outputs of a table: quarantine and metrics beside it; valid rows not copied. */
+export function defaultOutputs(tableName: string): MonitoringSchedule['outputs'] {
+  return { valid_table: null, quarantine_table: `${tableName}_dq_quarantine`, metrics_table: `${tableName}_dq_metrics` };
+}
+
+function outputsOf(tableName: string, given: ScheduleInput['outputs']): MonitoringSchedule['outputs'] {
+  const defaults = defaultOutputs(tableName);
+  const out = { ...defaults };
+  for (const key of ['valid_table', 'quarantine_table', 'metrics_table'] as const) {
+    const value = given[key];
+    if (value === undefined) continue;
+    if (value === null || value === '') {
+      out[key] = null;
+      continue;
+    }
+    let name: string;
+    try {
+      name = parseTableName(value).name;
+    } catch (error) {
+      throw fieldError(`outputs.${key}`, `must be a full table name, catalog.schema.table (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    if (name === tableName) throw fieldError(`outputs.${key}`, 'must not be the checked table itself.');
+    out[key] = name;
+  }
+  const names = Object.entries(out).filter(([, v]) => v !== null) as [string, string][];
+  for (const [key, value] of names) {
+    const other = names.find(([k, v]) => k !== key && v === value);
+    if (other) throw fieldError(`outputs.${key}`, `is the same table as outputs.${other[0]}; each output needs its own table.`);
+  }
+  return out;
+}
+
+// ---- Views ----
+
+export function monitoringScheduleOf(row: Schedule): MonitoringSchedule {
+  return {
+    table_name: row.table_name,
+    cron: row.cron,
+    timezone: row.timezone,
+    version: row.version,
+    paused: row.paused,
+    outputs: { valid_table: row.valid_table, quarantine_table: row.quarantine_table, metrics_table: row.metrics_table },
+    notify_emails: row.notify_emails,
+  };
+}
+
+async function viewOf(d: Pick<Resolved, 'db'>, row: Schedule): Promise<ScheduleView> {
+  const lastRun = row.last_run_id ? await runsRepo.findRun(d.db, row.last_run_id) : undefined;
+  return {
+    ...monitoringScheduleOf(row),
+    next_run_at: iso(row.next_run_at),
+    last_run_at: iso(row.last_run_at),
+    last_run_id: row.last_run_id,
+    last_run_status: lastRun?.status ?? null,
+    outputs_status: row.outputs_status,
+    outputs_message: row.outputs_message,
+    external_job_id: row.external_job_id,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
+    updated_at: iso(row.updated_at)!,
+  };
+}
+
+async function dtoOf(d: Pick<Resolved, 'db' | 'mode'>, name: string, row: Schedule | undefined): Promise<ScheduleDto> {
+  return { table_name: name, schedule: row ? await viewOf(d, row) : null, default_outputs: defaultOutputs(name), runs_on: d.mode };
+}
+
+// ---- Use cases ----
+
+export async function getSchedule(caller: Caller, table: string, deps?: ScheduleDeps): Promise<ScheduleDto> {
+  const d = await resolve(deps);
+  const name = await assertMayManageSchedule(caller, table, d);
+  return dtoOf(d, name, await repo.findSchedule(d.db, name));
+}
+
+/**
+ * Create or replace the table's schedule. 400 names a bad `cron`, `timezone`, `version` or output.
+ * A new schedule, a changed cron or time zone, and a resumed schedule count slots from now on:
+ * slots before are not taken as missed. Databricks mode: the job is created or updated first
+ * (nothing is saved when that fails).
+ */
+export async function saveSchedule(caller: Caller, table: string, input: ScheduleInput, deps?: ScheduleDeps): Promise<ScheduleDto> {
+  const d = await resolve(deps);
+  const name = await assertMayManageSchedule(caller, table, d);
+  const timezone = input.timezone;
+  const cron = input.cron.replace(/\s+/g, ' ');
+  assertValidCron(cron, timezone);
+  if (input.version !== null && !(await ruleSetRepo.findVersion(d.db, name, input.version))) {
+    throw fieldError('version', `version ${input.version} of the rule set of ${name} does not exist.`);
+  }
+  const outputs = outputsOf(name, input.outputs);
+  const now = d.now();
+  const existing = await repo.findSchedule(d.db, name);
+  const schedule: MonitoringSchedule = {
+    table_name: name,
+    cron,
+    timezone,
+    version: input.version,
+    paused: input.paused,
+    outputs,
+    notify_emails: [...new Set(input.notify_emails.map((e) => e.toLowerCase()))],
+  };
+  let jobId = existing?.external_job_id ?? null;
+  if (d.mode === 'databricks') jobId = (await d.monitoringJobs.sync(schedule, jobId)).job_id;
+  const restart = !existing || existing.cron !== cron || existing.timezone !== timezone || (existing.paused && !input.paused);
+  const row = await repo.saveSchedule(
+    d.db,
+    {
+      tableName: name,
+      cron,
+      timezone,
+      version: schedule.version,
+      paused: schedule.paused,
+      validTable: outputs.valid_table,
+      quarantineTable: outputs.quarantine_table,
+      metricsTable: outputs.metrics_table,
+      notifyEmails: schedule.notify_emails,
+      nextRunAt: schedule.paused ? null : nextSlot(cron, timezone, now),
+      by: caller.id,
+    },
+    restart ? now : null,
+  );
+  if (jobId !== row.external_job_id) {
+    await repo.setExternalJobId(d.db, name, jobId);
+    row.external_job_id = jobId;
+  }
+  return dtoOf(d, name, row);
+}
+
+/** Remove the table's schedule (databricks mode: its job too). 404 when it has none. */
+export async function deleteSchedule(caller: Caller, table: string, deps?: ScheduleDeps): Promise<ScheduleDto> {
+  const d = await resolve(deps);
+  const name = await assertMayManageSchedule(caller, table, d);
+  const existing = await repo.findSchedule(d.db, name);
+  if (!existing) throw notFound(`${name} has no schedule.`);
+  if (d.mode === 'databricks' && existing.external_job_id) await d.monitoringJobs.remove(existing.external_job_id);
+  await repo.deleteSchedule(d.db, name);
+  return dtoOf(d, name, undefined);
+}
+
+/** Every schedule, no access filtering (callers filter). */
+export async function listScheduleSummaries(deps?: StoreDeps): Promise<ScheduleSummary[]> {
+  const { db } = await resolveDeps(deps);
+  return (await repo.listSchedules(db)).map((row) => ({
+    table_name: row.table_name,
+    cron: row.cron,
+    timezone: row.timezone,
+    paused: row.paused,
+    next_run_at: iso(row.next_run_at),
+    last_run_at: iso(row.last_run_at),
+    last_run_id: row.last_run_id,
+  }));
+}
