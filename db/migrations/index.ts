@@ -12,8 +12,8 @@ import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 import * as recordRunReadTables from './20261207000700_record_run_read_tables';
 import * as createPublications from './20261207001300_create_publications';
 import * as createAlerting from './20261207001400_create_alerting';
-import * as createAuditEvents from './20261207001900_create_audit_events';
 import * as createSchedules from './20261207001500_create_schedules';
+import * as createAuditEvents from './20261207001900_create_audit_events';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
@@ -23,6 +23,6 @@ export const migrations: Record<string, Migration> = {
   '20261207000700_record_run_read_tables': recordRunReadTables,
   '20261207001300_create_publications': createPublications,
   '20261207001400_create_alerting': createAlerting,
-  '20261207001900_create_audit_events': createAuditEvents,
   '20261207001500_create_schedules': createSchedules,
+  '20261207001900_create_audit_events': createAuditEvents,
 };
