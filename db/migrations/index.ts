@@ -12,6 +12,7 @@ import * as addRuleProvenance from './20261207000400_add_rule_provenance';
 import * as recordRunReadTables from './20261207000700_record_run_read_tables';
 import * as createPublications from './20261207001300_create_publications';
 import * as createAlerting from './20261207001400_create_alerting';
+import * as createProposals from './20261207001800_create_proposals';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261207000700_record_run_read_tables': recordRunReadTables,
   '20261207001300_create_publications': createPublications,
   '20261207001400_create_alerting': createAlerting,
+  '20261207001800_create_proposals': createProposals,
 };

@@ -1,7 +1,8 @@
 /**
  * Rule sets: every saved version of a table's DQX rules, the active one, history, import/export,
  * diff and rollback. Every function takes the caller and first checks that the caller can read the
- * table (404 otherwise); writes happen in one transaction each.
+ * table (404 otherwise); changing the active version needs the steward right (./rights.ts), and a
+ * save without it is a proposal (./proposals.ts); writes happen in one transaction each.
  */
 import 'server-only';
 
@@ -17,7 +18,9 @@ import {
   type RuleIssue,
 } from '@/lib/dqx';
 import { AppError, conflict, notFound } from '@/lib/errors';
-import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
+import { isUniqueViolation, type NewRulesEvent, type Proposal, type RuleActivation, type RulesEvent } from '@/db';
+import type { Db } from '@/db/repositories/rule-sets';
+import * as proposals from '@/db/repositories/proposals';
 import * as repo from '@/db/repositories/rule-sets';
 
 import { readChecksOr400 } from './checks-file/reader';
@@ -26,6 +29,7 @@ import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
+import { assertRightOnReadable, rightsOfReadable } from './rights';
 import { tablesHiddenFromRunsOf } from './runs';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
@@ -58,6 +62,12 @@ export interface SavedRuleSetVersion extends RuleSetVersion {
   previous_active_version: number | null;
   /** Non-blocking findings of the rule validation. */
   warnings: RuleIssue[];
+  /**
+   * Set when the version was saved as a proposal (not active): the caller is not a steward of the
+   * table, the table has four eyes on, or they asked for a review. A steward approves it on its
+   * review page (lib/services/proposals.ts).
+   */
+  proposal: { id: string; status: 'proposed'; base_version: number | null } | null;
 }
 
 export interface ActivationRecord {
@@ -158,7 +168,9 @@ function versionDto(row: RulesEvent): RuleSetVersion {
 }
 
 /**
- * Save `input.rules` as the next version of the table's rule set and make it the active one.
+ * Save `input.rules` as the next version of the table's rule set. A steward's save makes it the
+ * active version (published where the table says); a reader's save, any save on a table with four
+ * eyes on, or one with `propose: true`, makes it a proposal for a steward to review.
  * Refused (400) when the rules do not validate against the table.
  */
 export async function saveRuleSet(
@@ -182,29 +194,52 @@ export async function saveRuleSet(
   const checks = input.rules as DqxCheck[];
   const fingerprint = ruleSetFingerprint(checks);
   const provenance = normaliseProvenance(input.rule_provenance, checks);
+  const rights = await rightsOfReadable(caller, readable, deps);
+  const asProposal = input.propose === true || !rights.steward || rights.four_eyes;
+  const values = {
+    table_name: readable.name,
+    rules: JSON.stringify(checks),
+    user_prompt: input.user_prompt ?? null,
+    ai_summary: input.ai_summary === undefined ? null : JSON.stringify(input.ai_summary),
+    created_by: caller.id,
+    metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+    rule_set_fingerprint: fingerprint,
+    rule_provenance: provenance === null ? null : JSON.stringify(provenance),
+  };
+
+  if (asProposal) {
+    const { row, base, proposal } = await proposeVersion(db, caller, readable.name, values);
+    return { ...versionDto(row), previous_active_version: base, warnings: validation.warnings, proposal: { id: proposal.id, status: 'proposed', base_version: base } };
+  }
 
   const { row, previous } = await db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, readable.name);
     const previous = await repo.deactivateActiveVersion(trx, readable.name);
-    const row = await repo.insertVersion(trx, {
-      table_name: readable.name,
-      version,
-      rules: JSON.stringify(checks),
-      user_prompt: input.user_prompt ?? null,
-      ai_summary: input.ai_summary === undefined ? null : JSON.stringify(input.ai_summary),
-      created_by: caller.id,
-      is_active: true,
-      activated_at: new Date(),
-      activated_by: caller.id,
-      metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-      rule_set_fingerprint: fingerprint,
-      rule_provenance: provenance === null ? null : JSON.stringify(provenance),
-    });
+    const row = await repo.insertVersion(trx, { ...values, version, is_active: true, activated_at: new Date(), activated_by: caller.id });
     await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
     return { row, previous };
   });
   await publishAfterActivation(caller, readable.name, deps);
-  return { ...versionDto(row), previous_active_version: previous, warnings: validation.warnings };
+  return { ...versionDto(row), previous_active_version: previous, warnings: validation.warnings, proposal: null };
+}
+
+/**
+ * A proposal: the next version, not active, and its review record against the active version of
+ * now, in one transaction (the one place a proposal is created).
+ */
+async function proposeVersion(
+  db: Db,
+  caller: Caller,
+  tableName: string,
+  values: Omit<NewRulesEvent, 'version'>,
+): Promise<{ row: RulesEvent; base: number | null; proposal: Proposal }> {
+  return db.transaction().execute(async (trx) => {
+    const version = await repo.takeNextVersion(trx, tableName);
+    const base = (await repo.findActiveVersion(trx, tableName))?.version ?? null;
+    const row = await repo.insertVersion(trx, { ...values, version, is_active: false, activated_at: null, activated_by: null });
+    const proposal = await proposals.insertProposal(trx, { tableName, version, author: caller.id, baseVersion: base });
+    return { row, base, proposal };
+  });
 }
 
 /** Import a DQX checks file (YAML or JSON) as the next version. */
@@ -435,40 +470,64 @@ export async function diffRuleSetVersions(
 
 /**
  * Make `version` the active version (a rollback when it is older), in one transaction that also
- * records who did it and when. 409 when it is already the active version.
+ * records who did it and when. Needs the steward right. 409 when it is already the active version,
+ * or when it is a proposal that was not approved (a proposal becomes active by its approval).
  */
 export async function activateRuleSetVersion(caller: Caller, table: string, version: number, deps?: PublishDeps): Promise<Activated> {
   const { db, access } = await resolveDeps(deps);
-  const { name } = await access.assertCanReadTable(caller, table);
-  let activated: Activated;
+  const readable = await access.assertCanReadTable(caller, table);
+  const { name } = readable;
+  await assertRightOnReadable(caller, readable, 'steward', 'Activating a version of', deps);
+  const activated = await inActivationTransaction(db, name, async (trx) => {
+    const proposal = await proposals.findProposalOfVersion(trx, name, version);
+    if (proposal && proposal.status !== 'approved') {
+      throw conflict(
+        proposal.status === 'proposed'
+          ? `Version ${version} of ${name} is a proposal under review: approve it on its review page to make it active.`
+          : `Version ${version} of ${name} is a ${proposal.status} proposal, so it cannot be made active.`,
+        { proposal_id: proposal.id, status: proposal.status },
+      );
+    }
+    return activateInTransaction(trx, caller, name, version);
+  });
+  await publishAfterActivation(caller, name, deps);
+  return activated;
+}
+
+/** Run `work` in a transaction; a concurrent change of the active version becomes a 409. */
+export async function inActivationTransaction<T>(db: Db, name: string, work: (trx: Db) => Promise<T>): Promise<T> {
   try {
-    activated = await db.transaction().execute(async (trx) => {
-      // Serialise with saves and other activations of this table.
-      const locked = await repo.lockRuleSet(trx, name);
-      if (!locked) throw notFound(`${name} has no rule set.`);
-      const target = await loadVersion(trx, name, version);
-      if (target.is_active) {
-        throw conflict(`Version ${version} is already the active version of ${name}.`, { active_version: version });
-      }
-      const previous = await repo.deactivateActiveVersion(trx, name);
-      const activated = await repo.markVersionActive(trx, name, version, caller.id);
-      if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
-      await repo.recordActivation(trx, { tableName: name, version, previousVersion: previous, action: 'activate', by: caller.id });
-      await repo.touchRuleSet(trx, name);
-      return {
-        table_name: name,
-        version,
-        previous_version: previous,
-        activated_by: caller.id,
-        activated_at: iso(activated.activated_at ?? new Date()),
-      };
-    });
+    return await db.transaction().execute(work);
   } catch (error) {
     if (!(error instanceof AppError) && isUniqueViolation(error)) {
       throw conflict(`Another change of the active version of ${name} happened at the same time; reload and try again.`);
     }
     throw error;
   }
-  await publishAfterActivation(caller, name, deps);
-  return activated;
+}
+
+/**
+ * Within a transaction: make `version` the active version of `name` and record it. The caller's
+ * rights were checked by the caller of this function. Exported for the approval of proposals.
+ */
+export async function activateInTransaction(trx: Db, caller: Caller, name: string, version: number): Promise<Activated> {
+  // Serialise with saves and other activations of this table.
+  const locked = await repo.lockRuleSet(trx, name);
+  if (!locked) throw notFound(`${name} has no rule set.`);
+  const target = await loadVersion(trx, name, version);
+  if (target.is_active) {
+    throw conflict(`Version ${version} is already the active version of ${name}.`, { active_version: version });
+  }
+  const previous = await repo.deactivateActiveVersion(trx, name);
+  const activated = await repo.markVersionActive(trx, name, version, caller.id);
+  if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
+  await repo.recordActivation(trx, { tableName: name, version, previousVersion: previous, action: 'activate', by: caller.id });
+  await repo.touchRuleSet(trx, name);
+  return {
+    table_name: name,
+    version,
+    previous_version: previous,
+    activated_by: caller.id,
+    activated_at: iso(activated.activated_at ?? new Date()),
+  };
 }
