@@ -32,7 +32,7 @@ export type Grant = (callerId: string, tableName: string) => boolean;
  */
 export interface UnityCatalogModel {
   owners?: Record<string, string>;
-  /** MODIFY, MANAGE or ALL PRIVILEGES on a table, to a user or a group. */
+  /** Privileges on a table (SELECT, MODIFY, MANAGE, ALL PRIVILEGES, …), to a user or a group. */
   privileges?: { table: string; grantee: string; privilege: string }[];
   /** Group -> members. */
   groups?: Record<string, string[]>;
@@ -98,7 +98,8 @@ export class InMemoryCatalog {
       const rows: QueryResult['rows'] = [];
       const owner = uc.owners?.[table];
       if (owner) rows.push(['table_owner', owner, null, mine(owner)]);
-      for (const p of uc.privileges ?? []) if (p.table === table) rows.push(['table_privilege', p.grantee, p.privilege, mine(p.grantee)]);
+      // as the statement's WHERE: only privileges that make a steward
+      for (const p of uc.privileges ?? []) if (p.table === table && ['MODIFY', 'MANAGE', 'ALL PRIVILEGES'].includes(p.privilege.toUpperCase())) rows.push(['table_privilege', p.grantee, p.privilege, mine(p.grantee)]);
       return { columns, rows };
     }
     throw new Error(`InMemoryCatalog does not run ${statement.id}`);
