@@ -28,18 +28,31 @@ import type { SavedRuleSetVersion } from '@/lib/services/rule-sets';
 import type { RunDto } from '@/lib/services/runs';
 
 import { runAction, type ActionResult } from './action-result';
+import { savedMessage } from './saved-message';
 
-export async function startGenerationAction(input: z.input<typeof StartGenerationBody>): Promise<ActionResult<{ run: RunDto }>> {
-  return runAction(StartGenerationBody, input, async (caller, parsed) => ({ run: await startGeneration(caller, parsed) }), {
-    message: () => 'Generation started. You can leave this page; the run goes on.',
-  });
+export async function startGenerationAction(
+  input: z.input<typeof StartGenerationBody>,
+): Promise<ActionResult<{ run: RunDto }>> {
+  return runAction(
+    StartGenerationBody,
+    input,
+    async (caller, parsed) => ({ run: await startGeneration(caller, parsed) }),
+    {
+      message: () => 'Generation started. You can leave this page; the run goes on.',
+    },
+  );
 }
 
 export async function saveGeneratedRuleSetAction(
   input: z.input<typeof SaveGeneratedRuleSetBody>,
 ): Promise<ActionResult<SavedRuleSetVersion>> {
-  return runAction(SaveGeneratedRuleSetBody, input, (caller, parsed) => saveGeneratedRuleSet(caller, parsed), {
-    revalidate: ['/history', '/validator'],
-    message: (saved) => `Saved as version ${saved.version} of ${saved.table_name}; it is now the active version.`,
-  });
+  return runAction(
+    SaveGeneratedRuleSetBody,
+    input,
+    (caller, parsed) => saveGeneratedRuleSet(caller, parsed),
+    {
+      revalidate: ['/history', '/validator'],
+      message: savedMessage,
+    },
+  );
 }

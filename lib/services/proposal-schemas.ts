@@ -11,11 +11,16 @@ export const PROPOSAL_STATUSES = ['proposed', 'approved', 'rejected', 'withdrawn
 export const ProposalId = z.uuid({ error: 'expected a proposal id' });
 
 export const ProposalListQuery = z.strictObject({
-  status: z.enum(PROPOSAL_STATUSES, { error: `status must be one of ${PROPOSAL_STATUSES.join(', ')}` }).optional(),
+  status: z
+    .enum(PROPOSAL_STATUSES, { error: `status must be one of ${PROPOSAL_STATUSES.join(', ')}` })
+    .optional(),
 });
 
 export const ApproveBody = z.strictObject({
-  comment: cleanText(z.string().max(4000, { error: 'comment must be at most 4000 characters' }), 'comment').nullish(),
+  comment: cleanText(
+    z.string().max(4000, { error: 'comment must be at most 4000 characters' }),
+    'comment',
+  ).nullish(),
 });
 export type ApproveInput = z.infer<typeof ApproveBody>;
 

@@ -40,7 +40,11 @@ const COLUMNS = [
   { name: 'id', type: 'bigint' },
   { name: 'email', type: 'string' },
 ];
-const rule = (column: string, name?: string, criticality = 'error') => ({ ...(name ? { name } : {}), criticality, check: { function: 'is_not_null', arguments: { column } } });
+const rule = (column: string, name?: string, criticality = 'error') => ({
+  ...(name ? { name } : {}),
+  criticality,
+  check: { function: 'is_not_null', arguments: { column } },
+});
 
 const decider: RightsDecider = async (caller) => ({
   steward: [sam.id, sue.id].includes(caller.id),
@@ -69,7 +73,12 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       store = await target.open();
       db = store.db;
       catalog = new InMemoryCatalog([], (caller) => caller !== stranger.id);
-      deps = { db, access: tableAccessVia((caller) => catalog.warehouseFor(caller)), rights: decider, mode: 'local' };
+      deps = {
+        db,
+        access: tableAccessVia((caller) => catalog.warehouseFor(caller)),
+        rights: decider,
+        mode: 'local',
+      };
     });
     afterAll(async () => {
       await store?.close();
@@ -81,22 +90,45 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(v1).toMatchObject({ version: 1, is_active: true, proposal: null });
 
       const proposed = await saveRuleSet(rita, table, { rules: [rule('id'), rule('email')] }, deps);
-      expect(proposed).toMatchObject({ version: 2, is_active: false, proposal: { status: 'proposed', base_version: 1 } });
+      expect(proposed).toMatchObject({
+        version: 2,
+        is_active: false,
+        proposal: { status: 'proposed', base_version: 1 },
+      });
       expect((await getActiveRuleSet(rita, table, deps))?.version).toBe(1);
 
       const id = proposed.proposal!.id;
       const detail = await getProposal(sam, table, id, deps);
-      expect(detail).toMatchObject({ status: 'proposed', stale: false, author: rita.id, base_version: 1, active_version: 1 });
+      expect(detail).toMatchObject({
+        status: 'proposed',
+        stale: false,
+        author: rita.id,
+        base_version: 1,
+        active_version: 1,
+      });
       expect(detail.diff?.added.map((r) => r.check.check.arguments)).toEqual([{ column: 'email' }]);
       expect(detail.permissions).toMatchObject({ can_approve: true, can_reject: true, can_withdraw: false });
-      expect((await getProposal(rita, table, id, deps)).permissions).toMatchObject({ can_approve: false, can_withdraw: true });
+      expect((await getProposal(rita, table, id, deps)).permissions).toMatchObject({
+        can_approve: false,
+        can_withdraw: true,
+      });
 
       await commentOnProposal(rita, table, id, { body: 'email must be set for the newsletter' }, deps);
-      expect((await listPendingProposals(sam, deps)).find((p) => p.id === id)).toMatchObject({ can_review: true });
-      expect((await listPendingProposals(rita, deps)).find((p) => p.id === id)).toMatchObject({ can_review: false });
+      expect((await listPendingProposals(sam, deps)).find((p) => p.id === id)).toMatchObject({
+        can_review: true,
+      });
+      expect((await listPendingProposals(rita, deps)).find((p) => p.id === id)).toMatchObject({
+        can_review: false,
+      });
       expect((await listPendingProposals(stranger, deps)).find((p) => p.id === id)).toBeUndefined();
 
-      const approved = await approveProposal(sam, table, id, ApproveBody.parse({ comment: 'looks right' }), deps);
+      const approved = await approveProposal(
+        sam,
+        table,
+        id,
+        ApproveBody.parse({ comment: 'looks right' }),
+        deps,
+      );
       expect(approved.proposal).toMatchObject({ status: 'approved', reviewed_by: sam.id, stale: false });
       expect(approved.activated).toMatchObject({ version: 2, previous_version: 1, activated_by: sam.id });
       expect((await getActiveRuleSet(rita, table, deps))?.version).toBe(2);
@@ -114,8 +146,12 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const p = await saveRuleSet(rita, table, { rules: [rule('email')] }, deps);
       const approve = await appError(approveProposal(rita, table, p.proposal!.id, {}, deps));
       expect(approve.status).toBe(403);
-      expect(approve.message).toBe(`Approving a proposal for ${table} needs the steward right (MODIFY or MANAGE on the table, its ownership). Its owner is sam@example.com.`);
-      expect((await appError(rejectProposal(rita, table, p.proposal!.id, { reason: 'no' }, deps))).status).toBe(403);
+      expect(approve.message).toBe(
+        `Approving a proposal for ${table} needs the steward right (MODIFY or MANAGE on the table, its ownership). Its owner is sam@example.com.`,
+      );
+      expect(
+        (await appError(rejectProposal(rita, table, p.proposal!.id, { reason: 'no' }, deps))).status,
+      ).toBe(403);
       const activate = await appError(activateRuleSetVersion(rita, table, 1, deps));
       expect(activate.status).toBe(403);
       expect(activate.message).toContain(`Activating a version of ${table} needs the steward right`);
@@ -130,7 +166,9 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
     it('four eyes: its author cannot approve their own proposal, stewards included; another steward can', async () => {
       const table = newTable();
       await saveRuleSet(sam, table, { rules: [rule('id')] }, deps);
-      expect((await appError(saveGovernanceSettings(sam, table, { four_eyes: true }, deps))).status).toBe(403);
+      expect((await appError(saveGovernanceSettings(sam, table, { four_eyes: true }, deps))).status).toBe(
+        403,
+      );
       await saveGovernanceSettings(ada, table, { four_eyes: true }, deps);
       // with four eyes on, even a steward's save is a proposal
       const mine = await saveRuleSet(sam, table, { rules: [rule('id'), rule('email')] }, deps);
@@ -138,7 +176,9 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const refused = await appError(approveProposal(sam, table, mine.proposal!.id, {}, deps));
       expect(refused.status).toBe(403);
       expect(refused.message).toContain('someone other than its author (sam@example.com): four eyes is on');
-      expect((await getProposal(sam, table, mine.proposal!.id, deps)).permissions.approve_blocked_by).toContain('Four eyes');
+      expect(
+        (await getProposal(sam, table, mine.proposal!.id, deps)).permissions.approve_blocked_by,
+      ).toContain('Four eyes');
       const ok = await approveProposal(sue, table, mine.proposal!.id, {}, deps);
       expect(ok.activated.version).toBe(mine.version);
     });
@@ -157,7 +197,10 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await appError(refreshProposal(rita, table, p.proposal!.id, deps))).status).toBe(403);
       const fresh = await refreshProposal(sam, table, p.proposal!.id, deps);
       expect(fresh).toMatchObject({ stale: false, base_version: 3, refreshed_by: sam.id });
-      expect((await approveProposal(sam, table, p.proposal!.id, {}, deps)).activated).toMatchObject({ version: 2, previous_version: 3 });
+      expect((await approveProposal(sam, table, p.proposal!.id, {}, deps)).activated).toMatchObject({
+        version: 2,
+        previous_version: 3,
+      });
     });
 
     it('its author withdraws it; others cannot; a rejection needs a reason', async () => {
@@ -165,15 +208,31 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       await saveRuleSet(sam, table, { rules: [rule('id')] }, deps);
       const a = await saveRuleSet(rita, table, { rules: [rule('email')] }, deps);
       expect((await appError(withdrawProposal(sam, table, a.proposal!.id, deps))).status).toBe(403);
-      expect(await withdrawProposal(rita, table, a.proposal!.id, deps)).toMatchObject({ status: 'withdrawn' });
+      expect(await withdrawProposal(rita, table, a.proposal!.id, deps)).toMatchObject({
+        status: 'withdrawn',
+      });
       expect((await appError(approveProposal(sam, table, a.proposal!.id, {}, deps))).status).toBe(409);
 
       const b = await saveRuleSet(rita, table, { rules: [rule('email', 'email_set')] }, deps);
       expect(RejectBody.safeParse({ reason: '   ' }).success).toBe(false);
-      expect(RejectBody.safeParse({}).error?.issues[0]?.message).toBe('a reason is required to reject a proposal');
-      const rejected = await rejectProposal(sam, table, b.proposal!.id, RejectBody.parse({ reason: 'email may be empty for B2B' }), deps);
-      expect(rejected).toMatchObject({ status: 'rejected', reason: 'email may be empty for B2B', reviewed_by: sam.id });
-      expect((await appError(activateRuleSetVersion(sam, table, b.version, deps))).message).toContain('rejected proposal');
+      expect(RejectBody.safeParse({}).error?.issues[0]?.message).toBe(
+        'a reason is required to reject a proposal',
+      );
+      const rejected = await rejectProposal(
+        sam,
+        table,
+        b.proposal!.id,
+        RejectBody.parse({ reason: 'email may be empty for B2B' }),
+        deps,
+      );
+      expect(rejected).toMatchObject({
+        status: 'rejected',
+        reason: 'email may be empty for B2B',
+        reviewed_by: sam.id,
+      });
+      expect((await appError(activateRuleSetVersion(sam, table, b.version, deps))).message).toContain(
+        'rejected proposal',
+      );
       const list = await listTableProposals(rita, table, {}, deps);
       expect(list.items.map((i) => [i.version, i.status])).toEqual([
         [b.version, 'rejected'],
@@ -188,7 +247,10 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(p.proposal?.base_version).toBeNull();
       const detail = await getProposal(sam, table, p.proposal!.id, deps);
       expect(detail.diff?.added).toHaveLength(2);
-      expect((await approveProposal(sam, table, p.proposal!.id, {}, deps)).activated).toMatchObject({ version: 1, previous_version: null });
+      expect((await approveProposal(sam, table, p.proposal!.id, {}, deps)).activated).toMatchObject({
+        version: 1,
+        previous_version: null,
+      });
     });
   });
 }

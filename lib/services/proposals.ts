@@ -30,7 +30,14 @@ import { measureImpact, type RuleImpact } from './generation-impact';
 import type { ApproveInput, CommentInput, GovernanceSettingsInput, RejectInput } from './proposal-schemas';
 import { publishAfterActivation, type PublishDeps } from './publishing';
 import { assertRightOnReadable, forgetRights, refusal, rightsOfReadable, type TableRights } from './rights';
-import { activateInTransaction, diffRuleSetVersions, inActivationTransaction, type Activated, type DiffRule, type RuleSetDiff } from './rule-sets';
+import {
+  activateInTransaction,
+  diffRuleSetVersions,
+  inActivationTransaction,
+  type Activated,
+  type DiffRule,
+  type RuleSetDiff,
+} from './rule-sets';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 import { schemaOf } from './table-schema';
 import { referenceSchemas } from './validation';
@@ -115,7 +122,11 @@ export interface GovernanceSettingsDto {
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
 
-function proposalDto(row: Proposal, activeVersion: number | null, version?: { rules: unknown; user_prompt: string | null }): ProposalDto {
+function proposalDto(
+  row: Proposal,
+  activeVersion: number | null,
+  version?: { rules: unknown; user_prompt: string | null },
+): ProposalDto {
   return {
     id: row.id,
     table_name: row.table_name,
@@ -137,7 +148,12 @@ function proposalDto(row: Proposal, activeVersion: number | null, version?: { ru
   };
 }
 
-const commentDto = (c: ProposalComment): ProposalCommentDto => ({ id: c.id, author: c.author, body: c.body, created_at: iso(c.created_at) });
+const commentDto = (c: ProposalComment): ProposalCommentDto => ({
+  id: c.id,
+  author: c.author,
+  body: c.body,
+  created_at: iso(c.created_at),
+});
 
 async function readable(caller: Caller, table: string, deps?: StoreDeps) {
   const { db, access } = await resolveDeps(deps);
@@ -155,8 +171,10 @@ function permissionsOf(caller: Caller, p: ProposalDto, rights: TableRights): Pro
   let blocked: string | null = null;
   if (!open) blocked = `It is ${p.status}.`;
   else if (!rights.steward) blocked = `Approving needs the steward right (${rights.requirement}).`;
-  else if (rights.four_eyes && p.author === caller.id) blocked = 'Four eyes is on for this table: someone other than its author must approve it.';
-  else if (p.stale) blocked = `The active version changed (now ${p.active_version === null ? 'none' : `version ${p.active_version}`}) since it was written against ${p.base_version === null ? 'no active version' : `version ${p.base_version}`}: take a fresh look first.`;
+  else if (rights.four_eyes && p.author === caller.id)
+    blocked = 'Four eyes is on for this table: someone other than its author must approve it.';
+  else if (p.stale)
+    blocked = `The active version changed (now ${p.active_version === null ? 'none' : `version ${p.active_version}`}) since it was written against ${p.base_version === null ? 'no active version' : `version ${p.base_version}`}: take a fresh look first.`;
   return {
     can_approve: blocked === null,
     can_reject: open && rights.steward,
@@ -167,23 +185,40 @@ function permissionsOf(caller: Caller, p: ProposalDto, rights: TableRights): Pro
 }
 
 /** A table's proposals, newest first (all, or those in `status`). */
-export async function listTableProposals(caller: Caller, table: string, filter: { status?: ProposalStatus }, deps?: StoreDeps): Promise<ProposalList> {
+export async function listTableProposals(
+  caller: Caller,
+  table: string,
+  filter: { status?: ProposalStatus },
+  deps?: StoreDeps,
+): Promise<ProposalList> {
   const { db, table: t } = await readable(caller, table, deps);
   const [rows, active] = await Promise.all([
     proposals.listProposals(db, { tableNames: [t.name], status: filter.status, limit: 200 }),
     repo.findActiveVersion(db, t.name),
   ]);
   const versions = await Promise.all(rows.map((r) => repo.findVersion(db, r.table_name, r.version)));
-  return { table_name: t.name, items: rows.map((r, i) => proposalDto(r, active?.version ?? null, versions[i])) };
+  return {
+    table_name: t.name,
+    items: rows.map((r, i) => proposalDto(r, active?.version ?? null, versions[i])),
+  };
 }
 
 /** Proposals waiting for review on tables the caller can read, newest first, with whether they may review each. */
-export async function listPendingProposals(caller: Caller, deps?: StoreDeps): Promise<(ProposalDto & { can_review: boolean })[]> {
+export async function listPendingProposals(
+  caller: Caller,
+  deps?: StoreDeps,
+): Promise<(ProposalDto & { can_review: boolean })[]> {
   const { db, access } = await resolveDeps(deps);
   const names = await proposals.tablesWithProposals(db, 'proposed');
-  const readableNames = (await mapLimited(names, 8, async (n) => ((await access.canReadTable(caller, n)) ? n : null))).filter((n): n is string => n !== null);
+  const readableNames = (
+    await mapLimited(names, 8, async (n) => ((await access.canReadTable(caller, n)) ? n : null))
+  ).filter((n): n is string => n !== null);
   if (readableNames.length === 0) return [];
-  const rows = await proposals.listProposals(db, { tableNames: readableNames, status: 'proposed', limit: 100 });
+  const rows = await proposals.listProposals(db, {
+    tableNames: readableNames,
+    status: 'proposed',
+    limit: 100,
+  });
   const stewardOf = new Map<string, boolean>();
   for (const name of readableNames) {
     const t = await access.assertCanReadTable(caller, name);
@@ -191,14 +226,25 @@ export async function listPendingProposals(caller: Caller, deps?: StoreDeps): Pr
   }
   const out: (ProposalDto & { can_review: boolean })[] = [];
   for (const r of rows) {
-    const [active, version] = await Promise.all([repo.findActiveVersion(db, r.table_name), repo.findVersion(db, r.table_name, r.version)]);
-    out.push({ ...proposalDto(r, active?.version ?? null, version), can_review: stewardOf.get(r.table_name) ?? false });
+    const [active, version] = await Promise.all([
+      repo.findActiveVersion(db, r.table_name),
+      repo.findVersion(db, r.table_name, r.version),
+    ]);
+    out.push({
+      ...proposalDto(r, active?.version ?? null, version),
+      can_review: stewardOf.get(r.table_name) ?? false,
+    });
   }
   return out;
 }
 
 /** One proposal with its comments, its diff against the active version and what the caller may do. */
-export async function getProposal(caller: Caller, table: string, id: string, deps?: StoreDeps): Promise<ProposalDetail> {
+export async function getProposal(
+  caller: Caller,
+  table: string,
+  id: string,
+  deps?: StoreDeps,
+): Promise<ProposalDetail> {
   const { db, table: t } = await readable(caller, table, deps);
   const row = await loadProposal(db, t.name, id);
   const [active, version, comments, rights] = await Promise.all([
@@ -223,7 +269,13 @@ export async function getProposal(caller: Caller, table: string, id: string, dep
       unchanged: 0,
     };
   }
-  return { ...dto, comments: comments.map(commentDto), diff, rights, permissions: permissionsOf(caller, dto, rights) };
+  return {
+    ...dto,
+    comments: comments.map(commentDto),
+    diff,
+    rights,
+    permissions: permissionsOf(caller, dto, rights),
+  };
 }
 
 /** The rules of a version after for_each_column expansion, as a diff lists them. */
@@ -248,12 +300,21 @@ function expandedRulesOf(rules: unknown): DiffRule[] {
  * The impact on the data: the rows of the whole table each added or changed rule would fail,
  * measured in one scan on the caller's own warehouse (./generation-impact.ts).
  */
-export async function proposalImpact(caller: Caller, table: string, id: string, deps?: StoreDeps): Promise<ProposalImpact> {
+export async function proposalImpact(
+  caller: Caller,
+  table: string,
+  id: string,
+  deps?: StoreDeps,
+): Promise<ProposalImpact> {
   const detail = await getProposal(caller, table, id, deps);
   const { table: t } = await readable(caller, table, deps);
-  const rules = [...(detail.diff?.added ?? []).map((r) => ({ rule: r, change: 'added' as const })), ...(detail.diff?.changed ?? []).map((c) => ({ rule: c.to, change: 'changed' as const }))];
+  const rules = [
+    ...(detail.diff?.added ?? []).map((r) => ({ rule: r, change: 'added' as const })),
+    ...(detail.diff?.changed ?? []).map((c) => ({ rule: c.to, change: 'changed' as const })),
+  ];
   const base = { table_name: t.name, proposal_id: id };
-  if (rules.length === 0) return { ...base, total_rows: null, rules: [], message: 'No rule was added or changed.' };
+  if (rules.length === 0)
+    return { ...base, total_rows: null, rules: [], message: 'No rule was added or changed.' };
   const wh = getWarehouse(caller);
   const checks = rules.map((r) => r.rule.check);
   try {
@@ -264,7 +325,13 @@ export async function proposalImpact(caller: Caller, table: string, id: string, 
       checks,
       { referenceTables: await referenceSchemas(wh, checks) },
     );
-    if (!measured) return { ...base, total_rows: null, rules: [], message: 'The rules could not be compiled for this table; the review shows the diff only.' };
+    if (!measured)
+      return {
+        ...base,
+        total_rows: null,
+        rules: [],
+        message: 'The rules could not be compiled for this table; the review shows the diff only.',
+      };
     return {
       ...base,
       total_rows: measured.total_rows,
@@ -272,13 +339,21 @@ export async function proposalImpact(caller: Caller, table: string, id: string, 
       message: null,
     };
   } catch {
-    return { ...base, total_rows: null, rules: [], message: 'The impact could not be measured on the table just now; try again.' };
+    return {
+      ...base,
+      total_rows: null,
+      rules: [],
+      message: 'The impact could not be measured on the table just now; try again.',
+    };
   }
 }
 
 function assertOpen(p: Proposal, verb: string): void {
   if (p.status !== 'proposed') {
-    throw conflict(`Proposal ${p.id} (version ${p.version} of ${p.table_name}) is ${p.status}, so it cannot be ${verb}.`, { status: p.status });
+    throw conflict(
+      `Proposal ${p.id} (version ${p.version} of ${p.table_name}) is ${p.status}, so it cannot be ${verb}.`,
+      { status: p.status },
+    );
   }
 }
 
@@ -302,7 +377,9 @@ export async function approveProposal(
     if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
     assertOpen(p, 'approved');
     if (rights.four_eyes && p.author === caller.id) {
-      throw forbidden(`Approving a proposal for ${t.name} needs someone other than its author (${p.author}): four eyes is on for this table.`);
+      throw forbidden(
+        `Approving a proposal for ${t.name} needs someone other than its author (${p.author}): four eyes is on for this table.`,
+      );
     }
     const active = (await repo.findActiveVersion(trx, t.name))?.version ?? null;
     if (p.base_version !== active) {
@@ -312,35 +389,60 @@ export async function approveProposal(
       );
     }
     const activated = await activateInTransaction(trx, caller, t.name, p.version);
-    const updated = await proposals.updateProposal(trx, p.id, { status: 'approved', reviewed_by: caller.id, reviewed_at: new Date() });
-    if (input.comment) await proposals.insertComment(trx, { proposalId: p.id, author: caller.id, body: input.comment });
+    const updated = await proposals.updateProposal(trx, p.id, {
+      status: 'approved',
+      reviewed_by: caller.id,
+      reviewed_at: new Date(),
+    });
+    if (input.comment)
+      await proposals.insertComment(trx, { proposalId: p.id, author: caller.id, body: input.comment });
     return { updated, activated };
   });
   await publishAfterActivation(caller, t.name, deps);
   const version = await repo.findVersion(db, t.name, result.updated.version);
-  return { proposal: proposalDto(result.updated, result.activated.version, version), activated: result.activated };
+  return {
+    proposal: proposalDto(result.updated, result.activated.version, version),
+    activated: result.activated,
+  };
 }
 
 /** Reject with a reason (required). Needs the steward right. */
-export async function rejectProposal(caller: Caller, table: string, id: string, input: RejectInput, deps?: StoreDeps): Promise<ProposalDto> {
+export async function rejectProposal(
+  caller: Caller,
+  table: string,
+  id: string,
+  input: RejectInput,
+  deps?: StoreDeps,
+): Promise<ProposalDto> {
   const { db, table: t } = await readable(caller, table, deps);
   await assertRightOnReadable(caller, t, 'steward', 'Rejecting a proposal for', deps);
   const updated = await db.transaction().execute(async (trx) => {
     const p = await proposals.lockProposal(trx, t.name, id);
     if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
     assertOpen(p, 'rejected');
-    return proposals.updateProposal(trx, p.id, { status: 'rejected', reviewed_by: caller.id, reviewed_at: new Date(), reason: input.reason });
+    return proposals.updateProposal(trx, p.id, {
+      status: 'rejected',
+      reviewed_by: caller.id,
+      reviewed_at: new Date(),
+      reason: input.reason,
+    });
   });
   return withActive(db, updated);
 }
 
 /** Withdraw: only its author, while it is proposed. */
-export async function withdrawProposal(caller: Caller, table: string, id: string, deps?: StoreDeps): Promise<ProposalDto> {
+export async function withdrawProposal(
+  caller: Caller,
+  table: string,
+  id: string,
+  deps?: StoreDeps,
+): Promise<ProposalDto> {
   const { db, table: t } = await readable(caller, table, deps);
   const updated = await db.transaction().execute(async (trx) => {
     const p = await proposals.lockProposal(trx, t.name, id);
     if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
-    if (p.author !== caller.id) throw forbidden(`Only its author (${p.author}) can withdraw a proposal for ${t.name}.`);
+    if (p.author !== caller.id)
+      throw forbidden(`Only its author (${p.author}) can withdraw a proposal for ${t.name}.`);
     assertOpen(p, 'withdrawn');
     return proposals.updateProposal(trx, p.id, { status: 'withdrawn' });
   });
@@ -348,7 +450,12 @@ export async function withdrawProposal(caller: Caller, table: string, id: string
 }
 
 /** A steward's fresh look at a stale proposal: the active version becomes its base, so it can be approved. */
-export async function refreshProposal(caller: Caller, table: string, id: string, deps?: StoreDeps): Promise<ProposalDto> {
+export async function refreshProposal(
+  caller: Caller,
+  table: string,
+  id: string,
+  deps?: StoreDeps,
+): Promise<ProposalDto> {
   const { db, table: t } = await readable(caller, table, deps);
   await assertRightOnReadable(caller, t, 'steward', 'Re-reviewing a proposal for', deps);
   const updated = await db.transaction().execute(async (trx) => {
@@ -356,28 +463,48 @@ export async function refreshProposal(caller: Caller, table: string, id: string,
     if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
     assertOpen(p, 're-reviewed');
     const active = (await repo.findActiveVersion(trx, t.name))?.version ?? null;
-    if (p.base_version === active) throw conflict(`Proposal ${id} is not stale: it is already against the active version.`);
-    return proposals.updateProposal(trx, p.id, { base_version: active, refreshed_by: caller.id, refreshed_at: new Date() });
+    if (p.base_version === active)
+      throw conflict(`Proposal ${id} is not stale: it is already against the active version.`);
+    return proposals.updateProposal(trx, p.id, {
+      base_version: active,
+      refreshed_by: caller.id,
+      refreshed_at: new Date(),
+    });
   });
   return withActive(db, updated);
 }
 
 /** A comment: anyone who can read the table, on a proposal in any state. */
-export async function commentOnProposal(caller: Caller, table: string, id: string, input: CommentInput, deps?: StoreDeps): Promise<ProposalCommentDto> {
+export async function commentOnProposal(
+  caller: Caller,
+  table: string,
+  id: string,
+  input: CommentInput,
+  deps?: StoreDeps,
+): Promise<ProposalCommentDto> {
   const { db, table: t } = await readable(caller, table, deps);
   const p = await loadProposal(db, t.name, id);
-  return commentDto(await proposals.insertComment(db, { proposalId: p.id, author: caller.id, body: input.body }));
+  return commentDto(
+    await proposals.insertComment(db, { proposalId: p.id, author: caller.id, body: input.body }),
+  );
 }
 
 async function withActive(db: repo.Db, row: Proposal): Promise<ProposalDto> {
-  const [active, version] = await Promise.all([repo.findActiveVersion(db, row.table_name), repo.findVersion(db, row.table_name, row.version)]);
+  const [active, version] = await Promise.all([
+    repo.findActiveVersion(db, row.table_name),
+    repo.findVersion(db, row.table_name, row.version),
+  ]);
   return proposalDto(row, active?.version ?? null, version);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Governance settings of a table
 
-export async function getGovernanceSettings(caller: Caller, table: string, deps?: StoreDeps): Promise<GovernanceSettingsDto> {
+export async function getGovernanceSettings(
+  caller: Caller,
+  table: string,
+  deps?: StoreDeps,
+): Promise<GovernanceSettingsDto> {
   const { db, table: t } = await readable(caller, table, deps);
   const row = await proposals.findGovernanceSettings(db, t.name);
   return {
@@ -390,11 +517,28 @@ export async function getGovernanceSettings(caller: Caller, table: string, deps?
 }
 
 /** Four eyes and the table's steward group: the admin right (a steward could otherwise turn four eyes off for themselves). */
-export async function saveGovernanceSettings(caller: Caller, table: string, input: GovernanceSettingsInput, deps?: StoreDeps): Promise<GovernanceSettingsDto> {
+export async function saveGovernanceSettings(
+  caller: Caller,
+  table: string,
+  input: GovernanceSettingsInput,
+  deps?: StoreDeps,
+): Promise<GovernanceSettingsDto> {
   const { db, table: t } = await readable(caller, table, deps);
   const rights = await rightsOfReadable(caller, t, deps);
-  if (!rights.admin) throw refusal(rights, 'admin', 'Changing the governance settings (four eyes, steward group) of');
-  const row = await proposals.saveGovernanceSettings(db, { tableName: t.name, fourEyes: input.four_eyes, stewardGroup: input.steward_group ?? null, by: caller.id });
+  if (!rights.admin)
+    throw refusal(rights, 'admin', 'Changing the governance settings (four eyes, steward group) of');
+  const row = await proposals.saveGovernanceSettings(db, {
+    tableName: t.name,
+    fourEyes: input.four_eyes,
+    stewardGroup: input.steward_group ?? null,
+    by: caller.id,
+  });
   forgetRights();
-  return { table_name: t.name, four_eyes: row.four_eyes, steward_group: row.steward_group, updated_by: row.updated_by, updated_at: iso(row.updated_at) };
+  return {
+    table_name: t.name,
+    four_eyes: row.four_eyes,
+    steward_group: row.steward_group,
+    updated_by: row.updated_by,
+    updated_at: iso(row.updated_at),
+  };
 }

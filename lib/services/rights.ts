@@ -51,7 +51,11 @@ export interface StewardFacts {
   requirement: string;
 }
 
-export type RightsDecider = (caller: Caller, table: TableName, settings: { stewardGroup: string | null }) => Promise<StewardFacts>;
+export type RightsDecider = (
+  caller: Caller,
+  table: TableName,
+  settings: { stewardGroup: string | null },
+) => Promise<StewardFacts>;
 
 export type RightsDeps = StoreDeps;
 
@@ -70,7 +74,11 @@ export interface TableRights {
   steward_group: string | null;
 }
 
-const RIGHT_WORDS: Record<Right, string> = { read: 'the read right', steward: 'the steward right', admin: 'the admin right' };
+const RIGHT_WORDS: Record<Right, string> = {
+  read: 'the read right',
+  steward: 'the steward right',
+  admin: 'the admin right',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Local mode
@@ -79,7 +87,13 @@ const localDecider: RightsDecider = async (caller, table) => {
   const config = getConfig();
   const roles = loadLocalRoles(config);
   if (!roles) {
-    return { steward: true, admin: true, owner: caller.id, steward_sources: ['the local user (no roles file)'], requirement: 'being the local user' };
+    return {
+      steward: true,
+      admin: true,
+      owner: caller.id,
+      steward_sources: ['the local user (no roles file)'],
+      requirement: 'being the local user',
+    };
   }
   const r = localRightsOf(roles, caller.id, table.name);
   return {
@@ -124,7 +138,9 @@ function requirementText(groups: string[]): string {
 /** Asked on the caller's own warehouse. Exported for tests over a fake warehouse. */
 export const unityCatalogDecider: RightsDecider = async (caller, table, settings) => {
   const config = getConfig();
-  const stewardGroups = [...new Set([settings.stewardGroup, config.rights.stewardGroup].filter((g): g is string => Boolean(g)))];
+  const stewardGroups = [
+    ...new Set([settings.stewardGroup, config.rights.stewardGroup].filter((g): g is string => Boolean(g))),
+  ];
   const adminGroup = config.rights.adminGroup;
   const requirement = requirementText(stewardGroups);
   const warehouse = getWarehouse(caller);
@@ -135,9 +151,13 @@ export const unityCatalogDecider: RightsDecider = async (caller, table, settings
   const memberOf = new Set<string>();
   try {
     const result = await warehouse.execute(rightsStatements.callerGroups(groups));
-    for (const row of result.rows) if (str(row[0]) === 'group' && yes(row[3])) memberOf.add(str(row[1]) ?? '');
+    for (const row of result.rows)
+      if (str(row[0]) === 'group' && yes(row[3])) memberOf.add(str(row[1]) ?? '');
   } catch (error) {
-    log.warn('group membership could not be checked', { table: table.name, error: (error as Error)?.message });
+    log.warn('group membership could not be checked', {
+      table: table.name,
+      error: (error as Error)?.message,
+    });
     throw new RightsUnknown();
   }
 
@@ -153,11 +173,15 @@ export const unityCatalogDecider: RightsDecider = async (caller, table, settings
         if (yes(row[3])) sources.push(describeSource(kind, name, str(row[2]), table));
       }
     } catch (error) {
-      log.warn('the owner and grants of a table could not be read', { table: table.name, error: (error as Error)?.message });
+      log.warn('the owner and grants of a table could not be read', {
+        table: table.name,
+        error: (error as Error)?.message,
+      });
       throw new RightsUnknown();
     }
   }
-  for (const group of stewardGroups) if (memberOf.has(group)) sources.push(`member of the steward group ${group}`);
+  for (const group of stewardGroups)
+    if (memberOf.has(group)) sources.push(`member of the steward group ${group}`);
   const admin = Boolean(adminGroup && memberOf.has(adminGroup));
   if (admin) sources.push(`member of the admin group ${adminGroup}`);
   return { steward: sources.length > 0, admin, owner, steward_sources: sources, requirement };
@@ -208,7 +232,11 @@ export async function rightsOf(caller: Caller, table: string, deps?: RightsDeps)
 }
 
 /** The caller's rights on a table whose read access was just checked. */
-export async function rightsOfReadable(caller: Caller, readable: TableName, deps?: RightsDeps): Promise<TableRights> {
+export async function rightsOfReadable(
+  caller: Caller,
+  readable: TableName,
+  deps?: RightsDeps,
+): Promise<TableRights> {
   const { db } = await resolveDeps(deps);
   const settings = await governance.findGovernanceSettings(db, readable.name);
   const decide = deps?.rights ?? defaultDecider;
@@ -217,7 +245,13 @@ export async function rightsOfReadable(caller: Caller, readable: TableName, deps
     facts = await decide(caller, readable, { stewardGroup: settings?.steward_group ?? null });
   } catch (error) {
     if (!(error instanceof RightsUnknown)) throw error;
-    facts = { steward: false, admin: false, owner: null, steward_sources: [], requirement: requirementText([]) + ' (they could not be checked just now; try again)' };
+    facts = {
+      steward: false,
+      admin: false,
+      owner: null,
+      steward_sources: [],
+      requirement: requirementText([]) + ' (they could not be checked just now; try again)',
+    };
   }
   const steward = facts.steward || facts.admin;
   return {
@@ -245,7 +279,13 @@ export function refusal(rights: TableRights, right: Right, action: string): Erro
  * what is missing. `action` is the phrase that goes before the table's name, e.g. "Activating a
  * version of".
  */
-export async function assertRight(caller: Caller, table: string, right: Right, action: string, deps?: RightsDeps): Promise<TableRights> {
+export async function assertRight(
+  caller: Caller,
+  table: string,
+  right: Right,
+  action: string,
+  deps?: RightsDeps,
+): Promise<TableRights> {
   const rights = await rightsOf(caller, table, deps);
   if (!rights[right]) throw refusal(rights, right, action);
   return rights;

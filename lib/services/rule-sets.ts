@@ -18,7 +18,13 @@ import {
   type RuleIssue,
 } from '@/lib/dqx';
 import { AppError, conflict, notFound } from '@/lib/errors';
-import { isUniqueViolation, type NewRulesEvent, type Proposal, type RuleActivation, type RulesEvent } from '@/db';
+import {
+  isUniqueViolation,
+  type NewRulesEvent,
+  type Proposal,
+  type RuleActivation,
+  type RulesEvent,
+} from '@/db';
 import type { Db } from '@/db/repositories/rule-sets';
 import * as proposals from '@/db/repositories/proposals';
 import * as repo from '@/db/repositories/rule-sets';
@@ -100,7 +106,14 @@ export interface RuleSetListItem {
   updated_at: string;
   /** The latest validation run of the table, whatever its status. */
   /** incomplete: the run left rules not evaluated, so its pass rate covers the others only. */
-  last_run: { id: string; status: string; created_at: string; finished_at: string | null; pass_rate: number | null; incomplete: boolean } | null;
+  last_run: {
+    id: string;
+    status: string;
+    created_at: string;
+    finished_at: string | null;
+    pass_rate: number | null;
+    incomplete: boolean;
+  } | null;
 }
 
 export interface ExportedRuleSet {
@@ -209,18 +222,40 @@ export async function saveRuleSet(
 
   if (asProposal) {
     const { row, base, proposal } = await proposeVersion(db, caller, readable.name, values);
-    return { ...versionDto(row), previous_active_version: base, warnings: validation.warnings, proposal: { id: proposal.id, status: 'proposed', base_version: base } };
+    return {
+      ...versionDto(row),
+      previous_active_version: base,
+      warnings: validation.warnings,
+      proposal: { id: proposal.id, status: 'proposed', base_version: base },
+    };
   }
 
   const { row, previous } = await db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, readable.name);
     const previous = await repo.deactivateActiveVersion(trx, readable.name);
-    const row = await repo.insertVersion(trx, { ...values, version, is_active: true, activated_at: new Date(), activated_by: caller.id });
-    await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
+    const row = await repo.insertVersion(trx, {
+      ...values,
+      version,
+      is_active: true,
+      activated_at: new Date(),
+      activated_by: caller.id,
+    });
+    await repo.recordActivation(trx, {
+      tableName: readable.name,
+      version,
+      previousVersion: previous,
+      action: 'save',
+      by: caller.id,
+    });
     return { row, previous };
   });
   await publishAfterActivation(caller, readable.name, deps);
-  return { ...versionDto(row), previous_active_version: previous, warnings: validation.warnings, proposal: null };
+  return {
+    ...versionDto(row),
+    previous_active_version: previous,
+    warnings: validation.warnings,
+    proposal: null,
+  };
 }
 
 /**
@@ -236,8 +271,19 @@ async function proposeVersion(
   return db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, tableName);
     const base = (await repo.findActiveVersion(trx, tableName))?.version ?? null;
-    const row = await repo.insertVersion(trx, { ...values, version, is_active: false, activated_at: null, activated_by: null });
-    const proposal = await proposals.insertProposal(trx, { tableName, version, author: caller.id, baseVersion: base });
+    const row = await repo.insertVersion(trx, {
+      ...values,
+      version,
+      is_active: false,
+      activated_at: null,
+      activated_by: null,
+    });
+    const proposal = await proposals.insertProposal(trx, {
+      tableName,
+      version,
+      author: caller.id,
+      baseVersion: base,
+    });
     return { row, base, proposal };
   });
 }
@@ -252,23 +298,46 @@ export async function importRuleSet(
   const checks = await readChecksOr400(file.text, file.format, 'The checks file');
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
   const rule_provenance = importedProvenance(checks);
-  return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps);
+  return saveRuleSet(
+    caller,
+    table,
+    {
+      rules: checks,
+      user_prompt: file.user_prompt ?? null,
+      metadata: { source: 'import', format },
+      rule_provenance,
+    },
+    deps,
+  );
 }
 
-async function loadVersion(db: Parameters<typeof repo.findVersion>[0], tableName: string, version: number): Promise<RulesEvent> {
+async function loadVersion(
+  db: Parameters<typeof repo.findVersion>[0],
+  tableName: string,
+  version: number,
+): Promise<RulesEvent> {
   const row = await repo.findVersion(db, tableName, version);
   if (!row) throw notFound(`Version ${version} of the rule set of ${tableName} does not exist.`);
   return row;
 }
 
-export async function getRuleSetVersion(caller: Caller, table: string, version: number, deps?: StoreDeps): Promise<RuleSetVersion> {
+export async function getRuleSetVersion(
+  caller: Caller,
+  table: string,
+  version: number,
+  deps?: StoreDeps,
+): Promise<RuleSetVersion> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   return versionDto(await loadVersion(db, name, version));
 }
 
 /** The active version, or null when the table has no rule set. */
-export async function getActiveRuleSet(caller: Caller, table: string, deps?: StoreDeps): Promise<RuleSetVersion | null> {
+export async function getActiveRuleSet(
+  caller: Caller,
+  table: string,
+  deps?: StoreDeps,
+): Promise<RuleSetVersion | null> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const row = await repo.findActiveVersion(db, name);
@@ -276,7 +345,12 @@ export async function getActiveRuleSet(caller: Caller, table: string, deps?: Sto
 }
 
 /** Versions newest first, one page at a time, with the total and the latest activations. */
-export async function getRuleSetHistory(caller: Caller, table: string, page: PageInput, deps?: StoreDeps): Promise<RuleSetHistory> {
+export async function getRuleSetHistory(
+  caller: Caller,
+  table: string,
+  page: PageInput,
+  deps?: StoreDeps,
+): Promise<RuleSetHistory> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const [{ items, total }, active, activations] = await Promise.all([
@@ -308,7 +382,11 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
   const readable = await mapLimited(names, 8, (name) => access.canReadTable(caller, name));
   const visible = names.filter((_, i) => readable[i]);
   // The latest run shown is the latest one the caller may see (it reads no table hidden from them).
-  const rows = await repo.listRuleSetTables(db, visible, await tablesHiddenFromRunsOf(caller, { db, access }, visible));
+  const rows = await repo.listRuleSetTables(
+    db,
+    visible,
+    await tablesHiddenFromRunsOf(caller, { db, access }, visible),
+  );
   return rows.map((r) => ({
     table_name: r.table_name,
     active_version: r.active_version,
@@ -333,7 +411,9 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
 
 function checksOf(row: RulesEvent): DqxCheck[] {
   if (!Array.isArray(row.rules)) {
-    throw conflict(`Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`);
+    throw conflict(
+      `Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`,
+    );
   }
   return row.rules as DqxCheck[];
 }
@@ -363,7 +443,9 @@ function expand(row: RulesEvent): ExpandedRule[] {
   try {
     return expandChecks(checks);
   } catch {
-    throw conflict(`Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`);
+    throw conflict(
+      `Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`,
+    );
   }
 }
 
@@ -420,13 +502,17 @@ export async function diffRuleSetVersions(
 ): Promise<RuleSetDiff> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
-  const [fromRow, toRow] = await Promise.all([loadVersion(db, name, fromVersion), loadVersion(db, name, toVersion)]);
+  const [fromRow, toRow] = await Promise.all([
+    loadVersion(db, name, fromVersion),
+    loadVersion(db, name, toVersion),
+  ]);
   const before = expand(fromRow);
   const after = expand(toRow);
 
   // 1. Same fingerprint: unchanged (as a multiset, so duplicates pair one to one).
   const unmatchedAfter = new Map<string, ExpandedRule[]>();
-  for (const rule of after) unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
+  for (const rule of after)
+    unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
   let unchanged = 0;
   const restBefore: ExpandedRule[] = [];
   for (const rule of before) {
@@ -452,7 +538,13 @@ export async function diffRuleSetVersions(
   for (const rule of restBefore) {
     const candidates = byName.get(rule.name);
     const match = candidates?.shift();
-    if (match) changed.push({ name: rule.name, from: diffRule(rule), to: diffRule(match), changed_fields: changedFields(rule, match) });
+    if (match)
+      changed.push({
+        name: rule.name,
+        from: diffRule(rule),
+        to: diffRule(match),
+        changed_fields: changedFields(rule, match),
+      });
     else removed.push(diffRule(rule));
   }
   const added = [...byName.values()].flat().map(diffRule);
@@ -473,7 +565,12 @@ export async function diffRuleSetVersions(
  * records who did it and when. Needs the steward right. 409 when it is already the active version,
  * or when it is a proposal that was not approved (a proposal becomes active by its approval).
  */
-export async function activateRuleSetVersion(caller: Caller, table: string, version: number, deps?: PublishDeps): Promise<Activated> {
+export async function activateRuleSetVersion(
+  caller: Caller,
+  table: string,
+  version: number,
+  deps?: PublishDeps,
+): Promise<Activated> {
   const { db, access } = await resolveDeps(deps);
   const readable = await access.assertCanReadTable(caller, table);
   const { name } = readable;
@@ -495,12 +592,18 @@ export async function activateRuleSetVersion(caller: Caller, table: string, vers
 }
 
 /** Run `work` in a transaction; a concurrent change of the active version becomes a 409. */
-export async function inActivationTransaction<T>(db: Db, name: string, work: (trx: Db) => Promise<T>): Promise<T> {
+export async function inActivationTransaction<T>(
+  db: Db,
+  name: string,
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
   try {
     return await db.transaction().execute(work);
   } catch (error) {
     if (!(error instanceof AppError) && isUniqueViolation(error)) {
-      throw conflict(`Another change of the active version of ${name} happened at the same time; reload and try again.`);
+      throw conflict(
+        `Another change of the active version of ${name} happened at the same time; reload and try again.`,
+      );
     }
     throw error;
   }
@@ -510,18 +613,31 @@ export async function inActivationTransaction<T>(db: Db, name: string, work: (tr
  * Within a transaction: make `version` the active version of `name` and record it. The caller's
  * rights were checked by the caller of this function. Exported for the approval of proposals.
  */
-export async function activateInTransaction(trx: Db, caller: Caller, name: string, version: number): Promise<Activated> {
+export async function activateInTransaction(
+  trx: Db,
+  caller: Caller,
+  name: string,
+  version: number,
+): Promise<Activated> {
   // Serialise with saves and other activations of this table.
   const locked = await repo.lockRuleSet(trx, name);
   if (!locked) throw notFound(`${name} has no rule set.`);
   const target = await loadVersion(trx, name, version);
   if (target.is_active) {
-    throw conflict(`Version ${version} is already the active version of ${name}.`, { active_version: version });
+    throw conflict(`Version ${version} is already the active version of ${name}.`, {
+      active_version: version,
+    });
   }
   const previous = await repo.deactivateActiveVersion(trx, name);
   const activated = await repo.markVersionActive(trx, name, version, caller.id);
   if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
-  await repo.recordActivation(trx, { tableName: name, version, previousVersion: previous, action: 'activate', by: caller.id });
+  await repo.recordActivation(trx, {
+    tableName: name,
+    version,
+    previousVersion: previous,
+    action: 'activate',
+    by: caller.id,
+  });
   await repo.touchRuleSet(trx, name);
   return {
     table_name: name,
