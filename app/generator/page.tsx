@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 
 import { TableDetailsSkeleton } from '@/components/catalog/table-details';
 import { TablePicker } from '@/components/catalog/table-picker';
+import { PendingProposals } from '@/components/history/pending-proposals';
 
 import { GeneratorRulesSkeleton } from './rules-skeleton';
 
@@ -39,6 +40,9 @@ export default async function GeneratorPage({
           Generate DQX data-quality rules for a table from its profile and your requirements.
         </p>
       </div>
+      <Suspense fallback={null}>
+        <PendingProposals />
+      </Suspense>
       <section aria-labelledby="step-table" className="space-y-4">
         <h2 id="step-table" className="text-lg font-medium">
           1. Choose a table

@@ -28,12 +28,7 @@ import { getThresholds, listAlerts } from '@/lib/services/alerting';
 import { listTableProposals } from '@/lib/services/proposals';
 import { getPublicationHistory } from '@/lib/services/publishing';
 import { rightsOf } from '@/lib/services/rights';
-import {
-  diffRuleSetVersions,
-  getRuleSetVersion,
-  type RuleSetDiff,
-  type RuleSetVersion,
-} from '@/lib/services/rule-sets';
+import { diffRuleSetVersions, getRuleSetVersion, type RuleSetDiff, type RuleSetVersion } from '@/lib/services/rule-sets';
 import { listRuns, rulePassRateHistory, tablePassRateHistory } from '@/lib/services/runs';
 
 import { allVersions } from './history-data';
@@ -49,24 +44,16 @@ export interface HistoryQuery {
   rule: string | null;
 }
 
-function hrefWith(
-  table: string,
-  params: Record<string, string | number | null | undefined>,
-  hash = '',
-): string {
+function hrefWith(table: string, params: Record<string, string | number | null | undefined>, hash = ''): string {
   const q = new URLSearchParams({ table });
-  for (const [k, v] of Object.entries(params))
-    if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
   return `/history?${q.toString()}${hash}`;
 }
 
-const validatorRun = (table: string, runId: string) =>
-  `/validator?${new URLSearchParams({ table, run: runId }).toString()}`;
+const validatorRun = (table: string, runId: string) => `/validator?${new URLSearchParams({ table, run: runId }).toString()}`;
 
 /** An action that may be refused: the refusal's message, or the result. */
-async function attempt<T>(
-  work: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+async function attempt<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -133,9 +120,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
           <span className="font-mono">{name}</span> has no saved rule set yet.
         </p>
         <Button asChild>
-          <Link href={`/generator?${new URLSearchParams({ table: name }).toString()}`}>
-            Generate rules for it
-          </Link>
+          <Link href={`/generator?${new URLSearchParams({ table: name }).toString()}`}>Generate rules for it</Link>
         </Button>
       </div>
     );
@@ -167,8 +152,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
   const diffFrom = query.from ?? previous;
   const diffTo = query.to ?? newest;
   let diff: { ok: true; value: RuleSetDiff } | { ok: false; message: string } | null = null;
-  if (query.from !== null && query.to !== null)
-    diff = await attempt(() => diffRuleSetVersions(caller, name, query.from!, query.to!));
+  if (query.from !== null && query.to !== null) diff = await attempt(() => diffRuleSetVersions(caller, name, query.from!, query.to!));
 
   const activeRules = active ? await attempt(() => getRuleSetVersion(caller, name, active.version)) : null;
   const names = activeRules?.ok ? ruleNames(activeRules.value.rules) : [];
@@ -176,22 +160,15 @@ export async function TableHistory({ table, query }: { table: string; query: His
   const points = await passRatePoints(caller, name, query.rule);
   const runs = await listRuns(caller, name, { kind: 'validation', page: 1, page_size: 10 });
   const publishing = await attempt(() => getPublicationHistory(caller, name));
-  const [thresholds, alerts] = await Promise.all([
-    attempt(() => getThresholds(caller, name)),
-    attempt(() => listAlerts(caller, name)),
-  ]);
-  const [rightsResult, proposalsResult] = await Promise.all([
-    attempt(() => rightsOf(caller, name)),
-    attempt(() => listTableProposals(caller, name, {})),
-  ]);
+  const [thresholds, alerts] = await Promise.all([attempt(() => getThresholds(caller, name)), attempt(() => listAlerts(caller, name))]);
+  const [rightsResult, proposalsResult] = await Promise.all([attempt(() => rightsOf(caller, name)), attempt(() => listTableProposals(caller, name, {}))]);
   const rights = rightsResult.ok ? rightsResult.value : null;
   const steward = rights?.steward ?? false;
   const proposals = proposalsResult.ok ? proposalsResult.value.items : [];
   const proposalOf = new Map(proposals.map((p) => [p.version, p]));
   const waiting = proposals.filter((p) => p.status === 'proposed');
   // a version that is an open, rejected or withdrawn proposal becomes active only through its review
-  const activatable = (version: number) =>
-    steward && (proposalOf.get(version)?.status ?? 'approved') === 'approved';
+  const activatable = (version: number) => steward && (proposalOf.get(version)?.status ?? 'approved') === 'approved';
   const versionOptions = versions.map((v) => ({
     version: v.version,
     label: `Version ${v.version}${v.is_active ? ' (active)' : ''} · ${v.rule_count ?? '?'} rules`,
@@ -202,22 +179,19 @@ export async function TableHistory({ table, query }: { table: string; query: His
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="font-mono text-lg font-semibold break-all">{name}</h2>
         <span className="text-muted-foreground text-sm">
-          {plural(versions.length, 'version')};{' '}
-          {active ? `version ${active.version} is active` : 'no version is active'}
+          {plural(versions.length, 'version')}; {active ? `version ${active.version} is active` : 'no version is active'}
         </span>
         <span className="flex flex-wrap gap-2">
           <Button asChild size="sm">
             <Link href={`/validator?${new URLSearchParams({ table: name }).toString()}`}>Validate</Link>
           </Button>
           <Button asChild size="sm" variant="outline">
-            <Link href={`/generator?${new URLSearchParams({ table: name }).toString()}`}>
-              Generate new rules
-            </Link>
+            <Link href={`/generator?${new URLSearchParams({ table: name }).toString()}`}>Generate new rules</Link>
           </Button>
         </span>
       </div>
 
-      <section id="proposals" aria-labelledby="proposals-heading" className="grid scroll-mt-16 gap-3">
+      <section id="proposals" aria-labelledby="proposals-heading" className="grid gap-3 scroll-mt-16">
         <h3 id="proposals-heading" className="text-base font-medium">
           Proposals and rights
         </h3>
@@ -232,17 +206,11 @@ export async function TableHistory({ table, query }: { table: string; query: His
           <p className="text-muted-foreground text-sm">No proposals.</p>
         ) : (
           <>
-            <p className="text-sm">
-              {waiting.length === 0
-                ? 'None is waiting for review.'
-                : `${plural(waiting.length, 'proposal')} waiting for review.`}
-            </p>
+            <p className="text-sm">{waiting.length === 0 ? 'None is waiting for review.' : `${plural(waiting.length, 'proposal')} waiting for review.`}</p>
             <ProposalList proposals={proposals.slice(0, 20)} caption={`Proposals for ${name}`} />
           </>
         )}
-        {rights?.admin && (
-          <GovernanceControls table={name} fourEyes={rights.four_eyes} stewardGroup={rights.steward_group} />
-        )}
+        {rights?.admin && <GovernanceControls table={name} fourEyes={rights.four_eyes} stewardGroup={rights.steward_group} />}
       </section>
 
       <section aria-labelledby="pass-rate" className="grid gap-3">
@@ -252,23 +220,12 @@ export async function TableHistory({ table, query }: { table: string; query: His
         <UrlSelect
           label="Show the pass rate of"
           value={query.rule ?? ''}
-          options={[
-            { value: '', label: 'The whole table (valid rows / all rows)' },
-            ...names.map((n) => ({ value: n, label: `Rule ${n}` })),
-          ].map((o) => ({
-            ...o,
-            href: hrefWith(
-              name,
-              {
-                rule: o.value,
-                version: query.version,
-                from: query.from,
-                to: query.to,
-                page: page > 1 ? page : null,
-              },
-              '#pass-rate',
-            ),
-          }))}
+          options={[{ value: '', label: 'The whole table (valid rows / all rows)' }, ...names.map((n) => ({ value: n, label: `Rule ${n}` }))].map(
+            (o) => ({
+              ...o,
+              href: hrefWith(name, { rule: o.value, version: query.version, from: query.from, to: query.to, page: page > 1 ? page : null }, '#pass-rate'),
+            }),
+          )}
         />
         <PassRateChart
           points={points}
@@ -298,11 +255,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
             </TableHeader>
             <TableBody>
               {shown.map((v) => (
-                <TableRow
-                  key={v.version}
-                  data-version={v.version}
-                  aria-current={query.version === v.version ? 'true' : undefined}
-                >
+                <TableRow key={v.version} data-version={v.version} aria-current={query.version === v.version ? 'true' : undefined}>
                   <TableCell className="text-right font-medium tabular-nums">{v.version}</TableCell>
                   <TableCell className="text-xs whitespace-nowrap">
                     <LocalTime iso={v.created_at} />
@@ -325,19 +278,10 @@ export async function TableHistory({ table, query }: { table: string; query: His
                   </TableCell>
                   <TableCell>
                     <span className="flex flex-wrap items-center gap-2">
-                      <Link
-                        className="text-primary text-xs underline"
-                        href={hrefWith(name, { version: v.version }, '#version')}
-                      >
+                      <Link className="text-primary text-xs underline" href={hrefWith(name, { version: v.version }, '#version')}>
                         View<span className="sr-only"> version {v.version}</span>
                       </Link>
-                      {!v.is_active && activatable(v.version) && (
-                        <ActivateVersion
-                          table={name}
-                          version={v.version}
-                          activeVersion={active?.version ?? null}
-                        />
-                      )}
+                      {!v.is_active && activatable(v.version) && <ActivateVersion table={name} version={v.version} activeVersion={active?.version ?? null} />}
                     </span>
                   </TableCell>
                 </TableRow>
@@ -364,9 +308,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
         )}
         {history.activations.length > 0 && (
           <details className="text-sm">
-            <summary className="cursor-pointer">
-              Changes of the active version ({history.activations.length})
-            </summary>
+            <summary className="cursor-pointer">Changes of the active version ({history.activations.length})</summary>
             <ul className="mt-2 grid gap-1">
               {history.activations.map((a, i) => (
                 <li key={i}>
@@ -380,28 +322,23 @@ export async function TableHistory({ table, query }: { table: string; query: His
         )}
       </section>
 
-      <section id="publishing" aria-labelledby="publishing-heading" className="grid scroll-mt-16 gap-3">
+      <section id="publishing" aria-labelledby="publishing-heading" className="grid gap-3 scroll-mt-16">
         <h3 id="publishing-heading" className="text-base font-medium">
           Publishing
         </h3>
         <p className="text-muted-foreground text-sm">
-          Where DQX pipelines load the active version from, in DQX’s own storage formats (
-          <span className="font-mono">DQEngine.load_checks</span>).
+          Where DQX pipelines load the active version from, in DQX’s own storage formats (<span className="font-mono">DQEngine.load_checks</span>).
         </p>
         {publishing.ok ? (
           <>
             <PublicationList history={publishing.value} />
-            {!steward && (
-              <p className="text-muted-foreground text-sm">
-                Only stewards of the table change where it is published, or publish.
-              </p>
-            )}
+            {!steward && <p className="text-muted-foreground text-sm">Only stewards of the table change where it is published, or publish.</p>}
             {steward && (
               <PublishControls
-                table={name}
-                mode={caller.mode}
-                autoPublish={publishing.value.auto_publish}
-                targets={publishing.value.targets.map((t) => t.target)}
+              table={name}
+              mode={caller.mode}
+              autoPublish={publishing.value.auto_publish}
+              targets={publishing.value.targets.map((t) => t.target)}
                 hasActive={active !== null}
               />
             )}
@@ -413,7 +350,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
         )}
       </section>
 
-      <section id="alerts" aria-labelledby="alerts-heading" className="grid scroll-mt-16 gap-3">
+      <section id="alerts" aria-labelledby="alerts-heading" className="grid gap-3 scroll-mt-16">
         <h3 id="alerts-heading" className="text-base font-medium">
           Thresholds and alerts
         </h3>
@@ -431,11 +368,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
         {thresholds.ok && !steward ? (
           <p className="text-muted-foreground text-sm">Only stewards of the table change its thresholds.</p>
         ) : thresholds.ok ? (
-          <ThresholdControls
-            table={name}
-            thresholds={thresholds.value}
-            ruleNames={activeRules?.ok ? ruleNames(activeRules.value.rules) : []}
-          />
+          <ThresholdControls table={name} thresholds={thresholds.value} ruleNames={activeRules?.ok ? ruleNames(activeRules.value.rules) : []} />
         ) : (
           <p role="alert" className="text-destructive text-sm">
             The thresholds cannot be shown: {thresholds.message}
@@ -444,7 +377,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
       </section>
 
       {selected && (
-        <section id="version" aria-label="Selected version" className="grid scroll-mt-16 gap-3">
+        <section id="version" aria-label="Selected version" className="grid gap-3 scroll-mt-16">
           {'error' in selected ? (
             <TableMessage title={`Version ${query.version} cannot be shown`}>
               <p>{selected.error}</p>
@@ -454,11 +387,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
               <VersionView version={selected.version} yaml={selected.yaml} />
               {!selected.version.is_active && activatable(selected.version.version) && (
                 <div>
-                  <ActivateVersion
-                    table={name}
-                    version={selected.version.version}
-                    activeVersion={active?.version ?? null}
-                  />
+                  <ActivateVersion table={name} version={selected.version.version} activeVersion={active?.version ?? null} />
                 </div>
               )}
             </>
@@ -466,14 +395,12 @@ export async function TableHistory({ table, query }: { table: string; query: His
         </section>
       )}
 
-      <section id="compare" aria-labelledby="compare-heading" className="grid scroll-mt-16 gap-3">
+      <section id="compare" aria-labelledby="compare-heading" className="grid gap-3 scroll-mt-16">
         <h3 id="compare-heading" className="text-base font-medium">
           Compare two versions
         </h3>
         {versions.length < 2 ? (
-          <p className="text-muted-foreground text-sm">
-            There is only one version; save another to compare them.
-          </p>
+          <p className="text-muted-foreground text-sm">There is only one version; save another to compare them.</p>
         ) : (
           <>
             <DiffPicker table={name} versions={versionOptions} from={diffFrom} to={diffTo} />
@@ -494,27 +421,17 @@ export async function TableHistory({ table, query }: { table: string; query: His
         {runs.total === 0 ? (
           <p className="text-muted-foreground text-sm">
             No validation has run yet.{' '}
-            <Link
-              className="text-primary underline"
-              href={`/validator?${new URLSearchParams({ table: name }).toString()}`}
-            >
+            <Link className="text-primary underline" href={`/validator?${new URLSearchParams({ table: name }).toString()}`}>
               Validate the active version
             </Link>
             .
           </p>
         ) : (
           <>
-            <RunList
-              runs={runs.items}
-              href={(r) => validatorRun(name, r.id)}
-              caption={`Latest validation runs of ${name}`}
-            />
+            <RunList runs={runs.items} href={(r) => validatorRun(name, r.id)} caption={`Latest validation runs of ${name}`} />
             {runs.total > runs.items.length && (
               <p className="text-sm">
-                <Link
-                  className="text-primary underline"
-                  href={`/validator?${new URLSearchParams({ table: name, runs_page: '2' }).toString()}`}
-                >
+                <Link className="text-primary underline" href={`/validator?${new URLSearchParams({ table: name, runs_page: '2' }).toString()}`}>
                   Older runs ({runs.total - runs.items.length} more) in the Validator
                 </Link>
               </p>

@@ -11,15 +11,7 @@ import { activateVersionAction } from '@/lib/actions/rule-sets';
  * "Make active" for an older version (a rollback), behind a confirmation dialog that says what
  * changes: the Validator and pipelines reading the active version use this one from now on.
  */
-export function ActivateVersion({
-  table,
-  version,
-  activeVersion,
-}: {
-  table: string;
-  version: number;
-  activeVersion: number | null;
-}) {
+export function ActivateVersion({ table, version, activeVersion }: { table: string; version: number; activeVersion: number | null }) {
   const id = useId();
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -30,10 +22,7 @@ export function ActivateVersion({
   const confirm = async () => {
     setPending(true);
     setError(null);
-    const result = await activateVersionAction({ table, version }).catch(() => ({
-      ok: false as const,
-      message: 'The server could not be reached.',
-    }));
+    const result = await activateVersionAction({ table, version }).catch(() => ({ ok: false as const, message: 'The server could not be reached.' }));
     setPending(false);
     if (!result.ok) {
       setError(result.message);
@@ -60,14 +49,10 @@ export function ActivateVersion({
         </h2>
         <div id={`${id}-desc`} className="text-muted-foreground mt-2 grid gap-2 text-sm">
           <p>
-            {activeVersion !== null ? `Version ${activeVersion} is active now. ` : ''}From now on the
-            Validator preselects version {version}, and pipelines that read the active rules of{' '}
-            <span className="font-mono">{table}</span> use it.
+            {activeVersion !== null ? `Version ${activeVersion} is active now. ` : ''}From now on the Validator preselects version {version}, and
+            pipelines that read the active rules of <span className="font-mono">{table}</span> use it.
           </p>
-          <p>
-            No version is deleted: you can activate another one at any time. The change is recorded with your
-            name.
-          </p>
+          <p>No version is deleted: you can activate another one at any time. The change is recorded with your name.</p>
         </div>
         {error && (
           <p role="alert" className="text-destructive mt-3 text-sm">

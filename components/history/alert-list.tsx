@@ -14,25 +14,13 @@ const DELIVERY: Record<AlertHistory['items'][number]['delivery'], string> = {
 };
 
 /** The table's alert state and each breach and recovery, newest first, with how its webhook delivery went. */
-export function AlertList({
-  history,
-  runHref,
-}: {
-  history: AlertHistory;
-  runHref: (runId: string) => string;
-}) {
+export function AlertList({ history, runHref }: { history: AlertHistory; runHref: (runId: string) => string }) {
   return (
     <div className="grid gap-3">
       <p className="text-sm">
         State:{' '}
-        {history.state === 'breach' ? (
-          <Badge variant="destructive">Breach</Badge>
-        ) : (
-          <Badge variant="success">OK</Badge>
-        )}{' '}
-        <span className="text-muted-foreground">
-          (after the latest validation run; a breach and a recovery each send one alert)
-        </span>
+        {history.state === 'breach' ? <Badge variant="destructive">Breach</Badge> : <Badge variant="success">OK</Badge>}{' '}
+        <span className="text-muted-foreground">(after the latest validation run; a breach and a recovery each send one alert)</span>
       </p>
       {history.items.length === 0 ? (
         <p className="text-muted-foreground text-sm">No alert yet.</p>
@@ -56,14 +44,8 @@ export function AlertList({
                     <LocalTime iso={a.created_at} />
                   </TableCell>
                   <TableCell>
-                    {a.event === 'breach' ? (
-                      <Badge variant="destructive">Breach</Badge>
-                    ) : (
-                      <Badge variant="success">Recovery</Badge>
-                    )}
-                    {a.payload.incomplete && (
-                      <div className="text-muted-foreground text-xs">incomplete run</div>
-                    )}
+                    {a.event === 'breach' ? <Badge variant="destructive">Breach</Badge> : <Badge variant="success">Recovery</Badge>}
+                    {a.payload.incomplete && <div className="text-muted-foreground text-xs">incomplete run</div>}
                   </TableCell>
                   <TableCell className="text-xs">
                     <Link className="text-primary underline" href={runHref(a.run_id)}>
@@ -71,11 +53,7 @@ export function AlertList({
                     </Link>
                   </TableCell>
                   <TableCell className="text-xs">{formatPercent(a.payload.figures.pass_rate)}</TableCell>
-                  <TableCell className="text-xs">
-                    {a.payload.breached.length === 0
-                      ? '–'
-                      : a.payload.breached.map(describeBreach).join('; ')}
-                  </TableCell>
+                  <TableCell className="text-xs">{a.payload.breached.length === 0 ? '–' : a.payload.breached.map(describeBreach).join('; ')}</TableCell>
                   <TableCell className="text-xs">
                     {DELIVERY[a.delivery]}
                     {a.attempts > 1 && ` (${a.attempts} attempts)`}

@@ -28,21 +28,12 @@ export function ChartTimeLabel({
 }) {
   const date = new Date(iso);
   return (
-    <text
-      x={x}
-      y={y}
-      textAnchor={anchor}
-      className="fill-muted-foreground text-[11px]"
-      data-testid="chart-time"
-      suppressHydrationWarning
-    >
+    <text x={x} y={y} textAnchor={anchor} className="fill-muted-foreground text-[11px]" data-testid="chart-time" suppressHydrationWarning>
       <tspan x={x} suppressHydrationWarning>
         {valid(iso) ? date.toLocaleDateString('en-GB', DAY) : iso}
       </tspan>
       <tspan x={x} dy="1.2em" suppressHydrationWarning>
-        {valid(iso)
-          ? date.toLocaleTimeString('en-GB', withSeconds ? { ...TIME, second: '2-digit' } : TIME)
-          : ''}
+        {valid(iso) ? date.toLocaleTimeString('en-GB', withSeconds ? { ...TIME, second: '2-digit' } : TIME) : ''}
       </tspan>
     </text>
   );

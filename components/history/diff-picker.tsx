@@ -31,9 +31,7 @@ export function DiffPicker({
       onSubmit={(e) => {
         e.preventDefault();
         if (same) return;
-        router.push(`/history?${new URLSearchParams({ table, from: a, to: b }).toString()}#compare`, {
-          scroll: false,
-        });
+        router.push(`/history?${new URLSearchParams({ table, from: a, to: b }).toString()}#compare`, { scroll: false });
       }}
     >
       <div className="grid w-60 gap-1.5">
@@ -52,12 +50,7 @@ export function DiffPicker({
         <label htmlFor={`${id}-to`} className="text-sm font-medium">
           with version
         </label>
-        <NativeSelect
-          id={`${id}-to`}
-          value={b}
-          onChange={(e) => setB(e.target.value)}
-          aria-describedby={same ? `${id}-same` : undefined}
-        >
+        <NativeSelect id={`${id}-to`} value={b} onChange={(e) => setB(e.target.value)} aria-describedby={same ? `${id}-same` : undefined}>
           {versions.map((v) => (
             <option key={v.version} value={v.version}>
               {v.label}

@@ -25,9 +25,7 @@ export function PublicationList({ history }: { history: PublicationHistory }) {
   return (
     <div className="grid gap-3">
       {history.targets.length === 0 ? (
-        <p className="text-muted-foreground text-sm">
-          No publishing target is set: the active version is only in the app.
-        </p>
+        <p className="text-muted-foreground text-sm">No publishing target is set: the active version is only in the app.</p>
       ) : (
         <div className="overflow-x-auto rounded-md border">
           <Table aria-label="Publishing targets">
@@ -45,16 +43,10 @@ export function PublicationList({ history }: { history: PublicationHistory }) {
                 <TableRow key={i}>
                   <TableCell className="text-xs break-all">
                     {targetLabel(t.target)}
-                    {t.last_published?.location && (
-                      <div className="text-muted-foreground font-mono">{t.last_published.location}</div>
-                    )}
+                    {t.last_published?.location && <div className="text-muted-foreground font-mono">{t.last_published.location}</div>}
                   </TableCell>
-                  <TableCell className="text-xs">
-                    {t.last_published ? `version ${t.last_published.version}` : 'nothing yet'}
-                  </TableCell>
-                  <TableCell className="text-xs whitespace-nowrap">
-                    {t.last_published ? <LocalTime iso={t.last_published.published_at} /> : '–'}
-                  </TableCell>
+                  <TableCell className="text-xs">{t.last_published ? `version ${t.last_published.version}` : 'nothing yet'}</TableCell>
+                  <TableCell className="text-xs whitespace-nowrap">{t.last_published ? <LocalTime iso={t.last_published.published_at} /> : '–'}</TableCell>
                   <TableCell className="text-xs">{t.last_published?.published_by ?? '–'}</TableCell>
                   <TableCell>
                     {t.matches_active === true ? (
@@ -77,15 +69,8 @@ export function PublicationList({ history }: { history: PublicationHistory }) {
           <ul className="mt-2 grid gap-1">
             {history.items.map((p) => (
               <li key={p.id}>
-                <LocalTime iso={p.published_at} />: version {p.version} to {targetLabel(p.target)} by{' '}
-                {p.published_by} ({p.trigger === 'activation' ? 'on activation' : 'on demand'}):{' '}
-                {p.status === 'failed' ? (
-                  <span className="text-destructive">failed: {p.error}</span>
-                ) : p.status === 'unchanged' ? (
-                  'already there'
-                ) : (
-                  'written'
-                )}
+                <LocalTime iso={p.published_at} />: version {p.version} to {targetLabel(p.target)} by {p.published_by} ({p.trigger === 'activation' ? 'on activation' : 'on demand'}):{' '}
+                {p.status === 'failed' ? <span className="text-destructive">failed: {p.error}</span> : p.status === 'unchanged' ? 'already there' : 'written'}
               </li>
             ))}
           </ul>

@@ -19,8 +19,7 @@ interface Props {
   hasActive: boolean;
 }
 
-const valueOf = (targets: PublishTarget[], kind: PublishTarget['kind']) =>
-  targets.find((t) => t.kind === kind);
+const valueOf = (targets: PublishTarget[], kind: PublishTarget['kind']) => targets.find((t) => t.kind === kind);
 
 /**
  * The table's publishing settings as a small form (where to, and whether on every activation) and
@@ -30,21 +29,11 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
   const id = useId();
   const router = useRouter();
   const [auto, setAuto] = useState(autoPublish);
-  const [ucTable, setUcTable] = useState(
-    (valueOf(targets, 'uc_table') as { table?: string } | undefined)?.table ?? '',
-  );
-  const [volume, setVolume] = useState(
-    (valueOf(targets, 'volume_file') as { path?: string } | undefined)?.path ?? '',
-  );
-  const [yamlFile, setYamlFile] = useState(
-    targets.some((t) => t.kind === 'local_file' && t.format === 'yaml'),
-  );
-  const [jsonFile, setJsonFile] = useState(
-    targets.some((t) => t.kind === 'local_file' && t.format === 'json'),
-  );
-  const [localTable, setLocalTable] = useState(
-    (valueOf(targets, 'local_table') as { table?: string } | undefined)?.table ?? '',
-  );
+  const [ucTable, setUcTable] = useState((valueOf(targets, 'uc_table') as { table?: string } | undefined)?.table ?? '');
+  const [volume, setVolume] = useState((valueOf(targets, 'volume_file') as { path?: string } | undefined)?.path ?? '');
+  const [yamlFile, setYamlFile] = useState(targets.some((t) => t.kind === 'local_file' && t.format === 'yaml'));
+  const [jsonFile, setJsonFile] = useState(targets.some((t) => t.kind === 'local_file' && t.format === 'json'));
+  const [localTable, setLocalTable] = useState((valueOf(targets, 'local_table') as { table?: string } | undefined)?.table ?? '');
   const [pending, setPending] = useState<'save' | 'publish' | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
@@ -64,13 +53,7 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
   const fieldOf = (i: number) => {
     const t = chosen()[i];
     if (!t) return null;
-    return t.kind === 'uc_table'
-      ? 'uc'
-      : t.kind === 'volume_file'
-        ? 'volume'
-        : t.kind === 'local_table'
-          ? 'local-table'
-          : 'files';
+    return t.kind === 'uc_table' ? 'uc' : t.kind === 'volume_file' ? 'volume' : t.kind === 'local_table' ? 'local-table' : 'files';
   };
   const errorsFor = (field: string) =>
     Object.entries(fieldErrors)
@@ -83,13 +66,11 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
   const save = async () => {
     setPending('save');
     setMessage(null);
-    const result = await savePublishSettingsAction({ table, auto_publish: auto, targets: chosen() }).catch(
-      () => ({
-        ok: false as const,
-        message: 'The server could not be reached.',
-        fieldErrors: undefined,
-      }),
-    );
+    const result = await savePublishSettingsAction({ table, auto_publish: auto, targets: chosen() }).catch(() => ({
+      ok: false as const,
+      message: 'The server could not be reached.',
+      fieldErrors: undefined,
+    }));
     setPending(null);
     setFieldErrors(result.ok ? {} : (result.fieldErrors ?? {}));
     setMessage({ ok: result.ok, text: result.message ?? (result.ok ? 'Saved.' : 'Not saved.') });
@@ -99,23 +80,13 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
   const publish = async () => {
     setPending('publish');
     setMessage(null);
-    const result = await publishNowAction({ table }).catch(() => ({
-      ok: false as const,
-      message: 'The server could not be reached.',
-    }));
+    const result = await publishNowAction({ table }).catch(() => ({ ok: false as const, message: 'The server could not be reached.' }));
     setPending(null);
     setMessage({ ok: result.ok, text: result.message ?? (result.ok ? 'Published.' : 'Not published.') });
     router.refresh();
   };
 
-  const field = (
-    key: string,
-    label: string,
-    value: string,
-    set: (v: string) => void,
-    placeholder: string,
-    hint: string,
-  ) => {
+  const field = (key: string, label: string, value: string, set: (v: string) => void, placeholder: string, hint: string) => {
     const errors = errorsFor(key);
     return (
       <label className="grid gap-1 text-sm">
@@ -128,10 +99,7 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
           aria-invalid={errors.length > 0 || undefined}
           aria-describedby={`${id}-${key}-hint`}
         />
-        <span
-          id={`${id}-${key}-hint`}
-          className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}
-        >
+        <span id={`${id}-${key}-hint`} className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}>
           {errors.length > 0 ? errors.join(' ') : hint}
         </span>
       </label>
@@ -149,55 +117,28 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
     >
       {mode === 'databricks' ? (
         <>
-          {field(
-            'uc',
-            'Unity Catalog checks table',
-            ucTable,
-            setUcTable,
-            'main.dqx.checks',
-            'DQX’s checks-table format, written as you through the SQL warehouse. Leave empty for none.',
-          )}
-          {field(
-            'volume',
-            'Checks file in a volume',
-            volume,
-            setVolume,
-            '/Volumes/main/dqx/rules/orders.yml',
-            'A YAML (.yml, .yaml) or JSON (.json) file, written as you. Leave empty for none.',
-          )}
+          {field('uc', 'Unity Catalog checks table', ucTable, setUcTable, 'main.dqx.checks', 'DQX’s checks-table format, written as you through the SQL warehouse. Leave empty for none.')}
+          {field('volume', 'Checks file in a volume', volume, setVolume, '/Volumes/main/dqx/rules/orders.yml', 'A YAML (.yml, .yaml) or JSON (.json) file, written as you. Leave empty for none.')}
         </>
       ) : (
         <>
           <fieldset className="grid gap-1 text-sm">
             <legend className="font-medium">Checks files in the state folder</legend>
             <label className="flex items-center gap-2">
-              <input type="checkbox" checked={yamlFile} onChange={(e) => setYamlFile(e.target.checked)} />{' '}
-              YAML
+              <input type="checkbox" checked={yamlFile} onChange={(e) => setYamlFile(e.target.checked)} /> YAML
             </label>
             <label className="flex items-center gap-2">
-              <input type="checkbox" checked={jsonFile} onChange={(e) => setJsonFile(e.target.checked)} />{' '}
-              JSON
+              <input type="checkbox" checked={jsonFile} onChange={(e) => setJsonFile(e.target.checked)} /> JSON
             </label>
           </fieldset>
-          {field(
-            'local-table',
-            'Local checks table',
-            localTable,
-            setLocalTable,
-            'dqx.checks',
-            'schema.table in published/checks.duckdb, DQX’s checks-table format. Leave empty for none.',
-          )}
+          {field('local-table', 'Local checks table', localTable, setLocalTable, 'dqx.checks', 'schema.table in published/checks.duckdb, DQX’s checks-table format. Leave empty for none.')}
         </>
       )}
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Publish on every
-        activation (a save or a rollback)
+        <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Publish on every activation (a save or a rollback)
       </label>
       {message && (
-        <p
-          role={message.ok ? 'status' : 'alert'}
-          className={message.ok ? 'text-sm' : 'text-destructive text-sm'}
-        >
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-sm' : 'text-destructive text-sm'}>
           {message.text}
         </p>
       )}
@@ -206,12 +147,7 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
           {pending === 'save' && <Loader2 className="animate-spin" />}
           Save publishing settings
         </Button>
-        <Button
-          type="button"
-          variant="outline"
-          disabled={pending !== null || !hasActive || targets.length === 0}
-          onClick={() => void publish()}
-        >
+        <Button type="button" variant="outline" disabled={pending !== null || !hasActive || targets.length === 0} onClick={() => void publish()}>
           {pending === 'publish' ? <Loader2 className="animate-spin" /> : <Upload />}
           Publish the active version now
         </Button>

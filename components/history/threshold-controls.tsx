@@ -35,10 +35,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
     Object.fromEntries(
       names.map((n) => {
         const t = thresholds.rules.find((r) => r.rule === n);
-        return [
-          n,
-          { min: asPercent(t?.min_pass_rate ?? null), anyFailing: t?.fail_on_failing_rows ?? false },
-        ];
+        return [n, { min: asPercent(t?.min_pass_rate ?? null), anyFailing: t?.fail_on_failing_rows ?? false }];
       }),
     ),
   );
@@ -49,20 +46,12 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
 
   const chosenRules = names
-    .map((rule) => ({
-      rule,
-      min_pass_rate: asRate(rules[rule]!.min),
-      fail_on_failing_rows: rules[rule]!.anyFailing,
-    }))
+    .map((rule) => ({ rule, min_pass_rate: asRate(rules[rule]!.min), fail_on_failing_rows: rules[rule]!.anyFailing }))
     .filter((r) => r.min_pass_rate !== null || r.fail_on_failing_rows);
   const errorsOf = (path: string) => fieldErrors[path] ?? [];
   const ruleErrors = (rule: string) => {
     const i = chosenRules.findIndex((r) => r.rule === rule);
-    return i < 0
-      ? []
-      : Object.entries(fieldErrors)
-          .filter(([p]) => p.startsWith(`rules.${i}.`))
-          .flatMap(([, m]) => m);
+    return i < 0 ? [] : Object.entries(fieldErrors).filter(([p]) => p.startsWith(`rules.${i}.`)).flatMap(([, m]) => m);
   };
 
   const save = async () => {
@@ -74,11 +63,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
       fail_on_error_rows: anyError,
       rules: chosenRules,
       ...(removeWebhook ? { webhook_url: null } : webhook.trim() ? { webhook_url: webhook.trim() } : {}),
-    }).catch(() => ({
-      ok: false as const,
-      message: 'The server could not be reached.',
-      fieldErrors: undefined,
-    }));
+    }).catch(() => ({ ok: false as const, message: 'The server could not be reached.', fieldErrors: undefined }));
     setPending(false);
     setFieldErrors(result.ok ? {} : (result.fieldErrors ?? {}));
     setMessage({ ok: result.ok, text: result.message ?? (result.ok ? 'Saved.' : 'Not saved.') });
@@ -90,15 +75,11 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
   };
 
   const hint = (key: string, errors: string[], text: string) => (
-    <span
-      id={`${id}-${key}`}
-      className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}
-    >
+    <span id={`${id}-${key}`} className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}>
       {errors.length > 0 ? errors.join(' ') : text}
     </span>
   );
-  const input =
-    'border-input bg-background h-9 rounded-md border px-3 font-mono text-sm aria-invalid:border-red-600';
+  const input = 'border-input bg-background h-9 rounded-md border px-3 font-mono text-sm aria-invalid:border-red-600';
   const where =
     thresholds.webhook.source === 'table'
       ? `this table’s webhook at ${thresholds.webhook.origin}`
@@ -126,15 +107,10 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
           aria-invalid={errorsOf('min_pass_rate').length > 0 || undefined}
           aria-describedby={`${id}-min`}
         />
-        {hint(
-          'min',
-          errorsOf('min_pass_rate'),
-          'A run whose pass rate is below this is a breach. Leave empty for none.',
-        )}
+        {hint('min', errorsOf('min_pass_rate'), 'A run whose pass rate is below this is a breach. Leave empty for none.')}
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={anyError} onChange={(e) => setAnyError(e.target.checked)} /> Breach on
-        any error row
+        <input type="checkbox" checked={anyError} onChange={(e) => setAnyError(e.target.checked)} /> Breach on any error row
       </label>
       {names.length > 0 && (
         <fieldset className="grid gap-2 text-sm">
@@ -159,9 +135,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
                   <input
                     type="checkbox"
                     checked={rules[rule]!.anyFailing}
-                    onChange={(e) =>
-                      setRules({ ...rules, [rule]: { ...rules[rule]!, anyFailing: e.target.checked } })
-                    }
+                    onChange={(e) => setRules({ ...rules, [rule]: { ...rules[rule]!, anyFailing: e.target.checked } })}
                   />
                   any failing row
                 </label>
@@ -185,19 +159,11 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
       </label>
       {thresholds.webhook.source === 'table' && (
         <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            checked={removeWebhook}
-            onChange={(e) => setRemoveWebhook(e.target.checked)}
-          />{' '}
-          Remove this table’s webhook
+          <input type="checkbox" checked={removeWebhook} onChange={(e) => setRemoveWebhook(e.target.checked)} /> Remove this table’s webhook
         </label>
       )}
       {message && (
-        <p
-          role={message.ok ? 'status' : 'alert'}
-          className={message.ok ? 'text-sm' : 'text-destructive text-sm'}
-        >
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-sm' : 'text-destructive text-sm'}>
           {message.text}
         </p>
       )}

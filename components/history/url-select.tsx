@@ -25,14 +25,10 @@ export function UrlSelect({
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <NativeSelect
-        id={id}
-        value={value}
-        onChange={(e) => {
+      <NativeSelect id={id} value={value} onChange={(e) => {
           const option = options.find((o) => o.value === e.target.value);
           if (option) router.push(option.href, { scroll: false });
-        }}
-      >
+        }}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -8,53 +8,34 @@ import { Badge } from '@/components/ui/badge';
 import { RulesPreview } from '@/components/validation/rules-preview';
 import type { RuleSetVersion } from '@/lib/services/rule-sets';
 
-function facts(
-  table: string,
-  metadata: Record<string, unknown> | null,
-): { label: string; value: React.ReactNode }[] {
+function facts(table: string, metadata: Record<string, unknown> | null): { label: string; value: React.ReactNode }[] {
   if (!metadata) return [];
   const out: { label: string; value: React.ReactNode }[] = [];
   if (typeof metadata.source === 'string') out.push({ label: 'Saved from', value: metadata.source });
   if (typeof metadata.rows_profiled === 'number') {
-    const sampling =
-      isRecord(metadata.sampling) && typeof metadata.sampling.description === 'string'
-        ? ` (${metadata.sampling.description})`
-        : '';
+    const sampling = isRecord(metadata.sampling) && typeof metadata.sampling.description === 'string' ? ` (${metadata.sampling.description})` : '';
     out.push({ label: 'Rows profiled', value: `${formatCount(metadata.rows_profiled)}${sampling}` });
   }
   if (typeof metadata.model === 'string') out.push({ label: 'Language model', value: metadata.model });
   if (isRecord(metadata.origin_counts)) {
     const c = metadata.origin_counts as Record<string, unknown>;
-    out.push({
-      label: 'Rules by origin',
-      value: `${String(c.profile ?? 0)} from the profile, ${String(c.model ?? 0)} from the model, ${String(c.edited ?? 0)} written or edited by hand`,
-    });
+    out.push({ label: 'Rules by origin', value: `${String(c.profile ?? 0)} from the profile, ${String(c.model ?? 0)} from the model, ${String(c.edited ?? 0)} written or edited by hand` });
   }
   if (typeof metadata.generation_run_id === 'string') {
     out.push({
       label: 'Generation run',
       value: (
-        <Link
-          className="text-primary underline"
-          href={`/generator?${new URLSearchParams({ table, run: metadata.generation_run_id }).toString()}`}
-        >
+        <Link className="text-primary underline" href={`/generator?${new URLSearchParams({ table, run: metadata.generation_run_id }).toString()}`}>
           Open the generation
         </Link>
       ),
     });
   }
   if (isRecord(metadata.dry_run) && typeof metadata.dry_run.pass_rate === 'number') {
-    const scope =
-      typeof metadata.dry_run.scope === 'string'
-        ? metadata.dry_run.scope
-        : `${formatCount(Number(metadata.dry_run.sample_rows ?? 0))} rows`;
-    out.push({
-      label: 'Dry run before saving',
-      value: `${formatRunRate(metadata.dry_run.pass_rate, metadata.dry_run.incomplete === true)} on ${scope}`,
-    });
+    const scope = typeof metadata.dry_run.scope === 'string' ? metadata.dry_run.scope : `${formatCount(Number(metadata.dry_run.sample_rows ?? 0))} rows`;
+    out.push({ label: 'Dry run before saving', value: `${formatRunRate(metadata.dry_run.pass_rate, metadata.dry_run.incomplete === true)} on ${scope}` });
   }
-  if (typeof metadata.based_on_version === 'number')
-    out.push({ label: 'Based on', value: `version ${metadata.based_on_version}` });
+  if (typeof metadata.based_on_version === 'number') out.push({ label: 'Based on', value: `version ${metadata.based_on_version}` });
   return out;
 }
 
@@ -68,11 +49,7 @@ export function VersionView({ version, yaml }: { version: RuleSetVersion; yaml: 
         <h3 id="version-heading" className="text-base font-semibold">
           Version {version.version}
         </h3>
-        {version.is_active ? (
-          <Badge variant="success">active</Badge>
-        ) : (
-          <Badge variant="outline">not active</Badge>
-        )}
+        {version.is_active ? <Badge variant="success">active</Badge> : <Badge variant="outline">not active</Badge>}
       </div>
       <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
         <dt className="text-muted-foreground">Saved</dt>
@@ -88,9 +65,7 @@ export function VersionView({ version, yaml }: { version: RuleSetVersion; yaml: 
           </>
         )}
         <dt className="text-muted-foreground">Request</dt>
-        <dd className="whitespace-pre-wrap">
-          {version.user_prompt || <span className="text-muted-foreground">none</span>}
-        </dd>
+        <dd className="whitespace-pre-wrap">{version.user_prompt || <span className="text-muted-foreground">none</span>}</dd>
         {meta.map((f) => (
           <div key={f.label} className="contents">
             <dt className="text-muted-foreground">{f.label}</dt>
@@ -101,18 +76,11 @@ export function VersionView({ version, yaml }: { version: RuleSetVersion; yaml: 
 
       <section aria-label="Rules of this version" className="grid gap-2">
         <h4 className="font-medium">Rules ({version.rule_count ?? '?'})</h4>
-        <RulesPreview
-          rules={version.rules}
-          provenance={version.rule_provenance}
-          caption={`Rules of version ${version.version}`}
-        />
+        <RulesPreview rules={version.rules} provenance={version.rule_provenance} caption={`Rules of version ${version.version}`} />
         {yaml !== null && (
           <details className="text-sm">
             <summary className="cursor-pointer">Rules as DQX YAML</summary>
-            <pre
-              className="bg-muted mt-2 max-h-96 overflow-auto rounded-md p-3 font-mono text-xs"
-              aria-label={`Version ${version.version} as DQX YAML`}
-            >
+            <pre className="bg-muted mt-2 max-h-96 overflow-auto rounded-md p-3 font-mono text-xs" aria-label={`Version ${version.version} as DQX YAML`}>
               {yaml}
             </pre>
           </details>
@@ -133,9 +101,7 @@ export function VersionView({ version, yaml }: { version: RuleSetVersion; yaml: 
       {version.metadata && (
         <details className="text-sm">
           <summary className="cursor-pointer">All metadata (JSON)</summary>
-          <pre className="bg-muted mt-2 max-h-80 overflow-auto rounded-md p-3 font-mono text-xs">
-            {JSON.stringify(version.metadata, null, 2)}
-          </pre>
+          <pre className="bg-muted mt-2 max-h-80 overflow-auto rounded-md p-3 font-mono text-xs">{JSON.stringify(version.metadata, null, 2)}</pre>
         </details>
       )}
     </article>

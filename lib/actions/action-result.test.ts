@@ -10,10 +10,7 @@ vi.mock('next/cache', () => ({ revalidatePath: mocks.revalidatePath }));
 
 const { runAction } = await import('./action-result');
 
-const Input = z.strictObject({
-  table: z.string().min(1, { error: 'choose a table' }),
-  sample_rows: z.int({ error: 'a whole number' }).optional(),
-});
+const Input = z.strictObject({ table: z.string().min(1, { error: 'choose a table' }), sample_rows: z.int({ error: 'a whole number' }).optional() });
 
 describe('runAction', () => {
   beforeEach(() => {
@@ -31,11 +28,7 @@ describe('runAction', () => {
       async (caller, parsed) => (order.push('service'), { who: caller.id, table: parsed.table }),
       { revalidate: ['/history'], message: (d) => `done for ${d.who}` },
     );
-    expect(result).toEqual({
-      ok: true,
-      data: { who: 'alice@example.com', table: 'a.b.c' },
-      message: 'done for alice@example.com',
-    });
+    expect(result).toEqual({ ok: true, data: { who: 'alice@example.com', table: 'a.b.c' }, message: 'done for alice@example.com' });
     expect(order).toEqual(['caller', 'service', 'revalidate /history']);
   });
 
@@ -55,22 +48,8 @@ describe('runAction', () => {
     const result = await runAction(Input, { table: 'a.b.c' }, async () => {
       throw badRequest('The rules do not validate (2 errors).', {
         errors: [
-          {
-            severity: 'error',
-            rule_index: 2,
-            rule_name: null,
-            field: 'check.arguments.column',
-            code: 'unknown_column',
-            message: "no column 'x'",
-          },
-          {
-            severity: 'error',
-            rule_index: null,
-            rule_name: null,
-            field: null,
-            code: 'duplicate',
-            message: 'two rules share a name',
-          },
+          { severity: 'error', rule_index: 2, rule_name: null, field: 'check.arguments.column', code: 'unknown_column', message: "no column 'x'" },
+          { severity: 'error', rule_index: null, rule_name: null, field: null, code: 'duplicate', message: 'two rules share a name' },
         ],
       });
     });
@@ -84,18 +63,12 @@ describe('runAction', () => {
   });
 
   it('passes safe messages through and hides unexpected errors', async () => {
-    expect(
-      await runAction(Input, { table: 'a.b.c' }, async () =>
-        Promise.reject(new AppError('not_found', 'Table a.b.c was not found.')),
-      ),
-    ).toEqual({
+    expect(await runAction(Input, { table: 'a.b.c' }, async () => Promise.reject(new AppError('not_found', 'Table a.b.c was not found.')))).toEqual({
       ok: false,
       code: 'not_found',
       message: 'Table a.b.c was not found.',
     });
-    const hidden = await runAction(Input, { table: 'a.b.c' }, async () =>
-      Promise.reject(new Error('password=hunter2 in a driver message')),
-    );
+    const hidden = await runAction(Input, { table: 'a.b.c' }, async () => Promise.reject(new Error('password=hunter2 in a driver message')));
     expect(hidden).toEqual({ ok: false, code: 'internal', message: expect.stringMatching(/went wrong/) });
     expect(JSON.stringify(hidden)).not.toContain('hunter2');
   });
@@ -103,10 +76,7 @@ describe('runAction', () => {
   it('refuses a request without a caller', async () => {
     mocks.getCaller.mockRejectedValue(unauthorized());
     const service = vi.fn();
-    expect(await runAction(Input, { table: 'a.b.c' }, service)).toMatchObject({
-      ok: false,
-      code: 'unauthorized',
-    });
+    expect(await runAction(Input, { table: 'a.b.c' }, service)).toMatchObject({ ok: false, code: 'unauthorized' });
     expect(service).not.toHaveBeenCalled();
   });
 });

@@ -33,8 +33,7 @@ function addError(errors: FieldErrors, key: string, message: string) {
 /** Field errors from zod issues (paths joined by dots; `_form` for the input as a whole). */
 export function zodFieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
-  for (const issue of error.issues)
-    addError(errors, issue.path.map(String).join('.') || '_form', issue.message);
+  for (const issue of error.issues) addError(errors, issue.path.map(String).join('.') || '_form', issue.message);
   return errors;
 }
 
@@ -51,8 +50,7 @@ function detailFieldErrors(details: unknown): FieldErrors | undefined {
   const errors: FieldErrors = {};
   const { issues, errors: ruleErrors } = details as { issues?: IssueLike[]; errors?: IssueLike[] };
   for (const issue of issues ?? []) {
-    if (typeof issue.message === 'string')
-      addError(errors, typeof issue.path === 'string' && issue.path ? issue.path : '_form', issue.message);
+    if (typeof issue.message === 'string') addError(errors, typeof issue.path === 'string' && issue.path ? issue.path : '_form', issue.message);
   }
   for (const issue of ruleErrors ?? []) {
     if (typeof issue.message !== 'string') continue;
@@ -63,22 +61,13 @@ function detailFieldErrors(details: unknown): FieldErrors | undefined {
   return Object.keys(errors).length ? errors : undefined;
 }
 
-export function failure(error: unknown): {
-  ok: false;
-  message: string;
-  code: ErrorCode;
-  fieldErrors?: FieldErrors;
-} {
+export function failure(error: unknown): { ok: false; message: string; code: ErrorCode; fieldErrors?: FieldErrors } {
   if (isAppError(error)) {
     const fieldErrors = error.code === 'bad_request' ? detailFieldErrors(error.details) : undefined;
     return { ok: false, message: error.message, code: error.code, ...(fieldErrors ? { fieldErrors } : {}) };
   }
   log.error('server action failed', { error });
-  return {
-    ok: false,
-    code: 'internal',
-    message: 'Something went wrong on the server. The error was logged; try again.',
-  };
+  return { ok: false, code: 'internal', message: 'Something went wrong on the server. The error was logged; try again.' };
 }
 
 /**
@@ -99,12 +88,7 @@ export async function runAction<S extends z.ZodType, T>(
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    return {
-      ok: false,
-      code: 'bad_request',
-      message: 'Some fields need attention.',
-      fieldErrors: zodFieldErrors(parsed.error),
-    };
+    return { ok: false, code: 'bad_request', message: 'Some fields need attention.', fieldErrors: zodFieldErrors(parsed.error) };
   }
   let data: T;
   try {

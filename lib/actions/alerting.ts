@@ -15,17 +15,9 @@ import { runAction, type ActionResult } from './action-result';
 
 const Thresholds = ThresholdsBody.extend({ table: TableNameField });
 
-export async function saveThresholdsAction(
-  input: z.input<typeof Thresholds>,
-): Promise<ActionResult<ThresholdsDto>> {
-  return runAction(
-    Thresholds,
-    input,
-    (caller, { table, ...thresholds }) => saveThresholds(caller, table, thresholds),
-    {
-      revalidate: ['/history'],
-      message: (t) =>
-        `Thresholds of ${t.table_name} saved${t.active ? '' : ' (none set: no run is a breach)'}.`,
-    },
-  );
+export async function saveThresholdsAction(input: z.input<typeof Thresholds>): Promise<ActionResult<ThresholdsDto>> {
+  return runAction(Thresholds, input, (caller, { table, ...thresholds }) => saveThresholds(caller, table, thresholds), {
+    revalidate: ['/history'],
+    message: (t) => `Thresholds of ${t.table_name} saved${t.active ? '' : ' (none set: no run is a breach)'}.`,
+  });
 }

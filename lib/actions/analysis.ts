@@ -15,8 +15,6 @@ import { AnalyzeRulesBody } from '@/lib/services/analysis-schemas';
 
 import { runAction, type ActionResult } from './action-result';
 
-export async function analyzeRulesAction(
-  input: z.input<typeof AnalyzeRulesBody>,
-): Promise<ActionResult<RuleAnalysis>> {
+export async function analyzeRulesAction(input: z.input<typeof AnalyzeRulesBody>): Promise<ActionResult<RuleAnalysis>> {
   return runAction(AnalyzeRulesBody, input, (caller, parsed) => analyzeRules(caller, parsed));
 }

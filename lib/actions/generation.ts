@@ -30,29 +30,17 @@ import type { RunDto } from '@/lib/services/runs';
 import { runAction, type ActionResult } from './action-result';
 import { savedMessage } from './saved-message';
 
-export async function startGenerationAction(
-  input: z.input<typeof StartGenerationBody>,
-): Promise<ActionResult<{ run: RunDto }>> {
-  return runAction(
-    StartGenerationBody,
-    input,
-    async (caller, parsed) => ({ run: await startGeneration(caller, parsed) }),
-    {
-      message: () => 'Generation started. You can leave this page; the run goes on.',
-    },
-  );
+export async function startGenerationAction(input: z.input<typeof StartGenerationBody>): Promise<ActionResult<{ run: RunDto }>> {
+  return runAction(StartGenerationBody, input, async (caller, parsed) => ({ run: await startGeneration(caller, parsed) }), {
+    message: () => 'Generation started. You can leave this page; the run goes on.',
+  });
 }
 
 export async function saveGeneratedRuleSetAction(
   input: z.input<typeof SaveGeneratedRuleSetBody>,
 ): Promise<ActionResult<SavedRuleSetVersion>> {
-  return runAction(
-    SaveGeneratedRuleSetBody,
-    input,
-    (caller, parsed) => saveGeneratedRuleSet(caller, parsed),
-    {
-      revalidate: ['/history', '/validator'],
-      message: savedMessage,
-    },
-  );
+  return runAction(SaveGeneratedRuleSetBody, input, (caller, parsed) => saveGeneratedRuleSet(caller, parsed), {
+    revalidate: ['/history', '/validator'],
+    message: savedMessage,
+  });
 }

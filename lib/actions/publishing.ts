@@ -11,37 +11,23 @@
 import { z } from 'zod';
 
 import { TableNameField } from '@/lib/services/generation-schemas';
-import {
-  publishActiveVersion,
-  savePublishSettings,
-  type PublishResult,
-  type PublishSettingsDto,
-} from '@/lib/services/publishing';
+import { publishActiveVersion, savePublishSettings, type PublishResult, type PublishSettingsDto } from '@/lib/services/publishing';
 import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
 
 import { runAction, type ActionResult } from './action-result';
 
 const Settings = PublishSettingsBody.extend({ table: TableNameField });
 
-export async function savePublishSettingsAction(
-  input: z.input<typeof Settings>,
-): Promise<ActionResult<PublishSettingsDto>> {
-  return runAction(
-    Settings,
-    input,
-    (caller, { table, ...settings }) => savePublishSettings(caller, table, settings),
-    {
-      revalidate: ['/history'],
-      message: (s) => `Publishing settings of ${s.table_name} saved.`,
-    },
-  );
+export async function savePublishSettingsAction(input: z.input<typeof Settings>): Promise<ActionResult<PublishSettingsDto>> {
+  return runAction(Settings, input, (caller, { table, ...settings }) => savePublishSettings(caller, table, settings), {
+    revalidate: ['/history'],
+    message: (s) => `Publishing settings of ${s.table_name} saved.`,
+  });
 }
 
 const PublishNow = z.strictObject({ table: TableNameField });
 
-export async function publishNowAction(
-  input: z.input<typeof PublishNow>,
-): Promise<ActionResult<PublishResult>> {
+export async function publishNowAction(input: z.input<typeof PublishNow>): Promise<ActionResult<PublishResult>> {
   return runAction(PublishNow, input, (caller, { table }) => publishActiveVersion(caller, table), {
     revalidate: ['/history'],
     message: (r) => {

@@ -41,42 +41,26 @@ import { savedMessage } from './saved-message';
 
 const version = z.int({ error: 'expected a version number' }).min(1, { error: 'expected a version number' });
 
-export async function saveRuleSetAction(
-  input: z.input<typeof SaveGeneratedRuleSetBody>,
-): Promise<ActionResult<SavedRuleSetVersion>> {
-  return runAction(
-    SaveGeneratedRuleSetBody,
-    input,
-    (caller, parsed) => saveGeneratedRuleSet(caller, parsed),
-    {
-      revalidate: ['/history', '/validator'],
-      message: savedMessage,
-    },
-  );
+export async function saveRuleSetAction(input: z.input<typeof SaveGeneratedRuleSetBody>): Promise<ActionResult<SavedRuleSetVersion>> {
+  return runAction(SaveGeneratedRuleSetBody, input, (caller, parsed) => saveGeneratedRuleSet(caller, parsed), {
+    revalidate: ['/history', '/validator'],
+    message: savedMessage,
+  });
 }
 
 const Activate = z.strictObject({ table: TableNameField, version });
 
-export async function activateVersionAction(
-  input: z.input<typeof Activate>,
-): Promise<ActionResult<Activated>> {
-  return runAction(
-    Activate,
-    input,
-    (caller, { table, version: v }) => activateRuleSetVersion(caller, table, v),
-    {
-      revalidate: ['/history', '/validator'],
-      message: (a) => `Version ${a.version} is now the active version of ${a.table_name}.`,
-    },
-  );
+export async function activateVersionAction(input: z.input<typeof Activate>): Promise<ActionResult<Activated>> {
+  return runAction(Activate, input, (caller, { table, version: v }) => activateRuleSetVersion(caller, table, v), {
+    revalidate: ['/history', '/validator'],
+    message: (a) => `Version ${a.version} is now the active version of ${a.table_name}.`,
+  });
 }
 
 const Diff = z.strictObject({ table: TableNameField, from: version, to: version });
 
 export async function diffVersionsAction(input: z.input<typeof Diff>): Promise<ActionResult<RuleSetDiff>> {
-  return runAction(Diff, input, (caller, { table, from, to }) =>
-    diffRuleSetVersions(caller, table, from, to),
-  );
+  return runAction(Diff, input, (caller, { table, from, to }) => diffRuleSetVersions(caller, table, from, to));
 }
 
 const History = z.strictObject({
@@ -85,16 +69,12 @@ const History = z.strictObject({
   page_size: z.int().min(1).max(100).default(20),
 });
 
-export async function listHistoryAction(
-  input: z.input<typeof History>,
-): Promise<ActionResult<RuleSetHistory>> {
+export async function listHistoryAction(input: z.input<typeof History>): Promise<ActionResult<RuleSetHistory>> {
   return runAction(History, input, (caller, { table, ...page }) => getRuleSetHistory(caller, table, page));
 }
 
 const GetVersion = z.strictObject({ table: TableNameField, version });
 
-export async function getVersionAction(
-  input: z.input<typeof GetVersion>,
-): Promise<ActionResult<RuleSetVersion>> {
+export async function getVersionAction(input: z.input<typeof GetVersion>): Promise<ActionResult<RuleSetVersion>> {
   return runAction(GetVersion, input, (caller, { table, version: v }) => getRuleSetVersion(caller, table, v));
 }

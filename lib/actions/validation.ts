@@ -28,11 +28,7 @@ import { RunId } from '@/lib/services/rule-set-schemas';
 import type { RunDto } from '@/lib/services/runs';
 import { getFailingRows, type FailingRowsPage } from '@/lib/services/failing-rows';
 import { startValidation, validationReport, type ValidationReport } from '@/lib/services/validation';
-import {
-  DEFAULT_DRY_RUN_ROWS,
-  FailingRowsQuery,
-  StartValidationBody,
-} from '@/lib/services/validation-schemas';
+import { DEFAULT_DRY_RUN_ROWS, FailingRowsQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import { runAction, type ActionResult } from './action-result';
 

@@ -23,15 +23,7 @@ import { getConfig, type Mode } from '@/lib/config';
 import { badRequest } from '@/lib/errors';
 import { formatPercent } from '@/lib/format/percent';
 import { log } from '@/lib/log';
-import type {
-  Alert,
-  AlertSettings,
-  AlertStateValue,
-  Run,
-  RuleThreshold,
-  RunRuleResult,
-  RunSummary,
-} from '@/db';
+import type { Alert, AlertSettings, AlertStateValue, Run, RuleThreshold, RunRuleResult, RunSummary } from '@/db';
 import * as alerts from '@/db/repositories/alerts';
 import type { Db } from '@/db/repositories/rule-sets';
 
@@ -130,13 +122,8 @@ export async function resolve(deps: AlertingDeps = {}) {
   return { db, access, mode: deps.mode ?? getConfig().mode };
 }
 
-export const hasThresholds = (
-  s: Pick<AlertSettings, 'min_pass_rate' | 'fail_on_error_rows' | 'rule_thresholds'> | undefined,
-) =>
-  !!s &&
-  (s.min_pass_rate !== null ||
-    s.fail_on_error_rows ||
-    s.rule_thresholds.some((r) => r.min_pass_rate !== null || r.fail_on_failing_rows));
+export const hasThresholds = (s: Pick<AlertSettings, 'min_pass_rate' | 'fail_on_error_rows' | 'rule_thresholds'> | undefined) =>
+  !!s && (s.min_pass_rate !== null || s.fail_on_error_rows || s.rule_thresholds.some((r) => r.min_pass_rate !== null || r.fail_on_failing_rows));
 
 function thresholdsDto(name: string, row: AlertSettings | undefined): ThresholdsDto {
   const global = getConfig().alerts.webhookUrl;
@@ -157,32 +144,21 @@ function thresholdsDto(name: string, row: AlertSettings | undefined): Thresholds
   };
 }
 
-export async function getThresholds(
-  caller: Caller,
-  table: string,
-  deps?: AlertingDeps,
-): Promise<ThresholdsDto> {
+export async function getThresholds(caller: Caller, table: string, deps?: AlertingDeps): Promise<ThresholdsDto> {
   const { db, access } = await resolve(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   return thresholdsDto(name, await alerts.findSettings(db, name));
 }
 
 /** Replace the table's thresholds (and its webhook, when `webhook_url` is given). 400 names a refused URL. */
-export async function saveThresholds(
-  caller: Caller,
-  table: string,
-  input: ThresholdsInput,
-  deps?: AlertingDeps,
-): Promise<ThresholdsDto> {
+export async function saveThresholds(caller: Caller, table: string, input: ThresholdsInput, deps?: AlertingDeps): Promise<ThresholdsDto> {
   const { db, access, mode } = await resolve(deps);
   const readable = await access.assertCanReadTable(caller, table);
   const { name } = readable;
   await assertRightOnReadable(caller, readable, 'steward', 'Changing the thresholds of', deps);
   input.rules.forEach((r, i) => {
     if (input.rules.findIndex((o) => o.rule === r.rule) !== i) {
-      throw badRequest(`rules[${i}].rule: ${r.rule} is listed twice.`, {
-        issues: [{ path: `rules.${i}.rule`, message: `${r.rule} is listed twice.` }],
-      });
+      throw badRequest(`rules[${i}].rule: ${r.rule} is listed twice.`, { issues: [{ path: `rules.${i}.rule`, message: `${r.rule} is listed twice.` }] });
     }
   });
   let webhookUrl = input.webhook_url;
@@ -192,9 +168,7 @@ export async function saveThresholds(
       webhookUrl = checkWebhookUrl(webhookUrl, mode).toString();
     } catch (error) {
       if (error instanceof WebhookUrlError) {
-        throw badRequest(`webhook_url ${error.message}.`, {
-          issues: [{ path: 'webhook_url', message: `The webhook URL ${error.message}.` }],
-        });
+        throw badRequest(`webhook_url ${error.message}.`, { issues: [{ path: 'webhook_url', message: `The webhook URL ${error.message}.` }] });
       }
       throw error;
     }
@@ -232,22 +206,10 @@ export function evaluateThresholds(
   const withoutResult: string[] = [];
   if (settings) {
     if (settings.min_pass_rate !== null && figures.pass_rate < settings.min_pass_rate) {
-      breached.push({
-        scope: 'table',
-        rule: null,
-        threshold: 'min_pass_rate',
-        limit: settings.min_pass_rate,
-        actual: figures.pass_rate,
-      });
+      breached.push({ scope: 'table', rule: null, threshold: 'min_pass_rate', limit: settings.min_pass_rate, actual: figures.pass_rate });
     }
     if (settings.fail_on_error_rows && figures.error_rows > 0) {
-      breached.push({
-        scope: 'table',
-        rule: null,
-        threshold: 'fail_on_error_rows',
-        limit: 0,
-        actual: figures.error_rows,
-      });
+      breached.push({ scope: 'table', rule: null, threshold: 'fail_on_error_rows', limit: 0, actual: figures.error_rows });
     }
     for (const t of settings.rule_thresholds) {
       if (t.min_pass_rate === null && !t.fail_on_failing_rows) continue;
@@ -257,38 +219,20 @@ export function evaluateThresholds(
         continue;
       }
       if (t.min_pass_rate !== null && result.pass_rate < t.min_pass_rate) {
-        breached.push({
-          scope: 'rule',
-          rule: t.rule,
-          threshold: 'min_pass_rate',
-          limit: t.min_pass_rate,
-          actual: result.pass_rate,
-        });
+        breached.push({ scope: 'rule', rule: t.rule, threshold: 'min_pass_rate', limit: t.min_pass_rate, actual: result.pass_rate });
       }
       if (t.fail_on_failing_rows && result.failing_rows > 0) {
-        breached.push({
-          scope: 'rule',
-          rule: t.rule,
-          threshold: 'fail_on_failing_rows',
-          limit: 0,
-          actual: result.failing_rows,
-        });
+        breached.push({ scope: 'rule', rule: t.rule, threshold: 'fail_on_failing_rows', limit: 0, actual: result.failing_rows });
       }
     }
   }
-  return {
-    state: breached.length > 0 ? 'breach' : 'ok',
-    breached,
-    incomplete: figures.rules_not_evaluated > 0,
-    rules_without_result: withoutResult,
-  };
+  return { state: breached.length > 0 ? 'breach' : 'ok', breached, incomplete: figures.rules_not_evaluated > 0, rules_without_result: withoutResult };
 }
 
 /** A breached threshold in words (alert text, History). */
 export function describeBreach(b: Breach): string {
   const what = b.scope === 'table' ? 'table' : `rule ${b.rule}`;
-  if (b.threshold === 'min_pass_rate')
-    return `${what} pass rate ${formatPercent(b.actual)} < ${formatPercent(b.limit)}`;
+  if (b.threshold === 'min_pass_rate') return `${what} pass rate ${formatPercent(b.actual)} < ${formatPercent(b.limit)}`;
   return `${what} has ${b.actual} ${b.threshold === 'fail_on_error_rows' ? 'error' : 'failing'} row${b.actual === 1 ? '' : 's'}`;
 }
 
@@ -297,9 +241,7 @@ function alertText(table: string, verdict: Verdict, figures: RunFigures): string
     verdict.state === 'breach'
       ? `:red_circle: Data quality breach on ${table}: ${verdict.breached.map(describeBreach).join('; ')}.`
       : `:large_green_circle: ${table} meets its data quality thresholds again (pass rate ${formatPercent(figures.pass_rate)}).`;
-  const incomplete = verdict.incomplete
-    ? ` The run was incomplete: ${figures.rules_not_evaluated} rule(s) not evaluated; judged by the rules evaluated.`
-    : '';
+  const incomplete = verdict.incomplete ? ` The run was incomplete: ${figures.rules_not_evaluated} rule(s) not evaluated; judged by the rules evaluated.` : '';
   return head + incomplete;
 }
 
@@ -318,11 +260,7 @@ async function deliver(db: Db, alert: Alert, rawUrl: string, mode: Mode): Promis
   try {
     url = checkWebhookUrl(rawUrl, mode);
   } catch (error) {
-    await alerts.recordDelivery(db, alert.id, {
-      delivery: 'failed',
-      attempts: 0,
-      error: `The webhook URL was refused: it ${(error as Error).message}.`,
-    });
+    await alerts.recordDelivery(db, alert.id, { delivery: 'failed', attempts: 0, error: `The webhook URL was refused: it ${(error as Error).message}.` });
     return;
   }
   let outcome = await postJson(url, alert.payload, { mode, timeoutMs: ALERT_TIMEOUT_MS });
@@ -332,13 +270,8 @@ async function deliver(db: Db, alert: Alert, rawUrl: string, mode: Mode): Promis
     outcome = await postJson(url, alert.payload, { mode, timeoutMs: ALERT_TIMEOUT_MS });
     attempts = 2;
   }
-  if (!outcome.ok)
-    log.warn('alert not delivered', { table: alert.table_name, alertId: alert.id, error: outcome.error });
-  await alerts.recordDelivery(db, alert.id, {
-    delivery: outcome.ok ? 'sent' : 'failed',
-    attempts,
-    error: outcome.error,
-  });
+  if (!outcome.ok) log.warn('alert not delivered', { table: alert.table_name, alertId: alert.id, error: outcome.error });
+  await alerts.recordDelivery(db, alert.id, { delivery: outcome.ok ? 'sent' : 'failed', attempts, error: outcome.error });
 }
 
 /**
@@ -346,20 +279,9 @@ async function deliver(db: Db, alert: Alert, rawUrl: string, mode: Mode): Promis
  * one alert and send it in the background. Never throws: a failure here is logged, the run stays
  * as recorded. Returns the alert recorded, if any.
  */
-export async function runFinished(
-  run: Run,
-  results: Pick<RunRuleResult, 'rule_name' | 'rule_fingerprint' | 'failing_rows' | 'pass_rate'>[],
-  deps: { db: Db; mode?: Mode },
-): Promise<Alert | null> {
+export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_name' | 'rule_fingerprint' | 'failing_rows' | 'pass_rate'>[], deps: { db: Db; mode?: Mode }): Promise<Alert | null> {
   try {
-    if (
-      run.kind !== 'validation' ||
-      run.status !== 'succeeded' ||
-      !run.summary ||
-      run.parameters?.dry_run === true ||
-      !run.finished_at
-    )
-      return null;
+    if (run.kind !== 'validation' || run.status !== 'succeeded' || !run.summary || run.parameters?.dry_run === true || !run.finished_at) return null;
     const { db } = deps;
     const settings = await alerts.findSettings(db, run.table_name);
     // A table whose thresholds were never saved can only be `ok`: nothing to record.
@@ -369,12 +291,7 @@ export async function runFinished(
     const webhook = settings.webhook_url ?? getConfig().alerts.webhookUrl ?? null;
     const finishedAt = run.finished_at instanceof Date ? run.finished_at : new Date(run.finished_at);
     const alert = await db.transaction().execute(async (trx) => {
-      const changed = await alerts.transitionState(trx, {
-        tableName: run.table_name,
-        state: verdict.state,
-        runId: run.id,
-        finishedAt,
-      });
+      const changed = await alerts.transitionState(trx, { tableName: run.table_name, state: verdict.state, runId: run.id, finishedAt });
       if (!changed) return null;
       const payload: AlertPayload = {
         table: run.table_name,
@@ -385,11 +302,7 @@ export async function runFinished(
         rule_set_version: run.rule_set_version,
         incomplete: verdict.incomplete,
         figures,
-        thresholds: {
-          min_pass_rate: settings.min_pass_rate,
-          fail_on_error_rows: settings.fail_on_error_rows,
-          rules: settings.rule_thresholds,
-        },
+        thresholds: { min_pass_rate: settings.min_pass_rate, fail_on_error_rows: settings.fail_on_error_rows, rules: settings.rule_thresholds },
         breached: verdict.breached,
         text: alertText(run.table_name, verdict, figures),
       };
@@ -404,9 +317,7 @@ export async function runFinished(
     if (alert && webhook) {
       const mode = deps.mode ?? getConfig().mode;
       const p = deliver(db, alert, webhook, mode)
-        .catch((error: unknown) =>
-          log.error('alert delivery could not be recorded', { alertId: alert.id, error }),
-        )
+        .catch((error: unknown) => log.error('alert delivery could not be recorded', { alertId: alert.id, error }))
         .finally(() => pending.delete(p));
       pending.add(p);
     }

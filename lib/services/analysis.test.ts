@@ -15,11 +15,7 @@ const bob = testCaller('bob@example.com');
 const TABLE = 'main.sales.orders';
 const rules = [
   { criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'id' } } },
-  {
-    criticality: 'warn',
-    name: 'status_known',
-    check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'new'"] } },
-  },
+  { criticality: 'warn', name: 'status_known', check: { function: 'is_in_list', arguments: { column: 'status', allowed: ["'new'"] } } },
 ];
 
 let store: TestStore;
@@ -30,25 +26,10 @@ beforeAll(async () => {
   store = await pgliteTestStore();
   llm = await startFakeLlm();
   const catalog = new InMemoryCatalog(
-    [
-      {
-        name: TABLE,
-        columns: [
-          { name: 'id', type: 'bigint' },
-          { name: 'status', type: 'string' },
-          { name: 'amount', type: 'double' },
-        ],
-      },
-    ],
+    [{ name: TABLE, columns: [{ name: 'id', type: 'bigint' }, { name: 'status', type: 'string' }, { name: 'amount', type: 'double' }] }],
     (caller) => caller === alice.id,
   );
-  deps = {
-    db: store.db,
-    access: tableAccessVia((c) => catalog.warehouseFor(c)),
-    warehouseOf: (c) => catalog.warehouseFor(c),
-    mode: 'local',
-    jobPollMs: 10,
-  };
+  deps = { db: store.db, access: tableAccessVia((c) => catalog.warehouseFor(c)), warehouseOf: (c) => catalog.warehouseFor(c), mode: 'local', jobPollMs: 10 };
 });
 afterAll(async () => {
   await llm?.close();
@@ -58,11 +39,7 @@ afterAll(async () => {
 describe('analyzeRules', () => {
   it('returns the model’s summary, per-rule explanations, coverage, recommendations and score', async () => {
     const model = createChatModel({ baseUrl: llm.url, model: 'fake-dqx-model', timeoutMs: 10_000 });
-    const analysis = await analyzeRules(
-      alice,
-      { table: TABLE, request: 'ids and statuses', rules },
-      { ...deps, chatModel: model, runner: undefined },
-    );
+    const analysis = await analyzeRules(alice, { table: TABLE, request: 'ids and statuses', rules }, { ...deps, chatModel: model, runner: undefined });
     expect(analysis).toMatchObject({
       summary: 'The rule set has 2 rules covering 2 of 3 columns.',
       rule_analysis: [
@@ -80,9 +57,7 @@ describe('analyzeRules', () => {
   });
 
   it('says plainly that no model is configured (503)', async () => {
-    const error = await appError(
-      analyzeRules(alice, { table: TABLE, request: '', rules }, { ...deps, chatModel: null }),
-    );
+    const error = await appError(analyzeRules(alice, { table: TABLE, request: '', rules }, { ...deps, chatModel: null }));
     expect(error.code).toBe('unavailable');
     expect(error.message).toMatch(/needs a language model, and none is configured/);
   });
@@ -90,10 +65,7 @@ describe('analyzeRules', () => {
   it('answers 404 to a caller who cannot read the table', async () => {
     const model = createChatModel({ baseUrl: llm.url, model: 'fake-dqx-model', timeoutMs: 10_000 });
     const before = llm.requests.length;
-    expect(
-      (await appError(analyzeRules(bob, { table: TABLE, request: '', rules }, { ...deps, chatModel: model })))
-        .code,
-    ).toBe('not_found');
+    expect((await appError(analyzeRules(bob, { table: TABLE, request: '', rules }, { ...deps, chatModel: model }))).code).toBe('not_found');
     expect(llm.requests.length).toBe(before);
   });
 });

@@ -19,11 +19,7 @@ import { resolveRunDeps, type RunDeps } from './run-deps';
 export type { AnalyzeRulesInput } from './analysis-schemas';
 export type { RuleAnalysis } from '@/lib/llm';
 
-export async function analyzeRules(
-  caller: Caller,
-  input: AnalyzeRulesInput,
-  deps?: RunDeps,
-): Promise<RuleAnalysis> {
+export async function analyzeRules(caller: Caller, input: AnalyzeRulesInput, deps?: RunDeps): Promise<RuleAnalysis> {
   const d = await resolveRunDeps(deps);
   const readable = await d.access.assertCanReadTable(caller, input.table);
   const model = d.chatModel;

@@ -26,48 +26,28 @@ export function configuredBindings(config: AppConfig): Binding[] {
     ...(d.generationJobId ? [] : ['DQX_GENERATION_JOB_ID (resource generation-job)']),
     ...(d.validationJobId ? [] : ['DQX_VALIDATION_JOB_ID (resource validation-job)']),
   ];
-  const spMissing = [
-    ...(d.clientId ? [] : ['DATABRICKS_CLIENT_ID']),
-    ...(d.clientSecret ? [] : ['DATABRICKS_CLIENT_SECRET']),
-  ];
+  const spMissing = [...(d.clientId ? [] : ['DATABRICKS_CLIENT_ID']), ...(d.clientSecret ? [] : ['DATABRICKS_CLIENT_SECRET'])];
   const store = config.store;
   return [
     d.warehouseId
       ? { name: 'warehouse', state: 'bound', detail: `warehouse ${d.warehouseId}` }
-      : {
-          name: 'warehouse',
-          state: 'missing',
-          detail: missing(['DATABRICKS_WAREHOUSE_ID (resource sql-warehouse)']),
-        },
+      : { name: 'warehouse', state: 'missing', detail: missing(['DATABRICKS_WAREHOUSE_ID (resource sql-warehouse)']) },
     store.kind === 'pglite'
-      ? {
-          name: 'store',
-          state: 'missing',
-          detail:
-            'no Lakebase or Postgres store is bound (PGHOST / DATABASE_URL); an embedded store would lose every rule set on restart',
-        }
+      ? { name: 'store', state: 'missing', detail: 'no Lakebase or Postgres store is bound (PGHOST / DATABASE_URL); an embedded store would lose every rule set on restart' }
       : {
           name: 'store',
           state: 'bound',
           detail: `${store.kind === 'lakebase' ? `Lakebase ${store.lakebase}` : 'Postgres'}, schema ${store.schema}${store.migrateOnStart ? ', migrated on start' : ''}`,
         },
     jobsMissing.length === 0
-      ? {
-          name: 'jobs',
-          state: 'bound',
-          detail: `generation job ${d.generationJobId}, validation job ${d.validationJobId}`,
-        }
+      ? { name: 'jobs', state: 'bound', detail: `generation job ${d.generationJobId}, validation job ${d.validationJobId}` }
       : { name: 'jobs', state: 'missing', detail: missing(jobsMissing) },
     spMissing.length === 0
       ? { name: 'service_principal', state: 'bound', detail: `client id ${d.clientId}` }
       : { name: 'service_principal', state: 'missing', detail: missing(spMissing) },
     d.resultsVolume
       ? { name: 'results_volume', state: 'bound', detail: d.resultsVolume }
-      : {
-          name: 'results_volume',
-          state: 'off',
-          detail: 'not set: DQX_RESULTS_VOLUME (large job outputs and rule sets cannot be exchanged)',
-        },
+      : { name: 'results_volume', state: 'off', detail: 'not set: DQX_RESULTS_VOLUME (large job outputs and rule sets cannot be exchanged)' },
     d.servingEndpoint
       ? { name: 'model', state: 'bound', detail: `serving endpoint ${d.servingEndpoint}` }
       : { name: 'model', state: 'off', detail: 'no serving endpoint: rules come from the profile only' },
@@ -79,8 +59,7 @@ export function logBindings(config: AppConfig): Binding[] {
   const bindings = configuredBindings(config);
   const problems = bindings.filter((b) => b.state === 'missing');
   const fields = Object.fromEntries(bindings.map((b) => [b.name, `${b.state}: ${b.detail}`]));
-  if (problems.length > 0)
-    log.error('bindings checked', { ok: false, missing: problems.map((b) => b.name), ...fields });
+  if (problems.length > 0) log.error('bindings checked', { ok: false, missing: problems.map((b) => b.name), ...fields });
   else log.info('bindings checked', { ok: true, ...fields });
   return bindings;
 }
@@ -110,8 +89,7 @@ export async function probeAsServicePrincipal(
       provider.invalidate();
       continue;
     }
-    if (response.status === 403)
-      return `The app's service principal may not use ${what} (HTTP 403): check the app's resource for it.`;
+    if (response.status === 403) return `The app's service principal may not use ${what} (HTTP 403): check the app's resource for it.`;
     if (response.status === 404) return `${what} does not exist (HTTP 404): check the app's resource for it.`;
     return `${what} answered HTTP ${response.status}.`;
   }

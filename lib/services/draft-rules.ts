@@ -14,8 +14,7 @@ import { assertPlainRules } from './limits';
 export async function draftRulesFromYaml(text: string): Promise<unknown[]> {
   const checks = await readChecksOr400(text, 'yaml', 'rules_yaml', 'rules_yaml');
   if (checks.length === 0) {
-    const message =
-      'rules_yaml holds no checks: send a YAML list of DQX checks (or a mapping with `checks:`).';
+    const message = 'rules_yaml holds no checks: send a YAML list of DQX checks (or a mapping with `checks:`).';
     throw badRequest(message, { issues: [{ path: 'rules_yaml', message }] });
   }
   assertPlainRules(checks);
@@ -23,9 +22,6 @@ export async function draftRulesFromYaml(text: string): Promise<unknown[]> {
 }
 
 /** `rules` as given, or the checks of `rulesYaml`. */
-export async function draftRules(input: {
-  rules?: unknown[];
-  rulesYaml?: string;
-}): Promise<unknown[] | undefined> {
+export async function draftRules(input: { rules?: unknown[]; rulesYaml?: string }): Promise<unknown[] | undefined> {
   return input.rulesYaml === undefined ? input.rules : draftRulesFromYaml(input.rulesYaml);
 }

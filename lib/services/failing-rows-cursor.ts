@@ -62,9 +62,7 @@ export function encodeCursor(binding: string, position: FailingRowsPosition): st
 }
 
 const refused = (why: string) =>
-  badRequest(`cursor is not valid: ${why}. Start again from page 1 (or jump to a page or key).`, {
-    field: 'cursor',
-  });
+  badRequest(`cursor is not valid: ${why}. Start again from page 1 (or jump to a page or key).`, { field: 'cursor' });
 
 /** The position of a token made by `encodeCursor` for `binding`; 400 for anything else. */
 export function decodeCursor(token: string, binding: string, keyColumns: number): FailingRowsPosition {
@@ -81,7 +79,6 @@ export function decodeCursor(token: string, binding: string, keyColumns: number)
   if (!parsed.success) throw refused('it was changed');
   const p = parsed.data;
   if (p.b !== binding) throw refused('it belongs to another run, rule, filter or page size');
-  if (p.k !== null && (p.k.length < 1 || p.k.length > keyColumns))
-    throw refused('the table’s key columns changed');
+  if (p.k !== null && (p.k.length < 1 || p.k.length > keyColumns)) throw refused('the table’s key columns changed');
   return { key: p.k, skip: p.s, page: p.p, firstRow: p.f, total: p.t };
 }

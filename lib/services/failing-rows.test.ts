@@ -23,11 +23,7 @@ const bob = testCaller('bob@example.com');
 const ORDERS = 'samples.sales.orders';
 
 const rules: DqxCheck[] = [
-  {
-    criticality: 'error',
-    name: 'amount_present',
-    check: { function: 'is_not_null', arguments: { column: 'amount' } },
-  },
+  { criticality: 'error', name: 'amount_present', check: { function: 'is_not_null', arguments: { column: 'amount' } } },
   {
     criticality: 'warn',
     name: 'quantity_range',
@@ -35,11 +31,7 @@ const rules: DqxCheck[] = [
     user_metadata: { owner: 'sales' },
   },
   // a second rule under the first one's name: addressed apart by index or fingerprint
-  {
-    criticality: 'error',
-    name: 'amount_present',
-    check: { function: 'is_not_null', arguments: { column: 'customer_id' } },
-  },
+  { criticality: 'error', name: 'amount_present', check: { function: 'is_not_null', arguments: { column: 'customer_id' } } },
 ];
 
 let fx: RunFixture;
@@ -67,12 +59,7 @@ describe('keyset pages', () => {
     let page = await getFailingRows(alice, runId, { ruleIndex: 0, page: 1, pageSize: 4 }, fx.deps);
     const pages: FailingRowsPage[] = [page];
     while (page.next_cursor) {
-      page = await getFailingRows(
-        alice,
-        runId,
-        { ruleIndex: 0, cursor: page.next_cursor, pageSize: 4 },
-        fx.deps,
-      );
+      page = await getFailingRows(alice, runId, { ruleIndex: 0, cursor: page.next_cursor, pageSize: 4 }, fx.deps);
       pages.push(page);
     }
     for (const p of pages) walked.push(...ids(p));
@@ -85,12 +72,7 @@ describe('keyset pages', () => {
     expect(ids(third)).toEqual(ids(pages[2]!));
 
     const target = ids(all)[9]!;
-    const byKey = await getFailingRows(
-      alice,
-      runId,
-      { ruleIndex: 0, key: [String(target)], pageSize: 4 },
-      fx.deps,
-    );
+    const byKey = await getFailingRows(alice, runId, { ruleIndex: 0, key: [String(target)], pageSize: 4 }, fx.deps);
     expect(ids(byKey)).toEqual(ids(all).slice(9, 13));
     expect(byKey).toMatchObject({ first_row: 10, page: 3, total: 17 });
   });
@@ -99,72 +81,36 @@ describe('keyset pages', () => {
     const first = await getFailingRows(alice, runId, { ruleIndex: 0, page: 1, pageSize: 4 }, fx.deps);
     const cursor = first.next_cursor!;
     const [payload, check] = cursor.split('.') as [string, string];
-    const edited = Buffer.from(
-      Buffer.from(payload, 'base64url').toString('utf8').replace('"p":2', '"p":9'),
-      'utf8',
-    ).toString('base64url');
+    const edited = Buffer.from(Buffer.from(payload, 'base64url').toString('utf8').replace('"p":2', '"p":9'), 'utf8').toString('base64url');
     for (const bad of [`${edited}.${check}`, 'not-a-cursor', `${payload}.0000000000000000`]) {
-      const error = await appError(
-        getFailingRows(alice, runId, { ruleIndex: 0, cursor: bad, pageSize: 4 }, fx.deps),
-      );
-      expect(error).toMatchObject({
-        code: 'bad_request',
-        message: expect.stringMatching(/^cursor is not valid/),
-      });
+      const error = await appError(getFailingRows(alice, runId, { ruleIndex: 0, cursor: bad, pageSize: 4 }, fx.deps));
+      expect(error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^cursor is not valid/) });
     }
-    const otherSize = await appError(
-      getFailingRows(alice, runId, { ruleIndex: 0, cursor, pageSize: 5 }, fx.deps),
-    );
+    const otherSize = await appError(getFailingRows(alice, runId, { ruleIndex: 0, cursor, pageSize: 5 }, fx.deps));
     expect(otherSize.message).toMatch(/another run, rule, filter or page size/);
-    const otherRule = await appError(
-      getFailingRows(alice, runId, { ruleIndex: 1, cursor, pageSize: 4 }, fx.deps),
-    );
+    const otherRule = await appError(getFailingRows(alice, runId, { ruleIndex: 1, cursor, pageSize: 4 }, fx.deps));
     expect(otherRule.code).toBe('bad_request');
 
-    const badKey = await appError(
-      getFailingRows(alice, runId, { ruleIndex: 0, key: ['twelve'], pageSize: 4 }, fx.deps),
-    );
-    expect(badKey).toMatchObject({
-      code: 'bad_request',
-      message: expect.stringMatching(/^key: "twelve" is not a value of order_id/),
-    });
+    const badKey = await appError(getFailingRows(alice, runId, { ruleIndex: 0, key: ['twelve'], pageSize: 4 }, fx.deps));
+    expect(badKey).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^key: "twelve" is not a value of order_id/) });
   });
 });
 
 describe('rules, fields and columns', () => {
   it('addresses rules sharing a name apart by index or fingerprint, and merges them by name', async () => {
     const [a, , b] = out.rules;
-    const first = await getFailingRows(
-      alice,
-      runId,
-      { ruleIndex: a!.index, page: 1, pageSize: 500 },
-      fx.deps,
-    );
-    const second = await getFailingRows(
-      alice,
-      runId,
-      { ruleFingerprint: b!.fingerprint, page: 1, pageSize: 500 },
-      fx.deps,
-    );
-    const byName = await getFailingRows(
-      alice,
-      runId,
-      { rule: 'amount_present', page: 1, pageSize: 500 },
-      fx.deps,
-    );
+    const first = await getFailingRows(alice, runId, { ruleIndex: a!.index, page: 1, pageSize: 500 }, fx.deps);
+    const second = await getFailingRows(alice, runId, { ruleFingerprint: b!.fingerprint, page: 1, pageSize: 500 }, fx.deps);
+    const byName = await getFailingRows(alice, runId, { rule: 'amount_present', page: 1, pageSize: 500 }, fx.deps);
     expect(first.total).toBe(a!.failing_rows);
     expect(second.total).toBe(b!.failing_rows);
     expect(second.rule).toMatchObject({ index: 2, function: 'is_not_null', columns: ['customer_id'] });
     expect(byName.rules.map((r) => r.index)).toEqual([0, 2]);
     expect(byName.total).toBeGreaterThanOrEqual(Math.max(first.total, second.total));
 
-    const unknown = await appError(
-      getFailingRows(alice, runId, { ruleFingerprint: 'f'.repeat(64), page: 1, pageSize: 5 }, fx.deps),
-    );
+    const unknown = await appError(getFailingRows(alice, runId, { ruleFingerprint: 'f'.repeat(64), page: 1, pageSize: 5 }, fx.deps));
     expect(unknown.code).toBe('not_found');
-    expect(
-      (await appError(getFailingRows(alice, runId, { ruleIndex: 99, page: 1, pageSize: 5 }, fx.deps))).code,
-    ).toBe('not_found');
+    expect((await appError(getFailingRows(alice, runId, { ruleIndex: 99, page: 1, pageSize: 5 }, fx.deps))).code).toBe('not_found');
   });
 
   it('shows the failing column right after the key and gives every DQX result field, in DQX’s order', async () => {
@@ -205,12 +151,7 @@ describe('rules, fields and columns', () => {
     const v = String(all.rows[0]!.values[quantity]);
     const expected = all.rows.filter((r) => String(r.values[quantity]) === v).map((r) => Number(r.values[0]));
     expect(expected.length).toBeLessThan(all.total);
-    const equal = await getFailingRows(
-      alice,
-      runId,
-      { ruleIndex: 1, value: { text: v, match: 'equals' }, page: 1, pageSize: 500 },
-      fx.deps,
-    );
+    const equal = await getFailingRows(alice, runId, { ruleIndex: 1, value: { text: v, match: 'equals' }, page: 1, pageSize: 500 }, fx.deps);
     expect(ids(equal)).toEqual(expected);
     expect(equal.value_filter).toEqual({ value: v, match: 'equals' });
 
@@ -232,12 +173,7 @@ describe('rules, fields and columns', () => {
       'a'.repeat(500),
     ]) {
       for (const match of ['contains', 'equals'] as const) {
-        const page = await getFailingRows(
-          alice,
-          runId,
-          { ruleIndex: 1, value: { text, match }, page: 1, pageSize: 50 },
-          fx.deps,
-        );
+        const page = await getFailingRows(alice, runId, { ruleIndex: 1, value: { text, match }, page: 1, pageSize: 50 }, fx.deps);
         expect(page.total).toBe(0);
         expect(page.rows).toEqual([]);
         expect(page.value_filter).toEqual({ value: text, match });
@@ -246,11 +182,7 @@ describe('rules, fields and columns', () => {
   });
 
   it('pages a dataset rule (is_unique) through the same cursors, every failing row once', async () => {
-    const unique: DqxCheck = {
-      criticality: 'warn',
-      name: 'customer_unique',
-      check: { function: 'is_unique', arguments: { columns: ['customer_id'] } },
-    };
+    const unique: DqxCheck = { criticality: 'warn', name: 'customer_unique', check: { function: 'is_unique', arguments: { columns: ['customer_id'] } } };
     const started = await startValidation(alice, { table: ORDERS, rules: [unique] }, fx.deps);
     const done = await waitForRun(alice, started.id, fx.deps);
     const failing = (done.output as ValidationOutput).rules[0]!.failing_rows!;
@@ -261,67 +193,36 @@ describe('rules, fields and columns', () => {
     let page = await getFailingRows(alice, done.id, { ruleIndex: 0, page: 1, pageSize: 7 }, fx.deps);
     const walked = [...page.rows];
     while (page.next_cursor) {
-      page = await getFailingRows(
-        alice,
-        done.id,
-        { ruleIndex: 0, cursor: page.next_cursor, pageSize: 7 },
-        fx.deps,
-      );
+      page = await getFailingRows(alice, done.id, { ruleIndex: 0, cursor: page.next_cursor, pageSize: 7 }, fx.deps);
       walked.push(...page.rows);
     }
     // customer_id repeats by definition here: the cursor passes over rows of the same key exactly once
-    expect(walked.map((r) => JSON.stringify(r.values))).toEqual(
-      all.rows.map((r) => JSON.stringify(r.values)),
-    );
+    expect(walked.map((r) => JSON.stringify(r.values))).toEqual(all.rows.map((r) => JSON.stringify(r.values)));
     // pages of one row each: every page is one key, rows of it before the page are counted
     const single: string[] = [];
     let one = await getFailingRows(alice, done.id, { ruleIndex: 0, page: 1, pageSize: 1 }, fx.deps);
     single.push(...one.rows.map((r) => JSON.stringify(r.values)));
     while (one.next_cursor && single.length < 12) {
-      one = await getFailingRows(
-        alice,
-        done.id,
-        { ruleIndex: 0, cursor: one.next_cursor, pageSize: 1 },
-        fx.deps,
-      );
+      one = await getFailingRows(alice, done.id, { ruleIndex: 0, cursor: one.next_cursor, pageSize: 1 }, fx.deps);
       single.push(...one.rows.map((r) => JSON.stringify(r.values)));
     }
     expect(single).toEqual(all.rows.slice(0, 12).map((r) => JSON.stringify(r.values)));
     for (const n of [2, 3, 4, 5]) {
       const byNumber = await getFailingRows(alice, done.id, { ruleIndex: 0, page: n, pageSize: 2 }, fx.deps);
-      expect(byNumber.rows.map((r) => JSON.stringify(r.values))).toEqual(
-        all.rows.slice((n - 1) * 2, n * 2).map((r) => JSON.stringify(r.values)),
-      );
-      const following = await getFailingRows(
-        alice,
-        done.id,
-        { ruleIndex: 0, cursor: byNumber.next_cursor!, pageSize: 2 },
-        fx.deps,
-      );
-      expect(following.rows.map((r) => JSON.stringify(r.values))).toEqual(
-        all.rows.slice(n * 2, n * 2 + 2).map((r) => JSON.stringify(r.values)),
-      );
+      expect(byNumber.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice((n - 1) * 2, n * 2).map((r) => JSON.stringify(r.values)));
+      const following = await getFailingRows(alice, done.id, { ruleIndex: 0, cursor: byNumber.next_cursor!, pageSize: 2 }, fx.deps);
+      expect(following.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice(n * 2, n * 2 + 2).map((r) => JSON.stringify(r.values)));
     }
     const jumped = await getFailingRows(alice, done.id, { ruleIndex: 0, page: 2, pageSize: 7 }, fx.deps);
-    expect(jumped.rows.map((r) => JSON.stringify(r.values))).toEqual(
-      all.rows.slice(7, 14).map((r) => JSON.stringify(r.values)),
-    );
-    expect(jumped.rows[0]!.warnings![0]).toMatchObject({
-      name: 'customer_unique',
-      function: 'is_unique',
-      columns: ['customer_id'],
-    });
+    expect(jumped.rows.map((r) => JSON.stringify(r.values))).toEqual(all.rows.slice(7, 14).map((r) => JSON.stringify(r.values)));
+    expect(jumped.rows[0]!.warnings![0]).toMatchObject({ name: 'customer_unique', function: 'is_unique', columns: ['customer_id'] });
   });
 
   it('refuses a reader who cannot read the table', async () => {
     fx.hide((caller, table) => caller === bob.id && table === ORDERS);
     try {
-      expect(
-        (await appError(getFailingRows(bob, runId, { ruleIndex: 0, page: 1, pageSize: 5 }, fx.deps))).code,
-      ).toBe('not_found');
-      expect((await appError(exportFailingRows(bob, runId, { ruleIndex: 0 }, 'csv', fx.deps))).code).toBe(
-        'not_found',
-      );
+      expect((await appError(getFailingRows(bob, runId, { ruleIndex: 0, page: 1, pageSize: 5 }, fx.deps))).code).toBe('not_found');
+      expect((await appError(exportFailingRows(bob, runId, { ruleIndex: 0 }, 'csv', fx.deps))).code).toBe('not_found');
     } finally {
       fx.hide(() => false);
     }
@@ -355,9 +256,7 @@ describe('export', () => {
       fs.writeFileSync(target, bytes);
       const db = await DuckDBInstance.create(':memory:');
       const conn = await db.connect();
-      const read = await conn.runAndReadAll(
-        `SELECT count(*), count(_errors), min(order_id) FROM read_parquet('${target}')`,
-      );
+      const read = await conn.runAndReadAll(`SELECT count(*), count(_errors), min(order_id) FROM read_parquet('${target}')`);
       const [count, withErrors, minId] = read.getRowsJS()[0]!;
       const whole = await getFailingRows(alice, runId, { page: 1, pageSize: 500 }, fx.deps);
       expect(Number(count)).toBe(whole.total);

@@ -78,10 +78,7 @@ export interface FailingRow {
 }
 
 /** A rule whose failing rows are read, as the run's per-rule results name it. */
-export type FailingRowsRule = Pick<
-  ValidationRuleOut,
-  'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'
->;
+export type FailingRowsRule = Pick<ValidationRuleOut, 'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'>;
 
 export interface FailingRowsPage {
   run_id: string;
@@ -158,16 +155,11 @@ function entriesOf(text: Cell): DqxResultEntry[] | null {
 }
 
 /** The rules a selector names (all of them without one); 404 when it names none. */
-function selectRules(
-  expanded: ExpandedRule[],
-  s: FailingRowsSelector,
-  runId: string,
-): { rule: ExpandedRule; index: number }[] {
+function selectRules(expanded: ExpandedRule[], s: FailingRowsSelector, runId: string): { rule: ExpandedRule; index: number }[] {
   const all = expanded.map((rule, index) => ({ rule, index }));
   if (s.ruleIndex !== undefined) {
     const hit = all.filter((r) => r.index === s.ruleIndex);
-    if (hit.length === 0)
-      throw notFound(`Run ${runId} has no rule at index ${s.ruleIndex} (it has ${all.length}, from 0).`);
+    if (hit.length === 0) throw notFound(`Run ${runId} has no rule at index ${s.ruleIndex} (it has ${all.length}, from 0).`);
     return hit;
   }
   if (s.ruleFingerprint !== undefined) {
@@ -218,12 +210,7 @@ interface Prepared {
   dryRun: boolean;
 }
 
-async function prepare(
-  caller: Caller,
-  runId: string,
-  selector: FailingRowsSelector,
-  deps: RunDeps | undefined,
-): Promise<Prepared> {
+async function prepare(caller: Caller, runId: string, selector: FailingRowsSelector, deps: RunDeps | undefined): Promise<Prepared> {
   const d = await resolveRunDeps(deps);
   const run = await getRun(caller, runId, d);
   validationRunOrRefuse(run);
@@ -254,16 +241,10 @@ async function prepare(
 
   const byLower = new Map(info.map((c) => [c.name.toLowerCase(), c]));
   const failingColumns = [
-    ...new Set(
-      selected.flatMap(({ rule }) =>
-        (rule.columns ?? []).map((c) => byLower.get(c.toLowerCase())?.name).filter((c): c is string => !!c),
-      ),
-    ),
+    ...new Set(selected.flatMap(({ rule }) => (rule.columns ?? []).map((c) => byLower.get(c.toLowerCase())?.name).filter((c): c is string => !!c))),
   ];
   const keyNames = keyColumns(checks, columns);
-  const keys = keyNames
-    .map((k) => info.find((c) => c.name === k)!)
-    .filter((c) => c && orderable(c.type) && castType(dialect, c) !== null);
+  const keys = keyNames.map((k) => info.find((c) => c.name === k)!).filter((c) => c && orderable(c.type) && castType(dialect, c) !== null);
   const keyed = displayColumns(columns, keyNames);
   const shown = [
     ...keyed.filter((c) => keyNames.includes(c.name)),
@@ -272,15 +253,8 @@ async function prepare(
   ];
 
   const params = run.parameters as { sample_rows?: number | null };
-  const sampleRows =
-    typeof params.sample_rows === 'number' && Number.isInteger(params.sample_rows) && params.sample_rows > 0
-      ? params.sample_rows
-      : null;
-  const source = sourceSql(
-    dialect,
-    readable.description,
-    sampleRows === null ? null : { rows: sampleRows, columns, keys: keyNames },
-  );
+  const sampleRows = typeof params.sample_rows === 'number' && Number.isInteger(params.sample_rows) && params.sample_rows > 0 ? params.sample_rows : null;
+  const source = sourceSql(dialect, readable.description, sampleRows === null ? null : { rows: sampleRows, columns, keys: keyNames });
   const options = {
     dialect,
     table: schema,
@@ -296,30 +270,23 @@ async function prepare(
   const indexes = new Set(selected.map(({ index }) => index));
   const whole = compileApplyChecks(checks, source, { ...options, entriesOf: [...indexes] });
   const applied = whole.addsRows ? whole : compileApplyChecks(selectedChecks, source, options);
-  const mine = <T extends { index: number }>(list: T[]) =>
-    whole.addsRows ? list.filter((r) => indexes.has(r.index)) : list;
+  const mine = <T extends { index: number }>(list: T[]) => (whole.addsRows ? list.filter((r) => indexes.has(r.index)) : list);
   if (mine(applied.rules).length === 0) {
     const reason = mine(applied.jobOnly)[0]?.reason ?? 'it runs only in a DQX job';
-    throw conflict(
-      `The failing rows of ${rules.length === 1 ? rules[0]!.name : 'this run'} cannot be listed here: ${reason}`,
-    );
+    throw conflict(`The failing rows of ${rules.length === 1 ? rules[0]!.name : 'this run'} cannot be listed here: ${reason}`);
   }
 
   const q = (name: string) => quoteIdent(dialect, name);
   const textType = dialect === 'duckdb' ? 'VARCHAR' : 'STRING';
   const asText = (expr: string) => `CAST(${expr} AS ${textType})`;
-  const json = (expr: string) =>
-    dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`;
+  const json = (expr: string) => (dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
   const errorsCol = q(applied.resultColumns.errors);
   const warningsCol = q(applied.resultColumns.warnings);
 
   let valueSql = '';
   if (selector.value) {
     if (failingColumns.length === 0) {
-      throw badRequest(
-        'value: the selected rule names no column of the table to filter on; choose a rule that checks a column.',
-        { field: 'value' },
-      );
+      throw badRequest('value: the selected rule names no column of the table to filter on; choose a rule that checks a column.', { field: 'value' });
     }
     const needle = quoteString(dialect, selector.value.text);
     const test = (c: string) =>
@@ -331,9 +298,7 @@ async function prepare(
   const lit = (column: ColumnInfo, value: string | null) =>
     value === null ? 'NULL' : `CAST(${quoteString(dialect, value)} AS ${castType(dialect, column)!})`;
   const keyOrder = keys.map((k) => `${q(k.name)} ASC NULLS LAST`).join(', ');
-  const rest = shown
-    .filter((c) => orderable(c.type) && !keys.some((k) => k.name === c.name))
-    .map((c) => `${q(c.name)} ASC NULLS LAST`);
+  const rest = shown.filter((c) => orderable(c.type) && !keys.some((k) => k.name === c.name)).map((c) => `${q(c.name)} ASC NULLS LAST`);
   const order = [keyOrder, ...rest].filter(Boolean).join(', ');
   const orderSql = order ? `ORDER BY ${order}` : '';
   const select = [
@@ -381,13 +346,7 @@ function keyCompare(p: Prepared, values: (string | null)[], before: boolean): st
   p.keys.slice(0, values.length).forEach((k, i) => {
     const c = p.q(k.name);
     const v = values[i] ?? null;
-    const beyond = before
-      ? v === null
-        ? `${c} IS NOT NULL`
-        : `${c} < ${p.lit(k, v)}`
-      : v === null
-        ? 'FALSE'
-        : `(${c} > ${p.lit(k, v)} OR ${c} IS NULL)`;
+    const beyond = before ? (v === null ? `${c} IS NOT NULL` : `${c} < ${p.lit(k, v)}`) : v === null ? 'FALSE' : `(${c} > ${p.lit(k, v)} OR ${c} IS NULL)`;
     alts.push([...eqs, beyond].join(' AND '));
     eqs.push(v === null ? `${c} IS NULL` : `${c} = ${p.lit(k, v)}`);
   });
@@ -399,13 +358,9 @@ const TEXT_KEY_TYPES = /^(string|varchar|char)/i;
 
 /** A key value a user typed, checked against the column's type (400 naming `key` otherwise). */
 function checkedKey(p: Prepared, key: (string | null)[]): (string | null)[] {
-  if (p.keys.length === 0)
-    throw badRequest('key: the rows of this table have no key columns to jump to.', { field: 'key' });
+  if (p.keys.length === 0) throw badRequest('key: the rows of this table have no key columns to jump to.', { field: 'key' });
   if (key.length > p.keys.length) {
-    throw badRequest(
-      `key must hold at most ${p.keys.length} value(s), for ${p.keys.map((k) => k.name).join(', ')} in that order.`,
-      { field: 'key' },
-    );
+    throw badRequest(`key must hold at most ${p.keys.length} value(s), for ${p.keys.map((k) => k.name).join(', ')} in that order.`, { field: 'key' });
   }
   return key.map((v, i) => {
     const column = p.keys[i]!;
@@ -422,10 +377,7 @@ function checkedKey(p: Prepared, key: (string | null)[]): (string | null)[] {
             : t === 'boolean'
               ? /^(true|false)$/i.test(v)
               : true;
-    if (!ok)
-      throw badRequest(`key: "${v.slice(0, 100)}" is not a value of ${column.name} (${column.type}).`, {
-        field: 'key',
-      });
+    if (!ok) throw badRequest(`key: "${v.slice(0, 100)}" is not a value of ${column.name} (${column.type}).`, { field: 'key' });
     return t.startsWith('timestamp') ? v.replace('T', ' ') : v;
   });
 }
@@ -439,9 +391,7 @@ export async function getFailingRows(
 ): Promise<FailingRowsPage> {
   const size = input.pageSize;
   if (!(Number.isInteger(size) && size >= 1 && size <= FAILING_ROWS_PAGE_MAX)) {
-    throw badRequest(`page_size must be a whole number from 1 to ${FAILING_ROWS_PAGE_MAX}.`, {
-      field: 'page_size',
-    });
+    throw badRequest(`page_size must be a whole number from 1 to ${FAILING_ROWS_PAGE_MAX}.`, { field: 'page_size' });
   }
   if (input.page !== undefined && !(Number.isInteger(input.page) && input.page >= 1)) {
     throw badRequest('page must be a whole number from 1.', { field: 'page' });
@@ -457,8 +407,7 @@ export async function getFailingRows(
     size,
     p.keys.map((k) => k.name),
   ]);
-  const count = async (extra = '') =>
-    Number((await wh.query(`SELECT count(*) AS n ${p.flaggedFrom}${extra}`)).rows[0]?.[0] ?? 0);
+  const count = async (extra = '') => Number((await wh.query(`SELECT count(*) AS n ${p.flaggedFrom}${extra}`)).rows[0]?.[0] ?? 0);
 
   // Where the page starts: a position (key + rows of that key to pass over, or an offset).
   let position: FailingRowsPosition;
@@ -497,10 +446,7 @@ export async function getFailingRows(
 
   // The rows of the key already read are passed over by the warehouse (OFFSET), never sent here.
   const keyed = position.key !== null && p.keys.length > 0;
-  const sql = p.pageSql(
-    keyed ? ` AND ${keyCompare(p, position.key!, false)}` : '',
-    `LIMIT ${size} OFFSET ${position.skip}`,
-  );
+  const sql = p.pageSql(keyed ? ` AND ${keyCompare(p, position.key!, false)}` : '', `LIMIT ${size} OFFSET ${position.skip}`);
   const fetched = (await wh.query(sql, { maxRows: size })).rows;
   const n = p.shown.length;
   const nk = p.keys.length;
@@ -528,10 +474,7 @@ export async function getFailingRows(
       let trailing = 0;
       for (let i = fetched.length - 1; i >= 0 && same(fetched[i]!); i--) trailing++;
       // A whole page of one key: rows of it may come before the page too; count what precedes it.
-      const skip =
-        trailing < fetched.length
-          ? trailing
-          : position.firstRow - 1 + size - (await count(` AND ${keyCompare(p, last, true)}`));
+      const skip = trailing < fetched.length ? trailing : position.firstRow - 1 + size - (await count(` AND ${keyCompare(p, last, true)}`));
       next = { key: last, skip, ...following };
     }
   }
@@ -556,8 +499,7 @@ export async function getFailingRows(
   };
 }
 
-const hasRule = (s: FailingRowsSelector) =>
-  s.rule !== undefined || s.ruleIndex !== undefined || s.ruleFingerprint !== undefined;
+const hasRule = (s: FailingRowsSelector) => s.rule !== undefined || s.ruleIndex !== undefined || s.ruleFingerprint !== undefined;
 
 // ---- Export ----
 
@@ -568,13 +510,7 @@ export interface FailingRowsExport {
 }
 
 const cellText = (v: Cell): string | number | null =>
-  v === null
-    ? null
-    : typeof v === 'number' || typeof v === 'string'
-      ? v
-      : typeof v === 'boolean'
-        ? String(v)
-        : JSON.stringify(v);
+  v === null ? null : typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 
 /** A byte stream that reads `source` only as fast as the receiver takes it, and stops it on cancel. */
 function pullStream(source: AsyncIterator<Uint8Array>, done?: () => void): ReadableStream<Uint8Array> {
@@ -620,11 +556,7 @@ function parquetValue(type: ParquetColumnType, v: Cell): unknown {
     case 'INT64':
       return BigInt(String(v));
     default:
-      return typeof v === 'string'
-        ? v
-        : typeof v === 'number' || typeof v === 'boolean'
-          ? String(v)
-          : JSON.stringify(v);
+      return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   }
 }
 
@@ -650,20 +582,15 @@ export async function exportFailingRows(
   // warehouse renders them, far faster than converting each value here. In table order, not
   // sorted: sorting every failing row would hold them all in the warehouse's memory.
   const textType = wh.dialect === 'duckdb' ? 'VARCHAR' : 'STRING';
-  const json = (expr: string) =>
-    wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`;
+  const json = (expr: string) => (wh.dialect === 'duckdb' ? `CAST(to_json(${expr}) AS VARCHAR)` : `to_json(${expr})`);
   const exported = (c: { name: string; type: string }) => {
     const kind = parquetType(c.type);
     if (kind !== 'STRING' && kind !== 'INT64') return p.q(c.name);
-    return /^(array|struct|map)</i.test(c.type)
-      ? `${json(p.q(c.name))} AS ${p.q(c.name)}`
-      : `CAST(${p.q(c.name)} AS ${textType}) AS ${p.q(c.name)}`;
+    return /^(array|struct|map)</i.test(c.type) ? `${json(p.q(c.name))} AS ${p.q(c.name)}` : `CAST(${p.q(c.name)} AS ${textType}) AS ${p.q(c.name)}`;
   };
   const sql = `SELECT ${[...p.shown.map(exported), ...p.keys.map((_, i) => `NULL AS __dqx_k${i}`), '__dqx_e', '__dqx_w'].join(', ')} FROM (SELECT *, ${p.entriesJson} ${p.from}) AS __dqx_rows`;
   const part = hasRule(selector) && p.rules[0] ? `_${p.rules[0].name}` : '';
-  const base = `dqx_failing_rows_${p.run.table_name}${part}_${p.run.id.slice(0, 8)}`
-    .replace(/[^a-z0-9_-]+/gi, '_')
-    .slice(0, 180);
+  const base = `dqx_failing_rows_${p.run.table_name}${part}_${p.run.id.slice(0, 8)}`.replace(/[^a-z0-9_-]+/gi, '_').slice(0, 180);
   const header = [...p.shown.map((c) => c.name), '_errors', '_warnings'];
   const rowOf = (row: Cell[]) => [...row.slice(0, n), row[n + nk] ?? null, row[n + nk + 1] ?? null];
 
@@ -673,15 +600,7 @@ export async function exportFailingRows(
       yield encoder.encode(header.map(csvCell).join(',') + '\r\n');
       for await (const chunk of wh.stream(sql)) {
         if (chunk.rows.length === 0) continue;
-        yield encoder.encode(
-          chunk.rows
-            .map((r) =>
-              rowOf(r)
-                .map((v) => csvCell(cellText(v)))
-                .join(','),
-            )
-            .join('\r\n') + '\r\n',
-        );
+        yield encoder.encode(chunk.rows.map((r) => rowOf(r).map((v) => csvCell(cellText(v))).join(',')).join('\r\n') + '\r\n');
       }
     }
     return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: pullStream(csv()) };
@@ -710,12 +629,7 @@ export async function exportFailingRows(
       if (batch.length === 0) return;
       const rows = batch;
       writer.write({
-        columnData: header.map((name, i) => ({
-          name,
-          data: rows.map((r) => parquetValue(types[i]!, r[i] ?? null)) as never,
-          type: types[i]!,
-          nullable: true,
-        })),
+        columnData: header.map((name, i) => ({ name, data: rows.map((r) => parquetValue(types[i]!, r[i] ?? null)) as never, type: types[i]!, nullable: true })),
         rowGroupSize: PARQUET_ROW_GROUP,
       });
       batch = [];
@@ -731,11 +645,7 @@ export async function exportFailingRows(
     throw error;
   }
   const bytes = fs.createReadStream(file)[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  return {
-    filename: `${base}.parquet`,
-    contentType: 'application/vnd.apache.parquet',
-    body: pullStream(bytes, cleanup),
-  };
+  return { filename: `${base}.parquet`, contentType: 'application/vnd.apache.parquet', body: pullStream(bytes, cleanup) };
 }
 
 function schemaOfType(type: ParquetColumnType) {

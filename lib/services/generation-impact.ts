@@ -7,13 +7,7 @@
  */
 import 'server-only';
 
-import {
-  compileValidation,
-  RuleSetCompileError,
-  type DqxCheck,
-  type TableSchema,
-  type ValidationSummary,
-} from '@/lib/dqx';
+import { compileValidation, RuleSetCompileError, type DqxCheck, type TableSchema, type ValidationSummary } from '@/lib/dqx';
 import type { Warehouse } from '@/lib/warehouse/port';
 
 /** A rule failing more than this share of the rows it evaluates is flagged "likely too strict". */

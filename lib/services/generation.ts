@@ -328,11 +328,8 @@ export function generationOutputFromJob(
 
 /** Whether a rule names only columns in `visible` (its `column`, `columns` and `col_name` arguments). */
 function namesVisibleColumns(rule: unknown, visible: Set<string>): boolean {
-  const args = ((rule as { check?: { arguments?: Record<string, unknown> } })?.check?.arguments ??
-    {}) as Record<string, unknown>;
-  const named = [args.column, args.col_name, ...(Array.isArray(args.columns) ? args.columns : [])].filter(
-    (c) => typeof c === 'string',
-  ) as string[];
+  const args = ((rule as { check?: { arguments?: Record<string, unknown> } })?.check?.arguments ?? {}) as Record<string, unknown>;
+  const named = [args.column, args.col_name, ...(Array.isArray(args.columns) ? args.columns : [])].filter((c) => typeof c === 'string') as string[];
   return named.every((c) => visible.has(c));
 }
 
@@ -343,9 +340,7 @@ function namesVisibleColumns(rule: unknown, visible: Set<string>): boolean {
  */
 function visibleOnly(result: GenerationResult, visibleColumns: string[] | null): GenerationResult {
   const visible = new Set(visibleColumns ?? []);
-  const stats = Object.fromEntries(
-    Object.entries(result.summary_stats).filter(([column]) => visible.has(column)),
-  );
+  const stats = Object.fromEntries(Object.entries(result.summary_stats).filter(([column]) => visible.has(column)));
   return {
     ...result,
     columns: result.columns.filter((c) => visible.has(c.name)),
@@ -397,11 +392,7 @@ export async function adoptGenerationJob(run: RunDto, deps?: RunDeps): Promise<R
   const job = adoptedJob(run, 'generation');
   if (!job) return null;
   const d = await resolveRunDeps(deps);
-  const params = run.parameters as {
-    request?: string;
-    criticality?: 'error' | 'warn';
-    visible_columns?: string[];
-  };
+  const params = run.parameters as { request?: string; criticality?: 'error' | 'warn'; visible_columns?: string[] };
   return generationJobTask(
     run.id,
     {
@@ -467,9 +458,7 @@ export async function saveGeneratedRuleSet(
       rows_profiled: out.rows_profiled,
       sampling: out.sampling,
       generation_mode: out.mode ?? 'dqx',
-      ...(out.impact
-        ? { expected_pass_rate: out.impact.expected_pass_rate, rules_flagged: out.impact.rules_flagged }
-        : {}),
+      ...(out.impact ? { expected_pass_rate: out.impact.expected_pass_rate, rules_flagged: out.impact.rules_flagged } : {}),
       model: out.model.name,
       origins: saved,
       origin_counts: {

@@ -11,11 +11,7 @@ import 'server-only';
 import { governanceReason, isGoverned, type TableRef, type Warehouse } from '@/lib/warehouse/port';
 
 /** Null when the table may go to a Databricks job; else why not, in the user's words. */
-export async function jobPathRefusal(
-  wh: Warehouse,
-  ref: TableRef,
-  tableName: string,
-): Promise<string | null> {
+export async function jobPathRefusal(wh: Warehouse, ref: TableRef, tableName: string): Promise<string | null> {
   if (!wh.tableGovernance) return null;
   const governance = await wh.tableGovernance(ref);
   if (!isGoverned(governance)) return null;

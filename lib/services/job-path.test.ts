@@ -25,12 +25,7 @@ import { startGeneration, type GenerationOutput } from './generation';
 import type { RunDeps } from './run-deps';
 import { requestRunCancel } from './runs';
 import { saveRuleSet } from './rule-sets';
-import {
-  adoptValidationJob,
-  startValidation,
-  validationOutcomeFromJob,
-  type ValidationOutput,
-} from './validation';
+import { adoptValidationJob, startValidation, validationOutcomeFromJob, type ValidationOutput } from './validation';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'jobs');
 const recording = (name: string) =>
@@ -44,14 +39,9 @@ function outcomeOf(name: string): JobOutcome {
   if (r.notebook.exit) {
     const out = JobOutputSchema.parse(JSON.parse(r.notebook.exit));
     if (!('result' in out)) throw new Error('not an inline result');
-    return out.kind === 'generation'
-      ? { ok: true, kind: 'generation', result: out.result as never }
-      : { ok: true, kind: 'validation', result: out.result as never };
+    return out.kind === 'generation' ? { ok: true, kind: 'generation', result: out.result as never } : { ok: true, kind: 'validation', result: out.result as never };
   }
-  const raised = JSON.parse(r.notebook.raised!.message.slice(JOB_ERROR_MARKER.length)) as {
-    kind: 'validation';
-    error: { type: string; cause: string; hint: string };
-  };
+  const raised = JSON.parse(r.notebook.raised!.message.slice(JOB_ERROR_MARKER.length)) as { kind: 'validation'; error: { type: string; cause: string; hint: string } };
   return { ok: false, kind: raised.kind, error: raised.error, trace: null };
 }
 
@@ -67,34 +57,14 @@ class RecordedJobs implements JobRunner {
     this.started.push(request);
     const id = String(1000 + this.started.length);
     this.#runs.set(id, { polls: 0, outcome: this.next!.outcome, held: this.next!.held ?? false });
-    return {
-      runner: 'databricks',
-      kind: request.kind,
-      appRunId: request.runId,
-      externalRunId: id,
-      url: null,
-    };
+    return { runner: 'databricks', kind: request.kind, appRunId: request.runId, externalRunId: id, url: null };
   }
   async status(handle: JobHandle) {
     const run = this.#runs.get(handle.externalRunId)!;
     run.polls++;
-    const state: JobState = this.cancelled.includes(handle.externalRunId)
-      ? 'canceled'
-      : run.held || run.polls < 3
-        ? run.polls === 1
-          ? 'queued'
-          : 'running'
-        : 'succeeded';
+    const state: JobState = this.cancelled.includes(handle.externalRunId) ? 'canceled' : run.held || run.polls < 3 ? (run.polls === 1 ? 'queued' : 'running') : 'succeeded';
     const terminal = ['succeeded', 'canceled'].includes(state);
-    return {
-      state,
-      terminal,
-      message: null,
-      startedAt: null,
-      endedAt: null,
-      url: null,
-      platformState: state.toUpperCase(),
-    };
+    return { state, terminal, message: null, startedAt: null, endedAt: null, url: null, platformState: state.toUpperCase() };
   }
   async cancel(handle: JobHandle) {
     this.cancelled.push(handle.externalRunId);
@@ -135,13 +105,7 @@ beforeAll(async () => {
       ],
     },
     { name: CUSTOMERS, columns: [{ name: 'customer', type: 'string' }] },
-    {
-      name: CHANGING,
-      columns: [
-        { name: 'id', type: 'int' },
-        { name: 'gone_soon', type: 'string' },
-      ],
-    },
+    { name: CHANGING, columns: [{ name: 'id', type: 'int' }, { name: 'gone_soon', type: 'string' }] },
   ]);
   // bob may read the orders, never the customers (Unity Catalog grants, as his token sees them)
   catalog.setGrant((caller, table) => !(caller === bob.id && table === CUSTOMERS));
@@ -170,37 +134,18 @@ afterAll(async () => {
 describe('the job path (databricks mode)', () => {
   it('validates with DQX in a job and stores its result like the SQL path does', async () => {
     jobs.next = { outcome: outcomeOf('validation-success') };
-    const run = await startValidation(
-      alice,
-      { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 },
-      deps,
-    );
+    const run = await startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 }, deps);
     expect(run.engine).toBe('job');
     const done = await waitForRun(alice, run.id, deps);
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
     expect(done.external_id).toBe(String(1000 + jobs.started.length));
-    expect(jobs.started.at(-1)).toMatchObject({
-      kind: 'validation',
-      runId: run.id,
-      table: { catalog: 'spark_catalog', schema: 'dqx_test', table: 'orders' },
-      rules: RULES,
-      rowLimit: null,
-    });
+    expect(jobs.started.at(-1)).toMatchObject({ kind: 'validation', runId: run.id, table: { catalog: 'spark_catalog', schema: 'dqx_test', table: 'orders' }, rules: RULES, rowLimit: null });
 
-    expect(done.summary).toMatchObject({
-      total_rows: 200,
-      valid_rows: 189,
-      error_rows: 11,
-      warning_rows: 7,
-      pass_rate: 0.945,
-      dry_run: false,
-    });
+    expect(done.summary).toMatchObject({ total_rows: 200, valid_rows: 189, error_rows: 11, warning_rows: 7, pass_rate: 0.945, dry_run: false });
     expect(done.progress.message).toBe('validated 200 rows with DQX in a Databricks job.');
     const expanded = expandChecks(RULES);
-    expect(
-      done.rule_results.map((r) => [r.rule_name, r.failing_rows, r.rows_evaluated, r.rule_fingerprint]),
-    ).toEqual([
+    expect(done.rule_results.map((r) => [r.rule_name, r.failing_rows, r.rows_evaluated, r.rule_fingerprint])).toEqual([
       ['customer_present', 8, 200, expanded[0]!.fingerprint],
       ['known_status', 7, 200, expanded[1]!.fingerprint],
       ['new_qty_in_range', 3, 94, expanded[2]!.fingerprint],
@@ -220,11 +165,7 @@ describe('the job path (databricks mode)', () => {
 
   it('follows the job again after a restart without starting another, and stores the same result', async () => {
     jobs.next = { outcome: outcomeOf('validation-success') };
-    const run = await startValidation(
-      alice,
-      { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 },
-      deps,
-    );
+    const run = await startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true, sampleLimit: 2 }, deps);
     const done = await waitForRun(alice, run.id, deps);
     const started = jobs.started.length;
 
@@ -255,10 +196,7 @@ describe('the job path (databricks mode)', () => {
 
   it('sends rule sets with job-only checks to the job even when not asked to', async () => {
     jobs.next = { outcome: outcomeOf('validation-success'), held: true };
-    const geo: DqxCheck = {
-      criticality: 'error',
-      check: { function: 'is_latitude', arguments: { column: 'amount' } },
-    };
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
     const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
     expect(run.engine).toBe('job');
     // the job keeps running; cancelling the run cancels the job
@@ -286,21 +224,11 @@ describe('the job path (databricks mode)', () => {
 
   it('generates with DQX in a job: its profile rules, the rows it profiled', async () => {
     jobs.next = { outcome: outcomeOf('generation-success') };
-    const run = await startGeneration(
-      alice,
-      { table: TABLE, request: 'order ids are unique', sampleRows: 150, runAsJob: true },
-      deps,
-    );
+    const run = await startGeneration(alice, { table: TABLE, request: 'order ids are unique', sampleRows: 150, runAsJob: true }, deps);
     expect(run.engine).toBe('job');
     const done = await waitForRun(alice, run.id, deps);
     expect(done.error).toBeNull();
-    expect(jobs.started.at(-1)).toMatchObject({
-      kind: 'generation',
-      userPrompt: 'order ids are unique',
-      sampleLimit: 150,
-      sampleFraction: 1,
-      aiAssisted: false,
-    });
+    expect(jobs.started.at(-1)).toMatchObject({ kind: 'generation', userPrompt: 'order ids are unique', sampleLimit: 150, sampleFraction: 1, aiAssisted: false });
     const out = done.output as GenerationOutput;
     expect(out.rows_profiled).toBe(150);
     expect(out.engine).toBe('job');
@@ -322,13 +250,8 @@ describe('the job path under Unity Catalog governance', () => {
     governance = { ...UNGOVERNED, rowFilter: true };
     const before = jobs.started.length;
     const refused = startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps);
-    await expect(refused).rejects.toMatchObject({
-      code: 'bad_request',
-      message: expect.stringContaining('it has a row filter'),
-    });
-    await expect(refused).rejects.toMatchObject({
-      message: expect.stringContaining('Validate it on the SQL warehouse instead'),
-    });
+    await expect(refused).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('it has a row filter') });
+    await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('Validate it on the SQL warehouse instead') });
     expect(jobs.started.length).toBe(before);
     governance = UNGOVERNED;
   });
@@ -336,16 +259,10 @@ describe('the job path under Unity Catalog governance', () => {
   it('validates a masked table with job-only checks on the warehouse instead, and tells the user', async () => {
     governance = { ...UNGOVERNED, maskedColumns: ['customer'] };
     const before = jobs.started.length;
-    const geo: DqxCheck = {
-      criticality: 'error',
-      check: { function: 'is_latitude', arguments: { column: 'amount' } },
-    };
+    const geo: DqxCheck = { criticality: 'error', check: { function: 'is_latitude', arguments: { column: 'amount' } } };
     const run = await startValidation(alice, { table: TABLE, rules: [...RULES, geo] }, deps);
     expect(run.engine).toBe('warehouse');
-    expect(run.parameters).toMatchObject({
-      run_as_job: false,
-      job_refused: expect.stringContaining('a column mask on customer'),
-    });
+    expect(run.parameters).toMatchObject({ run_as_job: false, job_refused: expect.stringContaining('a column mask on customer') });
     await waitForRun(alice, run.id, deps);
     expect(jobs.started.length).toBe(before);
     governance = UNGOVERNED;
@@ -353,9 +270,7 @@ describe('the job path under Unity Catalog governance', () => {
 
   it('fails closed when the governance of the table cannot be read', async () => {
     governance = { ...UNGOVERNED, checked: false };
-    await expect(
-      startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps),
-    ).rejects.toMatchObject({
+    await expect(startValidation(alice, { table: TABLE, rules: RULES, runAsJob: true }, deps)).rejects.toMatchObject({
       code: 'bad_request',
       message: expect.stringContaining('could not be checked'),
     });
@@ -376,18 +291,8 @@ describe('the job path under Unity Catalog governance', () => {
   it('never shows a column of the job output that the user cannot read', () => {
     const result = jobResult();
     expect(result.failing_rows.columns.map((c) => c.name)).toContain('customer');
-    const params = {
-      tableName: TABLE,
-      version: null,
-      fingerprint: 'x',
-      sampleRows: null,
-      sampleLimit: 5,
-      checks: RULES,
-    };
-    const out = validationOutcomeFromJob(result, {
-      ...params,
-      visibleColumns: ['order_id', 'status', 'quantity'],
-    }).output;
+    const params = { tableName: TABLE, version: null, fingerprint: 'x', sampleRows: null, sampleLimit: 5, checks: RULES };
+    const out = validationOutcomeFromJob(result, { ...params, visibleColumns: ['order_id', 'status', 'quantity'] }).output;
     expect(out.columns.map((c) => c.name)).toEqual(['order_id', 'status', 'quantity']);
     for (const rule of out.rules) for (const sample of rule.samples) expect(sample.values).toHaveLength(3);
     // a run adopted without the list shows no row values at all
@@ -399,10 +304,7 @@ describe('the job path runs as the service principal: no confused deputy', () =>
   const readsCustomers: DqxCheck = {
     name: 'customer_known',
     criticality: 'error',
-    check: {
-      function: 'foreign_key',
-      arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS },
-    },
+    check: { function: 'foreign_key', arguments: { columns: ['customer'], ref_columns: ['customer'], ref_table: CUSTOMERS } },
   };
 
   it('refuses, before a job starts, a saved rule set that reads a table the runner cannot read', async () => {
@@ -427,15 +329,7 @@ describe('the job path runs as the service principal: no confused deputy', () =>
     await saveRuleSet(
       alice,
       CHANGING,
-      {
-        rules: [
-          {
-            name: 'gone_present',
-            criticality: 'error',
-            check: { function: 'is_not_null', arguments: { column: 'gone_soon' } },
-          },
-        ],
-      },
+      { rules: [{ name: 'gone_present', criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'gone_soon' } } }] },
       deps,
     );
     // the column is dropped after the rules were saved
@@ -443,9 +337,7 @@ describe('the job path runs as the service principal: no confused deputy', () =>
     const started = jobs.started.length;
     const refused = await appError(startValidation(alice, { table: CHANGING, runAsJob: true }, deps));
     expect(refused.code).toBe('bad_request');
-    expect(refused.message).toMatch(
-      /^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/,
-    );
+    expect(refused.message).toMatch(/^A Databricks job runs only rules whose tables are fully known\. The rules do not validate \(1 error\): Rule 1 \(gone_present\)/);
     expect(jobs.started).toHaveLength(started);
   });
 });

@@ -43,18 +43,11 @@ export function jobRunTask<K extends JobKind>(spec: JobRunSpec<K>, d: ResolvedRu
           await setRunExternalId(runId, started.externalRunId, d);
           return started;
         }));
-      const outcome = await ctx.step('wait_job', () =>
-        trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs, outageMs: d.jobOutageMs }),
-      );
+      const outcome = await ctx.step('wait_job', () => trackJob(jobRunner, handle, ctx, { pollMs: d.jobPollMs, outageMs: d.jobOutageMs }));
       if (!outcome.ok) {
-        throw new RunFailure({
-          code: outcome.error.type,
-          message: outcome.error.cause,
-          action: outcome.error.hint || 'Start the run again.',
-        });
+        throw new RunFailure({ code: outcome.error.type, message: outcome.error.cause, action: outcome.error.hint || 'Start the run again.' });
       }
-      if (outcome.kind !== kind)
-        throw new Error(`The job returned a ${outcome.kind} result for a ${kind} run.`);
+      if (outcome.kind !== kind) throw new Error(`The job returned a ${outcome.kind} result for a ${kind} run.`);
       return spec.finish(ctx, outcome.result as JobResult<K>);
     },
   };

@@ -12,6 +12,10 @@ import type { Database } from '@/db';
 import { storeTargets, type TestStore } from '@/db/testing/test-stores';
 import { appError } from '@/tests/support/app-error';
 import { InMemoryCatalog, testCaller } from '@/tests/support/in-memory-warehouse';
+import { startWebhookReceiver } from '@/tests/support/webhook-receiver';
+import * as alertsRepo from '@/db/repositories/alerts';
+
+import { proposalNotificationsSettled } from './proposal-notifications';
 
 import { tableAccessVia } from './access';
 import { ApproveBody, RejectBody } from './proposal-schemas';
@@ -239,6 +243,23 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         [a.version, 'withdrawn'],
       ]);
       expect((await getActiveRuleSet(rita, table, deps))?.version).toBe(1);
+    });
+
+    it("sends each proposal's creation and review to the table's alert webhook", async () => {
+      const hook = await startWebhookReceiver();
+      try {
+        const table = newTable();
+        await alertsRepo.saveSettings(db, { tableName: table, minPassRate: null, failOnErrorRows: false, rules: [], webhookUrl: hook.url, by: sam.id });
+        const p = await saveRuleSet(rita, table, { rules: [rule('email')] }, deps);
+        await rejectProposal(sam, table, p.proposal!.id, { reason: 'too strict' }, deps);
+        await proposalNotificationsSettled();
+        expect(hook.received.map((r) => r.body)).toEqual([
+          expect.objectContaining({ event: 'proposal_created', table, version: p.version, author: rita.id, by: rita.id, review_path: `/history/${table}/proposals/${p.proposal!.id}` }),
+          expect.objectContaining({ event: 'proposal_rejected', table, by: sam.id, reason: 'too strict' }),
+        ]);
+      } finally {
+        await hook.close();
+      }
     });
 
     it('a first rule set proposed by a reader lists every rule as added and becomes active on approval', async () => {

@@ -28,6 +28,7 @@ import * as repo from '@/db/repositories/rule-sets';
 
 import { measureImpact, type RuleImpact } from './generation-impact';
 import type { ApproveInput, CommentInput, GovernanceSettingsInput, RejectInput } from './proposal-schemas';
+import { notifyProposal, type ProposalEvent } from './proposal-notifications';
 import { publishAfterActivation, type PublishDeps } from './publishing';
 import { assertRightOnReadable, forgetRights, refusal, rightsOfReadable, type TableRights } from './rights';
 import {
@@ -399,6 +400,7 @@ export async function approveProposal(
     return { updated, activated };
   });
   await publishAfterActivation(caller, t.name, deps);
+  notifyProposal(db, eventOf('proposal_approved', result.updated, caller));
   const version = await repo.findVersion(db, t.name, result.updated.version);
   return {
     proposal: proposalDto(result.updated, result.activated.version, version),
@@ -427,6 +429,7 @@ export async function rejectProposal(
       reason: input.reason,
     });
   });
+  notifyProposal(db, eventOf('proposal_rejected', updated, caller));
   return withActive(db, updated);
 }
 
@@ -446,6 +449,7 @@ export async function withdrawProposal(
     assertOpen(p, 'withdrawn');
     return proposals.updateProposal(trx, p.id, { status: 'withdrawn' });
   });
+  notifyProposal(db, eventOf('proposal_withdrawn', updated, caller));
   return withActive(db, updated);
 }
 
@@ -488,6 +492,16 @@ export async function commentOnProposal(
     await proposals.insertComment(db, { proposalId: p.id, author: caller.id, body: input.body }),
   );
 }
+
+const eventOf = (event: ProposalEvent['event'], p: Proposal, by: Caller) => ({
+  event,
+  table: p.table_name,
+  proposal_id: p.id,
+  version: p.version,
+  author: p.author,
+  by: by.id,
+  reason: p.reason,
+});
 
 async function withActive(db: repo.Db, row: Proposal): Promise<ProposalDto> {
   const [active, version] = await Promise.all([

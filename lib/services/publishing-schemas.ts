@@ -34,9 +34,7 @@ const volumeFile = z.strictObject({
     .refine((p) => VOLUME_FILE.test(p) && !p.split('/').some((s) => s === '.' || s === '..'), {
       error: 'path must be a file in a Unity Catalog volume: /Volumes/<catalog>/<schema>/<volume>/<file>',
     })
-    .refine((p) => CHECKS_FILE.test(p), {
-      error: 'path must end in .yml, .yaml or .json (the checks file format)',
-    }),
+    .refine((p) => CHECKS_FILE.test(p), { error: 'path must end in .yml, .yaml or .json (the checks file format)' }),
 });
 
 const localFile = z.strictObject({
@@ -51,14 +49,12 @@ const localTable = z.strictObject({
     .trim()
     .toLowerCase()
     .refine((t) => t.split('.').length === 2 && t.split('.').every((p) => LOCAL_IDENT.test(p)), {
-      error:
-        'table must be schema.table, each a plain name of letters, digits and _ (for example dqx.checks)',
+      error: 'table must be schema.table, each a plain name of letters, digits and _ (for example dqx.checks)',
     }),
 });
 
 export const PublishTargetInput = z.discriminatedUnion('kind', [ucTable, volumeFile, localFile, localTable], {
-  error:
-    "kind must be one of 'uc_table', 'volume_file' (databricks mode), 'local_file', 'local_table' (local mode)",
+  error: "kind must be one of 'uc_table', 'volume_file' (databricks mode), 'local_file', 'local_table' (local mode)",
 });
 
 export const PublishSettingsBody = z.strictObject({

@@ -92,23 +92,13 @@ function defaultPublisher(caller: Caller): Publisher {
   const config = getConfig();
   if (caller.mode === 'local') return new LocalPublisher(config.local.stateDir);
   const token = caller.token;
-  if (!token || !config.databricks.host)
-    throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so nothing can be published.');
-  return new DatabricksPublisher({
-    warehouse: getWarehouse(caller),
-    host: config.databricks.host,
-    userToken: () => token.reveal(),
-  });
+  if (!token || !config.databricks.host) throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so nothing can be published.');
+  return new DatabricksPublisher({ warehouse: getWarehouse(caller), host: config.databricks.host, userToken: () => token.reveal() });
 }
 
 async function resolve(deps: PublishDeps = {}) {
   const { db, access } = await resolveDeps(deps);
-  return {
-    db,
-    access,
-    mode: deps.mode ?? getConfig().mode,
-    publisherFor: deps.publisherFor ?? defaultPublisher,
-  };
+  return { db, access, mode: deps.mode ?? getConfig().mode, publisherFor: deps.publisherFor ?? defaultPublisher };
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -134,11 +124,7 @@ function canonical(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-export async function getPublishSettings(
-  caller: Caller,
-  table: string,
-  deps?: PublishDeps,
-): Promise<PublishSettingsDto> {
+export async function getPublishSettings(caller: Caller, table: string, deps?: PublishDeps): Promise<PublishSettingsDto> {
   const { db, access } = await resolve(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const row = await pubs.findSettings(db, name);
@@ -164,23 +150,15 @@ export async function savePublishSettings(
   await assertRightOnReadable(caller, readable, 'steward', 'Changing the publishing settings of', deps);
   input.targets.forEach((target, i) => {
     if (modeOfKind(target.kind) !== mode) {
-      throw badRequest(
-        `targets[${i}].kind: ${target.kind} targets are for ${modeOfKind(target.kind)} mode; the app runs in ${mode} mode.`,
-        {
-          field: `targets.${i}.kind`,
-        },
-      );
+      throw badRequest(`targets[${i}].kind: ${target.kind} targets are for ${modeOfKind(target.kind)} mode; the app runs in ${mode} mode.`, {
+        field: `targets.${i}.kind`,
+      });
     }
     if (input.targets.findIndex((t) => sameTarget(t, target)) !== i) {
       throw badRequest(`targets[${i}] is listed twice.`, { field: `targets.${i}` });
     }
   });
-  const row = await pubs.saveSettings(db, {
-    tableName: name,
-    autoPublish: input.auto_publish,
-    targets: input.targets,
-    by: caller.id,
-  });
+  const row = await pubs.saveSettings(db, { tableName: name, autoPublish: input.auto_publish, targets: input.targets, by: caller.id });
   return {
     table_name: name,
     auto_publish: row.auto_publish,
@@ -205,43 +183,27 @@ async function publishVersion(
 ): Promise<PublishResult & { failures: { code: ErrorCode; message: string }[] }> {
   const { db, mode, publisherFor } = resolved;
   const active = await repo.findActiveVersion(db, name);
-  if (!active)
-    throw (await repo.lockRuleSet(db, name))
-      ? conflict(`${name} has no active version to publish.`)
-      : notFound(`${name} has no rule set.`);
+  if (!active) throw (await repo.lockRuleSet(db, name)) ? conflict(`${name} has no active version to publish.`) : notFound(`${name} has no rule set.`);
   if (!Array.isArray(active.rules) || !active.rule_set_fingerprint) {
-    throw conflict(
-      `Version ${active.version} of ${name} is not a list of DQX checks, so it cannot be published.`,
-    );
+    throw conflict(`Version ${active.version} of ${name} is not a list of DQX checks, so it cannot be published.`);
   }
   const settings = await pubs.findSettings(db, name);
   const targets = ((settings?.targets ?? []) as PublishTarget[]).filter((t) => modeOfKind(t.kind) === mode);
-  if (targets.length === 0)
-    throw conflict(`No publishing target is set for ${name}: set one in its publishing settings first.`);
+  if (targets.length === 0) throw conflict(`No publishing target is set for ${name}: set one in its publishing settings first.`);
 
-  const request = {
-    tableName: name,
-    version: active.version,
-    fingerprint: active.rule_set_fingerprint,
-    checks: active.rules as DqxCheck[],
-  };
+  const request = { tableName: name, version: active.version, fingerprint: active.rule_set_fingerprint, checks: active.rules as DqxCheck[] };
   const publisher = publisherFor(caller);
   const results: PublicationDto[] = [];
   const failures: { code: ErrorCode; message: string }[] = [];
   // One target after the other: each is its own write, recorded whatever happens to the others.
   for (const target of targets) {
-    let outcome: {
-      status: 'published' | 'unchanged' | 'failed';
-      location: string | null;
-      error: string | null;
-    };
+    let outcome: { status: 'published' | 'unchanged' | 'failed'; location: string | null; error: string | null };
     try {
       const done = await publisher.publish(target, request);
       outcome = { ...done, error: null };
     } catch (error) {
       const failure = failureOf(error);
-      if (!isAppError(error) && !(error instanceof ChecksTableError))
-        log.error('publishing failed', { table: name, target: target.kind, error });
+      if (!isAppError(error) && !(error instanceof ChecksTableError)) log.error('publishing failed', { table: name, target: target.kind, error });
       failures.push(failure);
       outcome = { status: 'failed', location: null, error: failure.message };
     }
@@ -259,13 +221,7 @@ async function publishVersion(
     });
     results.push(publicationDto(row));
   }
-  return {
-    table_name: name,
-    version: active.version,
-    rule_set_fingerprint: active.rule_set_fingerprint,
-    results,
-    failures,
-  };
+  return { table_name: name, version: active.version, rule_set_fingerprint: active.rule_set_fingerprint, results, failures };
 }
 
 /**
@@ -273,11 +229,7 @@ async function publishVersion(
  * still written and everything is recorded; the call then fails with the first failure's status,
  * the results in `details`.
  */
-export async function publishActiveVersion(
-  caller: Caller,
-  table: string,
-  deps?: PublishDeps,
-): Promise<PublishResult> {
+export async function publishActiveVersion(caller: Caller, table: string, deps?: PublishDeps): Promise<PublishResult> {
   const resolved = await resolve(deps);
   const readable = await resolved.access.assertCanReadTable(caller, table);
   const { name } = readable;
@@ -286,11 +238,7 @@ export async function publishActiveVersion(
   if (failures.length > 0) {
     const first = failures[0]!;
     const code: ErrorCode = first.code === 'internal' ? 'unavailable' : first.code;
-    throw new AppError(
-      code,
-      `${failures.length} of ${result.results.length} publishing targets failed: ${first.message}`,
-      { details: result },
-    );
+    throw new AppError(code, `${failures.length} of ${result.results.length} publishing targets failed: ${first.message}`, { details: result });
   }
   return result;
 }
@@ -300,21 +248,12 @@ export async function publishActiveVersion(
  * publish it when the table's settings say so. Never throws: the activation stands, and failures
  * are in the publication history for the user to see and retry.
  */
-export async function publishAfterActivation(
-  caller: Caller,
-  tableName: string,
-  deps?: PublishDeps,
-): Promise<PublishResult | null> {
+export async function publishAfterActivation(caller: Caller, tableName: string, deps?: PublishDeps): Promise<PublishResult | null> {
   try {
     const { db } = await resolveDeps(deps);
     const settings = await pubs.findSettings(db, tableName);
     if (!settings?.auto_publish || (settings.targets as unknown[]).length === 0) return null;
-    const { failures: _failures, ...result } = await publishVersion(
-      caller,
-      tableName,
-      'activation',
-      await resolve(deps),
-    );
+    const { failures: _failures, ...result } = await publishVersion(caller, tableName, 'activation', await resolve(deps));
     return result;
   } catch (error) {
     log.warn('publishing after an activation failed', { table: tableName, error: (error as Error)?.message });
@@ -323,11 +262,7 @@ export async function publishAfterActivation(
 }
 
 /** What was published where, when and by whom, and whether each target still has the active version. */
-export async function getPublicationHistory(
-  caller: Caller,
-  table: string,
-  deps?: PublishDeps,
-): Promise<PublicationHistory> {
+export async function getPublicationHistory(caller: Caller, table: string, deps?: PublishDeps): Promise<PublicationHistory> {
   const { db, access } = await resolve(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const [settings, active, latest, items] = await Promise.all([

@@ -36,20 +36,14 @@ describe.skipIf(!serverUrl)('readiness of a deployed app (PostgreSQL server)', (
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (url.pathname === '/oidc/v1/token')
-        return send(200, { access_token: 'sp-token', token_type: 'Bearer', expires_in: 3600 });
-      if (req.headers.authorization !== 'Bearer sp-token')
-        return send(401, { error_code: 'UNAUTHENTICATED', message: 'bad token' });
+      if (url.pathname === '/oidc/v1/token') return send(200, { access_token: 'sp-token', token_type: 'Bearer', expires_in: 3600 });
+      if (req.headers.authorization !== 'Bearer sp-token') return send(401, { error_code: 'UNAUTHENTICATED', message: 'bad token' });
       if (url.pathname === '/api/2.2/jobs/get') {
         const id = url.searchParams.get('job_id') ?? '';
-        return readableJobs.has(id)
-          ? send(200, { job_id: Number(id) })
-          : send(403, { error_code: 'PERMISSION_DENIED', message: 'no' });
+        return readableJobs.has(id) ? send(200, { job_id: Number(id) }) : send(403, { error_code: 'PERMISSION_DENIED', message: 'no' });
       }
       if (url.pathname === '/api/2.0/serving-endpoints/dqx-model') {
-        return endpointExists
-          ? send(200, { name: 'dqx-model' })
-          : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no' });
+        return endpointExists ? send(200, { name: 'dqx-model' }) : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no' });
       }
       return send(404, { error_code: 'ENDPOINT_NOT_FOUND', message: 'no' });
     });
@@ -84,18 +78,10 @@ describe.skipIf(!serverUrl)('readiness of a deployed app (PostgreSQL server)', (
 
   const readiness = async () => {
     const res = await ready(new NextRequest(new URL('/api/ready', 'http://localhost')));
-    return {
-      status: res.status,
-      json: (await res.json()) as {
-        ready: boolean;
-        dependencies: { name: string; status: string; message?: string }[];
-      },
-    };
+    return { status: res.status, json: (await res.json()) as { ready: boolean; dependencies: { name: string; status: string; message?: string }[] } };
   };
-  const dependency = (
-    json: { dependencies: { name: string; status: string; message?: string }[] },
-    name: string,
-  ) => json.dependencies.find((d) => d.name === name);
+  const dependency = (json: { dependencies: { name: string; status: string; message?: string }[] }, name: string) =>
+    json.dependencies.find((d) => d.name === name);
 
   it('logs the bindings at start without a secret', () => {
     const lines: string[] = [];
@@ -122,14 +108,8 @@ describe.skipIf(!serverUrl)('readiness of a deployed app (PostgreSQL server)', (
     expect(json.ready).toBe(false);
     expect(dependency(json, 'store')).toMatchObject({ status: 'ok' });
     expect(dependency(json, 'warehouse')).toMatchObject({ status: 'skipped' });
-    expect(dependency(json, 'jobs')).toMatchObject({
-      status: 'failing',
-      message: expect.stringContaining('The validation job'),
-    });
-    expect(dependency(json, 'model')).toMatchObject({
-      status: 'failing',
-      message: expect.stringContaining('does not exist'),
-    });
+    expect(dependency(json, 'jobs')).toMatchObject({ status: 'failing', message: expect.stringContaining('The validation job') });
+    expect(dependency(json, 'model')).toMatchObject({ status: 'failing', message: expect.stringContaining('does not exist') });
     expect(JSON.stringify(json)).not.toContain(SECRET);
   });
 
@@ -142,10 +122,7 @@ describe.skipIf(!serverUrl)('readiness of a deployed app (PostgreSQL server)', (
   });
 
   it('lists a missing binding as missing', () => {
-    const config = {
-      ...getConfig(),
-      databricks: { ...getConfig().databricks, warehouseId: undefined, validationJobId: undefined },
-    };
+    const config = { ...getConfig(), databricks: { ...getConfig().databricks, warehouseId: undefined, validationJobId: undefined } };
     const missing = configuredBindings(config).filter((b) => b.state === 'missing');
     expect(missing.map((b) => [b.name, b.detail])).toEqual([
       ['warehouse', 'not set: DATABRICKS_WAREHOUSE_ID (resource sql-warehouse)'],

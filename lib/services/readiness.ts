@@ -71,25 +71,17 @@ const warehouse: Check = async (headers) => {
 const store: Check = async () => {
   const config = getConfig();
   if (config.mode === 'databricks' && config.store.kind === 'pglite') {
-    return {
-      status: 'not_configured',
-      message: 'No Lakebase or Postgres rule store is bound (the rule-store resource: PGHOST).',
-    };
+    return { status: 'not_configured', message: 'No Lakebase or Postgres rule store is bound (the rule-store resource: PGHOST).' };
   }
   const health = await storeHealth();
-  return health.ok
-    ? { status: 'ok' }
-    : { status: 'failing', message: health.message ?? 'The rule store does not answer.' };
+  return health.ok ? { status: 'ok' } : { status: 'failing', message: health.message ?? 'The rule store does not answer.' };
 };
 
 const jobs: Check = async () => {
   const config = getConfig();
   if (config.mode === 'local') return { status: 'ok', message: 'In-process runner.' };
   if (!config.databricks.generationJobId || !config.databricks.validationJobId) {
-    return {
-      status: 'not_configured',
-      message: 'DQX_GENERATION_JOB_ID and DQX_VALIDATION_JOB_ID are not set.',
-    };
+    return { status: 'not_configured', message: 'DQX_GENERATION_JOB_ID and DQX_VALIDATION_JOB_ID are not set.' };
   }
   if (!config.databricks.clientId || !config.databricks.clientSecret) {
     return { status: 'not_configured', message: "The app's service principal credentials are not set." };
@@ -98,11 +90,7 @@ const jobs: Check = async () => {
     ['The generation job', config.databricks.generationJobId],
     ['The validation job', config.databricks.validationJobId],
   ] as const) {
-    const problem = await probeAsServicePrincipal(
-      config,
-      `/api/2.2/jobs/get?job_id=${encodeURIComponent(id)}`,
-      what,
-    );
+    const problem = await probeAsServicePrincipal(config, `/api/2.2/jobs/get?job_id=${encodeURIComponent(id)}`, what);
     if (problem) return { status: 'failing', message: problem };
   }
   return { status: 'ok' };
@@ -112,19 +100,9 @@ const model: Check = async () => {
   const config = getConfig();
   const endpoint = config.databricks.servingEndpoint;
   if (config.mode === 'local' || !endpoint || config.llm.baseUrl) {
-    return {
-      status: 'skipped',
-      message:
-        endpoint || config.llm.baseUrl
-          ? 'Not checked.'
-          : 'No model is configured: rules come from the profile only.',
-    };
+    return { status: 'skipped', message: endpoint || config.llm.baseUrl ? 'Not checked.' : 'No model is configured: rules come from the profile only.' };
   }
-  const problem = await probeAsServicePrincipal(
-    config,
-    `/api/2.0/serving-endpoints/${encodeURIComponent(endpoint)}`,
-    'The model serving endpoint',
-  );
+  const problem = await probeAsServicePrincipal(config, `/api/2.0/serving-endpoints/${encodeURIComponent(endpoint)}`, 'The model serving endpoint');
   return problem ? { status: 'failing', message: problem } : { status: 'ok' };
 };
 
@@ -151,8 +129,6 @@ export async function checkReadiness(headers: HeaderSource): Promise<Readiness> 
   );
   const mode = getConfig().mode;
   // Deployed, a binding that is not there is as bad as one that does not answer.
-  const ready = dependencies.every(
-    (d) => d.status !== 'failing' && (mode === 'local' || d.status !== 'not_configured'),
-  );
+  const ready = dependencies.every((d) => d.status !== 'failing' && (mode === 'local' || d.status !== 'not_configured'));
   return { ready, mode, dependencies };
 }

@@ -34,10 +34,7 @@ const PROVENANCE_LIMIT = 2_000_000;
 export const RuleProvenanceEntry = z.strictObject({
   origin: z.enum(RULE_ORIGINS, { error: `origin must be one of ${RULE_ORIGINS.join(', ')}` }),
   edited: z.boolean({ error: 'edited must be true or false' }).default(false),
-  evidence: z
-    .string({ error: 'evidence must be text' })
-    .max(4000, { error: 'evidence must be at most 4000 characters' })
-    .nullish(),
+  evidence: z.string({ error: 'evidence must be text' }).max(4000, { error: 'evidence must be at most 4000 characters' }).nullish(),
   detail: z
     .unknown()
     .refine((v) => v === undefined || JSON.stringify(v).length <= PROVENANCE_DETAIL_LIMIT, {
@@ -67,9 +64,7 @@ export const SaveRuleSetBody = z.strictObject({
   rule_provenance: z
     .array(RuleProvenanceEntry, { error: 'rule_provenance must be a list, one entry per rule' })
     .max(5000, { error: 'at most 5000 entries' })
-    .refine((p) => JSON.stringify(p).length <= PROVENANCE_LIMIT, {
-      error: `rule_provenance must be at most ${PROVENANCE_LIMIT} characters of JSON`,
-    })
+    .refine((p) => JSON.stringify(p).length <= PROVENANCE_LIMIT, { error: `rule_provenance must be at most ${PROVENANCE_LIMIT} characters of JSON` })
     .optional()
     .describe(
       'Where each rule came from, one entry per rule in the same order: origin (profile, model, manual, imported), whether it was edited by hand, and the evidence behind it. Kept beside the rules, which stay exactly DQX.',

@@ -18,13 +18,7 @@ import {
   type RuleIssue,
 } from '@/lib/dqx';
 import { AppError, conflict, notFound } from '@/lib/errors';
-import {
-  isUniqueViolation,
-  type NewRulesEvent,
-  type Proposal,
-  type RuleActivation,
-  type RulesEvent,
-} from '@/db';
+import { isUniqueViolation, type NewRulesEvent, type Proposal, type RuleActivation, type RulesEvent } from '@/db';
 import type { Db } from '@/db/repositories/rule-sets';
 import * as proposals from '@/db/repositories/proposals';
 import * as repo from '@/db/repositories/rule-sets';
@@ -35,6 +29,7 @@ import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
+import { notifyProposal } from './proposal-notifications';
 import { assertRightOnReadable, rightsOfReadable } from './rights';
 import { tablesHiddenFromRunsOf } from './runs';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
@@ -106,14 +101,7 @@ export interface RuleSetListItem {
   updated_at: string;
   /** The latest validation run of the table, whatever its status. */
   /** incomplete: the run left rules not evaluated, so its pass rate covers the others only. */
-  last_run: {
-    id: string;
-    status: string;
-    created_at: string;
-    finished_at: string | null;
-    pass_rate: number | null;
-    incomplete: boolean;
-  } | null;
+  last_run: { id: string; status: string; created_at: string; finished_at: string | null; pass_rate: number | null; incomplete: boolean } | null;
 }
 
 export interface ExportedRuleSet {
@@ -222,6 +210,7 @@ export async function saveRuleSet(
 
   if (asProposal) {
     const { row, base, proposal } = await proposeVersion(db, caller, readable.name, values);
+    notifyProposal(db, { event: 'proposal_created', table: readable.name, proposal_id: proposal.id, version: row.version, author: caller.id, by: caller.id, reason: null });
     return {
       ...versionDto(row),
       previous_active_version: base,
@@ -298,46 +287,23 @@ export async function importRuleSet(
   const checks = await readChecksOr400(file.text, file.format, 'The checks file');
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
   const rule_provenance = importedProvenance(checks);
-  return saveRuleSet(
-    caller,
-    table,
-    {
-      rules: checks,
-      user_prompt: file.user_prompt ?? null,
-      metadata: { source: 'import', format },
-      rule_provenance,
-    },
-    deps,
-  );
+  return saveRuleSet(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps);
 }
 
-async function loadVersion(
-  db: Parameters<typeof repo.findVersion>[0],
-  tableName: string,
-  version: number,
-): Promise<RulesEvent> {
+async function loadVersion(db: Parameters<typeof repo.findVersion>[0], tableName: string, version: number): Promise<RulesEvent> {
   const row = await repo.findVersion(db, tableName, version);
   if (!row) throw notFound(`Version ${version} of the rule set of ${tableName} does not exist.`);
   return row;
 }
 
-export async function getRuleSetVersion(
-  caller: Caller,
-  table: string,
-  version: number,
-  deps?: StoreDeps,
-): Promise<RuleSetVersion> {
+export async function getRuleSetVersion(caller: Caller, table: string, version: number, deps?: StoreDeps): Promise<RuleSetVersion> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   return versionDto(await loadVersion(db, name, version));
 }
 
 /** The active version, or null when the table has no rule set. */
-export async function getActiveRuleSet(
-  caller: Caller,
-  table: string,
-  deps?: StoreDeps,
-): Promise<RuleSetVersion | null> {
+export async function getActiveRuleSet(caller: Caller, table: string, deps?: StoreDeps): Promise<RuleSetVersion | null> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const row = await repo.findActiveVersion(db, name);
@@ -345,12 +311,7 @@ export async function getActiveRuleSet(
 }
 
 /** Versions newest first, one page at a time, with the total and the latest activations. */
-export async function getRuleSetHistory(
-  caller: Caller,
-  table: string,
-  page: PageInput,
-  deps?: StoreDeps,
-): Promise<RuleSetHistory> {
+export async function getRuleSetHistory(caller: Caller, table: string, page: PageInput, deps?: StoreDeps): Promise<RuleSetHistory> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const [{ items, total }, active, activations] = await Promise.all([
@@ -382,11 +343,7 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
   const readable = await mapLimited(names, 8, (name) => access.canReadTable(caller, name));
   const visible = names.filter((_, i) => readable[i]);
   // The latest run shown is the latest one the caller may see (it reads no table hidden from them).
-  const rows = await repo.listRuleSetTables(
-    db,
-    visible,
-    await tablesHiddenFromRunsOf(caller, { db, access }, visible),
-  );
+  const rows = await repo.listRuleSetTables(db, visible, await tablesHiddenFromRunsOf(caller, { db, access }, visible));
   return rows.map((r) => ({
     table_name: r.table_name,
     active_version: r.active_version,
@@ -411,9 +368,7 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
 
 function checksOf(row: RulesEvent): DqxCheck[] {
   if (!Array.isArray(row.rules)) {
-    throw conflict(
-      `Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`,
-    );
+    throw conflict(`Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`);
   }
   return row.rules as DqxCheck[];
 }
@@ -443,9 +398,7 @@ function expand(row: RulesEvent): ExpandedRule[] {
   try {
     return expandChecks(checks);
   } catch {
-    throw conflict(
-      `Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`,
-    );
+    throw conflict(`Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`);
   }
 }
 
@@ -502,17 +455,13 @@ export async function diffRuleSetVersions(
 ): Promise<RuleSetDiff> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
-  const [fromRow, toRow] = await Promise.all([
-    loadVersion(db, name, fromVersion),
-    loadVersion(db, name, toVersion),
-  ]);
+  const [fromRow, toRow] = await Promise.all([loadVersion(db, name, fromVersion), loadVersion(db, name, toVersion)]);
   const before = expand(fromRow);
   const after = expand(toRow);
 
   // 1. Same fingerprint: unchanged (as a multiset, so duplicates pair one to one).
   const unmatchedAfter = new Map<string, ExpandedRule[]>();
-  for (const rule of after)
-    unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
+  for (const rule of after) unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
   let unchanged = 0;
   const restBefore: ExpandedRule[] = [];
   for (const rule of before) {
@@ -538,13 +487,7 @@ export async function diffRuleSetVersions(
   for (const rule of restBefore) {
     const candidates = byName.get(rule.name);
     const match = candidates?.shift();
-    if (match)
-      changed.push({
-        name: rule.name,
-        from: diffRule(rule),
-        to: diffRule(match),
-        changed_fields: changedFields(rule, match),
-      });
+    if (match) changed.push({ name: rule.name, from: diffRule(rule), to: diffRule(match), changed_fields: changedFields(rule, match) });
     else removed.push(diffRule(rule));
   }
   const added = [...byName.values()].flat().map(diffRule);

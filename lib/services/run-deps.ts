@@ -56,10 +56,7 @@ let jobRunnerInstance: JobRunner | undefined;
 function defaultJobRunner(): JobRunner {
   if (!jobRunnerInstance) {
     const provider = getServicePrincipalTokenProvider();
-    jobRunnerInstance = createDatabricksJobRunner(getConfig(), {
-      tokenProvider: () => provider.getToken(),
-      invalidateToken: () => provider.invalidate(),
-    });
+    jobRunnerInstance = createDatabricksJobRunner(getConfig(), { tokenProvider: () => provider.getToken(), invalidateToken: () => provider.invalidate() });
   }
   return jobRunnerInstance;
 }
@@ -67,24 +64,15 @@ function defaultJobRunner(): JobRunner {
 function noModel(config: AppConfig): ModelStatus {
   const status = modelStatus(config);
   return status.configured
-    ? {
-        configured: false,
-        model: null,
-        reason: 'No language model is available, so rules come from the profile only.',
-      }
+    ? { configured: false, model: null, reason: 'No language model is available, so rules come from the profile only.' }
     : status;
 }
 
 export async function resolveRunDeps(deps: RunDeps = {}): Promise<ResolvedRunDeps> {
   const { db, access } = await resolveDeps(deps);
-  const config =
-    deps.mode === undefined || deps.jobPollMs === undefined || deps.modelStatus === undefined
-      ? getConfig()
-      : null;
+  const config = deps.mode === undefined || deps.jobPollMs === undefined || deps.modelStatus === undefined ? getConfig() : null;
   const chatModel = deps.chatModel === undefined ? getChatModel() : deps.chatModel;
-  const status =
-    deps.modelStatus ??
-    (chatModel ? { configured: true, model: chatModel.model, reason: null } : noModel(config!));
+  const status = deps.modelStatus ?? (chatModel ? { configured: true, model: chatModel.model, reason: null } : noModel(config!));
   return {
     db,
     access,

@@ -26,11 +26,7 @@ export async function getRunRunner(): Promise<LocalRunner> {
   const holder = globalThis as Holder;
   if (!holder[KEY]) {
     const { jobs } = getConfig();
-    const runner = new LocalRunner({
-      concurrency: jobs.runnerConcurrency,
-      staleAfterMs: jobs.ownerGraceSeconds * 1000,
-      adopt: adoptJobRun,
-    });
+    const runner = new LocalRunner({ concurrency: jobs.runnerConcurrency, staleAfterMs: jobs.ownerGraceSeconds * 1000, adopt: adoptJobRun });
     const started = runner.start().catch((error: unknown) => {
       log.warn('could not recover the runs of a previous process', { error });
     });

@@ -49,9 +49,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const saved = await saveRuleSet(
         alice,
         TABLE,
-        {
-          rules: [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'id' } } }],
-        },
+        { rules: [{ criticality: 'error', check: { function: 'is_not_null', arguments: { column: 'id' } } }] },
         deps,
       );
       version = saved.version;
@@ -73,31 +71,19 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         },
         deps,
       );
-      expect(run).toMatchObject({
-        status: 'queued',
-        started_by: alice.id,
-        rule_set_version: version,
-        parameters: { sample: 1000 },
-      });
+      expect(run).toMatchObject({ status: 'queued', started_by: alice.id, rule_set_version: version, parameters: { sample: 1000 } });
       // The version's fingerprint is recorded with the run.
       expect(run.rule_set_fingerprint).toMatch(/^[0-9a-f]{64}$/);
 
       await markRunStarted(run.id, { percent: 5, message: 'Scanning' }, deps);
       const progress = await reportRunProgress(
         run.id,
-        {
-          percent: 60,
-          message: 'Counting failures',
-          steps: [{ key: 'scan', label: 'Scan the table', status: 'running' }],
-        },
+        { percent: 60, message: 'Counting failures', steps: [{ key: 'scan', label: 'Scan the table', status: 'running' }] },
         deps,
       );
       expect(progress.cancelRequested).toBe(false);
       const midway = await getRun(alice, run.id, deps);
-      expect(midway).toMatchObject({
-        status: 'running',
-        progress: { percent: 60, message: 'Counting failures' },
-      });
+      expect(midway).toMatchObject({ status: 'running', progress: { percent: 60, message: 'Counting failures' } });
       expect(midway.started_at).not.toBeNull();
 
       const done = await completeRun(
@@ -120,30 +106,14 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       ]);
 
       // A finished run cannot be changed again.
-      expect(
-        (await appError(completeRun(run.id, { status: 'failed', error: { code: 'x', message: 'x' } }, deps)))
-          .code,
-      ).toBe('conflict');
+      expect((await appError(completeRun(run.id, { status: 'failed', error: { code: 'x', message: 'x' } }, deps))).code).toBe('conflict');
       expect((await appError(reportRunProgress(run.id, { percent: 10 }, deps))).code).toBe('conflict');
     });
 
     it('asks the warehouse for access once while a run is unfinished, and again on every read once it has ended', async () => {
       const checks: string[] = [];
-      const counting = {
-        ...deps,
-        access: {
-          ...deps.access!,
-          canReadTable: async (c: typeof alice, t: string) => (
-            checks.push(c.id),
-            deps.access!.canReadTable(c, t)
-          ),
-        },
-      };
-      const run = await createRun(
-        alice,
-        { kind: 'validation', table: TABLE, engine: 'warehouse', rule_set_version: version },
-        deps,
-      );
+      const counting = { ...deps, access: { ...deps.access!, canReadTable: async (c: typeof alice, t: string) => (checks.push(c.id), deps.access!.canReadTable(c, t)) } };
+      const run = await createRun(alice, { kind: 'validation', table: TABLE, engine: 'warehouse', rule_set_version: version }, deps);
       await markRunStarted(run.id, {}, deps);
       await getRun(alice, run.id, counting);
       const firstProof = checks.length;
@@ -169,11 +139,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       const run = await createRun(alice, { kind: 'generation', table: TABLE, engine: 'job' }, deps);
       await markRunStarted(run.id, {}, deps);
       const cancelled = await requestRunCancel(alice, run.id, deps);
-      expect(cancelled).toMatchObject({
-        cancel_requested: true,
-        cancel_requested_by: alice.id,
-        status: 'running',
-      });
+      expect(cancelled).toMatchObject({ cancel_requested: true, cancel_requested_by: alice.id, status: 'running' });
       expect(await isRunCancelRequested(run.id, deps)).toBe(true);
       expect((await reportRunProgress(run.id, { percent: 50 }, deps)).cancelRequested).toBe(true);
       await completeRun(run.id, { status: 'cancelled', message: 'Cancelled by alice@example.com' }, deps);
@@ -186,14 +152,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await appError(completeRun(run.id, { status: 'failed' }, deps))).code).toBe('bad_request');
       const failed = await completeRun(
         run.id,
-        {
-          status: 'failed',
-          error: {
-            code: 'warehouse_timeout',
-            message: 'The warehouse did not answer.',
-            action: 'Start the warehouse and retry.',
-          },
-        },
+        { status: 'failed', error: { code: 'warehouse_timeout', message: 'The warehouse did not answer.', action: 'Start the warehouse and retry.' } },
         deps,
       );
       expect(failed.error?.action).toBe('Start the warehouse and retry.');
@@ -204,23 +163,11 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await appError(getRun(bob, run.id, deps))).code).toBe('not_found');
       expect((await appError(requestRunCancel(bob, run.id, deps))).code).toBe('not_found');
       expect((await appError(listRuns(bob, TABLE, { page: 1, page_size: 10 }, deps))).code).toBe('not_found');
-      expect(
-        (await appError(createRun(bob, { kind: 'validation', table: TABLE, engine: 'local' }, deps))).code,
-      ).toBe('not_found');
+      expect((await appError(createRun(bob, { kind: 'validation', table: TABLE, engine: 'local' }, deps))).code).toBe('not_found');
       expect((await appError(getRun(alice, 'not-a-uuid', deps))).code).toBe('bad_request');
-      expect((await appError(getRun(alice, '00000000-0000-4000-8000-000000000000', deps))).code).toBe(
-        'not_found',
-      );
+      expect((await appError(getRun(alice, '00000000-0000-4000-8000-000000000000', deps))).code).toBe('not_found');
       expect(
-        (
-          await appError(
-            createRun(
-              alice,
-              { kind: 'validation', table: TABLE, engine: 'local', rule_set_version: 99 },
-              deps,
-            ),
-          )
-        ).code,
+        (await appError(createRun(alice, { kind: 'validation', table: TABLE, engine: 'local', rule_set_version: 99 }, deps))).code,
       ).toBe('not_found');
     });
 
@@ -232,11 +179,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         [90, 10],
         [99, 1],
       ] as const) {
-        const run = await createRun(
-          alice,
-          { kind: 'validation', table, engine: 'local', rule_set_version: version },
-          deps,
-        );
+        const run = await createRun(alice, { kind: 'validation', table, engine: 'local', rule_set_version: version }, deps);
         await completeRun(
           run.id,
           {
@@ -255,13 +198,7 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         [0.9, 10],
         [0.99, 1],
       ]);
-      const byFingerprint = await rulePassRateHistory(
-        alice,
-        table,
-        { fingerprint: 'fp-trend_rule' },
-        2,
-        deps,
-      );
+      const byFingerprint = await rulePassRateHistory(alice, table, { fingerprint: 'fp-trend_rule' }, 2, deps);
       expect(byFingerprint.points.map((p) => p.pass_rate)).toEqual([0.9, 0.99]);
 
       const page = await listRuns(alice, table, { page: 1, page_size: 2, kind: 'validation' }, deps);

@@ -20,16 +20,7 @@ import type { Caller } from '@/lib/auth/caller';
 import { getConfig } from '@/lib/config';
 import { badRequest, conflict, notFound, tooManyRequests } from '@/lib/errors';
 import { tablesReadBy, type DqxCheck } from '@/lib/dqx';
-import {
-  isForeignKeyViolation,
-  type Run,
-  type RunEngine,
-  type RunError,
-  type RunKind,
-  type RunProgressStep,
-  type RunRuleResult,
-  type RunSummary,
-} from '@/db';
+import { isForeignKeyViolation, type Run, type RunEngine, type RunError, type RunKind, type RunProgressStep, type RunRuleResult, type RunSummary } from '@/db';
 import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import type { Db } from '@/db/repositories/rule-sets';
 import * as repo from '@/db/repositories/runs';
@@ -128,8 +119,7 @@ function parseRunId(id: string): string {
   return parsed.data;
 }
 
-const runNotFound = (id: string) =>
-  notFound(`Run ${id} was not found, or you do not have permission to read its table.`);
+const runNotFound = (id: string) => notFound(`Run ${id} was not found, or you do not have permission to read its table.`);
 
 export interface CreateRunInput {
   kind: RunKind;
@@ -157,10 +147,7 @@ const runLimitReached = (unfinished: number) =>
  * 429 when the caller is at the run limit already: a check before work that costs something (a
  * language-model call) is spent on a run that would be refused. `createRun` checks again, under a lock.
  */
-export async function assertRunCapacity(
-  caller: Caller,
-  deps?: StoreDeps & { runsPerUser?: number },
-): Promise<void> {
+export async function assertRunCapacity(caller: Caller, deps?: StoreDeps & { runsPerUser?: number }): Promise<void> {
   const { db } = await resolveDeps(deps);
   const unfinished = await repo.countUnfinishedRunsOf(db, caller.id);
   if (unfinished >= (deps?.runsPerUser ?? getConfig().limits.runsPerUser)) throw runLimitReached(unfinished);
@@ -180,17 +167,12 @@ export async function createRun(
   const { name } = await access.assertCanReadTable(caller, input.table);
   // The caller's own rights decide, before anything starts, whether the run may read each table.
   const others = [...new Set(input.read_tables ?? [])];
-  const readable = await mapLimited(
-    others,
-    8,
-    async (t) => (await access.assertCanReadTable(caller, t)).name,
-  );
+  const readable = await mapLimited(others, 8, async (t) => (await access.assertCanReadTable(caller, t)).name);
   const readTables = [name, ...[...new Set(readable)].filter((t) => t !== name).sort()];
   let fingerprint = input.rule_set_fingerprint ?? null;
   if (input.rule_set_version != null) {
     const version = await ruleSetRepo.findVersion(db, name, input.rule_set_version);
-    if (!version)
-      throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
+    if (!version) throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
     fingerprint ??= version.rule_set_fingerprint;
   }
   const limit = deps?.runsPerUser ?? getConfig().limits.runsPerUser;
@@ -213,8 +195,7 @@ export async function createRun(
     });
     return runDto(run);
   } catch (error) {
-    if (isForeignKeyViolation(error))
-      throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
+    if (isForeignKeyViolation(error)) throw notFound(`Version ${input.rule_set_version} of the rule set of ${name} does not exist.`);
     throw error;
   }
 }
@@ -262,11 +243,7 @@ async function tablesOfRun(db: Db, run: Omit<Run, 'output'>): Promise<string[]> 
  * The run, when the caller can read every table it reads; else undefined (reported as not found).
  * While the run is unfinished, a proof is kept (see `accessProofs`).
  */
-async function visibleRun(
-  caller: Caller,
-  deps: { db: Db; access: TableAccess },
-  id: string,
-): Promise<Run | undefined> {
+async function visibleRun(caller: Caller, deps: { db: Db; access: TableAccess }, id: string): Promise<Run | undefined> {
   const run = await repo.findRun(deps.db, id);
   if (!run) return undefined;
   const proofs = accessProofs();
@@ -289,11 +266,7 @@ async function visibleRun(
  * Of the tables the runs of `tableNames` read, those the caller cannot read: runs reading any of
  * them are left out of what the caller sees. `tableNames` themselves are known to be readable.
  */
-async function hiddenTables(
-  caller: Caller,
-  deps: { db: Db; access: TableAccess },
-  tableNames: string[],
-): Promise<string[]> {
+async function hiddenTables(caller: Caller, deps: { db: Db; access: TableAccess }, tableNames: string[]): Promise<string[]> {
   const known = new Set(tableNames);
   const read = (await repo.tablesReadByRunsOf(deps.db, tableNames)).filter((t) => !known.has(t));
   const readable = await mapLimited(read, 8, (t) => deps.access.canReadTable(caller, t));
@@ -351,31 +324,15 @@ export async function requestRunCancel(caller: Caller, runId: string, deps?: Sto
 export interface PassRateHistory {
   table_name: string;
   /** incomplete: that run left rules not evaluated (its pass rate covers the others only). */
-  points: {
-    run_id: string;
-    finished_at: string;
-    rule_set_version: number | null;
-    pass_rate: number;
-    incomplete: boolean;
-  }[];
+  points: { run_id: string; finished_at: string; rule_set_version: number | null; pass_rate: number; incomplete: boolean }[];
 }
 
 /** Pass rate of the table's succeeded validation runs over time, dry runs excluded (oldest first, the last `limit`). */
-export async function tablePassRateHistory(
-  caller: Caller,
-  table: string,
-  limit = 100,
-  deps?: StoreDeps,
-): Promise<PassRateHistory> {
+export async function tablePassRateHistory(caller: Caller, table: string, limit = 100, deps?: StoreDeps): Promise<PassRateHistory> {
   const d = await resolveDeps(deps);
   const { db, access } = d;
   const { name } = await access.assertCanReadTable(caller, table);
-  const points = await repo.tablePassRates(
-    db,
-    name,
-    Math.min(Math.max(limit, 1), 1000),
-    await hiddenTables(caller, d, [name]),
-  );
+  const points = await repo.tablePassRates(db, name, Math.min(Math.max(limit, 1), 1000), await hiddenTables(caller, d, [name]));
   return { table_name: name, points: points.map((p) => ({ ...p, finished_at: iso(p.finished_at) })) };
 }
 
@@ -393,8 +350,7 @@ export async function rulePassRateHistory(
   limit = 100,
   deps?: StoreDeps,
 ): Promise<RulePassRateHistory> {
-  if (rule.name === undefined && rule.fingerprint === undefined)
-    throw badRequest('Name the rule (by name or fingerprint).');
+  if (rule.name === undefined && rule.fingerprint === undefined) throw badRequest('Name the rule (by name or fingerprint).');
   const d = await resolveDeps(deps);
   const { db, access } = d;
   const { name } = await access.assertCanReadTable(caller, table);
@@ -411,11 +367,7 @@ export async function rulePassRateHistory(
 
 const finishedConflict = (id: string) => conflict(`Run ${id} is not running any more.`);
 
-export async function markRunStarted(
-  runId: string,
-  progress: repo.ProgressUpdate = {},
-  deps?: Pick<StoreDeps, 'db'>,
-): Promise<RunDto> {
+export async function markRunStarted(runId: string, progress: repo.ProgressUpdate = {}, deps?: Pick<StoreDeps, 'db'>): Promise<RunDto> {
   const { db } = await resolveDeps(deps);
   const run = await repo.markRunRunning(db, parseRunId(runId), progress);
   if (!run) throw finishedConflict(runId);
@@ -437,11 +389,7 @@ export async function reportRunProgress(
   return { cancelRequested: run.cancel_requested };
 }
 
-export async function setRunExternalId(
-  runId: string,
-  externalId: string,
-  deps?: Pick<StoreDeps, 'db'>,
-): Promise<void> {
+export async function setRunExternalId(runId: string, externalId: string, deps?: Pick<StoreDeps, 'db'>): Promise<void> {
   const { db } = await resolveDeps(deps);
   await repo.setRunExternalId(db, parseRunId(runId), externalId);
 }
@@ -455,52 +403,31 @@ export async function isRunCancelRequested(runId: string, deps?: Pick<StoreDeps,
 export interface RunCompletion {
   status: 'succeeded' | 'failed' | 'cancelled';
   /** Validation runs: the row counts; pass_rate is computed when omitted. */
-  summary?: {
-    total_rows: number;
-    valid_rows: number;
-    error_rows: number;
-    warning_rows: number;
-    pass_rate?: number;
-    [extra: string]: unknown;
-  };
+  summary?: { total_rows: number; valid_rows: number; error_rows: number; warning_rows: number; pass_rate?: number; [extra: string]: unknown };
   rule_results?: RuleResultInput[];
   error?: RunError;
   output?: unknown;
   message?: string;
 }
 
-const rate = (failing: number, total: number) =>
-  total <= 0 ? 1 : Math.min(1, Math.max(0, (total - failing) / total));
+const rate = (failing: number, total: number) => (total <= 0 ? 1 : Math.min(1, Math.max(0, (total - failing) / total)));
 
 /** Finish a run with its summary and per-rule results, in one transaction, then hold it to the table's thresholds. 409 if already finished. */
-export async function completeRun(
-  runId: string,
-  completion: RunCompletion,
-  deps?: Pick<StoreDeps, 'db'>,
-): Promise<RunDetail> {
+export async function completeRun(runId: string, completion: RunCompletion, deps?: Pick<StoreDeps, 'db'>): Promise<RunDetail> {
   const { db } = await resolveDeps(deps);
   const id = parseRunId(runId);
   if (completion.status === 'failed' && !completion.error) {
     throw badRequest('A failed run needs an error saying what went wrong and what to do.');
   }
   for (const r of completion.rule_results ?? []) {
-    if (!(
-      Number.isInteger(r.rows_evaluated) &&
-      Number.isInteger(r.failing_rows) &&
-      r.failing_rows >= 0 &&
-      r.failing_rows <= r.rows_evaluated
-    )) {
-      throw badRequest(
-        `Rule ${r.rule_name}: failing rows must be a whole number between 0 and the rows evaluated.`,
-      );
+    if (!(Number.isInteger(r.rows_evaluated) && Number.isInteger(r.failing_rows) && r.failing_rows >= 0 && r.failing_rows <= r.rows_evaluated)) {
+      throw badRequest(`Rule ${r.rule_name}: failing rows must be a whole number between 0 and the rows evaluated.`);
     }
   }
   const summary: RunSummary | null = completion.summary
     ? {
         ...completion.summary,
-        pass_rate:
-          completion.summary.pass_rate ??
-          rate(completion.summary.total_rows - completion.summary.valid_rows, completion.summary.total_rows),
+        pass_rate: completion.summary.pass_rate ?? rate(completion.summary.total_rows - completion.summary.valid_rows, completion.summary.total_rows),
       }
     : null;
   const { run, results } = await db.transaction().execute(async (trx) => {

@@ -19,18 +19,12 @@ export interface StoreDeps {
   rights?: RightsDecider;
 }
 
-export async function resolveDeps(
-  deps: StoreDeps = {},
-): Promise<{ db: Kysely<Database>; access: TableAccess }> {
+export async function resolveDeps(deps: StoreDeps = {}): Promise<{ db: Kysely<Database>; access: TableAccess }> {
   return { db: deps.db ?? (await getStore()), access: deps.access ?? warehouseTableAccess };
 }
 
 /** Map with at most `limit` calls in flight. */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

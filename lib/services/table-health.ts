@@ -14,15 +14,7 @@ import type { RuleThreshold } from '@/db';
 import * as alerts from '@/db/repositories/alerts';
 import * as runsRepo from '@/db/repositories/runs';
 
-import {
-  evaluateThresholds,
-  figuresOf,
-  hasThresholds,
-  iso,
-  resolve,
-  type AlertingDeps,
-  type Breach,
-} from './alerting';
+import { evaluateThresholds, figuresOf, hasThresholds, iso, resolve, type AlertingDeps, type Breach } from './alerting';
 import { tablesHiddenFromRunsOf } from './runs';
 
 export type HealthState = 'ok' | 'breach' | 'no_run' | 'unknown' | 'overdue';
@@ -32,14 +24,7 @@ export interface TableHealth {
   /** ok / breach; no_run: thresholds set but no run yet (503); unknown: neither (200); overdue: seam, never today. */
   state: HealthState;
   healthy: boolean;
-  latest_run: {
-    id: string;
-    finished_at: string;
-    pass_rate: number;
-    error_rows: number;
-    incomplete: boolean;
-    rule_set_version: number | null;
-  } | null;
+  latest_run: { id: string; finished_at: string; pass_rate: number; error_rows: number; incomplete: boolean; rule_set_version: number | null } | null;
   thresholds: { min_pass_rate: number | null; fail_on_error_rows: boolean; rules: RuleThreshold[] } | null;
   breached: Breach[];
   /** Always false until schedules exist (issue 15 item 2). */
@@ -47,40 +32,18 @@ export interface TableHealth {
 }
 
 /** The table's health for uptime monitors; `status` is the HTTP status to answer with (200 or 503). */
-export async function getTableHealth(
-  caller: Caller,
-  table: string,
-  deps?: AlertingDeps,
-): Promise<{ status: 200 | 503; health: TableHealth }> {
+export async function getTableHealth(caller: Caller, table: string, deps?: AlertingDeps): Promise<{ status: 200 | 503; health: TableHealth }> {
   const d = await resolve(deps);
   const { name } = await d.access.assertCanReadTable(caller, table);
   const settings = await alerts.findSettings(d.db, name);
   const run = await alerts.latestEvaluatedRun(d.db, name, await tablesHiddenFromRunsOf(caller, d, [name]));
   const active = hasThresholds(settings);
-  const thresholds =
-    settings && active
-      ? {
-          min_pass_rate: settings.min_pass_rate,
-          fail_on_error_rows: settings.fail_on_error_rows,
-          rules: settings.rule_thresholds,
-        }
-      : null;
+  const thresholds = settings && active ? { min_pass_rate: settings.min_pass_rate, fail_on_error_rows: settings.fail_on_error_rows, rules: settings.rule_thresholds } : null;
   // Seam for schedules (issue 15 item 2): overdue once a schedule's slot passed without a run.
   const overdue = false;
   if (!run || !run.summary || !run.finished_at) {
     const state: HealthState = active ? 'no_run' : 'unknown';
-    return {
-      status: active ? 503 : 200,
-      health: {
-        table_name: name,
-        state,
-        healthy: !active,
-        latest_run: null,
-        thresholds,
-        breached: [],
-        overdue,
-      },
-    };
+    return { status: active ? 503 : 200, health: { table_name: name, state, healthy: !active, latest_run: null, thresholds, breached: [], overdue } };
   }
   const figures = figuresOf(run.summary);
   const verdict = evaluateThresholds(settings, figures, await runsRepo.ruleResultsOfRun(d.db, run.id));

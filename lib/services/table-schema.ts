@@ -27,13 +27,8 @@ export function schemaOf(
 }
 
 /** The table's description through the caller's warehouse; 404 when it is gone or no longer readable. */
-export async function describeOrFail(
-  wh: Warehouse,
-  ref: TableRef,
-  tableName: string,
-): Promise<TableDescription> {
+export async function describeOrFail(wh: Warehouse, ref: TableRef, tableName: string): Promise<TableDescription> {
   const found = await wh.describeTable(ref);
-  if (!found)
-    throw notFound(`Table ${tableName} was not found, or you do not have permission to read it any more.`);
+  if (!found) throw notFound(`Table ${tableName} was not found, or you do not have permission to read it any more.`);
   return found;
 }

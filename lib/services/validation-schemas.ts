@@ -100,10 +100,7 @@ const FINGERPRINT = /^[0-9a-f]{64}$/;
 /** Which failing rows: of one rule (by name, index or fingerprint) or of every rule, and a value filter. */
 const failingRowsSelector = {
   rule: cleanText(
-    z
-      .string()
-      .min(1, { error: 'rule must not be empty' })
-      .max(500, { error: 'rule must be at most 500 characters' }),
+    z.string().min(1, { error: 'rule must not be empty' }).max(500, { error: 'rule must be at most 500 characters' }),
     'rule',
   )
     .optional()
@@ -112,30 +109,20 @@ const failingRowsSelector = {
     ),
   rule_index: queryInt('rule_index', 0, RULE_INDEX_MAX)
     .optional()
-    .describe(
-      'A rule by its `index` in the run’s per-rule results (0-based, after for_each_column expansion).',
-    ),
+    .describe('A rule by its `index` in the run’s per-rule results (0-based, after for_each_column expansion).'),
   rule_fingerprint: z
     .string()
     .regex(FINGERPRINT, { error: 'rule_fingerprint must be a rule’s 64-character hex fingerprint' })
     .optional()
     .describe('A rule by its DQX `rule_fingerprint` (as in the run’s per-rule results).'),
-  value: cleanText(
-    z
-      .string()
-      .min(1, { error: 'value must not be empty' })
-      .max(500, { error: 'value must be at most 500 characters' }),
-    'value',
-  )
+  value: cleanText(z.string().min(1, { error: 'value must not be empty' }).max(500, { error: 'value must be at most 500 characters' }), 'value')
     .optional()
     .describe('Only rows whose failing column (a column the rule names) holds this value, as text.'),
   match: z
     .enum(['contains', 'equals'], { error: "match must be 'contains' or 'equals'" })
     .optional()
     .default('contains')
-    .describe(
-      'How `value` is compared: contained in the text of the value (case-insensitive), or equal to it.',
-    ),
+    .describe('How `value` is compared: contained in the text of the value (case-insensitive), or equal to it.'),
 };
 
 const ruleChoice = (q: { rule?: string; rule_index?: number; rule_fingerprint?: string }) =>
@@ -187,11 +174,7 @@ export const FailingRowsQuery = z
   .transform((q, ctx): FailingRowsInput => {
     const key = q.key === undefined ? undefined : parseKeyParam(q.key);
     if (key === null) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['key'],
-        message: 'key must be a JSON array of the key columns’ values, e.g. ["1042"]',
-      });
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'key must be a JSON array of the key columns’ values, e.g. ["1042"]' });
       return z.NEVER;
     }
     return {
@@ -215,9 +198,7 @@ export function parseKeyParam(text: string): (string | null)[] | null {
     Array.isArray(parsed) &&
     parsed.length >= 1 &&
     parsed.length <= 50 &&
-    parsed.every(
-      (v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
-    );
+    parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
   if (!ok) return null;
   return (parsed as (string | number | boolean | null)[]).map((v) => (v === null ? null : String(v)));
 }
@@ -229,9 +210,7 @@ export const FailingRowsExportQuery = z
       .enum(['csv', 'parquet'], { error: "format must be 'csv' or 'parquet'" })
       .optional()
       .default('csv')
-      .describe(
-        'csv (values as text, `_errors`/`_warnings` as JSON) or parquet (typed numbers and booleans).',
-      ),
+      .describe('csv (values as text, `_errors`/`_warnings` as JSON) or parquet (typed numbers and booleans).'),
   })
   .refine(ruleChoice, { error: 'give at most one of rule, rule_index and rule_fingerprint', path: ['rule'] })
   .transform((q) => ({ selector: selectorOf(q), format: q.format }));

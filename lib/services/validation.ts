@@ -175,13 +175,8 @@ export function keyColumns(checks: DqxCheck[], columns: { name: string; type: st
 /** Column order for rows shown to users: key columns first, then the others as in the table. */
 export function displayColumns(columns: { name: string; type: string }[], keys: string[]) {
   const byName = new Map(columns.map((c) => [c.name, c]));
-  const first = keys
-    .map((k) => byName.get(k))
-    .filter((c): c is { name: string; type: string } => c !== undefined);
-  return [...first, ...columns.filter((c) => !keys.includes(c.name))].map((c) => ({
-    name: c.name,
-    type: c.type,
-  }));
+  const first = keys.map((k) => byName.get(k)).filter((c): c is { name: string; type: string } => c !== undefined);
+  return [...first, ...columns.filter((c) => !keys.includes(c.name))].map((c) => ({ name: c.name, type: c.type }));
 }
 
 /** ORDER BY over key columns, then every other orderable column: a stable order for paging. */
@@ -207,10 +202,7 @@ export function sourceSql(
  * columns (compare_datasets, has_valid_schema). Read through the caller's own warehouse, so a table
  * the caller cannot read stays unknown (and the access check refuses the run before this).
  */
-export async function referenceSchemas(
-  wh: Warehouse,
-  checks: DqxCheck[],
-): Promise<Record<string, TableSchema>> {
+export async function referenceSchemas(wh: Warehouse, checks: DqxCheck[]): Promise<Record<string, TableSchema>> {
   const out: Record<string, TableSchema> = {};
   for (const name of tablesReadBy(checks)) {
     let parsed;
@@ -255,9 +247,7 @@ async function rulesToRun(
     const validation = validateChecks(input.rules, { table: schema });
     // 'skip': a rule on a missing column runs as in DQX, reported as skipped on every row
     const errors =
-      input.missingColumns === 'skip'
-        ? validation.errors.filter((e) => e.code !== 'unknown_column')
-        : validation.errors;
+      input.missingColumns === 'skip' ? validation.errors.filter((e) => e.code !== 'unknown_column') : validation.errors;
     refuseInvalid(errors, validation.warnings);
     return { checks: input.rules as DqxCheck[], version: null };
   }
@@ -273,9 +263,7 @@ async function rulesToRun(
     );
   }
   if (!Array.isArray(row.rules)) {
-    throw conflict(
-      `Version ${row.version} of ${tableName} was saved by the original application in a form that is not a list of DQX checks.`,
-    );
+    throw conflict(`Version ${row.version} of ${tableName} was saved by the original application in a form that is not a list of DQX checks.`);
   }
   void caller;
   return { checks: row.rules as DqxCheck[], version: row.version };
@@ -303,21 +291,15 @@ function tablesOfRules(checks: DqxCheck[]): string[] {
 function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema, skipMissingColumns: boolean): void {
   const validation = validateChecks(checks, { table: schema });
   // a missing column hides no table: with 'skip' such rules run as DQX does
-  const errors = skipMissingColumns
-    ? validation.errors.filter((e) => e.code !== 'unknown_column')
-    : validation.errors;
+  const errors = skipMissingColumns ? validation.errors.filter((e) => e.code !== 'unknown_column') : validation.errors;
   if (errors.length > 0) {
     try {
       refuseInvalid(errors, validation.warnings);
     } catch (error) {
       if (isAppError(error))
-        throw new AppError(
-          'bad_request',
-          `A Databricks job runs only rules whose tables are fully known. ${error.message}`,
-          {
-            details: error.details,
-          },
-        );
+        throw new AppError('bad_request', `A Databricks job runs only rules whose tables are fully known. ${error.message}`, {
+          details: error.details,
+        });
       throw error;
     }
   }
@@ -325,12 +307,7 @@ function assertTablesFullyKnown(checks: DqxCheck[], schema: TableSchema, skipMis
 }
 
 /** Every table a rule reads (reference tables, subqueries) must be readable by the caller too. */
-async function assertCanReadReferencedTables(
-  caller: Caller,
-  d: ResolvedRunDeps,
-  checks: DqxCheck[],
-  tableName: string,
-) {
+async function assertCanReadReferencedTables(caller: Caller, d: ResolvedRunDeps, checks: DqxCheck[], tableName: string) {
   for (const name of tablesOfRules(checks)) {
     try {
       const readable = await d.access.assertCanReadTable(caller, name);
@@ -354,11 +331,7 @@ async function assertCanReadReferencedTables(
  * or only on its first `sampleRows` rows (a dry run). 404 when the caller cannot read the table or a
  * table the rules refer to, or the version does not exist; 400 when draft rules do not validate.
  */
-export async function startValidation(
-  caller: Caller,
-  given: StartValidationInput,
-  deps?: RunDeps,
-): Promise<RunDto> {
+export async function startValidation(caller: Caller, given: StartValidationInput, deps?: RunDeps): Promise<RunDto> {
   const input: StartValidationInput = { ...given, rules: await draftRules(given), rulesYaml: undefined };
   if (input.rules) {
     assertRuleCount(input.rules);
@@ -377,31 +350,24 @@ export async function startValidation(
   let jobOnly: number;
   try {
     // Compiled now so that a rule set DQX would refuse is a 400, not a failed run.
-    jobOnly = compileValidation(
-      checks,
-      quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]),
-      {
-        dialect: wh.dialect,
-        table: schema,
-        referenceTables: await referenceSchemas(wh, checks),
-        sampleLimit,
-      },
-    ).jobOnly.length;
+    jobOnly = compileValidation(checks, quoteQualified(wh.dialect, [readable.ref.catalog, readable.ref.schema, readable.ref.table]), {
+      dialect: wh.dialect,
+      table: schema,
+      referenceTables: await referenceSchemas(wh, checks),
+      sampleLimit,
+    }).jobOnly.length;
   } catch (error) {
     if (error instanceof RuleSetCompileError) throw badRequest(error.message, { errors: error.issues });
     throw error;
   }
   if (input.runAsJob && d.mode !== 'databricks') {
-    throw badRequest(
-      'Running as a Databricks job needs databricks mode; in local mode validation runs in the app.',
-    );
+    throw badRequest('Running as a Databricks job needs databricks mode; in local mode validation runs in the app.');
   }
   let asJob = input.runAsJob === true || (d.mode === 'databricks' && jobOnly > 0);
   // A job reads the table as its own principal, which the table's row filters and column masks do
   // not restrict as they restrict this user: a governed table never goes to the job path.
   const jobRefusal = asJob ? await jobPathRefusal(wh, readable.ref, readable.name) : null;
-  if (jobRefusal && input.runAsJob === true)
-    throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
+  if (jobRefusal && input.runAsJob === true) throw badRequest(`${jobRefusal} Validate it on the SQL warehouse instead (without run_as_job).`);
   if (jobRefusal) asJob = false;
   if (asJob) assertTablesFullyKnown(checks, schema, version === null && input.missingColumns === 'skip');
   const engine = asJob ? 'job' : d.mode === 'local' ? 'local' : 'warehouse';
@@ -459,8 +425,7 @@ export async function startValidation(
           owner: caller.id,
           tokenExpiresAt: caller.token?.expiresAt(),
           steps,
-          execute: (ctx) =>
-            validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
+          execute: (ctx) => validateLocally(ctx, caller, params, d, engine === 'local' ? 'local' : 'warehouse'),
         },
   );
   return run;
@@ -473,8 +438,7 @@ function statusOf(criticality: 'error' | 'warn', failing: number): ValidationRul
   return criticality === 'error' ? 'failed' : 'warning';
 }
 
-const rate = (failing: number, evaluated: number) =>
-  evaluated <= 0 ? 1 : Math.min(1, Math.max(0, (evaluated - failing) / evaluated));
+const rate = (failing: number, evaluated: number) => (evaluated <= 0 ? 1 : Math.min(1, Math.max(0, (evaluated - failing) / evaluated)));
 
 function summaryOf(
   counts: { total: number; valid: number; error: number; warning: number },
@@ -523,10 +487,7 @@ function sampleOf(
   rule: { name: string; fingerprint: string },
   columns: { name: string }[],
 ): FailingRowSample {
-  const own =
-    entries.find(
-      (e) => e.name === rule.name && (!e.rule_fingerprint || e.rule_fingerprint === rule.fingerprint),
-    ) ?? entries.find((e) => e.name === rule.name);
+  const own = entries.find((e) => e.name === rule.name && (!e.rule_fingerprint || e.rule_fingerprint === rule.fingerprint)) ?? entries.find((e) => e.name === rule.name);
   return {
     values: columns.map((c) => (values[c.name] ?? null) as Cell),
     message: own?.message ?? null,
@@ -536,15 +497,7 @@ function sampleOf(
 
 type OutcomeParams = Pick<
   ValidationParams,
-  | 'tableName'
-  | 'version'
-  | 'fingerprint'
-  | 'sampleRows'
-  | 'sampleLimit'
-  | 'checks'
-  | 'visibleColumns'
-  | 'jobRefusal'
-  | 'missingColumns'
+  'tableName' | 'version' | 'fingerprint' | 'sampleRows' | 'sampleLimit' | 'checks' | 'visibleColumns' | 'jobRefusal' | 'missingColumns'
 >;
 
 /** The run's stored output, its summary and the per-rule results, whichever engine evaluated the rules. */
@@ -580,10 +533,7 @@ function outcomeOf(
   };
 }
 
-type RuleIdentity = Pick<
-  ValidationRuleOut,
-  'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'
->;
+type RuleIdentity = Pick<ValidationRuleOut, 'index' | 'name' | 'function' | 'criticality' | 'columns' | 'filter' | 'fingerprint'>;
 
 /** Which rule a result is about, taken from a compiled rule (without its SQL and counts). */
 function identityOf(rule: RuleIdentity): RuleIdentity {
@@ -605,9 +555,7 @@ export function validationOutcome(
     ...evaluated.map(({ rule, position }) => {
       const samples = summary.samples
         .filter((s) => s.rule === position)
-        .map((s) =>
-          sampleOf(s.values, [...(s.errors ?? []), ...(s.warnings ?? [])] as SampleEntry[], rule, shown),
-        );
+        .map((s) => sampleOf(s.values, [...(s.errors ?? []), ...(s.warnings ?? [])] as SampleEntry[], rule, shown));
       const skipped = rule.status === 'skipped';
       return {
         ...identityOf(rule),
@@ -635,12 +583,7 @@ export function validationOutcome(
   const outcome = outcomeOf(
     p,
     { columns: shown, keys, rules, engine, validatedAt: new Date().toISOString() },
-    {
-      total: summary.totalRows,
-      valid: summary.validRows,
-      error: summary.errorRows,
-      warning: summary.warningOnlyRows,
-    },
+    { total: summary.totalRows, valid: summary.validRows, error: summary.errorRows, warning: summary.warningOnlyRows },
   );
   const totals = outcome.summary;
   const failing = totals.rules_failed + totals.rules_warning;
@@ -673,11 +616,7 @@ async function validateLocally(
   const columns = description.columns.map((c) => ({ name: c.name, type: c.type }));
   const schema = schemaOf(p.tableName, description.columns);
   const keys = keyColumns(p.checks, columns);
-  const source = sourceSql(
-    wh.dialect,
-    description,
-    p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys },
-  );
+  const source = sourceSql(wh.dialect, description, p.sampleRows === null ? null : { rows: p.sampleRows, columns, keys });
 
   const referenceTables = await referenceSchemas(wh, p.checks);
   const scanMessage =
@@ -698,18 +637,11 @@ async function validateLocally(
         });
       } catch (error) {
         if (error instanceof RuleSetCompileError) {
-          throw new RunFailure({
-            code: 'invalid_rules',
-            message: error.message,
-            action: 'Correct the rules in the editor and run again.',
-          });
+          throw new RunFailure({ code: 'invalid_rules', message: error.message, action: 'Correct the rules in the editor and run again.' });
         }
         throw error;
       }
-      const rows =
-        p.sampleRows === null
-          ? description.row_count
-          : Math.min(p.sampleRows, description.row_count ?? p.sampleRows);
+      const rows = p.sampleRows === null ? description.row_count : Math.min(p.sampleRows, description.row_count ?? p.sampleRows);
       const result = await withEstimatedProgress(
         ctx,
         { estimateMs: scanEstimateMs(rows, expandedRuleCount(p.checks)), label: scanMessage },
@@ -750,9 +682,7 @@ export function validationOutcomeFromJob(
     const samples = result.failing_rows.rows
       .filter((row) => [...row.errors, ...row.warnings].some((e) => e.name === r.name))
       .slice(0, p.sampleLimit)
-      .map((row) =>
-        sampleOf(row.values, [...row.errors, ...row.warnings], { name: r.name, fingerprint }, shown),
-      );
+      .map((row) => sampleOf(row.values, [...row.errors, ...row.warnings], { name: r.name, fingerprint }, shown));
     return {
       index: index >= 0 ? index : expanded.length + position,
       name: r.name,
@@ -761,11 +691,7 @@ export function validationOutcomeFromJob(
       columns: r.columns,
       filter: r.filter,
       fingerprint,
-      status: r.skipped
-        ? 'skipped'
-        : rowsEvaluated === null
-          ? 'not_evaluated'
-          : statusOf(r.criticality, r.failed_rows),
+      status: r.skipped ? 'skipped' : rowsEvaluated === null ? 'not_evaluated' : statusOf(r.criticality, r.failed_rows),
       rows_evaluated: rowsEvaluated,
       failing_rows: rowsEvaluated === null ? null : r.failed_rows,
       pass_rate: rowsEvaluated === null ? null : rate(r.failed_rows, rowsEvaluated),
@@ -777,12 +703,7 @@ export function validationOutcomeFromJob(
   const outcome = outcomeOf(
     p,
     { columns: shown, keys, rules, engine: 'job', validatedAt: result.validated_at },
-    {
-      total: result.total_rows,
-      valid: result.valid_rows,
-      error: result.error_rows,
-      warning: result.warning_rows,
-    },
+    { total: result.total_rows, valid: result.valid_rows, error: result.error_rows, warning: result.warning_rows },
   );
   return {
     ...outcome,
@@ -790,12 +711,7 @@ export function validationOutcomeFromJob(
   };
 }
 
-function validationJobTask(
-  runId: string,
-  p: ValidationParams,
-  d: ResolvedRunDeps,
-  existing: JobHandle | null,
-): RunTask {
+function validationJobTask(runId: string, p: ValidationParams, d: ResolvedRunDeps, existing: JobHandle | null): RunTask {
   return jobRunTask(
     {
       runId,
@@ -817,14 +733,10 @@ function validationJobTask(
 }
 
 /** The rules a validation run used: its saved version, or the draft kept in its parameters. */
-export async function rulesOfRun(
-  d: Pick<ResolvedRunDeps, 'db'>,
-  run: Pick<RunDto, 'table_name' | 'rule_set_version' | 'parameters' | 'id'>,
-): Promise<DqxCheck[]> {
+export async function rulesOfRun(d: Pick<ResolvedRunDeps, 'db'>, run: Pick<RunDto, 'table_name' | 'rule_set_version' | 'parameters' | 'id'>): Promise<DqxCheck[]> {
   if (run.rule_set_version !== null) {
     const row = await ruleSetRepo.findVersion(d.db, run.table_name, run.rule_set_version);
-    if (!row || !Array.isArray(row.rules))
-      throw conflict(`The rules of run ${run.id} are no longer available.`);
+    if (!row || !Array.isArray(row.rules)) throw conflict(`The rules of run ${run.id} are no longer available.`);
     return row.rules as DqxCheck[];
   }
   const rules = run.parameters.rules;
@@ -838,11 +750,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
   if (!job) return null;
   const d = await resolveRunDeps(deps);
   const checks = await rulesOfRun(d, run);
-  const params = run.parameters as {
-    sample_rows?: number | null;
-    sample_limit?: number;
-    visible_columns?: string[];
-  };
+  const params = run.parameters as { sample_rows?: number | null; sample_limit?: number; visible_columns?: string[] };
   return validationJobTask(
     run.id,
     {
@@ -863,10 +771,7 @@ export async function adoptValidationJob(run: RunDto, deps?: RunDeps): Promise<R
 // ---- Runs whose rows are read again (failing rows: ./failing-rows.ts) ----
 
 export function validationRunOrRefuse(run: RunDetail): void {
-  if (run.kind !== 'validation')
-    throw badRequest(
-      `Run ${run.id} is a ${run.kind} run; failing rows and reports belong to validation runs.`,
-    );
+  if (run.kind !== 'validation') throw badRequest(`Run ${run.id} is a ${run.kind} run; failing rows and reports belong to validation runs.`);
 }
 
 // ---- Reports ----
@@ -904,12 +809,7 @@ const REPORT_COLUMNS = [
  * row per rule, each with the run's evaluation: `incomplete` when a rule was not evaluated). 409
  * while the run has no results.
  */
-export async function validationReport(
-  caller: Caller,
-  runId: string,
-  format: ReportFormat,
-  deps?: RunDeps,
-): Promise<ValidationReport> {
+export async function validationReport(caller: Caller, runId: string, format: ReportFormat, deps?: RunDeps): Promise<ValidationReport> {
   const d = await resolveRunDeps(deps);
   const run = await getRun(caller, runId, d);
   validationRunOrRefuse(run);
@@ -938,11 +838,7 @@ export async function validationReport(
         ].join(','),
       );
     }
-    return {
-      filename: `${base}.csv`,
-      content_type: 'text/csv; charset=utf-8',
-      body: lines.join('\r\n') + '\r\n',
-    };
+    return { filename: `${base}.csv`, content_type: 'text/csv; charset=utf-8', body: lines.join('\r\n') + '\r\n' };
   }
   const report = {
     report: 'dqx-validation',
@@ -971,9 +867,5 @@ export async function validationReport(
       message: r.message,
     })),
   };
-  return {
-    filename: `${base}.json`,
-    content_type: 'application/json; charset=utf-8',
-    body: JSON.stringify(report, null, 2) + '\n',
-  };
+  return { filename: `${base}.json`, content_type: 'application/json; charset=utf-8', body: JSON.stringify(report, null, 2) + '\n' };
 }
