@@ -57,8 +57,16 @@ test('a reader proposes, a steward reviews the diff and the impact and approves;
       `Activating a version of ${TABLE} needs the steward right (being a steward of the table or an admin in the roles file (DQX_ROLES_FILE)). Its owner is steward-sam.`,
     );
 
-    // the steward reviews: the diff against the active version, the impact on the data, the comment
+    // the steward sees it waiting on the home page; the reader (who cannot review it) does not
     const samPage = await sam.newPage();
+    await samPage.goto('/');
+    const waiting = samPage.getByRole('table', { name: 'Proposals waiting for your review' });
+    await expect(waiting.locator(`[data-proposal="${proposal.id}"]`)).toContainText(TABLE);
+    await ritaPage.goto('/');
+    await expect(ritaPage.getByRole('heading', { name: 'Generator' })).toBeVisible();
+    await expect(ritaPage.getByRole('table', { name: 'Proposals waiting for your review' })).toHaveCount(0);
+
+    // the steward reviews: the diff against the active version, the impact on the data, the comment
     await samPage.goto(`/history?table=${TABLE}`);
     await expect(samPage.getByTestId('your-rights')).toContainText('You are a steward of this table');
     await samPage.getByRole('table', { name: `Proposals for ${TABLE}` }).getByRole('link', { name: `Review version ${proposal.version}` }).click();
