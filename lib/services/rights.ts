@@ -18,6 +18,12 @@
  * (lib/auth/local-roles.ts).
  *
  * Every refusal is a 403 that names the missing right, the action and who holds it.
+ *
+ * Where the steward right is asserted: rule-sets.ts (activate/roll back; a save without it is a
+ * proposal), proposals.ts (approve, reject, fresh look; admin for governance settings),
+ * publishing.ts (publish now, publishing settings), alerting.ts (thresholds). Schedules (another
+ * branch) should call `assertRight(caller, table, 'steward', 'Changing the schedule of', deps)` in
+ * their save and delete.
  */
 import 'server-only';
 
