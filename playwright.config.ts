@@ -63,6 +63,8 @@ export default defineConfig({
         DQX_LOCAL_DATA_DIR: `${e2eData}/local/data`,
         DQX_STATE_DIR: `${e2eData}/local/state`,
         DQX_LOCAL_USER: 'e2e-user',
+        // e2e-user is an admin (every right); governance.spec.ts acts as other users of this file
+        DQX_ROLES_FILE: 'tests/e2e/support/roles.yaml',
         // A smaller big table keeps the first start quick; every planted defect is still there.
         DQX_SAMPLE_BIG_ROWS: String(e2eBigRows),
         DQX_LLM_BASE_URL: `http://127.0.0.1:${fakeLlmPort}/v1`,

@@ -276,6 +276,43 @@ export interface ScheduleTable {
   updated_at: Timestamp;
 }
 
+/** Per table: "four eyes" and the table's own steward group (lib/services/rights.ts). */
+export interface GovernanceSettingsTable {
+  table_name: string;
+  four_eyes: ColumnType<boolean, boolean | undefined, boolean>;
+  steward_group: string | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export type ProposalStatus = 'proposed' | 'approved' | 'rejected' | 'withdrawn';
+
+/** A proposed version of a table's rule set and its review (lib/services/proposals.ts). */
+export interface ProposalTable {
+  id: Generated<string>;
+  table_name: string;
+  version: number;
+  status: ColumnType<ProposalStatus, ProposalStatus | undefined, ProposalStatus>;
+  author: string;
+  /** The active version when it was proposed, or when a steward last took a fresh look; null: none was active. */
+  base_version: number | null;
+  reviewed_by: string | null;
+  reviewed_at: NullableTimestamp;
+  reason: string | null;
+  refreshed_by: string | null;
+  refreshed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProposalCommentTable {
+  id: Generated<string>;
+  proposal_id: string;
+  author: string;
+  body: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   dq_rules_events: RulesEventTable;
   dq_rule_sets: RuleSetTable;
@@ -290,6 +327,9 @@ export interface Database {
   dq_alerts: AlertTable;
   dq_audit_events: AuditEventTable;
   dq_schedules: ScheduleTable;
+  dq_governance_settings: GovernanceSettingsTable;
+  dq_proposals: ProposalTable;
+  dq_proposal_comments: ProposalCommentTable;
 }
 
 export type RulesEvent = Selectable<RulesEventTable>;
@@ -309,3 +349,6 @@ export type Alert = Selectable<AlertTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type Schedule = Selectable<ScheduleTable>;
+export type GovernanceSettings = Selectable<GovernanceSettingsTable>;
+export type Proposal = Selectable<ProposalTable>;
+export type ProposalComment = Selectable<ProposalCommentTable>;

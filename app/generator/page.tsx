@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { TableDetailsSkeleton } from '@/components/catalog/table-details';
 import { TablePicker } from '@/components/catalog/table-picker';
 import { HomeMonitoringSummary } from '@/components/monitoring/home-summary';
+import { PendingProposals } from '@/components/history/pending-proposals';
 
 import { GeneratorRulesSkeleton } from './rules-skeleton';
 
@@ -44,6 +45,9 @@ export default async function GeneratorPage({
           <HomeMonitoringSummary />
         </Suspense>
       </div>
+      <Suspense fallback={null}>
+        <PendingProposals />
+      </Suspense>
       <section aria-labelledby="step-table" className="space-y-4">
         <h2 id="step-table" className="text-lg font-medium">
           1. Choose a table

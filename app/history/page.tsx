@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { Suspense } from 'react';
 
+import { PendingProposals } from '@/components/history/pending-proposals';
+
 import { oneParam, positiveInt } from './history-data';
 import { RuleSetOverview } from './overview';
 import { TableHistory } from './table-history';
@@ -52,7 +54,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             }}
           />
         ) : (
-          <RuleSetOverview />
+          <>
+            <PendingProposals />
+            <RuleSetOverview />
+          </>
         )}
       </Suspense>
     </section>

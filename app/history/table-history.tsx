@@ -7,6 +7,9 @@ import { ActivateVersion } from '@/components/history/activate-version';
 import { AlertList } from '@/components/history/alert-list';
 import { DiffPicker } from '@/components/history/diff-picker';
 import { DiffView } from '@/components/history/diff-view';
+import { GovernanceControls } from '@/components/history/governance-controls';
+import { ProposalList } from '@/components/history/proposal-list';
+import { ProposalStatus } from '@/components/history/proposal-status';
 import { PassRateChart, type PassRatePoint } from '@/components/history/pass-rate-chart';
 import { PublicationList } from '@/components/history/publication-list';
 import { PublishControls } from '@/components/history/publish-controls';
@@ -24,7 +27,9 @@ import { getCaller, type Caller } from '@/lib/auth';
 import { expandChecks, serializeChecks, type DqxCheck } from '@/lib/dqx';
 import { isAppError } from '@/lib/errors';
 import { getThresholds, listAlerts } from '@/lib/services/alerting';
+import { listTableProposals } from '@/lib/services/proposals';
 import { getPublicationHistory } from '@/lib/services/publishing';
+import { rightsOf } from '@/lib/services/rights';
 import { diffRuleSetVersions, getRuleSetVersion, type RuleSetDiff, type RuleSetVersion } from '@/lib/services/rule-sets';
 import { listRuns, rulePassRateHistory, tablePassRateHistory } from '@/lib/services/runs';
 import { getSchedule } from '@/lib/services/schedules';
@@ -163,6 +168,14 @@ export async function TableHistory({ table, query }: { table: string; query: His
     attempt(() => listAlerts(caller, name)),
     attempt(() => getSchedule(caller, name)),
   ]);
+  const [rightsResult, proposalsResult] = await Promise.all([attempt(() => rightsOf(caller, name)), attempt(() => listTableProposals(caller, name, {}))]);
+  const rights = rightsResult.ok ? rightsResult.value : null;
+  const steward = rights?.steward ?? false;
+  const proposals = proposalsResult.ok ? proposalsResult.value.items : [];
+  const proposalOf = new Map(proposals.map((p) => [p.version, p]));
+  const waiting = proposals.filter((p) => p.status === 'proposed');
+  // a version that is an open, rejected or withdrawn proposal becomes active only through its review
+  const activatable = (version: number) => steward && (proposalOf.get(version)?.status ?? 'approved') === 'approved';
   const versionOptions = versions.map((v) => ({
     version: v.version,
     label: `Version ${v.version}${v.is_active ? ' (active)' : ''} · ${v.rule_count ?? '?'} rules`,
@@ -189,6 +202,28 @@ export async function TableHistory({ table, query }: { table: string; query: His
           </Button>
         </span>
       </div>
+
+      <section id="proposals" aria-labelledby="proposals-heading" className="grid gap-3 scroll-mt-16">
+        <h3 id="proposals-heading" className="text-base font-medium">
+          Proposals and rights
+        </h3>
+        {rights && (
+          <p className="text-sm" data-testid="your-rights">
+            {rights.steward
+              ? `You are a steward of this table (${rights.steward_sources.join('; ') || 'steward'}): your saves become active${rights.four_eyes ? ' only after someone else approves them (four eyes is on)' : ''}, and you review proposals.`
+              : `You can read this table: your saves are proposals that a steward reviews (${rights.requirement}).${rights.owner ? ` Its owner is ${rights.owner}.` : ''}`}
+          </p>
+        )}
+        {proposals.length === 0 ? (
+          <p className="text-muted-foreground text-sm">No proposals.</p>
+        ) : (
+          <>
+            <p className="text-sm">{waiting.length === 0 ? 'None is waiting for review.' : `${plural(waiting.length, 'proposal')} waiting for review.`}</p>
+            <ProposalList proposals={proposals.slice(0, 20)} caption={`Proposals for ${name}`} />
+          </>
+        )}
+        {rights?.admin && <GovernanceControls table={name} fourEyes={rights.four_eyes} stewardGroup={rights.steward_group} />}
+      </section>
 
       <section aria-labelledby="pass-rate" className="grid gap-3">
         <h3 id="pass-rate" className="text-base font-medium">
@@ -247,6 +282,8 @@ export async function TableHistory({ table, query }: { table: string; query: His
                       <Badge variant="success">
                         <CircleCheck aria-hidden /> Active
                       </Badge>
+                    ) : proposalOf.has(v.version) && proposalOf.get(v.version)!.status !== 'approved' ? (
+                      <ProposalStatus proposal={proposalOf.get(v.version)!} />
                     ) : (
                       <span className="text-muted-foreground text-xs">Not active</span>
                     )}
@@ -256,7 +293,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
                       <Link className="text-primary text-xs underline" href={hrefWith(name, { version: v.version }, '#version')}>
                         View<span className="sr-only"> version {v.version}</span>
                       </Link>
-                      {!v.is_active && <ActivateVersion table={name} version={v.version} activeVersion={active?.version ?? null} />}
+                      {!v.is_active && activatable(v.version) && <ActivateVersion table={name} version={v.version} activeVersion={active?.version ?? null} />}
                     </span>
                   </TableCell>
                 </TableRow>
@@ -307,13 +344,16 @@ export async function TableHistory({ table, query }: { table: string; query: His
         {publishing.ok ? (
           <>
             <PublicationList history={publishing.value} />
-            <PublishControls
+            {!steward && <p className="text-muted-foreground text-sm">Only stewards of the table change where it is published, or publish.</p>}
+            {steward && (
+              <PublishControls
               table={name}
               mode={caller.mode}
               autoPublish={publishing.value.auto_publish}
               targets={publishing.value.targets.map((t) => t.target)}
-              hasActive={active !== null}
-            />
+                hasActive={active !== null}
+              />
+            )}
           </>
         ) : (
           <p role="alert" className="text-destructive text-sm">
@@ -337,7 +377,9 @@ export async function TableHistory({ table, query }: { table: string; query: His
             The alerts cannot be shown: {alerts.message}
           </p>
         )}
-        {thresholds.ok ? (
+        {thresholds.ok && !steward ? (
+          <p className="text-muted-foreground text-sm">Only stewards of the table change its thresholds.</p>
+        ) : thresholds.ok ? (
           <ThresholdControls table={name} thresholds={thresholds.value} ruleNames={activeRules?.ok ? ruleNames(activeRules.value.rules) : []} />
         ) : (
           <p role="alert" className="text-destructive text-sm">
@@ -377,7 +419,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
           ) : (
             <>
               <VersionView version={selected.version} yaml={selected.yaml} />
-              {!selected.version.is_active && (
+              {!selected.version.is_active && activatable(selected.version.version) && (
                 <div>
                   <ActivateVersion table={name} version={selected.version.version} activeVersion={active?.version ?? null} />
                 </div>

@@ -19,6 +19,7 @@ import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { ValidationResults, type FailingRowsSelection } from '@/components/validation/validation-results';
 import { analyzeRulesAction } from '@/lib/actions/analysis';
+import { proposalHref } from '@/components/history/proposal-links';
 import { saveGeneratedRuleSetAction } from '@/lib/actions/generation';
 import { startDryRunAction } from '@/lib/actions/validation';
 import type { RuleAnalysis } from '@/lib/services/analysis';
@@ -558,7 +559,9 @@ export function GeneratorWorkspace({
       {save.status === 'saved' && (
         <Alert role="status">
           <CircleCheck aria-hidden />
-          <AlertTitle>Saved as version {save.saved.version}</AlertTitle>
+          <AlertTitle>
+            {save.saved.proposal ? 'Proposed' : 'Saved'} as version {save.saved.version}
+          </AlertTitle>
           <AlertDescription>
             <p>
               {save.message ?? `Version ${save.saved.version} of ${save.saved.table_name} is now active.`}
@@ -569,6 +572,11 @@ export function GeneratorWorkspace({
               <code className="break-all">{save.saved.id}</code>
             </p>
             <p className="flex flex-wrap gap-x-4 gap-y-1">
+              {save.saved.proposal && (
+                <Link className="text-primary underline" href={proposalHref(save.saved.table_name, save.saved.proposal.id)}>
+                  Open its review
+                </Link>
+              )}
               <Link className="text-primary underline" href={`/history?table=${encodeURIComponent(save.saved.table_name)}&version=${save.saved.version}`}>
                 See the history of {save.saved.table_name}
               </Link>

@@ -13,6 +13,7 @@ import * as recordRunReadTables from './20261207000700_record_run_read_tables';
 import * as createPublications from './20261207001300_create_publications';
 import * as createAlerting from './20261207001400_create_alerting';
 import * as createSchedules from './20261207001500_create_schedules';
+import * as createProposals from './20261207001800_create_proposals';
 import * as createAuditEvents from './20261207001900_create_audit_events';
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '20261207001300_create_publications': createPublications,
   '20261207001400_create_alerting': createAlerting,
   '20261207001500_create_schedules': createSchedules,
+  '20261207001800_create_proposals': createProposals,
   '20261207001900_create_audit_events': createAuditEvents,
 };

@@ -28,6 +28,7 @@ import type { SavedRuleSetVersion } from '@/lib/services/rule-sets';
 import type { RunDto } from '@/lib/services/runs';
 
 import { runAction, type ActionResult } from './action-result';
+import { savedMessage } from './saved-message';
 
 export async function startGenerationAction(input: z.input<typeof StartGenerationBody>): Promise<ActionResult<{ run: RunDto }>> {
   return runAction(StartGenerationBody, input, async (caller, parsed) => ({ run: await startGeneration(caller, parsed) }), {
@@ -40,6 +41,6 @@ export async function saveGeneratedRuleSetAction(
 ): Promise<ActionResult<SavedRuleSetVersion>> {
   return runAction(SaveGeneratedRuleSetBody, input, (caller, parsed) => saveGeneratedRuleSet(caller, parsed), {
     revalidate: ['/history', '/validator'],
-    message: (saved) => `Saved as version ${saved.version} of ${saved.table_name}; it is now the active version.`,
+    message: savedMessage,
   });
 }

@@ -37,13 +37,14 @@ import {
 } from '@/lib/services/rule-sets';
 
 import { runAction, type ActionResult } from './action-result';
+import { savedMessage } from './saved-message';
 
 const version = z.int({ error: 'expected a version number' }).min(1, { error: 'expected a version number' });
 
 export async function saveRuleSetAction(input: z.input<typeof SaveGeneratedRuleSetBody>): Promise<ActionResult<SavedRuleSetVersion>> {
   return runAction(SaveGeneratedRuleSetBody, input, (caller, parsed) => saveGeneratedRuleSet(caller, parsed), {
     revalidate: ['/history', '/validator'],
-    message: (saved) => `Saved as version ${saved.version} of ${saved.table_name}; it is now the active version.`,
+    message: savedMessage,
   });
 }
 

@@ -6,7 +6,8 @@
  * `x-forwarded-email`/`-user`/`-preferred-username` headers are not used, since nothing ties them
  * to the token. The answer is remembered per token for DQX_IDENTITY_CACHE_SECONDS, keyed by a
  * SHA-256 hash of the token (never the token itself), in a bounded cache. In local mode the caller
- * is the local user.
+ * is the local user, or with a roles file the user its `x-dqx-local-user` header names
+ * (./local-roles.ts); databricks mode never reads that header.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,7 +18,9 @@ import { LRUCache } from 'lru-cache';
 
 import type { AppConfig, Mode } from '@/lib/config';
 import { fetchCurrentUser, type TokenIdentity } from '@/lib/databricks/current-user';
-import { unauthorized } from '@/lib/errors';
+import { forbidden, unauthorized } from '@/lib/errors';
+
+import { loadLocalRoles, LOCAL_USER_HEADER, namedUsers } from './local-roles';
 
 export const HEADER = {
   token: 'x-forwarded-access-token',
@@ -183,7 +186,16 @@ export async function resolveCaller(
   options: { identities?: IdentityCache } = {},
 ): Promise<Caller> {
   const requestId = clean(headers.get(HEADER.requestId));
-  if (config.mode === 'local') return localCaller(config, requestId);
+  if (config.mode === 'local') {
+    // Acting as another user of the roles file (local mode only: docs/governance.md).
+    const asked = clean(headers.get(LOCAL_USER_HEADER));
+    if (asked === undefined) return localCaller(config, requestId);
+    const roles = loadLocalRoles(config);
+    if (!roles || !namedUsers(roles).has(asked)) {
+      throw forbidden(`The ${LOCAL_USER_HEADER} header is honoured only in local mode with a roles file (DQX_ROLES_FILE) that names the user.`);
+    }
+    return { id: asked, displayName: asked, email: undefined, mode: 'local', requestId, token: undefined };
+  }
   const token = clean(headers.get(HEADER.token));
   if (!token) throw unauthorized();
   const identity = await (options.identities ?? identityCacheFor(config)).resolve(token);

@@ -91,6 +91,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://x.cloud.databricks.com' }).databricks.rehearsalWarehouseUrl).toBeUndefined();
   });
 
+  it('takes a roles file in local mode only: databricks mode refuses to start with one', () => {
+    expect(loadConfig({ DQX_MODE: 'local', DQX_ROLES_FILE: 'roles.yaml' }).local.rolesFile).toMatch(/\/roles\.yaml$/);
+    expect(() => loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://x.cloud.databricks.com', DQX_ROLES_FILE: 'roles.yaml' })).toThrow(/DQX_ROLES_FILE/);
+    expect(loadConfig({ DQX_RIGHTS_CACHE_SECONDS: '0' }).rights.cacheSeconds).toBe(0);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DQX_MODE: '', DATABASE_URL: '  ' }).store.kind).toBe('pglite');
   });

@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   DQX_LOCAL_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   DQX_STATE_DIR: optionalString,
   DQX_LOCAL_USER: optionalString,
+  DQX_ROLES_FILE: optionalString,
+  DQX_STEWARD_GROUP: optionalString,
+  DQX_ADMIN_GROUP: optionalString,
+  DQX_RIGHTS_CACHE_SECONDS: intInRange(0, 3_600, 60),
   DQX_PREVIEW_ROWS: intInRange(1, 1000, 50),
   DQX_SAMPLE_CATALOG: booleanFlag(true),
   DQX_SAMPLE_BIG_ROWS: intInRange(1000, 50_000_000, 1_000_000),
@@ -199,7 +203,14 @@ export interface AppConfig {
     user: string | undefined;
     sampleCatalog: boolean;
     sampleBigRows: number;
+    /** Local mode: who holds which right (lib/auth/local-roles.ts); unset: the local user holds every right. */
+    rolesFile: string | undefined;
   };
+  /**
+   * Rights (lib/services/rights.ts, docs/governance.md): the group whose members are stewards of
+   * every table, the group of the app's admins, and how long a decided right is remembered.
+   */
+  rights: { stewardGroup: string | undefined; adminGroup: string | undefined; cacheSeconds: number };
   catalog: { previewRows: number; cacheSeconds: number };
   /** Databricks SQL warehouse: statement timeout, and how long an unused per-user connection is kept. */
   warehouse: { queryTimeoutSeconds: number; idleSeconds: number };
@@ -344,6 +355,10 @@ export function loadConfig(env: Env): AppConfig {
   if (mode === 'databricks' && e.DQX_ALERT_WEBHOOK_URL && !/^https:\/\//i.test(e.DQX_ALERT_WEBHOOK_URL)) {
     problems.push({ variable: 'DQX_ALERT_WEBHOOK_URL', message: 'databricks mode sends alerts over https only' });
   }
+  if (mode === 'databricks' && e.DQX_ROLES_FILE) {
+    // Rights come from Unity Catalog there; a local list must never widen or narrow them.
+    problems.push({ variable: 'DQX_ROLES_FILE', message: 'a roles file is for local mode only; in databricks mode rights come from Unity Catalog' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -362,7 +377,9 @@ export function loadConfig(env: Env): AppConfig {
       user: e.DQX_LOCAL_USER,
       sampleCatalog: e.DQX_SAMPLE_CATALOG,
       sampleBigRows: e.DQX_SAMPLE_BIG_ROWS,
+      rolesFile: e.DQX_ROLES_FILE ? path.resolve(/*turbopackIgnore: true*/ e.DQX_ROLES_FILE) : undefined,
     },
+    rights: { stewardGroup: e.DQX_STEWARD_GROUP, adminGroup: e.DQX_ADMIN_GROUP, cacheSeconds: e.DQX_RIGHTS_CACHE_SECONDS },
     catalog: { previewRows: e.DQX_PREVIEW_ROWS, cacheSeconds: e.DQX_CATALOG_CACHE_SECONDS },
     warehouse: { queryTimeoutSeconds: e.DQX_WAREHOUSE_QUERY_TIMEOUT_SECONDS, idleSeconds: e.DQX_WAREHOUSE_IDLE_SECONDS },
     jobs: {

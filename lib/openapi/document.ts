@@ -194,6 +194,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'Rule sets', description: 'Versions of each table’s DQX rules: save, import, export, diff, activate (rollback).' },
       { name: 'Publishing', description: 'The active version written where DQX pipelines read it (DQX checks table, checks file), with its history.' },
       { name: 'Alerts', description: 'Thresholds per table and per rule, the alerts a breach and a recovery send, and the health of a table for uptime monitors.' },
+      { name: 'Governance', description: 'Who may change a table’s rules (rights from Unity Catalog), proposals and their review, four eyes (docs/governance.md).' },
       { name: 'Runs', description: 'Generation and validation runs (background work with progress), failing rows, reports, AI analysis.' },
       { name: 'Audit', description: 'Who changed what and when, with the state before and after: the append-only audit trail, as pages and as an export.' },
       { name: 'Meta', description: 'This document.' },

@@ -22,6 +22,7 @@ import { PublishSettingsBody } from '@/lib/services/publishing-schemas';
 import { ThresholdsBody } from '@/lib/services/alerting-schemas';
 import { AuditExportQuery, AuditQuery } from '@/lib/services/audit-schemas';
 import { ScheduleBody } from '@/lib/services/schedule-schemas';
+import { ApproveBody, CommentBody, GovernanceSettingsBody, ProposalListQuery, RejectBody } from '@/lib/services/proposal-schemas';
 import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationBody } from '@/lib/services/validation-schemas';
 
 import * as R from './response-schemas';
@@ -87,6 +88,7 @@ const VERSION_PARAM = {
   schema: { type: 'integer', minimum: 1, maximum: VERSION_NUMBER_MAX },
   example: 1,
 };
+const PROPOSAL_PARAM = { name: 'id', description: 'The proposal id (a UUID).', schema: { type: 'string', format: 'uuid' } };
 const TABLE_NAME_PARAM = { name: 'name', description: 'The table, `catalog.schema.table`.', example: 'samples.sales.orders' };
 
 const E = {
@@ -98,6 +100,9 @@ const E = {
     'A dependency (warehouse, rule store, jobs, language model, or Databricks confirming who the caller is) is not available; the message says which. `Retry-After` when trying again soon makes sense.',
   internal: 'An unexpected error; it was logged with the request id.',
   tableNotFound: 'The table does not exist, or the caller cannot read it (both answered alike).',
+  steward:
+    'The caller can read the table but does not hold the steward right: the message names the action, the right and the table’s owner. Also a request another site sent through the browser, or in local mode a Host that is not this machine.',
+  proposalNotFound: 'The table or the proposal does not exist, or the caller cannot read the table.',
   runNotFound: 'The run does not exist, or the caller cannot read its table.',
 };
 
@@ -225,9 +230,9 @@ export const OPERATIONS: Operation[] = [
   {
     ...operation('saveRuleSetVersion'),
     tag: 'Rule sets',
-    summary: 'Save rules as the next version; it becomes the active version.',
+    summary: 'Save rules as the next version: the active version when a steward saves it, else a proposal for review.',
     description:
-      'Send `application/json` with `{rules, user_prompt?, ai_summary?, metadata?}`, or a DQX checks file as the body (YAML, or JSON holding a list or `{checks: [...]}`). The rules are validated against the table first.',
+      'Send `application/json` with `{rules, user_prompt?, ai_summary?, metadata?, propose?}`, or a DQX checks file as the body (YAML, or JSON holding a list or `{checks: [...]}`). The rules are validated against the table first. A caller without the steward right, any caller when the table has four eyes on, or one sending `propose: true`, creates a proposal (`proposal` set, `is_active` false) that a steward approves or rejects (docs/governance.md).',
     pathParams: [TABLE_PARAM],
     body: {
       description: 'The rules.',
@@ -246,7 +251,7 @@ export const OPERATIONS: Operation[] = [
     responses: [
       {
         status: 201,
-        description: 'The new, active version, with the previous active version and non-blocking warnings.',
+        description: 'The new version (active, or a proposal: see `proposal`), with the previous active version and non-blocking warnings.',
         json: { name: 'SavedRuleSetVersion', schema: R.SavedRuleSetVersion },
         headers: { Location: LOCATION },
       },
@@ -291,7 +296,14 @@ export const OPERATIONS: Operation[] = [
     summary: 'Make a version the active one (rollback), recorded with the caller and the time.',
     pathParams: [TABLE_PARAM, VERSION_PARAM],
     responses: [{ status: 200, description: 'The activation.', json: { name: 'Activated', schema: R.Activated } }],
-    errors: { ...base, 400: E.bad, 404: 'The table, its rule set or the version does not exist.', 409: 'The version is already active, or another change happened at the same time.', 503: E.unavailable },
+    errors: {
+      ...base,
+      400: E.bad,
+      403: E.steward,
+      404: 'The table, its rule set or the version does not exist.',
+      409: 'The version is already active, it is a proposal that was not approved, or another change happened at the same time.',
+      503: E.unavailable,
+    },
   },
   {
     ...operation('getPublishSettings'),
@@ -309,7 +321,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: [TABLE_PARAM],
     body: { description: 'The settings.', json: { name: 'PublishSettingsBody', schema: PublishSettingsBody } },
     responses: [{ status: 200, description: 'The settings as saved.', json: { name: 'PublishSettings', schema: R.PublishSettings } }],
-    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: E.tableNotFound },
   },
   {
     ...operation('publishRuleSet'),
@@ -322,7 +334,7 @@ export const OPERATIONS: Operation[] = [
     errors: {
       ...base,
       400: 'The input is not valid, or a target cannot hold the rule set (the message says why).',
-      403: `${E.forbidden} Databricks mode: Unity Catalog refused the caller a write to a target.`,
+      403: `${E.steward} Databricks mode: Unity Catalog refused the caller a write to a target.`,
       404: 'The table or its rule set does not exist, or the caller cannot read the table.',
       409: 'The table has no active version, or no publishing target is set.',
     },
@@ -352,7 +364,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: [TABLE_PARAM],
     body: { description: 'The thresholds.', json: { name: 'ThresholdsBody', schema: ThresholdsBody } },
     responses: [{ status: 200, description: 'The thresholds as saved.', json: { name: 'Thresholds', schema: R.Thresholds } }],
-    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: E.tableNotFound },
   },
   {
     ...operation('getSchedule'),
@@ -371,7 +383,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: [TABLE_PARAM],
     body: { description: 'The schedule.', json: { name: 'ScheduleBody', schema: ScheduleBody } },
     responses: [{ status: 200, description: 'The schedule as saved, with its next run.', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
-    errors: { ...base, 400: E.bad, 404: E.tableNotFound, 501: 'Databricks mode: scheduled checks are not available in this build.' },
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: E.tableNotFound, 501: 'Databricks mode: scheduled checks are not available in this build.' },
   },
   {
     ...operation('deleteSchedule'),
@@ -379,7 +391,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Remove the table’s schedule (databricks mode: its job too). Outputs already written stay.',
     pathParams: [TABLE_PARAM],
     responses: [{ status: 200, description: 'The table without a schedule (`schedule: null`).', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
-    errors: { ...base, 400: E.bad, 404: 'The table has no schedule, does not exist, or the caller cannot read it.', 501: 'Databricks mode: scheduled checks are not available in this build.' },
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: 'The table has no schedule, does not exist, or the caller cannot read it.', 501: 'Databricks mode: scheduled checks are not available in this build.' },
   },
   {
     ...operation('listAlerts'),
@@ -568,6 +580,114 @@ export const OPERATIONS: Operation[] = [
       },
     ],
     errors: { ...base, 400: 'Bad query (the field is named), or a malformed table name.' },
+  },
+  // ---- Governance ----
+  {
+    ...operation('getTableRights'),
+    tag: 'Governance',
+    summary: 'What the caller may do with the table (read, steward, admin), why, and who holds it.',
+    description: 'Databricks mode: decided in Unity Catalog as the caller (ownership, MODIFY/MANAGE grants, steward and admin groups), remembered for DQX_RIGHTS_CACHE_SECONDS. Local mode: the local user holds every right unless a roles file (DQX_ROLES_FILE) says otherwise.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The rights.', json: { name: 'TableRights', schema: R.TableRights } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('getGovernanceSettings'),
+    tag: 'Governance',
+    summary: 'The table’s four-eyes setting and steward group.',
+    pathParams: [TABLE_PARAM],
+    responses: [{ status: 200, description: 'The settings (four eyes off, no group, until saved).', json: { name: 'GovernanceSettings', schema: R.GovernanceSettings } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('saveGovernanceSettings'),
+    tag: 'Governance',
+    summary: 'Replace the table’s four-eyes setting and steward group (admin right).',
+    pathParams: [TABLE_PARAM],
+    body: { description: 'The settings.', json: { name: 'GovernanceSettingsBody', schema: GovernanceSettingsBody } },
+    responses: [{ status: 200, description: 'The settings as saved.', json: { name: 'GovernanceSettings', schema: R.GovernanceSettings } }],
+    errors: { ...base, 400: E.bad, 403: 'The caller is not an admin (the message says so), or a cross-site request.', 404: E.tableNotFound },
+  },
+  {
+    ...operation('listPendingProposals'),
+    tag: 'Governance',
+    summary: 'Proposals waiting for review on the tables the caller can read, newest first, with whether the caller may review each.',
+    responses: [{ status: 200, description: 'Pending proposals.', json: { name: 'PendingProposals', schema: R.PendingProposals } }],
+    errors: { ...base },
+  },
+  {
+    ...operation('listProposals'),
+    tag: 'Governance',
+    summary: 'The table’s proposals, newest first (all, or those with `status`).',
+    pathParams: [TABLE_PARAM],
+    query: ProposalListQuery,
+    responses: [{ status: 200, description: 'Proposals.', json: { name: 'ProposalList', schema: R.ProposalList } }],
+    errors: { ...base, 400: E.bad, 404: E.tableNotFound },
+  },
+  {
+    ...operation('getProposal'),
+    tag: 'Governance',
+    summary: 'One proposal: its semantic diff against the active version, its comments, and what the caller may do with it.',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    responses: [{ status: 200, description: 'The proposal.', json: { name: 'ProposalDetail', schema: R.ProposalDetail } }],
+    errors: { ...base, 400: E.bad, 404: E.proposalNotFound },
+  },
+  {
+    ...operation('getProposalImpact'),
+    tag: 'Governance',
+    summary: 'The impact on the data: the rows of the whole table each added or changed rule would fail, as the caller.',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    responses: [{ status: 200, description: 'Per rule counts, or `message` saying why there are none.', json: { name: 'ProposalImpact', schema: R.ProposalImpact } }],
+    errors: { ...base, 400: E.bad, 404: E.proposalNotFound },
+  },
+  {
+    ...operation('approveProposal'),
+    tag: 'Governance',
+    summary: 'Approve: the proposed version becomes the active version (published where the table says), with an optional comment. Send `{}` for none.',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    body: { description: 'An optional comment.', json: { name: 'ApproveBody', schema: ApproveBody } },
+    responses: [{ status: 200, description: 'The approved proposal and the activation.', json: { name: 'ApprovedProposal', schema: R.ApprovedProposal } }],
+    errors: {
+      ...base,
+      400: E.bad,
+      403: `${E.steward} With four eyes on: the caller is the proposal’s author.`,
+      404: E.proposalNotFound,
+      409: 'The proposal is not open (approved, rejected, withdrawn), or it is stale (the active version changed: take a fresh look first), or another change happened at the same time.',
+    },
+  },
+  {
+    ...operation('rejectProposal'),
+    tag: 'Governance',
+    summary: 'Reject with a reason (required).',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    body: { description: 'The reason.', json: { name: 'RejectBody', schema: RejectBody } },
+    responses: [{ status: 200, description: 'The rejected proposal.', json: { name: 'Proposal', schema: R.Proposal } }],
+    errors: { ...base, 400: 'No reason, or bad input.', 403: E.steward, 404: E.proposalNotFound, 409: 'The proposal is not open.' },
+  },
+  {
+    ...operation('withdrawProposal'),
+    tag: 'Governance',
+    summary: 'Withdraw a proposal (its author only).',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    responses: [{ status: 200, description: 'The withdrawn proposal.', json: { name: 'Proposal', schema: R.Proposal } }],
+    errors: { ...base, 400: E.bad, 403: 'The caller is not its author, or a cross-site request.', 404: E.proposalNotFound, 409: 'The proposal is not open.' },
+  },
+  {
+    ...operation('refreshProposal'),
+    tag: 'Governance',
+    summary: 'A steward’s fresh look at a stale proposal: the active version becomes its base, so it can be approved.',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    responses: [{ status: 200, description: 'The proposal, no longer stale.', json: { name: 'Proposal', schema: R.Proposal } }],
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: E.proposalNotFound, 409: 'The proposal is not open, or not stale.' },
+  },
+  {
+    ...operation('commentOnProposal'),
+    tag: 'Governance',
+    summary: 'Comment on a proposal (anyone who can read the table).',
+    pathParams: [TABLE_PARAM, PROPOSAL_PARAM],
+    body: { description: 'The comment.', json: { name: 'CommentBody', schema: CommentBody } },
+    responses: [{ status: 201, description: 'The comment.', json: { name: 'ProposalComment', schema: R.ProposalComment } }],
+    errors: { ...base, 400: E.bad, 404: E.proposalNotFound },
   },
   {
     ...operation('getOpenApiDocument'),

@@ -144,6 +144,10 @@ export const RuleSetVersion = z.object({
 export const SavedRuleSetVersion = RuleSetVersion.extend({
   previous_active_version: z.int().nullable(),
   warnings: z.array(RuleIssue),
+  proposal: z
+    .object({ id: z.uuid(), status: z.literal('proposed'), base_version: z.int().nullable() })
+    .nullable()
+    .describe('Set when the version was saved as a proposal (not active) for a steward to review; null when it became the active version.'),
 });
 
 export const RuleSetHistory = z.object({
@@ -218,6 +222,82 @@ export const Activated = z.object({
   activated_by: z.string(),
   activated_at: timestamp,
 });
+
+// ---- Governance: rights, proposals ----
+
+export const TableRights = z.object({
+  table_name: z.string(),
+  read: z.boolean(),
+  steward: z.boolean().describe('May approve, reject, activate, roll back, publish and change publishing and thresholds.'),
+  admin: z.boolean().describe('Steward of every table the caller can read, and may change governance settings.'),
+  owner: nullableString.describe('Who holds the table: its owner in Unity Catalog (local mode: the first steward of the roles file).'),
+  steward_sources: z.array(z.string()).describe('Why the caller is a steward (ownership, a grant, a group); empty when not.'),
+  requirement: z.string().describe('How one becomes a steward of the table.'),
+  four_eyes: z.boolean(),
+  steward_group: nullableString,
+});
+
+export const GovernanceSettings = z.object({
+  table_name: z.string(),
+  four_eyes: z.boolean().describe('A proposal must be approved by someone other than its author, stewards included; every save is then a proposal.'),
+  steward_group: nullableString.describe('Members of this group are stewards of the table (databricks mode), besides DQX_STEWARD_GROUP.'),
+  updated_by: nullableString,
+  updated_at: timestamp.nullable(),
+});
+
+const ProposalShape = {
+  id: z.uuid(),
+  table_name: z.string(),
+  version: z.int(),
+  status: z.enum(['proposed', 'approved', 'rejected', 'withdrawn']),
+  stale: z.boolean().describe('Proposed, and the active version is no longer the one it was written or last reviewed against: not approvable until a steward takes a fresh look.'),
+  author: z.string(),
+  base_version: z.int().nullable(),
+  active_version: z.int().nullable(),
+  reviewed_by: nullableString,
+  reviewed_at: timestamp.nullable(),
+  reason: nullableString.describe('Why it was rejected.'),
+  refreshed_by: nullableString,
+  refreshed_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  rule_count: z.int().nullable(),
+  user_prompt: nullableString,
+};
+export const Proposal = z.object(ProposalShape);
+export const ProposalComment = z.object({ id: z.uuid(), author: z.string(), body: z.string(), created_at: timestamp });
+export const ProposalList = z.object({ table_name: nullableString, items: z.array(Proposal) });
+export const PendingProposals = z.object({ items: z.array(Proposal.extend({ can_review: z.boolean() })) });
+export const ProposalDetail = Proposal.extend({
+  comments: z.array(ProposalComment),
+  diff: RuleSetDiff.nullable().describe('Against the active version (`from.version` 0 when none is active); null when the proposal is the active version.'),
+  rights: TableRights,
+  permissions: z.object({
+    can_approve: z.boolean(),
+    can_reject: z.boolean(),
+    can_withdraw: z.boolean(),
+    can_refresh: z.boolean(),
+    approve_blocked_by: nullableString,
+  }),
+});
+export const ProposalImpact = z.object({
+  table_name: z.string(),
+  proposal_id: z.uuid(),
+  total_rows: z.int().nullable(),
+  rules: z.array(
+    z.object({
+      name: z.string(),
+      change: z.enum(['added', 'changed']),
+      rows_evaluated: z.int().nullable(),
+      failing_rows: z.int().nullable(),
+      failing_share: z.number().nullable(),
+      examples: z.array(z.string()),
+      message: nullableString,
+    }),
+  ),
+  message: nullableString,
+});
+export const ApprovedProposal = z.object({ proposal: Proposal, activated: Activated });
 
 export const ChecksFile = z.array(DqxCheck).describe('The version as a DQX checks file (JSON).');
 

@@ -8,6 +8,8 @@
 import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
+import { loadLocalRoles, localRightsOf } from '@/lib/auth/local-roles';
+import { getConfig } from '@/lib/config';
 import { isAppError, notFound } from '@/lib/errors';
 import { getWarehouse } from '@/lib/warehouse';
 import type { TableDescription, Warehouse } from '@/lib/warehouse/port';
@@ -29,6 +31,11 @@ export interface TableAccess {
 export function tableAccessVia(warehouseOf: (caller: Caller) => Warehouse): TableAccess {
   const assertCanReadTable = async (caller: Caller, tableName: string): Promise<ReadableTable> => {
     const table = parseTableName(tableName);
+    // Local mode with a roles file: those it does not let read the table cannot (docs/governance.md).
+    const roles = caller.mode === 'local' ? loadLocalRoles(getConfig()) : undefined;
+    if (roles && !localRightsOf(roles, caller.id, table.name).read) {
+      throw notFound(`Table ${table.name} was not found, or you do not have permission to read it.`);
+    }
     const description = await warehouseOf(caller).describeTable(table.ref);
     if (!description) {
       throw notFound(`Table ${table.name} was not found, or you do not have permission to read it.`);

@@ -29,6 +29,7 @@ import type { Db } from '@/db/repositories/rule-sets';
 
 import type { ThresholdsInput } from './alerting-schemas';
 import { recordAudit } from './audit';
+import { assertRightOnReadable } from './rights';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
 export interface AlertingDeps extends StoreDeps {
@@ -153,7 +154,9 @@ export async function getThresholds(caller: Caller, table: string, deps?: Alerti
 /** Replace the table's thresholds (and its webhook, when `webhook_url` is given). 400 names a refused URL. */
 export async function saveThresholds(caller: Caller, table: string, input: ThresholdsInput, deps?: AlertingDeps): Promise<ThresholdsDto> {
   const { db, access, mode } = await resolve(deps);
-  const { name } = await access.assertCanReadTable(caller, table);
+  const readable = await access.assertCanReadTable(caller, table);
+  const { name } = readable;
+  await assertRightOnReadable(caller, readable, 'steward', 'Changing the thresholds of', deps);
   input.rules.forEach((r, i) => {
     if (input.rules.findIndex((o) => o.rule === r.rule) !== i) {
       throw badRequest(`rules[${i}].rule: ${r.rule} is listed twice.`, { issues: [{ path: `rules.${i}.rule`, message: `${r.rule} is listed twice.` }] });

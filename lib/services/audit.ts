@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'proposal.approved',
   'proposal.rejected',
   'proposal.withdrawn',
+  'proposal.refreshed',
   'settings.changed',
 ] as const;
 
@@ -145,7 +146,7 @@ interface ResolvedFilter extends repo.AuditFilter {
 }
 
 /** The tables the caller may see events of (each checked once, as the caller), and the filter. */
-async function resolveFilter(caller: Caller, filters: AuditFiltersInput, db: Db, deps: Required<StoreDeps>): Promise<ResolvedFilter> {
+async function resolveFilter(caller: Caller, filters: AuditFiltersInput, db: Db, deps: Pick<Required<StoreDeps>, 'db' | 'access'>): Promise<ResolvedFilter> {
   const criteria = {
     actor: filters.actor,
     action: filters.action,

@@ -478,6 +478,7 @@ export async function saveGeneratedRuleSet(
       ...(input.ai_summary === undefined ? {} : { ai_summary: input.ai_summary }),
       metadata,
       ...(provenance ? { rule_provenance: provenance } : {}),
+      ...(input.propose ? { propose: true } : {}),
     },
     d,
   );

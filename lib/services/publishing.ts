@@ -7,8 +7,8 @@
  * History can say whether each published copy still matches the active version.
  *
  * Writes happen as the caller (databricks mode: their token, so Unity Catalog decides what they
- * may write); the app's service principal is never used for them. Reading or changing a table's
- * publishing needs read access to the table, like every rule-set operation.
+ * may write); the app's service principal is never used for them. Reading a table's publishing needs
+ * read access to the table; changing its settings or publishing needs the steward right (./rights.ts).
  */
 import 'server-only';
 
@@ -28,6 +28,7 @@ import * as repo from '@/db/repositories/rule-sets';
 
 import { recordAudit } from './audit';
 import type { PublishSettingsInput } from './publishing-schemas';
+import { assertRightOnReadable } from './rights';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
 export type { PublishTarget } from '@/lib/publish/port';
@@ -160,7 +161,9 @@ export async function savePublishSettings(
   deps?: PublishDeps,
 ): Promise<PublishSettingsDto> {
   const { db, access, mode } = await resolve(deps);
-  const { name } = await access.assertCanReadTable(caller, table);
+  const readable = await access.assertCanReadTable(caller, table);
+  const { name } = readable;
+  await assertRightOnReadable(caller, readable, 'steward', 'Changing the publishing settings of', deps);
   input.targets.forEach((target, i) => {
     if (modeOfKind(target.kind) !== mode) {
       throw badRequest(`targets[${i}].kind: ${target.kind} targets are for ${modeOfKind(target.kind)} mode; the app runs in ${mode} mode.`, {
@@ -287,7 +290,9 @@ async function publishVersion(
  */
 export async function publishActiveVersion(caller: Caller, table: string, deps?: PublishDeps): Promise<PublishResult> {
   const resolved = await resolve(deps);
-  const { name } = await resolved.access.assertCanReadTable(caller, table);
+  const readable = await resolved.access.assertCanReadTable(caller, table);
+  const { name } = readable;
+  await assertRightOnReadable(caller, readable, 'steward', 'Publishing the rules of', deps);
   const { failures, ...result } = await publishVersion(caller, name, 'manual', resolved);
   if (failures.length > 0) {
     const first = failures[0]!;

@@ -69,6 +69,12 @@ export const SaveRuleSetBody = z.strictObject({
     .describe(
       'Where each rule came from, one entry per rule in the same order: origin (profile, model, manual, imported), whether it was edited by hand, and the evidence behind it. Kept beside the rules, which stay exactly DQX.',
     ),
+  propose: z
+    .boolean({ error: 'propose must be true or false' })
+    .optional()
+    .describe(
+      'Save as a proposal for a steward to review even when the caller could make it active. Saving is always a proposal for callers who are not stewards of the table, and for everyone when the table has four eyes on.',
+    ),
 });
 export type SaveRuleSetInput = z.infer<typeof SaveRuleSetBody>;
 

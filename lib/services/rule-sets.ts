@@ -1,7 +1,8 @@
 /**
  * Rule sets: every saved version of a table's DQX rules, the active one, history, import/export,
  * diff and rollback. Every function takes the caller and first checks that the caller can read the
- * table (404 otherwise); writes happen in one transaction each.
+ * table (404 otherwise); changing the active version needs the steward right (./rights.ts), and a
+ * save without it is a proposal (./proposals.ts); writes happen in one transaction each.
  */
 import 'server-only';
 
@@ -17,7 +18,15 @@ import {
   type RuleIssue,
 } from '@/lib/dqx';
 import { AppError, conflict, notFound } from '@/lib/errors';
-import { isUniqueViolation, type RuleActivation, type RulesEvent } from '@/db';
+import {
+  isUniqueViolation,
+  type NewRulesEvent,
+  type Proposal,
+  type RuleActivation,
+  type RulesEvent,
+} from '@/db';
+import type { Db } from '@/db/repositories/rule-sets';
+import * as proposals from '@/db/repositories/proposals';
 import * as repo from '@/db/repositories/rule-sets';
 
 import { recordAudit } from './audit';
@@ -27,6 +36,8 @@ import { refuseInvalid, refuseUnsafeSql } from './invalid-rules';
 import { assertPlainRules, assertRuleCount } from './limits';
 import { importedProvenance, normaliseProvenance, type RuleProvenance } from './rule-provenance';
 import type { PageInput, SaveRuleSetInput } from './rule-set-schemas';
+import { notifyProposal } from './proposal-notifications';
+import { assertRightOnReadable, rightsOfReadable } from './rights';
 import { tablesHiddenFromRunsOf } from './runs';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 
@@ -59,6 +70,12 @@ export interface SavedRuleSetVersion extends RuleSetVersion {
   previous_active_version: number | null;
   /** Non-blocking findings of the rule validation. */
   warnings: RuleIssue[];
+  /**
+   * Set when the version was saved as a proposal (not active): the caller is not a steward of the
+   * table, the table has four eyes on, or they asked for a review. A steward approves it on its
+   * review page (lib/services/proposals.ts).
+   */
+  proposal: { id: string; status: 'proposed'; base_version: number | null } | null;
 }
 
 export interface ActivationRecord {
@@ -91,7 +108,14 @@ export interface RuleSetListItem {
   updated_at: string;
   /** The latest validation run of the table, whatever its status. */
   /** incomplete: the run left rules not evaluated, so its pass rate covers the others only. */
-  last_run: { id: string; status: string; created_at: string; finished_at: string | null; pass_rate: number | null; incomplete: boolean } | null;
+  last_run: {
+    id: string;
+    status: string;
+    created_at: string;
+    finished_at: string | null;
+    pass_rate: number | null;
+    incomplete: boolean;
+  } | null;
 }
 
 export interface ExportedRuleSet {
@@ -159,7 +183,9 @@ function versionDto(row: RulesEvent): RuleSetVersion {
 }
 
 /**
- * Save `input.rules` as the next version of the table's rule set and make it the active one.
+ * Save `input.rules` as the next version of the table's rule set. A steward's save makes it the
+ * active version (published where the table says); a reader's save, any save on a table with four
+ * eyes on, or one with `propose: true`, makes it a proposal for a steward to review.
  * Refused (400) when the rules do not validate against the table.
  */
 export async function saveRuleSet(
@@ -200,26 +226,56 @@ async function saveVersion(
   const checks = input.rules as DqxCheck[];
   const fingerprint = ruleSetFingerprint(checks);
   const provenance = normaliseProvenance(input.rule_provenance, checks);
+  const rights = await rightsOfReadable(caller, readable, deps);
+  const asProposal = input.propose === true || !rights.steward || rights.four_eyes;
+  const values = {
+    table_name: readable.name,
+    rules: JSON.stringify(checks),
+    user_prompt: input.user_prompt ?? null,
+    ai_summary: input.ai_summary === undefined ? null : JSON.stringify(input.ai_summary),
+    created_by: caller.id,
+    metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+    rule_set_fingerprint: fingerprint,
+    rule_provenance: provenance === null ? null : JSON.stringify(provenance),
+  };
+
+  if (asProposal) {
+    const { row, base, proposal } = await proposeVersion(db, caller, readable.name, values);
+    notifyProposal(db, {
+      event: 'proposal_created',
+      table: readable.name,
+      proposal_id: proposal.id,
+      version: row.version,
+      author: caller.id,
+      by: caller.id,
+      reason: null,
+    });
+    return {
+      ...versionDto(row),
+      previous_active_version: base,
+      warnings: validation.warnings,
+      proposal: { id: proposal.id, status: 'proposed', base_version: base },
+    };
+  }
 
   const { row, previous } = await db.transaction().execute(async (trx) => {
     const version = await repo.takeNextVersion(trx, readable.name);
     const previousRow = await repo.findActiveVersion(trx, readable.name);
     const previous = await repo.deactivateActiveVersion(trx, readable.name);
     const row = await repo.insertVersion(trx, {
-      table_name: readable.name,
+      ...values,
       version,
-      rules: JSON.stringify(checks),
-      user_prompt: input.user_prompt ?? null,
-      ai_summary: input.ai_summary === undefined ? null : JSON.stringify(input.ai_summary),
-      created_by: caller.id,
       is_active: true,
       activated_at: new Date(),
       activated_by: caller.id,
-      metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-      rule_set_fingerprint: fingerprint,
-      rule_provenance: provenance === null ? null : JSON.stringify(provenance),
     });
-    await repo.recordActivation(trx, { tableName: readable.name, version, previousVersion: previous, action: 'save', by: caller.id });
+    await repo.recordActivation(trx, {
+      tableName: readable.name,
+      version,
+      previousVersion: previous,
+      action: 'save',
+      by: caller.id,
+    });
     await recordAudit(trx, {
       caller,
       action: imported ? 'version.imported' : 'version.saved',
@@ -234,7 +290,53 @@ async function saveVersion(
     return { row, previous };
   });
   await publishAfterActivation(caller, readable.name, deps);
-  return { ...versionDto(row), previous_active_version: previous, warnings: validation.warnings };
+  return {
+    ...versionDto(row),
+    previous_active_version: previous,
+    warnings: validation.warnings,
+    proposal: null,
+  };
+}
+
+/**
+ * A proposal: the next version, not active, and its review record against the active version of
+ * now, in one transaction (the one place a proposal is created).
+ */
+async function proposeVersion(
+  db: Db,
+  caller: Caller,
+  tableName: string,
+  values: Omit<NewRulesEvent, 'version'>,
+): Promise<{ row: RulesEvent; base: number | null; proposal: Proposal }> {
+  return db.transaction().execute(async (trx) => {
+    const version = await repo.takeNextVersion(trx, tableName);
+    const base = (await repo.findActiveVersion(trx, tableName))?.version ?? null;
+    const row = await repo.insertVersion(trx, {
+      ...values,
+      version,
+      is_active: false,
+      activated_at: null,
+      activated_by: null,
+    });
+    const proposal = await proposals.insertProposal(trx, {
+      tableName,
+      version,
+      author: caller.id,
+      baseVersion: base,
+    });
+    await recordAudit(trx, {
+      caller,
+      action: 'proposal.created',
+      table: tableName,
+      target: `proposal ${proposal.id}`,
+      before: { active_version: base },
+      after: {
+        proposed_version: { ...auditedVersion(row), rules: JSON.parse(values.rules as string) as unknown },
+      },
+      detail: `Proposed version ${version}${base === null ? '' : ` to replace version ${base}`}.`,
+    });
+    return { row, base, proposal };
+  });
 }
 
 /** Import a DQX checks file (YAML or JSON) as the next version. */
@@ -247,23 +349,47 @@ export async function importRuleSet(
   const checks = await readChecksOr400(file.text, file.format, 'The checks file');
   const format = file.format ?? (/^\s*[[{]/.test(file.text) ? 'json' : 'yaml');
   const rule_provenance = importedProvenance(checks);
-  return saveVersion(caller, table, { rules: checks, user_prompt: file.user_prompt ?? null, metadata: { source: 'import', format }, rule_provenance }, deps, { format });
+  return saveVersion(
+    caller,
+    table,
+    {
+      rules: checks,
+      user_prompt: file.user_prompt ?? null,
+      metadata: { source: 'import', format },
+      rule_provenance,
+    },
+    deps,
+    { format },
+  );
 }
 
-async function loadVersion(db: Parameters<typeof repo.findVersion>[0], tableName: string, version: number): Promise<RulesEvent> {
+async function loadVersion(
+  db: Parameters<typeof repo.findVersion>[0],
+  tableName: string,
+  version: number,
+): Promise<RulesEvent> {
   const row = await repo.findVersion(db, tableName, version);
   if (!row) throw notFound(`Version ${version} of the rule set of ${tableName} does not exist.`);
   return row;
 }
 
-export async function getRuleSetVersion(caller: Caller, table: string, version: number, deps?: StoreDeps): Promise<RuleSetVersion> {
+export async function getRuleSetVersion(
+  caller: Caller,
+  table: string,
+  version: number,
+  deps?: StoreDeps,
+): Promise<RuleSetVersion> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   return versionDto(await loadVersion(db, name, version));
 }
 
 /** The active version, or null when the table has no rule set. */
-export async function getActiveRuleSet(caller: Caller, table: string, deps?: StoreDeps): Promise<RuleSetVersion | null> {
+export async function getActiveRuleSet(
+  caller: Caller,
+  table: string,
+  deps?: StoreDeps,
+): Promise<RuleSetVersion | null> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const row = await repo.findActiveVersion(db, name);
@@ -271,7 +397,12 @@ export async function getActiveRuleSet(caller: Caller, table: string, deps?: Sto
 }
 
 /** Versions newest first, one page at a time, with the total and the latest activations. */
-export async function getRuleSetHistory(caller: Caller, table: string, page: PageInput, deps?: StoreDeps): Promise<RuleSetHistory> {
+export async function getRuleSetHistory(
+  caller: Caller,
+  table: string,
+  page: PageInput,
+  deps?: StoreDeps,
+): Promise<RuleSetHistory> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const [{ items, total }, active, activations] = await Promise.all([
@@ -303,7 +434,11 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
   const readable = await mapLimited(names, 8, (name) => access.canReadTable(caller, name));
   const visible = names.filter((_, i) => readable[i]);
   // The latest run shown is the latest one the caller may see (it reads no table hidden from them).
-  const rows = await repo.listRuleSetTables(db, visible, await tablesHiddenFromRunsOf(caller, { db, access }, visible));
+  const rows = await repo.listRuleSetTables(
+    db,
+    visible,
+    await tablesHiddenFromRunsOf(caller, { db, access }, visible),
+  );
   return rows.map((r) => ({
     table_name: r.table_name,
     active_version: r.active_version,
@@ -328,7 +463,9 @@ export async function listRuleSets(caller: Caller, deps?: StoreDeps): Promise<Ru
 
 function checksOf(row: RulesEvent): DqxCheck[] {
   if (!Array.isArray(row.rules)) {
-    throw conflict(`Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`);
+    throw conflict(
+      `Version ${row.version} of ${row.table_name} was saved by the original application in a form that is not a list of DQX checks.`,
+    );
   }
   return row.rules as DqxCheck[];
 }
@@ -358,7 +495,9 @@ function expand(row: RulesEvent): ExpandedRule[] {
   try {
     return expandChecks(checks);
   } catch {
-    throw conflict(`Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`);
+    throw conflict(
+      `Version ${row.version} of ${row.table_name} holds rules that are not valid DQX checks, so it cannot be compared.`,
+    );
   }
 }
 
@@ -415,13 +554,17 @@ export async function diffRuleSetVersions(
 ): Promise<RuleSetDiff> {
   const { db, access } = await resolveDeps(deps);
   const { name } = await access.assertCanReadTable(caller, table);
-  const [fromRow, toRow] = await Promise.all([loadVersion(db, name, fromVersion), loadVersion(db, name, toVersion)]);
+  const [fromRow, toRow] = await Promise.all([
+    loadVersion(db, name, fromVersion),
+    loadVersion(db, name, toVersion),
+  ]);
   const before = expand(fromRow);
   const after = expand(toRow);
 
   // 1. Same fingerprint: unchanged (as a multiset, so duplicates pair one to one).
   const unmatchedAfter = new Map<string, ExpandedRule[]>();
-  for (const rule of after) unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
+  for (const rule of after)
+    unmatchedAfter.set(rule.fingerprint, [...(unmatchedAfter.get(rule.fingerprint) ?? []), rule]);
   let unchanged = 0;
   const restBefore: ExpandedRule[] = [];
   for (const rule of before) {
@@ -447,7 +590,13 @@ export async function diffRuleSetVersions(
   for (const rule of restBefore) {
     const candidates = byName.get(rule.name);
     const match = candidates?.shift();
-    if (match) changed.push({ name: rule.name, from: diffRule(rule), to: diffRule(match), changed_fields: changedFields(rule, match) });
+    if (match)
+      changed.push({
+        name: rule.name,
+        from: diffRule(rule),
+        to: diffRule(match),
+        changed_fields: changedFields(rule, match),
+      });
     else removed.push(diffRule(rule));
   }
   const added = [...byName.values()].flat().map(diffRule);
@@ -465,53 +614,101 @@ export async function diffRuleSetVersions(
 
 /**
  * Make `version` the active version (a rollback when it is older), in one transaction that also
- * records who did it and when. 409 when it is already the active version.
+ * records who did it and when. Needs the steward right. 409 when it is already the active version,
+ * or when it is a proposal that was not approved (a proposal becomes active by its approval).
  */
-export async function activateRuleSetVersion(caller: Caller, table: string, version: number, deps?: PublishDeps): Promise<Activated> {
+export async function activateRuleSetVersion(
+  caller: Caller,
+  table: string,
+  version: number,
+  deps?: PublishDeps,
+): Promise<Activated> {
   const { db, access } = await resolveDeps(deps);
-  const { name } = await access.assertCanReadTable(caller, table);
-  let activated: Activated;
+  const readable = await access.assertCanReadTable(caller, table);
+  const { name } = readable;
+  await assertRightOnReadable(caller, readable, 'steward', 'Activating a version of', deps);
+  const activated = await inActivationTransaction(db, name, async (trx) => {
+    const proposal = await proposals.findProposalOfVersion(trx, name, version);
+    if (proposal && proposal.status !== 'approved') {
+      throw conflict(
+        proposal.status === 'proposed'
+          ? `Version ${version} of ${name} is a proposal under review: approve it on its review page to make it active.`
+          : `Version ${version} of ${name} is a ${proposal.status} proposal, so it cannot be made active.`,
+        { proposal_id: proposal.id, status: proposal.status },
+      );
+    }
+    return activateInTransaction(trx, caller, name, version);
+  });
+  await publishAfterActivation(caller, name, deps);
+  return activated;
+}
+
+/** Run `work` in a transaction; a concurrent change of the active version becomes a 409. */
+export async function inActivationTransaction<T>(
+  db: Db,
+  name: string,
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
   try {
-    activated = await db.transaction().execute(async (trx) => {
-      // Serialise with saves and other activations of this table.
-      const locked = await repo.lockRuleSet(trx, name);
-      if (!locked) throw notFound(`${name} has no rule set.`);
-      const target = await loadVersion(trx, name, version);
-      if (target.is_active) {
-        throw conflict(`Version ${version} is already the active version of ${name}.`, { active_version: version });
-      }
-      const previousRow = await repo.findActiveVersion(trx, name);
-      const previous = await repo.deactivateActiveVersion(trx, name);
-      const activated = await repo.markVersionActive(trx, name, version, caller.id);
-      if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
-      await repo.recordActivation(trx, { tableName: name, version, previousVersion: previous, action: 'activate', by: caller.id });
-      await repo.touchRuleSet(trx, name);
-      const rollback = previous !== null && version < previous;
-      await recordAudit(trx, {
-        caller,
-        action: rollback ? 'version.rolled_back' : 'version.activated',
-        table: name,
-        target: `version ${version}`,
-        before: { active_version: previousRow ? auditedVersion(previousRow) : null },
-        after: { active_version: auditedVersion(target) },
-        detail: rollback
-          ? `Rolled back from version ${previous} to version ${version}.`
-          : `Made version ${version} active${previous === null ? '' : ` (was version ${previous})`}.`,
-      });
-      return {
-        table_name: name,
-        version,
-        previous_version: previous,
-        activated_by: caller.id,
-        activated_at: iso(activated.activated_at ?? new Date()),
-      };
-    });
+    return await db.transaction().execute(work);
   } catch (error) {
     if (!(error instanceof AppError) && isUniqueViolation(error)) {
-      throw conflict(`Another change of the active version of ${name} happened at the same time; reload and try again.`);
+      throw conflict(
+        `Another change of the active version of ${name} happened at the same time; reload and try again.`,
+      );
     }
     throw error;
   }
-  await publishAfterActivation(caller, name, deps);
-  return activated;
+}
+
+/**
+ * Within a transaction: make `version` the active version of `name` and record it. The caller's
+ * rights were checked by the caller of this function. Exported for the approval of proposals.
+ */
+export async function activateInTransaction(
+  trx: Db,
+  caller: Caller,
+  name: string,
+  version: number,
+): Promise<Activated> {
+  // Serialise with saves and other activations of this table.
+  const locked = await repo.lockRuleSet(trx, name);
+  if (!locked) throw notFound(`${name} has no rule set.`);
+  const target = await loadVersion(trx, name, version);
+  if (target.is_active) {
+    throw conflict(`Version ${version} is already the active version of ${name}.`, {
+      active_version: version,
+    });
+  }
+  const previousRow = await repo.findActiveVersion(trx, name);
+  const previous = await repo.deactivateActiveVersion(trx, name);
+  const activated = await repo.markVersionActive(trx, name, version, caller.id);
+  if (!activated) throw notFound(`Version ${version} of the rule set of ${name} does not exist.`);
+  await repo.recordActivation(trx, {
+    tableName: name,
+    version,
+    previousVersion: previous,
+    action: 'activate',
+    by: caller.id,
+  });
+  await repo.touchRuleSet(trx, name);
+  const rollback = previous !== null && version < previous;
+  await recordAudit(trx, {
+    caller,
+    action: rollback ? 'version.rolled_back' : 'version.activated',
+    table: name,
+    target: `version ${version}`,
+    before: { active_version: previousRow ? auditedVersion(previousRow) : null },
+    after: { active_version: auditedVersion(target) },
+    detail: rollback
+      ? `Rolled back from version ${previous} to version ${version}.`
+      : `Made version ${version} active${previous === null ? '' : ` (was version ${previous})`}.`,
+  });
+  return {
+    table_name: name,
+    version,
+    previous_version: previous,
+    activated_by: caller.id,
+    activated_at: iso(activated.activated_at ?? new Date()),
+  };
 }

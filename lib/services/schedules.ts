@@ -11,7 +11,7 @@
  * wired; the local scheduler does not run there.
  *
  * Access: reading and changing a schedule need read access to the table, like the other rule-set
- * settings, checked in ONE place (`assertMayManageSchedule`) so a stricter right (stewards) can be
+ * settings, checked in ONE place (`assertMayManageSchedule`: the steward right) so it can be
  * required later by changing that function only.
  */
 import 'server-only';
@@ -27,6 +27,8 @@ import * as runsRepo from '@/db/repositories/runs';
 import * as repo from '@/db/repositories/schedules';
 
 import type { ScheduleInput } from './schedule-schemas';
+import { recordAudit } from './audit';
+import { assertRightOnReadable } from './rights';
 import { resolveDeps, type StoreDeps } from './store-deps';
 import { parseTableName } from './table-name';
 
@@ -87,7 +89,8 @@ export interface ScheduleDeps extends StoreDeps {
   now?: () => Date;
 }
 
-const iso = (d: Date | string | null) => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
+const iso = (d: Date | string | null) =>
+  d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString();
 
 async function resolve(deps: ScheduleDeps = {}) {
   const { db, access } = await resolveDeps(deps);
@@ -102,18 +105,53 @@ async function resolve(deps: ScheduleDeps = {}) {
 
 type Resolved = Awaited<ReturnType<typeof resolve>>;
 
-/**
- * The one access check of schedules: today, read access to the table (like thresholds and
- * publishing settings). Returns the normalised name.
- */
-async function assertMayManageSchedule(caller: Caller, table: string, d: Pick<Resolved, 'access'>): Promise<string> {
+/** Reading a schedule: read access to the table. Returns the normalised name. */
+async function assertMaySeeSchedule(
+  caller: Caller,
+  table: string,
+  d: Pick<Resolved, 'access'>,
+): Promise<string> {
   const { name } = await d.access.assertCanReadTable(caller, table);
   return name;
 }
 
+/**
+ * The one check of changing a schedule: the steward right on the table (docs/governance.md), as
+ * for thresholds and publishing. Returns the normalised name.
+ */
+async function assertMayManageSchedule(
+  caller: Caller,
+  table: string,
+  d: Pick<Resolved, 'access'>,
+  deps: ScheduleDeps | undefined,
+  action: string,
+): Promise<string> {
+  const readable = await d.access.assertCanReadTable(caller, table);
+  await assertRightOnReadable(caller, readable, 'steward', action, deps);
+  return readable.name;
+}
+
+/** What the audit trail shows of a schedule. */
+const auditedSchedule = (row: Schedule | undefined) =>
+  row
+    ? {
+        cron: row.cron,
+        timezone: row.timezone,
+        version: row.version,
+        paused: row.paused,
+        outputs: {
+          valid_table: row.valid_table,
+          quarantine_table: row.quarantine_table,
+          metrics_table: row.metrics_table,
+        },
+        notify_emails: row.notify_emails,
+      }
+    : null;
+
 // ---- Cron and time zones ----
 
-const fieldError = (path: string, message: string) => badRequest(`${path}: ${message}`, { issues: [{ path, message }] });
+const fieldError = (path: string, message: string) =>
+  badRequest(`${path}: ${message}`, { issues: [{ path, message }] });
 
 /** Check a cron expression and time zone: 400 naming `cron` or `timezone`. */
 export function assertValidCron(cron: string, timezone: string): void {
@@ -129,7 +167,11 @@ export function assertValidCron(cron: string, timezone: string): void {
 
 /** The default outputs of a table: quarantine and metrics beside it; valid rows not copied. */
 export function defaultOutputs(tableName: string): MonitoringSchedule['outputs'] {
-  return { valid_table: null, quarantine_table: `${tableName}_dq_quarantine`, metrics_table: `${tableName}_dq_metrics` };
+  return {
+    valid_table: null,
+    quarantine_table: `${tableName}_dq_quarantine`,
+    metrics_table: `${tableName}_dq_metrics`,
+  };
 }
 
 function outputsOf(tableName: string, given: ScheduleInput['outputs']): MonitoringSchedule['outputs'] {
@@ -146,7 +188,10 @@ function outputsOf(tableName: string, given: ScheduleInput['outputs']): Monitori
     try {
       name = parseTableName(value).name;
     } catch (error) {
-      throw fieldError(`outputs.${key}`, `must be a full table name, catalog.schema.table (${error instanceof Error ? error.message : String(error)}).`);
+      throw fieldError(
+        `outputs.${key}`,
+        `must be a full table name, catalog.schema.table (${error instanceof Error ? error.message : String(error)}).`,
+      );
     }
     if (name === tableName) throw fieldError(`outputs.${key}`, 'must not be the checked table itself.');
     out[key] = name;
@@ -154,7 +199,11 @@ function outputsOf(tableName: string, given: ScheduleInput['outputs']): Monitori
   const names = Object.entries(out).filter(([, v]) => v !== null) as [string, string][];
   for (const [key, value] of names) {
     const other = names.find(([k, v]) => k !== key && v === value);
-    if (other) throw fieldError(`outputs.${key}`, `is the same table as outputs.${other[0]}; each output needs its own table.`);
+    if (other)
+      throw fieldError(
+        `outputs.${key}`,
+        `is the same table as outputs.${other[0]}; each output needs its own table.`,
+      );
   }
   return out;
 }
@@ -168,7 +217,11 @@ export function monitoringScheduleOf(row: Schedule): MonitoringSchedule {
     timezone: row.timezone,
     version: row.version,
     paused: row.paused,
-    outputs: { valid_table: row.valid_table, quarantine_table: row.quarantine_table, metrics_table: row.metrics_table },
+    outputs: {
+      valid_table: row.valid_table,
+      quarantine_table: row.quarantine_table,
+      metrics_table: row.metrics_table,
+    },
     notify_emails: row.notify_emails,
   };
 }
@@ -190,15 +243,24 @@ async function viewOf(d: Pick<Resolved, 'db'>, row: Schedule): Promise<ScheduleV
   };
 }
 
-async function dtoOf(d: Pick<Resolved, 'db' | 'mode'>, name: string, row: Schedule | undefined): Promise<ScheduleDto> {
-  return { table_name: name, schedule: row ? await viewOf(d, row) : null, default_outputs: defaultOutputs(name), runs_on: d.mode };
+async function dtoOf(
+  d: Pick<Resolved, 'db' | 'mode'>,
+  name: string,
+  row: Schedule | undefined,
+): Promise<ScheduleDto> {
+  return {
+    table_name: name,
+    schedule: row ? await viewOf(d, row) : null,
+    default_outputs: defaultOutputs(name),
+    runs_on: d.mode,
+  };
 }
 
 // ---- Use cases ----
 
 export async function getSchedule(caller: Caller, table: string, deps?: ScheduleDeps): Promise<ScheduleDto> {
   const d = await resolve(deps);
-  const name = await assertMayManageSchedule(caller, table, d);
+  const name = await assertMaySeeSchedule(caller, table, d);
   return dtoOf(d, name, await repo.findSchedule(d.db, name));
 }
 
@@ -208,9 +270,14 @@ export async function getSchedule(caller: Caller, table: string, deps?: Schedule
  * slots before are not taken as missed. Databricks mode: the job is created or updated first
  * (nothing is saved when that fails).
  */
-export async function saveSchedule(caller: Caller, table: string, input: ScheduleInput, deps?: ScheduleDeps): Promise<ScheduleDto> {
+export async function saveSchedule(
+  caller: Caller,
+  table: string,
+  input: ScheduleInput,
+  deps?: ScheduleDeps,
+): Promise<ScheduleDto> {
   const d = await resolve(deps);
-  const name = await assertMayManageSchedule(caller, table, d);
+  const name = await assertMayManageSchedule(caller, table, d, deps, 'Changing the schedule of');
   const timezone = input.timezone;
   const cron = input.cron.replace(/\s+/g, ' ');
   assertValidCron(cron, timezone);
@@ -231,39 +298,71 @@ export async function saveSchedule(caller: Caller, table: string, input: Schedul
   };
   let jobId = existing?.external_job_id ?? null;
   if (d.mode === 'databricks') jobId = (await d.monitoringJobs.sync(schedule, jobId)).job_id;
-  const restart = !existing || existing.cron !== cron || existing.timezone !== timezone || (existing.paused && !input.paused);
-  const row = await repo.saveSchedule(
-    d.db,
-    {
-      tableName: name,
-      cron,
-      timezone,
-      version: schedule.version,
-      paused: schedule.paused,
-      validTable: outputs.valid_table,
-      quarantineTable: outputs.quarantine_table,
-      metricsTable: outputs.metrics_table,
-      notifyEmails: schedule.notify_emails,
-      nextRunAt: schedule.paused ? null : nextSlot(cron, timezone, now),
-      by: caller.id,
-    },
-    restart ? now : null,
-  );
-  if (jobId !== row.external_job_id) {
-    await repo.setExternalJobId(d.db, name, jobId);
-    row.external_job_id = jobId;
-  }
+  const restart =
+    !existing ||
+    existing.cron !== cron ||
+    existing.timezone !== timezone ||
+    (existing.paused && !input.paused);
+  const row = await d.db.transaction().execute(async (trx) => {
+    const saved = await repo.saveSchedule(
+      trx,
+      {
+        tableName: name,
+        cron,
+        timezone,
+        version: schedule.version,
+        paused: schedule.paused,
+        validTable: outputs.valid_table,
+        quarantineTable: outputs.quarantine_table,
+        metricsTable: outputs.metrics_table,
+        notifyEmails: schedule.notify_emails,
+        nextRunAt: schedule.paused ? null : nextSlot(cron, timezone, now),
+        by: caller.id,
+      },
+      restart ? now : null,
+    );
+    if (jobId !== saved.external_job_id) {
+      await repo.setExternalJobId(trx, name, jobId);
+      saved.external_job_id = jobId;
+    }
+    await recordAudit(trx, {
+      caller,
+      action: 'schedule.changed',
+      table: name,
+      target: 'schedule',
+      before: auditedSchedule(existing),
+      after: auditedSchedule(saved),
+      detail: `${existing ? 'Changed' : 'Set'} the schedule: ${cron} (${timezone})${saved.paused ? ', paused' : ''}.`,
+    });
+    return saved;
+  });
   return dtoOf(d, name, row);
 }
 
 /** Remove the table's schedule (databricks mode: its job too). 404 when it has none. */
-export async function deleteSchedule(caller: Caller, table: string, deps?: ScheduleDeps): Promise<ScheduleDto> {
+export async function deleteSchedule(
+  caller: Caller,
+  table: string,
+  deps?: ScheduleDeps,
+): Promise<ScheduleDto> {
   const d = await resolve(deps);
-  const name = await assertMayManageSchedule(caller, table, d);
+  const name = await assertMayManageSchedule(caller, table, d, deps, 'Removing the schedule of');
   const existing = await repo.findSchedule(d.db, name);
   if (!existing) throw notFound(`${name} has no schedule.`);
-  if (d.mode === 'databricks' && existing.external_job_id) await d.monitoringJobs.remove(existing.external_job_id);
-  await repo.deleteSchedule(d.db, name);
+  if (d.mode === 'databricks' && existing.external_job_id)
+    await d.monitoringJobs.remove(existing.external_job_id);
+  await d.db.transaction().execute(async (trx) => {
+    await repo.deleteSchedule(trx, name);
+    await recordAudit(trx, {
+      caller,
+      action: 'schedule.changed',
+      table: name,
+      target: 'schedule',
+      before: auditedSchedule(existing),
+      after: null,
+      detail: 'Removed the schedule.',
+    });
+  });
   return dtoOf(d, name, undefined);
 }
 

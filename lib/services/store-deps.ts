@@ -10,10 +10,13 @@ import type { Kysely } from 'kysely';
 import { getStore, type Database } from '@/db';
 
 import { warehouseTableAccess, type TableAccess } from './access';
+import type { RightsDecider } from './rights';
 
 export interface StoreDeps {
   db?: Kysely<Database>;
   access?: TableAccess;
+  /** Who is a steward or an admin (./rights.ts); default: Unity Catalog as the caller, or the local roles. */
+  rights?: RightsDecider;
 }
 
 export async function resolveDeps(deps: StoreDeps = {}): Promise<{ db: Kysely<Database>; access: TableAccess }> {

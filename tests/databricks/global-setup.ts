@@ -86,8 +86,8 @@ export default async function setup(): Promise<() => Promise<void>> {
 
   const config = {
     users: [
-      { token: ids.alice.token, prefix: 'u_alice__', grants: GRANTS.alice },
-      { token: ids.bob.token, prefix: 'u_bob__', grants: GRANTS.bob },
+      { token: ids.alice.token, email: ids.alice.email, groups: [], prefix: 'u_alice__', grants: GRANTS.alice },
+      { token: ids.bob.token, email: ids.bob.email, groups: [], prefix: 'u_bob__', grants: GRANTS.bob },
     ],
   };
   const configFile = path.join(dataDir, 'spark-config.json');

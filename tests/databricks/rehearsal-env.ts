@@ -31,6 +31,8 @@ export interface Grant {
   table: string;
   row_filter?: string;
   mask?: string[];
+  /** The user owns the table (a steward of its rules: lib/services/rights.ts). */
+  owner?: boolean;
 }
 
 export interface RehearsalState {
@@ -56,13 +58,14 @@ export function freshIdentities() {
 /** Unity Catalog as the stand-in plays it: alice reads orders, customers (filtered) and employees (masked); bob orders and the ledger. */
 export const GRANTS: Record<'alice' | 'bob', Grant[]> = {
   alice: [
-    { schema: 'sales', table: 'orders' },
-    { schema: 'sales', table: 'customers', row_filter: "region = 'EU'" },
-    { schema: 'hr', table: 'employees', mask: ['salary'] },
+    { schema: 'sales', table: 'orders', owner: true },
+    { schema: 'sales', table: 'customers', row_filter: "region = 'EU'", owner: true },
+    { schema: 'hr', table: 'employees', mask: ['salary'], owner: true },
   ],
+  // bob reads orders (alice's): his saves there are proposals, and he cannot activate
   bob: [
     { schema: 'sales', table: 'orders' },
-    { schema: 'finance', table: 'ledger' },
+    { schema: 'finance', table: 'ledger', owner: true },
   ],
 };
 

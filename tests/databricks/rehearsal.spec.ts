@@ -236,6 +236,31 @@ test('runs, rule sets and history: bob never sees what belongs to a table he can
   await page.close();
 });
 
+test('rights from Unity Catalog as each user: the owner activates, a reader only proposes and is told who holds the right', async ({ browser }) => {
+  const alice = await api(browser, 'alice');
+  const bob = await api(browser, 'bob');
+  const rules = [{ name: 'id_present_bob', criticality: 'warn', check: { function: 'is_not_null', arguments: { column: 'order_id' } } }];
+  expect(await (await alice.get(`/api/v1/rule-sets/${enc(TABLES.orders)}/rights`)).json()).toMatchObject({
+    steward: true,
+    owner: 'alice@example.com',
+    steward_sources: [`owner of ${TABLES.orders}`],
+  });
+  expect(await (await bob.get(`/api/v1/rule-sets/${enc(TABLES.orders)}/rights`)).json()).toMatchObject({ steward: false, owner: 'alice@example.com' });
+  const proposed = await bob.post(`/api/v1/rule-sets/${enc(TABLES.orders)}/versions`, { data: { rules } });
+  expect(proposed.status()).toBe(201);
+  const body = (await proposed.json()) as { version: number; is_active: boolean; proposal: { id: string } | null };
+  expect(body.is_active).toBe(false);
+  const refused = await bob.post(`/api/v1/rule-sets/${enc(TABLES.orders)}/versions/1/activate`);
+  expect(refused.status()).toBe(403);
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+    `Activating a version of ${TABLES.orders} needs the steward right (MODIFY or MANAGE on the table, its ownership). Its owner is alice@example.com.`,
+  );
+  // alice reviews it and rejects it; bob cannot read the ledger's owner's rights of a table he cannot see
+  const rejected = await alice.post(`/api/v1/rule-sets/${enc(TABLES.orders)}/proposals/${body.proposal!.id}/reject`, { data: { reason: 'warn is not enough' } });
+  expect(rejected.status()).toBe(200);
+  expect((await alice.get(`/api/v1/rule-sets/${enc(TABLES.ledger)}/rights`)).status()).toBe(404);
+});
+
 test('/api/ready tells the truth: every binding ok when bound, and which are missing when not', async ({ request }) => {
   const bound = await request.get(`${appUrl}/api/ready`, { headers: headersOf('alice') });
   const body = (await bound.json()) as { ready: boolean; dependencies: { name: string; status: string }[] };

@@ -110,6 +110,13 @@ class Standin:
 
     def _load(self) -> None:
         s = self.spark
+        # Unity Catalog's owners (information_schema.tables.table_owner): the user whose grant says so
+        owners = {
+            (grant["schema"], grant["table"]): user.get("email", "")
+            for user in self.config["users"]
+            for grant in user["grants"]
+            if grant.get("owner")
+        }
         for (schema, table), (ddl, rows) in TABLES.items():
             s.sql(f"CREATE DATABASE IF NOT EXISTS {schema}")
             s.createDataFrame(rows(), ddl).write.mode("overwrite").saveAsTable(f"{schema}.{table}")
@@ -129,14 +136,23 @@ class Standin:
                 where = f" WHERE {grant['row_filter']}" if grant.get("row_filter") else ""
                 s.sql(f"DROP TABLE IF EXISTS {prefix}{schema}.{table}")
                 s.sql(f"CREATE TABLE {prefix}{schema}.{table} USING parquet AS SELECT {select} FROM {schema}.{table}{where}")
-                listed.append((CATALOG, schema, table, "MANAGED", grant.get("comment")))
+                listed.append((CATALOG, schema, table, "MANAGED", grant.get("comment"), owners.get((schema, table), "nobody@example.com")))
                 if grant.get("row_filter"):
                     filters.append((CATALOG, schema, table, CATALOG, "governance", "region_filter", "region"))
                 for column in grant.get("mask", []):
                     masks.append((CATALOG, schema, table, column, CATALOG, "governance", "mask_salary", ""))
             s.createDataFrame(
-                listed, "table_catalog STRING, table_schema STRING, table_name STRING, table_type STRING, comment STRING"
+                listed, "table_catalog STRING, table_schema STRING, table_name STRING, table_type STRING, comment STRING, table_owner STRING"
             ).write.mode("overwrite").saveAsTable(f"{info}.tables")
+            # the other views the rights statements read: no schema or catalog owners, no MODIFY/MANAGE grants
+            for view, ddl in {
+                "schemata": "catalog_name STRING, schema_name STRING, schema_owner STRING",
+                "catalogs": "catalog_name STRING, catalog_owner STRING",
+                "table_privileges": "grantor STRING, grantee STRING, table_catalog STRING, table_schema STRING, table_name STRING, privilege_type STRING",
+                "schema_privileges": "grantor STRING, grantee STRING, catalog_name STRING, schema_name STRING, privilege_type STRING",
+                "catalog_privileges": "grantor STRING, grantee STRING, catalog_name STRING, privilege_type STRING",
+            }.items():
+                s.createDataFrame([], ddl).write.mode("overwrite").saveAsTable(f"{info}.{view}")
             s.createDataFrame(
                 filters,
                 "catalog_name STRING, schema_name STRING, table_name STRING, filter_catalog STRING, filter_schema STRING, filter_name STRING, filter_col_usage STRING",
@@ -187,6 +203,10 @@ class Standin:
             schemas = sorted({g["schema"] for g in user["grants"]})
             return 200, {"columns": [{"name": "databaseName", "type": "string"}], "rows": [{"databaseName": s} for s in schemas]}
         sql = self._rewrite(text, prefix)
+        # Unity Catalog's identity functions, answered for this user (local Spark has neither)
+        sql = sql.replace("current_user()", "'" + user.get("email", "").replace("'", "''") + "'")
+        groups = ", ".join(["CAST(NULL AS STRING)"] + ["'" + g.replace("'", "''") + "'" for g in user.get("groups", [])])
+        sql = re.sub(r"is_account_group_member\(([^()]*)\)", lambda m: f"coalesce(({m.group(1)}) IN ({groups}), false)", sql)
         try:
             # statements run concurrently, as on a warehouse
             started = time.monotonic()

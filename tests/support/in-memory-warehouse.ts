@@ -6,6 +6,7 @@
  */
 import type { Caller } from '@/lib/auth/caller';
 import type {
+  BoundStatement,
   CatalogInfo,
   ColumnInfo,
   QueryResult,
@@ -24,6 +25,18 @@ export interface TableSpec {
 }
 
 export type Grant = (callerId: string, tableName: string) => boolean;
+
+/**
+ * Unity Catalog's answer to the rights statements (lib/warehouse/databricks/rights-statements.ts),
+ * for tests of rights in databricks mode: owners and grants per table, and who is in which group.
+ */
+export interface UnityCatalogModel {
+  owners?: Record<string, string>;
+  /** Privileges on a table (SELECT, MODIFY, MANAGE, ALL PRIVILEGES, …), to a user or a group. */
+  privileges?: { table: string; grantee: string; privilege: string }[];
+  /** Group -> members. */
+  groups?: Record<string, string[]>;
+}
 
 export class InMemoryCatalog {
   readonly #tables = new Map<string, TableDescription>();
@@ -61,6 +74,35 @@ export class InMemoryCatalog {
 
   setGrant(grant: Grant): void {
     this.grant = grant;
+  }
+
+  #uc: UnityCatalogModel | undefined;
+
+  /** Answer the rights statements as Unity Catalog would (databricks mode); without it `execute` is absent. */
+  setUnityCatalog(model: UnityCatalogModel | undefined): void {
+    this.#uc = model;
+  }
+
+  #rightsAnswer(callerId: string, statement: BoundStatement): QueryResult {
+    const uc = this.#uc ?? {};
+    const groupsOf = (user: string) => Object.entries(uc.groups ?? {}).filter(([, members]) => members.includes(user)).map(([g]) => g);
+    const mine = (name: string) => name === callerId || groupsOf(callerId).includes(name);
+    const columns = ['kind', 'name', 'privilege', 'mine'].map((name) => ({ name, type: 'string' }));
+    if (statement.id === 'caller-groups') {
+      const rows: QueryResult['rows'] = [['me', callerId, null, true]];
+      for (const [key, group] of Object.entries(statement.params)) if (/^g\d+$/.test(key)) rows.push(['group', group, null, groupsOf(callerId).includes(group)]);
+      return { columns, rows };
+    }
+    if (statement.id === 'table-stewardship') {
+      const table = `${statement.params.catalog}.${statement.params.schema}.${statement.params.table}`.toLowerCase();
+      const rows: QueryResult['rows'] = [];
+      const owner = uc.owners?.[table];
+      if (owner) rows.push(['table_owner', owner, null, mine(owner)]);
+      // as the statement's WHERE: only privileges that make a steward
+      for (const p of uc.privileges ?? []) if (p.table === table && ['MODIFY', 'MANAGE', 'ALL PRIVILEGES'].includes(p.privilege.toUpperCase())) rows.push(['table_privilege', p.grantee, p.privilege, mine(p.grantee)]);
+      return { columns, rows };
+    }
+    throw new Error(`InMemoryCatalog does not run ${statement.id}`);
   }
 
   warehouseFor(caller: Caller): Warehouse {
@@ -110,6 +152,7 @@ export class InMemoryCatalog {
         throw new Error('InMemoryCatalog does not run SQL');
       },
       ping: async () => undefined,
+      ...(this.#uc ? { execute: async (statement: BoundStatement) => this.#rightsAnswer(caller.id, statement) } : {}),
     };
   }
 }

@@ -47,6 +47,17 @@ import { POST as activate } from './rule-sets/[table]/versions/[version]/activat
 import { GET as version } from './rule-sets/[table]/versions/[version]/route';
 import { GET as versions, POST as saveVersion } from './rule-sets/[table]/versions/route';
 import { GET as ruleSets } from './rule-sets/route';
+import { GET as governance, POST as saveGovernance } from './rule-sets/[table]/governance/route';
+import { GET as proposalsList } from './rule-sets/[table]/proposals/route';
+import { GET as proposal } from './rule-sets/[table]/proposals/[id]/route';
+import { GET as proposalImpact } from './rule-sets/[table]/proposals/[id]/impact/route';
+import { POST as approve } from './rule-sets/[table]/proposals/[id]/approve/route';
+import { POST as reject } from './rule-sets/[table]/proposals/[id]/reject/route';
+import { POST as withdraw } from './rule-sets/[table]/proposals/[id]/withdraw/route';
+import { POST as refresh } from './rule-sets/[table]/proposals/[id]/refresh/route';
+import { POST as comment } from './rule-sets/[table]/proposals/[id]/comments/route';
+import { GET as rights } from './rule-sets/[table]/rights/route';
+import { GET as pending } from './proposals/route';
 import { POST as cancel } from './runs/[id]/cancel/route';
 import { GET as exportRows } from './runs/[id]/failing-rows/export/route';
 import { GET as failingRows } from './runs/[id]/failing-rows/route';
@@ -477,6 +488,59 @@ describe('every route, as documented (local mode)', () => {
     expect((await call(deleteSchedule, { method: 'POST', path: dp, params: { table: CUSTOMERS } })).status).toBe(404);
   });
 
+  it('governance routes: rights, settings, proposals and their review', async () => {
+    const T = 'samples.sales.customers';
+    const nope = 'samples.sales.nope';
+    const rt = '/api/v1/rule-sets/{table}/rights';
+    expect((await call(rights, { method: 'GET', path: rt, params: { table: T } })).body).toMatchObject({ read: true, steward: true, admin: true });
+    expect((await call(rights, { method: 'GET', path: rt, params: { table: nope } })).status).toBe(404);
+    const gs = '/api/v1/rule-sets/{table}/governance';
+    expect((await call(governance, { method: 'GET', path: gs, params: { table: T } })).body).toMatchObject({ four_eyes: false, steward_group: null });
+    expect((await call(governance, { method: 'GET', path: gs, params: { table: nope } })).status).toBe(404);
+    expect((await call(saveGovernance, { method: 'POST', path: gs, params: { table: T }, body: { four_eyes: 'yes' } })).status).toBe(400);
+    expect((await call(saveGovernance, { method: 'POST', path: gs, params: { table: T }, body: { four_eyes: false } })).status).toBe(200);
+
+    const v = '/api/v1/rule-sets/{table}/versions';
+    await call(saveVersion, { method: 'POST', path: v, params: { table: T }, body: { rules: [rule('customer_id')] } });
+    const proposed = await call(saveVersion, { method: 'POST', path: v, params: { table: T }, body: { rules: [rule('customer_id'), rule('email')], propose: true } });
+    expect(proposed.body).toMatchObject({ is_active: false, proposal: { status: 'proposed' } });
+    const id = (proposed.body as { proposal: { id: string } }).proposal.id;
+    const other = await call(saveVersion, { method: 'POST', path: v, params: { table: T }, body: { rules: [rule('email', 'only_email')], propose: true } });
+    const otherId = (other.body as { proposal: { id: string } }).proposal.id;
+
+    expect((await call(pending, { method: 'GET', path: '/api/v1/proposals' })).body).toMatchObject({ items: [{ id: otherId, can_review: true }, { id, can_review: true }] });
+    const list = '/api/v1/rule-sets/{table}/proposals';
+    expect((await call(proposalsList, { method: 'GET', path: list, params: { table: T }, query: { status: 'proposed' } })).status).toBe(200);
+    expect((await call(proposalsList, { method: 'GET', path: list, params: { table: T }, query: { status: 'maybe' } })).status).toBe(400);
+    const one = '/api/v1/rule-sets/{table}/proposals/{id}';
+    const detail = await call(proposal, { method: 'GET', path: one, params: { table: T, id } });
+    expect(detail.body).toMatchObject({ status: 'proposed', stale: false, permissions: { can_approve: true } });
+    expect((await call(proposal, { method: 'GET', path: one, params: { table: T, id: 'not-a-uuid' } })).status).toBe(400);
+    expect((await call(proposal, { method: 'GET', path: one, params: { table: T, id: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+    const impact = await call(proposalImpact, { method: 'GET', path: `${one}/impact`, params: { table: T, id } });
+    expect(impact.body).toMatchObject({ rules: [{ name: expect.any(String), change: 'added', failing_rows: expect.any(Number) }] });
+    expect((await call(proposalImpact, { method: 'GET', path: `${one}/impact`, params: { table: nope, id } })).status).toBe(404);
+
+    const c = await call(comment, { method: 'POST', path: `${one}/comments`, params: { table: T, id }, body: { body: 'emails are needed' } });
+    expect(c.status).toBe(201);
+    expect((await call(comment, { method: 'POST', path: `${one}/comments`, params: { table: T, id }, body: { body: ' ' } })).status).toBe(400);
+    expect((await call(reject, { method: 'POST', path: `${one}/reject`, params: { table: T, id: otherId }, body: {} })).status).toBe(400);
+    expect((await call(withdraw, { method: 'POST', path: `${one}/withdraw`, params: { table: T, id: 'x' } })).status).toBe(400);
+    expect((await call(refresh, { method: 'POST', path: `${one}/refresh`, params: { table: T, id } })).status).toBe(409);
+
+    const ok = await call(approve, { method: 'POST', path: `${one}/approve`, params: { table: T, id }, body: { comment: 'fine' } });
+    expect(ok.body).toMatchObject({ proposal: { status: 'approved' }, activated: { version: 2 } });
+    expect((await call(approve, { method: 'POST', path: `${one}/approve`, params: { table: T, id }, body: {} })).status).toBe(409);
+    // the other proposal is now stale: a fresh look, then it can be rejected with a reason or withdrawn
+    expect((await call(proposal, { method: 'GET', path: one, params: { table: T, id: otherId } })).body).toMatchObject({ stale: true });
+    expect((await call(refresh, { method: 'POST', path: `${one}/refresh`, params: { table: T, id: otherId } })).body).toMatchObject({ stale: false });
+    expect((await call(withdraw, { method: 'POST', path: `${one}/withdraw`, params: { table: T, id: otherId } })).body).toMatchObject({ status: 'withdrawn' });
+    expect((await call(reject, { method: 'POST', path: `${one}/reject`, params: { table: T, id: otherId }, body: { reason: 'late' } })).status).toBe(409);
+    const third = await call(saveVersion, { method: 'POST', path: v, params: { table: T }, body: { rules: [rule('email', 'again')], propose: true } });
+    const thirdId = (third.body as { proposal: { id: string } }).proposal.id;
+    expect((await call(reject, { method: 'POST', path: `${one}/reject`, params: { table: T, id: thirdId }, body: { reason: 'one rule is not enough' } })).body).toMatchObject({ status: 'rejected', reason: 'one rule is not enough' });
+  });
+
   it('analysis and the document itself', async () => {
     const a = await call(analyses, { method: 'POST', path: '/api/v1/analyses', body: { table: TABLE, request: 'amounts', rules: [rule('amount')] } });
     expect(a.status).toBe(200);
@@ -519,7 +583,7 @@ describe('every route, as documented (local mode)', () => {
   });
 
   it('answers every operation with success, and every operation that takes input with an error too', () => {
-    const noInput = new Set(['GET /api/v1/catalogs', 'GET /api/v1/rule-sets', 'GET /api/v1/openapi.json', 'GET /api/v1/monitoring']);
+    const noInput = new Set(['GET /api/v1/catalogs', 'GET /api/v1/rule-sets', 'GET /api/v1/openapi.json', 'GET /api/v1/monitoring', 'GET /api/v1/proposals']);
     for (const [p, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {
         const key = `${method.toUpperCase()} ${p}`;

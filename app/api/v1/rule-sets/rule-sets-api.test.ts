@@ -84,6 +84,8 @@ describe('/api/v1/rule-sets', () => {
       [{ name: TABLE, columns: [{ name: 'id', type: 'bigint' }, { name: 'status', type: 'string' }] }],
       (caller) => caller === 'alice@example.com',
     );
+    // alice owns the table in Unity Catalog: a steward, so her saves become active (lib/services/rights.ts)
+    catalog.current.setUnityCatalog({ owners: { [TABLE]: 'alice@example.com' } });
   });
 
   afterAll(async () => {
