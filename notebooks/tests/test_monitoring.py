@@ -313,3 +313,29 @@ def test_a_failed_run_raises_so_the_run_ends_failed_and_emails_go_out(spark, ws,
     with pytest.raises(JobFailed) as raised:
         finish(output, dbutils_factory())
     assert json.loads(str(raised.value).split("DQX_JOB_ERROR:", 1)[1])["kind"] == "monitoring"
+
+
+def test_monitor_table_notebook_exits_with_the_output(spark, ws, monkeypatch, monitor_db):
+    """The notebook source itself; its output is recorded for the app's Jobs API stand-in
+    (tests/fixtures/jobs/monitoring-success.json), which serves it as a scheduled run's output."""
+    from test_notebooks import record_or_compare, run_notebook
+
+    publish(spark, ws, RULES)
+    widgets = params(run_id="733295561940183", failing_rows_sample="0")
+    notebook = run_notebook("monitor_table", spark, widgets, monkeypatch)
+    output = json.loads(notebook["exit"])
+    result = ok(output)
+    assert result["total_rows"] == 200 and result["monitoring"]["dqx_run_id"] == "733295561940183"
+    record_or_compare("monitoring-success", "monitor_table: three published rules on 200 orders, DQX outputs written", "monitoring", widgets, notebook)
+
+
+def test_monitor_table_notebook_fails_the_run_when_nothing_is_published(spark, ws, monkeypatch, monitor_db):
+    from test_notebooks import _envelope, record_or_compare, run_notebook
+
+    publish(spark, ws, RULES, run_config_name="spark_catalog.dqx_test.other")
+    widgets = params(run_id="733295561940184", failing_rows_sample="0")
+    notebook = run_notebook("monitor_table", spark, widgets, monkeypatch)
+    assert "raised" in notebook, "a failure must end the run FAILED (the job's failure emails go out)"
+    envelope = _envelope(notebook)
+    assert envelope["ok"] is False and envelope["kind"] == "monitoring"
+    record_or_compare("monitoring-no-checks", "monitor_table with nothing published for the table", "monitoring", widgets, notebook)
