@@ -88,7 +88,9 @@ const PROJECT_TAG = 'dqx-data-quality-manager';
 
 const isNotFound = (error: unknown) =>
   error instanceof DatabricksApiError &&
-  (error.status === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist/i.test(error.message)));
+  (error.status === 404 ||
+    error.errorCode === 'RESOURCE_DOES_NOT_EXIST' ||
+    (error.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist/i.test(error.message)));
 
 /** `DQX monitoring: main.sales.orders (prod)`: the name users find the job by in Databricks. */
 export function monitoringJobName(tableName: string, target: string): string {
@@ -118,16 +120,24 @@ export function templateFromValidationJob(job: JobGetResponse): DeploymentTempla
   const task = (settings.tasks ?? []).find((t) => t.notebook_task?.notebook_path);
   const path = task?.notebook_task?.notebook_path;
   if (!task || !path || !path.includes('/')) {
-    throw new AppError('unavailable', 'The validation job bound to the app has no notebook task; redeploy the bundle.');
+    throw new AppError(
+      'unavailable',
+      'The validation job bound to the app has no notebook task; redeploy the bundle.',
+    );
   }
   const environments = settings.environments ?? [];
   const environmentKey = task.environment_key ?? environments[0]?.environment_key;
   if (!environmentKey || !environments.some((e) => e.environment_key === environmentKey)) {
-    throw new AppError('unavailable', 'The validation job bound to the app has no serverless environment; redeploy the bundle.');
+    throw new AppError(
+      'unavailable',
+      'The validation job bound to the app has no serverless environment; redeploy the bundle.',
+    );
   }
   let runAs: DeploymentTemplate['runAs'] = null;
-  if (settings.run_as?.service_principal_name) runAs = { service_principal_name: settings.run_as.service_principal_name };
-  else if (!settings.run_as && job.run_as_user_name && UUID.test(job.run_as_user_name)) runAs = { service_principal_name: job.run_as_user_name };
+  if (settings.run_as?.service_principal_name)
+    runAs = { service_principal_name: settings.run_as.service_principal_name };
+  else if (!settings.run_as && job.run_as_user_name && UUID.test(job.run_as_user_name))
+    runAs = { service_principal_name: job.run_as_user_name };
   // A person (dev: the deployer) is never copied: only workspace admins may make a job run as
   // someone else, and a person's identity must not run unattended jobs. Such a job runs as its
   // owner, the app's service principal (docs/jobs.md).
@@ -149,9 +159,12 @@ export function monitoringJobParameters(
   options: { resultsVolume?: string | undefined; failingRowsSample?: number } = {},
 ): Record<keyof MonitoringJobParameters, string> {
   const parts = schedule.table_name.split('.');
-  if (parts.length !== 3 || parts.some((p) => p === '')) throw badRequest(`${schedule.table_name} is not catalog.schema.table.`);
+  if (parts.length !== 3 || parts.some((p) => p === ''))
+    throw badRequest(`${schedule.table_name} is not catalog.schema.table.`);
   if (!schedule.outputs.metrics_table) {
-    throw badRequest('Scheduled checks on Databricks need a metrics table (outputs.metrics_table): the run history is read from the DQX metrics each run writes.');
+    throw badRequest(
+      'Scheduled checks on Databricks need a metrics table (outputs.metrics_table): the run history is read from the DQX metrics each run writes.',
+    );
   }
   const sample = options.failingRowsSample ?? 20;
   const values: Record<keyof MonitoringJobParameters, string> = {
@@ -171,7 +184,10 @@ export function monitoringJobParameters(
     failing_rows_sample: String(Math.max(0, Math.min(1000, Math.trunc(sample)))),
   };
   // the declared order is the contract's (the notebook reads exactly these names)
-  return Object.fromEntries(JOB_PARAMETER_NAMES.monitoring.map((name) => [name, values[name]])) as Record<keyof MonitoringJobParameters, string>;
+  return Object.fromEntries(JOB_PARAMETER_NAMES.monitoring.map((name) => [name, values[name]])) as Record<
+    keyof MonitoringJobParameters,
+    string
+  >;
 }
 
 /** The full job settings (`jobs/create` body, `jobs/reset` `new_settings`) of a schedule. */
@@ -205,7 +221,11 @@ export function monitoringJobSettings(
     timeout_seconds: MONITORING_JOB_TIMEOUT_SECONDS,
     ...(template.performanceTarget ? { performance_target: template.performanceTarget } : {}),
     email_notifications: emails.length
-      ? { on_failure: emails, on_duration_warning_threshold_exceeded: emails, no_alert_for_skipped_runs: true }
+      ? {
+          on_failure: emails,
+          on_duration_warning_threshold_exceeded: emails,
+          no_alert_for_skipped_runs: true,
+        }
       : {},
     parameters: Object.entries(parameters).map(([name, value]) => ({ name, default: value })),
     environments: template.environments,
@@ -227,7 +247,8 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
   private template: { value: DeploymentTemplate; at: number } | undefined;
 
   constructor(private readonly options: DatabricksMonitoringJobsOptions) {
-    if (!/^\d+$/.test(options.validationJobId)) throw new AppError('unavailable', 'The validation job id is not configured for the app.');
+    if (!/^\d+$/.test(options.validationJobId))
+      throw new AppError('unavailable', 'The validation job id is not configured for the app.');
     this.client = new DatabricksRestClient({
       host: options.host,
       tokenProvider: options.tokenProvider,
@@ -243,14 +264,17 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
   async deployment(): Promise<DeploymentTemplate> {
     const ttl = this.options.templateTtlMs ?? 5 * 60_000;
     if (this.template && Date.now() - this.template.at < ttl) return this.template.value;
-    const job = (await this.client.getJson('/api/2.2/jobs/get', { job_id: this.options.validationJobId })) as JobGetResponse;
+    const job = (await this.client.getJson('/api/2.2/jobs/get', {
+      job_id: this.options.validationJobId,
+    })) as JobGetResponse;
     const value = templateFromValidationJob(job);
     this.template = { value, at: Date.now() };
     return value;
   }
 
   async sync(schedule: MonitoringSchedule, existingJobId: string | null): Promise<{ job_id: string }> {
-    if (existingJobId !== null && !/^\d+$/.test(existingJobId)) throw badRequest('The stored job id is not a Databricks job id.');
+    if (existingJobId !== null && !/^\d+$/.test(existingJobId))
+      throw badRequest('The stored job id is not a Databricks job id.');
     const template = await this.deployment();
     const source = await this.options.checksSource(schedule);
     const settings = monitoringJobSettings(schedule, template, source, this.options);
@@ -258,23 +282,38 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
 
     if (existingJobId !== null) {
       try {
-        await this.client.postJson('/api/2.2/jobs/reset', `{"job_id":${existingJobId},"new_settings":${settingsJson}}`);
-        log.info('monitoring job updated', { table: schedule.table_name, jobId: existingJobId, paused: schedule.paused });
+        await this.client.postJson(
+          '/api/2.2/jobs/reset',
+          `{"job_id":${existingJobId},"new_settings":${settingsJson}}`,
+        );
+        log.info('monitoring job updated', {
+          table: schedule.table_name,
+          jobId: existingJobId,
+          paused: schedule.paused,
+        });
         return { job_id: existingJobId };
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        log.warn('monitoring job was deleted in Databricks; creating it again', { table: schedule.table_name, jobId: existingJobId });
+        log.warn('monitoring job was deleted in Databricks; creating it again', {
+          table: schedule.table_name,
+          jobId: existingJobId,
+        });
       }
     }
 
     // A create whose answer was lost (timeout, restart) left a job with this name and tag: adopt it.
     const adopted = await this.findJob(String(settings.name), schedule.table_name);
     if (adopted) {
-      await this.client.postJson('/api/2.2/jobs/reset', `{"job_id":${adopted},"new_settings":${settingsJson}}`);
+      await this.client.postJson(
+        '/api/2.2/jobs/reset',
+        `{"job_id":${adopted},"new_settings":${settingsJson}}`,
+      );
       log.info('monitoring job adopted', { table: schedule.table_name, jobId: adopted });
       return { job_id: adopted };
     }
-    const created = (await this.client.postJson('/api/2.2/jobs/create', settingsJson)) as { job_id?: string | number };
+    const created = (await this.client.postJson('/api/2.2/jobs/create', settingsJson)) as {
+      job_id?: string | number;
+    };
     if (created.job_id === undefined) throw new Error('jobs/create answered without a job_id');
     log.info('monitoring job created', { table: schedule.table_name, jobId: String(created.job_id) });
     return { job_id: String(created.job_id) };
@@ -285,7 +324,10 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
       jobs?: { job_id: string | number; settings?: { name?: string; tags?: Record<string, string> } }[];
     };
     const job = (list.jobs ?? []).find(
-      (j) => j.settings?.name === name && j.settings?.tags?.project === PROJECT_TAG && j.settings?.tags?.dqx_table === tagValue(tableName),
+      (j) =>
+        j.settings?.name === name &&
+        j.settings?.tags?.project === PROJECT_TAG &&
+        j.settings?.tags?.dqx_table === tagValue(tableName),
     );
     return job ? String(job.job_id) : null;
   }
@@ -316,7 +358,8 @@ interface ListedRun {
   trigger?: string;
 }
 
-export type ScheduledRunOutcome = { ok: true; result: MonitoringResult } | { ok: false; error: JobError; trace: string | null };
+export type ScheduledRunOutcome =
+  { ok: true; result: MonitoringResult } | { ok: false; error: JobError; trace: string | null };
 
 /** One finished run of a schedule's job, with what its notebook returned. */
 export interface ScheduledRun {
@@ -338,70 +381,139 @@ function compareIds(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-const failure = (type: string, cause: string, hint: string, trace: string | null = null): ScheduledRunOutcome => ({
+const failure = (
+  type: string,
+  cause: string,
+  hint: string,
+  trace: string | null = null,
+): ScheduledRunOutcome => ({
   ok: false,
   error: { type, cause, hint },
   trace,
 });
 
-async function outcomeOf(client: DatabricksRestClient, run: ListedRun, status: JobStatus, resultsVolume: string | undefined): Promise<ScheduledRunOutcome> {
+async function outcomeOf(
+  client: DatabricksRestClient,
+  run: ListedRun,
+  status: JobStatus,
+  resultsVolume: string | undefined,
+): Promise<ScheduledRunOutcome> {
   const jobRunId = String(run.run_id);
   const task = (run.tasks ?? []).find((t) => t.task_key === MONITORING_TASK_KEY);
   if (!task || task.run_id === undefined) {
     return status.state === 'succeeded'
-      ? failure('job_misconfigured', `The run has no task '${MONITORING_TASK_KEY}'.`, 'Save the schedule again so the app rewrites its job.')
-      : failure(status.state, status.message ?? `The run ended ${status.state}.`, 'Open the run in Databricks for details.');
+      ? failure(
+          'job_misconfigured',
+          `The run has no task '${MONITORING_TASK_KEY}'.`,
+          'Save the schedule again so the app rewrites its job.',
+        )
+      : failure(
+          status.state,
+          status.message ?? `The run ended ${status.state}.`,
+          'Open the run in Databricks for details.',
+        );
   }
-  let output: { notebook_output?: { result?: string; truncated?: boolean }; error?: string; error_trace?: string };
+  let output: {
+    notebook_output?: { result?: string; truncated?: boolean };
+    error?: string;
+    error_trace?: string;
+  };
   try {
-    output = (await client.getJson('/api/2.2/jobs/runs/get-output', { run_id: String(task.run_id) })) as typeof output;
+    output = (await client.getJson('/api/2.2/jobs/runs/get-output', {
+      run_id: String(task.run_id),
+    })) as typeof output;
   } catch (error) {
     if (error instanceof DatabricksApiError && status.state !== 'succeeded') {
-      return failure(status.state, status.message ?? `The run ended ${status.state}.`, 'Open the run in Databricks for details.');
+      return failure(
+        status.state,
+        status.message ?? `The run ended ${status.state}.`,
+        'Open the run in Databricks for details.',
+      );
     }
     throw error;
   }
   let value: unknown;
   if (output.notebook_output?.result) {
     if (output.notebook_output.truncated) {
-      return failure('output_truncated', 'The job output was larger than the Jobs API returns and was cut off.', 'Configure a results volume (DQX_RESULTS_VOLUME).');
+      return failure(
+        'output_truncated',
+        'The job output was larger than the Jobs API returns and was cut off.',
+        'Configure a results volume (DQX_RESULTS_VOLUME).',
+      );
     }
     try {
       value = JSON.parse(output.notebook_output.result);
     } catch {
-      return failure('contract_violation', 'The job returned an output that is not JSON.', 'Redeploy the bundle so the notebooks match this app.');
+      return failure(
+        'contract_violation',
+        'The job returned an output that is not JSON.',
+        'Redeploy the bundle so the notebooks match this app.',
+      );
     }
   } else if (output.error) {
     value = parseRaisedFailure(output.error);
     if (value === undefined) {
       const first = output.error.trim().split('\n')[0] ?? '';
-      return failure('job_failed', `The job failed: ${first.slice(0, 500)}`, 'Open the run in Databricks for details.', output.error_trace?.slice(0, 20_000) ?? null);
+      return failure(
+        'job_failed',
+        `The job failed: ${first.slice(0, 500)}`,
+        'Open the run in Databricks for details.',
+        output.error_trace?.slice(0, 20_000) ?? null,
+      );
     }
   } else {
     return status.state === 'succeeded'
-      ? failure('no_output', 'The job finished without returning an output.', 'Open the run in Databricks for details.')
-      : failure(status.state, status.message ?? `The run ended ${status.state}.`, 'Open the run in Databricks for details.');
+      ? failure(
+          'no_output',
+          'The job finished without returning an output.',
+          'Open the run in Databricks for details.',
+        )
+      : failure(
+          status.state,
+          status.message ?? `The run ended ${status.state}.`,
+          'Open the run in Databricks for details.',
+        );
   }
 
   for (let depth = 0; depth < 2; depth++) {
     const parsed = JobOutputSchema.safeParse(value);
-    if (!parsed.success) return failure('contract_violation', 'The job returned an output that does not match the job contract.', 'Deploy the app and the notebooks from the same release.');
+    if (!parsed.success)
+      return failure(
+        'contract_violation',
+        'The job returned an output that does not match the job contract.',
+        'Deploy the app and the notebooks from the same release.',
+      );
     const out = parsed.data;
     // the notebook's run_id parameter is {{job.run_id}}: the output must be this run's
     if (out.kind !== 'monitoring' || out.run_id !== jobRunId) {
-      return failure('contract_violation', 'The job returned the output of another run.', 'Save the schedule again so the app rewrites its job.');
+      return failure(
+        'contract_violation',
+        'The job returned the output of another run.',
+        'Save the schedule again so the app rewrites its job.',
+      );
     }
     if (out.ok === false) return { ok: false, error: out.error, trace: null };
     if ('result' in out) return { ok: true, result: out.result as MonitoringResult };
     // a pointer to a large output: only the one file this run may write is read
     const expected = resultsVolume ? `${resultsVolume}/runs/${jobRunId}/monitoring-output.json` : undefined;
     if (depth > 0 || !expected || out.output_path !== expected) {
-      return failure('contract_violation', 'The job wrote its output to an unexpected location.', 'Check that the app and the job use the same results volume.');
+      return failure(
+        'contract_violation',
+        'The job wrote its output to an unexpected location.',
+        'Check that the app and the job use the same results volume.',
+      );
     }
     const data = await client.getBytes(filesApiPath(expected));
     const { createHash } = await import('node:crypto');
-    if (data.length !== out.output_bytes || createHash('sha256').update(data).digest('hex') !== out.output_sha256) {
-      return failure('output_corrupt', 'The large-output file does not match its checksum.', 'The next scheduled run writes a new one.');
+    if (
+      data.length !== out.output_bytes ||
+      createHash('sha256').update(data).digest('hex') !== out.output_sha256
+    ) {
+      return failure(
+        'output_corrupt',
+        'The large-output file does not match its checksum.',
+        'The next scheduled run writes a new one.',
+      );
     }
     try {
       value = JSON.parse(data.toString('utf8'));
@@ -430,9 +542,18 @@ export async function collectScheduledRuns(
   const found: ListedRun[] = [];
   let pageToken: string | undefined;
   pages: for (;;) {
-    const query: Record<string, string> = { job_id: jobId, completed_only: 'true', expand_tasks: 'true', limit: '25' };
+    const query: Record<string, string> = {
+      job_id: jobId,
+      completed_only: 'true',
+      expand_tasks: 'true',
+      limit: '25',
+    };
     if (pageToken) query.page_token = pageToken;
-    const page = (await client.getJson('/api/2.2/jobs/runs/list', query)) as { runs?: ListedRun[]; has_more?: boolean; next_page_token?: string };
+    const page = (await client.getJson('/api/2.2/jobs/runs/list', query)) as {
+      runs?: ListedRun[];
+      has_more?: boolean;
+      next_page_token?: string;
+    };
     for (const run of page.runs ?? []) {
       if (sinceRunId !== null && compareIds(String(run.run_id), sinceRunId) <= 0) break pages;
       found.push(run);

@@ -62,13 +62,19 @@ function value(text: string, spec: FieldSpec): number {
   if (named >= 0) return named + (spec.nameBase ?? 0);
   if (!/^\d{1,2}$/.test(text)) {
     if (/[?LW#]/i.test(text)) {
-      throw new CronConversionError(`The ${spec.label} field uses "${text}", which is not 5-field unix cron (no ?, L, W or #).`);
+      throw new CronConversionError(
+        `The ${spec.label} field uses "${text}", which is not 5-field unix cron (no ?, L, W or #).`,
+      );
     }
-    throw new CronConversionError(`The ${spec.label} field has "${text}", which is not a number${spec.names ? ' or a name' : ''}.`);
+    throw new CronConversionError(
+      `The ${spec.label} field has "${text}", which is not a number${spec.names ? ' or a name' : ''}.`,
+    );
   }
   const n = Number(text);
   if (n < spec.min || n > spec.max) {
-    throw new CronConversionError(`The ${spec.label} field has ${n}; it must be between ${spec.min} and ${spec.max}.`);
+    throw new CronConversionError(
+      `The ${spec.label} field has ${n}; it must be between ${spec.min} and ${spec.max}.`,
+    );
   }
   return n;
 }
@@ -76,11 +82,14 @@ function value(text: string, spec: FieldSpec): number {
 /** Every value one list item of a field stands for (checking it on the way). */
 function expand(item: string, spec: FieldSpec): number[] {
   const [range, stepText, extra] = item.split('/');
-  if (extra !== undefined || range === undefined || range === '') throw new CronConversionError(`The ${spec.label} field has "${item}", which is not valid.`);
+  if (extra !== undefined || range === undefined || range === '')
+    throw new CronConversionError(`The ${spec.label} field has "${item}", which is not valid.`);
   let step = 1;
   if (stepText !== undefined) {
     if (!/^\d{1,2}$/.test(stepText) || Number(stepText) < 1) {
-      throw new CronConversionError(`The ${spec.label} field has the step "/${stepText}"; a step must be a whole number of at least 1.`);
+      throw new CronConversionError(
+        `The ${spec.label} field has the step "/${stepText}"; a step must be a whole number of at least 1.`,
+      );
     }
     step = Number(stepText);
   }
@@ -91,10 +100,12 @@ function expand(item: string, spec: FieldSpec): number[] {
     to = spec === DAY_OF_WEEK ? 6 : spec.max;
   } else if (range.includes('-')) {
     const parts = range.split('-');
-    if (parts.length !== 2) throw new CronConversionError(`The ${spec.label} field has "${item}", which is not valid.`);
+    if (parts.length !== 2)
+      throw new CronConversionError(`The ${spec.label} field has "${item}", which is not valid.`);
     from = value(parts[0]!, spec);
     to = value(parts[1]!, spec);
-    if (from > to) throw new CronConversionError(`The ${spec.label} field has the range ${range}, which runs backwards.`);
+    if (from > to)
+      throw new CronConversionError(`The ${spec.label} field has the range ${range}, which runs backwards.`);
   } else {
     from = value(range, spec);
     // unix `a/n` means a, a+n, ... up to the end of the field
@@ -117,10 +128,17 @@ function daysOfWeek(text: string): string {
   for (const item of text.split(',')) for (const d of expand(item, DAY_OF_WEEK)) days.add(d % 7);
   const sorted = [...days].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j - i >= 2 ? `${DAYS[sorted[i]!]}-${DAYS[sorted[j]!]}` : sorted.slice(i, j + 1).map((d) => DAYS[d]).join(','));
+    parts.push(
+      j - i >= 2
+        ? `${DAYS[sorted[i]!]}-${DAYS[sorted[j]!]}`
+        : sorted
+            .slice(i, j + 1)
+            .map((d) => DAYS[d])
+            .join(','),
+    );
     i = j + 1;
   }
   return parts.join(',');
@@ -131,7 +149,10 @@ export function unixCronToQuartz(cron: string): string {
   const trimmed = cron.trim();
   if (trimmed.startsWith('@')) {
     const expanded = MACROS[trimmed.toLowerCase()];
-    if (!expanded) throw new CronConversionError(`"${trimmed}" cannot run as a Databricks schedule; write the five cron fields instead.`);
+    if (!expanded)
+      throw new CronConversionError(
+        `"${trimmed}" cannot run as a Databricks schedule; write the five cron fields instead.`,
+      );
     return unixCronToQuartz(expanded);
   }
   const fields = trimmed.split(/\s+/);
