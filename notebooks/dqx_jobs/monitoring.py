@@ -8,9 +8,9 @@ One run of a monitored table's job (notebooks/monitor_table.py):
    table's `run_config_name`, optionally a pinned `rule_set_fingerprint`, or a volume / workspace
    checks file), then passes every SQL fragment through the rules' SQL sandbox and DQX's validation;
 3. runs `DQEngine.apply_checks_by_metadata_and_save_in_table` with a `DQMetricsObserver`: valid rows
-   to the output table (overwritten: the current valid rows), invalid rows with `_errors` /
-   `_warnings` to the quarantine table (appended), DQX's summary metrics in its long format to the
-   metrics table (appended), DQX's run id set to the Databricks run id;
+   to the output table, invalid rows with `_errors` / `_warnings` to the quarantine table, DQX's
+   summary metrics in its long format to the metrics table, all appended (DQX's default mode), DQX's
+   run id set to the Databricks run id;
 4. returns a validation-shaped result computed from the metrics rows DQX wrote for this run (its
    own counts: `input_row_count`, `error_row_count`, ..., and per check `check_metrics`), with a
    sample of this run's quarantined rows, so the app ingests a scheduled run like a validation run.
@@ -165,7 +165,8 @@ def monitor(params: MonitoringParams, spark: Any, ws: Any, identity_hint: str) -
     if params.rule_set_fingerprint and fingerprint != params.rule_set_fingerprint:
         warnings.append(f"The checks DQX loaded have fingerprint {fingerprint}, not the pinned {params.rule_set_fingerprint}.")
 
-    valid = OutputConfig(location=dqx_location(params.valid_table), format=write_format, mode="overwrite") if params.valid_table else None
+    # appended, DQX's default output mode (as the local scheduler's outputs)
+    valid = OutputConfig(location=dqx_location(params.valid_table), format=write_format, mode="append") if params.valid_table else None
     quarantine = OutputConfig(location=dqx_location(params.quarantine_table), format=write_format, mode="append") if params.quarantine_table else None
     metrics = OutputConfig(location=dqx_location(params.metrics_table), format=write_format, mode="append")
     try:
