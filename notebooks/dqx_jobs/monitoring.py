@@ -47,8 +47,8 @@ def dqx_location(table: TableName) -> str:
 
 
 def refuse_governed_table(spark: Any, table: TableName) -> None:
-    """Unity Catalog applies row filters and column masks to whoever reads: the job's principal would
-    see what users cannot. Same statement as the app's check (lib/warehouse/databricks/statements.ts),
+    """Unity Catalog applies row filters, column masks and ABAC policies to whoever reads: the job's
+    principal would see what users cannot. Same statements as the app's check (lib/warehouse/databricks/statements.ts),
     here as the job's principal; a table whose governance cannot be read is refused too. Hive
     metastore tables (and local Spark's spark_catalog) have no Unity Catalog governance."""
     if table.catalog.lower() in ("spark_catalog", "hive_metastore"):
@@ -67,8 +67,26 @@ def refuse_governed_table(spark: Any, table: TableName) -> None:
             f"The job could not read the row filters and column masks of {table.display()}: {first_line(str(exc))}",
             "Scheduled checks run only on tables whose governance the job can read; grant it USE CATALOG and USE SCHEMA, or monitor the table locally.",
         ) from exc
-    if rows:
+    # ABAC row-filter and column-mask policies on the table, its schema or its catalog (the app's
+    # abacPolicies statement); the view is newer: its absence is not a failure, any other error is
+    abac = (
+        f"SELECT policy_name, policy_type FROM {info}.abac_policy_definitions "
+        "WHERE upper(policy_type) IN ('ROW_FILTER', 'COLUMN_MASK') AND (schema_name IS NULL OR (lower(schema_name) = lower(:schema) "
+        "AND (securable_name IS NULL OR lower(securable_name) = lower(:table) OR lower(securable_name) = lower(:full_name))))"
+    )
+    policies: list[str] = []
+    try:
+        policies = [str(r["policy_name"]) for r in spark.sql(abac, args={"schema": table.schema, "table": table.table, "full_name": table.display()}).collect()]
+    except Exception as exc:  # noqa: BLE001
+        if "TABLE_OR_VIEW_NOT_FOUND" not in str(exc):
+            raise JobFailure(
+                "governance_unreadable",
+                f"The job could not read the access policies of {table.display()}: {first_line(str(exc))}",
+                "Scheduled checks run only on tables whose governance the job can read.",
+            ) from exc
+    if rows or policies:
         what = sorted({"a row filter" if r["kind"] == "row_filter" else f"a column mask on {r['column_name']}" for r in rows})
+        what += [f"the access policy {name}" for name in sorted(set(policies))]
         raise JobFailure(
             "governed_table",
             f"{table.display()} has {', '.join(what)}; the job would read it as its own principal and see rows or values users cannot.",

@@ -274,17 +274,19 @@ def test_bad_parameters_are_refused(spark, ws, overrides, expected):
 
 
 class GovernedSpark:
-    """Answers the governance query as Unity Catalog would; fails the test if anything else is read."""
+    """Answers the governance queries as Unity Catalog would; fails the test if the table is read."""
 
-    def __init__(self, rows=None, error=None):
-        self.rows, self.error, self.statements = rows or [], error, []
+    def __init__(self, rows=None, error=None, policies=None, policies_error=None):
+        self.rows, self.error, self.policies, self.policies_error, self.statements = rows or [], error, policies or [], policies_error, []
 
     def sql(self, statement, args=None):
         self.statements.append((statement, args))
-        if self.error:
-            raise self.error
+        abac = "abac_policy_definitions" in statement
+        error = self.policies_error if abac else self.error if "row_filters" in statement else None
+        if error:
+            raise error
         frame = MagicMock()
-        frame.collect.return_value = self.rows
+        frame.collect.return_value = self.policies if abac else self.rows if "row_filters" in statement else [{"u": "dqx-jobs"}]
         return frame
 
     @property
@@ -300,6 +302,20 @@ def test_tables_with_row_filters_or_column_masks_are_refused(ws):
     statement, args = next(s for s in spark.statements if "row_filters" in s[0])
     assert "`main`.information_schema.row_filters" in statement and "`main`.information_schema.column_masks" in statement
     assert args == {"schema": "sales", "table": "orders"}  # bound, never pasted
+
+
+def test_tables_with_abac_policies_are_refused(ws):
+    spark = GovernedSpark(policies=[{"policy_name": "pii_rows", "policy_type": "ROW_FILTER"}])
+    error = failure(run_monitoring(spark, ws, params(catalog="main", schema="sales", table="orders")))
+    assert error["type"] == "governed_table" and "the access policy pii_rows" in error["cause"]
+    _, args = next(s for s in spark.statements if "abac_policy_definitions" in s[0])
+    assert args == {"schema": "sales", "table": "orders", "full_name": "main.sales.orders"}
+
+
+def test_a_workspace_without_the_abac_view_is_not_refused_for_it(ws):
+    spark = GovernedSpark(policies_error=RuntimeError("[TABLE_OR_VIEW_NOT_FOUND] abac_policy_definitions"))
+    error = failure(run_monitoring(spark, ws, params(catalog="main", schema="sales", table="orders")))
+    assert error["type"] == "table_unreadable"  # governance passed; the stand-in then refuses the read
 
 
 def test_unreadable_governance_is_refused(ws):
