@@ -257,6 +257,16 @@ describe('DatabricksMonitoringJobs against the Jobs API 2.2 stand-in', () => {
     expect(workspace.requests.filter((r) => /jobs\/(create|reset)/.test(r.path)).length).toBe(before);
   });
 
+  it('a setting Databricks refuses comes back as a 400 with its reason', async () => {
+    const error = await jobs()
+      .sync(schedule({ timezone: 'Mars/Olympus_Mons' }), null)
+      .catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('bad_request');
+    expect((error as Error).message).toBe(
+      "Databricks refused the schedule's job: 400 INVALID_PARAMETER_VALUE: Invalid timezone_id 'Mars/Olympus_Mons'.",
+    );
+  });
+
   it('checks from a volume file, pinned versions of the checks table', async () => {
     const file = await jobs({
       checksSource: async () => ({ kind: 'volume_file', path: '/Volumes/main/dq/checks/orders.yml' }),

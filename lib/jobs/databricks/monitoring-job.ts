@@ -282,10 +282,7 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
 
     if (existingJobId !== null) {
       try {
-        await this.client.postJson(
-          '/api/2.2/jobs/reset',
-          `{"job_id":${existingJobId},"new_settings":${settingsJson}}`,
-        );
+        await this.post('/api/2.2/jobs/reset', `{"job_id":${existingJobId},"new_settings":${settingsJson}}`);
         log.info('monitoring job updated', {
           table: schedule.table_name,
           jobId: existingJobId,
@@ -304,19 +301,34 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
     // A create whose answer was lost (timeout, restart) left a job with this name and tag: adopt it.
     const adopted = await this.findJob(String(settings.name), schedule.table_name);
     if (adopted) {
-      await this.client.postJson(
-        '/api/2.2/jobs/reset',
-        `{"job_id":${adopted},"new_settings":${settingsJson}}`,
-      );
+      await this.post('/api/2.2/jobs/reset', `{"job_id":${adopted},"new_settings":${settingsJson}}`);
       log.info('monitoring job adopted', { table: schedule.table_name, jobId: adopted });
       return { job_id: adopted };
     }
-    const created = (await this.client.postJson('/api/2.2/jobs/create', settingsJson)) as {
+    const created = (await this.post('/api/2.2/jobs/create', settingsJson)) as {
       job_id?: string | number;
     };
     if (created.job_id === undefined) throw new Error('jobs/create answered without a job_id');
     log.info('monitoring job created', { table: schedule.table_name, jobId: String(created.job_id) });
     return { job_id: String(created.job_id) };
+  }
+
+  /** A settings change Databricks refuses (400) is the schedule's problem: a 400 naming the reason. */
+  private async post(path: string, body: string): Promise<unknown> {
+    try {
+      return await this.client.postJson(path, body);
+    } catch (error) {
+      if (error instanceof DatabricksApiError && error.status === 400 && !isNotFound(error)) {
+        throw new AppError(
+          'bad_request',
+          `Databricks refused the schedule's job: ${error.message.replace(/^POST \S+: /, '')}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   private async findJob(name: string, tableName: string): Promise<string | null> {

@@ -395,6 +395,11 @@ export class FakeWorkspace {
     if (schedule !== undefined) {
       if (typeof schedule.quartz_cron_expression !== 'string' || !schedule.quartz_cron_expression) return 'schedule.quartz_cron_expression is required.';
       if (typeof schedule.timezone_id !== 'string' || !schedule.timezone_id) return 'schedule.timezone_id is required.';
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: schedule.timezone_id });
+      } catch {
+        return `Invalid timezone_id '${schedule.timezone_id}'.`;
+      }
       if (schedule.pause_status !== undefined && schedule.pause_status !== 'PAUSED' && schedule.pause_status !== 'UNPAUSED') {
         return `Invalid pause_status ${String(schedule.pause_status)}; expected PAUSED or UNPAUSED.`;
       }
