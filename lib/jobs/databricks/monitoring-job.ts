@@ -558,7 +558,7 @@ export async function collectScheduledRuns(
       job_id: jobId,
       completed_only: 'true',
       expand_tasks: 'true',
-      limit: '25',
+      limit: '20',
     };
     if (pageToken) query.page_token = pageToken;
     const page = (await client.getJson('/api/2.2/jobs/runs/list', query)) as {
