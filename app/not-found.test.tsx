@@ -18,6 +18,7 @@ describe('the 404 page', () => {
       ['/generator', 'Generator'],
       ['/validator', 'Validator'],
       ['/history', 'History'],
+      ['/monitoring', 'Monitoring'],
       ['/catalog', 'Catalog'],
     ]);
   });

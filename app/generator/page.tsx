@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 
 import { TableDetailsSkeleton } from '@/components/catalog/table-details';
 import { TablePicker } from '@/components/catalog/table-picker';
+import { HomeMonitoringSummary } from '@/components/monitoring/home-summary';
 
 import { GeneratorRulesSkeleton } from './rules-skeleton';
 
@@ -38,6 +39,10 @@ export default async function GeneratorPage({
         <p className="text-muted-foreground">
           Generate DQX data-quality rules for a table from its profile and your requirements.
         </p>
+        {/* The home page's summary of the Monitoring page: streamed in, never holding up or breaking the Generator. */}
+        <Suspense fallback={null}>
+          <HomeMonitoringSummary />
+        </Suspense>
       </div>
       <section aria-labelledby="step-table" className="space-y-4">
         <h2 id="step-table" className="text-lg font-medium">

@@ -43,6 +43,7 @@ export const API_ROUTES = {
   describeTable: { method: 'get', path: '/api/v1/tables/{name}' },
   sampleTable: { method: 'get', path: '/api/v1/tables/{name}/sample' },
   getTableHealth: { method: 'get', path: '/api/v1/tables/{name}/health' },
+  getMonitoringOverview: { method: 'get', path: '/api/v1/monitoring' },
   listRuleSets: { method: 'get', path: '/api/v1/rule-sets' },
   listRuleSetVersions: { method: 'get', path: '/api/v1/rule-sets/{table}/versions' },
   saveRuleSetVersion: {

@@ -185,6 +185,15 @@ export const OPERATIONS: Operation[] = [
     errors: { ...base, 400: 'Not a three-part table name.', 404: E.tableNotFound, 503: E.unavailable },
   },
   {
+    ...operation('getMonitoringOverview'),
+    tag: 'Alerts',
+    summary: 'Every monitored table the caller can read, worst first, with its status, last and next run, pass-rate series and failing rules.',
+    description:
+      'A table is monitored when it has thresholds set or a schedule. The status is judged like the health endpoint (the thresholds as they are now, on the latest succeeded validation run the caller may see), plus `overdue` (a scheduled run more than 15 minutes late) and `failed` (the newest run failed). Tables the caller cannot read are left out.',
+    responses: [{ status: 200, description: 'The monitored tables and a count per status.', json: { name: 'MonitoringOverview', schema: R.MonitoringOverview } }],
+    errors: { ...base, 503: E.unavailable },
+  },
+  {
     ...operation('sampleTable'),
     tag: 'Catalog',
     summary: 'The first rows of a table, every value as display text.',

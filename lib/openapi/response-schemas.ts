@@ -374,6 +374,72 @@ export const TableHealth = z.object({
   overdue: z.boolean().describe('Always false until scheduled checks exist.'),
 });
 
+const monitorStatus = z
+  .enum(['breach', 'overdue', 'failed', 'no_run', 'ok'])
+  .describe(
+    'breach: the latest run breaches the thresholds; overdue: a scheduled run is more than 15 minutes late; failed: the newest run failed or was cancelled; no_run: monitored, never validated; ok.',
+  );
+
+export const MonitoringOverview = z.object({
+  generated_at: timestamp,
+  summary: z
+    .object({ breach: z.int(), overdue: z.int(), failed: z.int(), no_run: z.int(), ok: z.int(), total: z.int() })
+    .describe('How many tables are in each status.'),
+  items: z
+    .array(
+      z.object({
+        table_name: z.string(),
+        status: monitorStatus,
+        reasons: z.array(z.string()).describe('Why, in words: the thresholds breached, the late slot, the failed run.'),
+        thresholds: ThresholdValues.nullable().describe('Null when the table is monitored by its schedule only.'),
+        breached: z.array(Breach),
+        last_run: z
+          .object({
+            id: z.string(),
+            status: z.enum(['succeeded', 'failed', 'cancelled', 'queued', 'running']),
+            trigger: z.enum(['schedule', 'manual']),
+            created_at: timestamp,
+            finished_at: timestamp.nullable(),
+            pass_rate: z.number().nullable(),
+            incomplete: z.boolean(),
+            rule_set_version: z.int().nullable(),
+            error: nullableString,
+          })
+          .nullable()
+          .describe('The newest finished validation run (dry runs aside).'),
+        judged_run_id: nullableString.describe('The latest succeeded run: the status, pass rate and failing rules are of this run.'),
+        pass_rate: z.number().nullable(),
+        schedule: z
+          .object({ cron: z.string(), timezone: z.string(), paused: z.boolean(), next_run_at: timestamp.nullable(), last_run_at: timestamp.nullable() })
+          .nullable(),
+        next_run_at: timestamp.nullable().describe('When the schedule runs next; null without a schedule, or when it is paused.'),
+        overdue: z.boolean(),
+        pass_rates: z
+          .array(z.object({ run_id: z.string(), finished_at: timestamp, pass_rate: z.number(), incomplete: z.boolean() }))
+          .describe('The last 20 succeeded runs, oldest first.'),
+        failing_rules: z
+          .array(
+            z.object({
+              rule_index: z.int(),
+              name: z.string(),
+              criticality: z.string(),
+              failing_rows: z.int(),
+              rows_evaluated: z.int(),
+              pass_rate: z.number(),
+              threshold_breached: z.boolean(),
+            }),
+          )
+          .describe('Rules with failing rows in the judged run, breached thresholds first (at most 5).'),
+        failing_rules_total: z.int(),
+        open_alert: z
+          .object({ id: z.string(), run_id: z.string(), created_at: timestamp, delivery: z.enum(['pending', 'sent', 'failed', 'no_webhook']) })
+          .nullable()
+          .describe('The breach alert the table is in, if any.'),
+      }),
+    )
+    .describe('Worst first: breach, overdue, failed, no_run, ok; then the lowest pass rate.'),
+});
+
 // ---- Runs ----
 
 const RunSummary = z

@@ -29,6 +29,7 @@ import { POST as analyses } from './analyses/route';
 import { GET as schemas } from './catalogs/[catalog]/schemas/route';
 import { GET as tables } from './catalogs/[catalog]/schemas/[schema]/tables/route';
 import { GET as catalogs } from './catalogs/route';
+import { GET as monitoring } from './monitoring/route';
 import { POST as generations } from './generations/route';
 import { GET as openapi } from './openapi.json/route';
 import { GET as diff } from './rule-sets/[table]/diff/route';
@@ -425,6 +426,13 @@ describe('every route, as documented (local mode)', () => {
         ['min_pass_rate', null],
         ['fail_on_failing_rows', 'name_present'],
       ]);
+      // the Monitoring overview lists the table first, breaching, with its failing rule and open alert
+      const overview = (await call(monitoring, { method: 'GET', path: '/api/v1/monitoring' })).body as {
+        items: { table_name: string; status: string; failing_rules: { name: string; threshold_breached: boolean }[]; open_alert: { run_id: string } | null }[];
+        summary: { breach: number };
+      };
+      expect(overview.items[0]).toMatchObject({ table_name: CUSTOMERS, status: 'breach', failing_rules: [{ name: 'name_present', threshold_breached: true }], open_alert: { run_id: first } });
+      expect(overview.summary.breach).toBeGreaterThanOrEqual(1);
       await validate(); // the same breach again: no second alert
       expect(hook.received.map((r) => r.body.event)).toEqual(['breach']);
       expect(String(hook.received[0]!.body.text)).toContain(CUSTOMERS);
@@ -460,7 +468,7 @@ describe('every route, as documented (local mode)', () => {
   });
 
   it('answers every operation with success, and every operation that takes input with an error too', () => {
-    const noInput = new Set(['GET /api/v1/catalogs', 'GET /api/v1/rule-sets', 'GET /api/v1/openapi.json']);
+    const noInput = new Set(['GET /api/v1/catalogs', 'GET /api/v1/rule-sets', 'GET /api/v1/openapi.json', 'GET /api/v1/monitoring']);
     for (const [p, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {
         const key = `${method.toUpperCase()} ${p}`;
@@ -492,5 +500,6 @@ describe('without a token in databricks mode', () => {
     expect((await call(publish, { method: 'POST', path: '/api/v1/rule-sets/{table}/publish', params: { table: TABLE } })).status).toBe(401);
     expect((await call(publishing, { method: 'GET', path: '/api/v1/rule-sets/{table}/publishing', params: { table: TABLE } })).status).toBe(401);
     expect((await call(health, { method: 'GET', path: '/api/v1/tables/{name}/health', params: { name: TABLE } })).status).toBe(401);
+    expect((await call(monitoring, { method: 'GET', path: '/api/v1/monitoring' })).status).toBe(401);
   });
 });
