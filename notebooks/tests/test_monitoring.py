@@ -199,7 +199,6 @@ def test_a_pinned_version_loads_that_batch_of_the_checks_table(spark, ws, monito
 
 
 def test_checks_from_a_volume_file_and_metrics_only(spark, monitor_db):
-    from databricks.labs.dqx.checks_serializer import serialize_checks  # noqa: F401 - DQX's own form
     import yaml
 
     ws = MagicMock()
