@@ -269,6 +269,19 @@ describe('cross-references', () => {
     expect(job.max_concurrent_runs).toBeGreaterThan(1);
   });
 
+  it('deploys the scheduled-checks notebook next to the validation notebook (the monitoring jobs run it from there)', () => {
+    // lib/jobs/databricks/monitoring-job.ts: <folder of validate_rules>/monitor_table, with the validation job's environment
+    const validation = (jobs.dqx_validation as { tasks: { notebook_task: { notebook_path: string } }[] }).tasks[0]!.notebook_task.notebook_path;
+    const monitor = path.resolve(ROOT, 'resources', path.dirname(validation), 'monitor_table.py');
+    expect(readFileSync(monitor, 'utf8')).toMatch(/^# Databricks notebook source\n/);
+    const excluded = ((bundle.sync as { exclude?: string[] } | undefined)?.exclude ?? []).map((g) => new RegExp('^' + g.replace(/\./g, '\\.').replace(/\*\*/g, '.*').replace(/(?<!\.)\*/g, '[^/]*') + '$'));
+    for (const file of ['notebooks/monitor_table.py', 'notebooks/dqx_jobs/monitoring.py', 'notebooks/contract/monitoring-parameters.schema.json']) {
+      expect(existsSync(path.join(ROOT, file)), file).toBe(true);
+      expect(excluded.some((re) => re.test(file)), `${file} is synced`).toBe(false);
+    }
+    expect(excluded.some((re) => re.test('notebooks/tests/test_monitoring.py')), 'the exclude patterns are really applied').toBe(true);
+  });
+
   it('pins the DQX version the conformance suite tests', () => {
     const requirements = readFileSync(path.join(ROOT, 'tests', 'conformance', 'requirements.txt'), 'utf8');
     const pinned = /^databricks-labs-dqx==(\S+)$/m.exec(requirements)?.[1];

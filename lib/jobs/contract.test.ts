@@ -10,6 +10,7 @@ import {
   GenerationJobParametersSchema,
   INLINE_RULES_LIMIT_BYTES,
   JobOutputSchema,
+  MonitoringJobParametersSchema,
   ValidationJobParametersSchema,
 } from './contract';
 
@@ -102,6 +103,8 @@ describe('recorded notebook outputs (tests/fixtures/jobs, produced on local Spar
     expect(recordings.map(([f]) => f).sort()).toEqual([
       'generation-success.json',
       'generation-table-not-found.json',
+      'monitoring-no-checks.json',
+      'monitoring-success.json',
       'validation-invalid-rules.json',
       'validation-large-output.json',
       'validation-success.json',
@@ -109,7 +112,12 @@ describe('recorded notebook outputs (tests/fixtures/jobs, produced on local Spar
   });
 
   it.each(recordings)('%s matches the contract on both sides', (_file, recording) => {
-    const paramsSchema = recording.kind === 'generation' ? GenerationJobParametersSchema : ValidationJobParametersSchema;
+    const paramsSchema =
+      recording.kind === 'generation'
+        ? GenerationJobParametersSchema
+        : recording.kind === 'monitoring'
+          ? MonitoringJobParametersSchema
+          : ValidationJobParametersSchema;
     expect(paramsSchema.safeParse(recording.job_parameters).success).toBe(true);
     const text: string = 'exit' in recording.notebook ? recording.notebook.exit : recording.notebook.raised.message.split('DQX_JOB_ERROR:')[1];
     const output = JobOutputSchema.parse(JSON.parse(text));

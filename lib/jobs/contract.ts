@@ -37,6 +37,15 @@ export const JOB_TASK_KEYS = { generation: 'generate_rules', validation: 'valida
 
 export type JobKind = keyof typeof JOB_TASK_KEYS;
 
+/**
+ * The notebook task of a scheduled-checks job (one job per monitored table, created by the app:
+ * lib/jobs/databricks/monitoring-job.ts). Not a bundle job, so not in JOB_TASK_KEYS.
+ */
+export const MONITORING_TASK_KEY = 'monitor_table';
+
+/** Where a scheduled-checks job reads the published checks from (DQX's checks storage configs). */
+export const MONITORING_CHECKS_SOURCES = ['table', 'volume_file', 'workspace_file'] as const;
+
 /** Prefix of the exception message a notebook raises after a handled failure (see `JobError`). */
 export const JOB_ERROR_MARKER = 'DQX_JOB_ERROR:';
 
@@ -147,6 +156,58 @@ export const ValidationJobParametersSchema = z
     description: 'job_parameters of the DQX rule validation job (every value a string).',
   });
 
+/**
+ * A Unity Catalog table written as `catalog.schema.table`: three parts, each 1-255 characters
+ * without a period, slash, back-quote, white space or control character (Unity Catalog's rules, as
+ * lib/warehouse/names.ts). The notebook back-quotes every part before DQX sees it.
+ */
+const TABLE_NAME_3 = z
+  .string()
+  .max(800)
+  .regex(/^[^./`\s\u0000-\u001f\u007f]{1,255}\.[^./`\s\u0000-\u001f\u007f]{1,255}\.[^./`\s\u0000-\u001f\u007f]{1,255}$/u, {
+    error: 'expected catalog.schema.table (no periods, slashes, back-quotes or spaces inside a part)',
+  });
+
+const EMPTY_OR_TABLE_NAME_3 = z.union([z.literal(''), TABLE_NAME_3]);
+
+/** `/Workspace/...` file, no `.` or `..` segments. */
+const WORKSPACE_FILE_PATH = z
+  .string()
+  .regex(/^\/Workspace\/[^\u0000]+$/, { error: 'expected /Workspace/<path>' })
+  .refine((p) => !p.split('/').some((seg) => seg === '..' || seg === '.'), { error: 'must not contain . or .. segments' });
+
+/**
+ * `job_parameters` of a scheduled-checks job (`notebooks/monitor_table.py`). The job is created by
+ * the app with these as job-level parameter defaults; `run_id` is `{{job.run_id}}`, which Databricks
+ * resolves to the run's id, so every run has its own id in DQX's result entries and metrics rows.
+ */
+export const MonitoringJobParametersSchema = z
+  .object({
+    ...common,
+    /** DQX checks storage the published checks are loaded from. */
+    checks_source: z.enum(MONITORING_CHECKS_SOURCES),
+    /** The checks table (`table`), or the checks file (`/Volumes/...` or `/Workspace/...`). */
+    checks_location: z.union([TABLE_NAME_3, VOLUME_PATH, WORKSPACE_FILE_PATH]),
+    /** DQX `run_config_name` of the checks table: the monitored table's name (publishing writes it so). */
+    run_config_name: z.string().max(800),
+    /** Load this batch of the checks table (a pinned version); empty: the latest batch. */
+    rule_set_fingerprint: z.string().regex(/^(|[0-9a-f]{64})$/, { error: 'expected a SHA-256 fingerprint or empty' }),
+    /** DQX output (valid rows); empty: not written. */
+    valid_table: EMPTY_OR_TABLE_NAME_3,
+    /** DQX quarantine (invalid rows with _errors/_warnings); empty: not written. */
+    quarantine_table: EMPTY_OR_TABLE_NAME_3,
+    /** DQX summary metrics (long format); required: the run's figures are read from it. */
+    metrics_table: TABLE_NAME_3,
+    failing_rows_sample: z.string().regex(/^([0-9]|[1-9][0-9]{1,2}|1000)$/, { error: 'expected 0 to 1000' }),
+  })
+  .strict()
+  .meta({
+    title: 'Monitoring job parameters',
+    description: 'job_parameters of a DQX scheduled-checks job (every value a string).',
+  });
+
+export type MonitoringJobParameters = z.infer<typeof MonitoringJobParametersSchema>;
+
 export type GenerationJobParameters = z.infer<typeof GenerationJobParametersSchema>;
 export type ValidationJobParameters = z.infer<typeof ValidationJobParametersSchema>;
 
@@ -159,6 +220,7 @@ export type ValidationJobParameters = z.infer<typeof ValidationJobParametersSche
 export const JOB_PARAMETER_NAMES = {
   generation: Object.keys(GenerationJobParametersSchema.shape) as (keyof GenerationJobParameters)[],
   validation: Object.keys(ValidationJobParametersSchema.shape) as (keyof ValidationJobParameters)[],
+  monitoring: Object.keys(MonitoringJobParametersSchema.shape) as (keyof MonitoringJobParameters)[],
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -404,6 +466,36 @@ export const ValidationResultSchema = z
   })
   .strict();
 
+/**
+ * A scheduled-checks run: the validation result (so the app ingests it like a validation run),
+ * computed from DQX's own summary metrics of the run, plus where DQX read and wrote.
+ */
+export const MonitoringResultSchema = z
+  .object({
+    ...ValidationResultSchema.shape,
+    monitoring: z
+      .object({
+        /** DQX's run id: in every `_errors`/`_warnings` entry and every metrics row of this run. */
+        dqx_run_id: z.string().min(1),
+        checks: z
+          .object({
+            source: z.enum(MONITORING_CHECKS_SOURCES),
+            location: z.string(),
+            run_config_name: z.string().nullable(),
+            /** DQX's fingerprint of the rule set it loaded and applied. */
+            rule_set_fingerprint: z.string(),
+          })
+          .strict(),
+        outputs: z
+          .object({ valid_table: z.string().nullable(), quarantine_table: z.string().nullable(), metrics_table: z.string() })
+          .strict(),
+        /** The metrics rows DQX wrote for this run: metric_name -> metric_value. */
+        metrics: z.record(z.string(), z.string().nullable()),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const JobErrorSchema = z
   .object({
     /** What went wrong, in words a user understands. */
@@ -422,12 +514,13 @@ const envelope = {
 
 export const GenerationOutputSchema = z.object({ ...envelope, kind: z.literal('generation'), ok: z.literal(true), result: GenerationResultSchema }).strict();
 export const ValidationOutputSchema = z.object({ ...envelope, kind: z.literal('validation'), ok: z.literal(true), result: ValidationResultSchema }).strict();
-export const FailureOutputSchema = z.object({ ...envelope, kind: z.enum(['generation', 'validation']), ok: z.literal(false), error: JobErrorSchema }).strict();
+export const MonitoringOutputSchema = z.object({ ...envelope, kind: z.literal('monitoring'), ok: z.literal(true), result: MonitoringResultSchema }).strict();
+export const FailureOutputSchema = z.object({ ...envelope, kind: z.enum(['generation', 'validation', 'monitoring']), ok: z.literal(false), error: JobErrorSchema }).strict();
 /** The output was too large to return inline: the full output (one of the above) is in this file. */
 export const PointerOutputSchema = z
   .object({
     ...envelope,
-    kind: z.enum(['generation', 'validation']),
+    kind: z.enum(['generation', 'validation', 'monitoring']),
     ok: z.literal(true),
     output_path: VOLUME_PATH,
     output_bytes: z.int().min(1),
@@ -436,7 +529,7 @@ export const PointerOutputSchema = z
   .strict();
 
 export const JobOutputSchema = z
-  .union([GenerationOutputSchema, ValidationOutputSchema, FailureOutputSchema, PointerOutputSchema])
+  .union([GenerationOutputSchema, ValidationOutputSchema, MonitoringOutputSchema, FailureOutputSchema, PointerOutputSchema])
   .meta({ title: 'DQX job output', description: 'What a DQX notebook returns through dbutils.notebook.exit, or raises as a JSON error after a marker.' });
 
 export type GenerationResult = z.infer<typeof GenerationResultSchema>;
@@ -445,6 +538,8 @@ export type RuleResult = z.infer<typeof RuleResultSchema>;
 export type JobError = z.infer<typeof JobErrorSchema>;
 export type GenerationOutput = z.infer<typeof GenerationOutputSchema>;
 export type ValidationOutput = z.infer<typeof ValidationOutputSchema>;
+export type MonitoringResult = z.infer<typeof MonitoringResultSchema>;
+export type MonitoringOutput = z.infer<typeof MonitoringOutputSchema>;
 export type FailureOutput = z.infer<typeof FailureOutputSchema>;
 export type PointerOutput = z.infer<typeof PointerOutputSchema>;
 export type JobOutput = z.infer<typeof JobOutputSchema>;
@@ -462,6 +557,7 @@ export function contractJsonSchemas(): Record<string, unknown> {
   return {
     'generation-parameters.schema.json': convert(GenerationJobParametersSchema, 'generation-parameters.schema.json'),
     'validation-parameters.schema.json': convert(ValidationJobParametersSchema, 'validation-parameters.schema.json'),
+    'monitoring-parameters.schema.json': convert(MonitoringJobParametersSchema, 'monitoring-parameters.schema.json'),
     'profile-options.schema.json': convert(ProfileOptionsSchema, 'profile-options.schema.json'),
     'job-output.schema.json': convert(JobOutputSchema, 'job-output.schema.json'),
     'constants.json': {
@@ -469,6 +565,7 @@ export function contractJsonSchemas(): Record<string, unknown> {
       inline_output_limit_bytes: INLINE_OUTPUT_LIMIT_BYTES,
       inline_rules_limit_bytes: INLINE_RULES_LIMIT_BYTES,
       task_keys: JOB_TASK_KEYS,
+      monitoring_task_key: MONITORING_TASK_KEY,
       error_marker: JOB_ERROR_MARKER,
       parameter_names: JOB_PARAMETER_NAMES,
     },

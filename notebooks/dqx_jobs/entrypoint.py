@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from dqx_jobs.contract import OUTPUT_SCHEMA_FILE, constants, schema_errors
 from dqx_jobs.errors import JobFailed, JobFailure, first_line
-from dqx_jobs.params import parse_generation, parse_validation, run_id_of
+from dqx_jobs.params import parse_generation, parse_monitoring, parse_validation, run_id_of
 from dqx_jobs.volumes import VolumeFiles
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,17 @@ def run_validation(spark: Any, ws: Any, raw: dict[str, Any], volumes: VolumeFile
         return validate(params, spark, ws, _identity_hint(spark), volumes or VolumeFiles())
 
     return _run("validation", raw, body)
+
+
+def run_monitoring(spark: Any, ws: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    """A scheduled-checks run: DQX loads the published checks and writes valid, quarantine and metrics tables."""
+    from dqx_jobs.monitoring import monitor
+
+    def body() -> dict[str, Any]:
+        params = parse_monitoring(raw)
+        return monitor(params, spark, ws, _identity_hint(spark))
+
+    return _run("monitoring", raw, body)
 
 
 def _dumps(value: Any) -> str:

@@ -131,3 +131,66 @@ def parse_validation(raw: dict[str, Any]) -> ValidationParams:
         row_limit=int(raw["row_limit"]) if raw["row_limit"] else None,
         failing_rows_sample=int(raw["failing_rows_sample"]),
     )
+
+
+@dataclass(frozen=True)
+class MonitoringParams:
+    run_id: str
+    table: TableName
+    results_volume: str | None
+    checks_source: str
+    checks_location: str
+    run_config_name: str
+    rule_set_fingerprint: str | None
+    valid_table: TableName | None
+    quarantine_table: TableName | None
+    metrics_table: TableName
+    failing_rows_sample: int
+
+
+def table_name_of(value: str, name: str) -> TableName:
+    """`catalog.schema.table` (the contract's form) -> TableName; refuses anything else.
+
+    The schema already refused periods, slashes, back-quotes, white space and control characters
+    inside a part; this re-checks it (the notebook never trusts a parameter twice removed) so a
+    table name can only ever be three back-quoted identifiers, never SQL or a path."""
+    parts = value.split(".")
+    if len(parts) != 3 or any(
+        not part or len(part) > 255 or any(c in "./`" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in part) for part in parts
+    ):
+        raise JobFailure("bad_parameters", f"{name} must be catalog.schema.table; got {value[:100]!r}.", "Set the monitoring outputs again in the app.")
+    return TableName(parts[0], parts[1], parts[2])
+
+
+def parse_monitoring(raw: dict[str, Any]) -> MonitoringParams:
+    _validate("monitoring", raw)
+    for name in ("checks_location",):
+        value = raw.get(name) or ""
+        if any(segment in (".", "..") for segment in value.split("/")):
+            raise JobFailure("bad_parameters", f"{name} must not contain . or .. segments.", "")
+    source = raw["checks_source"]
+    location = raw["checks_location"]
+    expected_prefix = {"volume_file": "/Volumes/", "workspace_file": "/Workspace/"}.get(source)
+    if source == "table":
+        table_name_of(location, "checks_location")
+        if not raw["run_config_name"]:
+            raise JobFailure("bad_parameters", "run_config_name: is empty (the checks table needs it).", "Start the job from the app.")
+    elif expected_prefix and not location.startswith(expected_prefix):
+        raise JobFailure("bad_parameters", f"checks_location must start with {expected_prefix} for checks_source {source}.", "")
+
+    def optional_table(name: str) -> TableName | None:
+        return table_name_of(raw[name], name) if raw[name] else None
+
+    return MonitoringParams(
+        run_id=raw["run_id"],
+        table=_table(raw),
+        results_volume=raw["results_volume"] or None,
+        checks_source=source,
+        checks_location=location,
+        run_config_name=raw["run_config_name"],
+        rule_set_fingerprint=raw["rule_set_fingerprint"] or None,
+        valid_table=optional_table("valid_table"),
+        quarantine_table=optional_table("quarantine_table"),
+        metrics_table=table_name_of(raw["metrics_table"], "metrics_table"),
+        failing_rows_sample=int(raw["failing_rows_sample"]),
+    )

@@ -3,7 +3,9 @@
  * test) answering every workspace API the app calls, as documented:
  *
  * - OAuth M2M token endpoint `POST /oidc/v1/token` (the app's service principal),
- * - Jobs API 2.2 run lifecycle (`run-now`, `runs/get`, `runs/get-output`, `runs/cancel`) and the
+ * - Jobs API 2.2 run lifecycle (`run-now`, `runs/get`, `runs/get-output`, `runs/cancel`), the
+ *   scheduled-checks jobs the app creates (`jobs/create`, `reset`, `delete`, `get`, `list`,
+ *   `runs/list`; `workspace.scheduledRun(...)` plays a slot) and the
  *   Files API for volumes: lib/jobs/databricks/testing/fake-workspace.ts, whose runs are computed
  *   by the real notebooks on local Spark (tests/databricks/spark_standin.py `/notebook`), reading
  *   the physical tables as the job's principal would,
@@ -111,9 +113,28 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
         }
         if (url.pathname === '/api/2.2/jobs/get') {
           const jobId = url.searchParams.get('job_id');
-          const name = jobId === o.generationJobId ? 'DQX rule generation' : jobId === o.validationJobId ? 'DQX rule validation' : null;
-          if (!name) send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Job ${jobId} does not exist.` });
-          else send(res, 200, { job_id: Number(jobId), settings: { name } });
+          const kind = jobId === o.generationJobId ? 'generation' : jobId === o.validationJobId ? 'validation' : null;
+          // jobs the app created (scheduled checks: jobs/create) are answered by the FakeWorkspace
+          if (!kind) return false;
+          // as deployed by the bundle (target "rehearsal"): the monitoring jobs copy the validation job's
+          // notebook folder, environment and run_as (lib/jobs/databricks/monitoring-job.ts)
+          const environmentKey = kind === 'generation' ? 'dqx_llm' : 'dqx';
+          send(res, 200, {
+            job_id: Number(jobId),
+            creator_user_name: 'deployer@example.com',
+            run_as_user_name: 'deployer@example.com',
+            settings: {
+              name: kind === 'generation' ? 'DQX rule generation (rehearsal)' : 'DQX rule validation (rehearsal)',
+              environments: [{ environment_key: environmentKey, spec: { environment_version: '4', dependencies: ['databricks-labs-dqx==0.17.0', 'jsonschema==4.26.0', 'sqlglot==30.31.0'] } }],
+              tasks: [
+                {
+                  task_key: JOB_TASK_KEYS[kind],
+                  environment_key: environmentKey,
+                  notebook_task: { notebook_path: `/Workspace/Users/deployer@example.com/.bundle/dqx-data-quality-manager/rehearsal/files/notebooks/${JOB_TASK_KEYS[kind]}`, source: 'WORKSPACE' },
+                },
+              ],
+            },
+          });
           return true;
         }
         const endpoint = decodeURIComponent(url.pathname.slice('/api/2.0/serving-endpoints/'.length));

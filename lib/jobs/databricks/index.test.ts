@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
 
-import { createDatabricksJobRunner } from './index';
+import { createDatabricksJobRunner, createDatabricksMonitoringJobs, DatabricksMonitoringJobs } from './index';
 
 const tokenProvider = async () => 'unused';
 
@@ -30,5 +30,26 @@ describe('createDatabricksJobRunner', () => {
     })();
     expect(isAppError(error) && error.status).toBe(503);
     expect((error as Error).message).toContain('DQX_GENERATION_JOB_ID');
+  });
+});
+
+describe('createDatabricksMonitoringJobs', () => {
+  const checksSource = async () => ({ kind: 'table' as const, table: 'main.dq.checks', runConfigName: 'main.sales.orders' });
+
+  it('builds the scheduled-checks jobs from the validation job the bundle binds', () => {
+    const config = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'adb-1.2.azuredatabricks.net', DQX_VALIDATION_JOB_ID: '12' });
+    expect(createDatabricksMonitoringJobs(config, { tokenProvider, checksSource })).toBeInstanceOf(DatabricksMonitoringJobs);
+  });
+
+  it('without the validation job it refuses with 503 naming the setting', () => {
+    const config = loadConfig({ DQX_MODE: 'databricks', DATABRICKS_HOST: 'https://x.cloud.databricks.com' });
+    let error: unknown;
+    try {
+      createDatabricksMonitoringJobs(config, { tokenProvider, checksSource });
+    } catch (e) {
+      error = e;
+    }
+    expect(isAppError(error) && error.status).toBe(503);
+    expect((error as Error).message).toContain('DQX_VALIDATION_JOB_ID');
   });
 });

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface Recording {
   description: string;
-  kind: 'generation' | 'validation';
+  kind: 'generation' | 'validation' | 'monitoring';
   job_parameters: Record<string, string>;
   notebook: { exit: string } | { raised: { class: string; message: string } };
   volume_files: Record<string, string>;
@@ -59,6 +59,16 @@ interface FakeRun {
   truncate?: boolean;
   /** A computed run (options.compute) stays RUNNING until its notebook has finished. */
   computing?: boolean;
+  /** The Jobs API trigger type (ONE_TIME for run-now, PERIODIC for a schedule slot). */
+  trigger?: string;
+}
+
+/** A job created through `jobs/create` (the settings exactly as sent), as `jobs/get` returns it. */
+export interface CreatedJob {
+  job_id: string;
+  creator_user_name: string;
+  created_time: number;
+  settings: Record<string, unknown>;
 }
 
 export interface FakeWorkspaceOptions {
@@ -76,6 +86,10 @@ export interface FakeWorkspaceOptions {
    * behalf, e.g. publishing a checks file), each with the volume paths it may write (prefixes).
    */
   userTokens?: Record<string, { canWrite: string[] }>;
+  /** `jobs/get` settings of the bundle's jobs (by job id), e.g. the validation job's deployed notebook path. */
+  jobSettings?: Record<string, { settings: Record<string, unknown>; run_as_user_name?: string }>;
+  /** The identity jobs/create records as creator (the app's service principal). */
+  principal?: string;
   /** Answers other workspace endpoints first (true when it answered); the rehearsal's SCIM, serving, Lakebase. */
   extra?: (req: IncomingMessage, url: URL, raw: Buffer, res: ServerResponse) => Promise<boolean>;
 }
@@ -87,6 +101,9 @@ export class FakeWorkspace {
   readonly runs = new Map<number, FakeRun>();
   readonly issuedTokens: string[] = [];
   private readonly idempotency = new Map<string, number>();
+  /** Jobs created with jobs/create (and changed with jobs/reset), by job id. */
+  readonly createdJobs = new Map<string, CreatedJob>();
+  private nextJobId = 1_125_899_906_842_624; // 2^50: large ids as the service hands out
   private nextRunId = 9_007_199_254_740_000; // above 2^53: ids must be handled as exact integers
   private server: Server | undefined;
   /** Life cycle of the next started run (then reset to NORMAL_LIFE). */
@@ -166,6 +183,12 @@ export class FakeWorkspace {
     }
 
     if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/run-now') return this.runNow(raw, res);
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/create') return this.createJob(raw, res);
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/reset') return this.resetJob(raw, res);
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/delete') return this.deleteJob(raw, res);
+    if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/get') return this.getJob(url, res);
+    if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/list') return this.listJobs(url, res);
+    if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/list') return this.listRuns(url, res);
     if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get') return this.getRun(url, res);
     if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get-output') return this.getOutput(url, res);
     if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/runs/cancel') return this.cancel(raw, res);
@@ -305,6 +328,7 @@ export class FakeWorkspace {
       end_time: terminal ? run.startTime + 60_000 : 0,
       run_page_url: `${this.url}/jobs/${run.job.jobId}/runs/${run.runId}`,
       run_type: 'JOB_RUN',
+      trigger: run.trigger ?? 'ONE_TIME',
       format: 'MULTI_TASK',
     };
     // 64-bit ids are JSON numbers on the wire
@@ -349,6 +373,176 @@ export class FakeWorkspace {
       run.computing = false;
     }
     this.send(res, 200, {});
+  }
+
+  // ---- Job definitions (jobs/create, reset, delete, get, list) ---------------------------------
+
+  /** Checks a JobSettings object as the service does for the fields the app sends; null when valid. */
+  private settingsProblem(settings: Record<string, unknown>): string | null {
+    if (typeof settings.name !== 'string' || settings.name.length > 4096) return 'name must be a string of at most 4096 characters.';
+    const tasks = settings.tasks;
+    if (!Array.isArray(tasks) || tasks.length === 0) return 'A job must have at least one task.';
+    for (const task of tasks as Record<string, unknown>[]) {
+      if (typeof task.task_key !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(task.task_key)) return `Invalid task_key ${String(task.task_key)}.`;
+      const notebook = task.notebook_task as { notebook_path?: unknown } | undefined;
+      if (!notebook || typeof notebook.notebook_path !== 'string' || !notebook.notebook_path) return `Task ${task.task_key} has no notebook_task.notebook_path.`;
+      const envs = (settings.environments as { environment_key?: string }[] | undefined) ?? [];
+      if (task.environment_key !== undefined && !envs.some((e) => e.environment_key === task.environment_key)) {
+        return `Task ${task.task_key} refers to environment ${String(task.environment_key)}, which the job does not define.`;
+      }
+    }
+    const schedule = settings.schedule as Record<string, unknown> | undefined;
+    if (schedule !== undefined) {
+      if (typeof schedule.quartz_cron_expression !== 'string' || !schedule.quartz_cron_expression) return 'schedule.quartz_cron_expression is required.';
+      if (typeof schedule.timezone_id !== 'string' || !schedule.timezone_id) return 'schedule.timezone_id is required.';
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: schedule.timezone_id });
+      } catch {
+        return `Invalid timezone_id '${schedule.timezone_id}'.`;
+      }
+      if (schedule.pause_status !== undefined && schedule.pause_status !== 'PAUSED' && schedule.pause_status !== 'UNPAUSED') {
+        return `Invalid pause_status ${String(schedule.pause_status)}; expected PAUSED or UNPAUSED.`;
+      }
+      const fields = schedule.quartz_cron_expression.trim().split(/\s+/);
+      if (fields.length < 6 || fields.length > 7 || (fields[3] !== '?') === (fields[5] !== '?')) {
+        return `Invalid quartz_cron_expression '${schedule.quartz_cron_expression}': 6 or 7 fields, with '?' in exactly one of day-of-month and day-of-week.`;
+      }
+    }
+    const emails = settings.email_notifications as Record<string, unknown> | undefined;
+    if (emails !== undefined) {
+      const known = ['on_start', 'on_success', 'on_failure', 'on_duration_warning_threshold_exceeded', 'on_streaming_backlog_exceeded', 'no_alert_for_skipped_runs'];
+      for (const [key, value] of Object.entries(emails)) {
+        if (!known.includes(key)) return `Unknown field email_notifications.${key}.`;
+        if (key !== 'no_alert_for_skipped_runs' && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) return `email_notifications.${key} must be a list of addresses.`;
+      }
+    }
+    if (settings.max_concurrent_runs !== undefined && (typeof settings.max_concurrent_runs !== 'number' || settings.max_concurrent_runs < 0)) {
+      return 'max_concurrent_runs must be a non-negative number.';
+    }
+    const parameters = settings.parameters as { name?: unknown; default?: unknown }[] | undefined;
+    for (const p of parameters ?? []) {
+      if (typeof p.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(p.name) || typeof p.default !== 'string') return `Invalid job parameter ${JSON.stringify(p)}.`;
+    }
+    const runAs = settings.run_as as Record<string, unknown> | undefined;
+    if (runAs !== undefined && Object.keys(runAs).length !== 1) return 'run_as must name exactly one of user_name or service_principal_name.';
+    return null;
+  }
+
+  private jobIdOf(raw: Buffer): string | undefined {
+    return /"job_id"\s*:\s*(\d+)/.exec(raw.toString('utf8'))?.[1];
+  }
+
+  private createJob(raw: Buffer, res: ServerResponse): void {
+    const settings = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const problem = this.settingsProblem(settings);
+    if (problem) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: problem });
+    const jobId = String(this.nextJobId++);
+    this.createdJobs.set(jobId, { job_id: jobId, creator_user_name: this.options.principal ?? this.options.clientId, created_time: Date.now(), settings });
+    this.send(res, 200, `{"job_id":${jobId}}`);
+  }
+
+  private resetJob(raw: Buffer, res: ServerResponse): void {
+    const jobId = this.jobIdOf(raw);
+    const body = JSON.parse(raw.toString('utf8')) as { new_settings?: Record<string, unknown> };
+    if (!jobId || !body.new_settings) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'job_id and new_settings are required.' });
+    const job = this.createdJobs.get(jobId);
+    if (!job) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${jobId} does not exist.` });
+    const problem = this.settingsProblem(body.new_settings);
+    if (problem) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: problem });
+    job.settings = body.new_settings;
+    this.send(res, 200, {});
+  }
+
+  private deleteJob(raw: Buffer, res: ServerResponse): void {
+    const jobId = this.jobIdOf(raw);
+    if (!jobId || !this.createdJobs.delete(jobId)) {
+      return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${jobId ?? ''} does not exist.` });
+    }
+    this.send(res, 200, {});
+  }
+
+  private jobJson(job: CreatedJob): string {
+    const runAs = job.settings.run_as as { user_name?: string; service_principal_name?: string } | undefined;
+    const body = { job_id: `@@${job.job_id}@@`, creator_user_name: job.creator_user_name, run_as_user_name: runAs?.service_principal_name ?? runAs?.user_name ?? job.creator_user_name, created_time: job.created_time, settings: job.settings };
+    return JSON.stringify(body).replace(/"@@(\d+)@@"/g, '$1');
+  }
+
+  private getJob(url: URL, res: ServerResponse): void {
+    const jobId = url.searchParams.get('job_id') ?? '';
+    const bundleJob = this.options.jobSettings?.[jobId];
+    if (bundleJob) {
+      return this.send(res, 200, JSON.stringify({ job_id: `@@${jobId}@@`, creator_user_name: 'deployer@example.com', ...bundleJob }).replace(/"@@(\d+)@@"/g, '$1'));
+    }
+    const job = this.createdJobs.get(jobId);
+    if (!job) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${jobId} does not exist.` });
+    this.send(res, 200, this.jobJson(job));
+  }
+
+  /** `GET /api/2.2/jobs/list`: `name` filters by exact name (case-insensitive), newest first. */
+  private listJobs(url: URL, res: ServerResponse): void {
+    const name = url.searchParams.get('name');
+    const jobs = [...this.createdJobs.values()].filter((j) => name === null || String(j.settings.name).toLowerCase() === name.toLowerCase()).reverse();
+    this.send(res, 200, `{"jobs":[${jobs.map((j) => this.jobJson(j)).join(',')}],"has_more":false}`);
+  }
+
+  // ---- Scheduled runs ------------------------------------------------------------------------
+
+  /**
+   * A run the job's schedule started (trigger PERIODIC), already finished with this notebook result.
+   * Its parameters are the job's declared defaults, with `{{job.run_id}}` resolved as Databricks does.
+   */
+  scheduledRun(jobId: string, notebook: Recording['notebook'], options: { runId?: bigint; final?: RunStep } = {}): number {
+    const job = this.createdJobs.get(jobId);
+    if (!job) throw new Error(`job ${jobId} was not created`);
+    const runId = options.runId !== undefined ? Number(options.runId) : this.nextRunId++;
+    const taskRunId = this.nextRunId++;
+    const task = (job.settings.tasks as { task_key: string }[])[0]!;
+    const declared = (job.settings.parameters as { name: string; default: string }[] | undefined) ?? [];
+    const parameters = Object.fromEntries(declared.map((p) => [p.name, p.default.replace('{{job.run_id}}', String(options.runId ?? runId))]));
+    const fakeJob: FakeJob = { jobId, taskKey: task.task_key, parameters: declared.map((p) => p.name) };
+    const succeeded = 'exit' in notebook;
+    const final: RunStep =
+      options.final ??
+      (succeeded
+        ? { life: 'TERMINATED', result: 'SUCCESS', v2: 'TERMINATED', code: 'SUCCESS', message: '' }
+        : { life: 'TERMINATED', result: 'FAILED', v2: 'TERMINATED', code: 'RUN_EXECUTION_ERROR', message: `Task ${task.task_key} failed with message: Workload failed, see run output for details.` });
+    const output: Record<string, unknown> =
+      'exit' in notebook
+        ? { notebook_output: { result: notebook.exit, truncated: false } }
+        : { error: `${notebook.raised.class}: ${notebook.raised.message}`, error_trace: `${notebook.raised.class}: ${notebook.raised.message}` };
+    this.runs.set(runId, { runId, taskRunId, job: fakeJob, parameters, recording: undefined, steps: [], final, position: 0, startTime: Date.now(), output, trigger: 'PERIODIC' });
+    return runId;
+  }
+
+  /**
+   * `GET /api/2.2/jobs/runs/list`: newest first; `limit` 1-25 (default 20), `page_token` from
+   * `next_page_token`; `completed_only` / `active_only`; tasks only with `expand_tasks=true`.
+   */
+  private listRuns(url: URL, res: ServerResponse): void {
+    const q = url.searchParams;
+    if (q.get('active_only') === 'true' && q.get('completed_only') === 'true') {
+      return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'active_only and completed_only cannot both be true.' });
+    }
+    const limit = Number(q.get('limit') ?? '20');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 25) return this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'limit must be between 1 and 25.' });
+    const jobId = q.get('job_id');
+    const offset = q.get('page_token') ? Number(Buffer.from(q.get('page_token')!, 'base64url').toString('utf8')) : 0;
+    const all = [...this.runs.values()]
+      .filter((r) => jobId === null || r.job.jobId === jobId)
+      .filter((r) => {
+        const terminal = this.current(r).terminal;
+        return q.get('completed_only') === 'true' ? terminal : q.get('active_only') === 'true' ? !terminal : true;
+      })
+      .sort((a, b) => b.runId - a.runId);
+    const page = all.slice(offset, offset + limit);
+    const expand = q.get('expand_tasks') === 'true';
+    const runs = page.map((r) => {
+      const json = this.runJson(r, false);
+      return expand ? json : json.replace(/,"tasks":\[[^\]]*\]/, '');
+    });
+    const more = offset + limit < all.length;
+    const next = more ? `,"next_page_token":"${Buffer.from(String(offset + limit)).toString('base64url')}"` : '';
+    this.send(res, 200, `{"runs":[${runs.join(',')}],"has_more":${more}${next}}`);
   }
 
   /** `PUT /api/2.0/fs/directories{path}`: creates the directory and its parents (mkdir -p) in an existing volume. */
