@@ -141,7 +141,9 @@ describe('aggregate dataset checks', () => {
         expect(windowed!.columns[0]!.sql).toMatch(/OVER \(PARTITION BY [`"]region[`"]\)/);
       } else {
         expect(windowed!.columns[0]!.sql).not.toMatch(/OVER/);
-        expect(windowed!.joins[0]).toMatch(/GROUP BY "region"\) AS .* WHERE \(.* > 10\)\) AS .* ON \("region" IS NOT DISTINCT FROM /);
+        expect(windowed!.joins[0]).toMatch(
+          /GROUP BY "region"\) AS .* WHERE \(.* > 10\)\) AS .* ON \("region" IS NOT DISTINCT FROM /,
+        );
       }
       expect(joined!.joins[0]).toMatch(
         /GROUP BY [`"]region[`"]\) AS .* ON \([`"]region[`"] (<=>|IS NOT DISTINCT FROM) /,
