@@ -69,7 +69,7 @@ import {
   translateDatasetRule,
   translateRowRule,
 } from './bench/peers';
-import { DATASET_RULES, ROW_RULES } from './bench/rules';
+import { DATASET_RULES, REF_TABLE, ROW_RULES } from './bench/rules';
 import { COLUMNS, GENERATOR_VERSION } from './bench/table';
 
 interface Options {
@@ -149,6 +149,8 @@ function parseArgs(argv: string[]): Options {
 
 const CACHE_DIR = path.resolve('.bench');
 const TABLE = { columns: COLUMNS };
+/** The reference table's columns, described to the compiler as the validation service does. */
+const REFERENCE_TABLES = { [REF_TABLE]: { columns: [{ name: 'code', type: 'string' }] } };
 /** Whole-table profiling: DQX's options with sampling and the row limit switched off. */
 const FULL_PROFILE_OPTIONS = { sample_fraction: null, limit: null };
 const AGGR_LIMIT = Number(DATASET_RULES[1]!.check.arguments!.limit);
@@ -229,12 +231,22 @@ async function validate(
   checks: DqxCheck[],
   source: string,
 ): Promise<ValidationSummary> {
-  const compiled = compileValidation(checks, source, { dialect: 'duckdb', table: TABLE, sampleLimit: 10 });
+  const compiled = compileValidation(checks, source, {
+    dialect: 'duckdb',
+    table: TABLE,
+    referenceTables: REFERENCE_TABLES,
+    sampleLimit: 10,
+  });
   return compiled.decode(await query(conn, compiled.sql));
 }
 
 function validationSql(checks: DqxCheck[], source: string): string {
-  return compileValidation(checks, source, { dialect: 'duckdb', table: TABLE, sampleLimit: 10 }).sql;
+  return compileValidation(checks, source, {
+    dialect: 'duckdb',
+    table: TABLE,
+    referenceTables: REFERENCE_TABLES,
+    sampleLimit: 10,
+  }).sql;
 }
 
 function summaryResult(s: ValidationSummary) {
