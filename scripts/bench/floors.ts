@@ -82,10 +82,42 @@ export const FLOOR_PREDICATES: [string, string][] = [
   ['updated_before_created', 'updated_at < created_at'],
 ];
 
-export function predicateFloorSql(): string {
+/** The 4 rules whose predicate is a regular expression (ROW_RULES indexes): email, IPv4, SKU, UUID. */
+export const REGEX_RULES: ReadonlySet<number> = new Set([4, 6, 20, 21]);
+
+/** The hand-written count of each rule's failing rows in one scan; `predicates` default: all 25. */
+export function predicateFloorSql(predicates: [string, string][] = FLOOR_PREDICATES): string {
   // count_if: cheaper in DuckDB than count(*) FILTER (WHERE ...) over many aggregates
-  const counts = FLOOR_PREDICATES.map(([name, p]) => `count_if(${p}) AS ${id(name)}`);
+  const counts = predicates.map(([name, p]) => `count_if(${p}) AS ${id(name)}`);
   return `SELECT count(*) AS total, ${counts.join(',\n  ')}\nFROM ${TABLE_SQL}`;
+}
+
+/** The floor of the 21 rules without a regular expression. */
+export const NON_REGEX_PREDICATES = FLOOR_PREDICATES.filter((_, i) => !REGEX_RULES.has(i));
+
+/**
+ * The floors of the 3 dataset rules (DATASET_RULES order): the cheapest hand-written query found
+ * for each failing count, each one statement over `source`. is_unique: the rows of the keys that
+ * occur more than once (a grouped count of the non-NULL keys); is_aggr_not_greater_than with
+ * count per customer: the rows of the groups over the limit (a grouped count, NULL customers one
+ * group as in DQX); foreign_key: the non-NULL codes without a match in the reference table (an
+ * anti-join).
+ */
+export function datasetFloorSqls(source: string, aggrLimit: number): { fn: string; sql: string }[] {
+  return [
+    {
+      fn: 'is_unique',
+      sql: `SELECT coalesce(sum(n), 0) AS failing FROM (SELECT count(*) AS n FROM ${source} WHERE order_id IS NOT NULL GROUP BY order_id HAVING count(*) > 1)`,
+    },
+    {
+      fn: 'is_aggr_not_greater_than',
+      sql: `SELECT coalesce(sum(n), 0) AS failing FROM (SELECT count(*) AS n FROM ${source} GROUP BY customer_id HAVING count(*) > ${aggrLimit})`,
+    },
+    {
+      fn: 'foreign_key',
+      sql: `SELECT count(*) AS failing FROM ${source} AS t WHERE country_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${REF_SQL} AS r WHERE r.code = t.country_code)`,
+    },
+  ];
 }
 
 /** Failing rows of the 3 dataset rules as DQX defines them (not a floor: a cross-check). */

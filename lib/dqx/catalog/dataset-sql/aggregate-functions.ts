@@ -412,6 +412,13 @@ export function aggregateMetric(
   input: AggrInput,
   groups: ColumnValue[],
   suffix = 'metric',
+  /**
+   * The rule's violation as a function of the metric, when it depends on nothing else (a constant
+   * limit): per group, only the violating groups are then joined back on DuckDB. Rows of the other
+   * groups read a NULL metric, and the violation of a NULL metric is NULL (not failing) as it is
+   * for the metric of a group that does not violate.
+   */
+  violating?: (metric: string) => string,
 ): Metric {
   const inType = input.col?.type ?? null;
   // Spark types an expression itself; we only need the type to decode samples on DuckDB
@@ -438,7 +445,9 @@ export function aggregateMetric(
     ctx.unsupported(
       "count_distinct of '*' per group counts DQX's intermediate columns too; the rule runs in a DQX job.",
     );
-  if (groups.length && windowable(ctx, spec)) {
+  // Spark: a window over the group. DuckDB: the grouped aggregate joined back (a window partitions
+  // whole rows; the aggregate reads the group columns alone and the join carries one value).
+  if (groups.length && windowable(ctx, spec) && ctx.dialect === 'databricks') {
     const over = ` OVER (PARTITION BY ${groups.map((g) => g.sql).join(', ')})`;
     return {
       name,
@@ -468,12 +477,16 @@ export function aggregateMetric(
   const keys = groups.map((_, i) => ctx.id(`${suffix}_k${i}`));
   const select = groups.map((g, i) => `${g.sql} AS ${keys[i]}`);
   const on = groups.map((g, i) => nullSafeEq(ctx, g.sql, `${alias}.${keys[i]}`)).join(' AND ');
+  const grouped = `SELECT ${select.join(', ')}, ${aggrSql(ctx, spec, filtered, inType, '', starColumns)} AS ${value} FROM ${ctx.source} AS ${src} GROUP BY ${groups.map((g) => g.sql).join(', ')}`;
+  // the violation over the grouped rows (not in HAVING: some aggregates bind names of their own)
+  const kept =
+    violating && ctx.dialect === 'duckdb'
+      ? `SELECT * FROM (${grouped}) AS ${ctx.id(`${suffix}_g`)} WHERE ${violating(value)}`
+      : grouped;
   return {
     name,
     type,
     columns: [{ name, sql: `${alias}.${value}`, type: simpleString(type) }],
-    joins: [
-      `LEFT JOIN (SELECT ${select.join(', ')}, ${aggrSql(ctx, spec, filtered, inType, '', starColumns)} AS ${value} FROM ${ctx.source} AS ${src} GROUP BY ${groups.map((g) => g.sql).join(', ')}) AS ${alias} ON ${on}`,
-    ],
+    joins: [`LEFT JOIN (${kept}) AS ${alias} ON ${on}`],
   };
 }

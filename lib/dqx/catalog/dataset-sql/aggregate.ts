@@ -107,7 +107,15 @@ function aggrCompare(op: Op, label: string, withTolerance: boolean): DatasetBuil
     if (args.limit === undefined || args.limit === null) ctx.unsupported('Limit is not provided.');
     const limit: LimitSql = ctx.limit(args.limit);
     const groups = groupColumns(ctx, args.group_by);
-    const m = aggregateMetric(ctx, spec, input, groups);
+    const constantLimit = limit.lit.kind !== 'expr';
+    const m = aggregateMetric(
+      ctx,
+      spec,
+      input,
+      groups,
+      'metric',
+      constantLimit ? (metric) => violation(ctx, op, metric, limit.sql, abs, rel, false) : undefined,
+    );
     return {
       columns: m.columns,
       joins: m.joins,

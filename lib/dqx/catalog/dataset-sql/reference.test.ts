@@ -240,3 +240,20 @@ describe('compare_datasets with raise_on_duplicate_keys', () => {
     conn.closeSync();
   });
 });
+
+describe('foreign_key on DuckDB', () => {
+  const fk = (refColumn: string) =>
+    rule('foreign_key', { columns: ['cust'], ref_columns: [refColumn], ref_table: 'ref.customers' });
+  const failing = (rows: Record<string, unknown>[]) =>
+    rows.filter((r) => r._errors !== null).map((r) => r.id);
+
+  it('finds the same missing keys with a described reference column (membership test) as with a join', async () => {
+    const described = duck([fk('cid')]);
+    const undescribed = duck([fk('cid')], {});
+    expect(described.sql).not.toMatch(/LEFT JOIN/);
+    expect(undescribed.sql).toMatch(/LEFT JOIN/);
+    // 11 is not in the reference; a NULL key is not checked
+    expect(failing(await run(described.sql))).toEqual([2]);
+    expect(failing(await run(undescribed.sql))).toEqual([2]);
+  });
+});

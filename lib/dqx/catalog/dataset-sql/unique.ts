@@ -32,10 +32,12 @@ export const UNIQUE_SQL: Record<string, DatasetBuilder> = {
     const dup = ctx.id('dup');
     const n = ctx.id('n');
     const keyAlias = keys.map((_, i) => ctx.id(`k${i}`));
-    const counted = `sum(CASE WHEN ${taking} THEN 1 ELSE 0 END)`;
+    // only the rows taking part are grouped (WHERE, not a sum of a CASE over every row): the other
+    // rows' keys get no count, and the condition needs `taking` anyway
+    const where = taking === 'TRUE' ? '' : ` WHERE ${taking}`;
     const grouped =
-      `SELECT ${keys.map((k, i) => `${k} AS ${keyAlias[i]}`).join(', ')}, CAST(${counted} AS BIGINT) AS ${n}` +
-      ` FROM ${ctx.source} AS ${ctx.id('src')} GROUP BY ${keys.join(', ')} HAVING ${counted} > 1`;
+      `SELECT ${keys.map((k, i) => `${k} AS ${keyAlias[i]}`).join(', ')}, CAST(count(*) AS BIGINT) AS ${n}` +
+      ` FROM ${ctx.source} AS ${ctx.id('src')}${where} GROUP BY ${keys.join(', ')} HAVING count(*) > 1`;
     const on = keys.map((k, i) => `${k} IS NOT DISTINCT FROM ${dup}.${keyAlias[i]}`).join(' AND ');
     // the key as DQX renders it: the column, or a struct of the key columns
     const key =
