@@ -54,7 +54,7 @@ export function createDatabricksMonitoringJobs(
     fetch?: FetchLike;
     checksSource: DatabricksMonitoringJobsOptions['checksSource'];
   },
-): MonitoringJobs {
+): DatabricksMonitoringJobs {
   const { host, validationJobId, resultsVolume } = config.databricks;
   if (!host) throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so scheduled checks cannot be set up.');
   if (!validationJobId) {
