@@ -5,7 +5,6 @@
 import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 
-import type { MonitoringJobs } from '../monitoring-port';
 import type { JobRunner } from '../port';
 import { DatabricksJobRunner } from './databricks-job-runner';
 import { DatabricksMonitoringJobs, type DatabricksMonitoringJobsOptions } from './monitoring-job';
