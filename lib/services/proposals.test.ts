@@ -245,6 +245,40 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await getActiveRuleSet(rita, table, deps))?.version).toBe(1);
     });
 
+    it('records every step in the audit trail, with who and what, and nothing for a refused step', async () => {
+      const table = newTable();
+      await saveRuleSet(sam, table, { rules: [rule('id')] }, deps);
+      const a = await saveRuleSet(rita, table, { rules: [rule('id'), rule('email')] }, deps);
+      await appError(approveProposal(rita, table, a.proposal!.id, {}, deps)); // refused: no event
+      await approveProposal(sue, table, a.proposal!.id, {}, deps);
+      const b = await saveRuleSet(rita, table, { rules: [rule('email', 'only_email')] }, deps);
+      await rejectProposal(sam, table, b.proposal!.id, RejectBody.parse({ reason: 'too narrow' }), deps);
+      const c = await saveRuleSet(rita, table, { rules: [rule('email', 'again')] }, deps);
+      await withdrawProposal(rita, table, c.proposal!.id, deps);
+      await saveGovernanceSettings(ada, table, { four_eyes: true, steward_group: null }, deps);
+
+      const events = await db
+        .selectFrom('dq_audit_events')
+        .select(['actor', 'action', 'target', 'before', 'after'])
+        .where('table_name', '=', table)
+        .orderBy('id')
+        .execute();
+      expect(events.map((e) => [e.actor, e.action])).toEqual([
+        [sam.id, 'version.saved'],
+        [rita.id, 'proposal.created'],
+        [sue.id, 'version.activated'],
+        [sue.id, 'proposal.approved'],
+        [rita.id, 'proposal.created'],
+        [sam.id, 'proposal.rejected'],
+        [rita.id, 'proposal.created'],
+        [rita.id, 'proposal.withdrawn'],
+        [ada.id, 'settings.changed'],
+      ]);
+      expect(events[3]).toMatchObject({ target: `proposal ${a.proposal!.id}`, after: { status: 'approved', active_version: 2 } });
+      expect(events[5]).toMatchObject({ after: { status: 'rejected', reason: 'too narrow' } });
+      expect(events[8]).toMatchObject({ before: null, after: { four_eyes: true, steward_group: null } });
+    });
+
     it("sends each proposal's creation and review to the table's alert webhook", async () => {
       const hook = await startWebhookReceiver();
       try {

@@ -127,6 +127,35 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await appError(deleteSchedule(bob, table, deps))).code).toBe('not_found');
     });
 
+    it('needs the steward right to change a schedule (read to see it), and records each change in the audit trail', async () => {
+      const table = newTable();
+      const readerOnly: ScheduleDeps = { ...deps, rights: async () => ({ steward: false, admin: false, owner: 'olga@example.com', steward_sources: [], requirement: 'MODIFY or MANAGE on the table, its ownership' }) };
+      const refused = await appError(saveSchedule(alice, table, body({ cron: '0 6 * * *' }), readerOnly));
+      expect(refused.status).toBe(403);
+      expect(refused.message).toContain('Changing the schedule of');
+      expect(refused.message).toContain('olga@example.com');
+      expect((await getSchedule(alice, table, readerOnly)).schedule).toBeNull();
+
+      await saveSchedule(alice, table, body({ cron: '0 6 * * *' }), deps);
+      await saveSchedule(alice, table, body({ cron: '0 7 * * *', paused: true }), deps);
+      expect((await appError(deleteSchedule(alice, table, readerOnly))).status).toBe(403);
+      await deleteSchedule(alice, table, deps);
+      const events = await db
+        .selectFrom('dq_audit_events')
+        .select(['actor', 'action', 'before', 'after'])
+        .where('table_name', '=', table)
+        .orderBy('id')
+        .execute();
+      expect(events.map((e) => [e.actor, e.action])).toEqual([
+        [alice.id, 'schedule.changed'],
+        [alice.id, 'schedule.changed'],
+        [alice.id, 'schedule.changed'],
+      ]);
+      expect(events[0]).toMatchObject({ before: null, after: { cron: '0 6 * * *', paused: false } });
+      expect(events[1]).toMatchObject({ before: { cron: '0 6 * * *' }, after: { cron: '0 7 * * *', paused: true } });
+      expect(events[2]).toMatchObject({ before: { cron: '0 7 * * *' }, after: null });
+    });
+
     it('claims a slot once in the store, whoever asks, and only while not paused', async () => {
       const table = newTable();
       await saveSchedule(alice, table, body({ cron: '*/5 * * * *' }), deps);
