@@ -284,7 +284,8 @@ export async function rulePassRates(
 /**
  * Scheduled Databricks job runs brought into the history (lib/services/scheduled-job-ingest.ts) are
  * validation runs whose parameters carry `trigger = 'schedule'`, the job (`job_id`) and the job run
- * (`job_run_id`). The greatest job run id of `jobId` recorded for the table; null for none.
+ * (`job_run_id`). The greatest job run id of `jobId` recorded (and finished) for the table; null for
+ * none. A run recorded but left unfinished (its process stopped) is not counted, so it is read again.
  */
 export async function lastIngestedJobRunId(db: Db, tableName: string, jobId: string): Promise<string | null> {
   const row = await db
@@ -294,6 +295,7 @@ export async function lastIngestedJobRunId(db: Db, tableName: string, jobId: str
     .where(sql<boolean>`parameters->>'trigger' = 'schedule'`)
     .where(sql<boolean>`parameters->>'job_id' = ${jobId}`)
     .where(sql<boolean>`parameters->>'job_run_id' ~ '^[0-9]+$'`)
+    .where('status', 'not in', UNFINISHED)
     .executeTakeFirst();
   return row?.last ?? null;
 }

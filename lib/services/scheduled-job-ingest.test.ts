@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@/db';
 import * as pubs from '@/db/repositories/publications';
+import * as runsRepo from '@/db/repositories/runs';
 import { storeTargets, type TestStore } from '@/db/testing/test-stores';
 import { JOB_PARAMETER_NAMES, JOB_TASK_KEYS } from '@/lib/jobs/contract';
 import { DatabricksMonitoringJobs } from '@/lib/jobs/databricks/monitoring-job';
@@ -240,6 +241,27 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ status: 'failed', error: expect.objectContaining({ message: expect.stringContaining('boom') }) });
       expect((await getSchedule(alice, table, deps)).schedule).toMatchObject({ last_run_status: 'failed', outputs_status: 'skipped' });
+    });
+    it('completes a run recorded by a pass that stopped before completing it, without recording it again', async () => {
+      const table = newTable();
+      await saveRuleSet(alice, table, { rules: RULES as never }, deps);
+      await pubs.saveSettings(db, { tableName: table, autoPublish: true, targets: [{ kind: 'uc_table', table: 'main.dq.checks' }], by: alice.id });
+      const jobId = (await saveSchedule(alice, table, body({ cron: '0 6 * * *' }), deps)).schedule!.external_job_id!;
+      const jobRunId = workspace.scheduledRun(jobId, { raised: { class: 'Exception', message: 'boom' } });
+      // what a pass leaves when its process stops between recording the run and completing it
+      const left = await runsRepo.insertRun(db, {
+        kind: 'validation',
+        table_name: table,
+        engine: 'job',
+        started_by: alice.id,
+        parameters: JSON.stringify({ trigger: 'schedule', job_id: jobId, job_run_id: String(jobRunId) }),
+        progress_steps: '[]',
+        read_tables: JSON.stringify([table]),
+      });
+      const report = await ingestScheduledJobRuns({ db, client, resultsVolume: undefined });
+      expect(report.ingested.filter((i) => i.table === table)).toEqual([{ table, jobRunId: String(jobRunId), runId: left.id, status: 'failed' }]);
+      const runs = (await listRuns(alice, table, { page: 1, page_size: 50 }, deps)).items;
+      expect(runs.map((r) => [r.id, r.status])).toEqual([[left.id, 'failed']]);
     });
   });
 }

@@ -11,7 +11,8 @@
  *   recorded for the table): no separate cursor to lose or to get out of step;
  * - ingesting twice never records a job run twice: the check and the insert are one transaction
  *   under a per-table lock, so two processes (or two ticks) on one store agree; a run recorded but
- *   not completed (a process stopped in between) is completed on the next pass.
+ *   not completed (a process stopped in between) is read again and completed on the next pass,
+ *   unless the restart recovery has failed it as interrupted first (it is then left as it is).
  *
  * The job read the table as its own principal; the schedule's editor had read access, and the
  * table had no row filter, column mask or ABAC policy when the schedule was saved
