@@ -3,7 +3,7 @@
  * background (the small sample tables in a second or two; the big one is then built while the app
  * answers, see lib/warehouse/duckdb/engine.ts), and in every mode it fails the runs a previous
  * process left unfinished ("interrupted by a restart"), and in local mode it starts the scheduler
- * of scheduled checks. Deployed, it also checks and logs the
+ * of scheduled checks (in databricks mode: the ingest of the scheduled jobs' runs). Deployed, it also checks and logs the
  * app's bindings and migrates the rule store.
  *
  * Nothing here is awaited: the server answers requests as soon as it is up, and both jobs load
@@ -28,6 +28,12 @@ export function register() {
     // Local mode: the scheduler of scheduled checks (lib/jobs/local/scheduler.ts).
     void import('@/lib/services/scheduled-runs').then(
       (m) => m.startLocalScheduler(),
+      () => undefined,
+    );
+    // Databricks mode: the finished runs of the schedules' jobs into the run history
+    // (lib/services/scheduled-job-ingest.ts).
+    void import('@/lib/services/scheduled-job-ingest').then(
+      (m) => m.startScheduledJobIngest(),
       () => undefined,
     );
     // Deployed: validate and log the bindings, and migrate the rule store now rather than on the

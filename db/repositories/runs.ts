@@ -280,3 +280,33 @@ export async function rulePassRates(
   const rows = await query.orderBy('r.finished_at', 'desc').orderBy('rr.rule_index').limit(filter.limit).execute();
   return rows.reverse().map((r) => ({ ...r, finished_at: r.finished_at as Date }));
 }
+
+/**
+ * Scheduled Databricks job runs brought into the history (lib/services/scheduled-job-ingest.ts) are
+ * validation runs whose parameters carry `trigger = 'schedule'`, the job (`job_id`) and the job run
+ * (`job_run_id`). The greatest job run id of `jobId` recorded (and finished) for the table; null for
+ * none. A run recorded but left unfinished (its process stopped) is not counted, so it is read again.
+ */
+export async function lastIngestedJobRunId(db: Db, tableName: string, jobId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('dq_runs')
+    .select(sql<string | null>`max((parameters->>'job_run_id')::numeric)::text`.as('last'))
+    .where('table_name', '=', tableName)
+    .where(sql<boolean>`parameters->>'trigger' = 'schedule'`)
+    .where(sql<boolean>`parameters->>'job_id' = ${jobId}`)
+    .where(sql<boolean>`parameters->>'job_run_id' ~ '^[0-9]+$'`)
+    .where('status', 'not in', UNFINISHED)
+    .executeTakeFirst();
+  return row?.last ?? null;
+}
+
+/** The run recorded for a scheduled job run of the table, if any. */
+export async function findIngestedJobRun(db: Db, tableName: string, jobRunId: string): Promise<Run | undefined> {
+  return db
+    .selectFrom('dq_runs')
+    .selectAll()
+    .where('table_name', '=', tableName)
+    .where(sql<boolean>`parameters->>'trigger' = 'schedule'`)
+    .where(sql<boolean>`parameters->>'job_run_id' = ${jobRunId}`)
+    .executeTakeFirst();
+}

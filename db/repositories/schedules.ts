@@ -146,3 +146,19 @@ export async function recordOutputs(db: Db, tableName: string, runId: string, st
     .where('last_run_id', '=', runId)
     .execute();
 }
+
+/** A run of the schedule's Databricks job recorded in the history, with what became of its outputs (written by the job). */
+export async function recordIngestedRun(
+  db: Db,
+  tableName: string,
+  runId: string,
+  at: Date,
+  outputsStatus: ScheduleOutputsStatus,
+  message: string | null,
+): Promise<void> {
+  await db
+    .updateTable('dq_schedules')
+    .set({ last_run_id: runId, last_run_at: at, outputs_run_id: null, outputs_status: outputsStatus, outputs_message: message })
+    .where('table_name', '=', tableName)
+    .execute();
+}

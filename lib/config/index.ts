@@ -94,6 +94,7 @@ const EnvSchema = z.object({
   DQX_MAX_RULES: intInRange(1, 10_000, 1_000),
   DQX_RUN_OWNER_GRACE_SECONDS: intInRange(10, 3_600, 60),
   DQX_SCHEDULER_TICK_MS: intInRange(1_000, 600_000, 15_000),
+  DQX_SCHEDULE_SYNC_SECONDS: intInRange(10, 3_600, 60),
   DQX_ALERT_WEBHOOK_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -227,6 +228,8 @@ export interface AppConfig {
     ownerGraceSeconds: number;
     /** How often the local scheduler looks for due slots (ms; local mode). */
     schedulerTickMs: number;
+    /** How often the finished runs of the schedules' Databricks jobs are brought into the history (s; databricks mode). */
+    scheduleSyncSeconds: number;
   };
   /** Where alerts of tables without their own webhook go (docs/monitoring.md); checked again when sent. */
   alerts: { webhookUrl: string | undefined };
@@ -389,6 +392,7 @@ export function loadConfig(env: Env): AppConfig {
       outageSeconds: e.DQX_JOB_OUTAGE_SECONDS,
       ownerGraceSeconds: e.DQX_RUN_OWNER_GRACE_SECONDS,
       schedulerTickMs: e.DQX_SCHEDULER_TICK_MS,
+      scheduleSyncSeconds: e.DQX_SCHEDULE_SYNC_SECONDS,
     },
     alerts: { webhookUrl: e.DQX_ALERT_WEBHOOK_URL },
     databricks: {

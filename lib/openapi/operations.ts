@@ -379,11 +379,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'Alerts',
     summary: 'Create or replace the table’s schedule: a 5-field cron in an IANA time zone, the version to run (null: the active one), paused, and outputs.',
     description:
-      'Each slot runs the rule set as an ordinary validation run (recorded with `parameters.trigger: schedule`) and appends DQX’s quarantine (rows with `_errors`/`_warnings`), the valid rows when set, and DQX’s summary metrics in its long format (docs/monitoring.md). A slot missed while the app was down runs once when it is back; a slot never runs twice. Outputs omitted take the defaults (`<table>_dq_quarantine`, `<table>_dq_metrics`, no valid rows); null turns one off. A bad `cron`, `timezone`, `version` or output is refused with 400 naming it. Databricks mode: the schedule is a Databricks job; 501 where this build has no job side.',
+      'Each slot runs the rule set as an ordinary validation run (recorded with `parameters.trigger: schedule`) and appends DQX’s quarantine (rows with `_errors`/`_warnings`), the valid rows when set, and DQX’s summary metrics in its long format (docs/monitoring.md). A slot missed while the app was down runs once when it is back; a slot never runs twice. Outputs omitted take the defaults (`<table>_dq_quarantine`, `<table>_dq_metrics`, no valid rows); null turns one off. A bad `cron`, `timezone`, `version` or output is refused with 400 naming it. Databricks mode: the schedule is a Databricks job that runs DQX on the table’s published checks (its publishing target: a checks table, or a volume file, which cannot pin a version); a rule set never published, a pinned version with a file target and a table with row filters, column masks or ABAC policies are refused with 400; its finished runs are recorded in the table’s run history every `DQX_SCHEDULE_SYNC_SECONDS`.',
     pathParams: [TABLE_PARAM],
     body: { description: 'The schedule.', json: { name: 'ScheduleBody', schema: ScheduleBody } },
     responses: [{ status: 200, description: 'The schedule as saved, with its next run.', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
-    errors: { ...base, 400: E.bad, 403: E.steward, 404: E.tableNotFound, 501: 'Databricks mode: scheduled checks are not available in this build.' },
+    errors: {
+      ...base,
+      400: 'Bad `cron`, `timezone`, `version` or output; databricks mode: the rule set is not published, a pinned version with a checks file, a governed table, or Databricks refused the job settings.',
+      403: E.steward,
+      404: E.tableNotFound,
+      503: 'Databricks mode: the app’s Databricks bindings are missing, or Databricks is unreachable.',
+    },
   },
   {
     ...operation('deleteSchedule'),
@@ -391,7 +397,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Remove the table’s schedule (databricks mode: its job too). Outputs already written stay.',
     pathParams: [TABLE_PARAM],
     responses: [{ status: 200, description: 'The table without a schedule (`schedule: null`).', json: { name: 'ScheduleState', schema: R.ScheduleState } }],
-    errors: { ...base, 400: E.bad, 403: E.steward, 404: 'The table has no schedule, does not exist, or the caller cannot read it.', 501: 'Databricks mode: scheduled checks are not available in this build.' },
+    errors: { ...base, 400: E.bad, 403: E.steward, 404: 'The table has no schedule, does not exist, or the caller cannot read it.', 503: 'Databricks mode: the app’s Databricks bindings are missing, or Databricks is unreachable.' },
   },
   {
     ...operation('listAlerts'),

@@ -2,7 +2,8 @@
  * The schedules service on PGlite and (TEST_DATABASE_URL) Postgres: saving, reading and deleting a
  * table's schedule, cron and time-zone validation with field errors, the next run in the time
  * zone, default and refused outputs, access, the two-process slot claim in the store, and the
- * databricks side through the MonitoringJobs port (501 until wired).
+ * databricks side through the MonitoringJobs port (503 naming the missing binding when the app has
+ * no Databricks configuration; the job itself: ./scheduled-job-ingest.test.ts).
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,11 +168,11 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await getSchedule(alice, table, deps)).schedule?.next_run_at).toBeNull();
     });
 
-    it('in databricks mode, refuses with 501 until the job side is wired, and syncs and removes the job through the port', async () => {
+    it('in databricks mode, refuses with 503 without a Databricks configuration, and syncs and removes the job through the port', async () => {
       const table = newTable();
       const refused = await appError(saveSchedule(alice, table, body({ cron: '0 6 * * *' }), { ...deps, mode: 'databricks' }));
-      expect(refused.code).toBe('not_implemented');
-      expect(refused.message).toMatch(/not available in this build/);
+      expect(refused.code).toBe('unavailable');
+      expect(refused.message).toMatch(/DATABRICKS_HOST|DATABRICKS_CLIENT_ID/);
       expect((await getSchedule(alice, table, deps)).schedule).toBeNull();
 
       const synced: [MonitoringSchedule, string | null][] = [];

@@ -6,9 +6,12 @@
  *
  * Local mode: the in-process scheduler (lib/jobs/local/scheduler.ts, started from
  * instrumentation.ts) runs due slots as ordinary validation runs (./scheduled-runs.ts).
- * Databricks mode: a schedule is a Databricks job; saving or deleting one calls the MonitoringJobs
- * port (lib/jobs/monitoring-port.ts), whose default refuses with 501 until a job implementation is
- * wired; the local scheduler does not run there.
+ * Databricks mode: a schedule is a Databricks job (lib/jobs/databricks/monitoring-job.ts) that runs
+ * DQX on the table's PUBLISHED checks (`publishedChecksSource`: the rule set's publishing target);
+ * saving or deleting one creates, updates or deletes the job as the app's service principal, after
+ * the caller's rights and the table's governance are checked as the caller (a table with row
+ * filters, column masks or ABAC policies never goes to a job). The job's finished runs are brought
+ * into the run history by ./scheduled-job-ingest.ts; the local scheduler does not run there.
  *
  * Access: reading and changing a schedule need read access to the table, like the other rule-set
  * settings, checked in ONE place (`assertMayManageSchedule`: the steward right) so it can be
@@ -18,16 +21,24 @@ import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
 import { getConfig, type Mode } from '@/lib/config';
+import { getServicePrincipalTokenProvider } from '@/lib/databricks/oauth';
 import { badRequest, notFound } from '@/lib/errors';
 import { CronError, nextSlot, parseCron } from '@/lib/jobs/cron';
-import { unavailableMonitoringJobs, type MonitoringJobs } from '@/lib/jobs/monitoring-port';
+import { createDatabricksMonitoringJobs, type MonitoringChecksSource } from '@/lib/jobs/databricks';
+import type { MonitoringJobs } from '@/lib/jobs/monitoring-port';
+import type { PublishTarget } from '@/lib/publish/port';
+import { getWarehouse } from '@/lib/warehouse';
+import type { Warehouse } from '@/lib/warehouse/port';
 import type { RunStatus, Schedule } from '@/db';
+import * as pubs from '@/db/repositories/publications';
 import * as ruleSetRepo from '@/db/repositories/rule-sets';
+import type { Db } from '@/db/repositories/rule-sets';
 import * as runsRepo from '@/db/repositories/runs';
 import * as repo from '@/db/repositories/schedules';
 
 import type { ScheduleInput } from './schedule-schemas';
 import { recordAudit } from './audit';
+import { jobPathRefusal } from './job-governance';
 import { assertRightOnReadable } from './rights';
 import { resolveDeps, type StoreDeps } from './store-deps';
 import { parseTableName } from './table-name';
@@ -83,8 +94,10 @@ export interface ScheduleDto {
 
 export interface ScheduleDeps extends StoreDeps {
   mode?: Mode;
-  /** The Databricks side (databricks mode); default: refuses with 501 until wired. */
+  /** The Databricks side (databricks mode); default: the deployment's jobs, as the app's service principal. */
   monitoringJobs?: MonitoringJobs;
+  /** The caller's warehouse (databricks mode: the table's governance is read as the caller). */
+  warehouseOf?: (caller: Caller) => Warehouse;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -92,13 +105,76 @@ export interface ScheduleDeps extends StoreDeps {
 const iso = (d: Date | string | null) =>
   d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString();
 
+// ---- Where a schedule's checks are published (databricks mode) ----
+
+/**
+ * Where the monitoring job of `schedule` reads its checks: the rule set's publishing target. A
+ * checks table holds every published version (one batch per fingerprint), so a pinned version is
+ * read by its fingerprint; a checks file holds only the latest published version, so a pinned
+ * version with a file target is refused. 400 with what to do when nothing fits.
+ */
+export function publishedChecksSource(db: Db): (schedule: MonitoringSchedule) => Promise<MonitoringChecksSource> {
+  return async (schedule) => {
+    const settings = await pubs.findSettings(db, schedule.table_name);
+    const targets = (settings?.targets ?? []) as PublishTarget[];
+    const table = targets.find((t) => t.kind === 'uc_table');
+    if (table?.kind === 'uc_table') {
+      let fingerprint: string | null = null;
+      if (schedule.version !== null) {
+        const version = await ruleSetRepo.findVersion(db, schedule.table_name, schedule.version);
+        if (!version) throw fieldError('version', `version ${schedule.version} of the rule set of ${schedule.table_name} does not exist.`);
+        fingerprint = version.rule_set_fingerprint;
+      }
+      return { kind: 'table', table: table.table, runConfigName: schedule.table_name, ruleSetFingerprint: fingerprint };
+    }
+    const file = targets.find((t) => t.kind === 'volume_file');
+    if (file?.kind === 'volume_file') {
+      if (schedule.version !== null) {
+        throw fieldError(
+          'version',
+          `the rule set of ${schedule.table_name} is published to a checks file (${file.path}), which holds only the latest published version: leave the version empty (the active one), or publish to a checks table (History → Publishing) to pin a version.`,
+        );
+      }
+      return { kind: 'volume_file', path: file.path };
+    }
+    throw badRequest(
+      `Publish the rule set first (History → Publishing): a scheduled check on Databricks runs DQX on the published checks of ${schedule.table_name}, and its rule set has no checks table or volume file to publish to.`,
+    );
+  };
+}
+
+const MONITORING_JOBS = Symbol.for('dqx.monitoringJobs');
+type MonitoringJobsHolder = { [MONITORING_JOBS]?: ReturnType<typeof createDatabricksMonitoringJobs> };
+
+/**
+ * The process's monitoring jobs (databricks mode), created on first use: the deployment's
+ * configuration, the app's service principal (as run-deps.ts does for the job runner), the
+ * published checks of the process's store. Throws a 503 naming the missing binding.
+ */
+export function defaultMonitoringJobs(): ReturnType<typeof createDatabricksMonitoringJobs> {
+  const holder = globalThis as MonitoringJobsHolder;
+  if (!holder[MONITORING_JOBS]) {
+    const provider = getServicePrincipalTokenProvider();
+    holder[MONITORING_JOBS] = createDatabricksMonitoringJobs(getConfig(), {
+      tokenProvider: () => provider.getToken(),
+      invalidateToken: () => provider.invalidate(),
+      checksSource: async (schedule) => {
+        const { getStore } = await import('@/db');
+        return publishedChecksSource(await getStore())(schedule);
+      },
+    });
+  }
+  return holder[MONITORING_JOBS];
+}
+
 async function resolve(deps: ScheduleDeps = {}) {
   const { db, access } = await resolveDeps(deps);
   return {
     db,
     access,
     mode: deps.mode ?? getConfig().mode,
-    monitoringJobs: deps.monitoringJobs ?? unavailableMonitoringJobs,
+    monitoringJobs: (): MonitoringJobs => deps.monitoringJobs ?? defaultMonitoringJobs(),
+    warehouseOf: deps.warehouseOf ?? getWarehouse,
     now: deps.now ?? (() => new Date()),
   };
 }
@@ -125,10 +201,10 @@ async function assertMayManageSchedule(
   d: Pick<Resolved, 'access'>,
   deps: ScheduleDeps | undefined,
   action: string,
-): Promise<string> {
+) {
   const readable = await d.access.assertCanReadTable(caller, table);
   await assertRightOnReadable(caller, readable, 'steward', action, deps);
-  return readable.name;
+  return readable;
 }
 
 /** What the audit trail shows of a schedule. */
@@ -277,7 +353,8 @@ export async function saveSchedule(
   deps?: ScheduleDeps,
 ): Promise<ScheduleDto> {
   const d = await resolve(deps);
-  const name = await assertMayManageSchedule(caller, table, d, deps, 'Changing the schedule of');
+  const readable = await assertMayManageSchedule(caller, table, d, deps, 'Changing the schedule of');
+  const name = readable.name;
   const timezone = input.timezone;
   const cron = input.cron.replace(/\s+/g, ' ');
   assertValidCron(cron, timezone);
@@ -297,7 +374,14 @@ export async function saveSchedule(
     notify_emails: [...new Set(input.notify_emails.map((e) => e.toLowerCase()))],
   };
   let jobId = existing?.external_job_id ?? null;
-  if (d.mode === 'databricks') jobId = (await d.monitoringJobs.sync(schedule, jobId)).job_id;
+  if (d.mode === 'databricks') {
+    // The job reads the table as its own principal, which the table's row filters, column masks
+    // and ABAC policies do not restrict as they restrict the caller: such a table never gets a job
+    // (the same check as the validation job path, read as the caller).
+    const refusal = await jobPathRefusal(d.warehouseOf(caller), readable.ref, name);
+    if (refusal) throw badRequest(`${refusal} Check it with manual runs on the SQL warehouse instead.`);
+    jobId = (await d.monitoringJobs().sync(schedule, jobId)).job_id;
+  }
   const restart =
     !existing ||
     existing.cron !== cron ||
@@ -346,11 +430,11 @@ export async function deleteSchedule(
   deps?: ScheduleDeps,
 ): Promise<ScheduleDto> {
   const d = await resolve(deps);
-  const name = await assertMayManageSchedule(caller, table, d, deps, 'Removing the schedule of');
+  const { name } = await assertMayManageSchedule(caller, table, d, deps, 'Removing the schedule of');
   const existing = await repo.findSchedule(d.db, name);
   if (!existing) throw notFound(`${name} has no schedule.`);
   if (d.mode === 'databricks' && existing.external_job_id)
-    await d.monitoringJobs.remove(existing.external_job_id);
+    await d.monitoringJobs().remove(existing.external_job_id);
   await d.db.transaction().execute(async (trx) => {
     await repo.deleteSchedule(trx, name);
     await recordAudit(trx, {

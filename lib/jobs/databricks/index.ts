@@ -5,7 +5,6 @@
 import type { AppConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 
-import type { MonitoringJobs } from '../monitoring-port';
 import type { JobRunner } from '../port';
 import { DatabricksJobRunner } from './databricks-job-runner';
 import { DatabricksMonitoringJobs, type DatabricksMonitoringJobsOptions } from './monitoring-job';
@@ -54,7 +53,7 @@ export function createDatabricksMonitoringJobs(
     fetch?: FetchLike;
     checksSource: DatabricksMonitoringJobsOptions['checksSource'];
   },
-): MonitoringJobs {
+): DatabricksMonitoringJobs {
   const { host, validationJobId, resultsVolume } = config.databricks;
   if (!host) throw new AppError('unavailable', 'DATABRICKS_HOST is not set, so scheduled checks cannot be set up.');
   if (!validationJobId) {
