@@ -7,8 +7,6 @@
  * Local mode does not use it: the in-process scheduler (lib/jobs/local/scheduler.ts) runs the
  * schedules there.
  */
-import { AppError } from '@/lib/errors';
-
 import type { MonitoringSchedule } from '@/lib/services/schedules';
 
 export type { MonitoringSchedule } from '@/lib/services/schedules';
@@ -19,15 +17,3 @@ export interface MonitoringJobs {
   /** Delete the job (a job already gone is not an error). */
   remove(jobId: string): Promise<void>;
 }
-
-export const MONITORING_JOBS_UNAVAILABLE = 'Scheduled checks in databricks mode are not available in this build.';
-
-/** The default in databricks mode until a job implementation is wired: refuses with 501. */
-export const unavailableMonitoringJobs: MonitoringJobs = {
-  sync: async () => {
-    throw new AppError('not_implemented', MONITORING_JOBS_UNAVAILABLE);
-  },
-  remove: async () => {
-    throw new AppError('not_implemented', MONITORING_JOBS_UNAVAILABLE);
-  },
-};
