@@ -495,7 +495,7 @@ export const TableHealth = z.object({
   table_name: z.string(),
   state: z
     .enum(['ok', 'breach', 'no_run', 'unknown', 'overdue'])
-    .describe('no_run: thresholds are set but the table has no run yet (503); unknown: neither thresholds nor a run (200); overdue: reserved for scheduled checks.'),
+    .describe('no_run: thresholds are set but the table has no run yet (503); unknown: neither thresholds nor a run (200); overdue: the table\u2019s schedule had a slot more than 15 minutes ago and nothing started since (503); a table that breaches stays breach, with `overdue: true`.'),
   healthy: z.boolean(),
   latest_run: z
     .object({
@@ -509,7 +509,7 @@ export const TableHealth = z.object({
     .nullable(),
   thresholds: ThresholdValues.nullable().describe('Null when no threshold is set.'),
   breached: z.array(Breach),
-  overdue: z.boolean().describe('Always false until scheduled checks exist.'),
+  overdue: z.boolean().describe('A scheduled run is more than 15 minutes late (also when the state is breach). Local mode only: in databricks mode Databricks runs the schedule and a missed or failed slot shows as a failed or missing job run.'),
 });
 
 const monitorStatus = z

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Kysely } from 'kysely';
+
+import * as schedulesRepo from '@/db/repositories/schedules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '@/db';
@@ -15,6 +17,8 @@ import { tableAccessVia } from './access';
 import { alertDeliveriesSettled, getThresholds, listAlerts, saveThresholds, type AlertingDeps, type AlertPayload } from './alerting';
 import { ThresholdsBody } from './alerting-schemas';
 import { completeRun, createRun, type RuleResultInput } from './runs';
+import { ScheduleBody } from './schedule-schemas';
+import { saveSchedule } from './schedules';
 import { getTableHealth } from './table-health';
 
 const alice = testCaller('alice@example.com');
@@ -186,6 +190,23 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         ['recovery', 'sent', 1],
         ['breach', 'sent', 1],
       ]);
+    });
+
+    it('health says overdue (503) when a scheduled slot passed without a run, and ok again once a run started', async () => {
+      const table = newTable();
+      await saveSchedule(alice, table, ScheduleBody.parse({ cron: '0 6 * * *' }), deps);
+      expect((await getTableHealth(alice, table, deps)).health).toMatchObject({ state: 'unknown', overdue: false });
+      // the app was down over the 06:00 slot an hour ago
+      await schedulesRepo.setNextRun(db, table, new Date(Date.now() - 3_600_000));
+      const missed = await getTableHealth(alice, table, deps);
+      expect(missed.status).toBe(503);
+      expect(missed.health).toMatchObject({ state: 'overdue', healthy: false, overdue: true });
+      await finishRun(table, 0, [ruleResult('email_valid', 0)]);
+      expect((await getTableHealth(alice, table, deps)).health).toMatchObject({ state: 'ok', healthy: true, overdue: false });
+      // paused: nothing is owed
+      await schedulesRepo.setNextRun(db, table, new Date(Date.now() - 60_000 * 20));
+      await saveSchedule(alice, table, ScheduleBody.parse({ cron: '0 6 * * *', paused: true }), deps);
+      expect((await getTableHealth(alice, table, deps)).health.overdue).toBe(false);
     });
 
     it('alerts once when runs that breach finish together', async () => {

@@ -123,6 +123,24 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
+/**
+ * Overdue: a schedule (not paused) whose slot passed by more than the grace period, with nothing
+ * started since (a run of the table, or the schedule's own last run). Shared by this page and the
+ * health endpoint, so both say the same.
+ */
+export function overdueOf(
+  schedule: Pick<ScheduleSummary, 'paused' | 'next_run_at' | 'last_run_at'> | undefined | null,
+  lastRunCreatedAt: Date | undefined,
+  now: Date,
+  graceMs: number = DEFAULT_OVERDUE_AFTER_MS,
+): { overdue: boolean; due: Date | null } {
+  const due = schedule && !schedule.paused && schedule.next_run_at ? new Date(schedule.next_run_at) : null;
+  const lastStarted = [lastRunCreatedAt, schedule?.last_run_at ? new Date(schedule.last_run_at) : undefined]
+    .filter((t): t is Date => !!t)
+    .reduce<Date | null>((a, b) => (a && a > b ? a : b), null);
+  return { overdue: !!due && now.getTime() - due.getTime() > graceMs && (!lastStarted || lastStarted < due), due };
+}
+
 const rank = (s: MonitorStatus) => MONITOR_STATUSES.indexOf(s);
 
 /** Worst first; within a status, lowest pass rate first (no figure last), then by name. */
@@ -182,12 +200,7 @@ export async function getMonitoringOverview(caller: Caller, deps: MonitoringDeps
     const breached = verdict?.breached ?? [];
     const last = latestOf.get(name);
 
-    // Overdue: a schedule's slot passed (by more than the grace period) and nothing ran since.
-    const due = schedule && !schedule.paused && schedule.next_run_at ? new Date(schedule.next_run_at) : null;
-    const lastStarted = [createdAt.get(name), schedule?.last_run_at ? new Date(schedule.last_run_at) : undefined]
-      .filter((t): t is Date => !!t)
-      .reduce<Date | null>((a, b) => (a && a > b ? a : b), null);
-    const overdue = !!due && now.getTime() - due.getTime() > overdueAfter && (!lastStarted || lastStarted < due);
+    const { overdue, due } = overdueOf(schedule, createdAt.get(name), now, overdueAfter);
 
     const lastFailed = !!last && last.status !== 'succeeded' && (!judged || last.id !== judged.run_id);
     const status: MonitorStatus =

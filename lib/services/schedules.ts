@@ -302,11 +302,22 @@ export function monitoringScheduleOf(row: Schedule): MonitoringSchedule {
   };
 }
 
-async function viewOf(d: Pick<Resolved, 'db'>, row: Schedule): Promise<ScheduleView> {
+/**
+ * When the schedule runs next. Local mode: the stored slot the scheduler will claim (in the past
+ * while the app was down: that slot is still owed). Databricks mode: Databricks runs the job, so the
+ * next slot after now, from the cron.
+ */
+export function effectiveNextRun(row: Pick<Schedule, 'cron' | 'timezone' | 'paused' | 'next_run_at'>, mode: Mode, now: Date): Date | null {
+  if (row.paused) return null;
+  if (mode === 'databricks') return nextSlot(row.cron, row.timezone, now);
+  return row.next_run_at === null ? null : new Date(row.next_run_at);
+}
+
+async function viewOf(d: Pick<Resolved, 'db' | 'mode' | 'now'>, row: Schedule): Promise<ScheduleView> {
   const lastRun = row.last_run_id ? await runsRepo.findRun(d.db, row.last_run_id) : undefined;
   return {
     ...monitoringScheduleOf(row),
-    next_run_at: iso(row.next_run_at),
+    next_run_at: iso(effectiveNextRun(row, d.mode, d.now())),
     last_run_at: iso(row.last_run_at),
     last_run_id: row.last_run_id,
     last_run_status: lastRun?.status ?? null,
@@ -320,7 +331,7 @@ async function viewOf(d: Pick<Resolved, 'db'>, row: Schedule): Promise<ScheduleV
 }
 
 async function dtoOf(
-  d: Pick<Resolved, 'db' | 'mode'>,
+  d: Pick<Resolved, 'db' | 'mode' | 'now'>,
   name: string,
   row: Schedule | undefined,
 ): Promise<ScheduleDto> {
@@ -450,15 +461,30 @@ export async function deleteSchedule(
   return dtoOf(d, name, undefined);
 }
 
+type SummaryDeps = StoreDeps & { mode?: Mode; now?: () => Date };
+
 /** Every schedule, no access filtering (callers filter). */
-export async function listScheduleSummaries(deps?: StoreDeps): Promise<ScheduleSummary[]> {
+export async function listScheduleSummaries(deps?: SummaryDeps): Promise<ScheduleSummary[]> {
   const { db } = await resolveDeps(deps);
-  return (await repo.listSchedules(db)).map((row) => ({
+  return summariesOf(await repo.listSchedules(db), deps);
+}
+
+/** One table's schedule (a normalised name; no access check: the caller checked), or undefined. */
+export async function findScheduleSummary(tableName: string, deps?: SummaryDeps): Promise<ScheduleSummary | undefined> {
+  const { db } = await resolveDeps(deps);
+  const row = await repo.findSchedule(db, tableName);
+  return row ? summariesOf([row], deps)[0] : undefined;
+}
+
+function summariesOf(rows: Schedule[], deps: SummaryDeps | undefined): ScheduleSummary[] {
+  const mode = deps?.mode ?? getConfig().mode;
+  const now = (deps?.now ?? (() => new Date()))();
+  return rows.map((row) => ({
     table_name: row.table_name,
     cron: row.cron,
     timezone: row.timezone,
     paused: row.paused,
-    next_run_at: iso(row.next_run_at),
+    next_run_at: iso(effectiveNextRun(row, mode, now)),
     last_run_at: iso(row.last_run_at),
     last_run_id: row.last_run_id,
   }));
