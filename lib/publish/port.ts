@@ -17,7 +17,12 @@ export type PublishTarget =
   /** Local: a checks file in the state folder's `published/` folder (`FileChecksStorageConfig`). */
   | { kind: 'local_file'; format: 'yaml' | 'json' }
   /** Local: DQX's checks table `schema.table` in the DuckDB file `published/checks.duckdb`. */
-  | { kind: 'local_table'; table: string };
+  | { kind: 'local_table'; table: string }
+  /**
+   * Either mode, when the rule store is Postgres: DQX's Lakebase checks table `schema.table`
+   * (`LakebaseChecksStorageConfig`) in the store's own database, written by the app (lakebase/).
+   */
+  | { kind: 'lakebase_table'; table: string };
 
 export type PublishTargetKind = PublishTarget['kind'];
 
