@@ -17,37 +17,15 @@ import type { Kysely } from 'kysely';
 
 import type { Database } from '@/db';
 import type { StoreKind } from '@/lib/config';
-import { serializeChecks } from '@/lib/dqx';
-import { expandChecks, ruleSetFingerprint, storedRuleFingerprint } from '@/lib/dqx/fingerprint';
-import type { DqxCheck } from '@/lib/dqx';
 import { badRequest } from '@/lib/errors';
-import { currentDatabase, writeLakebaseChecks, type LakebaseChecksRow } from '@/db/repositories/lakebase-checks';
+import { currentDatabase, writeLakebaseChecks } from '@/db/repositories/lakebase-checks';
 
 import type { PublishOutcome, PublishRequest, PublishTarget, Publisher } from '../port';
 
+import { lakebaseChecksRows } from './lakebase-rows';
+
 export const PGLITE_REFUSAL =
   'lakebase_table needs the rule store on Postgres (Lakebase in databricks mode, or DATABASE_URL locally): the embedded PGlite store is not a database a DQX pipeline can read.';
-
-/** The rows DQX's Lakebase save writes for `checks` under `runConfigName` (all but `created_at`). */
-export function lakebaseChecksRows(checks: DqxCheck[], runConfigName: string): LakebaseChecksRow[] {
-  const setFingerprint = ruleSetFingerprint(checks);
-  return checks.map((check) => {
-    const compact = (check.check.for_each_column ?? []).length > 0;
-    // The check as the JSON checks file writes it (values normalised as DQX normalises them).
-    const text = serializeChecks([check], 'json').trim();
-    const checkJson = text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
-    return {
-      name: compact ? (check.name ?? null) : expandChecks([check])[0]!.name,
-      criticality: check.criticality ?? 'error',
-      checkJson,
-      filter: check.filter ?? null,
-      run_config_name: runConfigName,
-      message_expr: check.message_expr ?? null,
-      rule_fingerprint: storedRuleFingerprint(check),
-      rule_set_fingerprint: setFingerprint,
-    };
-  });
-}
 
 export class LakebasePublisher implements Publisher {
   constructor(
