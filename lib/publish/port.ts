@@ -3,7 +3,9 @@
  * load it with `DQEngine.load_checks`, in DQX's own storage formats. One adapter per mode:
  * `local/` (a folder of checks files and a checks table in a local DuckDB file) and `databricks/`
  * (a Unity Catalog checks table through the SQL warehouse and a checks file in a volume through the
- * Files API, both AS THE CALLER, so Unity Catalog decides what they may write).
+ * Files API, both AS THE CALLER, so Unity Catalog decides what they may write); and, in either
+ * mode when the rule store is Postgres, `lakebase/` (DQX's Lakebase checks table in the store's own
+ * database, written by the app).
  *
  * Targets are plain data, validated by the service's zod schemas before they reach an adapter.
  */

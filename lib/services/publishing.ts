@@ -7,7 +7,9 @@
  * History can say whether each published copy still matches the active version.
  *
  * Writes happen as the caller (databricks mode: their token, so Unity Catalog decides what they
- * may write); the app's service principal is never used for them. Reading a table's publishing needs
+ * may write); the app's service principal is never used for them. The one exception is
+ * `lakebase_table`, DQX's Lakebase checks table in the rule store's own database (Postgres only):
+ * that database is the app's, so it is written over the store's connection, in a schema of its own. Reading a table's publishing needs
  * read access to the table; changing its settings or publishing needs the steward right (./rights.ts).
  */
 import 'server-only';
@@ -97,7 +99,6 @@ const LOCAL_KINDS = new Set<PublishTarget['kind']>(['local_file', 'local_table']
 /** The mode a target kind belongs to; `lakebase_table` (the store's own database) to both. */
 const modeOfKind = (kind: PublishTarget['kind']): Mode | 'any' => (kind === 'lakebase_table' ? 'any' : LOCAL_KINDS.has(kind) ? 'local' : 'databricks');
 const inMode = (kind: PublishTarget['kind'], mode: Mode) => modeOfKind(kind) === 'any' || modeOfKind(kind) === mode;
-
 
 function defaultPublisher(caller: Caller): Publisher {
   const config = getConfig();
