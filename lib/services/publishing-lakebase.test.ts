@@ -172,6 +172,18 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       ]);
     });
 
+    it('records a publish as failed, with the reason, when the store is no longer Postgres', async () => {
+      const table = newTable();
+      await savePublishSettings(alice, table, { auto_publish: false, targets: [TARGET] }, deps);
+      await saveRuleSet(alice, table, { rules: V2 }, deps);
+      const failed = await appError(publishActiveVersion(alice, table, { ...deps, storeKind: 'pglite' }));
+      expect(failed.code).toBe('bad_request');
+      expect(failed.message).toContain('needs the rule store on Postgres');
+      expect(await countRows(table)).toBe(0);
+      const history = await getPublicationHistory(alice, table, deps);
+      expect(history.items.map((p) => [p.status, p.error])).toEqual([['failed', expect.stringContaining('needs the rule store on Postgres')]]);
+    });
+
     it('refuses the store’s own schema', async () => {
       const table = newTable();
       const refused = await appError(

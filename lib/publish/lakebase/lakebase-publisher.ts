@@ -36,6 +36,9 @@ export class LakebasePublisher implements Publisher {
   async publish(target: PublishTarget, request: PublishRequest): Promise<PublishOutcome> {
     if (target.kind !== 'lakebase_table') throw new Error(`${target.kind} is not a store publishing target`);
     if (this.storeKind === 'pglite') throw badRequest(PGLITE_REFUSAL, { field: 'targets' });
+    if (request.checks.length === 0) {
+      throw badRequest(`Version ${request.version} of ${request.tableName} has no checks: DQX refuses to save an empty rule set to its Lakebase checks table.`);
+    }
     const [schema, table] = target.table.split('.') as [string, string];
     const status = await writeLakebaseChecks(this.db, { schema, table }, lakebaseChecksRows(request.checks, request.tableName));
     return { status, location: `${await currentDatabase(this.db)}.${schema}.${table}` };
