@@ -350,6 +350,7 @@ export async function TableHistory({ table, query }: { table: string; query: His
               table={name}
               mode={caller.mode}
               autoPublish={publishing.value.auto_publish}
+              lakebaseAvailable={publishing.value.lakebase_available}
               targets={publishing.value.targets.map((t) => t.target)}
                 hasActive={active !== null}
               />

@@ -14,7 +14,21 @@ export function targetLabel(target: PublishTarget): string {
       return `Local ${target.format === 'yaml' ? 'YAML' : 'JSON'} checks file`;
     case 'local_table':
       return `Local checks table ${target.table}`;
+    case 'lakebase_table':
+      return `Lakebase checks table ${target.table}`;
   }
+}
+
+/**
+ * The DQX storage config a pipeline reads a Lakebase checks table with: location
+ * `<database>.<schema>.<table>` (the database known once published), the instance, and the rule
+ * set's table as the run config.
+ */
+export function lakebaseReadConfig(table: string, runConfigName: string, location: string | null): string {
+  return (
+    `LakebaseChecksStorageConfig(location="${location ?? `<database>.${table}`}", instance_name="<Lakebase instance>", ` +
+    `run_config_name="${runConfigName}")`
+  );
 }
 
 /**
@@ -44,6 +58,11 @@ export function PublicationList({ history }: { history: PublicationHistory }) {
                   <TableCell className="text-xs break-all">
                     {targetLabel(t.target)}
                     {t.last_published?.location && <div className="text-muted-foreground font-mono">{t.last_published.location}</div>}
+                    {t.target.kind === 'lakebase_table' && (
+                      <div className="text-muted-foreground mt-1" data-testid="lakebase-read-config">
+                        DQX reads it with <span className="font-mono">{lakebaseReadConfig(t.target.table, history.table_name, t.last_published?.location ?? null)}</span>
+                      </div>
+                    )}
                   </TableCell>
                   <TableCell className="text-xs">{t.last_published ? `version ${t.last_published.version}` : 'nothing yet'}</TableCell>
                   <TableCell className="text-xs whitespace-nowrap">{t.last_published ? <LocalTime iso={t.last_published.published_at} /> : '–'}</TableCell>

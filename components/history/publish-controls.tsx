@@ -17,6 +17,8 @@ interface Props {
   targets: PublishTarget[];
   /** Whether the table has an active version (publishing needs one). */
   hasActive: boolean;
+  /** Whether the rule store is Postgres, where a Lakebase checks table can be kept. */
+  lakebaseAvailable: boolean;
 }
 
 const valueOf = (targets: PublishTarget[], kind: PublishTarget['kind']) => targets.find((t) => t.kind === kind);
@@ -25,7 +27,7 @@ const valueOf = (targets: PublishTarget[], kind: PublishTarget['kind']) => targe
  * The table's publishing settings as a small form (where to, and whether on every activation) and
  * "Publish now". Field errors come back from the server's schema, next to the field they name.
  */
-export function PublishControls({ table, mode, autoPublish, targets, hasActive }: Props) {
+export function PublishControls({ table, mode, autoPublish, targets, hasActive, lakebaseAvailable }: Props) {
   const id = useId();
   const router = useRouter();
   const [auto, setAuto] = useState(autoPublish);
@@ -34,12 +36,13 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
   const [yamlFile, setYamlFile] = useState(targets.some((t) => t.kind === 'local_file' && t.format === 'yaml'));
   const [jsonFile, setJsonFile] = useState(targets.some((t) => t.kind === 'local_file' && t.format === 'json'));
   const [localTable, setLocalTable] = useState((valueOf(targets, 'local_table') as { table?: string } | undefined)?.table ?? '');
+  const [lakebaseTable, setLakebaseTable] = useState((valueOf(targets, 'lakebase_table') as { table?: string } | undefined)?.table ?? '');
   const [pending, setPending] = useState<'save' | 'publish' | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
 
-  const chosen = (): PublishTarget[] =>
-    mode === 'databricks'
+  const chosen = (): PublishTarget[] => [
+    ...(mode === 'databricks'
       ? [
           ...(ucTable.trim() ? [{ kind: 'uc_table' as const, table: ucTable.trim() }] : []),
           ...(volume.trim() ? [{ kind: 'volume_file' as const, path: volume.trim() }] : []),
@@ -48,12 +51,23 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
           ...(yamlFile ? [{ kind: 'local_file' as const, format: 'yaml' as const }] : []),
           ...(jsonFile ? [{ kind: 'local_file' as const, format: 'json' as const }] : []),
           ...(localTable.trim() ? [{ kind: 'local_table' as const, table: localTable.trim() }] : []),
-        ];
+        ]),
+    // kept when set, even where the store is no longer Postgres, so the server says why it cannot be
+    ...(lakebaseTable.trim() ? [{ kind: 'lakebase_table' as const, table: lakebaseTable.trim() }] : []),
+  ];
   // the field of each chosen target, for errors named `targets.<i>.<field>`
   const fieldOf = (i: number) => {
     const t = chosen()[i];
     if (!t) return null;
-    return t.kind === 'uc_table' ? 'uc' : t.kind === 'volume_file' ? 'volume' : t.kind === 'local_table' ? 'local-table' : 'files';
+    return t.kind === 'uc_table'
+      ? 'uc'
+      : t.kind === 'volume_file'
+        ? 'volume'
+        : t.kind === 'local_table'
+          ? 'local-table'
+          : t.kind === 'lakebase_table'
+            ? 'lakebase'
+            : 'files';
   };
   const errorsFor = (field: string) =>
     Object.entries(fieldErrors)
@@ -134,6 +148,20 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive }
           {field('local-table', 'Local checks table', localTable, setLocalTable, 'dqx.checks', 'schema.table in published/checks.duckdb, DQX’s checks-table format. Leave empty for none.')}
         </>
       )}
+      {!lakebaseAvailable && !lakebaseTable && (
+        <p className="text-muted-foreground text-xs">
+          A Lakebase checks table is available when the rule store is Postgres (Lakebase in databricks mode, or DATABASE_URL locally); this app keeps its rules in the embedded PGlite store.
+        </p>
+      )}
+      {(lakebaseAvailable || lakebaseTable) &&
+        field(
+          'lakebase',
+          'Lakebase checks table',
+          lakebaseTable,
+          setLakebaseTable,
+          'dqx_checks.checks',
+          `schema.table in the app’s own Postgres database (a schema of its own, not the store’s), DQX’s Lakebase checks-table format, written by the app. Pipelines read it with LakebaseChecksStorageConfig(location="<database>.<schema>.<table>", instance_name=<the instance>, run_config_name="${table}"). Leave empty for none.`,
+        )}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Publish on every activation (a save or a rollback)
       </label>

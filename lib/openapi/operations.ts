@@ -317,7 +317,8 @@ export const OPERATIONS: Operation[] = [
     ...operation('savePublishSettings'),
     tag: 'Publishing',
     summary: 'Replace the table’s publishing settings: the targets and whether to publish on every activation.',
-    description: 'Targets of the other mode are refused (400): `uc_table` and `volume_file` in databricks mode, `local_file` and `local_table` in local mode.',
+    description:
+      'Targets of the other mode are refused (400): `uc_table` and `volume_file` in databricks mode, `local_file` and `local_table` in local mode. `lakebase_table` is for either mode, but only when the rule store is Postgres (refused on the embedded PGlite store), and not in the store’s own schema.',
     pathParams: [TABLE_PARAM],
     body: { description: 'The settings.', json: { name: 'PublishSettingsBody', schema: PublishSettingsBody } },
     responses: [{ status: 200, description: 'The settings as saved.', json: { name: 'PublishSettings', schema: R.PublishSettings } }],

@@ -309,6 +309,14 @@ const PublishTarget = z
     z.object({ kind: z.literal('volume_file'), path: z.string().describe('`/Volumes/<catalog>/<schema>/<volume>/…/<name>.yml|.yaml|.json` (databricks mode).') }),
     z.object({ kind: z.literal('local_file'), format: z.enum(['yaml', 'json']).describe('Local mode: a checks file in `<state folder>/published/files/`.') }),
     z.object({ kind: z.literal('local_table'), table: z.string().describe('Local mode: `schema.table` in `<state folder>/published/checks.duckdb`.') }),
+    z.object({
+      kind: z.literal('lakebase_table'),
+      table: z
+        .string()
+        .describe(
+          'Either mode, when the rule store is Postgres (Lakebase in databricks mode): DQX’s Lakebase checks table `schema.table` in the store’s own database, in a schema of its own, written by the app. DQX reads it with `LakebaseChecksStorageConfig(location="<database>.<schema>.<table>", instance_name=..., run_config_name="<the rule set’s table>")`.',
+        ),
+    }),
   ])
   .describe('Where the active version is published, in DQX storage format.');
 
@@ -325,7 +333,7 @@ const Publication = z.object({
   version: z.int(),
   rule_set_fingerprint: z.string(),
   target: PublishTarget,
-  location: nullableString.describe('Where it was written (table name or file path); null when it failed.'),
+  location: nullableString.describe('Where it was written (table name, `database.schema.table` for `lakebase_table`, or file path); null when it failed.'),
   trigger: z.enum(['activation', 'manual']),
   status: z.enum(['published', 'unchanged', 'failed']).describe('`unchanged`: the target already held this rule set as its latest batch.'),
   error: nullableString,
@@ -345,6 +353,7 @@ export const PublicationHistory = z.object({
   active_version: z.int().nullable(),
   active_fingerprint: nullableString,
   auto_publish: z.boolean(),
+  lakebase_available: z.boolean().describe('Whether a `lakebase_table` target can be set: the rule store is Postgres, not the embedded PGlite.'),
   targets: z.array(
     z.object({
       target: PublishTarget,

@@ -3,7 +3,9 @@
  * load it with `DQEngine.load_checks`, in DQX's own storage formats. One adapter per mode:
  * `local/` (a folder of checks files and a checks table in a local DuckDB file) and `databricks/`
  * (a Unity Catalog checks table through the SQL warehouse and a checks file in a volume through the
- * Files API, both AS THE CALLER, so Unity Catalog decides what they may write).
+ * Files API, both AS THE CALLER, so Unity Catalog decides what they may write); and, in either
+ * mode when the rule store is Postgres, `lakebase/` (DQX's Lakebase checks table in the store's own
+ * database, written by the app).
  *
  * Targets are plain data, validated by the service's zod schemas before they reach an adapter.
  */
@@ -17,7 +19,12 @@ export type PublishTarget =
   /** Local: a checks file in the state folder's `published/` folder (`FileChecksStorageConfig`). */
   | { kind: 'local_file'; format: 'yaml' | 'json' }
   /** Local: DQX's checks table `schema.table` in the DuckDB file `published/checks.duckdb`. */
-  | { kind: 'local_table'; table: string };
+  | { kind: 'local_table'; table: string }
+  /**
+   * Either mode, when the rule store is Postgres: DQX's Lakebase checks table `schema.table`
+   * (`LakebaseChecksStorageConfig`) in the store's own database, written by the app (lakebase/).
+   */
+  | { kind: 'lakebase_table'; table: string };
 
 export type PublishTargetKind = PublishTarget['kind'];
 

@@ -53,8 +53,27 @@ const localTable = z.strictObject({
     }),
 });
 
-export const PublishTargetInput = z.discriminatedUnion('kind', [ucTable, volumeFile, localFile, localTable], {
-  error: "kind must be one of 'uc_table', 'volume_file' (databricks mode), 'local_file', 'local_table' (local mode)",
+/** Schemas a Lakebase checks table may not go into: the store's own, Postgres's and the public one. */
+export const RESERVED_LAKEBASE_SCHEMAS = new Set(['dqx', 'public', 'information_schema']);
+export const DEFAULT_LAKEBASE_TABLE = 'dqx_checks.checks';
+
+const lakebaseTable = z.strictObject({
+  kind: z.literal('lakebase_table'),
+  table: z
+    .string({ error: 'table must be text: schema.table' })
+    .trim()
+    .toLowerCase()
+    .refine((t) => t.split('.').length === 2 && t.split('.').every((p) => LOCAL_IDENT.test(p)), {
+      error: `table must be schema.table, each a plain name of letters, digits and _ (for example ${DEFAULT_LAKEBASE_TABLE})`,
+    })
+    .refine((t) => !RESERVED_LAKEBASE_SCHEMAS.has(t.split('.')[0]!) && !t.startsWith('pg_'), {
+      error: `table must be in a schema of its own, not dqx (the rule store's), public, information_schema or pg_*: for example ${DEFAULT_LAKEBASE_TABLE}`,
+    }),
+});
+
+export const PublishTargetInput = z.discriminatedUnion('kind', [ucTable, volumeFile, localFile, localTable, lakebaseTable], {
+  error:
+    "kind must be one of 'uc_table', 'volume_file' (databricks mode), 'local_file', 'local_table' (local mode), 'lakebase_table' (a Postgres rule store)",
 });
 
 export const PublishSettingsBody = z.strictObject({

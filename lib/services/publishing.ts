@@ -7,22 +7,25 @@
  * History can say whether each published copy still matches the active version.
  *
  * Writes happen as the caller (databricks mode: their token, so Unity Catalog decides what they
- * may write); the app's service principal is never used for them. Reading a table's publishing needs
+ * may write); the app's service principal is never used for them. The one exception is
+ * `lakebase_table`, DQX's Lakebase checks table in the rule store's own database (Postgres only):
+ * that database is the app's, so it is written over the store's connection, in a schema of its own. Reading a table's publishing needs
  * read access to the table; changing its settings or publishing needs the steward right (./rights.ts).
  */
 import 'server-only';
 
 import type { Caller } from '@/lib/auth/caller';
-import { getConfig, type Mode } from '@/lib/config';
+import { getConfig, type Mode, type StoreKind } from '@/lib/config';
 import type { DqxCheck } from '@/lib/dqx';
 import { ChecksTableError } from '@/lib/dqx/checks-table';
 import { AppError, badRequest, conflict, isAppError, notFound, type ErrorCode } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { DatabricksPublisher } from '@/lib/publish/databricks/databricks-publisher';
+import { LakebasePublisher, PGLITE_REFUSAL } from '@/lib/publish/lakebase/lakebase-publisher';
 import { LocalPublisher } from '@/lib/publish/local/local-publisher';
 import type { PublishTarget, Publisher } from '@/lib/publish/port';
 import { getWarehouse } from '@/lib/warehouse';
-import type { NewPublication, Publication, PublicationTrigger } from '@/db';
+import { storeKind, type NewPublication, type Publication, type PublicationTrigger } from '@/db';
 import * as pubs from '@/db/repositories/publications';
 import * as repo from '@/db/repositories/rule-sets';
 
@@ -37,6 +40,10 @@ export interface PublishDeps extends StoreDeps {
   mode?: Mode;
   /** The publisher that writes as `caller`; default: the mode's adapter. */
   publisherFor?: (caller: Caller) => Publisher;
+  /** The rule store's kind (`lakebase_table` needs Postgres); default: the process's store. */
+  storeKind?: StoreKind;
+  /** The rule store's schema, which a `lakebase_table` may not use; default: DQX_STORE_SCHEMA. */
+  storeSchema?: string;
 }
 
 export interface PublishSettingsDto {
@@ -81,13 +88,17 @@ export interface PublicationHistory {
   active_version: number | null;
   active_fingerprint: string | null;
   auto_publish: boolean;
+  /** Whether a `lakebase_table` target can be set: the rule store is Postgres (not the embedded PGlite). */
+  lakebase_available: boolean;
   targets: TargetState[];
   /** Every attempt, newest first (at most 100). */
   items: PublicationDto[];
 }
 
 const LOCAL_KINDS = new Set<PublishTarget['kind']>(['local_file', 'local_table']);
-const modeOfKind = (kind: PublishTarget['kind']): Mode => (LOCAL_KINDS.has(kind) ? 'local' : 'databricks');
+/** The mode a target kind belongs to; `lakebase_table` (the store's own database) to both. */
+const modeOfKind = (kind: PublishTarget['kind']): Mode | 'any' => (kind === 'lakebase_table' ? 'any' : LOCAL_KINDS.has(kind) ? 'local' : 'databricks');
+const inMode = (kind: PublishTarget['kind'], mode: Mode) => modeOfKind(kind) === 'any' || modeOfKind(kind) === mode;
 
 function defaultPublisher(caller: Caller): Publisher {
   const config = getConfig();
@@ -99,7 +110,14 @@ function defaultPublisher(caller: Caller): Publisher {
 
 async function resolve(deps: PublishDeps = {}) {
   const { db, access } = await resolveDeps(deps);
-  return { db, access, mode: deps.mode ?? getConfig().mode, publisherFor: deps.publisherFor ?? defaultPublisher };
+  return {
+    db,
+    access,
+    mode: deps.mode ?? getConfig().mode,
+    publisherFor: deps.publisherFor ?? defaultPublisher,
+    storeKind: deps.storeKind ?? storeKind(),
+    storeSchema: deps.storeSchema ?? getConfig().store.schema,
+  };
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -124,6 +142,7 @@ function targetLabel(target: PublishTarget): string {
   switch (target.kind) {
     case 'uc_table':
     case 'local_table':
+    case 'lakebase_table':
       return `${target.kind} ${target.table}`;
     case 'volume_file':
       return `${target.kind} ${target.path}`;
@@ -160,12 +179,19 @@ export async function savePublishSettings(
   input: PublishSettingsInput,
   deps?: PublishDeps,
 ): Promise<PublishSettingsDto> {
-  const { db, access, mode } = await resolve(deps);
+  const { db, access, mode, storeKind: kind, storeSchema } = await resolve(deps);
   const readable = await access.assertCanReadTable(caller, table);
   const { name } = readable;
   await assertRightOnReadable(caller, readable, 'steward', 'Changing the publishing settings of', deps);
   input.targets.forEach((target, i) => {
-    if (modeOfKind(target.kind) !== mode) {
+    if (target.kind === 'lakebase_table') {
+      if (kind === 'pglite') throw badRequest(`targets[${i}]: ${PGLITE_REFUSAL}`, { field: `targets.${i}.kind` });
+      if (target.table.split('.')[0] === storeSchema) {
+        throw badRequest(`targets[${i}].table: ${storeSchema} is the rule store's own schema; put the checks table in a schema of its own (for example dqx_checks.checks).`, {
+          field: `targets.${i}.table`,
+        });
+      }
+    } else if (!inMode(target.kind, mode)) {
       throw badRequest(`targets[${i}].kind: ${target.kind} targets are for ${modeOfKind(target.kind)} mode; the app runs in ${mode} mode.`, {
         field: `targets.${i}.kind`,
       });
@@ -217,18 +243,21 @@ async function publishVersion(
     throw conflict(`Version ${active.version} of ${name} is not a list of DQX checks, so it cannot be published.`);
   }
   const settings = await pubs.findSettings(db, name);
-  const targets = ((settings?.targets ?? []) as PublishTarget[]).filter((t) => modeOfKind(t.kind) === mode);
+  const targets = ((settings?.targets ?? []) as PublishTarget[]).filter((t) => inMode(t.kind, mode));
   if (targets.length === 0) throw conflict(`No publishing target is set for ${name}: set one in its publishing settings first.`);
 
   const request = { tableName: name, version: active.version, fingerprint: active.rule_set_fingerprint, checks: active.rules as DqxCheck[] };
-  const publisher = publisherFor(caller);
+  // The caller's publisher only when a target needs it (it needs the caller's token in databricks mode).
+  let callerPublisher: Publisher | undefined;
+  const publisherOf = (target: PublishTarget): Publisher =>
+    target.kind === 'lakebase_table' ? new LakebasePublisher(db, resolved.storeKind) : (callerPublisher ??= publisherFor(caller));
   const outcomes: NewPublication[] = [];
   const failures: { code: ErrorCode; message: string }[] = [];
   // One target after the other: each is its own write, recorded whatever happens to the others.
   for (const target of targets) {
     let outcome: { status: 'published' | 'unchanged' | 'failed'; location: string | null; error: string | null };
     try {
-      const done = await publisher.publish(target, request);
+      const done = await publisherOf(target).publish(target, request);
       outcome = { ...done, error: null };
     } catch (error) {
       const failure = failureOf(error);
@@ -322,7 +351,7 @@ export async function publishAfterActivation(caller: Caller, tableName: string, 
 
 /** What was published where, when and by whom, and whether each target still has the active version. */
 export async function getPublicationHistory(caller: Caller, table: string, deps?: PublishDeps): Promise<PublicationHistory> {
-  const { db, access } = await resolve(deps);
+  const { db, access, storeKind: kind } = await resolve(deps);
   const { name } = await access.assertCanReadTable(caller, table);
   const [settings, active, latest, items] = await Promise.all([
     pubs.findSettings(db, name),
@@ -344,6 +373,7 @@ export async function getPublicationHistory(caller: Caller, table: string, deps?
     active_version: active?.version ?? null,
     active_fingerprint: activeFingerprint,
     auto_publish: settings?.auto_publish ?? false,
+    lakebase_available: kind !== 'pglite',
     targets,
     items: items.map(publicationDto),
   };

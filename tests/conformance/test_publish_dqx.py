@@ -11,6 +11,14 @@
   fetched), so that statement is parsed by Spark's parser only; the rollback itself is exercised on
   the local DuckDB checks table (lib/services/publishing.test.ts).
 
+- Lakebase table target: the app's own code (scripts/publish-lakebase-checks.ts, the rows and the
+  writer the ``lakebase_table`` target uses) writes DQX's Lakebase checks table into a fresh database
+  on the local Postgres server (TEST_DATABASE_URL, else 127.0.0.1:5432 as postgres; skipped, saying
+  so, when none answers); DQX's own ``LakebaseChecksStorageHandler`` (with an engine on that
+  database, so no workspace) loads it after each of four publishes in a row (a new version, the same
+  again, another, and a rollback), and DQX's own save of the same checks into a second table gives
+  the same rows.
+
 Each time the rule-set fingerprint DQX computes of what it loaded equals the fingerprint the app
 stored for the version, and the table and file give the same checks."""
 
@@ -122,3 +130,109 @@ def test_published_table_loads_as_the_active_version_after_each_publish(publishe
         "name", "criticality", "check", "filter", "run_config_name", "user_metadata",
         "message_expr", "created_at", "rule_fingerprint", "rule_set_fingerprint",
     ]
+
+
+# ---- Lakebase checks table (LakebaseChecksStorageConfig) -------------------------------------------
+
+LAKEBASE_TABLE = "dqx_checks.checks"
+LAKEBASE_RUN_CONFIG = "main.sales.orders"
+
+
+def _server_url() -> str:
+    import os
+
+    return os.environ.get("TEST_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture()
+def lakebase_database():
+    """A fresh database on the local Postgres server: (URL for the app's script, SQLAlchemy engine)."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg2", reason="psycopg2-binary is pinned in tests/conformance/requirements.txt")
+
+    server = _server_url()
+    parts = urlsplit(server)
+    admin = sqlalchemy.create_engine(urlunsplit(("postgresql+psycopg2", *parts[1:])), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect():
+            pass
+    except sqlalchemy.exc.OperationalError as e:
+        admin.dispose()
+        pytest.skip(f"no Postgres server answers at {parts.hostname}:{parts.port or 5432} (set TEST_DATABASE_URL): {e.orig}")
+    name = f"dqx_conf_{secrets.token_hex(4)}"
+    with admin.connect() as conn:
+        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    engine = sqlalchemy.create_engine(urlunsplit(("postgresql+psycopg2", parts.netloc, f"/{name}", parts.query, "")))
+    try:
+        yield url, engine, name
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _publish_lakebase(url: str, rule_set: str, out) -> dict:
+    h.run_node_script("scripts/publish-lakebase-checks.ts", url, LAKEBASE_TABLE, LAKEBASE_RUN_CONFIG, rule_set, str(out))
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _rows(engine, table: str, fingerprint: str) -> list[str]:
+    """The stored rows of one batch (all but created_at), comparable as a multiset."""
+    import sqlalchemy
+
+    with engine.connect() as conn:
+        result = conn.execute(
+            sqlalchemy.text(
+                f'SELECT name, criticality, "check", filter, run_config_name, user_metadata, message_expr, '
+                f"rule_fingerprint, rule_set_fingerprint FROM {table} "
+                "WHERE run_config_name = :rc AND rule_set_fingerprint = :fp"
+            ),
+            {"rc": LAKEBASE_RUN_CONFIG, "fp": fingerprint},
+        )
+        return sorted(json.dumps(dict(r), sort_keys=True, default=str) for r in result.mappings())
+
+
+def test_published_lakebase_table_loads_as_the_active_version_after_each_publish(lakebase_database, spark, dqx_engine, tmp_path):
+    from databricks.labs.dqx.checks_storage import LakebaseChecksStorageHandler
+    from databricks.labs.dqx.config import FileChecksStorageConfig, LakebaseChecksStorageConfig
+
+    url, engine, database = lakebase_database
+    # engine given: DQX connects with it, never through a workspace (ws is only used for telemetry, best effort)
+    handler = LakebaseChecksStorageHandler(None, spark, engine=engine)
+
+    sequence = [("orders_v1", "published"), ("orders_v1", "unchanged"), ("orders_v2", "published"), ("orders_v1", "published")]
+    for i, (rule_set, expected) in enumerate(sequence):
+        step = _publish_lakebase(url, rule_set, tmp_path / f"{i}.json")
+        assert step["status"] == expected, (i, rule_set)
+        assert step["location"] == f"{database}.{LAKEBASE_TABLE}"
+
+        config = LakebaseChecksStorageConfig(location=step["location"], instance_name="local", run_config_name=LAKEBASE_RUN_CONFIG)
+        loaded = handler.load(config)
+        assert _fingerprint(loaded) == step["fingerprint"], (i, rule_set)
+
+        file = tmp_path / f"{i}.json"
+        file.write_text(step["file_json"], encoding="utf-8")
+        from_file = dqx_engine.load_checks(FileChecksStorageConfig(location=str(file)))
+        # the same checks (compared as a multiset); names where the file has one (DQX stores the name it derives otherwise)
+        table_view = [json.dumps(_comparable(c, True), sort_keys=True, default=str) for c in loaded]
+        assert all(json.dumps(_comparable(c, True), sort_keys=True, default=str) in table_view for c in from_file if c.get("name"))
+        assert sorted(json.dumps(_comparable(c, False), sort_keys=True, default=str) for c in loaded) == sorted(
+            json.dumps(_comparable(c, False), sort_keys=True, default=str) for c in from_file
+        ), (i, rule_set)
+
+        # DQX's own save of the same checks into a second table writes the same rows
+        own = LakebaseChecksStorageConfig(location=f"{database}.dqx_own.checks_{i}", instance_name="local", run_config_name=LAKEBASE_RUN_CONFIG)
+        handler.save(from_file, own)
+        assert _rows(engine, LAKEBASE_TABLE, step["fingerprint"]) == _rows(engine, f"dqx_own.checks_{i}", step["fingerprint"]), (i, rule_set)
+
+    import sqlalchemy
+
+    with engine.connect() as conn:
+        batches = conn.execute(sqlalchemy.text(f"SELECT rule_set_fingerprint, count(DISTINCT created_at) FROM {LAKEBASE_TABLE} GROUP BY 1")).all()
+    # v1 once (its older batch replaced by the rollback's), v2 once: one batch each
+    assert sorted(n for _, n in batches) == [1, 1]

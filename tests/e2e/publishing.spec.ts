@@ -10,7 +10,8 @@ import { e2eDataDir } from './support/servers';
  * Publishing from the History page (local mode): set the targets (a YAML checks file and the local
  * checks table), publish the active version, see each target holding it; with "Publish on every
  * activation" a new version is published as it is saved; without it, History says the published
- * copies are behind. A cross-site request to publish is refused.
+ * copies are behind. A cross-site request to publish is refused. On the embedded PGlite store a
+ * Lakebase checks table is neither offered nor accepted, with the reason.
  */
 const TABLE = 'samples.sales.products';
 const rule = (column: string, name?: string) => ({ ...(name ? { name } : {}), criticality: 'error', check: { function: 'is_not_null', arguments: { column } } });
@@ -30,6 +31,14 @@ test('publish the active version to a checks file and the local checks table, by
   await expect(section).toContainText('No publishing target is set');
 
   const form = section.getByRole('form', { name: 'Publishing settings' });
+  // this app keeps its rules in the embedded PGlite store: no Lakebase checks table is offered, and the form says why
+  await expect(form).toContainText('A Lakebase checks table is available when the rule store is Postgres');
+  await expect(form.getByRole('textbox', { name: 'Lakebase checks table' })).toHaveCount(0);
+  const lakebase = await page.request.post(`/api/v1/rule-sets/${TABLE}/publishing`, {
+    data: { auto_publish: false, targets: [{ kind: 'lakebase_table', table: 'dqx_checks.checks' }] },
+  });
+  expect(lakebase.status()).toBe(400);
+  expect(((await lakebase.json()) as { error: { message: string } }).error.message).toContain('needs the rule store on Postgres');
   await form.getByRole('checkbox', { name: 'YAML' }).check();
   const localTable = form.getByRole('textbox', { name: 'Local checks table' });
   await localTable.fill('not a name');
