@@ -263,6 +263,8 @@ export class LocalRunner {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#stopped = true;
+    // a tick already under way could still write a heartbeat after this returns: let it end first
+    while (this.#ticking) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /**
