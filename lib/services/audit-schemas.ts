@@ -24,11 +24,11 @@ const empty = (v: unknown) => (v === '' ? undefined : v);
 export const AuditFilters = z.object({
   table: z.preprocess(
     empty,
-    cleanText(z.string().trim().min(1).max(800, { error: 'table must be at most 800 characters' }), 'table').optional().describe('Only events of this table, `catalog.schema.table`.'),
+    cleanText(z.string().trim().max(800, { error: 'table must be at most 800 characters' }), 'table').optional().describe('Only events of this table, `catalog.schema.table`; empty: every table (what the Audit page\u2019s form sends).'),
   ),
   actor: z.preprocess(
     empty,
-    cleanText(z.string().trim().min(1).max(255, { error: 'actor must be at most 255 characters' }), 'actor').optional().describe('Only events by this user (their user name or e-mail, exactly).'),
+    cleanText(z.string().trim().max(255, { error: 'actor must be at most 255 characters' }), 'actor').optional().describe('Only events by this user (their user name or e-mail, exactly); empty: everyone.'),
   ),
   action: z.preprocess(
     empty,

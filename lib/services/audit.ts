@@ -148,7 +148,7 @@ interface ResolvedFilter extends repo.AuditFilter {
 /** The tables the caller may see events of (each checked once, as the caller), and the filter. */
 async function resolveFilter(caller: Caller, filters: AuditFiltersInput, db: Db, deps: Pick<Required<StoreDeps>, 'db' | 'access'>): Promise<ResolvedFilter> {
   const criteria = {
-    actor: filters.actor,
+    actor: filters.actor || undefined,
     action: filters.action,
     from: filters.from === undefined ? undefined : new Date(dateOnly(filters.from) ? `${filters.from}T00:00:00Z` : filters.from),
     to:

@@ -31,9 +31,9 @@ export class CatalogPage {
     return this.page.getByRole('option', { name: new RegExp(`^${escapeRegExp(fullName)}`) });
   }
 
-  async pick(fullName: string) {
+  async pick(fullName: string, options: { timeout?: number } = {}) {
     await this.option(fullName).click();
-    await expect(this.page).toHaveURL(new RegExp(`[?&]table=${escapeRegExp(fullName)}`));
+    await expect(this.page).toHaveURL(new RegExp(`[?&]table=${escapeRegExp(fullName)}`), options);
   }
 
   /** A cell of the sample preview whose whole text is `text`. */
