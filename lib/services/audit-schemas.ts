@@ -36,9 +36,9 @@ export const AuditFilters = z.object({
       .string()
       .trim()
       .max(100)
-      .regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { error: 'action must be an action such as version.saved, or a family such as version.*' })
+      .regex(/^([a-z_]+(\.[a-z_]+)*(\.\*)?)?$/, { error: 'action must be an action such as version.saved, or a family such as version.*' })
       .optional()
-      .describe('Only this action (`version.saved`), or a family of actions (`version.*`).'),
+      .describe('Only this action (`version.saved`), or a family of actions (`version.*`); empty: every action.'),
   ),
   from: z.preprocess(empty, instant('from').optional().describe('Events at or after this date (UTC day) or date-time.')),
   to: z.preprocess(empty, instant('to').optional().describe('Events before this date-time, or up to the end of this date (UTC day).')),

@@ -149,7 +149,7 @@ interface ResolvedFilter extends repo.AuditFilter {
 async function resolveFilter(caller: Caller, filters: AuditFiltersInput, db: Db, deps: Pick<Required<StoreDeps>, 'db' | 'access'>): Promise<ResolvedFilter> {
   const criteria = {
     actor: filters.actor || undefined,
-    action: filters.action,
+    action: filters.action || undefined,
     from: filters.from === undefined ? undefined : new Date(dateOnly(filters.from) ? `${filters.from}T00:00:00Z` : filters.from),
     to:
       filters.to === undefined
