@@ -207,22 +207,8 @@ async function assertMayManageSchedule(
   return readable;
 }
 
-/** What the audit trail shows of a schedule. */
-const auditedSchedule = (row: Schedule | undefined) =>
-  row
-    ? {
-        cron: row.cron,
-        timezone: row.timezone,
-        version: row.version,
-        paused: row.paused,
-        outputs: {
-          valid_table: row.valid_table,
-          quarantine_table: row.quarantine_table,
-          metrics_table: row.metrics_table,
-        },
-        notify_emails: row.notify_emails,
-      }
-    : null;
+/** What the audit trail shows of a schedule: the schedule as its job sees it. */
+const auditedSchedule = (row: Schedule | undefined) => (row ? monitoringScheduleOf(row) : null);
 
 // ---- Cron and time zones ----
 
