@@ -375,8 +375,7 @@ export async function approveProposal(
   const { db, table: t } = await readable(caller, table, deps);
   const rights = await assertRightOnReadable(caller, t, 'steward', 'Approving a proposal for', deps);
   const result = await inActivationTransaction(db, t.name, async (trx) => {
-    const p = await proposals.lockProposal(trx, t.name, id);
-    if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
+    const p = await lockProposalOr404(trx, t.name, id);
     assertOpen(p, 'approved');
     if (rights.four_eyes && p.author === caller.id) {
       throw forbidden(
@@ -418,6 +417,13 @@ export async function approveProposal(
   };
 }
 
+/** Lock a proposal for a change of its state; 404 when the table has no such proposal. */
+async function lockProposalOr404(trx: repo.Db, tableName: string, id: string): Promise<Proposal> {
+  const p = await proposals.lockProposal(trx, tableName, id);
+  if (!p) throw notFound(`Proposal ${id} of ${tableName} does not exist.`);
+  return p;
+}
+
 /** Reject with a reason (required). Needs the steward right. */
 export async function rejectProposal(
   caller: Caller,
@@ -429,8 +435,7 @@ export async function rejectProposal(
   const { db, table: t } = await readable(caller, table, deps);
   await assertRightOnReadable(caller, t, 'steward', 'Rejecting a proposal for', deps);
   const updated = await db.transaction().execute(async (trx) => {
-    const p = await proposals.lockProposal(trx, t.name, id);
-    if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
+    const p = await lockProposalOr404(trx, t.name, id);
     assertOpen(p, 'rejected');
     const rejected = await proposals.updateProposal(trx, p.id, {
       status: 'rejected',
@@ -462,8 +467,7 @@ export async function withdrawProposal(
 ): Promise<ProposalDto> {
   const { db, table: t } = await readable(caller, table, deps);
   const updated = await db.transaction().execute(async (trx) => {
-    const p = await proposals.lockProposal(trx, t.name, id);
-    if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
+    const p = await lockProposalOr404(trx, t.name, id);
     if (p.author !== caller.id)
       throw forbidden(`Only its author (${p.author}) can withdraw a proposal for ${t.name}.`);
     assertOpen(p, 'withdrawn');
@@ -493,8 +497,7 @@ export async function refreshProposal(
   const { db, table: t } = await readable(caller, table, deps);
   await assertRightOnReadable(caller, t, 'steward', 'Re-reviewing a proposal for', deps);
   const updated = await db.transaction().execute(async (trx) => {
-    const p = await proposals.lockProposal(trx, t.name, id);
-    if (!p) throw notFound(`Proposal ${id} of ${t.name} does not exist.`);
+    const p = await lockProposalOr404(trx, t.name, id);
     assertOpen(p, 're-reviewed');
     const active = (await repo.findActiveVersion(trx, t.name))?.version ?? null;
     if (p.base_version === active)
