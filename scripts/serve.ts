@@ -10,9 +10,12 @@
  *   adapter fails on that method with a 500 (the method is forbidden in the Fetch API);
  * - a request whose Content-Length is larger than its route takes (lib/http/api-surface.ts) is
  *   answered with 413 at once: Next.js reads the whole body before proxy.ts runs, so the check must
- *   come before it. (A body sent without a length is counted by route() and proxy.ts as it is read.)
+ *   come before it; the body that still arrives is read and dropped for a moment, so that the client
+ *   receives the 413 rather than a reset connection (lingeringClose). (A body sent without a length
+ *   is counted by route() and proxy.ts as it is read.)
  */
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 
 import { loadEnvConfig } from '@next/env';
@@ -62,7 +65,34 @@ function methodNotAllowed(req: http.IncomingMessage, res: http.ServerResponse): 
   res.end(body);
 }
 
-function payloadTooLarge(res: http.ServerResponse, limit: number): void {
+/** How long a refused request's remaining body is still read (and discarded) after the answer. */
+const LINGER_MS = 3_000;
+
+/**
+ * Close the connection of a request answered before its body was read, so that the client still
+ * receives the answer: a socket closed with unread data in its receive buffer sends a reset (RST)
+ * instead of an orderly end, and a client still sending its body may then lose the answer already
+ * on its way (it sees ECONNRESET or EPIPE instead of the 413; seen on a loaded machine, a few
+ * percent of the time). Node's server closes with `destroySoon` once the answer is written; for
+ * this one socket it ends its own side instead (the answer, then FIN), reads and discards what
+ * the client still sends, and destroys the socket when the client has finished or after LINGER_MS
+ * (the "lingering close" of HTTP servers such as nginx).
+ */
+function lingeringClose(req: http.IncomingMessage): void {
+  const socket: Socket & { destroySoon?: () => void } = req.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    req.resume();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('end', () => socket.destroy());
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
+function payloadTooLarge(req: http.IncomingMessage, res: http.ServerResponse, limit: number): void {
+  lingeringClose(req);
   const body = JSON.stringify({
     error: {
       code: 'payload_too_large',
@@ -91,7 +121,7 @@ async function main(): Promise<void> {
     const length = req.headers['content-length'];
     if (length && /^\d+$/.test(length)) {
       const limit = bodyLimit((req.url ?? '/').split('?')[0] ?? '/');
-      if (Number(length) > limit) return payloadTooLarge(res, limit);
+      if (Number(length) > limit) return payloadTooLarge(req, res, limit);
     }
     void handle(req, res);
   });

@@ -317,6 +317,37 @@ describe.each(MODES)('$mode mode', ({ base, auth, mode }) => {
       expect(res.status).toBe(413);
     });
 
+    it('a client still sending its body after the 413 receives the 413, not a reset connection', async () => {
+      // The client does not read while it writes (as a busy client does): the answer waits in its
+      // receive buffer while more of the body goes out. Closed at once, the server's end would
+      // answer that data with a reset, the next write would fail with EPIPE and the answer be lost.
+      const url = new URL(base);
+      const socket = net.connect(Number(url.port), url.hostname);
+      socket.pause();
+      const errors: string[] = [];
+      socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const head = Object.entries(auth)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST /api/v1/generations HTTP/1.1\r\nHost: ${url.host}\r\n${head}Content-Type: application/json\r\nContent-Length: 3200000\r\n\r\n{"table":`,
+      );
+      await sleep(300); // answered by now
+      socket.write(Buffer.alloc(100_000, 0x20));
+      await sleep(300);
+      socket.write(Buffer.alloc(100_000, 0x20));
+      await sleep(300);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.resume();
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(errors).toEqual([]);
+      expect(received.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+      expect(received).toContain('"payload_too_large"');
+    });
+
     it('a body that is not UTF-8: 400', async () => {
       const res = await request(base, '/api/v1/validations', {
         method: 'POST',

@@ -58,10 +58,17 @@ export function request(base: string, target: string, init: RequestInit = {}): P
         res.on('error', reject);
       },
     );
-    // the server may answer (413) and close before a large body is sent: that is an answer, not a failure
+    // The server may answer (413) and close before a large body is sent: the answer still arrives,
+    // and the write error that follows is not a failure. A connection that closes without any
+    // answer is one, said at once (not a test that waits for its timeout).
+    let answered = false;
+    req.on('response', () => (answered = true));
     req.on('error', (error: NodeJS.ErrnoException) =>
       error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
     );
+    req.on('close', () => {
+      if (!answered) reject(new Error(`${init.method ?? 'GET'} ${target}: the connection closed without an answer`));
+    });
     const body = init.body;
     if (body === undefined) req.end();
     else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
