@@ -320,6 +320,9 @@ describe.each(MODES)('$mode mode', ({ base, auth }) => {
       `/api/v1/rule-sets/${TABLE}%00/schedule`,
       '/api/v1/rule-sets/a.b.c%3B%20--/thresholds',
       '/api/v1/rule-sets/..%2F..%2Fetc%2Fpasswd/publishing',
+      '/api/v1/rule-sets/..%2F..%2Fetc%2Fpasswd/rights',
+      `/api/v1/rule-sets/${TABLE}%00/governance`,
+      '/api/v1/rule-sets/%2e%2e%2f%2e%2e/alerts',
       `/api/v1/rule-sets/${TABLE}/proposals/..%2F..%2Fetc%2Fpasswd`,
       `/api/v1/rule-sets/${TABLE}/proposals/not-a-uuid/impact`,
       `/api/v1/rule-sets/${TABLE}/proposals/${UUID}%00`,
@@ -659,6 +662,31 @@ describe('local mode: what gets past the schema is refused by the service, and n
     const cells = parseCsv(csv.text).flat();
     expect(cells.length).toBeGreaterThan(10 * formulas.length);
     expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  });
+
+  it('audit filters written as SQL or patterns match nothing: no event leaks through them', async () => {
+    const saved = await post(base, `/api/v1/rule-sets/${OWN}/governance`, {
+      four_eyes: false,
+      steward_group: null,
+    });
+    expect(saved.status).toBe(200);
+    const items = async (query: string) => {
+      const res = await request(base, `/api/v1/audit?${query}`);
+      expect(res.status).toBe(200);
+      return (res.body as { items: unknown[] }).items;
+    };
+    expect((await items(`table=${OWN}`)).length).toBeGreaterThan(0); // there is something to leak
+    for (const query of [
+      "actor=x'%20OR%20'1'='1",
+      'actor=%25',
+      'actor=_%25',
+      "action=settings.changed'--",
+      'table=samples.sales.%25',
+    ]) {
+      const res = await request(base, `/api/v1/audit?${query}`);
+      if (res.status === 200) expect((res.body as { items: unknown[] }).items, query).toEqual([]);
+      else expect(res.status, query).toBe(400);
+    }
   });
 
   it('health of a table that is no table: 400 or 404, never 200 or 503', async () => {
