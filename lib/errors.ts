@@ -16,8 +16,6 @@ export const ERROR_STATUS = {
   unprocessable: 422,
   too_many_requests: 429,
   unavailable: 503,
-  /** A feature this build or deployment does not offer (e.g. scheduled checks in databricks mode before their job is wired). */
-  not_implemented: 501,
   internal: 500,
 } as const;
 

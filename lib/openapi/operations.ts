@@ -27,7 +27,7 @@ import { FailingRowsExportQuery, FailingRowsQuery, ReportQuery, StartValidationB
 
 import * as R from './response-schemas';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 501 | 503 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 500;
 
 export interface NamedSchema {
   /** Name in `components.schemas`. */

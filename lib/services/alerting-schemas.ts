@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { cleanText } from './safe-input';
+
 export const MAX_RULE_THRESHOLDS = 200;
 
 const passRate = (field: string) =>
@@ -13,11 +15,14 @@ const passRate = (field: string) =>
     .max(1, { error: `${field} must be at most 1 (a pass rate is a fraction: 0.95 is 95 %)` });
 
 export const RuleThresholdInput = z.strictObject({
-  rule: z
-    .string({ error: 'rule must be the name or fingerprint of a rule' })
-    .trim()
-    .min(1, { error: 'rule must be the name or fingerprint of a rule' })
-    .max(500, { error: 'rule must be at most 500 characters' }),
+  rule: cleanText(
+    z
+      .string({ error: 'rule must be the name or fingerprint of a rule' })
+      .trim()
+      .min(1, { error: 'rule must be the name or fingerprint of a rule' })
+      .max(500, { error: 'rule must be at most 500 characters' }),
+    'rule',
+  ),
   min_pass_rate: passRate('min_pass_rate').nullable().default(null),
   fail_on_failing_rows: z.boolean({ error: 'fail_on_failing_rows must be true or false' }).default(false),
 });
@@ -33,10 +38,13 @@ export const ThresholdsBody = z.strictObject({
    * The table's own webhook: a URL sets it, null removes it (alerts go to DQX_ALERT_WEBHOOK_URL),
    * omitted keeps it (it is never returned whole, so a form cannot send it back).
    */
-  webhook_url: z
-    .string({ error: 'webhook_url must be an http(s) URL, or null' })
-    .trim()
-    .max(2000, { error: 'webhook_url must be at most 2000 characters' })
+  webhook_url: cleanText(
+    z
+      .string({ error: 'webhook_url must be an http(s) URL, or null' })
+      .trim()
+      .max(2000, { error: 'webhook_url must be at most 2000 characters' }),
+    'webhook_url',
+  )
     .nullable()
     .optional(),
 });

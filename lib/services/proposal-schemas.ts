@@ -52,11 +52,13 @@ export const EmptyBody = z.strictObject({});
 
 export const GovernanceSettingsBody = z.strictObject({
   four_eyes: z.boolean({ error: 'four_eyes must be true or false' }),
-  steward_group: z
-    .string({ error: 'steward_group must be a group name' })
-    .trim()
-    .min(1, { error: 'steward_group must be a group name' })
-    .max(255, { error: 'steward_group must be at most 255 characters' })
-    .nullish(),
+  steward_group: cleanText(
+    z
+      .string({ error: 'steward_group must be a group name' })
+      .trim()
+      .min(1, { error: 'steward_group must be a group name' })
+      .max(255, { error: 'steward_group must be at most 255 characters' }),
+    'steward_group',
+  ).nullish(),
 });
 export type GovernanceSettingsInput = z.infer<typeof GovernanceSettingsBody>;

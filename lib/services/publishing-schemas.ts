@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import { isValidTableName } from '@/lib/warehouse/names';
 
+import { cleanText } from './safe-input';
 import { parseTableName } from './table-name';
 
 export const MAX_PUBLISH_TARGETS = 10;
@@ -13,25 +14,31 @@ export const MAX_PUBLISH_TARGETS = 10;
 /** `/Volumes/<catalog>/<schema>/<volume>/<folders...>/<name>.yml|.yaml|.json`, nothing relative. */
 const VOLUME_FILE = /^\/Volumes(\/[^/\u0000-\u001f]+){4,}$/;
 const CHECKS_FILE = /\.(ya?ml|json)$/i;
+/**
+ * `.` or `..`, also percent-encoded (`%2e%2e`): the Files API path is encoded segment by segment,
+ * so an encoded one names a file, but a folder that a proxy or tool decodes to `..` has no use.
+ */
+const isDotSegment = (segment: string) => /^(\.|%2e){1,2}$/i.test(segment);
 /** A DuckDB schema or table name of the local checks table: plain lower-case identifiers. */
 const LOCAL_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const ucTable = z.strictObject({
   kind: z.literal('uc_table'),
-  table: z
-    .string({ error: 'table must be text: catalog.schema.table' })
-    .max(800)
+  table: cleanText(z.string({ error: 'table must be text: catalog.schema.table' }).max(800), 'table')
     .refine(isValidTableName, { error: 'table must be a three-part name: catalog.schema.table' })
     .transform((t) => parseTableName(t).name),
 });
 
 const volumeFile = z.strictObject({
   kind: z.literal('volume_file'),
-  path: z
-    .string({ error: 'path must be text' })
-    .trim()
-    .max(1000, { error: 'path must be at most 1000 characters' })
-    .refine((p) => VOLUME_FILE.test(p) && !p.split('/').some((s) => s === '.' || s === '..'), {
+  path: cleanText(
+    z
+      .string({ error: 'path must be text' })
+      .trim()
+      .max(1000, { error: 'path must be at most 1000 characters' }),
+    'path',
+  )
+    .refine((p) => VOLUME_FILE.test(p) && !p.split('/').some(isDotSegment), {
       error: 'path must be a file in a Unity Catalog volume: /Volumes/<catalog>/<schema>/<volume>/<file>',
     })
     .refine((p) => CHECKS_FILE.test(p), { error: 'path must end in .yml, .yaml or .json (the checks file format)' }),

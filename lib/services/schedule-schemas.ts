@@ -5,30 +5,39 @@
  */
 import { z } from 'zod';
 
+import { cleanText } from './safe-input';
+
 export const MAX_NOTIFY_EMAILS = 20;
 
 const outputName = (field: string) =>
-  z
-    .string({ error: `${field} must be a table name (catalog.schema.table), or null` })
-    .trim()
-    .max(500, { error: `${field} must be at most 500 characters` })
+  cleanText(
+    z
+      .string({ error: `${field} must be a table name (catalog.schema.table), or null` })
+      .trim()
+      .max(500, { error: `${field} must be at most 500 characters` }),
+    field,
+  )
     .nullable()
     .optional()
     .describe(`catalog.schema.table; null: not written; omitted: the default (see docs/monitoring.md)`);
 
 export const ScheduleBody = z.strictObject({
-  cron: z
-    .string({ error: 'cron must be a 5-field cron expression, such as "0 6 * * *"' })
-    .trim()
-    .min(1, { error: 'cron must be a 5-field cron expression, such as "0 6 * * *"' })
-    .max(200, { error: 'cron must be at most 200 characters' })
-    .describe('5-field unix cron: minute hour day-of-month month day-of-week, read in `timezone`.'),
-  timezone: z
-    .string({ error: 'timezone must be an IANA time zone, such as "Europe/Paris" or "UTC"' })
-    .trim()
-    .min(1, { error: 'timezone must be an IANA time zone, such as "Europe/Paris" or "UTC"' })
-    .max(100, { error: 'timezone must be at most 100 characters' })
-    .default('UTC'),
+  cron: cleanText(
+    z
+      .string({ error: 'cron must be a 5-field cron expression, such as "0 6 * * *"' })
+      .trim()
+      .min(1, { error: 'cron must be a 5-field cron expression, such as "0 6 * * *"' })
+      .max(200, { error: 'cron must be at most 200 characters' }),
+    'cron',
+  ).describe('5-field unix cron: minute hour day-of-month month day-of-week, read in `timezone`.'),
+  timezone: cleanText(
+    z
+      .string({ error: 'timezone must be an IANA time zone, such as "Europe/Paris" or "UTC"' })
+      .trim()
+      .min(1, { error: 'timezone must be an IANA time zone, such as "Europe/Paris" or "UTC"' })
+      .max(100, { error: 'timezone must be at most 100 characters' }),
+    'timezone',
+  ).default('UTC'),
   version: z
     .number({ error: 'version must be a version number, or null for the active version' })
     .int({ error: 'version must be a whole number' })
