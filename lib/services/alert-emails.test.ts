@@ -25,7 +25,8 @@ import { ScheduleBody } from './schedule-schemas';
 import { saveSchedule } from './schedules';
 
 const VALIDATION_JOB = '9007199254740993';
-const NOTEBOOKS = '/Workspace/Users/deployer@example.com/.bundle/dqx-data-quality-manager/prod/files/notebooks';
+const NOTEBOOKS =
+  '/Workspace/Users/deployer@example.com/.bundle/dqx-data-quality-manager/prod/files/notebooks';
 const CLIENT = { clientId: 'app-sp-client-id', clientSecret: 'app-sp-secret' };
 const alice = testCaller('alice@example.com');
 
@@ -36,14 +37,31 @@ let counter = 0;
 beforeAll(async () => {
   workspace = new FakeWorkspace({
     ...CLIENT,
-    jobs: [{ jobId: VALIDATION_JOB, taskKey: JOB_TASK_KEYS.validation, parameters: JOB_PARAMETER_NAMES.validation }],
+    jobs: [
+      {
+        jobId: VALIDATION_JOB,
+        taskKey: JOB_TASK_KEYS.validation,
+        parameters: JOB_PARAMETER_NAMES.validation,
+      },
+    ],
     recordings: [],
     jobSettings: {
       [VALIDATION_JOB]: {
         settings: {
           name: 'DQX rule validation (prod)',
-          environments: [{ environment_key: 'dqx', spec: { environment_version: '4', dependencies: ['databricks-labs-dqx==0.17.0'] } }],
-          tasks: [{ task_key: 'validate_rules', environment_key: 'dqx', notebook_task: { notebook_path: `${NOTEBOOKS}/validate_rules`, source: 'WORKSPACE' } }],
+          environments: [
+            {
+              environment_key: 'dqx',
+              spec: { environment_version: '4', dependencies: ['databricks-labs-dqx==0.17.0'] },
+            },
+          ],
+          tasks: [
+            {
+              task_key: 'validate_rules',
+              environment_key: 'dqx',
+              notebook_task: { notebook_path: `${NOTEBOOKS}/validate_rules`, source: 'WORKSPACE' },
+            },
+          ],
         },
       },
     },
@@ -57,12 +75,18 @@ interface SubmittedBody {
   idempotency_token: string;
   email_notifications: Record<string, string[]>;
   environments: { environment_key: string; spec: Record<string, unknown> }[];
-  tasks: { task_key: string; environment_key: string; notebook_task: { notebook_path: string; base_parameters: Record<string, string> } }[];
+  tasks: {
+    task_key: string;
+    environment_key: string;
+    notebook_task: { notebook_path: string; base_parameters: Record<string, string> };
+  }[];
 }
 
 /** The one-time runs submitted for `table`, oldest first. */
 const submitted = (table: string) =>
-  workspace.submittedRuns.map((r) => ({ runId: r.runId, body: r.body as unknown as SubmittedBody })).filter((r) => r.body.tasks[0]?.notebook_task.base_parameters.table === table);
+  workspace.submittedRuns
+    .map((r) => ({ runId: r.runId, body: r.body as unknown as SubmittedBody }))
+    .filter((r) => r.body.tasks[0]?.notebook_task.base_parameters.table === table);
 
 for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
   describe(`alert e-mails through Databricks job notifications (${target.name})`, () => {
@@ -80,14 +104,40 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
     /** A table with a 90% minimum, and a schedule with these recipients (saved in local mode: no job is involved here). */
     const watched = async (recipients: string[] | null) => {
       const table = newTable();
-      await saveThresholds(alice, table, ThresholdsBody.parse({ min_pass_rate: 0.9, fail_on_error_rows: false }), deps);
-      if (recipients) await saveSchedule(alice, table, ScheduleBody.parse({ cron: '0 6 * * *', notify_emails: recipients }), { ...deps, mode: 'local' });
+      await saveThresholds(
+        alice,
+        table,
+        ThresholdsBody.parse({ min_pass_rate: 0.9, fail_on_error_rows: false }),
+        deps,
+      );
+      if (recipients)
+        await saveSchedule(
+          alice,
+          table,
+          ScheduleBody.parse({ cron: '0 6 * * *', notify_emails: recipients }),
+          { ...deps, mode: 'local' },
+        );
       return table;
     };
     /** A validation run of `table` that finished with `errorRows` of 100 rows failing, its alert judged in `mode`. */
-    const finishRun = async (table: string, errorRows: number, mode: 'local' | 'databricks' = 'databricks') => {
-      const run = await createRun(alice, { kind: 'validation', table, engine: 'job', rule_set_version: null }, deps);
-      await completeRun(run.id, { status: 'succeeded', summary: { total_rows: 100, valid_rows: 100 - errorRows, error_rows: errorRows, warning_rows: 0 } }, { db, mode, alertEmails: jobs });
+    const finishRun = async (
+      table: string,
+      errorRows: number,
+      mode: 'local' | 'databricks' = 'databricks',
+    ) => {
+      const run = await createRun(
+        alice,
+        { kind: 'validation', table, engine: 'job', rule_set_version: null },
+        deps,
+      );
+      await completeRun(
+        run.id,
+        {
+          status: 'succeeded',
+          summary: { total_rows: 100, valid_rows: 100 - errorRows, error_rows: errorRows, warning_rows: 0 },
+        },
+        { db, mode, alertEmails: jobs },
+      );
       return run.id;
     };
 
@@ -117,14 +167,20 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(submitted(table)).toHaveLength(1);
       const breach = submitted(table)[0]!;
       expect(breach.body.run_name).toBe(`DQX breach: ${table}: table pass rate 80.00% < 90.00%`);
-      expect(breach.body.email_notifications).toEqual({ on_success: ['dq-team@example.com', 'oncall@example.com'] });
+      expect(breach.body.email_notifications).toEqual({
+        on_success: ['dq-team@example.com', 'oncall@example.com'],
+      });
       const task = breach.body.tasks[0]!;
       expect(task.notebook_task.notebook_path).toBe(`${NOTEBOOKS}/alert_notice`);
       expect(Object.keys(task.notebook_task.base_parameters)).toEqual([...ALERT_NOTICE_PARAMETER_NAMES]);
       expect(task.notebook_task.base_parameters).toMatchObject({ table, event: 'breach', run_id: breachRun });
-      expect(task.notebook_task.base_parameters.text).toBe(`Data quality breach on ${table}: table pass rate 80.00% < 90.00%.`);
+      expect(task.notebook_task.base_parameters.text).toBe(
+        `Data quality breach on ${table}: table pass rate 80.00% < 90.00%.`,
+      );
       // serverless, the deployment's environment version, nothing to install
-      expect(breach.body.environments).toEqual([{ environment_key: task.environment_key, spec: { environment_version: '4' } }]);
+      expect(breach.body.environments).toEqual([
+        { environment_key: task.environment_key, spec: { environment_version: '4' } },
+      ]);
 
       // a second breaching run leaves the state as it was: no e-mail
       await finishRun(table, 30);
@@ -138,16 +194,36 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
         `DQX breach: ${table}: table pass rate 80.00% < 90.00%`,
         `DQX recovery: ${table} meets its thresholds again (pass rate 95.00%)`,
       ]);
-      expect(submitted(table)[1]!.body.tasks[0]!.notebook_task.base_parameters).toMatchObject({ event: 'recovery', run_id: recoveryRun });
+      expect(submitted(table)[1]!.body.tasks[0]!.notebook_task.base_parameters).toMatchObject({
+        event: 'recovery',
+        run_id: recoveryRun,
+      });
 
       // History's alert list: e-mailed to whom, by which Databricks run; each alert its own token
       const history = await listAlerts(alice, table, deps);
-      expect(history.items.map((a) => [a.event, a.email?.delivery, a.email?.recipients, a.email?.job_run_id, a.email?.attempts])).toEqual([
-        ['recovery', 'sent', ['dq-team@example.com', 'oncall@example.com'], String(submitted(table)[1]!.runId), 1],
+      expect(
+        history.items.map((a) => [
+          a.event,
+          a.email?.delivery,
+          a.email?.recipients,
+          a.email?.job_run_id,
+          a.email?.attempts,
+        ]),
+      ).toEqual([
+        [
+          'recovery',
+          'sent',
+          ['dq-team@example.com', 'oncall@example.com'],
+          String(submitted(table)[1]!.runId),
+          1,
+        ],
         ['breach', 'sent', ['dq-team@example.com', 'oncall@example.com'], String(breach.runId), 1],
       ]);
       expect(history.items[1]!.email?.sent_at).toEqual(expect.any(String));
-      expect(submitted(table).map((s) => s.body.idempotency_token)).toEqual([`dqx-alert-${history.items[1]!.id}`, `dqx-alert-${history.items[0]!.id}`]);
+      expect(submitted(table).map((s) => s.body.idempotency_token)).toEqual([
+        `dqx-alert-${history.items[1]!.id}`,
+        `dqx-alert-${history.items[0]!.id}`,
+      ]);
     });
 
     it('asks for the same alert twice and gets one run: a retry never sends a second e-mail', async () => {
@@ -169,19 +245,39 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
 
     it('retries a refused request once, records one refused twice with the reason, and never touches the run', async () => {
       const table = await watched(['dq-team@example.com']);
-      workspace.failSubmits = { count: 1, status: 503, error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The service is temporarily unavailable.' };
+      workspace.failSubmits = {
+        count: 1,
+        status: 503,
+        error_code: 'TEMPORARILY_UNAVAILABLE',
+        message: 'The service is temporarily unavailable.',
+      };
       await finishRun(table, 20);
       await alertDeliveriesSettled();
       expect(submitted(table)).toHaveLength(1);
-      expect((await listAlerts(alice, table, deps)).items[0]!.email).toMatchObject({ delivery: 'sent', attempts: 2, error: null });
+      expect((await listAlerts(alice, table, deps)).items[0]!.email).toMatchObject({
+        delivery: 'sent',
+        attempts: 2,
+        error: null,
+      });
 
-      workspace.failSubmits = { count: 2, status: 403, error_code: 'PERMISSION_DENIED', message: 'The service principal may not submit runs.' };
+      workspace.failSubmits = {
+        count: 2,
+        status: 403,
+        error_code: 'PERMISSION_DENIED',
+        message: 'The service principal may not submit runs.',
+      };
       const recoveryRun = await finishRun(table, 0);
       await alertDeliveriesSettled();
       expect(submitted(table)).toHaveLength(1);
       const recovery = (await listAlerts(alice, table, deps)).items[0]!;
       expect(recovery).toMatchObject({ run_id: recoveryRun, event: 'recovery' });
-      expect(recovery.email).toMatchObject({ delivery: 'failed', attempts: 2, job_run_id: null, sent_at: null, recipients: ['dq-team@example.com'] });
+      expect(recovery.email).toMatchObject({
+        delivery: 'failed',
+        attempts: 2,
+        job_run_id: null,
+        sent_at: null,
+        recipients: ['dq-team@example.com'],
+      });
       expect(recovery.email?.error).toMatch(/service principal is not allowed/);
       // the run stays as it finished, and the table's state moved
       expect(await getRun(alice, recoveryRun, deps)).toMatchObject({ status: 'succeeded' });
@@ -197,9 +293,17 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       await finishRun(noSchedule, 20);
       await alertDeliveriesSettled();
       for (const table of [local, noRecipients, noSchedule]) expect(submitted(table), table).toEqual([]);
-      expect((await listAlerts(alice, local, deps)).items.map((a) => [a.event, a.email])).toEqual([['breach', null]]);
+      expect((await listAlerts(alice, local, deps)).items.map((a) => [a.event, a.email])).toEqual([
+        ['breach', null],
+      ]);
       for (const table of [noRecipients, noSchedule]) {
-        expect((await listAlerts(alice, table, deps)).items.map((a) => [a.event, a.email?.delivery, a.email?.recipients])).toEqual([['breach', 'no_recipients', []]]);
+        expect(
+          (await listAlerts(alice, table, deps)).items.map((a) => [
+            a.event,
+            a.email?.delivery,
+            a.email?.recipients,
+          ]),
+        ).toEqual([['breach', 'no_recipients', []]]);
       }
     });
   });

@@ -36,7 +36,8 @@ const oneLine = (text: string, max: number) => {
 export function alertNoticeRunBody(email: AlertEmail, template: DeploymentTemplate): Record<string, unknown> {
   const recipients = [...new Set(email.recipients.map((r) => r.trim()).filter(Boolean))];
   if (recipients.length === 0) throw new Error('an alert e-mail needs at least one recipient');
-  const version = template.environments.find((e) => e.environment_key === template.environmentKey)?.spec.environment_version;
+  const version = template.environments.find((e) => e.environment_key === template.environmentKey)?.spec
+    .environment_version;
   const parameters: Record<(typeof ALERT_NOTICE_PARAMETER_NAMES)[number], string> = {
     alert_id: email.alert_id,
     table: email.table,
@@ -51,7 +52,12 @@ export function alertNoticeRunBody(email: AlertEmail, template: DeploymentTempla
     timeout_seconds: ALERT_NOTICE_TIMEOUT_SECONDS,
     queue: { enabled: true },
     email_notifications: { on_success: recipients },
-    environments: [{ environment_key: ENVIRONMENT_KEY, spec: { environment_version: typeof version === 'string' ? version : '4' } }],
+    environments: [
+      {
+        environment_key: ENVIRONMENT_KEY,
+        spec: { environment_version: typeof version === 'string' ? version : '4' },
+      },
+    ],
     tasks: [
       {
         task_key: ALERT_NOTICE_TASK_KEY,
@@ -60,7 +66,9 @@ export function alertNoticeRunBody(email: AlertEmail, template: DeploymentTempla
         notebook_task: {
           notebook_path: `${template.notebookFolder}/alert_notice`,
           source: 'WORKSPACE',
-          base_parameters: Object.fromEntries(ALERT_NOTICE_PARAMETER_NAMES.map((name) => [name, parameters[name]])),
+          base_parameters: Object.fromEntries(
+            ALERT_NOTICE_PARAMETER_NAMES.map((name) => [name, parameters[name]]),
+          ),
         },
       },
     ],

@@ -281,9 +281,16 @@ export class DatabricksMonitoringJobs implements MonitoringJobs, AlertEmails {
   async sendAlertEmail(email: AlertEmail): Promise<{ job_run_id: string }> {
     const template = await this.deployment();
     const body = alertNoticeRunBody(email, template);
-    const answer = (await this.alertClient.postJson('/api/2.2/jobs/runs/submit', JSON.stringify(body))) as { run_id?: string | number };
+    const answer = (await this.alertClient.postJson('/api/2.2/jobs/runs/submit', JSON.stringify(body))) as {
+      run_id?: string | number;
+    };
     if (answer.run_id === undefined) throw new Error('runs/submit answered without a run_id');
-    log.info('alert e-mail run submitted', { table: email.table, alertId: email.alert_id, jobRunId: String(answer.run_id), recipients: email.recipients.length });
+    log.info('alert e-mail run submitted', {
+      table: email.table,
+      alertId: email.alert_id,
+      jobRunId: String(answer.run_id),
+      recipients: email.recipients.length,
+    });
     return { job_run_id: String(answer.run_id) };
   }
 
