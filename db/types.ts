@@ -208,6 +208,9 @@ export interface AlertStateTable {
 
 export type AlertDelivery = 'pending' | 'sent' | 'failed' | 'no_webhook';
 
+/** `sent`: Databricks accepted the one-time run that e-mails the recipients; `no_recipients`: the table's schedule has none. */
+export type AlertEmailDelivery = 'pending' | 'sent' | 'failed' | 'no_recipients';
+
 /** One breach or recovery of a table, with what was sent. */
 export interface AlertTable {
   id: Generated<string>;
@@ -221,6 +224,15 @@ export interface AlertTable {
   delivery_error: string | null;
   created_at: Timestamp;
   delivered_at: NullableTimestamp;
+  /** The e-mail to the schedule's recipients (databricks mode); null: no e-mail in this mode. */
+  email_delivery: ColumnType<AlertEmailDelivery | null, AlertEmailDelivery | null | undefined, AlertEmailDelivery | null>;
+  email_recipients: ColumnType<string[], string | undefined, string>;
+  email_attempts: ColumnType<number, number | undefined, number>;
+  /** Why the e-mail could not be requested, safe to show. */
+  email_error: string | null;
+  /** The Databricks one-time run whose e-mail notification carries the alert. */
+  email_job_run_id: string | null;
+  emailed_at: NullableTimestamp;
 }
 
 /**

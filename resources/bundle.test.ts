@@ -269,13 +269,15 @@ describe('cross-references', () => {
     expect(job.max_concurrent_runs).toBeGreaterThan(1);
   });
 
-  it('deploys the scheduled-checks notebook next to the validation notebook (the monitoring jobs run it from there)', () => {
+  it('deploys the scheduled-checks and alert-notice notebooks next to the validation notebook (the app runs them from there)', () => {
     // lib/jobs/databricks/monitoring-job.ts: <folder of validate_rules>/monitor_table, with the validation job's environment
     const validation = (jobs.dqx_validation as { tasks: { notebook_task: { notebook_path: string } }[] }).tasks[0]!.notebook_task.notebook_path;
-    const monitor = path.resolve(ROOT, 'resources', path.dirname(validation), 'monitor_table.py');
-    expect(readFileSync(monitor, 'utf8')).toMatch(/^# Databricks notebook source\n/);
+    // and lib/jobs/databricks/alert-notice.ts: <same folder>/alert_notice, reading contract/constants.json beside it
+    for (const notebook of ['monitor_table.py', 'alert_notice.py']) {
+      expect(readFileSync(path.resolve(ROOT, 'resources', path.dirname(validation), notebook), 'utf8')).toMatch(/^# Databricks notebook source\n/);
+    }
     const excluded = ((bundle.sync as { exclude?: string[] } | undefined)?.exclude ?? []).map((g) => new RegExp('^' + g.replace(/\./g, '\\.').replace(/\*\*/g, '.*').replace(/(?<!\.)\*/g, '[^/]*') + '$'));
-    for (const file of ['notebooks/monitor_table.py', 'notebooks/dqx_jobs/monitoring.py', 'notebooks/contract/monitoring-parameters.schema.json']) {
+    for (const file of ['notebooks/monitor_table.py', 'notebooks/dqx_jobs/monitoring.py', 'notebooks/contract/monitoring-parameters.schema.json', 'notebooks/alert_notice.py', 'notebooks/contract/constants.json']) {
       expect(existsSync(path.join(ROOT, file)), file).toBe(true);
       expect(excluded.some((re) => re.test(file)), `${file} is synced`).toBe(false);
     }

@@ -13,8 +13,35 @@ const DELIVERY: Record<AlertHistory['items'][number]['delivery'], string> = {
   no_webhook: 'no webhook set',
 };
 
-/** The table's alert state and each breach and recovery, newest first, with how its webhook delivery went. */
+type Email = NonNullable<AlertHistory['items'][number]['email']>;
+
+/** How an alert's e-mail went (databricks mode): to whom, or why not. */
+function EmailOutcome({ email }: { email: Email | null }) {
+  if (!email) return <>–</>;
+  const to = email.recipients.join(', ');
+  if (email.delivery === 'no_recipients') return <span className="text-muted-foreground">no recipients (the schedule has none)</span>;
+  if (email.delivery === 'pending') return <>sending to {to}</>;
+  if (email.delivery === 'sent') {
+    return (
+      <>
+        e-mailed to {to}
+        {email.attempts > 1 && ` (${email.attempts} attempts)`}
+        {email.job_run_id && <div className="text-muted-foreground">Databricks run {email.job_run_id}</div>}
+      </>
+    );
+  }
+  return (
+    <>
+      not e-mailed to {to}
+      {email.error && <div className="text-destructive">{email.error}</div>}
+    </>
+  );
+}
+
+/** The table's alert state and each breach and recovery, newest first, with how its webhook (and e-mail) delivery went. */
 export function AlertList({ history, runHref }: { history: AlertHistory; runHref: (runId: string) => string }) {
+  // e-mails exist in databricks mode only; local mode has no such column
+  const emails = history.items.some((a) => a.email !== null);
   return (
     <div className="grid gap-3">
       <p className="text-sm">
@@ -35,6 +62,7 @@ export function AlertList({ history, runHref }: { history: AlertHistory; runHref
                 <TableHead>Pass rate</TableHead>
                 <TableHead>Breached</TableHead>
                 <TableHead>Webhook</TableHead>
+                {emails && <TableHead>E-mail</TableHead>}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -59,6 +87,11 @@ export function AlertList({ history, runHref }: { history: AlertHistory; runHref
                     {a.attempts > 1 && ` (${a.attempts} attempts)`}
                     {a.delivery_error && <div className="text-destructive">{a.delivery_error}</div>}
                   </TableCell>
+                  {emails && (
+                    <TableCell className="text-xs">
+                      <EmailOutcome email={a.email} />
+                    </TableCell>
+                  )}
                 </TableRow>
               ))}
             </TableBody>

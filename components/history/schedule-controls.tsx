@@ -40,6 +40,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
   const [timezone, setTimezone] = useState(current?.timezone ?? 'UTC');
   const [version, setVersion] = useState(current?.version === null || current?.version === undefined ? '' : String(current.version));
   const [paused, setPaused] = useState(current?.paused ?? false);
+  const [notify, setNotify] = useState((current?.notify_emails ?? []).join(', '));
   const [outputs, setOutputs] = useState<Record<OutputKey, string>>(() => {
     const o = current?.outputs ?? state.default_outputs;
     return { quarantine_table: o.quarantine_table ?? '', metrics_table: o.metrics_table ?? '', valid_table: o.valid_table ?? '' };
@@ -56,6 +57,9 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
   }, []);
 
   const errorsOf = (path: string) => fieldErrors[path] ?? [];
+  const notifyErrors = Object.entries(fieldErrors)
+    .filter(([path]) => path === 'notify_emails' || path.startsWith('notify_emails.'))
+    .flatMap(([, errors]) => errors);
   const done = (result: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> }) => {
     setFieldErrors(result.ok ? {} : (result.fieldErrors ?? {}));
     setMessage({ ok: result.ok, text: result.message ?? (result.ok ? 'Saved.' : 'Not saved.') });
@@ -77,8 +81,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
         metrics_table: outputs.metrics_table.trim() || null,
         valid_table: outputs.valid_table.trim() || null,
       },
-      // kept as they are: set through the API (they serve the Databricks job only)
-      notify_emails: current?.notify_emails ?? [],
+      notify_emails: notify.split(/[\s,;]+/).filter(Boolean),
     }).catch(unreachable);
     setPending(null);
     done(result);
@@ -216,6 +219,24 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
           );
         })}
       </fieldset>
+      <label className="grid gap-1 text-sm">
+        <span className="font-medium">Notify (e-mail addresses)</span>
+        <input
+          className={`${input} w-full max-w-xl`}
+          value={notify}
+          onChange={(e) => setNotify(e.target.value)}
+          placeholder="dq-team@example.com, oncall@example.com"
+          aria-invalid={notifyErrors.length > 0 || undefined}
+          aria-describedby={`${id}-notify`}
+        />
+        {hint(
+          'notify',
+          notifyErrors,
+          state.runs_on === 'databricks'
+            ? 'Databricks e-mails them on each breach and recovery of the thresholds, and when a scheduled run fails or runs long.'
+            : 'Used in databricks mode only: local mode sends no e-mail (alerts go to the webhook).',
+        )}
+      </label>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} /> Paused
       </label>

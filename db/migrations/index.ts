@@ -16,6 +16,7 @@ import * as createSchedules from './20261207001500_create_schedules';
 import * as createProposals from './20261207001800_create_proposals';
 import * as createAuditEvents from './20261207001900_create_audit_events';
 import * as allowLakebasePublishTarget from './20261207002100_allow_lakebase_publish_target';
+import * as recordAlertEmails from './20261207002200_record_alert_emails';
 
 export const migrations: Record<string, Migration> = {
   '20261127000100_upgrade_rules_events': upgradeRulesEvents,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261207001800_create_proposals': createProposals,
   '20261207001900_create_audit_events': createAuditEvents,
   '20261207002100_allow_lakebase_publish_target': allowLakebasePublishTarget,
+  '20261207002200_record_alert_emails': recordAlertEmails,
 };

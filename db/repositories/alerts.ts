@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 
-import type { Alert, AlertDelivery, AlertSettings, AlertState, AlertStateValue, Run, RuleThreshold } from '../types';
+import type { Alert, AlertDelivery, AlertEmailDelivery, AlertSettings, AlertState, AlertStateValue, Run, RuleThreshold } from '../types';
 
 import type { Db } from './rule-sets';
 import { readsNoneOf } from './visibility';
@@ -78,11 +78,26 @@ export async function transitionState(
 
 export async function insertAlert(
   db: Db,
-  values: { tableName: string; runId: string; state: AlertStateValue; payload: Record<string, unknown>; delivery?: AlertDelivery },
+  values: {
+    tableName: string;
+    runId: string;
+    state: AlertStateValue;
+    payload: Record<string, unknown>;
+    delivery?: AlertDelivery;
+    /** The e-mail (databricks mode): its first delivery state and the recipients; omitted: no e-mail in this mode. */
+    email?: { delivery: AlertEmailDelivery; recipients: string[] };
+  },
 ): Promise<Alert> {
   return db
     .insertInto('dq_alerts')
-    .values({ table_name: values.tableName, run_id: values.runId, state: values.state, payload: JSON.stringify(values.payload), delivery: values.delivery })
+    .values({
+      table_name: values.tableName,
+      run_id: values.runId,
+      state: values.state,
+      payload: JSON.stringify(values.payload),
+      delivery: values.delivery,
+      ...(values.email ? { email_delivery: values.email.delivery, email_recipients: JSON.stringify(values.email.recipients) } : {}),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -95,6 +110,24 @@ export async function recordDelivery(db: Db, id: string, values: { delivery: Ale
       attempts: values.attempts,
       delivery_error: values.error,
       delivered_at: values.delivery === 'sent' ? sql<Date>`now()` : null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordEmailDelivery(
+  db: Db,
+  id: string,
+  values: { delivery: 'sent' | 'failed'; attempts: number; error: string | null; jobRunId: string | null },
+): Promise<void> {
+  await db
+    .updateTable('dq_alerts')
+    .set({
+      email_delivery: values.delivery,
+      email_attempts: values.attempts,
+      email_error: values.error,
+      email_job_run_id: values.jobRunId,
+      emailed_at: values.delivery === 'sent' ? sql<Date>`now()` : null,
     })
     .where('id', '=', id)
     .execute();

@@ -4,7 +4,7 @@
  *
  * saveScheduleAction(input: { table, cron, timezone, version, paused, outputs, notify_emails })
  *   data: ScheduleDto (as saved, with the next run); field errors name `cron`, `timezone`,
- *   `version`, `outputs.<name>`.
+ *   `version`, `outputs.<name>`, `notify_emails.<i>`.
  * deleteScheduleAction(input: { table })
  *   data: ScheduleDto without a schedule.
  */

@@ -43,6 +43,14 @@ export type JobKind = keyof typeof JOB_TASK_KEYS;
  */
 export const MONITORING_TASK_KEY = 'monitor_table';
 
+/**
+ * The one-time run that e-mails an alert (lib/jobs/databricks/alert-notice.ts): its notebook task
+ * (`notebooks/alert_notice.py`, next to `validate_rules`) and the notebook parameters it is given.
+ * Not a bundle job, and its output is not read by the app.
+ */
+export const ALERT_NOTICE_TASK_KEY = 'alert_notice';
+export const ALERT_NOTICE_PARAMETER_NAMES = ['alert_id', 'table', 'event', 'text', 'run_id', 'finished_at'] as const;
+
 /** Where a scheduled-checks job reads the published checks from (DQX's checks storage configs). */
 export const MONITORING_CHECKS_SOURCES = ['table', 'volume_file', 'workspace_file'] as const;
 
@@ -566,6 +574,8 @@ export function contractJsonSchemas(): Record<string, unknown> {
       inline_rules_limit_bytes: INLINE_RULES_LIMIT_BYTES,
       task_keys: JOB_TASK_KEYS,
       monitoring_task_key: MONITORING_TASK_KEY,
+      alert_notice_task_key: ALERT_NOTICE_TASK_KEY,
+      alert_notice_parameter_names: ALERT_NOTICE_PARAMETER_NAMES,
       error_marker: JOB_ERROR_MARKER,
       parameter_names: JOB_PARAMETER_NAMES,
     },

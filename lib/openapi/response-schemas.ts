@@ -472,6 +472,19 @@ export const AlertHistory = z.object({
         attempts: z.int(),
         delivery_error: nullableString,
         delivered_at: timestamp.nullable(),
+        email: z
+          .object({
+            delivery: z
+              .enum(['pending', 'sent', 'failed', 'no_recipients'])
+              .describe('`sent`: Databricks accepted the one-time run whose e-mail notification carries the alert; `no_recipients`: the table’s schedule has no `notify_emails`.'),
+            recipients: z.array(z.string()).describe('The schedule’s `notify_emails` when the state moved.'),
+            attempts: z.int(),
+            error: nullableString.describe('Why the e-mail could not be requested (after one retry).'),
+            job_run_id: nullableString.describe('The Databricks run that sends the e-mail.'),
+            sent_at: timestamp.nullable(),
+          })
+          .nullable()
+          .describe('The e-mail of the alert (databricks mode, through Databricks’ job e-mail notifications); null in local mode.'),
         payload: AlertPayload,
       }),
     )

@@ -10,6 +10,12 @@
  * and one retry; it never fails or delays the run. Failed and cancelled runs have no figures and
  * change nothing.
  *
+ * In databricks mode the same alert is also e-mailed, through Databricks' own job e-mail
+ * notifications, to the recipients of the table's schedule (`notify_emails`, the one list of
+ * addresses a user keeps per table): the app submits one one-time run whose e-mail notification
+ * carries the alert (lib/jobs/databricks/alert-notice.ts), in the background like the webhook,
+ * with a timeout and one retry, idempotent per alert. Local mode sends no e-mail.
+ *
  * An incomplete run (rules not evaluated) is judged by the rules it evaluated: thresholds of rules
  * it has no result for cannot breach, and the alert says the run was incomplete.
  *
@@ -23,8 +29,10 @@ import { getConfig, type Mode } from '@/lib/config';
 import { badRequest } from '@/lib/errors';
 import { formatPercent } from '@/lib/format/percent';
 import { log } from '@/lib/log';
-import type { Alert, AlertSettings, AlertStateValue, Run, RuleThreshold, RunRuleResult, RunSummary } from '@/db';
+import type { AlertEmail, AlertEmails } from '@/lib/jobs/monitoring-port';
+import type { Alert, AlertEmailDelivery, AlertSettings, AlertStateValue, Run, RuleThreshold, RunRuleResult, RunSummary } from '@/db';
 import * as alerts from '@/db/repositories/alerts';
+import * as schedulesRepo from '@/db/repositories/schedules';
 import type { Db } from '@/db/repositories/rule-sets';
 
 import type { ThresholdsInput } from './alerting-schemas';
@@ -32,9 +40,14 @@ import { recordAudit } from './audit';
 import { assertRightOnReadable } from './rights';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
-export interface AlertingDeps extends StoreDeps {
+/** How alerts leave the app: the mode, and (databricks mode) who e-mails them. */
+export interface AlertDeliveryDeps {
   mode?: Mode;
+  /** E-mails of alerts (databricks mode); default: the deployment's jobs, as the app's service principal. */
+  alertEmails?: AlertEmails;
 }
+
+export interface AlertingDeps extends StoreDeps, AlertDeliveryDeps {}
 
 export interface ThresholdsDto {
   table_name: string;
@@ -103,7 +116,20 @@ export interface AlertDto {
   attempts: number;
   delivery_error: string | null;
   delivered_at: string | null;
+  /** The e-mail to the schedule's recipients (databricks mode); null: no e-mail in this mode. */
+  email: AlertEmailDto | null;
   payload: AlertPayload;
+}
+
+export interface AlertEmailDto {
+  /** `sent`: Databricks accepted the run whose e-mail notification carries the alert. */
+  delivery: AlertEmailDelivery;
+  recipients: string[];
+  attempts: number;
+  error: string | null;
+  /** The Databricks one-time run that sends the e-mail. */
+  job_run_id: string | null;
+  sent_at: string | null;
 }
 
 export interface AlertHistory {
@@ -116,6 +142,8 @@ export interface AlertHistory {
 
 export const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 const ALERT_TIMEOUT_MS = 5_000;
+/** One attempt to have Databricks e-mail an alert (reading the deployment, then `runs/submit`). */
+const EMAIL_TIMEOUT_MS = 30_000;
 const RETRY_DELAY_MS = 1_000;
 
 export async function resolve(deps: AlertingDeps = {}) {
@@ -266,6 +294,30 @@ function alertText(table: string, verdict: Verdict, figures: RunFigures): string
   return head + incomplete;
 }
 
+/** `DQX breach: main.sales.orders: table pass rate 95.10% < 99.00%`: the e-mail's one line (the run's name). */
+export function alertSubject(payload: Pick<AlertPayload, 'table' | 'event' | 'breached' | 'figures' | 'incomplete'>): string {
+  const line =
+    payload.event === 'breach'
+      ? `DQX breach: ${payload.table}: ${payload.breached.map(describeBreach).join('; ')}`
+      : `DQX recovery: ${payload.table} meets its thresholds again (pass rate ${formatPercent(payload.figures.pass_rate)})`;
+  return payload.incomplete ? `${line} (incomplete run)` : line;
+}
+
+function alertEmailOf(alert: Alert, recipients: string[]): AlertEmail {
+  const payload = alert.payload as unknown as AlertPayload;
+  return {
+    alert_id: alert.id,
+    table: payload.table,
+    event: payload.event,
+    subject: alertSubject(payload),
+    // the webhook's text without the chat emoji
+    text: payload.text.replace(/^:[a-z_]+:\s*/, ''),
+    run_id: payload.run_id,
+    finished_at: payload.finished_at,
+    recipients,
+  };
+}
+
 /** Background deliveries, so tests (and a shutdown) can wait for them. */
 const pending = new Set<Promise<void>>();
 
@@ -295,12 +347,58 @@ async function deliver(db: Db, alert: Alert, rawUrl: string, mode: Mode): Promis
   await alerts.recordDelivery(db, alert.id, { delivery: outcome.ok ? 'sent' : 'failed', attempts, error: outcome.error });
 }
 
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from Databricks within ${ms / 1000} s`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+
+/** Why an e-mail could not be requested, safe to show (AppError and Databricks API messages carry no secret). */
+const emailError = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+async function defaultAlertEmails(): Promise<AlertEmails> {
+  const { defaultMonitoringJobs } = await import('./schedules');
+  return defaultMonitoringJobs();
+}
+
+/**
+ * Have Databricks e-mail the alert: one attempt, and one retry a second later. Both carry the same
+ * idempotency token (the alert's id), so a first attempt whose answer was lost and a retry still
+ * make one run, one e-mail.
+ */
+async function deliverEmail(db: Db, alert: Alert, sender: AlertEmails | undefined): Promise<void> {
+  const email = alertEmailOf(alert, alert.email_recipients);
+  let error = '';
+  for (let attempts = 1; attempts <= 2; attempts++) {
+    if (attempts > 1) await sleep(RETRY_DELAY_MS);
+    try {
+      const emails = sender ?? (await defaultAlertEmails());
+      const { job_run_id } = await withTimeout(emails.sendAlertEmail(email), EMAIL_TIMEOUT_MS);
+      await alerts.recordEmailDelivery(db, alert.id, { delivery: 'sent', attempts, error: null, jobRunId: job_run_id });
+      return;
+    } catch (e) {
+      error = emailError(e);
+    }
+  }
+  log.warn('alert e-mail not requested', { table: alert.table_name, alertId: alert.id, error });
+  await alerts.recordEmailDelivery(db, alert.id, { delivery: 'failed', attempts: 2, error, jobRunId: null });
+}
+
+const track = (alert: Alert, work: Promise<void>) => {
+  const p = work.catch((error: unknown) => log.error('alert delivery could not be recorded', { alertId: alert.id, error })).finally(() => pending.delete(p));
+  pending.add(p);
+};
+
 /**
  * Evaluate the thresholds on a run that just finished and, when the table's state changes, record
  * one alert and send it in the background. Never throws: a failure here is logged, the run stays
  * as recorded. Returns the alert recorded, if any.
  */
-export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_name' | 'rule_fingerprint' | 'failing_rows' | 'pass_rate'>[], deps: { db: Db; mode?: Mode }): Promise<Alert | null> {
+export async function runFinished(
+  run: Run,
+  results: Pick<RunRuleResult, 'rule_name' | 'rule_fingerprint' | 'failing_rows' | 'pass_rate'>[],
+  deps: { db: Db } & AlertDeliveryDeps,
+): Promise<Alert | null> {
   try {
     if (run.kind !== 'validation' || run.status !== 'succeeded' || !run.summary || run.parameters?.dry_run === true || !run.finished_at) return null;
     const { db } = deps;
@@ -310,6 +408,7 @@ export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_n
     const figures = figuresOf(run.summary);
     const verdict = evaluateThresholds(settings, figures, results);
     const webhook = settings.webhook_url ?? getConfig().alerts.webhookUrl ?? null;
+    const mode = deps.mode ?? getConfig().mode;
     const finishedAt = run.finished_at instanceof Date ? run.finished_at : new Date(run.finished_at);
     const alert = await db.transaction().execute(async (trx) => {
       const changed = await alerts.transitionState(trx, { tableName: run.table_name, state: verdict.state, runId: run.id, finishedAt });
@@ -327,21 +426,24 @@ export async function runFinished(run: Run, results: Pick<RunRuleResult, 'rule_n
         breached: verdict.breached,
         text: alertText(run.table_name, verdict, figures),
       };
+      // databricks mode: e-mailed to the schedule's recipients, as they are when the state moves
+      let email: { delivery: AlertEmailDelivery; recipients: string[] } | undefined;
+      if (mode === 'databricks') {
+        const schedule = await schedulesRepo.findSchedule(trx, run.table_name);
+        const recipients = [...new Set((schedule?.notify_emails ?? []).map((e) => e.trim()).filter(Boolean))];
+        email = { delivery: recipients.length > 0 ? 'pending' : 'no_recipients', recipients };
+      }
       return alerts.insertAlert(trx, {
         tableName: run.table_name,
         runId: run.id,
         state: verdict.state,
         payload: payload as unknown as Record<string, unknown>,
         delivery: webhook ? 'pending' : 'no_webhook',
+        email,
       });
     });
-    if (alert && webhook) {
-      const mode = deps.mode ?? getConfig().mode;
-      const p = deliver(db, alert, webhook, mode)
-        .catch((error: unknown) => log.error('alert delivery could not be recorded', { alertId: alert.id, error }))
-        .finally(() => pending.delete(p));
-      pending.add(p);
-    }
+    if (alert && webhook) track(alert, deliver(db, alert, webhook, mode));
+    if (alert && alert.email_delivery === 'pending') track(alert, deliverEmail(db, alert, deps.alertEmails));
     return alert;
   } catch (error) {
     log.error('thresholds could not be evaluated for a finished run', { runId: run.id, error });
@@ -360,6 +462,16 @@ function alertDto(row: Alert): AlertDto {
     attempts: row.attempts,
     delivery_error: row.delivery_error,
     delivered_at: row.delivered_at ? iso(row.delivered_at) : null,
+    email: row.email_delivery
+      ? {
+          delivery: row.email_delivery,
+          recipients: row.email_recipients,
+          attempts: row.email_attempts,
+          error: row.email_error,
+          job_run_id: row.email_job_run_id,
+          sent_at: row.emailed_at ? iso(row.emailed_at) : null,
+        }
+      : null,
     payload: row.payload as unknown as AlertPayload,
   };
 }

@@ -25,7 +25,7 @@ import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import type { Db } from '@/db/repositories/rule-sets';
 import * as repo from '@/db/repositories/runs';
 
-import { runFinished } from './alerting';
+import { runFinished, type AlertDeliveryDeps } from './alerting';
 import { RunId, type PageInput } from './rule-set-schemas';
 import { mapLimited, resolveDeps, type StoreDeps } from './store-deps';
 import type { TableAccess } from './access';
@@ -413,7 +413,7 @@ export interface RunCompletion {
 const rate = (failing: number, total: number) => (total <= 0 ? 1 : Math.min(1, Math.max(0, (total - failing) / total)));
 
 /** Finish a run with its summary and per-rule results, in one transaction, then hold it to the table's thresholds. 409 if already finished. */
-export async function completeRun(runId: string, completion: RunCompletion, deps?: Pick<StoreDeps, 'db'>): Promise<RunDetail> {
+export async function completeRun(runId: string, completion: RunCompletion, deps?: Pick<StoreDeps, 'db'> & AlertDeliveryDeps): Promise<RunDetail> {
   const { db } = await resolveDeps(deps);
   const id = parseRunId(runId);
   if (completion.status === 'failed' && !completion.error) {
@@ -454,6 +454,6 @@ export async function completeRun(runId: string, completion: RunCompletion, deps
   });
   // Thresholds and alerts (./alerting.ts): after the run is recorded; never throws, and the
   // webhook is sent in the background, so the run's end is not held up by it.
-  await runFinished(run, results, { db });
+  await runFinished(run, results, { db, mode: deps?.mode, alertEmails: deps?.alertEmails });
   return { ...runDto(run), output: run.output, rule_results: results };
 }

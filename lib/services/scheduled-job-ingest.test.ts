@@ -184,25 +184,28 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect((await getSchedule(alice, governed, deps)).schedule).toBeNull();
     });
 
-    it('ingests a finished scheduled run once into the table history, judged by the thresholds once', async () => {
+    it('ingests a finished scheduled run once into the table history, judged by the thresholds once, its breach e-mailed once', async () => {
       const table = newTable();
       const saved = await saveRuleSet(alice, table, { rules: RULES as never }, deps);
       await pubs.saveSettings(db, { tableName: table, autoPublish: true, targets: [{ kind: 'uc_table', table: 'main.dq.checks' }], by: alice.id });
       await saveThresholds(alice, table, ThresholdsBody.parse({ min_pass_rate: 0.99, fail_on_error_rows: false }), deps);
-      const dto = await saveSchedule(alice, table, body({ cron: '0 6 * * *' }), deps);
+      const dto = await saveSchedule(alice, table, body({ cron: '0 6 * * *', notify_emails: ['dq-team@example.com'] }), deps);
       const jobId = dto.schedule!.external_job_id!;
+      // the ingest judges runs in databricks mode: alerts are e-mailed through the Jobs API as the app's principal
+      const ingest = () => ingestScheduledJobRuns({ db, client, resultsVolume: undefined, mode: 'databricks', alertEmails: deps.monitoringJobs as DatabricksMonitoringJobs });
+      const mailed = () => workspace.submittedRuns.filter((r) => JSON.stringify(r.body).includes(`"table":"${table}"`));
 
       // nothing has run yet
-      expect((await ingestScheduledJobRuns({ db, client, resultsVolume: undefined })).ingested.filter((i) => i.table === table)).toEqual([]);
+      expect((await ingest()).ingested.filter((i) => i.table === table)).toEqual([]);
 
       workspace.scheduledRun(jobId, recording('monitoring-success').notebook, { runId: RECORDED_RUN_ID });
       // two passes at once (two app processes on one store): recorded once
-      const passes = await Promise.all([1, 2].map(() => ingestScheduledJobRuns({ db, client, resultsVolume: undefined })));
+      const passes = await Promise.all([1, 2].map(() => ingest()));
       expect(passes.flatMap((p) => p.failed)).toEqual([]);
       expect(passes.flatMap((p) => p.ingested).filter((i) => i.table === table)).toEqual([
         { table, jobRunId: String(RECORDED_RUN_ID), runId: expect.any(String), status: 'succeeded' },
       ]);
-      const again = await ingestScheduledJobRuns({ db, client, resultsVolume: undefined });
+      const again = await ingest();
       expect(again.ingested.filter((i) => i.table === table)).toEqual([]);
 
       const runs = (await listRuns(alice, table, { page: 1, page_size: 50 }, deps)).items;
@@ -227,6 +230,13 @@ for (const target of storeTargets(process.env.TEST_DATABASE_URL)) {
       expect(alerts.state).toBe('breach');
       expect(alerts.items).toHaveLength(1);
       expect(alerts.items[0]!.run_id).toBe(run.id);
+      await alertDeliveriesSettled();
+      expect(mailed()).toHaveLength(1);
+      expect(mailed()[0]!.body).toMatchObject({
+        run_name: `DQX breach: ${table}: table pass rate 94.50% < 99.00%`,
+        email_notifications: { on_success: ['dq-team@example.com'] },
+      });
+      expect((await listAlerts(alice, table, deps)).items[0]!.email).toMatchObject({ delivery: 'sent', recipients: ['dq-team@example.com'], job_run_id: String(mailed()[0]!.runId) });
     });
 
     it('records a failed scheduled run with the notebook error, once', async () => {

@@ -34,12 +34,13 @@ import * as ruleSetRepo from '@/db/repositories/rule-sets';
 import * as runsRepo from '@/db/repositories/runs';
 import * as repo from '@/db/repositories/schedules';
 
+import type { AlertDeliveryDeps } from './alerting';
 import { completeRun, type RunCompletion } from './runs';
 import { scheduledRunCompletion } from './scheduled-job-runs';
 import { defaultMonitoringJobs } from './schedules';
 import { resolveDeps, type StoreDeps } from './store-deps';
 
-export interface IngestDeps extends Pick<StoreDeps, 'db'> {
+export interface IngestDeps extends Pick<StoreDeps, 'db'>, AlertDeliveryDeps {
   /** The Jobs API client (default: the monitoring jobs' own, as the app's service principal). */
   client?: () => DatabricksRestClient;
   /** The results volume large outputs are read from (default DQX_RESULTS_VOLUME). */
@@ -167,7 +168,14 @@ function completionOf(
   };
 }
 
-async function ingestSchedule(db: IngestDb, client: DatabricksRestClient, resultsVolume: string | undefined, schedule: Schedule, report: IngestReport) {
+async function ingestSchedule(
+  db: IngestDb,
+  client: DatabricksRestClient,
+  resultsVolume: string | undefined,
+  alerting: AlertDeliveryDeps,
+  schedule: Schedule,
+  report: IngestReport,
+) {
   const jobId = schedule.external_job_id!;
   const since = await runsRepo.lastIngestedJobRunId(db, schedule.table_name, jobId);
   const runs = await collectScheduledRuns(client, jobId, since, { resultsVolume });
@@ -176,7 +184,7 @@ async function ingestSchedule(db: IngestDb, client: DatabricksRestClient, result
     if (recorded.row.status !== 'queued' && recorded.row.status !== 'running') continue; // recorded before
     const { completion, outputs } = completionOf(schedule, run, recorded);
     try {
-      await completeRun(recorded.row.id, completion, { db });
+      await completeRun(recorded.row.id, completion, { db, ...alerting });
     } catch (error) {
       // finished meanwhile by another process: it is recorded, nothing more to do
       if ((error as { code?: string }).code === 'conflict') continue;
@@ -198,7 +206,7 @@ export async function ingestScheduledJobRuns(deps: IngestDeps = {}): Promise<Ing
   const resultsVolume = 'resultsVolume' in deps ? deps.resultsVolume : getConfig().databricks.resultsVolume;
   for (const schedule of schedules) {
     try {
-      await ingestSchedule(db, client, resultsVolume, schedule, report);
+      await ingestSchedule(db, client, resultsVolume, { mode: deps.mode, alertEmails: deps.alertEmails }, schedule, report);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       report.failed.push({ table: schedule.table_name, error: message });

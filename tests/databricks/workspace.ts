@@ -5,7 +5,8 @@
  * - OAuth M2M token endpoint `POST /oidc/v1/token` (the app's service principal),
  * - Jobs API 2.2 run lifecycle (`run-now`, `runs/get`, `runs/get-output`, `runs/cancel`), the
  *   scheduled-checks jobs the app creates (`jobs/create`, `reset`, `delete`, `get`, `list`,
- *   `runs/list`; `workspace.scheduledRun(...)` plays a slot) and the
+ *   `runs/list`; `workspace.scheduledRun(...)` plays a slot), the one-time runs that e-mail alerts
+ *   (`runs/submit`, `workspace.submittedRuns`) and the
  *   Files API for volumes: lib/jobs/databricks/testing/fake-workspace.ts, whose runs are computed
  *   by the real notebooks on local Spark (tests/databricks/spark_standin.py `/notebook`), reading
  *   the physical tables as the job's principal would,

@@ -3,8 +3,9 @@ import { expect, test } from '@playwright/test';
 import { HistoryPage } from './pages/history-page';
 
 /**
- * Scheduled checks from the History page (local mode): a cron that is not 5 fields is named at its
- * field; an every-minute schedule shows its next run, and within the minute the local scheduler
+ * Scheduled checks from the History page (local mode): a cron that is not 5 fields, or a Notify
+ * entry that is not an e-mail address, is named at its field (and the form says local mode sends no
+ * e-mail); an every-minute schedule shows its next run, and within the minute the local scheduler
  * (ticking every 2 s here, DQX_SCHEDULER_TICK_MS) starts a validation run that History lists as
  * scheduled, with its quarantine and metrics written. The schedule is removed at the end, so no
  * other spec sees its runs.
@@ -31,10 +32,21 @@ test('a schedule set on History runs at its next slot as a scheduled run, with i
     await expect(cron).toHaveAttribute('aria-invalid', 'true');
     await expect(form).toContainText('5-field');
 
+    // who is e-mailed: databricks mode only, and the form says so here
+    const notify = form.getByRole('textbox', { name: 'Notify (e-mail addresses)' });
+    await expect(form).toContainText('local mode sends no e-mail');
+    await notify.fill('dq-team@example.com, not-an-address');
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+    await expect(notify).toHaveAttribute('aria-invalid', 'true');
+    await expect(form).toContainText('notify_emails must hold e-mail addresses');
+
+    await notify.fill('dq-team@example.com, oncall@example.com');
     await cron.fill('* * * * *');
     await form.getByLabel('Time zone').fill('Europe/Paris');
     await form.getByRole('button', { name: 'Save schedule' }).click();
     await expect(form.getByRole('status')).toContainText(`Schedule of ${TABLE} saved (next run `);
+    const kept = (await (await page.request.get(`/api/v1/rule-sets/${TABLE}/schedule`)).json()) as { schedule: { notify_emails: string[] } };
+    expect(kept.schedule.notify_emails).toEqual(['dq-team@example.com', 'oncall@example.com']);
     const status = form.getByTestId('schedule-status');
     await expect(status).toContainText('Next run:');
     await expect(status).toContainText('Europe/Paris: * * * * *');

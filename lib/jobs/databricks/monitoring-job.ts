@@ -35,7 +35,8 @@ import {
   type MonitoringJobParameters,
   type MonitoringResult,
 } from '../contract';
-import type { MonitoringJobs, MonitoringSchedule } from '../monitoring-port';
+import type { AlertEmail, AlertEmails, MonitoringJobs, MonitoringSchedule } from '../monitoring-port';
+import { alertNoticeRunBody } from './alert-notice';
 import type { JobStatus } from '../port';
 import { filesApiPath, normaliseVolume, parseRaisedFailure } from './databricks-job-runner';
 import { DatabricksApiError, DatabricksRestClient, type FetchLike, type TokenProvider } from './rest-client';
@@ -70,6 +71,8 @@ export interface DatabricksMonitoringJobsOptions {
   retryBaseDelayMs?: number;
   /** How long the validation job's settings are reused before `jobs/get` is asked again. */
   templateTtlMs?: number;
+  /** Timeout of the request that submits an alert's e-mail run (one attempt; the alerting service retries once). */
+  alertTimeoutMs?: number;
 }
 
 /** What a monitoring job copies from the deployed validation job. */
@@ -242,8 +245,10 @@ export function monitoringJobSettings(
   };
 }
 
-export class DatabricksMonitoringJobs implements MonitoringJobs {
+export class DatabricksMonitoringJobs implements MonitoringJobs, AlertEmails {
   readonly client: DatabricksRestClient;
+  /** For alert e-mails: no retries of its own and a short timeout, so an alert never waits long. */
+  private readonly alertClient: DatabricksRestClient;
   private template: { value: DeploymentTemplate; at: number } | undefined;
 
   constructor(private readonly options: DatabricksMonitoringJobsOptions) {
@@ -258,6 +263,35 @@ export class DatabricksMonitoringJobs implements MonitoringJobs {
       retries: options.retries,
       retryBaseDelayMs: options.retryBaseDelayMs,
     });
+    this.alertClient = new DatabricksRestClient({
+      host: options.host,
+      tokenProvider: options.tokenProvider,
+      invalidateToken: options.invalidateToken,
+      fetch: options.fetch,
+      timeoutMs: options.alertTimeoutMs ?? 10_000,
+      retries: 0,
+    });
+  }
+
+  /**
+   * E-mail an alert: `POST /api/2.2/jobs/runs/submit` of the deployment's `alert_notice` notebook,
+   * `email_notifications.on_success` = the recipients, `idempotency_token` from the alert id
+   * (./alert-notice.ts). One attempt; the same alert submitted again returns the same run.
+   */
+  async sendAlertEmail(email: AlertEmail): Promise<{ job_run_id: string }> {
+    const template = await this.deployment();
+    const body = alertNoticeRunBody(email, template);
+    const answer = (await this.alertClient.postJson('/api/2.2/jobs/runs/submit', JSON.stringify(body))) as {
+      run_id?: string | number;
+    };
+    if (answer.run_id === undefined) throw new Error('runs/submit answered without a run_id');
+    log.info('alert e-mail run submitted', {
+      table: email.table,
+      alertId: email.alert_id,
+      jobRunId: String(answer.run_id),
+      recipients: email.recipients.length,
+    });
+    return { job_run_id: String(answer.run_id) };
   }
 
   /** The validation job's deployment, cached for a few minutes (a redeploy is picked up after that). */

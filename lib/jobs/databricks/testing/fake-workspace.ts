@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the Databricks workspace endpoints the job runner uses, speaking the
  * documented protocol: OAuth M2M token (`POST /oidc/v1/token`), Jobs API 2.2 (`run-now`,
- * `runs/get`, `runs/get-output`, `runs/cancel`) and the Files API (`/api/2.0/fs/files/...`).
+ * `runs/get`, `runs/get-output`, `runs/cancel`, `runs/submit`) and the Files API (`/api/2.0/fs/files/...`).
  * Errors are `{ error_code, message }` with the documented status codes.
  *
  * What a run returns comes from recordings of the real notebooks on local Spark
@@ -110,6 +110,10 @@ export class FakeWorkspace {
   nextLife: { steps: RunStep[]; final?: RunStep } | undefined;
   /** Answer the next N API calls with 503 TEMPORARILY_UNAVAILABLE. */
   failNext = 0;
+  /** One-time runs accepted by `runs/submit` (one per idempotency token), with the body as sent. */
+  readonly submittedRuns: { runId: number; body: Record<string, unknown> }[] = [];
+  /** Answer the next N `runs/submit` calls with this error (e.g. the principal lacks a right). */
+  failSubmits: { count: number; status: number; error_code: string; message: string } = { count: 0, status: 503, error_code: 'TEMPORARILY_UNAVAILABLE', message: '' };
   url = '';
 
   constructor(private readonly options: FakeWorkspaceOptions) {
@@ -192,6 +196,7 @@ export class FakeWorkspace {
     if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get') return this.getRun(url, res);
     if (req.method === 'GET' && url.pathname === '/api/2.2/jobs/runs/get-output') return this.getOutput(url, res);
     if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/runs/cancel') return this.cancel(raw, res);
+    if (req.method === 'POST' && url.pathname === '/api/2.2/jobs/runs/submit') return this.submitRun(raw, res);
     if (url.pathname.startsWith('/api/2.0/fs/files/')) return this.fileCall(req.method ?? '', url, raw, res);
     if (url.pathname.startsWith('/api/2.0/fs/directories/')) {
       return this.directoryCall(req.method ?? '', decodeURIComponent(url.pathname.slice('/api/2.0/fs/directories'.length)), res);
@@ -373,6 +378,77 @@ export class FakeWorkspace {
       run.computing = false;
     }
     this.send(res, 200, {});
+  }
+
+  // ---- One-time runs (runs/submit) -------------------------------------------------------------
+
+  /**
+   * `POST /api/2.2/jobs/runs/submit`: a one-time run of `tasks` (no job), answered `{ run_id }`.
+   * Checked as the service checks it: `run_name` a string (default `Untitled`), `tasks` a non-empty
+   * list of tasks with a `task_key` and here a `notebook_task.notebook_path`, each `environment_key`
+   * one of `environments` (each with an `environment_key` and a `spec`), `email_notifications` with
+   * its known lists of addresses, `idempotency_token` at most 64 characters: a token already used
+   * returns that run's id and starts nothing. The run is recorded as succeeded (so its
+   * `on_success` addresses would be e-mailed); tests read `submittedRuns`.
+   */
+  private submitRun(raw: Buffer, res: ServerResponse): void {
+    const invalid = (message: string) => this.send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message });
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return this.send(res, 400, { error_code: 'MALFORMED_REQUEST', message: 'Could not parse request object.' });
+    }
+    if (this.failSubmits.count > 0) {
+      this.failSubmits.count -= 1;
+      const { status, error_code, message } = this.failSubmits;
+      return this.send(res, status, { error_code, message });
+    }
+    const token = body.idempotency_token;
+    if (token !== undefined && (typeof token !== 'string' || token.length > 64)) return invalid('idempotency_token must be a string of at most 64 characters.');
+    if (body.run_name !== undefined && (typeof body.run_name !== 'string' || body.run_name.length > 4096)) return invalid('run_name must be a string of at most 4096 characters.');
+    const environments = body.environments;
+    if (environments !== undefined) {
+      if (!Array.isArray(environments)) return invalid('environments must be a list.');
+      for (const e of environments as Record<string, unknown>[]) {
+        if (typeof e.environment_key !== 'string' || !e.environment_key) return invalid('Every environment needs an environment_key.');
+        if (!e.spec || typeof e.spec !== 'object') return invalid(`Environment ${e.environment_key} has no spec.`);
+      }
+    }
+    const tasks = body.tasks;
+    if (!Array.isArray(tasks) || tasks.length === 0) return invalid('A run must have at least one task.');
+    const keys = new Set<string>();
+    for (const task of tasks as Record<string, unknown>[]) {
+      if (typeof task.task_key !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(task.task_key)) return invalid(`Invalid task_key ${String(task.task_key)}.`);
+      if (keys.has(task.task_key)) return invalid(`Task key ${task.task_key} is used twice.`);
+      keys.add(task.task_key);
+      const notebook = task.notebook_task as { notebook_path?: unknown; base_parameters?: unknown } | undefined;
+      if (!notebook || typeof notebook.notebook_path !== 'string' || !notebook.notebook_path) return invalid(`Task ${task.task_key} has no notebook_task.notebook_path.`);
+      if (notebook.base_parameters !== undefined) {
+        const params = notebook.base_parameters as Record<string, unknown>;
+        if (typeof params !== 'object' || params === null || Array.isArray(params) || Object.values(params).some((v) => typeof v !== 'string')) {
+          return invalid(`Task ${task.task_key}: notebook_task.base_parameters must map names to strings.`);
+        }
+      }
+      if (task.environment_key !== undefined && !((environments as { environment_key?: string }[] | undefined) ?? []).some((e) => e.environment_key === task.environment_key)) {
+        return invalid(`Task ${task.task_key} refers to environment ${String(task.environment_key)}, which the run does not define.`);
+      }
+    }
+    const emails = body.email_notifications as Record<string, unknown> | undefined;
+    if (emails !== undefined) {
+      const known = ['on_start', 'on_success', 'on_failure', 'on_duration_warning_threshold_exceeded', 'on_streaming_backlog_exceeded', 'no_alert_for_skipped_runs'];
+      for (const [key, value] of Object.entries(emails)) {
+        if (!known.includes(key)) return invalid(`Unknown field email_notifications.${key}.`);
+        if (key !== 'no_alert_for_skipped_runs' && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) return invalid(`email_notifications.${key} must be a list of addresses.`);
+      }
+    }
+    if (typeof token === 'string' && this.idempotency.has(token)) {
+      return this.send(res, 200, `{"run_id":${this.idempotency.get(token)!}}`);
+    }
+    const runId = this.nextRunId++;
+    this.submittedRuns.push({ runId, body });
+    if (typeof token === 'string') this.idempotency.set(token, runId);
+    this.send(res, 200, `{"run_id":${runId}}`);
   }
 
   // ---- Job definitions (jobs/create, reset, delete, get, list) ---------------------------------
