@@ -154,6 +154,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       DQX_RESULTS_VOLUME: '/Volumes/main/dqx_app/job_results',
       DQX_SERVING_ENDPOINT: SERVING_ENDPOINT,
       DQX_REHEARSAL_WAREHOUSE_URL: `http://127.0.0.1:${sparkPort}`,
+      // scheduled checks' job runs are brought into the history at the shortest interval allowed
+      DQX_SCHEDULE_SYNC_SECONDS: '10',
     });
     unbound = start(process.execPath, serve, unboundLog, { ...common, ...dir('unbound'), PORT: String(appPort + 1) });
     await Promise.all([

@@ -24,6 +24,7 @@ export const TABLES = {
   customers: 'main.sales.customers', // row filter: region = 'EU'
   employees: 'main.hr.employees', // column mask on salary
   ledger: 'main.finance.ledger',
+  payments: 'main.sales.payments', // alice's alone, nobody filters it: the scheduled check's table
 } as const;
 
 export interface Grant {
@@ -55,12 +56,16 @@ export function freshIdentities() {
   };
 }
 
-/** Unity Catalog as the stand-in plays it: alice reads orders, customers (filtered) and employees (masked); bob orders and the ledger. */
+/**
+ * Unity Catalog as the stand-in plays it: alice reads orders, customers (filtered), employees
+ * (masked) and payments (hers alone); bob orders and the ledger.
+ */
 export const GRANTS: Record<'alice' | 'bob', Grant[]> = {
   alice: [
     { schema: 'sales', table: 'orders', owner: true },
     { schema: 'sales', table: 'customers', row_filter: "region = 'EU'", owner: true },
     { schema: 'hr', table: 'employees', mask: ['salary'], owner: true },
+    { schema: 'sales', table: 'payments', owner: true },
   ],
   // bob reads orders (alice's): his saves there are proposals, and he cannot activate
   bob: [
