@@ -19,6 +19,7 @@ import { expect, test, type APIRequestContext, type Browser, type BrowserContext
 import { CatalogPage } from '../e2e/pages/catalog-page';
 import { GeneratorPage } from '../e2e/pages/generator-page';
 import { HistoryPage } from '../e2e/pages/history-page';
+import { MonitoringPage } from '../e2e/pages/monitoring-page';
 import { ValidatorPage } from '../e2e/pages/validator-page';
 
 import { appLog, appUrl, readState, sparkPort, TABLES, unboundLog, unboundUrl } from './rehearsal-env';
@@ -292,7 +293,6 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   const table = TABLES.payments; // alice's alone; no row filter, no column mask
   const checksTable = 'main.sales.dq_checks';
   const path = (what: string) => `/api/v1/rule-sets/${enc(table)}/${what}`;
-  const message = async (res: { json(): Promise<unknown> }) => ((await res.json()) as { error: { message: string } }).error.message;
 
   // alice saves the rules: she owns the table, so the version is active at once
   const rules = [
@@ -303,10 +303,17 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   expect(saved.status(), await saved.text()).toBe(201);
   expect(((await saved.json()) as { is_active: boolean }).is_active).toBe(true);
 
-  // a schedule before anything is published is refused, saying what to do, and creates no job
-  const early = await alice.post(path('schedule'), { data: { cron: '30 6 * * 1-5', timezone: 'Europe/Paris' } });
-  expect(early.status()).toBe(400);
-  expect(await message(early)).toContain('Publish the rule set first');
+  // in History, a schedule before anything is published is refused, saying what to do, and creates no job
+  const page = await (await as(browser, 'alice')).newPage();
+  const history = new HistoryPage(page);
+  await history.goto(table);
+  const form = page.getByRole('region', { name: 'Scheduled checks' }).getByRole('form', { name: 'Schedule' });
+  await expect(form.getByRole('textbox', { name: 'Metrics table' })).toHaveValue(`${table}_dq_metrics`);
+  await form.getByRole('textbox', { name: /^Cron/ }).fill('30 6 * * 1-5');
+  await form.getByLabel('Time zone').fill('Europe/Paris');
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(form.getByRole('alert')).toContainText('Publish the rule set first');
+  expect(await (await fetch(`${workspaceUrl}/_rehearsal/created-jobs`)).json()).toEqual([]);
 
   // she publishes the active version to a Unity Catalog checks table (as her, through the warehouse)
   const settings = await alice.post(path('publishing'), { data: { auto_publish: false, targets: [{ kind: 'uc_table', table: checksTable }] } });
@@ -325,10 +332,10 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   const thresholds = await alice.post(path('thresholds'), { data: { min_pass_rate: 0.99, fail_on_error_rows: true, rules: [] } });
   expect(thresholds.status(), await thresholds.text()).toBe(200);
 
-  // the schedule: the app creates the table's Databricks job, as its service principal
-  const scheduled = await alice.post(path('schedule'), { data: { cron: '30 6 * * 1-5', timezone: 'Europe/Paris' } });
-  expect(scheduled.status(), await scheduled.text()).toBe(200);
-  const schedule = ((await scheduled.json()) as { schedule: { external_job_id: string | null; metrics_table: string; outputs: Record<string, string | null> } }).schedule;
+  // the schedule, saved again in History: the app creates the table's Databricks job, as its service principal
+  await form.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(form.getByRole('status')).toContainText(`Schedule of ${table} saved`);
+  const schedule = ((await (await alice.get(path('schedule'))).json()) as { schedule: { external_job_id: string | null; outputs: Record<string, string | null> } }).schedule;
   expect(schedule.outputs).toEqual({ valid_table: null, quarantine_table: `${table}_dq_quarantine`, metrics_table: `${table}_dq_metrics` });
   const jobId = schedule.external_job_id;
   expect(jobId).toMatch(/^\d+$/);
@@ -397,7 +404,9 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   expect(run.engine).toBe('job');
   expect(run.parameters).toMatchObject({ trigger: 'schedule', job_id: jobId, job_run_id: slot.run_id, job_trigger: 'PERIODIC', version: publication.version });
   expect(run.summary).toMatchObject({ total_rows: Number(metric.input_row_count), error_rows: Number(metric.error_row_count), valid_rows: 112 });
-  const detail = (await (await alice.get(`/api/v1/runs/${run.id}`)).json()) as { rule_results: { rule_name: string; failing_rows: number }[] };
+  const detail = (await (await alice.get(`/api/v1/runs/${run.id}`)).json()) as { rule_results: { rule_name: string; failing_rows: number }[]; output: { columns: { name: string }[] } };
+  // its failing rows, as the job's output gave them: the table's columns
+  expect(detail.output.columns.map((c) => c.name)).toEqual(['payment_id', 'order_id', 'method', 'amount', 'paid_on']);
   expect(Object.fromEntries(detail.rule_results.map((r) => [r.rule_name, r.failing_rows]))).toEqual({
     method_present: failing('method_present'),
     amount_not_negative: failing('amount_not_negative'),
@@ -415,11 +424,16 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   expect(state).toMatchObject({ state: 'breach', latest_run: { id: run.id, error_rows: 8 } });
   expect(state.breached.length).toBe(2); // the pass rate and the error rows
 
-  // in the browser: the History page lists the run as scheduled
-  const page = await (await as(browser, 'alice')).newPage();
-  const history = new HistoryPage(page);
-  await history.goto(table);
+  // History lists the run as scheduled, as the schedule's last run, its outputs written by the job
+  await page.reload();
   await expect(history.runs.getByRole('row').filter({ hasText: `version ${publication.version}, scheduled` })).toHaveCount(1);
+  const status = form.getByTestId('schedule-status');
+  await expect(status).toContainText('succeeded');
+  await expect(status).toContainText(`outputs written: Written by the job: quarantine to ${table}_dq_quarantine, metrics to ${table}_dq_metrics.`);
+  // and the Monitoring page puts the table in breach
+  const monitoring = new MonitoringPage(page);
+  await monitoring.goto();
+  await expect(monitoring.row(table)).toContainText('Breach');
   await page.close();
 
   // bob cannot read the table: none of it exists for him
@@ -428,6 +442,7 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   }
   expect((await bob.get(`/api/v1/tables/${enc(checksTable)}`)).status()).toBe(404);
   expect(JSON.stringify(await (await bob.get('/api/v1/rule-sets')).json())).not.toContain('payments');
+  expect(JSON.stringify(await (await bob.get('/api/v1/monitoring')).json())).not.toContain('payments');
 });
 
 test('/api/ready tells the truth: every binding ok when bound, and which are missing when not', async ({ request }) => {
