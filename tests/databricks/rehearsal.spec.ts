@@ -5,7 +5,8 @@
  *
  * - a scheduled check plays end to end: the rule set published to a checks table, the Databricks
  *   job the app creates, a slot of it run by the real notebook and DQX on local Spark, the run in
- *   the table's history, DQX's quarantine and metrics tables, the alert and the health endpoint;
+ *   the table's history, DQX's quarantine and metrics tables, the alert (sent to an https webhook)
+ *   and the health endpoint;
  * - a user never sees a table, row, column or run they may not see;
  * - the job path refuses the filtered and the masked table, saying why, and starts no job;
  * - no token or secret appears in any line the app logged;
@@ -289,7 +290,7 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   test.setTimeout(300_000);
   const alice = await api(browser, 'alice');
   const bob = await api(browser, 'bob');
-  const { workspaceUrl, clientId } = readState();
+  const { workspaceUrl, clientId, webhook } = readState();
   const table = TABLES.payments; // alice's alone; no row filter, no column mask
   const checksTable = 'main.sales.dq_checks';
   const path = (what: string) => `/api/v1/rule-sets/${enc(table)}/${what}`;
@@ -328,8 +329,8 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
     ['amount_not_negative', 'method_present'].map((name) => ({ name, run_config_name: table, rule_set_fingerprint: publication.rule_set_fingerprint })),
   );
 
-  // thresholds the table will breach: no error rows, 99 % passing
-  const thresholds = await alice.post(path('thresholds'), { data: { min_pass_rate: 0.99, fail_on_error_rows: true, rules: [] } });
+  // thresholds the table will breach (no error rows, 99 % passing), alerts to the table's https webhook
+  const thresholds = await alice.post(path('thresholds'), { data: { min_pass_rate: 0.99, fail_on_error_rows: true, rules: [], webhook_url: webhook?.url ?? null } });
   expect(thresholds.status(), await thresholds.text()).toBe(200);
 
   // the schedule, saved again in History: the app creates the table's Databricks job, as its service principal
@@ -413,10 +414,28 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   });
   expect([failing('method_present'), failing('amount_not_negative')]).toEqual([6, 4]);
 
-  // the breach is recorded as an alert (no webhook is set: a databricks deployment only sends to https)
-  const alerts = (await (await alice.get(path('alerts'))).json()) as { state: string; items: { run_id: string; event: string; delivery: string; payload: { figures: { error_rows: number } } }[] };
+  // the breach is recorded as an alert and sent to the webhook (when this machine has an outward address for it)
+  type Alerts = { state: string; items: { run_id: string; event: string; delivery: string; payload: { figures: { error_rows: number } } }[] };
+  let alerts: Alerts = { state: '', items: [] };
+  await expect
+    .poll(async () => {
+      alerts = (await (await alice.get(path('alerts'))).json()) as Alerts;
+      return alerts.items.map((a) => [a.run_id, a.event, a.delivery, a.payload.figures.error_rows]);
+    }, { timeout: 30_000 })
+    .toEqual([[run.id, 'breach', webhook ? 'sent' : 'no_webhook', 8]]);
   expect(alerts.state).toBe('breach');
-  expect(alerts.items.map((a) => [a.run_id, a.event, a.delivery, a.payload.figures.error_rows])).toEqual([[run.id, 'breach', 'no_webhook', 8]]);
+  if (webhook) {
+    const received = fs
+      .readFileSync(webhook.receivedFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { path: string; body: { table: string; event: string; run_id: string; figures: { error_rows: number } } });
+    expect(received.map((r) => [r.path, r.body.table, r.body.event, r.body.run_id, r.body.figures.error_rows])).toEqual([
+      [new URL(webhook.url).pathname, table, 'breach', run.id, 8],
+    ]);
+    // the webhook's path is its secret: the app never logs it
+    expect(fs.readFileSync(appLog, 'utf8')).not.toContain(new URL(webhook.url).pathname);
+  }
   // and the health endpoint answers 503 with what was breached
   const health = await alice.get(`/api/v1/tables/${enc(table)}/health`);
   expect(health.status()).toBe(503);
