@@ -274,6 +274,28 @@ async function spark(statement: string): Promise<{ columns: { name: string; type
   return body;
 }
 
+/** Plays a slot of a scheduled-checks job in the workspace stand-in: its notebook runs on local Spark. */
+async function playSlot(jobId: string): Promise<{ run_id: string; notebook: { exit?: string; raised?: { message: string } } }> {
+  const res = await fetch(`${readState().workspaceUrl}/_rehearsal/scheduled-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ job_id: jobId }) });
+  return (await res.json()) as { run_id: string; notebook: { exit?: string; raised?: { message: string } } };
+}
+
+/** The run the app's ingest recorded for a job run, once it has finished there. */
+async function ingestedRun(request: APIRequestContext, table: string, jobRunId: string): Promise<Run> {
+  let run: Run | undefined;
+  await expect
+    .poll(
+      async () => {
+        const items = ((await (await request.get(`/api/v1/rule-sets/${enc(table)}/runs`)).json()) as { items: Run[] }).items;
+        run = items.find((r) => r.parameters.job_run_id === jobRunId);
+        return run?.status ?? 'not recorded yet';
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .toBe('succeeded');
+  return run!;
+}
+
 interface CreatedJob {
   job_id: string;
   creator_user_name: string;
@@ -369,9 +391,7 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   });
 
   // a slot of the job: monitor_table runs on local Spark with real DQX, on the published checks
-  const slot = (await (
-    await fetch(`${workspaceUrl}/_rehearsal/scheduled-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ job_id: jobId }) })
-  ).json()) as { run_id: string; notebook: { exit?: string; raised?: { message: string } } };
+  const slot = await playSlot(jobId!);
   expect(slot.notebook.raised?.message).toBeUndefined();
 
   // what DQX wrote for this run, read from Spark: its metrics, in DQX's own schema
@@ -390,18 +410,7 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
     quarantine.rows.filter((r) => ((r._errors as { name: string }[] | null) ?? []).some((e) => e.name === rule)).length;
 
   // the app's ingest brings the run into the table's history, as a scheduled run with DQX's figures
-  let run: Run & { rule_results?: { rule_name: string; failing_rows: number }[]; started_by?: string } = undefined as never;
-  await expect
-    .poll(
-      async () => {
-        const items = ((await (await alice.get(path('runs'))).json()) as { items: Run[] }).items;
-        const found = items.find((r) => r.parameters.job_run_id === slot.run_id);
-        if (found) run = found;
-        return found?.status ?? 'not yet';
-      },
-      { timeout: 90_000, intervals: [2_000] },
-    )
-    .toBe('succeeded');
+  const run = await ingestedRun(alice, table, slot.run_id);
   expect(run.engine).toBe('job');
   expect(run.parameters).toMatchObject({ trigger: 'schedule', job_id: jobId, job_run_id: slot.run_id, job_trigger: 'PERIODIC', version: publication.version });
   expect(run.summary).toMatchObject({ total_rows: Number(metric.input_row_count), error_rows: Number(metric.error_row_count), valid_rows: 112 });
@@ -462,6 +471,35 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   expect((await bob.get(`/api/v1/tables/${enc(checksTable)}`)).status()).toBe(404);
   expect(JSON.stringify(await (await bob.get('/api/v1/rule-sets')).json())).not.toContain('payments');
   expect(JSON.stringify(await (await bob.get('/api/v1/monitoring')).json())).not.toContain('payments');
+
+  // alice lowers the thresholds to what the table meets; the next slot is recorded once, its outputs
+  // appended under its own run id, and the recovery is an alert too
+  const lowered = await alice.post(path('thresholds'), { data: { min_pass_rate: 0.9, fail_on_error_rows: false, rules: [] } });
+  expect(lowered.status(), await lowered.text()).toBe(200);
+  const next = await playSlot(jobId!);
+  expect(next.notebook.raised?.message).toBeUndefined();
+  expect(BigInt(next.run_id)).toBeGreaterThan(BigInt(slot.run_id));
+  const second = await ingestedRun(alice, table, next.run_id);
+  expect(second.summary).toMatchObject({ total_rows: 120, error_rows: 8 });
+  const scheduledRuns = ((await (await alice.get(path('runs'))).json()) as { items: Run[] }).items.filter((r) => r.parameters.trigger === 'schedule');
+  expect(scheduledRuns.map((r) => r.parameters.job_run_id).sort()).toEqual([slot.run_id, next.run_id].sort());
+  expect((await spark('SELECT count(*) AS n FROM spark_catalog.sales.payments_dq_quarantine')).rows).toEqual([{ n: 16 }]);
+  expect((await spark('SELECT DISTINCT run_id FROM spark_catalog.sales.payments_dq_metrics ORDER BY run_id')).rows).toEqual(
+    [slot.run_id, next.run_id].sort().map((run_id) => ({ run_id })),
+  );
+  await expect
+    .poll(async () => ((await (await alice.get(path('alerts'))).json()) as Alerts).items.map((a) => [a.run_id, a.event, a.delivery]), { timeout: 30_000 })
+    .toEqual([
+      [second.id, 'recovery', webhook ? 'sent' : 'no_webhook'],
+      [run.id, 'breach', webhook ? 'sent' : 'no_webhook'],
+    ]);
+  expect((await alice.get(`/api/v1/tables/${enc(table)}/health`)).status()).toBe(200);
+
+  // pausing the schedule pauses its job (jobs/reset of the same job)
+  const paused = await alice.post(path('schedule'), { data: { cron: '30 6 * * 1-5', timezone: 'Europe/Paris', paused: true } });
+  expect(paused.status(), await paused.text()).toBe(200);
+  const after = (await (await fetch(`${workspaceUrl}/_rehearsal/created-jobs`)).json()) as CreatedJob[];
+  expect(after.map((j) => [j.job_id, j.settings.schedule.pause_status])).toEqual([[jobId, 'PAUSED']]);
 });
 
 test('/api/ready tells the truth: every binding ok when bound, and which are missing when not', async ({ request }) => {
