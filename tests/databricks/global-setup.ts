@@ -6,7 +6,8 @@
  *    grants (CONNECT and CREATE on the database; on PostgreSQL 15 no CREATE on schema public);
  * 2. local Spark with real DQX as the SQL warehouse and the job compute (spark_standin.py);
  * 3. the workspace stand-in (workspace.ts): OAuth, SCIM, Jobs 2.2, Files, serving, Lakebase;
- * 4. the production build (`.next`, made by the end-to-end tests or here when missing) through
+ * 4. an https receiver for alert webhooks on this machine's outward address (webhook-receiver.ts);
+ * 5. the production build (`.next`, made by the end-to-end tests or here when missing) through
  *    `scripts/serve.ts start` in databricks mode with every binding, as Databricks Apps starts it,
  *    and a second instance with no warehouse and no jobs bound.
  */
@@ -18,6 +19,7 @@ import pg from 'pg';
 
 import { startProcess, stopProcess, untilAnswers } from '../support/processes';
 
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 import { startRehearsalWorkspace, type RehearsalWorkspace } from './workspace';
 import {
   appLog,
@@ -31,6 +33,7 @@ import {
   stateFile,
   unboundLog,
   unboundUrl,
+  webhookPort,
   type RehearsalState,
 } from './rehearsal-env';
 
@@ -100,11 +103,13 @@ export default async function setup(): Promise<() => Promise<void>> {
   let workspace: RehearsalWorkspace | undefined;
   let app: ChildProcess | undefined;
   let unbound: ChildProcess | undefined;
+  let webhook: WebhookReceiver | undefined;
   const teardown = async () => {
     await Promise.all([stop(app), stop(unbound), stop(spark)]);
-    await workspace?.stop();
+    await Promise.all([workspace?.stop(), webhook?.stop()]);
   };
   try {
+    webhook = await startWebhookReceiver(dataDir, webhookPort);
     workspace = await startRehearsalWorkspace({
       port: 0,
       clientId: ids.clientId,
@@ -154,6 +159,10 @@ export default async function setup(): Promise<() => Promise<void>> {
       DQX_RESULTS_VOLUME: '/Volumes/main/dqx_app/job_results',
       DQX_SERVING_ENDPOINT: SERVING_ENDPOINT,
       DQX_REHEARSAL_WAREHOUSE_URL: `http://127.0.0.1:${sparkPort}`,
+      // scheduled checks' job runs are brought into the history at the shortest interval allowed
+      DQX_SCHEDULE_SYNC_SECONDS: '10',
+      // the alert webhook's self-signed certificate (a deployment's webhook has a public one)
+      ...(webhook ? { NODE_EXTRA_CA_CERTS: webhook.caFile } : {}),
     });
     unbound = start(process.execPath, serve, unboundLog, { ...common, ...dir('unbound'), PORT: String(appPort + 1) });
     await Promise.all([
@@ -167,6 +176,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       database: DATABASE,
       users: { alice: { email: ids.alice.email, token: ids.alice.token }, bob: { email: ids.bob.email, token: ids.bob.token } },
       secrets: [],
+      webhook: webhook ? { url: webhook.url, receivedFile: webhook.receivedFile } : null,
     };
     fs.writeFileSync(stateFile, JSON.stringify(state));
   } catch (error) {

@@ -13,6 +13,8 @@ export const appUrl = `http://127.0.0.1:${appPort}`;
 /** A second instance of the same build with no warehouse and no jobs bound (readiness must say so). */
 export const unboundUrl = `http://127.0.0.1:${appPort + 1}`;
 export const sparkPort = appPort + 2;
+/** The alert webhook's https receiver (webhook-receiver.ts), on this machine's outward address. */
+export const webhookPort = appPort + 3;
 export const dataDir = path.join(ROOT, process.env.REHEARSAL_DATA_DIR ?? '.data/rehearsal');
 export const stateFile = path.join(dataDir, 'state.json');
 export const appLog = path.join(dataDir, 'app.log');
@@ -24,6 +26,7 @@ export const TABLES = {
   customers: 'main.sales.customers', // row filter: region = 'EU'
   employees: 'main.hr.employees', // column mask on salary
   ledger: 'main.finance.ledger',
+  payments: 'main.sales.payments', // alice's alone, nobody filters it: the scheduled check's table
 } as const;
 
 export interface Grant {
@@ -42,6 +45,8 @@ export interface RehearsalState {
   database: string;
   users: { alice: { email: string; token: string }; bob: { email: string; token: string } };
   secrets: string[];
+  /** The https webhook the alerts may go to, and the file of what it received; null without an outward address. */
+  webhook: { url: string; receivedFile: string } | null;
 }
 
 const secret = (what: string) => `rehearsal-${what}-${randomBytes(16).toString('hex')}`;
@@ -55,12 +60,16 @@ export function freshIdentities() {
   };
 }
 
-/** Unity Catalog as the stand-in plays it: alice reads orders, customers (filtered) and employees (masked); bob orders and the ledger. */
+/**
+ * Unity Catalog as the stand-in plays it: alice reads orders, customers (filtered), employees
+ * (masked) and payments (hers alone); bob orders and the ledger.
+ */
 export const GRANTS: Record<'alice' | 'bob', Grant[]> = {
   alice: [
     { schema: 'sales', table: 'orders', owner: true },
     { schema: 'sales', table: 'customers', row_filter: "region = 'EU'", owner: true },
     { schema: 'hr', table: 'employees', mask: ['salary'], owner: true },
+    { schema: 'sales', table: 'payments', owner: true },
   ],
   // bob reads orders (alice's): his saves there are proposals, and he cannot activate
   bob: [

@@ -9,10 +9,16 @@ Two HTTP endpoints, on 127.0.0.1 only:
   applied (rows removed) and the column mask applied (values replaced by NULL), and a per-user
   ``information_schema`` (tables, row_filters, column_masks) listing only what the user may see.
   A table the user was not granted does not exist for them (TABLE_OR_VIEW_NOT_FOUND), as in Unity
-  Catalog. The answer is the driver's view of a result: columns with Spark types and rows.
+  Catalog. The answer is the driver's view of a result: columns with Spark types and rows. A table
+  a user creates through the warehouse (a published checks table) is one physical table, which the
+  job's principal reads too, and which only its creator sees among the users.
 - ``POST /notebook`` with ``{"name", "widgets"}``: runs notebooks/<name>.py itself (as
   ``test_notebooks.py`` does) AS THE JOB'S PRINCIPAL, which reads the physical, unfiltered and
-  unmasked tables: exactly why the app must never send a governed table there.
+  unmasked tables: exactly why the app must never send a governed table there. Table names in its
+  widgets (a checks table, the outputs of a scheduled check) are read in that catalog too.
+- ``POST /physical`` with ``{"statement"}``: a statement as the metastore admin, on the physical
+  tables (the spec inspects what a job wrote); ``GET /dqx-schemas``: DQX's own schemas of its
+  metrics table and of its ``_errors`` / ``_warnings`` columns, to compare with.
 
 Test support for ``npm run test:databricks`` only; the app never imports it.
 """
@@ -64,6 +70,16 @@ def employees() -> list[tuple]:
     return [(i, f"Employee {i}", ["eng", "sales", "ops"][i % 3], Decimal(f"{40000 + i * 1500}.00")) for i in range(1, 31)]
 
 
+def payments() -> list[tuple]:
+    """120 payments: every 20th has no method, every 30th a negative amount (8 rows fail, 2 of them both)."""
+    rows = []
+    for i in range(1, 121):
+        method = None if i % 20 == 0 else ["card", "transfer", "cash"][i % 3]
+        amount = Decimal(f"-{i}.00") if i % 30 == 0 else Decimal(f"{(i * 11) % 300 + 5}.25")
+        rows.append((i, 1000 + i, method, amount, dt.date(2024, 2, 1) + dt.timedelta(days=i % 60)))
+    return rows
+
+
 def ledger() -> list[tuple]:
     return [(i, f"acct-{i % 5}", Decimal(f"{i * 13}.50")) for i in range(1, 41)]
 
@@ -73,6 +89,7 @@ TABLES = {
     ("sales", "customers"): ("customer_id INT, name STRING, region STRING, email STRING", customers),
     ("hr", "employees"): ("employee_id INT, name STRING, department STRING, salary DECIMAL(12,2)", employees),
     ("finance", "ledger"): ("entry_id INT, account STRING, amount DECIMAL(12,2)", ledger),
+    ("sales", "payments"): ("payment_id INT, order_id INT, method STRING, amount DECIMAL(10,2), paid_on DATE", payments),
 }
 
 
@@ -87,6 +104,8 @@ class Standin:
         self.config = config
         self.users: dict[str, dict] = {u["token"]: u for u in config["users"]}
         self.lock = threading.Lock()
+        # tables users created through the warehouse: (schema, table) -> the creator's e-mail
+        self.created: dict[tuple[str, str], str] = {}
         warehouse = workdir / "spark-warehouse"
         self.spark = (
             SparkSession.builder.master("local[2]")
@@ -168,8 +187,14 @@ class Standin:
 
     IDENT = r"(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)"
 
-    def _rewrite(self, sql: str, prefix: str) -> str:
-        """`main`.`s`.`t` -> spark_catalog.`<prefix>s`.`t`; system/main.information_schema -> the user's."""
+    def _rewrite(self, sql: str, user: dict, creating: bool = False) -> tuple[str, list[tuple[str, str]]]:
+        """`main`.`s`.`t` -> spark_catalog.`<prefix>s`.`t`; system/main.information_schema -> the user's.
+
+        A table that is not one of the granted data tables is the one physical table when this user
+        created it (or creates it now: `creating`); for anyone else it does not exist. Returns the
+        statement and the tables it would create."""
+        prefix = user["prefix"]
+        fresh: list[tuple[str, str]] = []
 
         def unquote(part: str) -> str:
             return part[1:-1].replace("``", "`") if part.startswith("`") else part
@@ -180,9 +205,16 @@ class Standin:
             catalog, schema, table = (unquote(match.group(i)) for i in (1, 2, 3))
             if catalog.lower() not in (CATALOG, "system"):
                 return match.group(0)
+            key = (schema.lower(), table.lower())
+            if catalog.lower() == CATALOG and key[0] != "information_schema" and key not in TABLES:
+                owner = self.created.get(key)
+                if owner == user.get("email") or (owner is None and creating):
+                    if owner is None:
+                        fresh.append(key)
+                    return f"spark_catalog.{sql_id(key[0])}.{sql_id(table)}"
             return f"spark_catalog.{sql_id(prefix + schema.lower())}.{sql_id(table)}"
 
-        return pattern.sub(replace, sql)
+        return pattern.sub(replace, sql), fresh
 
     def _restore(self, text: str, prefix: str) -> str:
         return text.replace(prefix, "").replace("spark_catalog", CATALOG)
@@ -202,7 +234,7 @@ class Standin:
                 return 400, {"error": f"[NO_SUCH_CATALOG_EXCEPTION] Catalog '{catalog}' was not found. SQLSTATE: 42704"}
             schemas = sorted({g["schema"] for g in user["grants"]})
             return 200, {"columns": [{"name": "databaseName", "type": "string"}], "rows": [{"databaseName": s} for s in schemas]}
-        sql = self._rewrite(text, prefix)
+        sql, fresh = self._rewrite(text, user, creating=bool(re.match(r"CREATE\s+TABLE\b", text, re.I)))
         # Unity Catalog's identity functions, answered for this user (local Spark has neither)
         sql = sql.replace("current_user()", "'" + user.get("email", "").replace("'", "''") + "'")
         groups = ", ".join(["CAST(NULL AS STRING)"] + ["'" + g.replace("'", "''") + "'" for g in user.get("groups", [])])
@@ -213,6 +245,8 @@ class Standin:
             frame = self.spark.sql(sql, args=params or None)
             rows = frame.collect()
             fields = frame.schema.fields
+            for key in fresh:
+                self.created[key] = user.get("email", "")
         except Exception as error:  # noqa: BLE001 - every Spark error is an answer
             message = self._restore(str(error).strip().split("\n")[0], prefix)
             return 400, {"error": message}
@@ -262,10 +296,19 @@ class Standin:
         widgets = dict(widgets)
         if widgets.get("catalog") == CATALOG:
             widgets["catalog"] = "spark_catalog"
+        # a scheduled check's checks table and outputs: catalog.schema.table in the same catalog
+        tables = ["valid_table", "quarantine_table", "metrics_table"] + (["checks_location"] if widgets.get("checks_source") == "table" else [])
+        for key in tables:
+            if widgets.get(key, "").startswith(f"{CATALOG}."):
+                widgets[key] = "spark_catalog." + widgets[key][len(CATALOG) + 1 :]
         source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
         dbutils = Dbutils()
         saved = databricks.sdk.WorkspaceClient
         databricks.sdk.WorkspaceClient = StandInWorkspaceClient
+        # local Spark has no Delta: the scheduled check's tables are parquet (as notebooks/tests do)
+        import dqx_jobs.monitoring
+
+        dqx_jobs.monitoring.TABLE_FORMAT = "parquet"
         try:
             with self.lock:
                 exec(compile(source, f"{name}.py", "exec"), {"spark": self.spark, "dbutils": dbutils, "__name__": "__main__"})
@@ -277,6 +320,32 @@ class Standin:
             databricks.sdk.WorkspaceClient = saved
         exited = (dbutils.notebook.exited or "").replace("spark_catalog.", f"{CATALOG}.").replace('"spark_catalog"', f'"{CATALOG}"')
         return {"exit": exited}
+
+
+    # ---- for the spec: what a job wrote, as the metastore admin ----
+
+    def run_physical(self, statement: str) -> tuple[int, dict]:
+        try:
+            frame = self.spark.sql(statement)
+            rows = frame.collect()
+        except Exception as error:  # noqa: BLE001
+            return 400, {"error": str(error).strip().split("\n")[0]}
+        fields = frame.schema.fields
+        return 200, {
+            "columns": [{"name": f.name, "type": f.dataType.simpleString()} for f in fields],
+            "rows": [{f.name: _jsonable(r[i]) for i, f in enumerate(fields)} for r in rows],
+        }
+
+    def dqx_schemas(self) -> dict:
+        from databricks.labs.dqx.metrics_observer import OBSERVATION_TABLE_SCHEMA
+        from databricks.labs.dqx.schema.dq_result_schema import dq_result_schema
+        from pyspark.sql.types import StructType
+
+        metrics = StructType.fromDDL(OBSERVATION_TABLE_SCHEMA)
+        return {
+            "metrics": [{"name": f.name, "type": f.dataType.simpleString()} for f in metrics.fields],
+            "result": dq_result_schema.simpleString(),
+        }
 
 
 def _jsonable(value):
@@ -324,6 +393,8 @@ def main() -> None:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
+            if self.path == "/dqx-schemas":
+                return self._send(200, standin.dqx_schemas())
             self._send(200 if self.path == "/health" else 404, {"ok": self.path == "/health"})
 
         def do_POST(self) -> None:
@@ -333,6 +404,8 @@ def main() -> None:
                 token = auth[7:] if auth.startswith("Bearer ") else ""
                 status, answer = standin.run_sql(token, body.get("statement", ""), body.get("params") or {})
                 return self._send(status, answer)
+            if self.path == "/physical":
+                return self._send(*standin.run_physical(body.get("statement", "")))
             if self.path == "/notebook":
                 return self._send(200, standin.run_notebook(body["name"], body["widgets"]))
             self._send(404, {"error": "not found"})

@@ -5,8 +5,9 @@
  * - OAuth M2M token endpoint `POST /oidc/v1/token` (the app's service principal),
  * - Jobs API 2.2 run lifecycle (`run-now`, `runs/get`, `runs/get-output`, `runs/cancel`), the
  *   scheduled-checks jobs the app creates (`jobs/create`, `reset`, `delete`, `get`, `list`,
- *   `runs/list`; `workspace.scheduledRun(...)` plays a slot), the one-time runs that e-mail alerts
- *   (`runs/submit`, `workspace.submittedRuns`) and the
+ *   `runs/list`; `POST /_rehearsal/scheduled-run {job_id}` plays a slot of such a job: its notebook
+ *   monitor_table runs on local Spark with the job's parameters, and the run is listed as PERIODIC),
+ *   the one-time runs that e-mail alerts (`runs/submit`, `workspace.submittedRuns`) and the
  *   Files API for volumes: lib/jobs/databricks/testing/fake-workspace.ts, whose runs are computed
  *   by the real notebooks on local Spark (tests/databricks/spark_standin.py `/notebook`), reading
  *   the physical tables as the job's principal would,
@@ -106,6 +107,14 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
         send(res, 200, runs);
         return true;
       }
+      if (url.pathname === '/_rehearsal/created-jobs') {
+        send(res, 200, [...workspace.createdJobs.values()]);
+        return true;
+      }
+      if (req.method === 'POST' && url.pathname === '/_rehearsal/scheduled-run') {
+        send(res, 200, await playSlot(String((JSON.parse(raw.toString('utf8')) as { job_id: unknown }).job_id)));
+        return true;
+      }
       // what readiness reads as the service principal: the bound jobs and the model endpoint
       if (req.method === 'GET' && (url.pathname === '/api/2.2/jobs/get' || url.pathname.startsWith('/api/2.0/serving-endpoints/'))) {
         if (!spToken(req)) {
@@ -167,6 +176,29 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
       return false;
     },
   });
+  /**
+   * One slot of a scheduled-checks job, as Databricks plays it: the job's declared parameters with
+   * `{{job.run_id}}` resolved, its notebook run on local Spark as the job's principal, the run then
+   * listed (trigger PERIODIC) with that notebook's result for the app's ingest to find.
+   */
+  let nextSlotRunId = 800_000_000_000_001n;
+  const playSlot = async (jobId: string) => {
+    const job = workspace.createdJobs.get(jobId);
+    if (!job) return { error: `job ${jobId} was not created` };
+    const runId = nextSlotRunId++;
+    const declared = (job.settings.parameters as { name: string; default: string }[] | undefined) ?? [];
+    const parameters = Object.fromEntries(declared.map((p) => [p.name, p.default.replace('{{job.run_id}}', String(runId))]));
+    const notebookPath = (job.settings.tasks as { notebook_task: { notebook_path: string } }[])[0]!.notebook_task.notebook_path;
+    const answer = await fetch(`${o.sparkUrl}/notebook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: notebookPath.slice(notebookPath.lastIndexOf('/') + 1), widgets: parameters }),
+    });
+    const notebook = (await answer.json()) as { exit: string } | { raised: { class: string; message: string } };
+    workspace.scheduledRun(jobId, notebook, { runId });
+    return { run_id: String(runId), parameters, notebook };
+  };
+
   // FakeWorkspace listens on a random port; the app must be told one fixed URL before it starts
   await workspace.start();
   const url = workspace.url;
