@@ -355,7 +355,10 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
   const thresholds = await alice.post(path('thresholds'), { data: { min_pass_rate: 0.99, fail_on_error_rows: true, rules: [], webhook_url: webhook?.url ?? null } });
   expect(thresholds.status(), await thresholds.text()).toBe(200);
 
-  // the schedule, saved again in History: the app creates the table's Databricks job, as its service principal
+  // the schedule, saved again in History, breaches and recoveries e-mailed to alice: the app creates
+  // the table's Databricks job, as its service principal
+  const aliceEmail = readState().users.alice.email;
+  await form.getByRole('textbox', { name: /^Notify/ }).fill(aliceEmail);
   await form.getByRole('button', { name: 'Save schedule' }).click();
   await expect(form.getByRole('status')).toContainText(`Schedule of ${table} saved`);
   const schedule = ((await (await alice.get(path('schedule'))).json()) as { schedule: { external_job_id: string | null; outputs: Record<string, string | null> } }).schedule;
@@ -445,6 +448,16 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
     // the webhook's path is its secret: the app never logs it
     expect(fs.readFileSync(appLog, 'utf8')).not.toContain(new URL(webhook.url).pathname);
   }
+  // and e-mailed through Databricks: one one-time run whose success notification goes to alice
+  type Submitted = { runId: number; body: { run_name: string; idempotency_token: string; email_notifications: { on_success: string[] } } };
+  const submitted = async () => (await (await fetch(`${workspaceUrl}/_rehearsal/submitted-runs`)).json()) as Submitted[];
+  type Emails = { items: { event: string; email: { delivery: string; recipients: string[]; job_run_id: string | null } | null }[] };
+  await expect
+    .poll(async () => ((await (await alice.get(path('alerts'))).json()) as Emails).items.map((a) => [a.event, a.email?.delivery, a.email?.recipients]), { timeout: 30_000 })
+    .toEqual([['breach', 'sent', [aliceEmail]]]);
+  const breachMail = await submitted();
+  expect(breachMail.map((r) => [r.body.email_notifications.on_success, r.body.run_name.split(':')[0]])).toEqual([[[aliceEmail], 'DQX breach']]);
+  expect(breachMail[0]!.body.run_name).toContain(table);
   // and the health endpoint answers 503 with what was breached
   const health = await alice.get(`/api/v1/tables/${enc(table)}/health`);
   expect(health.status()).toBe(503);
@@ -494,6 +507,8 @@ test('a scheduled check on Databricks, end to end: published checks, the job the
       [run.id, 'breach', webhook ? 'sent' : 'no_webhook'],
     ]);
   expect((await alice.get(`/api/v1/tables/${enc(table)}/health`)).status()).toBe(200);
+  // the recovery is e-mailed too: one more run, one per alert
+  await expect.poll(async () => (await submitted()).map((r) => r.body.run_name.split(':')[0]), { timeout: 30_000 }).toEqual(['DQX breach', 'DQX recovery']);
 
   // pausing the schedule pauses its job (jobs/reset of the same job)
   const paused = await alice.post(path('schedule'), { data: { cron: '30 6 * * 1-5', timezone: 'Europe/Paris', paused: true } });

@@ -7,7 +7,7 @@
  *   scheduled-checks jobs the app creates (`jobs/create`, `reset`, `delete`, `get`, `list`,
  *   `runs/list`; `POST /_rehearsal/scheduled-run {job_id}` plays a slot of such a job: its notebook
  *   monitor_table runs on local Spark with the job's parameters, and the run is listed as PERIODIC),
- *   the one-time runs that e-mail alerts (`runs/submit`, `workspace.submittedRuns`) and the
+ *   the one-time runs that e-mail alerts (`runs/submit`; `GET /_rehearsal/submitted-runs` lists them) and the
  *   Files API for volumes: lib/jobs/databricks/testing/fake-workspace.ts, whose runs are computed
  *   by the real notebooks on local Spark (tests/databricks/spark_standin.py `/notebook`), reading
  *   the physical tables as the job's principal would,
@@ -109,6 +109,10 @@ export async function startRehearsalWorkspace(o: RehearsalWorkspaceOptions): Pro
       }
       if (url.pathname === '/_rehearsal/created-jobs') {
         send(res, 200, [...workspace.createdJobs.values()]);
+        return true;
+      }
+      if (url.pathname === '/_rehearsal/submitted-runs') {
+        send(res, 200, workspace.submittedRuns);
         return true;
       }
       if (req.method === 'POST' && url.pathname === '/_rehearsal/scheduled-run') {
