@@ -25,7 +25,7 @@ const root = path.resolve(__dirname, '..', '..');
 const port = securityPort + 2;
 const base = `http://127.0.0.1:${port}`;
 /** Longest acceptable wait between two answers of /api/health once the server answers. */
-const LONGEST_GAP_MS = 3_000;
+const LONGEST_GAP_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
