@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   // balancers: commonly 60 s), so that the proxy, not the app, closes an idle connection. With
   // Node's default of 5 s a request sent on a connection the app is closing at that instant fails
   // (a 502 behind a proxy, ECONNRESET for a direct client), and whenever the event loop was busy
-  // for longer than 5 s (the embedded store's first start) every idle connection is dropped at once.
+  // for longer than 5 s (a loaded machine) every idle connection is dropped at once.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   server.on('error', (error) => {
