@@ -11,6 +11,7 @@
  * `db/` is the only code that talks to Postgres.
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import tls from 'node:tls';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -164,15 +165,45 @@ function openPool(config: AppConfig, options: StoreOptions): Store {
   return { kind: config.store.kind, db, close: () => db.destroy() };
 }
 
-function openPglite(config: AppConfig, options: StoreOptions): Store {
-  const dataDir = options.pgliteDataDir ?? config.store.pgliteDir;
+/**
+ * The embedded database the launcher opened (and migrated) before the server listened
+ * (db/launch.ts), waiting on globalThis for the app's first openStore() to take it over: the app's
+ * bundle and the launcher are one process, but not one module graph.
+ */
+const HANDED_OVER = Symbol.for('dqx.pgliteHandedOver');
+type HandOverHolder = { [HANDED_OVER]?: { dataDir: string; pglite: PGlite } };
+
+/** Leaves `pglite` (open on `dataDir`) for the next openStore() on that folder to use. */
+export function handOverPglite(dataDir: string, pglite: PGlite): void {
+  (globalThis as HandOverHolder)[HANDED_OVER] = { dataDir: path.resolve(dataDir), pglite };
+}
+
+function takeHandedOver(dataDir: string): PGlite | undefined {
+  const holder = globalThis as HandOverHolder;
+  const waiting = holder[HANDED_OVER];
+  if (!waiting || dataDir.startsWith('memory://') || waiting.dataDir !== path.resolve(dataDir)) return undefined;
+  holder[HANDED_OVER] = undefined;
+  return waiting.pglite;
+}
+
+/** A new embedded database on `dataDir` (created and initialised when the folder is empty). */
+export function newPglite(dataDir: string): PGlite {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  return new PGlite(dataDir);
+}
+
+/** The store's client over an open embedded database; closing it closes the database. */
+export function pgliteStore(pglite: PGlite, config: AppConfig): Store {
   const schema = schemaOf(config.store);
   // One session: set it up once, before Kysely's first query (PGlite queues queries in order).
   void pglite.exec(`SET search_path TO "${schema}"`).catch((error) => log.warn('rule store session setup failed', { error }));
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { kind: 'pglite', db, close: () => db.destroy() };
+}
+
+function openPglite(config: AppConfig, options: StoreOptions): Store {
+  const dataDir = options.pgliteDataDir ?? config.store.pgliteDir;
+  return pgliteStore(takeHandedOver(dataDir) ?? newPglite(dataDir), config);
 }
 
 /** A new client for the configured store. Most code wants `getStore()` instead. */

@@ -3,7 +3,9 @@
  * not open a second PGlite on the same folder), migrated on first use when configured to
  * (`DQX_STORE_MIGRATE_ON_START`, on by default: deployed, the app owns its schema). Concurrent first callers share the
  * same migration. Without migrate-on-start, first use checks that no migration is pending and
- * refuses with 503 (run `npm run db:migrate`) otherwise.
+ * refuses with 503 (run `npm run db:migrate`) otherwise. An embedded (PGlite) store normally arrives
+ * open and migrated from the launcher (db/launch.ts, before the server listened), so first use here
+ * finds nothing to do.
  */
 import type { Kysely } from 'kysely';
 

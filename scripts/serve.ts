@@ -13,7 +13,12 @@
  *   come before it; the body that still arrives is read and dropped for a moment, so that the client
  *   receives the 413 rather than a reset connection (lingeringClose). (A body sent without a length
  *   is counted by route() and proxy.ts as it is read.)
+ * - the embedded rule store (PGlite) is opened and migrated before the server listens, and handed
+ *   to the app (db/launch.ts): its WebAssembly Postgres blocks the process while it starts (seconds;
+ *   initialising a fresh data folder, tens of seconds on a loaded machine), which a running server
+ *   would spend answering nothing at all.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
@@ -108,7 +113,36 @@ function payloadTooLarge(req: http.IncomingMessage, res: http.ServerResponse, li
   res.end(body);
 }
 
+/**
+ * Opens and migrates the embedded store before Next.js is loaded (see db/launch.ts). A failure is
+ * printed and the server starts all the same: the app then opens the store on first use and shows
+ * why it cannot (503, /api/ready), as it does for any store.
+ */
+async function prepareStore(): Promise<void> {
+  if (config.store.kind !== 'pglite') return;
+  const fresh = !fs.existsSync(path.join(config.store.pgliteDir, 'PG_VERSION'));
+  console.log(
+    fresh
+      ? `Preparing the rule store: creating the embedded database in ${config.store.pgliteDir} (the first start takes a little while)…`
+      : `Preparing the rule store (${config.store.pgliteDir})…`,
+  );
+  const started = Date.now();
+  try {
+    const { prepareEmbeddedStore } = await import('@/db/launch');
+    const { log } = await import('@/lib/log');
+    const { applied, fingerprinted, copiedFromOriginal, pending } = await prepareEmbeddedStore(config);
+    if (applied.length > 0 || fingerprinted > 0 || copiedFromOriginal > 0) {
+      log.info('rule store migrated', { store: 'pglite', schema: config.store.schema, applied, fingerprinted, copiedFromOriginal });
+    }
+    if (pending > 0) console.log(`The rule store has ${pending} pending migration(s): run \`npm run db:migrate\`.`);
+    console.log(`Rule store ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  } catch (error) {
+    console.error(`Preparing the rule store failed; the app will try again on first use: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  await prepareStore();
   const { default: next } = await import('next');
   const app = next({ dev, dir, hostname: bindHost, port });
   await app.prepare();
@@ -129,7 +163,7 @@ async function main(): Promise<void> {
   // balancers: commonly 60 s), so that the proxy, not the app, closes an idle connection. With
   // Node's default of 5 s a request sent on a connection the app is closing at that instant fails
   // (a 502 behind a proxy, ECONNRESET for a direct client), and whenever the event loop was busy
-  // for longer than 5 s (the embedded store's first start) every idle connection is dropped at once.
+  // for longer than 5 s (a loaded machine) every idle connection is dropped at once.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   server.on('error', (error) => {
