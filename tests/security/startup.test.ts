@@ -12,16 +12,14 @@
  * a responsive server shows on a loaded machine (well under a second) and far below the freeze.
  */
 import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { afterAll, expect, it } from 'vitest';
 
-import { startProcess, stopProcess } from '@/tests/support/processes';
+import { stopProcess } from '@/tests/support/processes';
 
-import { securityDataDir, securityPort } from './support/servers';
+import { logOf, startApp } from './support/launch';
+import { securityPort } from './support/servers';
 
-const root = path.resolve(__dirname, '..', '..');
 const port = securityPort + 2;
 const base = `http://127.0.0.1:${port}`;
 /** Longest acceptable wait between two answers of /api/health once the server answers. */
@@ -43,26 +41,12 @@ async function storeIsReady(): Promise<boolean> {
 }
 
 it('keeps answering while a fresh embedded rule store is created and migrated', async () => {
-  const dir = path.join(root, securityDataDir, 'startup');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const log = path.join(root, securityDataDir, 'startup.log');
-  child = startProcess(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', 'start'], {
-    cwd: root,
-    log,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      DQX_LOG_LEVEL: 'warn',
-      DQX_MODE: 'local',
-      PORT: String(port),
-      DQX_LOCAL_USER: 'startup-user',
-      DQX_SAMPLE_BIG_ROWS: '1000',
-      DQX_LOCAL_DATA_DIR: path.join(dir, 'data'),
-      DQX_STATE_DIR: path.join(dir, 'state'),
-    },
+  const log = logOf('startup');
+  child = startApp('startup', {
+    DQX_MODE: 'local',
+    PORT: String(port),
+    DQX_LOCAL_USER: 'startup-user',
+    DQX_SAMPLE_BIG_ROWS: '1000',
   });
   const running = child;
   const deadline = Date.now() + 180_000;

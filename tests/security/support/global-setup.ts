@@ -16,8 +16,9 @@ import type { TestProject } from 'vitest/node';
 import { startFakeLlm, type FakeLlm } from '@/tests/support/fake-llm/server';
 import { scriptedModel } from '@/tests/support/fake-llm/scripted-model';
 import { FakeScimServer } from '@/tests/support/fake-scim-server';
-import { startProcess, stopProcess, untilAnswers } from '@/tests/support/processes';
+import { stopProcess, untilAnswers } from '@/tests/support/processes';
 
+import { root, startApp } from './launch';
 import {
   APP_NAME,
   databricksUrl,
@@ -36,32 +37,6 @@ declare module 'vitest' {
     localPid: number;
     databricksPid: number;
   }
-}
-
-const root = path.resolve(__dirname, '..', '..', '..');
-
-function startApp(name: string, env: Record<string, string>): ChildProcess {
-  const dir = path.join(root, securityDataDir, name);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  return startProcess(
-    process.execPath,
-    [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', 'start'],
-    {
-      cwd: root,
-      log: path.join(root, securityDataDir, `${name}.log`),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        DQX_LOG_LEVEL: 'warn',
-        DQX_LOCAL_DATA_DIR: path.join(dir, 'data'),
-        DQX_STATE_DIR: path.join(dir, 'state'),
-        ...env,
-      },
-    },
-  );
 }
 
 function untilUp(url: string, child: ChildProcess, name: string): Promise<void> {
