@@ -8,6 +8,8 @@ import { Button } from '@/components/ui/button';
 import { Checkbox } from '@/components/ui/checkbox';
 import { saveGovernanceSettingsAction } from '@/lib/actions/proposals';
 
+import { ResultMessage, type FormMessage } from './form-parts';
+
 /** An admin's switch of the table's "four eyes" setting. */
 export function GovernanceControls({
   table,
@@ -22,7 +24,7 @@ export function GovernanceControls({
   const router = useRouter();
   const [on, setOn] = useState(fourEyes);
   const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const save = async () => {
     setPending(true);
     setMessage(null);
@@ -66,14 +68,7 @@ export function GovernanceControls({
         >
           {pending && <Loader2 className="animate-spin" />} Save governance settings
         </Button>
-        {message && (
-          <span
-            role={message.ok ? 'status' : 'alert'}
-            className={message.ok ? 'text-sm' : 'text-destructive text-sm'}
-          >
-            {message.text}
-          </span>
-        )}
+        <ResultMessage message={message} inline />
       </div>
     </div>
   );

@@ -16,6 +16,8 @@ import {
 } from '@/lib/actions/proposals';
 import type { ProposalPermissions } from '@/lib/services/proposals';
 
+import { ResultMessage, type FormMessage } from './form-parts';
+
 type Result =
   { ok: true; message?: string } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 const unreachable: Result = { ok: false, message: 'The server could not be reached.' };
@@ -41,7 +43,7 @@ export function ProposalActions({
   const approveDialog = useRef<HTMLDialogElement>(null);
   const rejectDialog = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -118,14 +120,7 @@ export function ProposalActions({
           Cannot be approved now: {permissions.approve_blocked_by}
         </p>
       )}
-      {message && (
-        <p
-          role={message.ok ? 'status' : 'alert'}
-          className={message.ok ? 'text-sm' : 'text-destructive text-sm'}
-        >
-          {message.text}
-        </p>
-      )}
+      <ResultMessage message={message} />
 
       <dialog ref={approveDialog} aria-labelledby={`${uid}-approve`} className={dialogClass}>
         <h2 id={`${uid}-approve`} className="text-lg font-semibold">

@@ -8,6 +8,8 @@ import { Button } from '@/components/ui/button';
 import { publishNowAction, savePublishSettingsAction } from '@/lib/actions/publishing';
 import type { PublishTarget } from '@/lib/services/publishing';
 
+import { FIELD_INPUT, FieldHint, ResultMessage, type FormMessage } from './form-parts';
+
 type Mode = 'local' | 'databricks';
 
 interface Props {
@@ -38,7 +40,7 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive, 
   const [localTable, setLocalTable] = useState((valueOf(targets, 'local_table') as { table?: string } | undefined)?.table ?? '');
   const [lakebaseTable, setLakebaseTable] = useState((valueOf(targets, 'lakebase_table') as { table?: string } | undefined)?.table ?? '');
   const [pending, setPending] = useState<'save' | 'publish' | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
 
   const chosen = (): PublishTarget[] => [
@@ -106,16 +108,14 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive, 
       <label className="grid gap-1 text-sm">
         <span className="font-medium">{label}</span>
         <input
-          className="border-input bg-background h-9 w-full max-w-xl rounded-md border px-3 font-mono text-sm aria-invalid:border-red-600"
+          className={`${FIELD_INPUT} w-full max-w-xl`}
           value={value}
           onChange={(e) => set(e.target.value)}
           placeholder={placeholder}
           aria-invalid={errors.length > 0 || undefined}
           aria-describedby={`${id}-${key}-hint`}
         />
-        <span id={`${id}-${key}-hint`} className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}>
-          {errors.length > 0 ? errors.join(' ') : hint}
-        </span>
+        <FieldHint id={`${id}-${key}-hint`} errors={errors} text={hint} />
       </label>
     );
   };
@@ -165,11 +165,7 @@ export function PublishControls({ table, mode, autoPublish, targets, hasActive, 
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Publish on every activation (a save or a rollback)
       </label>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-sm' : 'text-destructive text-sm'}>
-          {message.text}
-        </p>
-      )}
+      <ResultMessage message={message} />
       <div className="flex flex-wrap gap-2">
         <Button type="submit" disabled={pending !== null}>
           {pending === 'save' && <Loader2 className="animate-spin" />}

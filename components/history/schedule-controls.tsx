@@ -10,6 +10,8 @@ import { Button } from '@/components/ui/button';
 import { deleteScheduleAction, saveScheduleAction } from '@/lib/actions/schedules';
 import type { ScheduleDto } from '@/lib/services/schedules';
 
+import { FIELD_INPUT, FieldHint, ResultMessage, type FormMessage } from './form-parts';
+
 interface Props {
   table: string;
   state: ScheduleDto;
@@ -46,7 +48,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
     return { quarantine_table: o.quarantine_table ?? '', metrics_table: o.metrics_table ?? '', valid_table: o.valid_table ?? '' };
   });
   const [pending, setPending] = useState<'save' | 'delete' | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const zones = useMemo(() => {
     try {
@@ -94,12 +96,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
     done(result);
   };
 
-  const hint = (key: string, errors: string[], text: string) => (
-    <span id={`${id}-${key}`} className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}>
-      {errors.length > 0 ? errors.join(' ') : text}
-    </span>
-  );
-  const input = 'border-input bg-background h-9 rounded-md border px-3 font-mono text-sm aria-invalid:border-red-600';
+  const hint = (key: string, errors: string[], text: string) => <FieldHint id={`${id}-${key}`} errors={errors} text={text} />;
 
   return (
     <form
@@ -154,7 +151,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Cron (minute hour day month weekday)</span>
           <input
-            className={`${input} w-48`}
+            className={`${FIELD_INPUT} w-48`}
             value={cron}
             onChange={(e) => setCron(e.target.value)}
             placeholder="0 6 * * *"
@@ -166,7 +163,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Time zone</span>
           <input
-            className={`${input} w-56`}
+            className={`${FIELD_INPUT} w-56`}
             list={`${id}-zones`}
             value={timezone}
             onChange={(e) => setTimezone(e.target.value)}
@@ -183,7 +180,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
         <label className="grid gap-1 text-sm">
           <span className="font-medium">Version</span>
           <select
-            className={`${input} w-44`}
+            className={`${FIELD_INPUT} w-44`}
             value={version}
             onChange={(e) => setVersion(e.target.value)}
             aria-invalid={errorsOf('version').length > 0 || undefined}
@@ -207,7 +204,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
             <label key={o.key} className="grid gap-1">
               <span>{o.label}</span>
               <input
-                className={`${input} w-full max-w-xl`}
+                className={`${FIELD_INPUT} w-full max-w-xl`}
                 value={outputs[o.key]}
                 onChange={(e) => setOutputs({ ...outputs, [o.key]: e.target.value })}
                 placeholder={state.default_outputs[o.key] ?? 'catalog.schema.table'}
@@ -222,7 +219,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
       <label className="grid gap-1 text-sm">
         <span className="font-medium">Notify (e-mail addresses)</span>
         <input
-          className={`${input} w-full max-w-xl`}
+          className={`${FIELD_INPUT} w-full max-w-xl`}
           value={notify}
           onChange={(e) => setNotify(e.target.value)}
           placeholder="dq-team@example.com, oncall@example.com"
@@ -240,11 +237,7 @@ export function ScheduleControls({ table, state, versions, lastRunHref }: Props)
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} /> Paused
       </label>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-sm' : 'text-destructive text-sm'}>
-          {message.text}
-        </p>
-      )}
+      <ResultMessage message={message} />
       <div className="flex flex-wrap gap-2">
         <Button type="submit" disabled={pending !== null}>
           {pending === 'save' && <Loader2 className="animate-spin" />}

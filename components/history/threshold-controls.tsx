@@ -8,6 +8,8 @@ import { Button } from '@/components/ui/button';
 import { saveThresholdsAction } from '@/lib/actions/alerting';
 import type { ThresholdsDto } from '@/lib/services/alerting';
 
+import { FIELD_INPUT, FieldHint, ResultMessage, type FormMessage } from './form-parts';
+
 interface Props {
   table: string;
   thresholds: ThresholdsDto;
@@ -50,7 +52,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
   const [webhook, setWebhook] = useState('');
   const [removeWebhook, setRemoveWebhook] = useState(false);
   const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
 
   const chosenRules = names
@@ -82,12 +84,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
     }
   };
 
-  const hint = (key: string, errors: string[], text: string) => (
-    <span id={`${id}-${key}`} className={errors.length > 0 ? 'text-destructive text-xs' : 'text-muted-foreground text-xs'}>
-      {errors.length > 0 ? errors.join(' ') : text}
-    </span>
-  );
-  const input = 'border-input bg-background h-9 rounded-md border px-3 font-mono text-sm aria-invalid:border-red-600';
+  const hint = (key: string, errors: string[], text: string) => <FieldHint id={`${id}-${key}`} errors={errors} text={text} />;
   const where =
     thresholds.webhook.source === 'table'
       ? `this table’s webhook at ${thresholds.webhook.origin}`
@@ -107,7 +104,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
       <label className="grid gap-1 text-sm">
         <span className="font-medium">Minimum pass rate of the table (%)</span>
         <input
-          className={`${input} w-32`}
+          className={`${FIELD_INPUT} w-32`}
           inputMode="decimal"
           value={minRate}
           onChange={(e) => setMinRate(e.target.value)}
@@ -131,7 +128,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
                 <label className="flex items-center gap-2">
                   min %
                   <input
-                    className={`${input} w-24`}
+                    className={`${FIELD_INPUT} w-24`}
                     inputMode="decimal"
                     aria-label={`Minimum pass rate of ${rule} (%)`}
                     value={ruleState(rule).min}
@@ -156,7 +153,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
       <label className="grid gap-1 text-sm">
         <span className="font-medium">Webhook of this table</span>
         <input
-          className={`${input} w-full max-w-xl`}
+          className={`${FIELD_INPUT} w-full max-w-xl`}
           value={webhook}
           onChange={(e) => setWebhook(e.target.value)}
           placeholder="https://hooks.slack.com/services/…"
@@ -170,11 +167,7 @@ export function ThresholdControls({ table, thresholds, ruleNames }: Props) {
           <input type="checkbox" checked={removeWebhook} onChange={(e) => setRemoveWebhook(e.target.checked)} /> Remove this table’s webhook
         </label>
       )}
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-sm' : 'text-destructive text-sm'}>
-          {message.text}
-        </p>
-      )}
+      <ResultMessage message={message} />
       <div>
         <Button type="submit" disabled={pending}>
           {pending && <Loader2 className="animate-spin" />}
