@@ -63,18 +63,8 @@ export interface AuditEventInput {
   detail?: string | null;
 }
 
-export interface AuditEventDto {
-  id: string;
-  occurred_at: string;
-  actor: string;
-  action: string;
-  table_name: string | null;
-  target: string | null;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  detail: string | null;
-}
+/** An audit event as the API and the page show it: the stored row, its time as ISO 8601. */
+export type AuditEventDto = Omit<repo.AuditRow, 'occurred_at'> & { occurred_at: string };
 
 export interface AuditPage {
   items: AuditEventDto[];

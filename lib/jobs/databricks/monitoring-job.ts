@@ -254,23 +254,16 @@ export class DatabricksMonitoringJobs implements MonitoringJobs, AlertEmails {
   constructor(private readonly options: DatabricksMonitoringJobsOptions) {
     if (!/^\d+$/.test(options.validationJobId))
       throw new AppError('unavailable', 'The validation job id is not configured for the app.');
+    // one connection to the workspace, two policies: the schedules' calls retry, the alerts' do not
+    const { host, tokenProvider, invalidateToken, fetch } = options;
+    const connection = { host, tokenProvider, invalidateToken, fetch };
     this.client = new DatabricksRestClient({
-      host: options.host,
-      tokenProvider: options.tokenProvider,
-      invalidateToken: options.invalidateToken,
-      fetch: options.fetch,
+      ...connection,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       retryBaseDelayMs: options.retryBaseDelayMs,
     });
-    this.alertClient = new DatabricksRestClient({
-      host: options.host,
-      tokenProvider: options.tokenProvider,
-      invalidateToken: options.invalidateToken,
-      fetch: options.fetch,
-      timeoutMs: options.alertTimeoutMs ?? 10_000,
-      retries: 0,
-    });
+    this.alertClient = new DatabricksRestClient({ ...connection, timeoutMs: options.alertTimeoutMs ?? 10_000, retries: 0 });
   }
 
   /**
