@@ -60,6 +60,18 @@ export function json(data: unknown, init?: number | ResponseInit): NextResponse 
   });
 }
 
+/** A download: `body` as an attachment named `filename` (made by the server, never by a caller), not cached. */
+export function attachment(body: BodyInit, filename: string, contentType: string): NextResponse {
+  return new NextResponse(body, {
+    status: 200,
+    headers: {
+      'Content-Type': contentType,
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
 export function errorResponse(error: unknown, requestId?: string): NextResponse {
   const { status, body, headers } = toErrorBody(error, requestId);
   if (!isAppError(error)) {

@@ -2,9 +2,7 @@
  * GET /api/v1/runs/{id}/report?format=json|csv: the report of a succeeded validation run as a
  * download (JSON: run, summary and per-rule results; CSV: one row per rule).
  */
-import { NextResponse } from 'next/server';
-
-import { parseOr400, route, searchParamsObject } from '@/lib/http/route';
+import { attachment, parseOr400, route, searchParamsObject } from '@/lib/http/route';
 import { validationReport } from '@/lib/services/validation';
 import { ReportQuery } from '@/lib/services/validation-schemas';
 
@@ -13,12 +11,5 @@ export const dynamic = 'force-dynamic';
 export const GET = route<{ id: string }>('getValidationReport', async ({ req, params, caller }) => {
   const { format } = parseOr400(ReportQuery, searchParamsObject(req), 'query');
   const report = await validationReport(caller, params.id, format);
-  return new NextResponse(report.body, {
-    status: 200,
-    headers: {
-      'Content-Type': report.content_type,
-      'Content-Disposition': `attachment; filename="${report.filename}"`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  return attachment(report.body, report.filename, report.content_type);
 });

@@ -2,9 +2,7 @@
  * GET /api/v1/rule-sets/{table}/versions/{n}                 one version, as JSON.
  * GET /api/v1/rule-sets/{table}/versions/{n}?format=yaml|json the version as a DQX checks file download.
  */
-import { NextResponse } from 'next/server';
-
-import { parseOr400, route, searchParamsObject } from '@/lib/http/route';
+import { attachment, parseOr400, route, searchParamsObject } from '@/lib/http/route';
 import { VersionQuery } from '@/lib/services/rule-set-schemas';
 import { exportRuleSetVersion, getRuleSetVersion } from '@/lib/services/rule-sets';
 
@@ -20,13 +18,6 @@ export const GET = route<{ table: string; version: string }>(
     const { format } = parseOr400(VersionQuery, searchParamsObject(req), 'query');
     if (!format) return getRuleSetVersion(caller, table, version);
     const file = await exportRuleSetVersion(caller, table, version, format);
-    return new NextResponse(file.body, {
-      status: 200,
-      headers: {
-        'Content-Type': file.content_type,
-        'Content-Disposition': `attachment; filename="${file.filename}"`,
-        'Cache-Control': 'no-store',
-      },
-    });
+    return attachment(file.body, file.filename, file.content_type);
   },
 );
