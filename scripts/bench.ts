@@ -225,6 +225,12 @@ function combined(plus: Timing[], minus: Timing[] = []): Timing {
 const cpuRatio = (a: Timing, b: Timing) =>
   a.cpu_median_s === null || !b.cpu_median_s ? null : round(a.cpu_median_s / b.cpu_median_s, 2);
 
+/**
+ * Whether `source` names a stored table, not a subquery (the first rows given to DQX): the
+ * validation service then lets the plan fetch samples by row id, as it does for stored tables.
+ */
+const isStoredTable = (source: string) => !source.startsWith('(');
+
 /** Compile, run and decode one validation, as the validation service does. */
 async function validate(
   conn: DuckDBConnection,
@@ -236,8 +242,9 @@ async function validate(
     table: TABLE,
     referenceTables: REFERENCE_TABLES,
     sampleLimit: 10,
+    rowIds: isStoredTable(source),
   });
-  return compiled.decode(await query(conn, compiled.sql));
+  return compiled.run((sql) => query(conn, sql));
 }
 
 function validationSql(checks: DqxCheck[], source: string): string {
@@ -246,6 +253,7 @@ function validationSql(checks: DqxCheck[], source: string): string {
     table: TABLE,
     referenceTables: REFERENCE_TABLES,
     sampleLimit: 10,
+    rowIds: isStoredTable(source),
   }).sql;
 }
 

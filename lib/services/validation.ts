@@ -645,6 +645,8 @@ async function validateLocally(
           referenceTables,
           sampleLimit: p.sampleLimit,
           sourceIsSample: p.sampleRows !== null,
+          // a stored DuckDB table: samples are fetched by row id instead of carried through the scan
+          rowIds: wh.dialect === 'duckdb' && description.kind === 'table' && p.sampleRows === null,
         });
       } catch (error) {
         if (error instanceof RuleSetCompileError) {
@@ -656,9 +658,9 @@ async function validateLocally(
       const result = await withEstimatedProgress(
         ctx,
         { estimateMs: scanEstimateMs(rows, expandedRuleCount(p.checks)), label: scanMessage },
-        () => wh.query(compiled.sql, { signal: ctx.signal }),
+        () => compiled.run((sql) => wh.query(sql, { signal: ctx.signal })),
       );
-      return compiled.decode(result);
+      return result;
     },
     scanMessage,
   );

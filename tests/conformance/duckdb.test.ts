@@ -118,6 +118,50 @@ describe('conformance vectors on DuckDB', () => {
         expect(rule.failingRows, `failing rows of ${rule.name}`).toBe(failing);
         expect(rule.evaluatedRows).toBeLessThanOrEqual(summary.totalRows);
       }
+
+      // with row ids (a stored table): the same counts, and samples fetched by id whose entries
+      // are those DQX recorded for a row failing that rule
+      const byId = compileValidation(v.checks, quoteIdent('duckdb', table), {
+        dialect: 'duckdb',
+        table: vectorTable(v),
+        referenceTables: vectorReferenceTables(v),
+        ...RUN,
+        sampleLimit: 3,
+        rowIds: true,
+      });
+      const fetched = await byId.run(async (sql) => {
+        const r = await conn.runAndReadAll(sql);
+        return { columns: r.columnNames().map((name) => ({ name })), rows: r.getRowsJson() as unknown[][] };
+      });
+      const counts = (x: typeof summary) => [
+        x.totalRows,
+        x.errorRows,
+        x.warningOnlyRows,
+        x.rules.map((r) => [r.evaluatedRows, r.failingRows]),
+      ];
+      expect(counts(fetched)).toEqual(counts(summary));
+      // messages of checks against the current time are recorded masked: names only there
+      const timed = (v.now_offsets ?? []).length > 0;
+      const said = (entries: { name: string; message: string | null }[] | null) =>
+        JSON.stringify((entries ?? []).map((e) => (timed ? [e.name] : [e.name, e.message])).sort());
+      for (const [i, rule] of fetched.rules.entries()) {
+        const samples = fetched.samples.filter((x) => x.rule === i);
+        expect(samples.length, `samples of ${rule.name}`).toBe(Math.min(3, rule.failingRows));
+        const recorded = expected.filter((row) =>
+          [...(row.errors ?? []), ...(row.warnings ?? [])].some(
+            (e) => e.rule_fingerprint === rule.fingerprint && e.name === rule.name,
+          ),
+        );
+        for (const sample of samples) {
+          expect(
+            recorded.some(
+              (row) =>
+                said(row.errors) === said(sample.errors) && said(row.warnings) === said(sample.warnings),
+            ),
+            `entries of a sample of ${rule.name}: ${said(sample.errors)} ${said(sample.warnings)}`,
+          ).toBe(true);
+        }
+      }
     });
   });
 });

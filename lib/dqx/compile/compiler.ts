@@ -9,8 +9,10 @@
  * failing rows, and up to N sample failing rows per rule with their DQX entries. Each rule's
  * predicate is evaluated once per row, and messages are built only for the sampled rows. On
  * DuckDB the predicates become bit masks and one hash aggregate over the masks yields every count
- * and the samples (see `duckdbCounting`); on Spark, aggregates count booleans and samples keep a
- * bounded set per rule.
+ * and the samples (see `duckdbCounting`); over a stored DuckDB table (`rowIds`) the scan keeps only
+ * the row ids of the samples and a second, short statement fetches those rows
+ * (`duckdbRowIdSamples`); on Spark, aggregates count booleans and samples keep a bounded set per
+ * rule.
  *
  * `source` is a quoted table name or a parenthesised subquery built by the caller with
  * `lib/sql/quote.ts`.
@@ -118,6 +120,13 @@ function publicRule(r: PlannedRule): CompiledRule {
 export interface ValidationOptions extends CompileOptions {
   /** Sample failing rows kept per rule (default 10; 0 for none). */
   sampleLimit?: number;
+  /**
+   * DuckDB: `source` is a stored table (not a view or a subquery), so its `rowid` names a row. The
+   * scan then keeps row ids instead of whole rows, and a second statement fetches the sampled rows
+   * by id (see `duckdbRowIdSamples`). Ignored in other dialects and for rule sets whose dataset
+   * rules add columns or rows.
+   */
+  rowIds?: boolean;
 }
 
 export interface RuleSummary extends CompiledRule {
@@ -168,14 +177,20 @@ export interface QueryRows {
 }
 
 export interface CompiledValidation {
+  /** The first (with `rowIds`, the counting) statement; `run` sends it and any that follow. */
   sql: string;
   /** Reference tables the compiled dataset rules read (the caller checks access to each). */
   referenceTables: string[];
   rules: CompiledRule[];
   jobOnly: CompiledRule[];
   ruleSetFingerprint: string;
-  /** Turn the statement's result into a typed summary. */
+  /**
+   * Turn the statement's result into a typed summary. With `rowIds` the samples come from a second
+   * statement: use `run`.
+   */
   decode(result: QueryRows): ValidationSummary;
+  /** Send the statement(s) through `query` and decode the summary. */
+  run(query: (sql: string) => Promise<QueryRows>): Promise<ValidationSummary>;
 }
 
 type Carried = { name: string; type: SparkType | null };
@@ -325,7 +340,12 @@ function maskColumns(prefix: string, conditions: string[]): { name: string; sql:
  * on the 10-million-row benchmark table; at worst one per failing row. One top-N aggregate per rule
  * over every row, the plan this replaces, cost more than all the predicates together.
  */
-function duckdbCounting(plan: Plan, source: string, limit: number): { prelude: string; agg: string } {
+function duckdbCounting(
+  plan: Plan,
+  source: string,
+  limit: number,
+  rowIds = false,
+): { prelude: string; agg: string } {
   const q = (c: string) => quoteIdent('duckdb', c);
   const filtered = plan.rules.flatMap((r, i) => (r.filterSql ? [{ i, sql: r.filterSql }] : []));
   const failing = maskColumns(
@@ -341,17 +361,24 @@ function duckdbCounting(plan: Plan, source: string, limit: number): { prelude: s
   ];
   const maskNames = masks.map((m) => m.name);
   const carried = carriedColumns(plan).map((c) => q(c.name));
-  const scan = `SELECT ${[...(limit > 0 ? carried : []), ...masks.map((m) => `${m.sql} AS ${m.name}`)].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
+  const kept = limit === 0 ? [] : rowIds ? [`${SRC}.rowid AS __dqx_rid`] : carried;
+  const scan = `SELECT ${[...kept, ...masks.map((m) => `${m.sql} AS ${m.name}`)].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
   const anyFailing = failing.map((m) => `${m.name} <> 0`).join(' OR ');
+  const kept2 = rowIds ? '__dqx_rid' : duckPayload(plan);
   const flags =
     limit > 0
-      ? `SELECT ${maskNames.join(', ')}, CASE WHEN ${anyFailing} THEN ${duckPayload(plan)} END AS __dqx_p\n  FROM (${scan}) AS __dqx_scan`
+      ? `SELECT ${maskNames.join(', ')}, CASE WHEN ${anyFailing} THEN ${kept2} END AS __dqx_p\n  FROM (${scan}) AS __dqx_scan`
       : scan;
-  // The row travels as one JSON text built once per failing row: DuckDB's top-N aggregates are
-  // fast on strings and slow on structs. Any N rows of a group are kept (constant key).
+  // Without row ids the row travels as one JSON text built once per failing row: DuckDB's top-N
+  // aggregates are fast on strings and slow on structs; any N rows of a group are kept (constant
+  // key). With row ids each group keeps its N first rows (smallest ids), which a second statement
+  // fetches: reading and encoding every failing row is most of what samples cost otherwise.
+  const sampleAgg = rowIds
+    ? `min(__dqx_p, ${limit})`
+    : `arg_min(__dqx_p, CASE WHEN __dqx_p IS NOT NULL THEN 0 END, ${limit})`;
   const groups =
     `SELECT ${maskNames.join(', ')}, count(*) AS __dqx_n` +
-    (limit > 0 ? `, arg_min(__dqx_p, CASE WHEN __dqx_p IS NOT NULL THEN 0 END, ${limit}) AS __dqx_s` : '') +
+    (limit > 0 ? `, ${sampleAgg} AS __dqx_s` : '') +
     `\n  FROM __dqx_flags GROUP BY ${maskNames.join(', ')}`;
   const rows = (where: string | null) =>
     `CAST(coalesce(sum(__dqx_n)${where ? ` FILTER (WHERE ${where})` : ''}, 0) AS BIGINT)`;
@@ -370,10 +397,11 @@ function duckdbCounting(plan: Plan, source: string, limit: number): { prelude: s
       ];
     }),
     ...(limit > 0
-      ? plan.rules.map(
-          (_, i) =>
-            `list_slice(flatten(list(__dqx_s) FILTER (WHERE ${anyBit('__dqx_m', [i])})), 1, ${limit}) AS __dqx_s${i}`,
-        )
+      ? plan.rules.map((_, i) => {
+          const all = `flatten(list(__dqx_s) FILTER (WHERE ${anyBit('__dqx_m', [i])}))`;
+          // with row ids: the rule's first N rows in the table's order, close together to fetch
+          return `list_slice(${rowIds ? `list_sort(${all})` : all}, 1, ${limit}) AS __dqx_s${i}`;
+        })
       : []),
   ];
   return {
@@ -388,9 +416,21 @@ export function compileValidation(
   source: string,
   options: ValidationOptions,
 ): CompiledValidation {
-  const plan = planRuleSet(checks, options, source);
-  const d = plan.dialect;
   const limit = Math.max(0, Math.floor(options.sampleLimit ?? 10));
+  const wantsRowIds =
+    options.dialect === 'duckdb' &&
+    options.rowIds === true &&
+    limit > 0 &&
+    // a column named rowid hides DuckDB's row id
+    !options.table.columns.some((c) => c.name.toLowerCase() === 'rowid');
+  // Both statements read the same run time, so a sampled row's entries are those it was counted by.
+  const plan = planRuleSet(
+    checks,
+    wantsRowIds ? { ...options, runTime: options.runTime ?? new Date().toISOString() } : options,
+    source,
+  );
+  const rowIds = wantsRowIds && plan.rules.length > 0 && !plan.added && plan.contributions.length === 0;
+  const d = plan.dialect;
   const q = (c: string) => quoteIdent(d, c);
   const inputCols = plan.inputColumns.map(q);
   const carried = carriedColumns(plan).map((c) => c.name);
@@ -405,7 +445,7 @@ export function compileValidation(
   let prelude: string;
   let agg: string;
   if (d === 'duckdb' && plan.rules.length > 0) {
-    ({ prelude, agg } = duckdbCounting(plan, source, limit));
+    ({ prelude, agg } = duckdbCounting(plan, source, limit, rowIds));
   } else {
     // 1. one pass: input columns plus one boolean per rule (and per filter)
     const flagCols: string[] = [];
@@ -448,7 +488,7 @@ export function compileValidation(
   }
 
   let sql: string;
-  if (limit === 0 || plan.rules.length === 0) {
+  if (limit === 0 || plan.rules.length === 0 || rowIds) {
     sql = prelude + agg;
   } else {
     // 3. the sampled rows as rows with the input columns, then their DQX entries
@@ -482,8 +522,92 @@ export function compileValidation(
     rules,
     jobOnly: plan.jobOnly,
     ruleSetFingerprint: plan.ruleSetFingerprint,
-    decode: (result) => decodeValidation(result, plan, rules),
+    decode: (result) => decodeValidation(result, rowIds ? null : result, plan, rules),
+    run: async (query) => {
+      const first = await query(sql);
+      if (!rowIds) return decodeValidation(first, first, plan, rules);
+      const fetch = duckdbRowIdSamples(plan, source, first, limit);
+      return decodeValidation(first, fetch ? await query(fetch) : null, plan, rules);
+    },
   };
+}
+
+/** Row ranges one sample fetch may touch: each costs a few milliseconds, whatever the table's size. */
+const MAX_FETCH_RANGES = 64;
+/** Row ids closer than this are read as one range (a few DuckDB vectors). */
+const RANGE_GAP = 4096n;
+
+function rowIdOf(v: unknown): bigint {
+  const text = typeof v === 'bigint' ? v.toString() : String(v);
+  if (!/^[0-9]{1,19}$/.test(text))
+    throw new Error(`Unexpected row id in the validation result: ${text.slice(0, 40)}`);
+  return BigInt(text);
+}
+
+/**
+ * DuckDB with row ids: the statement fetching the sampled rows (the ids the counting statement kept
+ * per rule, the first N failing rows of each in the table's order) with their DQX entries, or null
+ * when no rule failed. Picks go round the rules (each rule's first row, then each one's second, ...)
+ * and a pick is dropped when it would need more than MAX_FETCH_RANGES ranges of rows, so a table
+ * whose failures are few and scattered costs at most that many short reads, and every failing rule
+ * keeps at least its first row while the rules are fewer than the ranges.
+ */
+function duckdbRowIdSamples(plan: Plan, source: string, first: QueryRows, limit: number): string | null {
+  const idx = new Map(first.columns.map((c, i) => [c.name, i]));
+  const row = first.rows[0];
+  if (!row) throw new Error('The validation statement returned no rows.');
+  const lists = plan.rules.map((_, i) => {
+    const v = row[idx.get(`__dqx_s${i}`) ?? -1];
+    return Array.isArray(v) ? v.slice(0, limit).map(rowIdOf) : [];
+  });
+  const chosen: bigint[] = []; // sorted, distinct
+  let ranges = 0;
+  const picks: { rule: number; id: bigint }[] = [];
+  const near = (a: bigint | undefined, b: bigint | undefined) =>
+    a !== undefined && b !== undefined && b - a <= RANGE_GAP;
+  for (let k = 0; k < limit; k++) {
+    lists.forEach((ids, rule) => {
+      const id = ids[k];
+      if (id === undefined) return;
+      let lo = 0;
+      let hi = chosen.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (chosen[mid]! < id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (chosen[lo] !== id) {
+        const before = chosen[lo - 1];
+        const after = chosen[lo];
+        const added =
+          1 - (near(before, id) ? 1 : 0) - (near(id, after) ? 1 : 0) + (near(before, after) ? 1 : 0);
+        if (ranges + added > MAX_FETCH_RANGES) return;
+        ranges += added;
+        chosen.splice(lo, 0, id);
+      }
+      picks.push({ rule, id });
+    });
+  }
+  if (picks.length === 0) return null;
+  const spans: [bigint, bigint][] = [];
+  for (const id of chosen) {
+    const last = spans.at(-1);
+    if (last && id - last[1] <= RANGE_GAP) last[1] = id;
+    else spans.push([id, id]);
+  }
+  const q = (c: string) => quoteIdent('duckdb', c);
+  const where = spans
+    .map(([a, b]) => (a === b ? `rowid = ${a}` : `rowid BETWEEN ${a} AND ${b}`))
+    .join(' OR ');
+  const values = picks.map((p) => `(${p.rule}, ${p.id})`).join(', ');
+  const errors = errorsArray(plan, byCriticality(plan, 'error'));
+  const warnings = errorsArray(plan, byCriticality(plan, 'warn'));
+  return (
+    `SELECT ${['__dqx_p.__dqx_rule', ...plan.inputColumns.map((c) => `__dqx_f.${q(c)}`), `to_json(${errors}) AS __dqx_errors`, `to_json(${warnings}) AS __dqx_warnings`].join(',\n  ')}\n` +
+    `FROM (SELECT rowid AS __dqx_rid, * FROM ${source} WHERE ${where}) AS __dqx_f\n` +
+    `JOIN (VALUES ${values}) AS __dqx_p(__dqx_rule, __dqx_id) ON __dqx_f.__dqx_rid = __dqx_p.__dqx_id\n` +
+    `ORDER BY __dqx_p.__dqx_rule, __dqx_p.__dqx_id`
+  );
 }
 
 const toNumber = (v: unknown): number =>
@@ -508,28 +632,38 @@ function parseEntries(v: unknown): SampleEntry[] | null {
   });
 }
 
-function decodeValidation(result: QueryRows, plan: Plan, rules: CompiledRule[]): ValidationSummary {
-  const idx = new Map(result.columns.map((c, i) => [c.name, i]));
-  const cell = (row: unknown[], name: string) => {
-    const i = idx.get(name);
-    return i === undefined ? undefined : row[i];
+/** The summary from the counts (first row of `result`) and the sample rows (`sampled`, if any). */
+function decodeValidation(
+  result: QueryRows,
+  sampled: QueryRows | null,
+  plan: Plan,
+  rules: CompiledRule[],
+): ValidationSummary {
+  const cellOf = (r: QueryRows) => {
+    const idx = new Map(r.columns.map((c, i) => [c.name, i]));
+    return (row: unknown[], name: string) => {
+      const i = idx.get(name);
+      return i === undefined ? undefined : row[i];
+    };
   };
+  const cell = cellOf(result);
+  const sampleCell = sampled ? cellOf(sampled) : cell;
   const first = result.rows[0];
   if (!first) throw new Error('The validation statement returned no rows.');
   const totalRows = toNumber(cell(first, '__dqx_total'));
   const errorRows = toNumber(cell(first, '__dqx_error_rows'));
   const warningOnlyRows = toNumber(cell(first, '__dqx_warning_rows'));
   const samples: SampleRow[] = [];
-  for (const row of result.rows) {
-    const ruleIndex = cell(row, '__dqx_rule');
+  for (const row of sampled?.rows ?? []) {
+    const ruleIndex = sampleCell(row, '__dqx_rule');
     if (ruleIndex === null || ruleIndex === undefined) continue;
     const values: Record<string, unknown> = {};
-    for (const c of plan.inputColumns) values[c] = cell(row, c);
+    for (const c of plan.inputColumns) values[c] = sampleCell(row, c);
     samples.push({
       rule: toNumber(ruleIndex),
       values,
-      errors: parseEntries(cell(row, '__dqx_errors')),
-      warnings: parseEntries(cell(row, '__dqx_warnings')),
+      errors: parseEntries(sampleCell(row, '__dqx_errors')),
+      warnings: parseEntries(sampleCell(row, '__dqx_warnings')),
     });
   }
   return {

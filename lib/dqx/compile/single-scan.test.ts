@@ -210,3 +210,101 @@ describe('25 rules on 1,000,000 rows in one statement', () => {
     }
   });
 });
+
+describe('with row ids: the scan keeps row ids and a second statement fetches the samples', () => {
+  const checks = RULES.map(([check]) => check);
+  const options = { dialect: 'duckdb' as const, table, sampleLimit: 5 };
+  const statements: string[] = [];
+  const exec = async (sql: string) => {
+    statements.push(sql);
+    const result = await conn.runAndReadAll(sql);
+    return {
+      columns: result.columnNames().map((name) => ({ name })),
+      rows: result.getRowsJson() as unknown[][],
+    };
+  };
+
+  it('counts as the one-statement plan, reads the table once, and samples the first failing rows', async () => {
+    const single = compileValidation(checks, '"orders"', options);
+    const expected = await single.run(exec);
+    const compiled = compileValidation(checks, '"orders"', { ...options, rowIds: true });
+    expect(compiled.sql).not.toBe(single.sql);
+    const explain = (await conn.runAndReadAll(`EXPLAIN ${compiled.sql}`)).getRowsJson().flat().join('\n');
+    expect(explain.match(/(?:SEQ_SCAN|TABLE_SCAN)/g) ?? []).toHaveLength(1);
+
+    statements.length = 0;
+    const summary = await compiled.run(exec);
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).toMatch(/rowid/);
+    const counts = (s: typeof summary) => ({
+      total: s.totalRows,
+      errors: s.errorRows,
+      warnings: s.warningOnlyRows,
+      rules: s.rules.map((r) => [r.name, r.evaluatedRows, r.failingRows]),
+    });
+    expect(counts(summary)).toEqual(counts(expected));
+
+    const byRule = (s: typeof summary, i: number) => s.samples.filter((x) => x.rule === i);
+    for (const [i, rule] of summary.rules.entries()) {
+      const samples = byRule(summary, i);
+      expect(samples.length, rule.name).toBe(byRule(expected, i).length);
+      for (const s of samples) {
+        const entries = [...(s.errors ?? []), ...(s.warnings ?? [])];
+        expect(entries.some((e) => e.name === rule.name)).toBe(true);
+      }
+    }
+    // a sample is the row as stored, with the same entries the one-statement plan gives that row
+    const ids = summary.samples.map((s) => Number(s.values.order_id));
+    const stored = (
+      await conn.runAndReadAll(`SELECT * FROM orders WHERE order_id IN (${ids.join(', ')})`)
+    ).getRowObjectsJson();
+    for (const s of summary.samples) {
+      const row = stored.find((r) => Number(r.order_id) === Number(s.values.order_id))!;
+      expect(Object.keys(s.values)).toEqual(Object.keys(row));
+    }
+    const mine = summary.samples.find((s) => s.rule === 0)!;
+    const theirs = expected.samples.find((s) => Number(s.values.order_id) === Number(mine.values.order_id));
+    if (theirs) {
+      expect(mine.values).toEqual(theirs.values);
+      expect(mine.errors).toEqual(theirs.errors);
+      expect(mine.warnings).toEqual(theirs.warnings);
+    }
+    // the first failing rows in the table's order: customer IS NULL first fails at order_id 0, 53, ...
+    const nullCustomer = summary.rules.findIndex((r) => r.name === 'customer_is_null');
+    expect(byRule(summary, nullCustomer).map((s) => Number(s.values.order_id))).toEqual([
+      0, 53, 106, 159, 212,
+    ]);
+  });
+
+  it('keeps the fetch to a bounded number of short reads when failures are few and scattered', async () => {
+    // 100 rules failing once each, 9,973 rows apart: more rows to fetch than ranges allowed
+    const scattered = Array.from({ length: 100 }, (_, k) =>
+      c('sql_expression', { expression: `order_id <> ${k * 9973 + 1}`, name: `not_row_${k}` }),
+    );
+    statements.length = 0;
+    const summary = await compileValidation(scattered, '"orders"', { ...options, rowIds: true }).run(exec);
+    expect(summary.rules.every((r) => r.failingRows === 1)).toBe(true);
+    const ranges = statements[1]!.match(/rowid (?:=|BETWEEN)/g) ?? [];
+    expect(ranges).toHaveLength(64);
+    expect(summary.samples).toHaveLength(64);
+    for (const s of summary.samples) {
+      expect(Number(s.values.order_id)).toBe(Number(/\d+/.exec(summary.rules[s.rule]!.name)![0]) * 9973 + 1);
+    }
+  });
+
+  it('is not used when a column is named rowid, or nothing fails', async () => {
+    const withRowid = { ...table, columns: [...table.columns, { name: 'RowId', type: 'bigint' }] };
+    const fixed = { ...options, table: withRowid, runId: 'run', runTime: '2026-01-01T00:00:00Z' };
+    expect(compileValidation(checks, '"orders"', { ...fixed, rowIds: true }).sql).toBe(
+      compileValidation(checks, '"orders"', fixed).sql,
+    );
+    statements.length = 0;
+    const clean = await compileValidation([c('is_not_null', { column: 'order_id' })], '"orders"', {
+      ...options,
+      rowIds: true,
+    }).run(exec);
+    expect(statements).toHaveLength(1);
+    expect(clean.rules[0]!.failingRows).toBe(0);
+    expect(clean.samples).toEqual([]);
+  });
+});
