@@ -124,7 +124,7 @@ export interface ValidationOptions extends CompileOptions {
    * DuckDB: `source` is a stored table (not a view or a subquery), so its `rowid` names a row. The
    * scan then keeps row ids instead of whole rows, and a second statement fetches the sampled rows
    * by id (see `duckdbRowIdSamples`). Ignored in other dialects and for rule sets whose dataset
-   * rules add columns or rows.
+   * rules add rows.
    */
   rowIds?: boolean;
 }
@@ -248,19 +248,18 @@ function duckPayload(plan: Plan): string {
   return `CAST(json_array(${carriedColumns(plan).map(encodeCarried).join(', ')}) AS VARCHAR)`;
 }
 
-/** DuckDB: the sampled JSON payloads back to typed input columns. */
-function duckDecodedRows(plan: Plan, counts: string[], exploded: string): string {
+/** DuckDB: the sampled JSON payloads (`__dqx_row`) back to typed columns, after `counts` as they are. */
+function duckDecodedRows(carried: Carried[], counts: string[], exploded: string): string {
   const structure: Record<string, string> = {};
-  const carried = carriedColumns(plan);
   for (const { name, type: t } of carried) {
     structure[name] =
       !t || t.kind === 'decimal' ? 'VARCHAR' : isDate(t) || isTimestamp(t) ? 'BIGINT' : duckType(t);
   }
   // the array back to an object keyed by column, then typed by json_transform
   const object = `json_object(${carried.map(({ name }, k) => `${quoteString('duckdb', name)}, json_extract(__dqx_row, '$[${k}]')`).join(', ')})`;
-  const parsed = `SELECT ${counts.join(', ')}, __dqx_rule, json_transform(${object}, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
-  const decoded = `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
-  return `SELECT ${counts.join(', ')}, __dqx_rule, ${carried.map(decodeCarried).join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
+  const parsed = `SELECT ${counts.join(', ')}, json_transform(${object}, ${quoteString('duckdb', JSON.stringify(structure))}) AS __dqx_row\n  FROM (${exploded}) AS __dqx_x`;
+  const decoded = `SELECT ${counts.join(', ')}, __dqx_row.*\n  FROM (${parsed}) AS __dqx_j`;
+  return `SELECT ${counts.join(', ')}, ${carried.map(decodeCarried).join(', ')}\n  FROM (${decoded}) AS __dqx_d`;
 }
 
 function containsMap(t: SparkType | null): boolean {
@@ -361,10 +360,25 @@ function duckdbCounting(
   ];
   const maskNames = masks.map((m) => m.name);
   const carried = carriedColumns(plan).map((c) => q(c.name));
-  const kept = limit === 0 ? [] : rowIds ? [`${SRC}.rowid AS __dqx_rid`] : carried;
-  const scan = `SELECT ${[...kept, ...masks.map((m) => `${m.sql} AS ${m.name}`)].join(',\n    ')}\n  FROM ${sourceRelation(plan, source, SRC)}`;
+  const internal = internalColumns(plan);
+  // sourceRelation wraps the source (and can carry its row id) when dataset rules add to it
+  const withRowId = plan.contributions.some((c) => c.columns.length > 0 || c.joins.length > 0);
+  const kept =
+    limit === 0
+      ? []
+      : rowIds
+        ? [withRowId ? `${SRC}.__dqx_rid` : `${SRC}.rowid AS __dqx_rid`, ...internal.map((c) => q(c.name))]
+        : carried;
+  const relation = sourceRelation(plan, source, SRC, rowIds && withRowId ? '__dqx_rid' : undefined);
+  const scan = `SELECT ${[...kept, ...masks.map((m) => `${m.sql} AS ${m.name}`)].join(',\n    ')}\n  FROM ${relation}`;
   const anyFailing = failing.map((m) => `${m.name} <> 0`).join(' OR ');
-  const kept2 = rowIds ? '__dqx_rid' : duckPayload(plan);
+  // with row ids and dataset columns: the id zero-padded (text order is id order) followed by the
+  // row's dataset columns as a JSON array, which the fetch cannot compute from a few rows alone
+  const kept2 = !rowIds
+    ? duckPayload(plan)
+    : internal.length === 0
+      ? '__dqx_rid'
+      : `lpad(CAST(__dqx_rid AS VARCHAR), ${ROW_ID_DIGITS}, '0') || CAST(json_array(${internal.map(encodeCarried).join(', ')}) AS VARCHAR)`;
   const flags =
     limit > 0
       ? `SELECT ${maskNames.join(', ')}, CASE WHEN ${anyFailing} THEN ${kept2} END AS __dqx_p\n  FROM (${scan}) AS __dqx_scan`
@@ -429,7 +443,7 @@ export function compileValidation(
     wantsRowIds ? { ...options, runTime: options.runTime ?? new Date().toISOString() } : options,
     source,
   );
-  const rowIds = wantsRowIds && plan.rules.length > 0 && !plan.added && plan.contributions.length === 0;
+  const rowIds = wantsRowIds && plan.rules.length > 0 && !plan.added;
   const d = plan.dialect;
   const q = (c: string) => quoteIdent(d, c);
   const inputCols = plan.inputColumns.map(q);
@@ -504,7 +518,7 @@ export function compileValidation(
         : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row\n  FROM (SELECT ${counts.join(', ')}, ${all} AS __dqx_all FROM (${agg}) AS __dqx_agg0) AS __dqx_agg\n  LATERAL VIEW OUTER inline(__dqx_all) __dqx_smp AS __dqx_rule, __dqx_row`;
     const expanded =
       d === 'duckdb'
-        ? duckDecodedRows(plan, counts, exploded)
+        ? duckDecodedRows(carriedColumns(plan), [...counts, '__dqx_rule'], exploded)
         : `SELECT ${counts.join(', ')}, __dqx_rule, __dqx_row.*\n  FROM (${exploded}) AS __dqx_x`;
     const errors = errorsArray(plan, byCriticality(plan, 'error'));
     const warnings = errorsArray(plan, byCriticality(plan, 'warn'));
@@ -537,11 +551,16 @@ const MAX_FETCH_RANGES = 64;
 /** Row ids closer than this are read as one range (a few DuckDB vectors). */
 const RANGE_GAP = 4096n;
 
-function rowIdOf(v: unknown): bigint {
+/** Digits of a zero-padded row id (a BIGINT's). */
+const ROW_ID_DIGITS = 19;
+
+/** A kept sample: its row id, and with dataset columns their values as a JSON array text. */
+function sampleOf(v: unknown, internal: boolean): { id: bigint; row: string | null } {
   const text = typeof v === 'bigint' ? v.toString() : String(v);
-  if (!/^[0-9]{1,19}$/.test(text))
-    throw new Error(`Unexpected row id in the validation result: ${text.slice(0, 40)}`);
-  return BigInt(text);
+  const id = internal ? text.slice(0, ROW_ID_DIGITS) : text;
+  if (!/^[0-9]{1,19}$/.test(id))
+    throw new Error(`Unexpected row id in the validation result: ${id.slice(0, 40)}`);
+  return { id: BigInt(id), row: internal ? text.slice(ROW_ID_DIGITS) : null };
 }
 
 /**
@@ -550,25 +569,28 @@ function rowIdOf(v: unknown): bigint {
  * when no rule failed. Picks go round the rules (each rule's first row, then each one's second, ...)
  * and a pick is dropped when it would need more than MAX_FETCH_RANGES ranges of rows, so a table
  * whose failures are few and scattered costs at most that many short reads, and every failing rule
- * keeps at least its first row while the rules are fewer than the ranges.
+ * keeps at least its first row while the rules are fewer than the ranges. Dataset columns come
+ * with the ids (the counting statement kept them): they depend on other rows than the fetched ones.
  */
 function duckdbRowIdSamples(plan: Plan, source: string, first: QueryRows, limit: number): string | null {
   const idx = new Map(first.columns.map((c, i) => [c.name, i]));
   const row = first.rows[0];
   if (!row) throw new Error('The validation statement returned no rows.');
+  const internal = internalColumns(plan);
   const lists = plan.rules.map((_, i) => {
     const v = row[idx.get(`__dqx_s${i}`) ?? -1];
-    return Array.isArray(v) ? v.slice(0, limit).map(rowIdOf) : [];
+    return Array.isArray(v) ? v.slice(0, limit).map((x) => sampleOf(x, internal.length > 0)) : [];
   });
   const chosen: bigint[] = []; // sorted, distinct
   let ranges = 0;
-  const picks: { rule: number; id: bigint }[] = [];
+  const picks: { rule: number; id: bigint; row: string | null }[] = [];
   const near = (a: bigint | undefined, b: bigint | undefined) =>
     a !== undefined && b !== undefined && b - a <= RANGE_GAP;
   for (let k = 0; k < limit; k++) {
-    lists.forEach((ids, rule) => {
-      const id = ids[k];
-      if (id === undefined) return;
+    lists.forEach((samples, rule) => {
+      const sample = samples[k];
+      if (sample === undefined) return;
+      const id = sample.id;
       let lo = 0;
       let hi = chosen.length;
       while (lo < hi) {
@@ -585,7 +607,7 @@ function duckdbRowIdSamples(plan: Plan, source: string, first: QueryRows, limit:
         ranges += added;
         chosen.splice(lo, 0, id);
       }
-      picks.push({ rule, id });
+      picks.push({ rule, id, row: sample.row });
     });
   }
   if (picks.length === 0) return null;
@@ -599,13 +621,21 @@ function duckdbRowIdSamples(plan: Plan, source: string, first: QueryRows, limit:
   const where = spans
     .map(([a, b]) => (a === b ? `rowid = ${a}` : `rowid BETWEEN ${a} AND ${b}`))
     .join(' OR ');
-  const values = picks.map((p) => `(${p.rule}, ${p.id})`).join(', ');
   const errors = errorsArray(plan, byCriticality(plan, 'error'));
   const warnings = errorsArray(plan, byCriticality(plan, 'warn'));
+  // the picks, with their dataset columns decoded to their types as the one-statement plan does
+  const picked =
+    internal.length === 0
+      ? `(VALUES ${picks.map((p) => `(${p.rule}, ${p.id})`).join(', ')}) AS __dqx_p(__dqx_rule, __dqx_id)`
+      : `(${duckDecodedRows(
+          internal,
+          ['__dqx_rule', '__dqx_id'],
+          `SELECT * FROM (VALUES ${picks.map((p) => `(${p.rule}, ${p.id}, ${quoteString('duckdb', p.row ?? '[]')})`).join(', ')}) AS __dqx_v(__dqx_rule, __dqx_id, __dqx_row)`,
+        )}) AS __dqx_p`;
   return (
     `SELECT ${['__dqx_p.__dqx_rule', ...plan.inputColumns.map((c) => `__dqx_f.${q(c)}`), `to_json(${errors}) AS __dqx_errors`, `to_json(${warnings}) AS __dqx_warnings`].join(',\n  ')}\n` +
     `FROM (SELECT rowid AS __dqx_rid, * FROM ${source} WHERE ${where}) AS __dqx_f\n` +
-    `JOIN (VALUES ${values}) AS __dqx_p(__dqx_rule, __dqx_id) ON __dqx_f.__dqx_rid = __dqx_p.__dqx_id\n` +
+    `JOIN ${picked} ON __dqx_f.__dqx_rid = __dqx_p.__dqx_id\n` +
     `ORDER BY __dqx_p.__dqx_rule, __dqx_p.__dqx_id`
   );
 }

@@ -521,12 +521,16 @@ function withAddedRows(
  * The FROM clause of both statements: the source, plus what dataset rules add. Contributed columns
  * are computed in a projection over the source so row rules can read them like input columns.
  */
-export function sourceRelation(plan: Plan, source: string, alias: string): string {
+export function sourceRelation(plan: Plan, source: string, alias: string, rowId?: string): string {
   if (plan.added) return addedRowsRelation(plan, plan.added, source, alias);
   const columns = plan.contributions.flatMap((c) => c.columns);
   const joins = plan.contributions.flatMap((c) => c.joins);
   if (columns.length === 0 && joins.length === 0) return `${source} AS ${alias}`;
-  const items = columns.map((c) => `${c.sql} AS ${c.name}`);
+  // rowId: also the source's row id (DuckDB), under that name
+  const items = [
+    ...(rowId ? [`${alias}.rowid AS ${rowId}`] : []),
+    ...columns.map((c) => `${c.sql} AS ${c.name}`),
+  ];
   return `(SELECT ${[`${alias}.*`, ...items].join(', ')} FROM ${source} AS ${alias}${joins.length ? ' ' + joins.join(' ') : ''}) AS ${alias}`;
 }
 

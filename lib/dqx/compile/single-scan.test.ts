@@ -276,6 +276,70 @@ describe('with row ids: the scan keeps row ids and a second statement fetches th
     ]);
   });
 
+  it('with dataset rules: the same counts, and samples carry the dataset columns the scan computed', async () => {
+    await conn.run(
+      `CREATE TABLE IF NOT EXISTS countries AS SELECT * FROM (VALUES ('US'), ('FR')) AS t(code)`,
+    );
+    const dataset = [
+      ...checks.slice(0, 5),
+      c('is_unique', { columns: ['customer'] }, { criticality: 'warn' }),
+      c('is_aggr_not_greater_than', {
+        column: '*',
+        aggr_type: 'count',
+        group_by: ['status'],
+        limit: 900_000,
+      }),
+      c('foreign_key', { columns: ['country'], ref_columns: ['code'], ref_table: 'countries' }),
+    ];
+    const opts = {
+      ...options,
+      referenceTables: { countries: { name: 'countries', columns: [{ name: 'code', type: 'string' }] } },
+      runId: 'run',
+      runTime: '2026-01-01T00:00:00Z',
+    };
+    const expected = await compileValidation(dataset, '"orders"', opts).run(exec);
+    statements.length = 0;
+    const summary = await compileValidation(dataset, '"orders"', { ...opts, rowIds: true }).run(exec);
+    expect(statements).toHaveLength(2);
+    const counts = (s: typeof summary) => [
+      s.totalRows,
+      s.errorRows,
+      s.warningOnlyRows,
+      s.rules.map((r) => [r.name, r.failingRows]),
+    ];
+    expect(counts(summary)).toEqual(counts(expected));
+    const names = [
+      'customer_is_not_unique',
+      'count_group_by_status_greater_than_limit',
+      'country_not_exists_in_ref_code',
+    ];
+    for (const name of names) {
+      const i = summary.rules.findIndex((r) => r.name === name);
+      expect(i, name).toBeGreaterThanOrEqual(0);
+      expect(summary.rules[i]!.failingRows, name).toBeGreaterThan(0);
+      const samples = summary.samples.filter((x) => x.rule === i);
+      expect(samples, name).toHaveLength(5);
+      for (const sample of samples) {
+        const entry = [...(sample.errors ?? []), ...(sample.warnings ?? [])].find((e) => e.name === name);
+        expect(entry?.message, name).toBeTruthy();
+        // the one-statement plan says the same of that row when it sampled it too
+        const same = expected.samples.find((x) => JSON.stringify(x.values) === JSON.stringify(sample.values));
+        if (same) {
+          expect(sample.errors).toEqual(same.errors);
+          expect(sample.warnings).toEqual(same.warnings);
+        }
+      }
+    }
+    // a group count the fetched rows alone could not give: the status group of over 900,000 rows
+    const aggr = summary.samples.find(
+      (x) => summary.rules[x.rule]!.name === 'count_group_by_status_greater_than_limit',
+    )!;
+    const message = [...(aggr.errors ?? []), ...(aggr.warnings ?? [])].find((e) =>
+      e.name.startsWith('count_group'),
+    )!.message!;
+    expect(Number(/(\d{6,})/.exec(message)![1])).toBeGreaterThan(900_000);
+  });
+
   it('keeps the fetch to a bounded number of short reads when failures are few and scattered', async () => {
     // 100 rules failing once each, 9,973 rows apart: more rows to fetch than ranges allowed
     const scattered = Array.from({ length: 100 }, (_, k) =>
