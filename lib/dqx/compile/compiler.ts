@@ -424,7 +424,16 @@ function duckdbCounting(
   };
 }
 
-/** One statement computing the validation summary of `checks` over `source` in a single scan. */
+/**
+ * `now` as the local date and time without a zone: what DuckDB's `CAST(current_timestamp AS
+ * TIMESTAMP)`, the run time of a statement that is not given one, reads in the process's time zone.
+ */
+function localWallClock(now: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(now.getFullYear(), 4)}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}.${p(now.getMilliseconds(), 3)}`;
+}
+
+/** The validation summary of `checks` over `source` in a single scan (and, with `rowIds`, a short fetch of the samples). */
 export function compileValidation(
   checks: DqxCheck[],
   source: string,
@@ -440,7 +449,7 @@ export function compileValidation(
   // Both statements read the same run time, so a sampled row's entries are those it was counted by.
   const plan = planRuleSet(
     checks,
-    wantsRowIds ? { ...options, runTime: options.runTime ?? new Date().toISOString() } : options,
+    wantsRowIds ? { ...options, runTime: options.runTime ?? localWallClock(new Date()) } : options,
     source,
   );
   const rowIds = wantsRowIds && plan.rules.length > 0 && !plan.added;
