@@ -12,7 +12,9 @@ const config = [
       'data/**',
       'test-results/**',
       'playwright-report/**',
-      'tests/conformance/.venv/**',
+      // the Python environments the test and bench scripts create
+      '**/.venv/**',
+      '.bench/**',
       'next-env.d.ts',
       'components/ui/**',
     ],
