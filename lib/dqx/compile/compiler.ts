@@ -185,8 +185,8 @@ export interface CompiledValidation {
   jobOnly: CompiledRule[];
   ruleSetFingerprint: string;
   /**
-   * Turn the statement's result into a typed summary. With `rowIds` the samples come from a second
-   * statement: use `run`.
+   * Turn the statement's result into a typed summary. Refused when the plan fetches its samples by
+   * row id (a second statement): use `run`, which works for every plan.
    */
   decode(result: QueryRows): ValidationSummary;
   /** Send the statement(s) through `query` and decode the summary. */
@@ -545,7 +545,11 @@ export function compileValidation(
     rules,
     jobOnly: plan.jobOnly,
     ruleSetFingerprint: plan.ruleSetFingerprint,
-    decode: (result) => decodeValidation(result, rowIds ? null : result, plan, rules),
+    decode: (result) => {
+      // a summary without its samples would look like a table where nothing failed to show
+      if (rowIds) throw new Error('This validation fetches its samples in a second statement: use run().');
+      return decodeValidation(result, result, plan, rules);
+    },
     run: async (query) => {
       const first = await query(sql);
       if (!rowIds) return decodeValidation(first, first, plan, rules);

@@ -235,6 +235,8 @@ describe('with row ids: the scan keeps row ids and a second statement fetches th
     statements.length = 0;
     const summary = await compiled.run(exec);
     expect(statements).toHaveLength(2);
+    // its first statement alone has no samples: decode says to use run rather than return none
+    expect(() => compiled.decode({ columns: [], rows: [] })).toThrow(/run\(\)/);
     expect(statements[1]).toMatch(/rowid/);
     const counts = (s: typeof summary) => ({
       total: s.totalRows,
